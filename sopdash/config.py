@@ -1,0 +1,98 @@
+"""The one TOML config file: where it is, what it says, and the settings in effect (PRODUCT §2, §4, §7)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import platformdirs
+
+from sopdash.core.errors import ConfigError, InputError
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.roster import Roster
+
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the config file decides, parsed and validated."""
+
+    path: Path
+    exists: bool
+    policy: SlaPolicy
+    roster: Roster
+    store_path: str | None = None
+    privacy: bool = False
+    bell: bool = False
+    keys: Mapping[str, str] = field(default_factory=dict)
+    document: Mapping[str, Any] = field(default_factory=dict)
+
+
+def default_config_path() -> Path:
+    """The per-user config file location (platformdirs)."""
+    return platformdirs.user_config_path("sopdash") / "config.toml"
+
+
+def config_path(cli_path: str | None, env: Mapping[str, str]) -> Path:
+    """`--config`, else $SOPDASH_CONFIG, else the per-user default."""
+    chosen = cli_path or env.get("SOPDASH_CONFIG")
+    return Path(chosen).expanduser() if chosen else default_config_path()
+
+
+def load_settings(cli_path: str | None = None, env: Mapping[str, str] = os.environ) -> Settings:
+    """Read and validate the config; a missing default file means all defaults, a missing named file is an error."""
+    path = config_path(cli_path, env)
+    named = bool(cli_path or env.get("SOPDASH_CONFIG"))
+    if not path.exists():
+        if named:
+            raise InputError(f"no config file at {path}; create it or drop --config/SOPDASH_CONFIG")
+        return settings_from_document({}, path, exists=False)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except PermissionError:
+        raise InputError(f"cannot read config {path}: permission denied; fix its permissions") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: not valid TOML ({error}); fix the file or point --config elsewhere") from None
+    return settings_from_document(document, path, exists=True)
+
+
+def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool = True) -> Settings:
+    """Settings from a parsed TOML document; ConfigError messages name the file and the key."""
+    try:
+        unknown = set(document) - set(KNOWN_TABLES)
+        if unknown:
+            raise ConfigError(sorted(unknown)[0], f"unknown table (known: {', '.join(KNOWN_TABLES)})")
+        ui = _table(document, "ui")
+        store = _table(document, "store")
+        keys = _table(document, "keys")
+        return Settings(
+            path=path,
+            exists=exists,
+            policy=SlaPolicy.from_config(document),
+            roster=Roster.from_config(_table(document, "roster")),
+            store_path=str(store["path"]) if "path" in store else None,
+            privacy=_flag(ui, "ui.privacy"),
+            bell=_flag(ui, "ui.bell"),
+            keys={str(k): str(v) for k, v in keys.items()},
+            document=document,
+        )
+    except ConfigError as error:
+        raise ConfigError(error.key, error.reason, source=str(path)) from None
+
+
+def _table(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = document.get(key) or {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(key, "must be a table")
+    return value
+
+
+def _flag(table: Mapping[str, Any], key: str) -> bool:
+    value = table.get(key.split(".")[-1], False)
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"{value!r} is not true or false")
+    return value

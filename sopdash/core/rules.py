@@ -1,0 +1,284 @@
+"""The SOP as pure functions: each action checks its rule, then returns the changed ticket with an audit event.
+
+A `verdict_*` function says whether an action is allowed and, if not, every reason why;
+the action itself raises `RuleRefused` with those reasons and otherwise returns a new `Ticket`.
+Nothing here reads the clock or the store: the actor and the time are passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sopdash.core.errors import InputError, RuleRefused
+from sopdash.core.model import (
+    ESCALATION_REASONS,
+    MANAGER_REASONS,
+    MAX_TIER,
+    PRIORITIES,
+    TROUBLESHOOTING_STEPS,
+    Escalation,
+    ManagerFlag,
+    Requester,
+    StepRecord,
+    Ticket,
+    TimelineEntry,
+    check_choice,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Allowed, or refused with every reason the SOP gives."""
+
+    refusals: tuple[str, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+    def enforce(self, action: str, ticket_id: int) -> None:
+        """Raise RuleRefused naming the action and every reason, if refused."""
+        if self.refusals:
+            raise RuleRefused(f"cannot {action} ticket #{ticket_id}: {'; '.join(self.refusals)}")
+
+
+def _verdict(*checks: tuple[bool, str]) -> Verdict:
+    return Verdict(tuple(reason for failed, reason in checks if failed))
+
+
+def _event(ticket: Ticket, actor: str, now: datetime, text: str, **change: list[Any]) -> Ticket:
+    entry = TimelineEntry(at=now, author=actor, kind="event", text=text, change=change or None)
+    return ticket.evolve(timeline=ticket.timeline + (entry,))
+
+
+def _still_open(ticket: Ticket) -> tuple[bool, str]:
+    return (not ticket.is_open, f"it is {ticket.status}")
+
+
+def _required_text(text: str, what: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InputError(f"{what} must not be empty")
+    return text
+
+
+def create(
+    ticket_id: int,
+    subject: str,
+    requester: Requester,
+    now: datetime,
+    actor: str,
+    body: str = "",
+    priority: str | None = None,
+    category: str = "",
+) -> Ticket:
+    """A new ticket; without a priority it gets `medium` and stays untriaged (PRODUCT §1, 2C)."""
+    subject = _required_text(subject, "subject")
+    if priority is not None:
+        check_choice(priority, PRIORITIES, "priority")
+    ticket = Ticket(
+        id=ticket_id,
+        subject=subject,
+        body=body,
+        requester=requester,
+        category=category,
+        priority=priority or "medium",
+        triaged=priority is not None,
+        created_at=now,
+    )
+    return _event(ticket, actor, now, "ticket created", status=[None, "new"])
+
+
+def _public(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
+    """Record a technician's public message; the first one acknowledges the ticket (SOP 4B)."""
+    entry = TimelineEntry(at=now, author=actor, kind="public", text=text)
+    ticket = ticket.evolve(timeline=ticket.timeline + (entry,))
+    if ticket.acknowledged_at is None:
+        ticket = ticket.evolve(acknowledged_at=now)
+        if ticket.status == "new":
+            ticket = _set_status(ticket, actor, now, "open", "acknowledged")
+    return ticket
+
+
+def _set_status(ticket: Ticket, actor: str, now: datetime, status: str, text: str) -> Ticket:
+    old = ticket.status
+    return _event(ticket.evolve(status=status), actor, now, text, status=[old, status])
+
+
+def verdict_acknowledge(ticket: Ticket) -> Verdict:
+    return _verdict(
+        _still_open(ticket),
+        (
+            ticket.acknowledged_at is not None,
+            f"it was already acknowledged at {ticket.acknowledged_at:%Y-%m-%d %H:%M} UTC"
+            if ticket.acknowledged_at
+            else "",
+        ),
+    )
+
+
+def acknowledge(ticket: Ticket, actor: str, now: datetime, message: str) -> Ticket:
+    """SOP 4B: reply to the client that the ticket was received; stops the acknowledgement clock."""
+    verdict_acknowledge(ticket).enforce("acknowledge", ticket.id)
+    return _public(ticket, actor, now, _required_text(message, "acknowledgement message"))
+
+
+def reply(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
+    """A public reply to the client (acknowledges the ticket if it is the first)."""
+    _verdict((ticket.status == "closed", "it is closed")).enforce("reply to", ticket.id)
+    return _public(ticket, actor, now, _required_text(text, "reply"))
+
+
+def note(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
+    """SOP 2D/4E: an internal note, never shown to the client."""
+    entry = TimelineEntry(at=now, author=actor, kind="internal", text=_required_text(text, "note"))
+    return ticket.evolve(timeline=ticket.timeline + (entry,))
+
+
+def set_priority(ticket: Ticket, actor: str, now: datetime, priority: str) -> Ticket:
+    """SOP 2C: set the priority, which picks the SLA targets; marks the ticket triaged."""
+    check_choice(priority, PRIORITIES, "priority")
+    _verdict(
+        (ticket.status == "closed", "it is closed"),
+        (ticket.triaged and ticket.priority == priority, f"its priority is already {priority}"),
+    ).enforce("set the priority of", ticket.id)
+    changed = ticket.evolve(priority=priority, triaged=True)
+    return _event(changed, actor, now, f"priority set to {priority}", priority=[ticket.priority, priority])
+
+
+def assign(ticket: Ticket, actor: str, now: datetime, login: str) -> Ticket:
+    """Give the ticket to a technician (does not acknowledge it)."""
+    login = _required_text(login, "assignee login")
+    _verdict(
+        (ticket.status == "closed", "it is closed"),
+        (ticket.assignee == login, f"it is already assigned to {login}"),
+    ).enforce("assign", ticket.id)
+    return _event(ticket.evolve(assignee=login), actor, now, f"assigned to {login}", assignee=[ticket.assignee, login])
+
+
+def set_waiting(ticket: Ticket, actor: str, now: datetime, waiting: bool = True) -> Ticket:
+    """Mark the ticket as waiting on the client (pauses the resolution clock), or take it off waiting."""
+    if waiting:
+        _verdict(_still_open(ticket), (ticket.status == "waiting", "it is already waiting")).enforce(
+            "put on waiting", ticket.id
+        )
+        return _set_status(ticket, actor, now, "waiting", "waiting on client")
+    _verdict((ticket.status != "waiting", f"it is {ticket.status}, not waiting")).enforce("resume", ticket.id)
+    return _set_status(ticket, actor, now, "open", "no longer waiting on client")
+
+
+def complete_step(ticket: Ticket, actor: str, now: datetime, step: int, note_text: str = "") -> Ticket:
+    """SOP 4C: mark a CompTIA troubleshooting step done, with an optional internal note."""
+    if not 1 <= step <= len(TROUBLESHOOTING_STEPS):
+        raise InputError(f"step must be between 1 and {len(TROUBLESHOOTING_STEPS)}, not {step}")
+    done = {record.step for record in ticket.troubleshooting}
+    _verdict(_still_open(ticket), (step in done, f"step {step} is already done")).enforce(
+        "record a troubleshooting step on", ticket.id
+    )
+    record = StepRecord(step=step, at=now, by=actor, note=note_text.strip())
+    changed = ticket.evolve(troubleshooting=tuple(sorted(ticket.troubleshooting + (record,), key=lambda r: r.step)))
+    changed = _event(changed, actor, now, f"step {step} done: {TROUBLESHOOTING_STEPS[step - 1]}")
+    return note(changed, actor, now, f"step {step}: {note_text}") if note_text.strip() else changed
+
+
+def escalation_target(ticket: Ticket, reason: str) -> int:
+    """The tier an escalation moves to: up one, except `unsatisfied`, which only alerts a manager (SOP 6B)."""
+    if reason == "unsatisfied":
+        return ticket.tier
+    return min(ticket.tier + 1, MAX_TIER)
+
+
+def verdict_escalate(ticket: Ticket, reason: str) -> Verdict:
+    return _verdict(
+        _still_open(ticket),
+        (
+            reason not in MANAGER_REASONS and ticket.tier >= MAX_TIER,
+            f"it is already at tier {MAX_TIER}, the top tier",
+        ),
+    )
+
+
+def escalate(ticket: Ticket, actor: str, now: datetime, reason: str, note_text: str = "") -> Ticket:
+    """SOP 6A–6C: move up a tier with a reason; `unsatisfied` and `disruptive` also raise the manager flag."""
+    check_choice(reason, ESCALATION_REASONS, "escalation reason")
+    verdict_escalate(ticket, reason).enforce("escalate", ticket.id)
+    to_tier = escalation_target(ticket, reason)
+    record = Escalation(at=now, by=actor, from_tier=ticket.tier, to_tier=to_tier, reason=reason, note=note_text.strip())
+    changed = ticket.evolve(tier=to_tier, escalations=ticket.escalations + (record,))
+    if reason in MANAGER_REASONS and not ticket.needs_manager:
+        changed = changed.evolve(manager_flag=ManagerFlag(raised_at=now, reason=reason))
+    text = f"escalated ({reason}) to tier {to_tier}" + (f": {note_text.strip()}" if note_text.strip() else "")
+    return _event(changed, actor, now, text, tier=[ticket.tier, to_tier])
+
+
+def acknowledge_manager_flag(ticket: Ticket, actor: str, now: datetime, is_manager: bool) -> Ticket:
+    """SOP 6B: a manager takes note of a raised flag, which leaves the manager-attention list."""
+    _verdict(
+        (not ticket.needs_manager, "no manager flag is waiting"),
+        (not is_manager, f"{actor} is not a manager in the roster"),
+    ).enforce("acknowledge the manager flag of", ticket.id)
+    flag = replace(ticket.manager_flag, acknowledged_at=now, by=actor)
+    return _event(ticket.evolve(manager_flag=flag), actor, now, "manager flag acknowledged")
+
+
+def resolution_message(ticket: Ticket, summary: str) -> str:
+    """The courteous public message that tells the client their issue is resolved (SOP 4F)."""
+    name = ticket.requester.name or "there"
+    return (
+        f"Hello {name},\n\nyour request \"{ticket.subject}\" has been resolved: {summary}\n\n"
+        "If anything is still not right, just reply and we will pick it up again.\n\nThank you for your patience."
+    )
+
+
+def acknowledgement_message(ticket: Ticket) -> str:
+    """The courteous receipt sent when acknowledging (SOP 4B, 2A)."""
+    name = ticket.requester.name or "there"
+    return (
+        f"Hello {name},\n\nthank you for contacting support. We have received your request "
+        f"\"{ticket.subject}\" (ticket #{ticket.id}) and a technician is looking into it. "
+        "We will keep you updated."
+    )
+
+
+def resolve(ticket: Ticket, actor: str, now: datetime, summary: str, notify: bool = True) -> Ticket:
+    """SOP 4D/4F: resolve with a summary; by default tell the client (stops the resolution clock)."""
+    summary = _required_text(summary, "resolution summary")
+    _verdict(_still_open(ticket)).enforce("resolve", ticket.id)
+    changed = _set_status(ticket.evolve(resolved_at=now, resolution=summary), actor, now, "resolved", f"resolved: {summary}")
+    return notify_client(changed, actor, now) if notify else changed
+
+
+def notify_client(ticket: Ticket, actor: str, now: datetime, message: str | None = None) -> Ticket:
+    """SOP 4F: send the client the resolution message and record that they were notified."""
+    _verdict(
+        (ticket.status != "resolved", f"it is {ticket.status}, not resolved"),
+        (ticket.client_notified_at is not None, "the client was already notified"),
+    ).enforce("notify the client of", ticket.id)
+    changed = _public(ticket, actor, now, message or resolution_message(ticket, ticket.resolution))
+    return changed.evolve(client_notified_at=now)
+
+
+def verdict_close(ticket: Ticket) -> Verdict:
+    """SOP 2E/4D: a ticket closes only when resolved, with a summary, and the client notified."""
+    if ticket.status == "closed":
+        return Verdict(("it is already closed",))
+    return _verdict(
+        (ticket.status != "resolved", f"it is {ticket.status}, not resolved"),
+        (not ticket.resolution.strip(), "it has no resolution summary"),
+        (ticket.client_notified_at is None, "the client was not notified of the resolution"),
+    )
+
+
+def close(ticket: Ticket, actor: str, now: datetime) -> Ticket:
+    """Close a resolved ticket; refused with every missing step otherwise."""
+    verdict_close(ticket).enforce("close", ticket.id)
+    return _set_status(ticket.evolve(closed_at=now), actor, now, "closed", "closed")
+
+
+def reopen(ticket: Ticket, actor: str, now: datetime) -> Ticket:
+    """Reopen a resolved or closed ticket; the resolution clock resumes."""
+    _verdict((ticket.is_open, f"it is {ticket.status}, not resolved or closed")).enforce("reopen", ticket.id)
+    changed = ticket.evolve(resolved_at=None, closed_at=None, client_notified_at=None, resolution="")
+    return _set_status(changed, actor, now, "open", "reopened")

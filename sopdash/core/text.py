@@ -1,0 +1,16 @@
+"""Text from clients and files made safe to put on a terminal: no control characters, no escape sequences."""
+
+import re
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` without terminal escape sequences or control characters (newlines and tabs stay)."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def one_line(text: str) -> str:
+    """`printable(text)` folded onto one line, for table cells and headers."""
+    return " ".join(printable(text).split())

@@ -1,0 +1,104 @@
+"""The service layer: SOP actions carried out on the shared store by one technician at one instant.
+
+The CLI and the dashboard both act through a `Desk`; neither touches the store or the rules directly.
+Actions that would clash with another technician's change (acknowledge, close, priority…) take the
+version the technician last saw and are refused if the ticket moved on; notes and replies always land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sopdash.clock import Clock
+from sopdash.core import rules
+from sopdash.core.clocks import TicketClocks, ticket_clocks
+from sopdash.core.model import Requester, Ticket
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.roster import Roster
+from sopdash.store import TicketStore
+
+
+@dataclass
+class Desk:
+    """One technician's view of and hands on the shared ticket store."""
+
+    store: TicketStore
+    policy: SlaPolicy
+    roster: Roster
+    actor: str
+    clock: Clock
+
+    def tickets(self) -> list[Ticket]:
+        return self.store.load()
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        return self.store.get(ticket_id)
+
+    def clocks(self, ticket: Ticket, now: datetime | None = None) -> TicketClocks:
+        return ticket_clocks(ticket, self.policy, now or self.clock())
+
+    def _apply(
+        self, ticket_id: int, action: Callable[[Ticket, datetime], Ticket], seen_version: int | None = None
+    ) -> Ticket:
+        now = self.clock()
+        return self.store.update(ticket_id, lambda t: action(t, now), expected_version=seen_version)
+
+    def create(
+        self, subject: str, requester: Requester, body: str = "", priority: str | None = None, category: str = ""
+    ) -> Ticket:
+        now = self.clock()
+        return self.store.add(
+            lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)
+        )
+
+    def acknowledge(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
+        return self._apply(
+            ticket_id,
+            lambda t, now: rules.acknowledge(t, self.actor, now, message or rules.acknowledgement_message(t)),
+            seen_version,
+        )
+
+    def reply(self, ticket_id: int, text: str) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.reply(t, self.actor, now, text))
+
+    def note(self, ticket_id: int, text: str) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.note(t, self.actor, now, text))
+
+    def set_priority(self, ticket_id: int, priority: str, seen_version: int | None = None) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.set_priority(t, self.actor, now, priority), seen_version)
+
+    def assign(self, ticket_id: int, login: str, seen_version: int | None = None) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.assign(t, self.actor, now, login), seen_version)
+
+    def set_waiting(self, ticket_id: int, waiting: bool = True, seen_version: int | None = None) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.set_waiting(t, self.actor, now, waiting), seen_version)
+
+    def complete_step(self, ticket_id: int, step: int, note_text: str = "", seen_version: int | None = None) -> Ticket:
+        return self._apply(
+            ticket_id, lambda t, now: rules.complete_step(t, self.actor, now, step, note_text), seen_version
+        )
+
+    def escalate(self, ticket_id: int, reason: str, note_text: str = "", seen_version: int | None = None) -> Ticket:
+        return self._apply(
+            ticket_id, lambda t, now: rules.escalate(t, self.actor, now, reason, note_text), seen_version
+        )
+
+    def acknowledge_manager_flag(self, ticket_id: int, seen_version: int | None = None) -> Ticket:
+        is_manager = self.roster.is_manager(self.actor)
+        return self._apply(
+            ticket_id, lambda t, now: rules.acknowledge_manager_flag(t, self.actor, now, is_manager), seen_version
+        )
+
+    def resolve(self, ticket_id: int, summary: str, notify: bool = True, seen_version: int | None = None) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.resolve(t, self.actor, now, summary, notify), seen_version)
+
+    def notify_client(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.notify_client(t, self.actor, now, message), seen_version)
+
+    def close(self, ticket_id: int, seen_version: int | None = None) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.close(t, self.actor, now), seen_version)
+
+    def reopen(self, ticket_id: int, seen_version: int | None = None) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.reopen(t, self.actor, now), seen_version)

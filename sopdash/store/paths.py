@@ -1,0 +1,23 @@
+"""Where the ticket store lives (PRODUCT §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+STORE_ENV = "SOPDASH_DB"
+
+
+def resolve_store_path(cli_db: str | None, env: Mapping[str, str], config_path_value: str | None) -> Path:
+    """The store file: `--db`, else `$SOPDASH_DB`, else the config's `store.path`, else the user data dir."""
+    for value in (cli_db, env.get(STORE_ENV), config_path_value):
+        if value:
+            return Path(value).expanduser()
+    return platformdirs.user_data_path("sopdash") / "tickets.json"
+
+
+def lock_path_for(store_path: Path) -> Path:
+    """The sidecar lock file that serialises writers of store_path."""
+    return store_path.with_name(store_path.name + ".lock")

@@ -1,0 +1,184 @@
+"""The store file format: a TinyDB document serialised with orjson, checked on read and replaced atomically on write."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from sopdash.core.errors import StoreError
+
+SCHEMA_VERSION = 1
+TICKETS = "tickets"
+META = "meta"
+NEW_FILE_MODE = 0o660
+EMPTY_STORE: dict[str, dict[str, Any]] = {META: {"1": {"schema": SCHEMA_VERSION}}, TICKETS: {}}
+RESTORE_HINT = "restore it from a backup or point --db elsewhere"
+
+
+class OrjsonStorage(Storage):
+    """A TinyDB storage that reads the file once per instance and writes it with an atomic replace.
+
+    Use one instance (one TinyDB) per operation: the cached read is what makes a
+    locked read-modify-write cost one parse, and a fresh instance is what keeps it from going stale.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, dict[str, Any]] | None = None
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        """The whole document, checked for our shape and schema version."""
+        if self._data is None:
+            self._data = parse_store(read_bytes(self.path), self.path)
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Replace the file with data in one atomic step."""
+        write_atomically(self.path, orjson.dumps(data))
+        self._data = data
+
+
+def read_bytes(path: Path) -> bytes:
+    """The raw file; a missing or unreadable file is a StoreError with the fix."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise missing_store(path) from None
+    except OSError as error:
+        raise access_error(path, "read", error) from None
+
+
+def missing_store(path: Path) -> StoreError:
+    """The error for a store file that does not exist."""
+    return StoreError(f"no ticket store at {path}; create one with `sopdash demo --db {path}` or `sopdash ticket new`")
+
+
+def parse_store(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:
+    """The document in raw, or a one-line StoreError saying what is wrong with it."""
+    if not raw.strip():
+        raise not_a_store(path, "the file is empty")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise not_a_store(path, f"invalid JSON at line {error.lineno}") from None
+    if not isinstance(data, dict):
+        raise not_a_store(path, "the top level is not a JSON object")
+    check_schema(data.get(META), path)
+    check_tickets_table(data.get(TICKETS), path)
+    return data
+
+
+def check_schema(meta: Any, path: Path) -> None:
+    """Refuse a file without our schema version, or with one this sopdash does not understand."""
+    record = meta.get("1") if isinstance(meta, dict) else None
+    version = record.get("schema") if isinstance(record, dict) else None
+    if version is None:
+        raise not_a_store(path, "no schema version")
+    if version != SCHEMA_VERSION:
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            raise StoreError(f"{path} has schema version {version}; this sopdash understands {SCHEMA_VERSION} — upgrade sopdash")
+        raise not_a_store(path, f"unknown schema version {version!r}")
+
+
+def check_tickets_table(table: Any, path: Path) -> None:
+    """Refuse a tickets table that TinyDB could not read as documents keyed by id."""
+    if not isinstance(table, dict):
+        raise not_a_store(path, "no tickets table")
+    for key, doc in table.items():
+        if not (key.isdigit() and isinstance(doc, dict)):
+            raise not_a_store(path, f"tickets entry {key!r} is not a ticket document")
+
+
+def not_a_store(path: Path, problem: str) -> StoreError:
+    """The error for a file that is not a readable sopdash store."""
+    return StoreError(f"{path} is not a sopdash store ({problem}); {RESTORE_HINT}")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a temp file beside path, fsync it, rename it over path and fsync the directory.
+
+    The temp file takes the old file's mode and group, so a save by one technician
+    does not lock the others out of the shared store.
+    """
+    directory = path.parent
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise access_error(directory, "write in", error) from None
+    try:
+        with os.fdopen(fd, "wb") as temp:
+            match_permissions(temp.fileno(), path)
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+    except OSError as error:
+        raise access_error(path, "write", error) from None
+    finally:
+        Path(temp_name).unlink(missing_ok=True)  # only still there if the replace did not happen
+    fsync_directory(directory)
+
+
+def match_permissions(fd: int, path: Path) -> None:
+    """Give the open file fd the mode and group of path, or 0660 if path does not exist yet."""
+    try:
+        current = path.stat()
+    except FileNotFoundError:
+        os.fchmod(fd, NEW_FILE_MODE)
+        return
+    os.fchmod(fd, stat.S_IMODE(current.st_mode))
+    if os.fstat(fd).st_gid != current.st_gid:
+        try:
+            os.fchown(fd, -1, current.st_gid)
+        except PermissionError:
+            raise StoreError(
+                f"cannot keep group '{group_name(current.st_gid)}' on {path}: you are not in it; {membership_fix(current.st_gid)}"
+            ) from None
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def access_error(path: Path, doing: str, error: OSError) -> StoreError:
+    """One readable line for an OS error on path, with the fix when it is a permission problem."""
+    if not isinstance(error, PermissionError):
+        return StoreError(f"cannot {doing} {path}: {error.strerror or error}")
+    owner = nearest_existing(path).stat()
+    if owner.st_gid in os.getgroups() or owner.st_gid == os.getegid():
+        fix = f"give the group access with `chmod g+rw{'x' if stat.S_ISDIR(owner.st_mode) else ''} {path}`"
+    else:
+        fix = membership_fix(owner.st_gid)
+    return StoreError(f"cannot {doing} {path}: permission denied; {fix}")
+
+
+def membership_fix(gid: int) -> str:
+    """How to join the group that owns the store."""
+    login = pwd.getpwuid(os.getuid()).pw_name
+    return f"add yourself to the file's group with `sudo usermod -aG {group_name(gid)} {login}`, then log in again"
+
+
+def group_name(gid: int) -> str:
+    """The name of a group, or its number if it has none."""
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def nearest_existing(path: Path) -> Path:
+    """path, or its closest ancestor that exists (os.path.exists, because an unreadable parent must not raise here)."""
+    return next(candidate for candidate in (path, *path.parents) if os.path.exists(candidate))

@@ -1,0 +1,1 @@
+"""The dashboard's Textual stylesheets (.tcss), shipped as package data."""

@@ -1,0 +1,118 @@
+"""The acknowledgement and resolution clocks: states, pauses, deadlines through the business calendar."""
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sopdash.core import rules
+from sopdash.core.clocks import ack_clock, resolution_clock, ticket_clocks
+from sopdash.core.model import Requester, Ticket
+from sopdash.core.policy import SlaPolicy
+
+NY = ZoneInfo("America/New_York")
+POLICY = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York"}})
+T0 = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)  # Tuesday 10:00 in New York
+
+
+def ticket(priority: str = "urgent", created: datetime = T0) -> Ticket:
+    return rules.create(1, "Printer jammed", Requester("Ada"), created, "amara", priority=priority)
+
+
+def test_urgent_ack_clock_runs_warns_and_breaches_around_the_clock():
+    t = ticket()
+    readings = {m: ack_clock(t, POLICY, T0 + timedelta(minutes=m)) for m in (10, 23, 31)}
+    assert [r.state for r in readings.values()] == ["running", "warning", "breached"]
+    assert readings[10].remaining_s == 20 * 60
+    assert readings[31].remaining_s == -60
+    assert readings[10].due == T0 + timedelta(minutes=30)
+
+
+def test_ack_met_and_met_late():
+    on_time = rules.acknowledge(ticket(), "amara", T0 + timedelta(minutes=20), "Hello")
+    late = rules.acknowledge(ticket(), "amara", T0 + timedelta(minutes=40), "Hello")
+    later = T0 + timedelta(days=1)
+    assert ack_clock(on_time, POLICY, later).state == "met"
+    assert ack_clock(late, POLICY, later).state == "met_late"
+
+
+def test_warning_can_be_minutes_before_the_deadline():
+    policy = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York"}, "sla": {"warn_before": "5m"}})
+    assert ack_clock(ticket(), policy, T0 + timedelta(minutes=24)).state == "running"
+    assert ack_clock(ticket(), policy, T0 + timedelta(minutes=26)).state == "warning"
+
+
+def test_friday_afternoon_high_ticket_is_due_monday_morning():
+    friday = datetime(2026, 11, 20, 16, 30, tzinfo=NY)
+    reading = ack_clock(ticket("high", friday), POLICY, friday)
+    assert reading.due.astimezone(NY) == datetime(2026, 11, 23, 8, 30, tzinfo=NY)
+
+
+def test_a_monday_holiday_moves_the_deadline_to_tuesday():
+    policy = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York", "holidays": ["2026-11-23"]}})
+    friday = datetime(2026, 11, 20, 16, 30, tzinfo=NY)
+    assert ack_clock(ticket("high", friday), policy, friday).due.astimezone(NY) == datetime(2026, 11, 24, 8, 30, tzinfo=NY)
+
+
+def test_two_days_waiting_on_the_client_do_not_breach():
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=NY)  # Monday
+    t = rules.acknowledge(ticket("high", start), "amara", start + timedelta(minutes=10), "Hello")
+    t = rules.set_waiting(t, "amara", start + timedelta(hours=1))
+    now = start + timedelta(days=2)
+    reading = resolution_clock(t, POLICY, now)
+    assert reading.state == "paused"
+    assert reading.remaining_s == 7 * 3600
+    resumed = rules.set_waiting(t, "amara", now, waiting=False)
+    after = resolution_clock(resumed, POLICY, now)
+    assert after.state == "running"
+    assert after.due.astimezone(NY) == datetime(2026, 11, 25, 16, 0, tzinfo=NY)
+
+
+def test_waiting_counts_when_pausing_is_off():
+    policy = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York"}, "sla": {"pause_when_waiting": False}})
+    start = datetime(2026, 11, 23, 9, 0, tzinfo=NY)
+    t = rules.set_waiting(ticket("high", start), "amara", start + timedelta(hours=1))
+    assert resolution_clock(t, policy, start + timedelta(days=2)).state == "breached"
+
+
+def test_resolved_clock_stops_and_reopen_resumes():
+    t = rules.resolve(ticket(), "amara", T0 + timedelta(hours=1), "fixed")
+    assert resolution_clock(t, POLICY, T0 + timedelta(days=3)).state == "met"
+    reopened = rules.reopen(t, "amara", T0 + timedelta(days=3))
+    reading = resolution_clock(reopened, POLICY, T0 + timedelta(days=3, hours=1))
+    assert reading.state == "running"
+    assert reading.remaining_s == 2 * 3600
+    assert reading.due == T0 + timedelta(days=3, hours=3)
+
+
+def test_late_resolution_is_met_late_and_due_is_when_it_breached():
+    t = rules.resolve(ticket(), "amara", T0 + timedelta(hours=5), "fixed")
+    reading = resolution_clock(t, POLICY, T0 + timedelta(days=1))
+    assert (reading.state, reading.remaining_s, reading.due) == ("met_late", -3600, T0 + timedelta(hours=4))
+
+
+def test_clock_document_shape():
+    doc = ticket_clocks(ticket(), POLICY, T0).to_dict()
+    assert set(doc) == {"ack", "resolution"}
+    assert set(doc["ack"]) == {"due", "state", "remaining_s", "target_s"}
+
+
+offsets = st.integers(min_value=0, max_value=14 * 24 * 60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(created=offsets, pauses=st.lists(st.tuples(offsets, st.integers(1, 3 * 24 * 60)), max_size=3))
+def test_pausing_never_shortens_a_deadline(created, pauses):
+    start = T0 + timedelta(minutes=created)
+    plain = rules.acknowledge(ticket("medium", start), "amara", start, "Hello")
+    paused = plain
+    cursor = start
+    for gap, length in sorted(pauses):
+        cursor = max(cursor, start + timedelta(minutes=gap)) + timedelta(minutes=1)
+        paused = rules.set_waiting(paused, "amara", cursor)
+        cursor += timedelta(minutes=length)
+        paused = rules.set_waiting(paused, "amara", cursor, waiting=False)
+    now = cursor + timedelta(minutes=1)
+    assert resolution_clock(paused, POLICY, now).due >= resolution_clock(plain, POLICY, now).due
+    assert resolution_clock(paused, POLICY, now).remaining_s >= resolution_clock(plain, POLICY, now).remaining_s

@@ -1,0 +1,29 @@
+"""Adds notes to ticket 1 of a store, for the concurrency test: note_writer.py STORE AUTHOR COUNT.
+
+Waits for a line on stdin before writing, so that every writer starts at the same moment.
+"""
+
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sopdash.core.model import Ticket, TimelineEntry
+from sopdash.store import TicketStore
+
+
+def with_note(note: TimelineEntry) -> Callable[[Ticket], Ticket]:
+    """A change that appends note to a ticket's timeline."""
+    return lambda ticket: ticket.evolve(timeline=(*ticket.timeline, note))
+
+
+def main(store_path: str, author: str, count: int) -> None:
+    store = TicketStore(Path(store_path))
+    sys.stdin.readline()
+    for n in range(count):
+        note = TimelineEntry(at=datetime.now(timezone.utc), author=author, kind="internal", text=f"{author} {n}")
+        store.update(1, with_note(note))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -1,0 +1,312 @@
+"""The ticket store's API, its refusal of bad files and its file permissions."""
+
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import orjson
+import pytest
+
+from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
+from sopdash.core.model import Ticket, TimelineEntry
+from sopdash.store import SCHEMA_VERSION, TicketStore
+from sopdash.store.lock import exclusive_lock
+
+CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+
+
+def new_ticket(ticket_id: int, subject: str = "Printer jams") -> Ticket:
+    return Ticket(id=ticket_id, subject=subject, created_at=CREATED)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> TicketStore:
+    return TicketStore(tmp_path / "tickets.json", create=True)
+
+
+def store_document(*tickets: dict, schema: object = SCHEMA_VERSION) -> bytes:
+    return orjson.dumps({"meta": {"1": {"schema": schema}}, "tickets": {str(doc["id"]): doc for doc in tickets}})
+
+
+def refuse(change_from: str):
+    def change(ticket: Ticket) -> Ticket:
+        raise RuleRefused(f"SOP says no ({change_from})")
+
+    return change
+
+
+# -- round trip, ids, versions ---------------------------------------------------------------
+
+
+def test_new_store_is_empty_with_schema(store: TicketStore) -> None:
+    assert store.load() == []
+    assert orjson.loads(store.path.read_bytes())["meta"] == {"1": {"schema": SCHEMA_VERSION}}
+
+
+def test_add_update_load_round_trip(store: TicketStore) -> None:
+    added = store.add(lambda ticket_id: new_ticket(ticket_id))
+    note = TimelineEntry(at=CREATED, author="alice", kind="internal", text="rebooted it")
+    updated = store.update(added.id, lambda t: t.evolve(priority="high", timeline=(note,)))
+
+    assert store.load() == [updated]
+    assert store.get(added.id) == updated
+    assert updated.priority == "high" and updated.timeline == (note,)
+
+
+def test_ids_increase_and_version_starts_at_one(store: TicketStore) -> None:
+    ids = [store.add(lambda ticket_id: new_ticket(ticket_id).evolve(version=9)) for _ in range(3)]
+
+    assert [t.id for t in ids] == [1, 2, 3]
+    assert {t.version for t in store.load()} == {1}
+
+
+def test_update_increments_version(store: TicketStore) -> None:
+    store.add(new_ticket)
+    store.update(1, lambda t: t.evolve(subject="a"))
+    assert store.update(1, lambda t: t.evolve(subject="b")).version == 3
+    assert store.get(1).version == 3
+
+
+def test_load_is_sorted_by_id(store: TicketStore) -> None:
+    store.path.write_bytes(store_document(new_ticket(3).to_dict(), new_ticket(1).to_dict(), new_ticket(2).to_dict()))
+    assert [t.id for t in store.load()] == [1, 2, 3]
+
+
+def test_add_many_numbers_after_highest_id(store: TicketStore) -> None:
+    store.add(new_ticket)
+    stored = store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
+
+    assert [(t.id, t.subject, t.version) for t in stored] == [(2, "a", 1), (3, "b", 1)]
+    assert store.load()[1:] == stored
+
+
+def test_write_many_replaces_tickets_at_their_version(store: TicketStore) -> None:
+    store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
+    changed = [t.evolve(subject=t.subject.upper()) for t in store.load()]
+
+    stored = store.write_many(changed)
+
+    assert [(t.subject, t.version) for t in store.load()] == [("A", 2), ("B", 2)] == [(t.subject, t.version) for t in stored]
+
+
+# -- refusals write nothing ------------------------------------------------------------------
+
+
+def test_stale_expected_version_is_a_conflict(store: TicketStore) -> None:
+    store.add(new_ticket)
+    store.update(1, lambda t: t.evolve(status="open"))
+    before = store.path.read_bytes()
+
+    with pytest.raises(ConflictError, match=r"ticket #1 changed since you looked at it \(now version 2\); reload"):
+        store.update(1, lambda t: t.evolve(status="closed"), expected_version=1)
+    assert store.path.read_bytes() == before
+    assert store.update(1, lambda t: t.evolve(status="waiting"), expected_version=2).version == 3
+
+
+def test_write_many_with_a_stale_ticket_writes_nothing(store: TicketStore) -> None:
+    store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
+    first, second = store.load()
+    store.update(2, lambda t: t.evolve(subject="changed meanwhile"))
+    before = store.path.read_bytes()
+
+    with pytest.raises(ConflictError, match="ticket #2"):
+        store.write_many([first.evolve(subject="x"), second.evolve(subject="y")])
+    assert store.path.read_bytes() == before
+
+
+def test_rule_refusal_writes_nothing(store: TicketStore) -> None:
+    store.add(new_ticket)
+    before, signature = store.path.read_bytes(), store.signature()
+
+    with pytest.raises(RuleRefused, match="SOP says no"):
+        store.update(1, refuse("update"))
+    with pytest.raises(RuleRefused):
+        store.add(refuse("add"))
+    assert store.path.read_bytes() == before
+    assert store.signature() == signature
+
+
+def test_unknown_ticket_is_an_input_error(store: TicketStore) -> None:
+    with pytest.raises(InputError, match="no ticket #9"):
+        store.get(9)
+    with pytest.raises(InputError, match="no ticket #9"):
+        store.update(9, lambda t: t)
+
+
+def test_missing_store_says_how_to_create_one(tmp_path: Path) -> None:
+    path = tmp_path / "none.json"
+    with pytest.raises(StoreError, match=r"no ticket store at .*none\.json; create one with `sopdash demo --db"):
+        TicketStore(path)
+    assert not path.exists()
+
+
+def test_create_makes_the_directory_and_keeps_an_existing_store(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "tickets.json"
+    TicketStore(path, create=True).add(new_ticket)
+
+    assert [t.id for t in TicketStore(path, create=True).load()] == [1]
+
+
+# -- corrupt files ----------------------------------------------------------------------------
+
+VALID_TICKET = new_ticket(1).to_dict()
+UNREADABLE = {
+    "garbage": (b"\x89PNG\r\n\x1a\n\x00\xffgarbage", "invalid JSON at line 1"),
+    "truncated": (store_document(VALID_TICKET)[:-40], "invalid JSON at line 1"),
+    "empty": (b"", "the file is empty"),
+    "list": (b"[1, 2, 3]", "the top level is not a JSON object"),
+    "plain tinydb": (b'{"_default": {"1": {"id": 1}}}', "no schema version"),
+    "tickets not a table": (orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": [VALID_TICKET]}), "no tickets table"),
+    "ticket not a document": (orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": {"1": "hi"}}), "tickets entry '1'"),
+    "newer schema": (store_document(VALID_TICKET, schema=7), "schema version 7; this sopdash understands 1 — upgrade sopdash"),
+    "odd schema": (store_document(VALID_TICKET, schema="one"), "unknown schema version 'one'"),
+}
+INVALID_TICKET = {
+    "bad priority": (store_document({**VALID_TICKET, "priority": "hgh"}), r"ticket 1 is invalid \(priority: 'hgh' is not one of"),
+    "bad tier": (store_document({**VALID_TICKET, "tier": "three"}), "ticket 1 is invalid"),
+    "id mismatch": (orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": {"1": {**VALID_TICKET, "id": 2}}}), "its id field says 2"),
+}
+CORRUPT = UNREADABLE | INVALID_TICKET
+
+
+@pytest.fixture(params=list(CORRUPT), ids=list(CORRUPT))
+def corrupt(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[TicketStore, bytes, str]:
+    raw, message = CORRUPT[request.param]
+    path = tmp_path / "tickets.json"
+    path.write_bytes(raw)
+    return TicketStore(path), raw, message
+
+
+def test_corrupt_store_is_refused_by_load_and_left_untouched(corrupt: tuple[TicketStore, bytes, str]) -> None:
+    store, raw, message = corrupt
+    with pytest.raises(StoreError, match=message) as refused:
+        store.load()
+    assert str(store.path) in str(refused.value) and "\n" not in str(refused.value)
+    assert store.path.read_bytes() == raw
+
+
+def test_corrupt_store_is_refused_by_writes_and_left_untouched(corrupt: tuple[TicketStore, bytes, str]) -> None:
+    store, raw, message = corrupt
+    with pytest.raises(StoreError, match=message):
+        store.update(1, lambda t: t.evolve(subject="x"))
+    assert store.path.read_bytes() == raw
+
+
+@pytest.mark.parametrize(("raw", "message"), list(UNREADABLE.values()), ids=list(UNREADABLE))
+def test_unreadable_store_is_refused_by_add_and_left_untouched(tmp_path: Path, raw: bytes, message: str) -> None:
+    path = tmp_path / "tickets.json"
+    path.write_bytes(raw)
+    with pytest.raises(StoreError, match=message):
+        TicketStore(path).add(new_ticket)
+    assert path.read_bytes() == raw
+
+
+def test_a_write_elsewhere_keeps_an_invalid_ticket_as_it_was(tmp_path: Path) -> None:
+    # writes validate only the tickets they touch (validating 50,000 per note is too slow); load() still refuses
+    bad = {**new_ticket(2).to_dict(), "priority": "hgh"}
+    path = tmp_path / "tickets.json"
+    path.write_bytes(store_document(VALID_TICKET, bad))
+    store = TicketStore(path)
+
+    store.update(1, lambda t: t.evolve(subject="fine"))
+
+    assert orjson.loads(store.path.read_bytes())["tickets"]["2"] == bad
+    with pytest.raises(StoreError, match="ticket 2 is invalid"):
+        store.load()
+
+
+def test_corrupt_store_names_the_fix(corrupt: tuple[TicketStore, bytes, str]) -> None:
+    store, _, _ = corrupt
+    with pytest.raises(StoreError, match="restore it from a backup|upgrade sopdash"):
+        store.load()
+
+
+def test_check_names_every_invalid_ticket(tmp_path: Path) -> None:
+    path = tmp_path / "tickets.json"
+    path.write_bytes(store_document(VALID_TICKET, {**new_ticket(2).to_dict(), "status": "gone"}, {**new_ticket(3).to_dict(), "priority": "asap"}))
+
+    report = TicketStore(path).check()
+
+    assert "schema: version 1" in report and "tickets: 3 (2 invalid)" in report
+    errors = [line for line in report if line.startswith("error:")]
+    assert len(errors) == 2 and "ticket 2 is invalid (status" in errors[0] and "ticket 3 is invalid (priority" in errors[1]
+
+
+def test_check_reports_an_unreadable_store_instead_of_raising(tmp_path: Path) -> None:
+    path = tmp_path / "tickets.json"
+    path.write_bytes(b"{oops")
+
+    report = TicketStore(path).check()
+
+    assert report[1].startswith("error:") and "invalid JSON" in report[1]
+    assert any(line.startswith("lock:") for line in report)
+
+
+# -- permissions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o000])
+def test_new_files_are_0660_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        store = TicketStore(tmp_path / "tickets.json", create=True)
+        store.add(new_ticket)
+    finally:
+        os.umask(previous)
+
+    assert store.path.stat().st_mode & 0o777 == 0o660
+    assert store.lock_path.stat().st_mode & 0o777 == 0o660
+
+
+def test_a_write_keeps_the_file_mode(store: TicketStore) -> None:
+    store.path.chmod(0o640)
+    store.add(new_ticket)
+    assert store.path.stat().st_mode & 0o777 == 0o640
+
+
+def test_check_warns_when_world_readable(store: TicketStore) -> None:
+    assert not [line for line in store.check() if line.startswith("warning:")]
+    store.path.chmod(0o664)
+
+    warnings = [line for line in store.check() if line.startswith("warning:")]
+
+    assert len(warnings) == 1 and "world-readable" in warnings[0] and f"chmod o-rwx {store.path}" in warnings[0]
+
+
+def test_unreadable_store_names_path_and_fix(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(StoreError, match=rf"cannot read {store.path}: permission denied; (give the group access|add yourself)"):
+        store.load()
+
+
+def test_unwritable_directory_names_it_and_writes_nothing(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = store.path.read_bytes()
+
+    def denied(**kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    with pytest.raises(StoreError, match=rf"cannot write in {store.path.parent}: permission denied"):
+        store.add(new_ticket)
+    assert store.path.read_bytes() == before
+
+
+def test_a_failed_write_leaves_no_temp_file(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(src: str, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(StoreError, match=rf"cannot write {store.path}: No space left on device"):
+        store.add(new_ticket)
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["tickets.json", "tickets.json.lock"]
+
+
+def test_a_stuck_lock_holder_becomes_an_error(store: TicketStore) -> None:
+    with exclusive_lock(store.lock_path):
+        with pytest.raises(StoreError, match="another sopdash has held"):
+            with exclusive_lock(store.lock_path, timeout=0.05):
+                pass

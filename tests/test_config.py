@@ -1,0 +1,48 @@
+"""The config file: location, defaults, and one clear error naming file and key."""
+
+import pytest
+
+from sopdash.config import load_settings
+from sopdash.core.errors import ConfigError, InputError
+
+
+def test_missing_default_config_means_defaults(tmp_path):
+    settings = load_settings(None, {"XDG_CONFIG_HOME": str(tmp_path)})
+    assert not settings.exists
+    assert settings.policy.targets["urgent"].hours == "24x7"
+
+
+def test_named_config_must_exist(tmp_path):
+    with pytest.raises(InputError, match="no config file"):
+        load_settings(str(tmp_path / "nope.toml"), {})
+
+
+def test_config_values_are_read(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[store]\npath = "/srv/t.json"\n[ui]\nprivacy = true\n[roster.dana]\nmanager = true\n')
+    settings = load_settings(None, {"SOPDASH_CONFIG": str(path)})
+    assert (settings.store_path, settings.privacy, settings.roster.is_manager("dana")) == ("/srv/t.json", True, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[calendar.hours]\nfri = ["08:00-25:00"]\n', "calendar.hours.fri"),
+        ('[calendar]\ntimezone = "Mars/Olympus"\n', "calendar.timezone"),
+        ('[sla.low]\nack = "0h"\n', "sla.low.ack"),
+        ("[colours]\nred = 1\n", "colours"),
+    ],
+)
+def test_bad_config_names_file_key_and_reason(tmp_path, text, key):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_settings(str(path), {})
+    assert str(path) in str(error.value) and key in str(error.value)
+
+
+def test_invalid_toml_is_an_input_error(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[sla\n")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_settings(str(path), {})
