@@ -15,6 +15,7 @@ from sopdash.core.model import Ticket
 RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE = "running", "warning", "breached", "paused", "met", "met_late"
 CLOCK_STATES = (RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE)
 STOPPED_STATUSES = frozenset({"resolved", "closed"})
+_PAUSING_WITH_WAITING = STOPPED_STATUSES | {"waiting"}
 
 
 class Calendar(Protocol):
@@ -41,12 +42,17 @@ class ClockPolicy(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ClockReading:
-    """One clock at one instant: its state, its deadline (None while paused), and business seconds left."""
+    """One clock at one instant: its state, its deadline (epoch seconds; None while paused), business seconds left."""
 
     state: str
-    due: datetime | None
+    due_s: float | None
     remaining_s: int
     target_s: int
+
+    @property
+    def due(self) -> datetime | None:
+        """The deadline as an aware UTC datetime (None while paused)."""
+        return None if self.due_s is None else datetime.fromtimestamp(round(self.due_s), tz=timezone.utc)
 
     @property
     def is_live(self) -> bool:
@@ -54,8 +60,13 @@ class ClockReading:
         return self.state in (RUNNING, WARNING, BREACHED, PAUSED)
 
     def to_dict(self) -> dict:
-        due = self.due.isoformat(timespec="seconds") if self.due else None
-        return {"due": due, "state": self.state, "remaining_s": self.remaining_s, "target_s": self.target_s}
+        due = self.due
+        return {
+            "due": due.isoformat(timespec="seconds") if due else None,
+            "state": self.state,
+            "remaining_s": self.remaining_s,
+            "target_s": self.target_s,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +78,6 @@ class TicketClocks:
 
     def to_dict(self) -> dict:
         return {"ack": self.ack.to_dict(), "resolution": self.resolution.to_dict()}
-
-
-def _instant(epoch: float) -> datetime:
-    return datetime.fromtimestamp(round(epoch), tz=timezone.utc)
 
 
 def _live_state(used: float, target: float, policy: ClockPolicy) -> str:
@@ -86,68 +93,86 @@ def _live_state(used: float, target: float, policy: ClockPolicy) -> str:
 
 def ack_clock(ticket: Ticket, policy: ClockPolicy, now: datetime) -> ClockReading:
     """Acknowledgement: from creation to the first public technician reply (SOP 4B); never paused."""
-    calendar = policy.calendar_for(ticket.priority)
-    target = policy.ack_target_s(ticket.priority)
-    start = ticket.created_at.timestamp()
-    due = calendar.add_s(start, target)
-    stop = ticket.acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
-    if stop is not None:
-        used = calendar.elapsed_s(start, stop.timestamp())
-        state = MET if stop.timestamp() <= due else MET_LATE
-        return ClockReading(state, _instant(due), round(target - used), target)
-    used = calendar.elapsed_s(start, now.timestamp())
-    return ClockReading(_live_state(used, target, policy), _instant(due), round(target - used), target)
-
-
-def running_intervals(ticket: Ticket, pause_when_waiting: bool, now: datetime) -> list[tuple[float, float]]:
-    """Epoch intervals during which the resolution clock ran, read from the ticket's status events."""
-    paused = STOPPED_STATUSES | ({"waiting"} if pause_when_waiting else set())
-    intervals: list[tuple[float, float]] = []
-    started: float | None = ticket.created_at.timestamp()
-    for entry in ticket.timeline:
-        if entry.kind != "event" or not entry.change or "status" not in entry.change:
-            continue
-        new_status = entry.change["status"][1]
-        at = max(entry.at.timestamp(), ticket.created_at.timestamp())
-        if new_status in paused and started is not None:
-            intervals.append((started, at))
-            started = None
-        elif new_status not in paused and started is None:
-            started = at
-    if started is not None:
-        # A stopped ticket whose history lacks the status event (e.g. imported) stops at its resolution.
-        end = ticket.resolved_at or ticket.closed_at if ticket.status in paused else None
-        intervals.append((started, max(started, (end or now).timestamp())))
-    return intervals
+    return _ack(ticket, policy, policy.calendar_for(ticket.priority), ticket.created_at.timestamp(), now.timestamp())
 
 
 def resolution_clock(ticket: Ticket, policy: ClockPolicy, now: datetime) -> ClockReading:
     """Resolution: from creation to resolve, paused while waiting on the client (if configured) and while resolved."""
     calendar = policy.calendar_for(ticket.priority)
-    target = policy.resolve_target_s(ticket.priority)
-    used = 0.0
-    due: float | None = None
-    intervals = running_intervals(ticket, policy.pause_when_waiting, now)
-    for start, end in intervals:
-        span = calendar.elapsed_s(start, end)
-        if due is None and used + span >= target:
-            due = calendar.add_s(start, target - used)
-        used += span
-    running_now = ticket.status not in STOPPED_STATUSES and not (
-        policy.pause_when_waiting and ticket.status == "waiting"
-    )
-    if due is None and running_now and intervals:
-        start = intervals[-1][0]
-        due = calendar.add_s(start, target - (used - calendar.elapsed_s(start, intervals[-1][1])))
-    remaining = round(target - used)
-    due_at = _instant(due) if due is not None else None
-    if ticket.status in STOPPED_STATUSES:
-        return ClockReading(MET if used <= target else MET_LATE, due_at, remaining, target)
-    if not running_now:
-        return ClockReading(BREACHED if used >= target else PAUSED, due_at, remaining, target)
-    return ClockReading(_live_state(used, target, policy), due_at, remaining, target)
+    return _resolution(ticket, policy, calendar, ticket.created_at.timestamp(), now.timestamp())
 
 
 def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketClocks:
     """Both clocks of a ticket at `now`."""
-    return TicketClocks(ack_clock(ticket, policy, now), resolution_clock(ticket, policy, now))
+    calendar = policy.calendar_for(ticket.priority)
+    created_s, now_s = ticket.created_at.timestamp(), now.timestamp()
+    return TicketClocks(
+        _ack(ticket, policy, calendar, created_s, now_s), _resolution(ticket, policy, calendar, created_s, now_s)
+    )
+
+
+def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created_s: float, now_s: float) -> ClockReading:
+    target = policy.ack_target_s(ticket.priority)
+    due = calendar.add_s(created_s, target)
+    stop = ticket.acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
+    if stop is not None:
+        stop_s = stop.timestamp()
+        used = calendar.elapsed_s(created_s, stop_s)
+        return ClockReading(MET if stop_s <= due else MET_LATE, due, round(target - used), target)
+    used = calendar.elapsed_s(created_s, now_s)
+    return ClockReading(_live_state(used, target, policy), due, round(target - used), target)
+
+
+def running_intervals(ticket: Ticket, pause_when_waiting: bool, now: datetime) -> list[tuple[float, float]]:
+    """Epoch intervals during which the resolution clock ran, read from the ticket's status events."""
+    return _running_intervals(ticket, pause_when_waiting, ticket.created_at.timestamp(), now.timestamp())
+
+
+def _running_intervals(
+    ticket: Ticket, pause_when_waiting: bool, created_s: float, now_s: float
+) -> list[tuple[float, float]]:
+    paused = _PAUSING_WITH_WAITING if pause_when_waiting else STOPPED_STATUSES
+    intervals: list[tuple[float, float]] = []
+    started: float | None = created_s
+    for entry in ticket.timeline:
+        change = entry.change
+        if change is None or entry.kind != "event" or "status" not in change:
+            continue
+        new_status = change["status"][1]
+        if new_status in paused:
+            if started is not None:
+                intervals.append((started, max(entry.at.timestamp(), created_s)))
+                started = None
+        elif started is None:
+            started = max(entry.at.timestamp(), created_s)
+    if started is not None:
+        # A stopped ticket whose history lacks the status event (e.g. imported) stops at its resolution.
+        end = (ticket.resolved_at or ticket.closed_at) if ticket.status in paused else None
+        intervals.append((started, max(started, end.timestamp() if end else now_s)))
+    return intervals
+
+
+def _resolution(
+    ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created_s: float, now_s: float
+) -> ClockReading:
+    target = policy.resolve_target_s(ticket.priority)
+    used = 0.0
+    due: float | None = None
+    intervals = _running_intervals(ticket, policy.pause_when_waiting, created_s, now_s)
+    last_span = 0.0
+    for start, end in intervals:
+        last_span = calendar.elapsed_s(start, end)
+        if due is None and used + last_span >= target:
+            due = calendar.add_s(start, target - used)
+        used += last_span
+    running_now = ticket.status not in STOPPED_STATUSES and not (
+        policy.pause_when_waiting and ticket.status == "waiting"
+    )
+    if due is None and running_now:
+        due = calendar.add_s(intervals[-1][0], target - (used - last_span))
+    remaining = round(target - used)
+    if ticket.status in STOPPED_STATUSES:
+        return ClockReading(MET if used <= target else MET_LATE, due, remaining, target)
+    if not running_now:
+        return ClockReading(BREACHED if used >= target else PAUSED, due, remaining, target)
+    return ClockReading(_live_state(used, target, policy), due, remaining, target)
