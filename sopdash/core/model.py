@@ -1,4 +1,8 @@
-"""The ticket model of PRODUCT §3: plain frozen dataclasses, validated when read from a document."""
+"""The ticket model of PRODUCT §3, validated when read from a document.
+
+The dataclasses are treated as immutable (change a ticket with `evolve`); they are not frozen only
+because frozen dataclasses cost several times more to build, and a store may hold 50,000 tickets.
+"""
 
 from __future__ import annotations
 
@@ -65,7 +69,7 @@ def check_choice(value: Any, choices: tuple[str, ...], what: str) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Requester:
     """The client who raised the ticket."""
 
@@ -82,7 +86,7 @@ class Requester:
         return {"name": self.name, "email": self.email, "phone": self.phone}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TimelineEntry:
     """One public message, internal note or audit event.
 
@@ -99,13 +103,16 @@ class TimelineEntry:
 
     @classmethod
     def from_dict(cls, doc: dict) -> TimelineEntry:
+        kind = doc.get("kind")
+        if kind not in TIMELINE_KINDS:
+            check_choice(kind, TIMELINE_KINDS, "timeline.kind")
         return cls(
-            at=parse_time(doc.get("at"), "timeline.at"),
-            author=str(doc.get("author") or ""),
-            kind=check_choice(doc.get("kind"), TIMELINE_KINDS, "timeline.kind"),
-            text=str(doc.get("text") or ""),
-            change=doc.get("change") or None,
-            client=bool(doc.get("client", False)),
+            parse_time(doc.get("at"), "timeline.at"),
+            str(doc.get("author") or ""),
+            kind,
+            str(doc.get("text") or ""),
+            doc.get("change") or None,
+            bool(doc.get("client", False)),
         )
 
     def to_dict(self) -> dict:
@@ -117,7 +124,7 @@ class TimelineEntry:
         return doc
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Escalation:
     """A move up the support tiers, with the SOP 6 reason."""
 
@@ -150,7 +157,7 @@ class Escalation:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ManagerFlag:
     """SOP 6B/6C: a manager must know; stays raised until a manager acknowledges it."""
 
@@ -179,7 +186,7 @@ class ManagerFlag:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StepRecord:
     """A CompTIA troubleshooting step that a technician marked done."""
 
@@ -199,7 +206,7 @@ class StepRecord:
         return {"step": self.step, "at": format_time(self.at), "by": self.by, "note": self.note}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Source:
     """Where an imported ticket came from, so that re-imports update instead of duplicating."""
 
@@ -215,7 +222,7 @@ class Source:
         return {"system": self.system, "external_id": self.external_id}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Ticket:
     """A help-desk ticket with everything the SOP tracks about it."""
 
