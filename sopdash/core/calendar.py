@@ -23,7 +23,6 @@ from threading import Lock
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays as public_holidays
 from dateutil.rrule import WEEKLY, rrule, rruleset
 from dateutil.tz import tzlocal
 
@@ -61,7 +60,7 @@ class BusinessCalendar:
         # Nominal, ignoring DST and holidays: what "1d" of business time means in SLA targets.
         self.business_day_s = 86_400.0 if is_24x7 else _mean_open_day_s(self._hours)
         self._holidays = holidays
-        self._country = public_holidays.country_holidays(country) if country else None
+        self._country = _country_holidays(country) if country else None
         self._table = _Windows.empty(MINYEAR)
         self._extending = Lock()
 
@@ -397,7 +396,14 @@ def _parse_country(code: Any) -> str | None:
         return None
     name = code.upper() if isinstance(code, str) else code
     try:
-        public_holidays.country_holidays(name)
+        _country_holidays(name)
     except (NotImplementedError, AttributeError, TypeError):
         raise ConfigError("calendar.country", f"no public holidays known for country {code!r}") from None
     return name
+
+
+def _country_holidays(code: str) -> Any:
+    # Imported here: `holidays` costs ~70 ms to import and most calendars name no country.
+    import holidays
+
+    return holidays.country_holidays(code)

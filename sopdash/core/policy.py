@@ -21,7 +21,6 @@ DEFAULT_TARGETS: dict[str, dict[str, str]] = {
     "low": {"ack": "8h", "resolve": "40h", "hours": "business"},
 }
 DEFAULT_WARN_AT = 0.75
-AROUND_THE_CLOCK = BusinessCalendar.from_config("24x7")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +37,7 @@ class SlaPolicy:
     """Everything a clock needs to know: targets per priority, the calendar, and the warning rule."""
 
     calendar: BusinessCalendar
+    around_the_clock: BusinessCalendar
     targets: Mapping[str, PriorityTarget] = field(default_factory=dict)
     warn_at: float | None = DEFAULT_WARN_AT
     warn_before_s: int | None = None
@@ -45,7 +45,7 @@ class SlaPolicy:
 
     def calendar_for(self, priority: str) -> BusinessCalendar:
         """The calendar a priority's clocks count on."""
-        return AROUND_THE_CLOCK if self.targets[priority].hours == "24x7" else self.calendar
+        return self.around_the_clock if self.targets[priority].hours == "24x7" else self.calendar
 
     def ack_target_s(self, priority: str) -> int:
         return self.targets[priority].ack_s
@@ -66,7 +66,7 @@ class SlaPolicy:
         pause = sla.get("pause_when_waiting", True)
         if not isinstance(pause, bool):
             raise ConfigError("sla.pause_when_waiting", f"{pause!r} is not true or false")
-        return cls(calendar, targets, warn_at, warn_before_s, pause)
+        return cls(calendar, BusinessCalendar.always_open(calendar.tz), targets, warn_at, warn_before_s, pause)
 
     def describe(self) -> dict[str, Any]:
         """The effective policy as plain data, for `sopdash config`."""

@@ -1,0 +1,53 @@
+"""What every command needs from the command line and the environment: settings, the store, and a Desk."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from sopdash.clock import clock_from_env
+from sopdash.config import Settings, load_settings
+from sopdash.desk import Desk
+from sopdash.identity import current_login
+from sopdash.store import TicketStore, resolve_store_path
+
+
+def add_store_options(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
+    """`--db` and `--config`; subcommands repeat them with SUPPRESS so a value given before the command survives."""
+    parser.add_argument(
+        "--db", metavar="PATH", default=default, help="the ticket store (default: $SOPDASH_DB, config, data dir)"
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", default=default, help="the config file (default: $SOPDASH_CONFIG, config dir)"
+    )
+
+
+def command_parent() -> argparse.ArgumentParser:
+    """A parent parser that lets `--db`/`--config` also follow a subcommand (`sopdash demo --db PATH`)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    add_store_options(parent)
+    return parent
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    """The config in effect: `--config`, else $SOPDASH_CONFIG, else the per-user file."""
+    return load_settings(args.config, os.environ)
+
+
+def store_path_for(args: argparse.Namespace, settings: Settings) -> Path:
+    """The store in effect: `--db`, else $SOPDASH_DB, else the config's store.path, else the data dir."""
+    return resolve_store_path(args.db, os.environ, settings.store_path)
+
+
+def desk_on(path: Path, settings: Settings, create: bool = False) -> Desk:
+    """A Desk on the store at path, acting as the OS login, on the clock SOPDASH_NOW may fix."""
+    clock = clock_from_env(os.environ)
+    return Desk(TicketStore(path, create=create), settings.policy, settings.roster, current_login(), clock)
+
+
+def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:
+    """A Desk on the store the command line, environment and config point at."""
+    settings = settings_for(args)
+    return desk_on(store_path_for(args, settings), settings, create=create)

@@ -1,0 +1,91 @@
+"""The `sopdash` command: parse the command line, run one command, turn any failure into a message and exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sopdash import __version__
+from sopdash.cli import import_command, report_command, store_commands, ticket_commands
+from sopdash.cli.context import add_store_options
+from sopdash.core.errors import InputError, SopdashError
+
+COMMAND_MODULES = (ticket_commands, store_commands, import_command, report_command)
+
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line (PRODUCT §5); each command module registers its own subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="sopdash",
+        description="Run a help-desk queue by the Support Engagement SOP. Without a command, opens the dashboard.",
+    )
+    add_store_options(parser, default=None)
+    parser.add_argument("--demo", action="store_true", help="open the dashboard on a fresh demo store (no set-up)")
+    parser.add_argument("--version", action="version", version=f"sopdash {__version__}")
+    parser.set_defaults(handler=open_dashboard)
+    subparsers = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def open_dashboard(args: argparse.Namespace) -> int:
+    """`sopdash [--demo]`: the dashboard, on the configured store or on a throw-away demo store."""
+    from sopdash.cli.dashboard import run_demo_dashboard, run_store_dashboard
+
+    return run_demo_dashboard(args) if args.demo else run_store_dashboard(args)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse argv and run the command; SopdashError and friends propagate."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:  # argparse: usage errors (2), --help and --version (0)
+        return int(exit_request.code or 0)
+    if args.demo and args.command:
+        raise InputError(f"--demo opens the dashboard; drop it to run `sopdash {args.command}`")
+    return args.handler(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The console-script entry: run one command and return its exit code; never a traceback."""
+    try:
+        return run(argv)
+    except SopdashError as error:
+        report(str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as error:  # the edge: anything unforeseen still ends as one line, not a traceback
+        report(f"internal error: {type(error).__name__}: {error}")
+        return EXIT_INTERNAL
+
+
+def report(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    print(f"sopdash: {' '.join(message.splitlines())}", file=sys.stderr)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush does not complain about the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout replaced by something without a file descriptor (tests)
+        pass
+    finally:
+        os.close(devnull)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""`sopdash ticket …`: create, list, show and work tickets by the SOP, one action per command."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+
+from sopdash.cli.context import command_parent, open_desk
+from sopdash.cli.render import json_text, queue_table, ticket_detail, ticket_document, urgency_key
+from sopdash.core.errors import InputError
+from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `ticket` and its actions to the command line."""
+    parent = command_parent()
+    ticket = subparsers.add_parser("ticket", parents=[parent], help="create, list, show and work tickets")
+    actions = ticket.add_subparsers(dest="action", required=True, title="actions", metavar="ACTION")
+
+    def action(name: str, handler, help: str, with_id: bool = True) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, parents=[parent], help=help, description=help)
+        if with_id:
+            parser.add_argument("id", type=ticket_id, metavar="ID", help="ticket id (12 or #12)")
+        parser.set_defaults(handler=handler)
+        return parser
+
+    new = action("new", new_ticket, "create a ticket and print its id", with_id=False)
+    new.add_argument("--subject", required=True, help="one-line summary of the problem")
+    new.add_argument("--requester", required=True, metavar="EMAIL", help="the client's email address")
+    new.add_argument("--name", default="", help="the client's name")
+    new.add_argument("--phone", default="", help="the client's phone number")
+    new.add_argument("--body", default="", help="the full description")
+    new.add_argument("--priority", choices=PRIORITIES, help="leave out to create it untriaged (medium)")
+    new.add_argument("--category", default="", help="e.g. Hardware, Network")
+
+    listing = action("list", list_tickets, "list open tickets, most urgent first", with_id=False)
+    listing.add_argument("--all", action="store_true", help="include resolved and closed tickets")
+    listing.add_argument("--json", action="store_true", help="print a JSON array of ticket documents")
+
+    show = action("show", show_ticket, "show one ticket with its clocks and timeline")
+    show.add_argument("--json", action="store_true", help="print the ticket document as JSON")
+
+    ack = action("ack", acknowledge, "acknowledge: send the client a receipt (stops the acknowledgement clock)")
+    ack.add_argument("--message", "-m", help="the reply to send (default: the courteous receipt template)")
+
+    action("assign", assign, "assign to a technician").add_argument("login", help="the technician's login")
+    action("priority", set_priority, "set the priority (picks the SLA targets)").add_argument(
+        "priority", choices=PRIORITIES
+    )
+
+    note = action("note", add_note, "add an internal note (or, with --public, reply to the client)")
+    note.add_argument("text")
+    note.add_argument("--public", action="store_true", help="send it to the client as a public reply")
+
+    wait = action("wait", set_waiting, "mark as waiting on the client (pauses the resolution clock)")
+    wait.add_argument("--off", action="store_true", help="no longer waiting on the client")
+
+    step = action("step", complete_step, "mark a CompTIA troubleshooting step done")
+    step.add_argument("step", type=int, metavar="N", help="step number, 1 to 6")
+    step.add_argument("--note", default="", help="an internal note about the step")
+
+    escalate = action("escalate", escalate_ticket, "escalate to the next tier (SOP 6)")
+    escalate.add_argument("--reason", required=True, choices=ESCALATION_REASONS)
+    escalate.add_argument("--note", default="", help="why, for the next tier")
+
+    resolve = action("resolve", resolve_ticket, "resolve with a summary and notify the client")
+    resolve.add_argument("--summary", required=True, help="what fixed it")
+    resolve.add_argument("--no-notify", action="store_true", help="do not send the client the resolution message")
+
+    action("notify", notify_client, "send the client the resolution message")
+    action("close", close_ticket, "close a resolved ticket whose client was notified")
+    action("reopen", reopen_ticket, "reopen a resolved or closed ticket")
+    action("flag-ack", acknowledge_manager_flag, "as a manager, acknowledge the manager flag")
+
+
+def ticket_id(text: str) -> int:
+    """A ticket id as typed: `12` or `#12`."""
+    try:
+        value = int(text.removeprefix("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12")
+    return value
+
+
+def confirm(ticket: Ticket, what: str) -> int:
+    """The one confirmation line of an action command."""
+    print(f"#{ticket.id} {what}")
+    return 0
+
+
+def new_ticket(args: argparse.Namespace) -> int:
+    if "@" not in args.requester:
+        raise InputError(f"--requester: {args.requester!r} is not an email address")
+    requester = Requester(name=args.name, email=args.requester, phone=args.phone)
+    desk = open_desk(args, create=True)
+    ticket = desk.create(args.subject, requester, args.body, args.priority, args.category)
+    print(ticket.id)
+    return 0
+
+
+def list_tickets(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
+    now = desk.clock()
+    rows = sorted(
+        ((t, desk.clocks(t, now)) for t in desk.tickets() if args.all or t.is_open),
+        key=urgency_key,
+    )
+    if args.json:
+        print(json_text([ticket_document(t, c) for t, c in rows]))
+    elif rows:
+        print(queue_table(rows, shutil.get_terminal_size((120, 24)).columns))
+    else:
+        print("no tickets" if args.all else "no open tickets (--all lists resolved and closed ones too)")
+    return 0
+
+
+def show_ticket(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
+    ticket = desk.ticket(args.id)
+    clocks = desk.clocks(ticket)
+    if args.json:
+        print(json_text(ticket_document(ticket, clocks)))
+    else:
+        print(ticket_detail(ticket, clocks, desk.policy.calendar.tz))
+    return 0
+
+
+def acknowledge(args: argparse.Namespace) -> int:
+    return confirm(open_desk(args).acknowledge(args.id, args.message), "acknowledged")
+
+
+def assign(args: argparse.Namespace) -> int:
+    ticket = open_desk(args).assign(args.id, args.login)
+    return confirm(ticket, f"assigned to {ticket.assignee}")
+
+
+def set_priority(args: argparse.Namespace) -> int:
+    return confirm(open_desk(args).set_priority(args.id, args.priority), f"priority set to {args.priority}")
+
+
+def add_note(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
+    if args.public:
+        return confirm(desk.reply(args.id, args.text), "public reply recorded")
+    return confirm(desk.note(args.id, args.text), "internal note added")
+
+
+def set_waiting(args: argparse.Namespace) -> int:
+    ticket = open_desk(args).set_waiting(args.id, waiting=not args.off)
+    return confirm(ticket, "no longer waiting on the client" if args.off else "waiting on the client")
+
+
+def complete_step(args: argparse.Namespace) -> int:
+    ticket = open_desk(args).complete_step(args.id, args.step, args.note)
+    following = f"next is step {ticket.current_step}" if ticket.current_step else "all steps done"
+    return confirm(ticket, f"step {args.step} done; {following}")
+
+
+def escalate_ticket(args: argparse.Namespace) -> int:
+    ticket = open_desk(args).escalate(args.id, args.reason, args.note)
+    flag = "; manager flag raised" if ticket.needs_manager else ""
+    return confirm(ticket, f"escalated ({args.reason}), now tier {ticket.tier}{flag}")
+
+
+def resolve_ticket(args: argparse.Namespace) -> int:
+    ticket = open_desk(args).resolve(args.id, args.summary, notify=not args.no_notify)
+    notified = "client notified" if ticket.client_notified_at else "client not notified yet"
+    return confirm(ticket, f"resolved; {notified}")
+
+
+def notify_client(args: argparse.Namespace) -> int:
+    return confirm(open_desk(args).notify_client(args.id), "client notified of the resolution")
+
+
+def close_ticket(args: argparse.Namespace) -> int:
+    return confirm(open_desk(args).close(args.id), "closed")
+
+
+def reopen_ticket(args: argparse.Namespace) -> int:
+    return confirm(open_desk(args).reopen(args.id), "reopened")
+
+
+def acknowledge_manager_flag(args: argparse.Namespace) -> int:
+    return confirm(open_desk(args).acknowledge_manager_flag(args.id), "manager flag acknowledged")

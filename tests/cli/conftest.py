@@ -1,0 +1,65 @@
+"""Fixtures for the CLI tests: a private store, config and fixed clock, and a way to run `sopdash` in-process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sopdash.cli.main import main
+from sopdash.identity import current_login
+
+NOW = "2026-11-25T09:00:00+00:00"  # a Wednesday, inside business hours
+ME = current_login()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def now() -> str:
+    """The instant SOPDASH_NOW fixes for every test."""
+    return NOW
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """SOPDASH_DB, SOPDASH_CONFIG and SOPDASH_NOW pointing at this test's own files; returns the store path."""
+    config = tmp_path / "config.toml"
+    config.write_text(f'[calendar]\ntimezone = "UTC"\n\n[roster.{ME}]\ntier = 1\n', encoding="utf-8")
+    store = tmp_path / "tickets.json"
+    monkeypatch.setenv("SOPDASH_DB", str(store))
+    monkeypatch.setenv("SOPDASH_CONFIG", str(config))
+    monkeypatch.setenv("SOPDASH_NOW", NOW)
+    monkeypatch.setenv("COLUMNS", "120")
+    return store
+
+
+@pytest.fixture
+def sopdash(capsys: pytest.CaptureFixture[str]):
+    """Run `sopdash ARGS…` in-process; returns its exit code and what it printed."""
+
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def new_ticket(sopdash):
+    """Create a ticket through the CLI and return its id."""
+
+    def create(subject: str = "Printer jams", *extra: str) -> int:
+        result = sopdash("ticket", "new", "--subject", subject, "--requester", "ann@example.com",
+                         "--name", "Ann", *extra)
+        assert result.code == 0, result.err
+        return int(result.out)
+
+    return create

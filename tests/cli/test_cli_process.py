@@ -1,0 +1,56 @@
+"""Real `sopdash` processes: the console script, `python -m sopdash`, and what the CLI path imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = shutil.which("sopdash", path=str(Path(sys.executable).parent))
+
+
+def run(args: list[str], env_vars: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, env={**os.environ, **env_vars}, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def process_env(env: Path) -> dict[str, str]:
+    return {name: os.environ[name] for name in ("SOPDASH_DB", "SOPDASH_CONFIG", "SOPDASH_NOW")}
+
+
+def test_python_m_sopdash_creates_and_lists(process_env):
+    module = [sys.executable, "-m", "sopdash"]
+    new = run([*module, "ticket", "new", "--subject", "Wi-Fi", "--requester", "a@b.c"], process_env)
+    assert (new.returncode, new.stdout, new.stderr) == (0, "1\n", "")
+    listing = run([*module, "ticket", "list", "--json"], process_env)
+    assert listing.returncode == 0
+    assert [doc["subject"] for doc in json.loads(listing.stdout)] == ["Wi-Fi"]
+
+
+@pytest.mark.skipif(SCRIPT is None, reason="the sopdash console script is not installed in this environment")
+def test_console_script_exit_codes_and_one_line_errors(process_env):
+    assert run([SCRIPT, "ticket", "new", "--subject", "x", "--requester", "a@b.c"], process_env).returncode == 0
+    refused = run([SCRIPT, "ticket", "close", "1"], process_env)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("sopdash: cannot close ticket #1") and refused.stderr.count("\n") == 1
+    usage = run([SCRIPT, "ticket", "show"], {**process_env, "SOPDASH_NOW": "soon"})
+    assert usage.returncode == 2 and "usage:" in usage.stderr and "Traceback" not in usage.stderr
+
+
+def test_the_cli_path_never_imports_textual(process_env):
+    code = (
+        "import sys\n"
+        "from sopdash.cli.main import main\n"
+        "codes = [main(['ticket', 'new', '--subject', 'x', '--requester', 'a@b.c']), main(['ticket', 'list']),"
+        " main(['ticket', 'show', '1']), main(['config']), main(['check'])]\n"
+        "assert codes == [0, 0, 0, 0, 0], codes\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') or m == 'sopdash.tui.app']\n"
+        "assert not loaded, loaded\n"
+    )
+    result = run([sys.executable, "-c", code], process_env)
+    assert result.returncode == 0, result.stderr
