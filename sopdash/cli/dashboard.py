@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from sopdash.cli.context import desk_on, settings_for, store_path_for
 from sopdash.clock import clock_from_env
+from sopdash.core.roster import Member, Roster
+from sopdash.identity import current_login
 
 
 def run_store_dashboard(args: argparse.Namespace) -> int:
@@ -22,10 +25,13 @@ def run_store_dashboard(args: argparse.Namespace) -> int:
 
 def run_demo_dashboard(args: argparse.Namespace) -> int:
     """The dashboard on a fresh demo store in a temporary directory, removed on quit."""
-    from sopdash.demo import write_demo_store
+    from sopdash.demo import DEMO_ROSTER, write_demo_store
     from sopdash.tui.app import run_dashboard
 
     settings = settings_for(args)
+    # In the demo the person trying it is a manager too, so every action can be tried.
+    you = Member(current_login(), tier=3, manager=True)
+    settings = replace(settings, roster=Roster({**DEMO_ROSTER.members, **settings.roster.members, you.login: you}))
     with tempfile.TemporaryDirectory(prefix="sopdash-demo-") as directory:
         path = Path(directory) / "tickets.json"
         write_demo_store(path, clock_from_env(os.environ)(), settings.policy)
