@@ -33,6 +33,8 @@ class OrjsonStorage(Storage):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._data: dict[str, dict[str, Any]] | None = None
+        self._holding = False
+        self._dirty = False
 
     def read(self) -> dict[str, dict[str, Any]]:
         """The whole document, checked for our shape and schema version."""
@@ -41,9 +43,22 @@ class OrjsonStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Replace the file with data in one atomic step."""
-        write_atomically(self.path, orjson.dumps(data))
+        """Replace the file with data in one atomic step (or at `flush`, while writes are held)."""
         self._data = data
+        if self._holding:
+            self._dirty = True
+        else:
+            write_atomically(self.path, orjson.dumps(data))
+
+    def hold_writes(self) -> None:
+        """Keep writes in memory until `flush`, so several table changes land as one atomic replace."""
+        self._holding = True
+
+    def flush(self) -> None:
+        """Write what is held, if anything changed."""
+        if self._dirty and self._data is not None:
+            write_atomically(self.path, orjson.dumps(self._data))
+            self._dirty = False
 
 
 def read_bytes(path: Path) -> bytes:

@@ -64,20 +64,30 @@ class TicketStore:
     def add_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
         """Store tickets as version 1 in one write, renumbered in order after the highest id; returns them as stored."""
         with self._writing() as table:
-            first = next_id(table)
-            stored = [ticket.evolve(id=first + n, version=1) for n, ticket in enumerate(tickets)]
-            table.insert_multiple(Document(ticket.to_dict(), doc_id=ticket.id) for ticket in stored)
-        return stored
+            return _insert(table, tickets)
 
     def write_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
         """Replace existing tickets in one write, each only if still at the version it carries; returns them as stored."""
         with self._writing() as table:
-            stored = []
-            for ticket in tickets:
-                current = self._existing(table, ticket.id)
-                check_version(current, ticket.version)
-                stored.append(ticket.evolve(version=current.version + 1))
-            docs = {ticket.id: ticket.to_dict() for ticket in stored}
+            return self._replace(table, tickets)
+
+    def transact(
+        self, plan: Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
+    ) -> tuple[list[Ticket], list[Ticket]]:
+        """Under one lock: plan(every ticket) -> (changed, new); both written in one replace, or nothing is."""
+        with self._writing() as table:
+            current = [self._ticket(int(key), doc) for key, doc in raw_documents(table).items()]
+            changed, new = plan(sorted(current, key=attrgetter("id")))
+            return self._replace(table, changed), _insert(table, new)
+
+    def _replace(self, table: Table, tickets: Sequence[Ticket]) -> list[Ticket]:
+        stored = []
+        for ticket in tickets:
+            current = self._existing(table, ticket.id)
+            check_version(current, ticket.version)
+            stored.append(ticket.evolve(version=current.version + 1))
+        docs = {ticket.id: ticket.to_dict() for ticket in stored}
+        if docs:
             table.update(lambda doc: doc.update(docs[doc["id"]]), doc_ids=list(docs))
         return stored
 
@@ -139,9 +149,12 @@ class TicketStore:
 
     @contextmanager
     def _writing(self) -> Iterator[Table]:
-        """The tickets table read under the lock; one TinyDB write inside replaces the file atomically."""
+        """The tickets table read under the lock; what changes inside lands in one atomic replace, or not at all."""
         with exclusive_lock(self.lock_path):
-            yield self._table()
+            table = self._table()
+            table.storage.hold_writes()
+            yield table
+            table.storage.flush()
 
     def _existing(self, table: Table, ticket_id: int) -> Ticket:
         doc = table.get(doc_id=ticket_id)
@@ -181,6 +194,15 @@ class TicketStore:
 def raw_documents(table: Table) -> dict[str, dict]:
     """The table's stored documents by id string, without the per-document copy TinyDB's all() makes."""
     return table.storage.read()[table.name]
+
+
+def _insert(table: Table, tickets: Sequence[Ticket]) -> list[Ticket]:
+    """Insert tickets as version 1, numbered in order after the highest id."""
+    first = next_id(table)
+    stored = [ticket.evolve(id=first + n, version=1) for n, ticket in enumerate(tickets)]
+    if stored:
+        table.insert_multiple(Document(ticket.to_dict(), doc_id=ticket.id) for ticket in stored)
+    return stored
 
 
 def next_id(table: Table) -> int:

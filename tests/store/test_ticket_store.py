@@ -90,6 +90,17 @@ def test_write_many_replaces_tickets_at_their_version(store: TicketStore) -> Non
     assert [(t.subject, t.version) for t in store.load()] == [("A", 2), ("B", 2)] == [(t.subject, t.version) for t in stored]
 
 
+def test_transact_updates_and_adds_in_one_replace(store: TicketStore) -> None:
+    store.add(new_ticket)
+    inode = os.stat(store.path).st_ino
+
+    changed, added = store.transact(lambda current: ([current[0].evolve(subject="A")], [new_ticket(0, "b")]))
+
+    assert [(t.id, t.subject, t.version) for t in changed + added] == [(1, "A", 2), (2, "b", 1)]
+    assert store.load() == changed + added
+    assert os.stat(store.path).st_ino != inode
+
+
 # -- refusals write nothing ------------------------------------------------------------------
 
 
@@ -125,6 +136,17 @@ def test_rule_refusal_writes_nothing(store: TicketStore) -> None:
         store.add(refuse("add"))
     assert store.path.read_bytes() == before
     assert store.signature() == signature
+
+
+def test_transact_with_a_stale_ticket_writes_neither_change(store: TicketStore) -> None:
+    store.add(new_ticket)
+    stale = store.get(1)
+    store.update(1, lambda t: t.evolve(subject="changed meanwhile"))
+    before = store.path.read_bytes()
+
+    with pytest.raises(ConflictError):
+        store.transact(lambda current: ([stale.evolve(subject="x")], [new_ticket(0, "b")]))
+    assert store.path.read_bytes() == before
 
 
 def test_unknown_ticket_is_an_input_error(store: TicketStore) -> None:

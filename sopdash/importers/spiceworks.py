@@ -1,0 +1,566 @@
+"""Import a Spiceworks Help Desk JSON export (cloud, or the on-prem export of the same shape) — PRODUCT §6.
+
+`parse_export` is pure: it maps the parsed document onto tickets, matched to those already stored by
+`source` (system "spiceworks", external id = `ticket_number`), and says what would be added, updated
+and left alone. A malformed document (wrong types, not an export) is an InputError naming the first
+problem by its path in the document; odd but usable data (unknown user ids, missing optional fields,
+unreadable times) is imported with a warning. `import_file` reads the file and writes the plan.
+
+Re-importing is idempotent: the same export maps to the same tickets, so nothing changes. Work done in
+sopdash on an imported ticket survives a re-import: sopdash-only fields (tier, escalations, manager
+flag, troubleshooting, resolution summary) are kept, local timeline entries are merged in, and while
+the local work is newer than the ticket's last activity in the export, its status, assignee, priority
+and clock stops are kept too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import orjson
+
+from sopdash.core.durations import format_countdown
+from sopdash.core.errors import InputError
+from sopdash.core.model import Requester, Source, Ticket, TimelineEntry
+from sopdash.core.text import one_line
+from sopdash.store import TicketStore
+
+SYSTEM = "spiceworks"
+TECHNICIAN_ROLES = frozenset({"admin", "helpdesk_admin"})
+CLIENT_ROLES = frozenset({"end_user"})
+PRIORITY_MAP = {"1": "high", "2": "medium", "3": "low"}
+STATUS_MAP = {"open": "open", "waiting": "waiting", "closed": "closed"}
+NO_SUMMARY = "(no summary)"
+# Spiceworks labour `duration` is taken to be in seconds, like its *_secs fields.
+LABOUR_UNIT_S = 1
+TIME_SPENT = "time_spent_s"
+
+_LOGIN_JUNK = re.compile(r"[^a-z0-9._-]+")
+_STRING = (str,)
+_ID = (str, int)
+_NUMBER = (int, float, str)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A Spiceworks user as sopdash sees them: a technician login, or a client's name and address."""
+
+    import_id: str
+    login: str
+    name: str
+    email: str
+    phone: str
+    technician: bool
+
+    @property
+    def display(self) -> str:
+        """How a client author appears in the timeline."""
+        return self.name or self.email or f"Spiceworks user {self.import_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What an import does: tickets to add (ids provisional) and to update, and what was seen and skipped."""
+
+    added: tuple[Ticket, ...] = ()
+    updated: tuple[Ticket, ...] = ()
+    unchanged: int = 0
+    skipped: int = 0
+    comments: int = 0
+    technicians: int = 0
+    requesters: int = 0
+    warnings: tuple[str, ...] = ()
+
+    def summary_lines(self, max_warnings: int = 20) -> list[str]:
+        """The summary printed after an import: counts, then the first warnings."""
+        lines = [
+            f"tickets: {len(self.added)} added, {len(self.updated)} updated, {self.unchanged} unchanged"
+            + (f", {self.skipped} skipped" if self.skipped else ""),
+            f"comments: {self.comments}",
+            f"users: {self.technicians} technicians, {self.requesters} requesters",
+            f"warnings: {len(self.warnings)}",
+        ]
+        lines += [f"  {one_line(warning)}" for warning in self.warnings[:max_warnings]]
+        if len(self.warnings) > max_warnings:
+            lines.append(f"  … and {len(self.warnings) - max_warnings} more")
+        return lines
+
+
+@dataclass
+class _ParseState:
+    """The state of one parse: users by import id, warnings so far, and comment count."""
+
+    now: datetime
+    users: dict[str, Person] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    comments: int = 0
+
+    def warn(self, path: str, message: str) -> None:
+        self.warnings.append(f"{path}: {message}")
+
+    def person(self, user_id: Any, path: str) -> Person | None:
+        """The user an id refers to; an unknown id is a warning and None."""
+        if user_id is None:
+            return None
+        person = self.users.get(str(user_id))
+        if person is None:
+            self.warn(path, f"unknown user {user_id!r}")
+        return person
+
+    def login(self, user_id: Any, path: str) -> str:
+        """A technician login for an assignee; an unknown id keeps a recognisable placeholder."""
+        person = self.person(user_id, path)
+        if person is None:
+            return "" if user_id is None else f"spiceworks-{user_id}"
+        if not person.technician:
+            self.warn(path, f"user {user_id!r} is an end user, not a technician")
+        return person.login
+
+
+def parse_export(document: Any, existing: Sequence[Ticket], now: datetime) -> ImportPlan:
+    """What importing `document` (a parsed Spiceworks export) into a store holding `existing` would do."""
+    if not isinstance(document, dict):
+        raise InputError(f"not a Spiceworks export: the top level is {_kind(document)}, not an object with `tickets`")
+    tickets = document.get("tickets")
+    if not isinstance(tickets, list):
+        found = "missing" if tickets is None else _kind(tickets)
+        raise InputError(f"tickets: not a Spiceworks export: `tickets` should be a list of tickets, is {found}")
+    state = _ParseState(now)
+    _read_users(document, state)
+    stored = {t.source.external_id: t for t in existing if t.source.system == SYSTEM}
+    next_id = max((t.id for t in existing), default=0) + 1
+    seen: set[str] = set()
+    added: list[Ticket] = []
+    updated: list[Ticket] = []
+    unchanged = skipped = 0
+    for index, doc in enumerate(tickets):
+        path = f"tickets[{index}]"
+        mapped = _ticket(doc, path, state, seen)
+        if mapped is None:
+            skipped += 1
+            continue
+        ticket, last_activity = mapped
+        current = stored.get(ticket.source.external_id)
+        if current is None:
+            added.append(ticket.evolve(id=next_id))
+            next_id += 1
+            continue
+        merged = merge(current, ticket, last_activity)
+        if merged == current:
+            unchanged += 1
+        else:
+            updated.append(merged)
+    technicians = sum(1 for person in state.users.values() if person.technician)
+    return ImportPlan(
+        added=tuple(added),
+        updated=tuple(updated),
+        unchanged=unchanged,
+        skipped=skipped,
+        comments=state.comments,
+        technicians=technicians,
+        requesters=len(state.users) - technicians,
+        warnings=tuple(state.warnings),
+    )
+
+
+def plan_import(path: Path, existing: Sequence[Ticket], now: datetime) -> ImportPlan:
+    """What importing the export file at `path` into a store holding `existing` would do."""
+    return _plan(path, read_export(path), existing, now)
+
+
+def import_file(path: Path, store: TicketStore, now: datetime) -> ImportPlan:
+    """Import the export file at `path` into `store` in one locked write.
+
+    The whole file is mapped and checked against the tickets as they are under the lock, and every
+    added and updated ticket lands in one atomic replace of the store, or none does.
+    """
+    document = read_export(path)
+    plans: list[ImportPlan] = []
+
+    def apply(existing: list[Ticket]) -> tuple[Sequence[Ticket], Sequence[Ticket]]:
+        plans.append(_plan(path, document, existing, now))
+        return plans[0].updated, plans[0].added
+
+    store.transact(apply)
+    return plans[0]
+
+
+def _plan(path: Path, document: Any, existing: Sequence[Ticket], now: datetime) -> ImportPlan:
+    try:
+        return parse_export(document, existing, now)
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from None
+
+
+def read_export(path: Path) -> Any:
+    """The parsed JSON of an export file; InputError if it cannot be read or is not JSON."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not an export file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise InputError(f"{path}: not JSON ({error}); export the help desk as JSON from Spiceworks") from None
+
+
+def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
+    """`imported` laid over the stored `current`, keeping the work done in sopdash (see the module docstring)."""
+    imported_keys = {_entry_key(entry) for entry in imported.timeline}
+    local = [entry for entry in current.timeline if _entry_key(entry) not in imported_keys]
+    merged = imported.evolve(
+        id=current.id,
+        version=current.version,
+        tier=current.tier,
+        escalations=current.escalations,
+        manager_flag=current.manager_flag,
+        troubleshooting=current.troubleshooting,
+        resolution=current.resolution,
+        client_notified_at=current.client_notified_at,
+        timeline=tuple(sorted((*imported.timeline, *local), key=lambda entry: entry.at)),
+    )
+    if local and max(entry.at for entry in local) > last_activity:
+        return merged.evolve(
+            status=current.status,
+            assignee=current.assignee,
+            priority=current.priority,
+            triaged=current.triaged,
+            acknowledged_at=current.acknowledged_at,
+            resolved_at=current.resolved_at,
+            closed_at=current.closed_at,
+        )
+    acknowledged = min((t for t in (imported.acknowledged_at, current.acknowledged_at) if t), default=None)
+    status = "open" if merged.status == "new" and acknowledged else merged.status
+    return merged.evolve(acknowledged_at=acknowledged, status=status)
+
+
+def _entry_key(entry: TimelineEntry) -> tuple:
+    return (entry.at, entry.author, entry.kind, entry.text, entry.client)
+
+
+def _read_users(document: dict, state: _ParseState) -> None:
+    users = document.get("users")
+    if users is None:
+        state.warn("users", "missing; every user reference will be unknown")
+        return
+    if not isinstance(users, list):
+        raise InputError(f"users: expected a list of users, got {_kind(users)}")
+    logins: dict[str, str] = {}
+    for index, doc in enumerate(users):
+        path = f"users[{index}]"
+        if not isinstance(doc, dict):
+            raise InputError(f"{path}: expected a user object, got {_kind(doc)}")
+        import_id = _get(doc, "import_id", path, _ID, "an id")
+        email = (_get(doc, "email", path, _STRING, "a string") or "").strip()
+        first = _get(doc, "first_name", path, _STRING, "a string") or ""
+        last = _get(doc, "last_name", path, _STRING, "a string") or ""
+        phone = _get(doc, "phone", path, _STRING, "a string") or ""
+        role = _get(doc, "role", path, _STRING, "a string")
+        if import_id is None:
+            state.warn(path, "no import_id; nothing can refer to this user, skipped")
+            continue
+        if role not in TECHNICIAN_ROLES | CLIENT_ROLES:
+            state.warn(f"{path}.role", f"{role!r} is not admin, helpdesk_admin or end_user; taken as end_user")
+        technician = role in TECHNICIAN_ROLES
+        login = _login(email, str(import_id))
+        if technician:
+            if not email:
+                state.warn(path, f"technician without an e-mail; login {login!r}")
+            owner = logins.setdefault(login, str(import_id))
+            if owner != str(import_id):
+                login = f"{login}-{import_id}"
+                state.warn(path, f"login from e-mail {email!r} is taken by user {owner!r}; using {login!r}")
+                logins[login] = str(import_id)
+        if str(import_id) in state.users:
+            state.warn(f"{path}.import_id", f"{import_id!r} repeats an earlier user; the later one is used")
+        name = " ".join(part.strip() for part in (first, last) if part.strip())
+        state.users[str(import_id)] = Person(str(import_id), login, name, email, phone.strip(), technician)
+
+
+def _login(email: str, import_id: str) -> str:
+    local = _LOGIN_JUNK.sub("", email.partition("@")[0].lower()) if "@" in email else ""
+    return local or f"spiceworks-{import_id}"
+
+
+def _ticket(doc: Any, path: str, state: _ParseState, seen: set[str]) -> tuple[Ticket, datetime] | None:
+    """The ticket in doc with its last activity time, or None (with a warning) if it must be skipped."""
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}: expected a ticket object, got {_kind(doc)}")
+    number = _get(doc, "ticket_number", path, _ID, "a ticket number")
+    summary = _get(doc, "summary", path, _STRING, "a string")
+    description = _get(doc, "description", path, _STRING, "a string") or ""
+    status = _get(doc, "status", path, _STRING, "a string")
+    priority = _get(doc, "priority", path, _ID, "a string like \"1\"")
+    category = _get(doc, "category", path, _STRING, "a category name") or ""
+    assigned_to = _get(doc, "assigned_to", path, _ID, "a user id")
+    created_by = _get(doc, "created_by", path, _ID, "a user id")
+    times = {key: _time(doc, key, path, state) for key in ("created_at", "updated_at", "closed_at")}
+    comments = _get(doc, "Comments", path, (list,), "a list of comments") or []
+    entries = [e for i, c in enumerate(comments) for e in _comment(c, f"{path}.Comments[{i}]", state)]
+    if number is None or str(number).strip() == "":
+        state.warn(path, "no ticket_number; skipped (it could not be matched on a re-import)")
+        return None
+    number = str(number).strip()
+    if number in seen:
+        state.warn(f"{path}.ticket_number", f"{number} appears twice in the export; this one is skipped")
+        return None
+    seen.add(number)
+    entries.sort(key=lambda item: item[0].at)
+    timeline = _running_time_spent([entry for entry, _ in entries])
+    activity = [t for t in (times["created_at"], times["updated_at"], times["closed_at"]) if t]
+    activity += [entry.at for entry in timeline]
+
+    created_at = times["created_at"]
+    if created_at is None:
+        created_at = min(activity, default=state.now)
+        state.warn(f"{path}.created_at", f"missing or unreadable; using {created_at:%Y-%m-%d %H:%M:%S} UTC")
+    if not summary or not summary.strip():
+        state.warn(f"{path}.summary", f"missing; subject set to {NO_SUMMARY!r}")
+        summary = NO_SUMMARY
+
+    requester = state.person(created_by, f"{path}.created_by")
+    if created_by is None:
+        state.warn(f"{path}.created_by", "missing; the ticket has no requester")
+    acknowledged_at = next((entry.at for entry, acknowledges in entries if acknowledges), None)
+    mapped_status, closed_at = _status(status, times, timeline, acknowledged_at, f"{path}.status", state)
+    if mapped_status == "closed":
+        timeline = _close_history(timeline, closed_at)
+    elif mapped_status == "waiting":
+        timeline = _waiting_history(timeline, times["updated_at"] or max(activity, default=created_at))
+    ticket = Ticket(
+        id=0,
+        subject=summary.strip(),
+        body=description,
+        requester=Requester(requester.name, requester.email, requester.phone) if requester else Requester(),
+        category=category.strip(),
+        priority=_priority(priority, f"{path}.priority", state),
+        triaged=str(priority).strip() in PRIORITY_MAP if priority is not None else False,
+        status=mapped_status,
+        assignee=state.login(assigned_to, f"{path}.assigned_to"),
+        timeline=tuple(timeline),
+        created_at=created_at,
+        acknowledged_at=acknowledged_at,
+        resolved_at=closed_at,
+        closed_at=closed_at,
+        source=Source(SYSTEM, number),
+    )
+    return ticket, max(activity, default=created_at)
+
+
+def _priority(value: Any, path: str, state: _ParseState) -> str:
+    if value is None:
+        state.warn(path, "missing; set to medium, untriaged")
+        return "medium"
+    mapped = PRIORITY_MAP.get(str(value).strip())
+    if mapped is None:
+        state.warn(path, f"{value!r} is not \"1\", \"2\" or \"3\"; set to medium, untriaged")
+        return "medium"
+    return mapped
+
+
+def _status(
+    value: str | None,
+    times: Mapping[str, datetime | None],
+    timeline: list[TimelineEntry],
+    acknowledged_at: datetime | None,
+    path: str,
+    state: _ParseState,
+) -> tuple[str, datetime | None]:
+    """Our status and closing time: open is `new` until a technician has replied publicly."""
+    status = STATUS_MAP.get((value or "").strip().lower())
+    if status is None:
+        state.warn(path, f"{value!r} is not open, waiting or closed; taken as open")
+        status = "open"
+    if status == "open":
+        return ("open" if acknowledged_at else "new"), None
+    if status == "waiting":
+        return "waiting", None
+    closed_at = times["closed_at"]
+    if closed_at is None:
+        closed_at = times["updated_at"] or (timeline[-1].at if timeline else times["created_at"])
+        where = f"{closed_at:%Y-%m-%d %H:%M:%S} UTC" if closed_at else "unknown"
+        state.warn(path, f"closed without a readable closed_at; closing time taken as {where}")
+    return "closed", closed_at
+
+
+def _history_status(timeline: list[TimelineEntry]) -> str | None:
+    return next((e.change["status"][1] for e in reversed(timeline) if e.change and "status" in e.change), None)
+
+
+def _close_history(timeline: list[TimelineEntry], closed_at: datetime | None) -> list[TimelineEntry]:
+    """A closed ticket whose history does not end closed gets the closing event, so its clocks stop."""
+    last = _history_status(timeline)
+    if last == "closed" or closed_at is None:
+        return timeline
+    event = TimelineEntry(closed_at, SYSTEM, "event", "closed (per the export)", {"status": [last, "closed"]})
+    return sorted([*timeline, event], key=lambda entry: entry.at)
+
+
+def _waiting_history(timeline: list[TimelineEntry], since: datetime) -> list[TimelineEntry]:
+    """A waiting ticket whose history does not end waiting gets that event, so its resolution clock pauses."""
+    last = _history_status(timeline)
+    if last == "waiting":
+        return timeline
+    event = TimelineEntry(since, SYSTEM, "event", "waiting on client (per the export)", {"status": [last, "waiting"]})
+    return sorted([*timeline, event], key=lambda entry: entry.at)
+
+
+def _comment(doc: Any, path: str, state: _ParseState) -> list[tuple[TimelineEntry, bool]]:
+    """The timeline entries of one comment, each with whether it acknowledges the ticket (SOP 4B)."""
+    if not isinstance(doc, dict):
+        raise InputError(f"{path}: expected a comment object, got {_kind(doc)}")
+    body = _get(doc, "body", path, _STRING, "a string") or ""
+    is_public = _get(doc, "is_public", path, (bool,), "true or false")
+    private = _get(doc, "private", path, (bool,), "true or false")
+    action = _get(doc, "action", path, _STRING, "a string")
+    details = doc.get("details")
+    author_id = _get(doc, "created_by", path, _ID, "a user id")
+    is_labour = _get(doc, "is_labor", path, (bool,), "true or false")
+    duration = _get(doc, "duration", path, _NUMBER, "a number of seconds")
+    at = _time(doc, "created_at", path, state)
+    if at is None:
+        state.warn(path, "no readable created_at; comment skipped")
+        return []
+    state.comments += 1
+    author = state.person(author_id, f"{path}.created_by")
+    if author_id is None:
+        state.warn(f"{path}.created_by", "missing; author unknown")
+    technician = author is not None and author.technician
+    name = (author.login if technician else author.display) if author else f"spiceworks-{author_id or 'unknown'}"
+    entries: list[tuple[TimelineEntry, bool]] = []
+    if action:
+        change = _change(details, f"{path}.details", state)
+        text = body.strip() or _describe(change) or action
+        entries.append((TimelineEntry(at, name, "event", text, change or None), False))
+    elif private or is_public is False:
+        entries.append((TimelineEntry(at, name, "internal", body), False))
+    elif technician:
+        entries.append((TimelineEntry(at, name, "public", body), True))
+    else:
+        # A client's message, or one by an unknown user: it cannot prove an acknowledgement.
+        entries.append((TimelineEntry(at, name, "public", body, client=True), False))
+    if is_labour:
+        labour = _labour(duration, f"{path}.duration", state)
+        if labour:
+            text = f"time spent: {format_countdown(labour)}"
+            entries.append((TimelineEntry(at, name, "event", text, {TIME_SPENT: [0, labour]}), False))  # totals later
+    return entries
+
+
+def _running_time_spent(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Labour events carry the ticket's total time spent before and after them, like any [old, new] change."""
+    total = 0
+    result = []
+    for entry in timeline:
+        if entry.change and TIME_SPENT in entry.change:
+            spent = entry.change[TIME_SPENT][1]
+            entry = replace(entry, change={TIME_SPENT: [total, total + spent]})
+            total += spent
+        result.append(entry)
+    return result
+
+
+def _labour(duration: Any, path: str, state: _ParseState) -> int:
+    try:
+        seconds = round(float(duration) * LABOUR_UNIT_S)
+    except (TypeError, ValueError):
+        state.warn(path, f"labour entry with duration {duration!r}; not counted")
+        return 0
+    if seconds <= 0:
+        state.warn(path, f"labour entry with duration {duration!r}; not counted")
+        return 0
+    return seconds
+
+
+def _change(details: Any, path: str, state: _ParseState) -> dict[str, list[Any]]:
+    """The `details` of an action comment as {field: [old, new]} in sopdash terms."""
+    if details is None:
+        return {}
+    if not isinstance(details, dict):
+        state.warn(path, f"expected an object of [old, new] pairs, got {_kind(details)}; ignored")
+        return {}
+    change: dict[str, list[Any]] = {}
+    for key, pair in details.items():
+        if not (isinstance(pair, list) and len(pair) == 2):
+            state.warn(f"{path}.{key}", f"expected an [old, new] pair, got {_kind(pair)}; ignored")
+            continue
+        old, new = pair
+        if key == "status":
+            change["status"] = [_event_status(old), _event_status(new)]
+        elif key in ("assigned_to", "assignee"):
+            change["assignee"] = [_event_login(old, state), _event_login(new, state)]
+        elif key == "priority":
+            change["priority"] = [PRIORITY_MAP.get(str(old), old), PRIORITY_MAP.get(str(new), new)]
+        else:
+            change[str(key)] = [_scalar(old), _scalar(new)]
+    return change
+
+
+def _event_status(value: Any) -> Any:
+    return STATUS_MAP.get(str(value).strip().lower(), value) if value is not None else None
+
+
+def _event_login(user_id: Any, state: _ParseState) -> str:
+    if user_id is None or user_id == "":
+        return ""
+    person = state.users.get(str(user_id))
+    return person.login if person else f"spiceworks-{user_id}"
+
+
+def _scalar(value: Any) -> Any:
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
+def _describe(change: Mapping[str, list[Any]]) -> str:
+    return "; ".join(f"{key}: {old or '-'} → {new or '-'}" for key, (old, new) in change.items())
+
+
+def _time(doc: dict, key: str, path: str, state: _ParseState) -> datetime | None:
+    """A Spiceworks time (`2023-05-05 18:52:48 UTC`, or ISO 8601); unreadable is a warning and None."""
+    text = _get(doc, key, path, _STRING, "a time like \"2023-05-05 18:52:48 UTC\"")
+    if text is None or not text.strip():
+        return None
+    cleaned = text.strip()
+    if cleaned.endswith(" UTC"):
+        cleaned = cleaned[:-4] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
+    except ValueError:
+        state.warn(f"{path}.{key}", f"{text!r} is not a time like \"2023-05-05 18:52:48 UTC\"; ignored")
+        return None
+    if moment.tzinfo is None:
+        state.warn(f"{path}.{key}", f"{text!r} has no time zone; taken as UTC")
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def _get(doc: dict, key: str, path: str, types: tuple[type, ...], what: str) -> Any:
+    """doc[key] if absent, null, or of one of `types`; otherwise an InputError naming its path."""
+    value = doc.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+        raise InputError(f"{path}.{key}: expected {what}, got {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    """A JSON value described for an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (int, float)):
+        return f"{value!r} (a number)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        return f"{shown!r} (a string)"
+    return "a list" if isinstance(value, list) else "an object"

@@ -1,0 +1,401 @@
+"""The SLA report of `sopdash report`: how the desk met its targets over a period, as text, JSON or CSV.
+
+Tickets created in [since, until) are counted. Each clock's outcome comes from `sopdash.core.clocks`
+read at `now`: `met` is within target; `met_late` and `breached` missed it; a clock still running,
+warning or paused has no outcome yet and is left out of the percentage. Business time to acknowledge
+or resolve (target minus remaining) is measured on completed clocks only. Escalations are counted by
+when they happened. Nothing here reads timeline text, so internal notes cannot leak into a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Callable, Iterable
+
+from sopdash.core.clocks import BREACHED, MET, MET_LATE, ClockReading, ticket_clocks
+from sopdash.core.durations import format_countdown
+from sopdash.core.errors import InputError
+from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket, format_time
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.privacy import mask_requester, scrub_text
+from sopdash.core.text import one_line
+
+DEFAULT_PERIOD = timedelta(days=30)
+UNASSIGNED = "(unassigned)"
+UNCATEGORISED = "(none)"
+FORMATS = ("text", "json", "csv")
+_SUBJECT_WIDTH = 40
+
+Row = tuple[Ticket, ClockReading, ClockReading]  # a ticket created in the period, with its two clocks
+
+
+@dataclass(frozen=True, slots=True)
+class ClockStats:
+    """How one clock fared over a group of tickets."""
+
+    within: int = 0
+    late: int = 0
+    pending: int = 0
+    median_s: int | None = None
+    p90_s: int | None = None
+
+    @property
+    def decided(self) -> int:
+        """Clocks with an outcome: within target or not."""
+        return self.within + self.late
+
+    @property
+    def pct(self) -> float | None:
+        """Share of decided clocks that were within target, in percent."""
+        return round(100 * self.within / self.decided, 1) if self.decided else None
+
+    def to_dict(self) -> dict:
+        return {
+            "within": self.within,
+            "late": self.late,
+            "pending": self.pending,
+            "pct": self.pct,
+            "median_s": self.median_s,
+            "p90_s": self.p90_s,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStats:
+    """The figures of one row: overall, a priority, a technician or a category."""
+
+    name: str
+    created: int
+    ack: ClockStats
+    resolution: ClockStats
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "created": self.created,
+            "ack": self.ack.to_dict(),
+            "resolution": self.resolution.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A clock that missed its target: `breached` (still open, past due) or `met_late`."""
+
+    ticket_id: int
+    subject: str
+    priority: str
+    assignee: str
+    category: str
+    requester: Requester
+    clock: str
+    state: str
+    due: datetime | None
+    over_s: int
+    tz: tzinfo
+
+    def to_dict(self) -> dict:
+        return {
+            "ticket": self.ticket_id,
+            "subject": self.subject,
+            "priority": self.priority,
+            "assignee": self.assignee,
+            "category": self.category,
+            "requester": self.requester.to_dict(),
+            "clock": self.clock,
+            "state": self.state,
+            "due": format_time(self.due),
+            "over_s": self.over_s,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Every figure of the report for one period, ready to render."""
+
+    since: datetime
+    until: datetime
+    generated_at: datetime
+    tz: tzinfo
+    overall: GroupStats
+    by_priority: tuple[GroupStats, ...]
+    by_technician: tuple[GroupStats, ...]
+    by_category: tuple[GroupStats, ...]
+    escalations: dict[str, int]
+    breaches: tuple[Breach, ...]
+    redacted: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "period": {"since": format_time(self.since), "until": format_time(self.until), "timezone": str(self.tz)},
+            "generated_at": format_time(self.generated_at),
+            "redacted": self.redacted,
+            "overall": self.overall.to_dict(),
+            "by_priority": [g.to_dict() for g in self.by_priority],
+            "by_technician": [g.to_dict() for g in self.by_technician],
+            "by_category": [g.to_dict() for g in self.by_category],
+            "escalations": dict(self.escalations),
+            "breaches": [b.to_dict() for b in self.breaches],
+        }
+
+
+def resolve_period(since: str | None, until: str | None, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
+    """[since, until) from `--since`/`--until`: a date is a whole day in `tz`, inclusive; default the last 30 days."""
+    end = _bound(until, "--until", tz, end_of_day=True) if until else now
+    start = _bound(since, "--since", tz, end_of_day=False) if since else end - DEFAULT_PERIOD
+    if start >= end:
+        raise InputError(f"--since {since or format_time(start)} is not before --until {until or format_time(end)}")
+    return start, end
+
+
+def _bound(text: str, option: str, tz: tzinfo, end_of_day: bool) -> datetime:
+    text = text.strip()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return datetime.combine(day + timedelta(days=1 if end_of_day else 0), time(), tz)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a date like 2026-11-01 or a time like 2026-11-01T09:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def build_report(
+    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime
+) -> Report:
+    """The report over tickets created in [since, until), with every clock read at `now`."""
+    rows: list[Row] = []
+    escalations = dict.fromkeys(ESCALATION_REASONS, 0)
+    for ticket in tickets:
+        for escalation in ticket.escalations:
+            if since <= escalation.at < until:
+                escalations[escalation.reason] = escalations.get(escalation.reason, 0) + 1
+        if since <= ticket.created_at < until:
+            clocks = ticket_clocks(ticket, policy, now)
+            rows.append((ticket, clocks.ack, clocks.resolution))
+    return Report(
+        since=since,
+        until=until,
+        generated_at=now,
+        tz=policy.calendar.tz,
+        overall=_group("overall", rows),
+        by_priority=tuple(_group(p, r) for p, r in _grouped(rows, lambda t: t.priority, PRIORITIES)),
+        by_technician=tuple(_group(n, r) for n, r in _grouped(rows, lambda t: t.assignee or UNASSIGNED)),
+        by_category=tuple(_group(n, r) for n, r in _grouped(rows, lambda t: t.category or UNCATEGORISED)),
+        escalations=escalations,
+        breaches=tuple(_breaches(rows, policy)),
+    )
+
+
+def _grouped(rows: list[Row], key: Callable[[Ticket], str], order: tuple[str, ...] = ()) -> list[tuple[str, list[Row]]]:
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[key(row[0])].append(row)
+    ranked = {name: i for i, name in enumerate(order)}
+    return sorted(groups.items(), key=lambda item: (ranked.get(item[0], len(order)), item[0]))
+
+
+def _group(name: str, rows: list[Row]) -> GroupStats:
+    return GroupStats(
+        name=name,
+        created=len(rows),
+        ack=_clock_stats([row[1] for row in rows]),
+        resolution=_clock_stats([row[2] for row in rows]),
+    )
+
+
+def _clock_stats(readings: list[ClockReading]) -> ClockStats:
+    within = late = 0
+    used: list[int] = []
+    for reading in readings:
+        if reading.state == MET:
+            within += 1
+        elif reading.state in (MET_LATE, BREACHED):
+            late += 1
+        if reading.state in (MET, MET_LATE):
+            used.append(reading.target_s - reading.remaining_s)
+    used.sort()
+    return ClockStats(within, late, len(readings) - within - late, percentile(used, 50), percentile(used, 90))
+
+
+def percentile(ordered: list[int], p: float) -> int | None:
+    """The p-th percentile of sorted values, interpolating linearly between ranks (the median for p=50)."""
+    if not ordered:
+        return None
+    rank = (len(ordered) - 1) * p / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (rank - low))
+
+
+def _breaches(rows: list[Row], policy: SlaPolicy) -> Iterable[Breach]:
+    for ticket, ack, resolution in sorted(rows, key=lambda row: row[0].id):
+        for clock, reading in (("ack", ack), ("resolution", resolution)):
+            if reading.state in (BREACHED, MET_LATE):
+                yield Breach(
+                    ticket_id=ticket.id,
+                    subject=ticket.subject,
+                    priority=ticket.priority,
+                    assignee=ticket.assignee,
+                    category=ticket.category,
+                    requester=ticket.requester,
+                    clock=clock,
+                    state=reading.state,
+                    due=reading.due,
+                    over_s=-reading.remaining_s,
+                    tz=policy.calendar_for(ticket.priority).tz,
+                )
+
+
+def redact(report: Report) -> Report:
+    """The report with requester names, e-mails and phone numbers masked, in the breach list and in subjects."""
+    breaches = tuple(
+        replace(b, requester=mask_requester(b.requester), subject=scrub_text(b.subject, b.requester))
+        for b in report.breaches
+    )
+    return replace(report, breaches=breaches, redacted=True)
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report in one of FORMATS."""
+    return {"text": render_text, "json": render_json, "csv": render_csv}[fmt](report)
+
+
+def render_json(report: Report) -> str:
+    """One JSON document; times ISO 8601 UTC, durations in seconds; non-ASCII escaped, so no text can act on a terminal."""
+    return json.dumps(report.to_dict(), indent=2) + "\n"
+
+
+_METRIC_HEADER = (
+    "dimension", "group", "created",
+    "ack_within", "ack_decided", "ack_pct", "ack_median_s", "ack_p90_s",
+    "resolve_within", "resolve_decided", "resolve_pct", "resolve_median_s", "resolve_p90_s",
+)
+_BREACH_HEADER = (
+    "ticket", "subject", "priority", "assignee", "category",
+    "requester_name", "requester_email", "requester_phone", "clock", "state", "due", "over_s",
+)
+
+
+def render_csv(report: Report) -> str:
+    """Three tables separated by a blank line: figures per group, escalations by reason, breaches."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_METRIC_HEADER)
+    for dimension, groups in _dimensions(report):
+        for group in groups:
+            clocks = (*_csv_clock(group.ack), *_csv_clock(group.resolution))
+            writer.writerow((dimension, _cell(group.name), group.created, *clocks))
+    writer.writerow(())
+    writer.writerow(("reason", "escalations"))
+    writer.writerows(report.escalations.items())
+    writer.writerow(())
+    writer.writerow(_BREACH_HEADER)
+    for b in report.breaches:
+        writer.writerow(
+            (
+                b.ticket_id, _cell(b.subject), b.priority, _cell(b.assignee), _cell(b.category),
+                _cell(b.requester.name), _cell(b.requester.email), _cell(b.requester.phone),
+                b.clock, b.state, format_time(b.due) or "", b.over_s,
+            )
+        )
+    return out.getvalue()
+
+
+def _dimensions(report: Report) -> tuple[tuple[str, tuple[GroupStats, ...]], ...]:
+    return (
+        ("overall", (report.overall,)),
+        ("priority", report.by_priority),
+        ("technician", report.by_technician),
+        ("category", report.by_category),
+    )
+
+
+def _csv_clock(stats: ClockStats) -> tuple:
+    return stats.within, stats.decided, _blank(stats.pct), _blank(stats.median_s), _blank(stats.p90_s)
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def _cell(text: str) -> str:
+    """Untrusted text made safe for a spreadsheet: one line, and no leading character that starts a formula."""
+    text = one_line(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def render_text(report: Report) -> str:
+    """A readable table for a terminal or an e-mail."""
+    local = report.tz
+    lines = [
+        f"SLA report {report.since.astimezone(local):%Y-%m-%d %H:%M} – {report.until.astimezone(local):%Y-%m-%d %H:%M}"
+        f" ({local}){'  [redacted]' if report.redacted else ''}",
+        f"generated {report.generated_at.astimezone(local):%Y-%m-%d %H:%M}; 'within' counts clocks that have an outcome;"
+        " times are business time (median / 90th percentile)",
+        "",
+    ]
+    header = ("", "created", "ack within", "ack median", "ack p90", "resolved within", "resolve median", "resolve p90")
+    table: list[tuple[str, ...]] = [header]
+    for dimension, groups in _dimensions(report):
+        if dimension != "overall":
+            table.append((f"by {dimension}",) + ("",) * (len(header) - 1))
+        indent = "" if dimension == "overall" else "  "
+        table.extend(_text_row(indent + one_line(group.name), group) for group in groups)
+    lines.extend(_aligned(table))
+    lines += ["", "Escalations by reason: " + ", ".join(f"{reason} {n}" for reason, n in report.escalations.items())]
+    lines += ["", f"Breaches ({len(report.breaches)})"]
+    if report.breaches:
+        rows = [("ticket", "clock", "state", "over by", "due", "priority", "assignee", "requester", "subject")]
+        rows.extend(_breach_row(b) for b in report.breaches)
+        lines.extend(_aligned(rows))
+    else:
+        lines.append("none")
+    return "\n".join(lines) + "\n"
+
+
+def _text_row(name: str, group: GroupStats) -> tuple[str, ...]:
+    return (
+        name,
+        str(group.created),
+        _share(group.ack),
+        _duration(group.ack.median_s),
+        _duration(group.ack.p90_s),
+        _share(group.resolution),
+        _duration(group.resolution.median_s),
+        _duration(group.resolution.p90_s),
+    )
+
+
+def _share(stats: ClockStats) -> str:
+    if not stats.decided:
+        return "-"
+    return f"{stats.within}/{stats.decided} {stats.pct:.0f}%"
+
+
+def _duration(seconds: int | None) -> str:
+    return "-" if seconds is None else format_countdown(seconds)
+
+
+def _breach_row(b: Breach) -> tuple[str, ...]:
+    subject = one_line(b.subject)
+    if len(subject) > _SUBJECT_WIDTH:
+        subject = subject[: _SUBJECT_WIDTH - 1] + "…"
+    due = f"{b.due.astimezone(b.tz):%Y-%m-%d %H:%M}" if b.due else "-"
+    requester = one_line(b.requester.name or b.requester.email) or "-"
+    assignee = one_line(b.assignee) or "-"
+    return (f"#{b.ticket_id}", b.clock, b.state, format_countdown(b.over_s), due, b.priority, assignee, requester, subject)
+
+
+def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
