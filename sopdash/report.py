@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Callable, Iterable
@@ -254,6 +254,11 @@ def _breaches(rows: list[Row], policy: SlaPolicy) -> Iterable[Breach]:
                     over_s=-reading.remaining_s,
                     tz=policy.calendar_for(ticket.priority).tz,
                 )
+
+
+def breaches_by_day(report: Report) -> Counter[date]:
+    """Breaches counted by the day, in the report's time zone, on which their deadline fell."""
+    return Counter(b.due.astimezone(report.tz).date() for b in report.breaches if b.due is not None)
 
 
 def redact(report: Report) -> Report:

@@ -2,7 +2,9 @@
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -12,7 +14,7 @@ from sopdash.core import rules
 from sopdash.core.errors import InputError
 from sopdash.core.model import Requester
 from sopdash.core.policy import SlaPolicy
-from sopdash.report import build_report, redact, render_csv, render_json, render_text, resolve_period
+from sopdash.report import breaches_by_day, build_report, redact, render_csv, render_json, render_text, resolve_period
 from sopdash.store import TicketStore
 
 # Business hours Mon–Fri 08:00–17:00 UTC (9 h a day); urgent counts around the clock.
@@ -123,6 +125,16 @@ def test_breach_list(report):
         (5, "resolution", "met_late", 2 * 3600),
     ]
     assert report.breaches[0].due == at(2, 8, 30)  # 30m on Monday, 30m on Tuesday
+
+
+def test_breaches_are_counted_on_the_day_their_deadline_fell(report):
+    # Deadlines: Tue 08:30 and 15:30 (#2), Thu 16:00 (#3 and #4), Sat 14:00 (#5).
+    assert breaches_by_day(report) == {date(2023, 5, 2): 2, date(2023, 5, 4): 2, date(2023, 5, 6): 1}
+
+
+def test_breaches_by_day_follow_the_report_time_zone(report):
+    tokyo = replace(report, tz=ZoneInfo("Asia/Tokyo"))  # UTC+9: Tue 15:30 is Wed 00:30, Thu 16:00 is Fri 01:00
+    assert breaches_by_day(tokyo) == {date(2023, 5, 2): 1, date(2023, 5, 3): 1, date(2023, 5, 5): 2, date(2023, 5, 6): 1}
 
 
 def test_text_report_reads_as_a_table(report):

@@ -13,7 +13,7 @@ import orjson
 from sopdash.core.clocks import BREACHED, MET, MET_LATE, RUNNING, WARNING, ClockReading, TicketClocks
 from sopdash.core.model import PRIORITIES, TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
 from sopdash.core.text import one_line, printable
-from sopdash.tui.marks import CLOCK_WORDS, clock_text  # pure: the same symbols as the dashboard, no Textual
+from sopdash.core.marks import CLOCK_WORDS, clock_text
 
 COUNTING = (RUNNING, WARNING, BREACHED)
 MIN_SUBJECT_WIDTH = 20

@@ -1,0 +1,260 @@
+"""The dashboard's picture of the store: every ticket with its clocks read once per load and advanced cheaply.
+
+Reading both clocks of 50,000 tickets takes a while, so a load reads them once, in a worker, at
+`loaded_at`. Until the next load nothing about a ticket changes but time: a running clock loses
+exactly the business seconds its calendar counts after `loaded_at`, and every other clock stands
+still. So a tick needs one `elapsed_s` per calendar (a `Moment`), and the header counts come from
+bisecting sorted thresholds instead of reading every clock again.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from math import inf
+from typing import Sequence
+
+from sopdash.core.clocks import BREACHED, PAUSED, RUNNING, WARNING, Calendar, ClockReading, TicketClocks, ticket_clocks
+from sopdash.core.model import PRIORITIES, Ticket
+from sopdash.core.policy import SlaPolicy
+
+COUNTING = (RUNNING, WARNING, BREACHED)
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """An instant, as business seconds elapsed on each of the board's calendars since it was loaded."""
+
+    now: datetime
+    elapsed: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveClock:
+    """A clock read at load time; `runs` says whether it keeps counting until the next load.
+
+    `left_s` is the business time left at load, unrounded, so that advancing a clock from load to
+    load (see `Board.load`) never accumulates rounding.
+    """
+
+    reading: ClockReading
+    runs: bool
+    warn_left_s: float
+    left_s: float
+
+    @classmethod
+    def read(cls, reading: ClockReading, runs: bool, warn_left_s: float) -> LiveClock:
+        return cls(reading, runs, warn_left_s, reading.remaining_s)
+
+    def at(self, elapsed_s: float) -> ClockReading:
+        """The reading after `elapsed_s` more business seconds."""
+        if not self.runs or elapsed_s <= 0:
+            return self.reading
+        left = self.left_s - elapsed_s
+        return replace(self.reading, state=self._state(left), remaining_s=round(left))
+
+    def advanced(self, elapsed_s: float) -> LiveClock:
+        """This clock as if read `elapsed_s` business seconds later."""
+        if not self.runs or elapsed_s <= 0:
+            return self
+        return LiveClock(self.at(elapsed_s), True, self.warn_left_s, self.left_s - elapsed_s)
+
+    def _state(self, remaining: float) -> str:
+        if remaining <= 0:
+            return BREACHED
+        if remaining <= self.warn_left_s:
+            return WARNING
+        return RUNNING
+
+    def flips(self) -> tuple[float, float]:
+        """Elapsed business seconds after which this clock is at warning, and after which it is breached."""
+        if self.runs:
+            return self.left_s - self.warn_left_s, self.left_s
+        state = self.reading.state
+        return (-inf if state in (WARNING, BREACHED) else inf), (-inf if state == BREACHED else inf)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One ticket with its two live clocks and what the queue sorts and filters it by."""
+
+    ticket: Ticket
+    ack: LiveClock
+    resolution: LiveClock
+    calendar: int
+    updated_s: float
+    haystack: str
+
+    def clocks(self, moment: Moment) -> TicketClocks:
+        """Both clocks at `moment`."""
+        elapsed = moment.elapsed[self.calendar]
+        return TicketClocks(self.ack.at(elapsed), self.resolution.at(elapsed))
+
+    def advanced(self, elapsed: tuple[float, ...]) -> Row:
+        """This row as if loaded later, `elapsed` business seconds on each calendar."""
+        seconds = elapsed[self.calendar]
+        return replace(self, ack=self.ack.advanced(seconds), resolution=self.resolution.advanced(seconds))
+
+    def urgency(self, moment: Moment) -> tuple[int, float]:
+        """Sort key: counting or breached clocks first, by least time left (so the most overdue lead), then paused."""
+        clocks = self.clocks(moment)
+        counting = [c.remaining_s for c in (clocks.ack, clocks.resolution) if c.state in COUNTING]
+        if counting:
+            return 0, min(counting)
+        paused = [c.remaining_s for c in (clocks.ack, clocks.resolution) if c.state == PAUSED]
+        if paused:
+            return 1, min(paused)
+        return 2, 0
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The header's figures (PRODUCT §1, SOP 2B)."""
+
+    unacknowledged: int
+    at_risk: int
+    breached: int
+    escalated: int
+    manager: int
+
+
+def warn_left_s(target_s: int, policy: SlaPolicy) -> float:
+    """Seconds left at or below which a running clock warns, by the policy's warning rule."""
+    limits = [-inf]
+    if policy.warn_before_s is not None:
+        limits.append(policy.warn_before_s)
+    if policy.warn_at is not None:
+        limits.append((1 - policy.warn_at) * target_s)
+    return max(limits)
+
+
+def resolution_runs(ticket: Ticket, policy: SlaPolicy) -> bool:
+    """Whether the resolution clock counts while nothing changes: open and not paused for waiting."""
+    return ticket.is_open and not (policy.pause_when_waiting and ticket.status == "waiting")
+
+
+def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) -> Row:
+    """A ticket's row with both clocks read at `now`."""
+    clocks = ticket_clocks(ticket, policy, now)
+    ack = LiveClock.read(clocks.ack, clocks.ack.state in COUNTING, warn_left_s(clocks.ack.target_s, policy))
+    resolution = LiveClock.read(
+        clocks.resolution, resolution_runs(ticket, policy), warn_left_s(clocks.resolution.target_s, policy)
+    )
+    updated = ticket.timeline[-1].at if ticket.timeline else ticket.created_at
+    requester = ticket.requester
+    haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()
+    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack)
+
+
+@dataclass
+class _Thresholds:
+    """Per calendar, sorted flip points of the open tickets, for counting by bisection."""
+
+    warn: list[float] = field(default_factory=list)
+    breach: list[float] = field(default_factory=list)
+    needs_escalation: list[tuple[float, int]] = field(default_factory=list)
+
+
+class Board:
+    """Every ticket in the store at one load, with what the header and the escalation pane need."""
+
+    def __init__(
+        self, rows: Sequence[Row], loaded_at: datetime, calendars: Sequence[Calendar], signature: object = None
+    ) -> None:
+        self.rows = tuple(rows)
+        self.by_id = {row.ticket.id: row for row in self.rows}
+        self.loaded_at = loaded_at
+        self.calendars = tuple(calendars)
+        self.signature = signature
+        open_rows = [row for row in self.rows if row.ticket.is_open]
+        self.unacknowledged = sum(1 for row in open_rows if row.ticket.acknowledged_at is None)
+        self.escalated = sorted(
+            (row for row in open_rows if row.ticket.is_escalated),
+            key=lambda row: row.ticket.escalations[-1].at,
+            reverse=True,
+        )
+        self.manager_attention = sorted(
+            (row for row in self.rows if row.ticket.needs_manager),
+            key=lambda row: row.ticket.manager_flag.raised_at,  # type: ignore[union-attr]
+        )
+        self._thresholds = [_Thresholds() for _ in self.calendars]
+        for index, row in enumerate(self.rows):
+            if row.ticket.is_open:
+                self._add_thresholds(index, row)
+        for thresholds in self._thresholds:
+            thresholds.warn.sort()
+            thresholds.breach.sort()
+            thresholds.needs_escalation.sort()
+        self._needs_escalation_cache: tuple[tuple[int, ...], list[Row]] | None = None
+
+    def _add_thresholds(self, index: int, row: Row) -> None:
+        ack_warn, ack_breach = row.ack.flips()
+        res_warn, res_breach = row.resolution.flips()
+        thresholds = self._thresholds[row.calendar]
+        if min(ack_warn, res_warn) < inf:
+            thresholds.warn.append(min(ack_warn, res_warn))
+        if min(ack_breach, res_breach) < inf:
+            thresholds.breach.append(min(ack_breach, res_breach))
+        if not row.ticket.is_escalated and res_warn < inf:
+            thresholds.needs_escalation.append((res_warn, index))
+
+    @classmethod
+    def load(
+        cls,
+        tickets: Sequence[Ticket],
+        policy: SlaPolicy,
+        now: datetime,
+        signature: object = None,
+        previous: Board | None = None,
+    ) -> Board:
+        """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version keeps
+        its row, advanced to `now`, which is what makes reloading a large store cheap."""
+        calendars: list[Calendar] = []
+        calendar_of: dict[str, int] = {}
+        for priority in PRIORITIES:
+            calendar = policy.calendar_for(priority)
+            known = next((i for i, c in enumerate(calendars) if c is calendar), None)
+            if known is None:
+                calendars.append(calendar)
+                known = len(calendars) - 1
+            calendar_of[priority] = known
+        known = previous.by_id if previous is not None and previous.calendars == tuple(calendars) else {}
+        elapsed = previous.moment(now).elapsed if known else ()
+        rows = []
+        for ticket in tickets:
+            row = known.get(ticket.id)
+            if row is not None and row.ticket.version == ticket.version:
+                rows.append(row.advanced(elapsed))
+            else:
+                rows.append(make_row(ticket, policy, calendar_of[ticket.priority], now))
+        return cls(rows, now, calendars, signature)
+
+    def moment(self, now: datetime) -> Moment:
+        """`now` as elapsed business seconds on each calendar since the load."""
+        start, end = self.loaded_at.timestamp(), now.timestamp()
+        return Moment(now, tuple(calendar.elapsed_s(start, end) for calendar in self.calendars))
+
+    def counts(self, moment: Moment) -> Counts:
+        """The header's figures at `moment`: bisection, not a pass over the tickets."""
+        breached = at_risk = 0
+        for thresholds, elapsed in zip(self._thresholds, moment.elapsed):
+            now_breached = bisect_right(thresholds.breach, elapsed)
+            breached += now_breached
+            at_risk += bisect_right(thresholds.warn, elapsed) - now_breached
+        return Counts(self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention))
+
+    def needs_escalation(self, moment: Moment) -> list[Row]:
+        """SOP 6A: open tier-1 tickets whose resolution clock is at warning or breached, most urgent first."""
+        key = tuple(
+            bisect_right(t.needs_escalation, (elapsed, inf)) for t, elapsed in zip(self._thresholds, moment.elapsed)
+        )
+        if self._needs_escalation_cache is None or self._needs_escalation_cache[0] != key:
+            members = [
+                self.rows[index]
+                for thresholds, count in zip(self._thresholds, key)
+                for _, index in thresholds.needs_escalation[:count]
+            ]
+            members.sort(key=lambda row: (row.clocks(moment).resolution.remaining_s, row.ticket.id))
+            self._needs_escalation_cache = (key, members)
+        return self._needs_escalation_cache[1]

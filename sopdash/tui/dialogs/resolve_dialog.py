@@ -1,0 +1,116 @@
+"""Resolve a ticket (SOP 4D/4F): a resolution summary, and the client told unless the technician says not to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Static, TextArea
+
+from sopdash.core.model import Ticket
+from sopdash.core.rules import resolution_message
+from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.error_line import ErrorLine
+from sopdash.tui.dialogs.heading import shown_requester, shown_subject, ticket_heading
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What the technician chose: the resolution summary, and whether the client is notified now."""
+
+    summary: str
+    notify: bool = True
+
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox whose tick is an X or blank, so its state reads without colour."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Textual's ToggleButton reads
+        return "X" if self.value else " "
+
+
+class ResolveDialog(ModalScreen[Resolution | None]):
+    """Write the summary (ctrl+s resolves); dismisses a Resolution, or None (esc, asking first if anything was typed)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "resolve", "Resolve", id="resolve.confirm"),
+        Binding("ctrl+n", "toggle_notify", "Notify client", id="resolve.notify"),
+        Binding("escape", "cancel", "Cancel", id="resolve.cancel"),
+    ]
+
+    def __init__(self, ticket: Ticket, privacy: bool = False) -> None:
+        super().__init__(classes="dialog-screen")
+        self.ticket = ticket
+        self.privacy = privacy
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog resolve-dialog") as frame:
+            frame.border_title = Content(f"Resolve ticket #{self.ticket.id}")
+            yield Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
+            yield Static(Content("Resolution summary: what was wrong and what fixed it"), classes="label")
+            yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
+            yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
+            with VerticalScroll(classes="preview", can_focus=False):
+                yield Static("", id="preview", markup=False)
+            yield ErrorLine()
+            with Horizontal(classes="dialog-buttons"):
+                yield DialogButton("Resolve (^s)", id="resolve", variant="primary")
+                yield DialogButton("Cancel (esc)", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_preview()
+
+    @property
+    def summary(self) -> str:
+        return self.query_one(TextArea).text
+
+    @property
+    def notify(self) -> bool:
+        return self.query_one(MarkedCheckbox).value
+
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    def _show_preview(self) -> None:
+        """The message the client will get, or why there is none; names masked in privacy mode."""
+        self.query_one(ErrorLine).show("")
+        preview = self.query_one("#preview", Static)
+        if not self.notify:
+            preview.update(
+                Content("The client is not notified now. Closing is refused until they are (SOP 4F).")
+            )
+            return
+        shown = self.ticket.evolve(
+            requester=shown_requester(self.ticket, self.privacy), subject=shown_subject(self.ticket, self.privacy)
+        )
+        summary = self.summary.strip() or "…"
+        preview.update(Content("Message to the client:\n" + resolution_message(shown, summary)))
+
+    def on_button_pressed(self, event: DialogButton.Pressed) -> None:
+        event.stop()
+        if event.button.id == "resolve":
+            self.action_resolve()
+        else:
+            self.action_cancel()
+
+    def action_toggle_notify(self) -> None:
+        self.query_one(MarkedCheckbox).toggle()
+
+    def action_resolve(self) -> None:
+        if not self.summary.strip():
+            self.query_one(ErrorLine).show("A resolution summary is required (SOP 4D).")
+            return
+        self.dismiss(Resolution(self.summary.strip(), self.notify))
+
+    def action_cancel(self) -> None:
+        if not self.summary.strip():
+            self.dismiss(None)
+            return
+        self.app.push_screen(ConfirmDialog.discard("summary"), lambda discard: self.dismiss(None) if discard else None)

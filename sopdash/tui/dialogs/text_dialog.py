@@ -1,0 +1,176 @@
+"""Write an internal note or a public reply; SOP 5A checks the reply before it can reach the client."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+from sopdash.core.model import Ticket
+from sopdash.core.rules import acknowledgement_message
+from sopdash.core.sensitive import Finding, find_sensitive
+from sopdash.core.text import printable
+from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.error_line import ErrorLine
+from sopdash.tui.dialogs.heading import requester_label, ticket_heading
+
+TextKind = Literal["note", "reply", "acknowledge"]
+
+_SHOWN_FINDINGS = 3
+
+
+def reply_template(ticket: Ticket) -> str:
+    """A courteous public reply with the requester's name filled in (SOP 2A), for the technician to complete."""
+    return f"Hello {ticket.requester.name or 'there'},\n\n\n\nKind regards,\nSupport"
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Edit a note or reply; dismisses the text (ctrl+s) or None (esc, after asking if anything was typed).
+
+    Privacy mode masks the title and heading; the text itself is exactly what the client will get, so it is not.
+    """
+
+    BINDINGS = [
+        # One key, two names: the footer says "Save" for a note and "Send" for anything the client reads.
+        Binding("ctrl+s", "save", "Save", id="text.save"),
+        Binding("ctrl+s", "send", "Send", id="text.send"),
+        Binding("escape", "cancel", "Cancel", id="text.cancel"),
+    ]
+
+    def __init__(self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False) -> None:
+        """`kind` says who will read it; `text` replaces the template (a reply's greeting, an acknowledgement)."""
+        super().__init__(classes="dialog-screen")
+        self.ticket = ticket
+        self.kind = kind
+        self.privacy = privacy
+        self.initial_text = printable(self._template() if text is None else text)
+        self._confirmed_text: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != "note"
+
+    def _template(self) -> str:
+        if self.kind == "acknowledge":
+            return acknowledgement_message(self.ticket)
+        if self.kind == "reply":
+            return reply_template(self.ticket)
+        return ""
+
+    def _title(self) -> str:
+        who = requester_label(self.ticket, self.privacy)
+        return {
+            "note": "Internal note (never shown to the client)",
+            "reply": f"Public reply to {who}",
+            "acknowledge": f"Acknowledge: public reply to {who}",
+        }[self.kind]
+
+    def _audience(self) -> str:
+        return {
+            "note": "INTERNAL · only technicians see this note.",
+            "reply": "PUBLIC · the client reads every word of this.",
+            "acknowledge": "PUBLIC · the client reads this; it stops the acknowledgement clock.",
+        }[self.kind]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes=f"dialog text-dialog {'public' if self.is_public else 'internal'}") as frame:
+            frame.border_title = Content(self._title())
+            yield Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
+            yield Static(Content(self._audience()), classes="audience")
+            yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
+            yield Static("", classes="findings", markup=False)
+            yield ErrorLine()
+            with Horizontal(classes="dialog-buttons"):
+                yield DialogButton(self._save_label(), id="save", variant="primary")
+                yield DialogButton("Cancel (esc)", id="cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        editor = self.query_one(TextArea)
+        if self.kind == "reply" and self.initial_text == reply_template(self.ticket):
+            editor.move_cursor((2, 0))  # the empty line under the greeting
+        else:
+            editor.move_cursor(editor.document.end)
+
+    def _save_label(self) -> str:
+        return "Send (^s)" if self.is_public else "Save note (^s)"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
+        if action == "save":
+            return not self.is_public
+        if action == "send":
+            return self.is_public
+        return True
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        self.query_one(ErrorLine).show("")
+        if self._confirmed_text is not None and self.text != self._confirmed_text:
+            self._disarm()
+
+    def on_button_pressed(self, event: DialogButton.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        """Save a note; send a public text once SOP 5A's check is passed or explicitly overridden."""
+        text = self.text
+        if not text.strip():
+            self.query_one(ErrorLine).show("Nothing to save: the text is empty.")
+            return
+        if self.is_public and text != self._confirmed_text:
+            findings = find_sensitive(text)
+            if findings:
+                self._arm(text, findings)
+                return
+        self.dismiss(text)
+
+    action_send = action_save  # ctrl+s under its public name
+
+    def _arm(self, text: str, findings: list[Finding]) -> None:
+        """Show what looks sensitive and wait for a second ctrl+s ("send anyway") on exactly this text."""
+        self._confirmed_text = text
+        lines = ["⚠ This may disclose client-sensitive information (SOP 5A):"]
+        lines += [f"  • {finding.kind}: “{finding.excerpt}”" for finding in findings[:_SHOWN_FINDINGS]]
+        if len(findings) > _SHOWN_FINDINGS:
+            lines.append(f"  • and {len(findings) - _SHOWN_FINDINGS} more")
+        lines.append("Edit it out, or press ctrl+s again to send it anyway.")
+        findings_view = self.query_one(".findings", Static)
+        findings_view.update(Content("\n".join(lines)))
+        findings_view.add_class("-shown")
+        button = self.query_one("#save", DialogButton)
+        button.label = "Send anyway (^s)"
+        button.variant = "error"
+        button.refresh(layout=True)  # a longer label needs a wider button
+        editor = self.query_one(TextArea)
+        editor.move_cursor(editor.document.get_location_from_index(findings[0].start))
+        editor.focus()
+
+    def _disarm(self) -> None:
+        self._confirmed_text = None
+        self.query_one(".findings", Static).remove_class("-shown")
+        button = self.query_one("#save", DialogButton)
+        button.label = self._save_label()
+        button.variant = "primary"
+        button.refresh(layout=True)
+
+    def action_cancel(self) -> None:
+        if self.text == self.initial_text:
+            self.dismiss(None)
+            return
+        what = "note" if self.kind == "note" else "reply"
+        self.app.push_screen(ConfirmDialog.discard(what), lambda discard: self.dismiss(None) if discard else None)

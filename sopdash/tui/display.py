@@ -1,0 +1,55 @@
+"""How people, client text and times read on the dashboard, with privacy mode applied (SOP 5A)."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from sopdash.core.model import Requester
+from sopdash.core.privacy import mask_email, mask_phone, mask_requester, scrub_text
+from sopdash.core.text import one_line, printable
+
+
+def requester_label(requester: Requester, privacy: bool) -> str:
+    """The requester's name (or e-mail when nameless), masked in privacy mode."""
+    shown = mask_requester(requester) if privacy else requester
+    return one_line(shown.name or shown.email or "—")
+
+
+def requester_contact(requester: Requester, privacy: bool) -> str:
+    """`Name <email> · phone`, masked in privacy mode."""
+    name = requester_label(requester, privacy)
+    email = mask_email(requester.email) if privacy else requester.email
+    phone = mask_phone(requester.phone) if privacy else requester.phone
+    parts = [name + (f" <{one_line(email)}>" if email and requester.name else "")]
+    if phone:
+        parts.append(one_line(phone))
+    return " · ".join(parts)
+
+
+def client_line(text: str, requester: Requester, privacy: bool) -> str:
+    """Client-written text on one line (a subject), with names, e-mails and phones masked in privacy mode."""
+    return one_line(scrub_text(text, requester) if privacy else text)
+
+
+def client_text(text: str, requester: Requester, privacy: bool) -> str:
+    """Client-written text keeping its lines (a body, a message), masked in privacy mode."""
+    return printable(scrub_text(text, requester) if privacy else text)
+
+
+def local_time(moment: datetime | None, zone: tzinfo, with_zone: bool = True) -> str:
+    """`Wed 25 Nov 09:30 EST` (or without the zone) in the team's zone; `—` for no time."""
+    if moment is None:
+        return "—"
+    return moment.astimezone(zone).strftime("%a %d %b %H:%M %Z" if with_zone else "%a %d %b %H:%M")
+
+
+def time_ago(moment: datetime, now: datetime) -> str:
+    """`just now`, `5m ago`, `3h ago`, `2d ago`."""
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60}m ago"
+    if seconds < 86400:
+        return f"{seconds // 3600}h ago"
+    return f"{seconds // 86400}d ago"

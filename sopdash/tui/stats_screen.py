@@ -1,0 +1,313 @@
+"""The stats screen: the SLA report's figures for the last four weeks, with charts that read without colour.
+
+Every figure comes from `sopdash.report.build_report` (the same as `sopdash report --since <4 weeks ago>`),
+computed in a thread so a big store never freezes the dashboard. Every bar has its number written next to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Sparkline, Static
+
+from sopdash.core.durations import format_countdown
+from sopdash.core.errors import SopdashError
+from sopdash.core.model import Ticket
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.text import one_line
+from sopdash.report import Breach, ClockStats, GroupStats, Report, breaches_by_day, build_report
+from sopdash.tui.display import client_line, local_time, requester_label
+from sopdash.tui.stylesheets import stylesheet
+
+WEEKS = 4
+WEEK_DAYS = 7
+BAR_WIDTH = 20
+NAME_WIDTH = 16
+SUBJECT_MIN_WIDTH = 20
+BREACHES_LISTED = 10
+NARROW_BELOW = 110  # columns: below this the charts and tables stack instead of sitting side by side
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+_CLOCK_NAMES = {"resolution": "resolve"}  # short enough for an 80-column table
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The report for the period, its days in the team's zone, and its breaches counted per day and per week."""
+
+    report: Report
+    days: list[date]
+    per_day: list[int]
+
+    @property
+    def per_week(self) -> list[int]:
+        """Breaches per week, oldest first; the last week ends today."""
+        return [sum(self.per_day[i : i + WEEK_DAYS]) for i in range(0, len(self.per_day), WEEK_DAYS)]
+
+    def week_label(self, week: int) -> str:
+        """`Oct 29 – Nov 4`: the first and last day of a week."""
+        first, last = self.days[week * WEEK_DAYS], self.days[min((week + 1) * WEEK_DAYS, len(self.days)) - 1]
+        return f"{first:%b} {first.day} – {last:%b} {last.day}"
+
+
+def period_start(now: datetime, zone: tzinfo) -> datetime:
+    """Midnight in `zone` starting the four weeks (28 days) that end today."""
+    today = now.astimezone(zone).date()
+    return datetime.combine(today - timedelta(days=WEEKS * WEEK_DAYS - 1), time(), zone)
+
+
+@dataclass
+class StatsComputed(Message):
+    """The worker built the figures."""
+
+    figures: Figures
+
+
+@dataclass
+class StatsFailed(Message):
+    """The worker could not build the figures."""
+
+    error: str
+
+
+class StatsScreen(ModalScreen[None]):
+    """SLA figures for the four weeks up to `now`; `esc` or `q` closes it."""
+
+    CSS_PATH = stylesheet("stats.tcss")
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="stats.close"),
+        Binding("j", "scroll('down')", "Down", id="stats.down", show=False),
+        Binding("k", "scroll('up')", "Up", id="stats.up", show=False),
+        Binding("g", "scroll('home')", "Top", id="stats.top", show=False),
+        Binding("G", "scroll('end')", "Bottom", id="stats.bottom", show=False),
+    ]
+
+    def __init__(self, tickets: Sequence[Ticket], policy: SlaPolicy, now: datetime, privacy: bool = False) -> None:
+        """Figures over `tickets` created in the four weeks up to `now`; privacy masks requesters in the breach list."""
+        super().__init__(classes="dialog-screen")
+        self.tickets = tickets
+        self.policy = policy
+        self.now = now
+        self.privacy = privacy
+        self.since = period_start(now, policy.calendar.tz)
+        self.figures: Figures | None = None
+
+    def compose(self) -> ComposeResult:
+        zone = self.policy.calendar.tz
+        with Vertical(classes="dialog stats-screen") as frame:
+            frame.border_title = Content(f"Stats · last {WEEKS} weeks")
+            period = f"{local_time(self.since, zone, with_zone=False)} – {local_time(self.now, zone)}"
+            yield Static(Content(f"Tickets created {period}"), id="stats-period", classes="hint")
+            yield Static(Content("computing…"), id="stats-status")
+            with VerticalScroll(id="stats-body"):
+                yield Static(id="stats-summary")
+                with Horizontal(classes="stats-row"):
+                    with Vertical(classes="stats-column"):
+                        yield Static(_heading("Breaches per week"), classes="stats-heading")
+                        with Horizontal(id="stats-trend"):
+                            yield Static(id="stats-daily", classes="stats-label")
+                            yield Sparkline([], id="stats-sparkline")
+                        yield Static(id="stats-per-week")
+                    with Vertical(classes="stats-column"):
+                        yield Static(_heading("Within target, per priority"), classes="stats-heading")
+                        yield Static(id="stats-compliance")
+                with Horizontal(classes="stats-row"):
+                    with Vertical(classes="stats-column"):
+                        yield Static(_heading("Acknowledged within target"), classes="stats-heading")
+                        yield Static(id="stats-ack-table")
+                    with Vertical(classes="stats-column"):
+                        yield Static(_heading("Resolved within target"), classes="stats-heading")
+                        yield Static(id="stats-resolve-table")
+                yield Static(_heading("Escalations by reason"), classes="stats-heading")
+                yield Static(id="stats-escalations")
+                yield Static(id="stats-breach-heading", classes="stats-heading")
+                yield Static(id="stats-breach-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._arrange(self.app.size.width)
+        self.query_one("#stats-body").display = False
+        self._compute()
+
+    def on_resize(self, event: Resize) -> None:
+        self._arrange(event.size.width)
+
+    def _arrange(self, width: int) -> None:
+        self.set_class(width < NARROW_BELOW, "-narrow")
+
+    @work(thread=True)
+    def _compute(self) -> None:
+        try:
+            report = build_report(self.tickets, self.policy, self.since, self.now, self.now)
+        except (SopdashError, ValueError) as error:
+            # A ticket the calendar cannot count (a date out of range) must not take the dashboard down.
+            self.post_message(StatsFailed(str(error)))
+            return
+        first = self.since.date()
+        days = [first + timedelta(days=n) for n in range(WEEKS * WEEK_DAYS)]
+        per_day = breaches_by_day(report)
+        figures = Figures(report, days, [per_day[day] for day in days])
+        self.post_message(StatsComputed(figures))
+
+    def on_stats_failed(self, message: StatsFailed) -> None:
+        self.query_one("#stats-status", Static).update(Content(f"✗ Cannot compute the figures: {message.error}"))
+
+    def on_stats_computed(self, message: StatsComputed) -> None:
+        self.figures = figures = message.figures
+        report = figures.report
+        self.query_one("#stats-status").display = False
+        self.query_one("#stats-summary", Static).update(summary(report))
+        self.query_one("#stats-sparkline", Sparkline).data = figures.per_day
+        self.query_one("#stats-daily", Static).update(Content(f"daily, max {max(figures.per_day, default=0)}"))
+        self.query_one("#stats-per-week", Static).update(week_bars(figures))
+        self.query_one("#stats-compliance", Static).update(compliance_bars(report.by_priority))
+        self.query_one("#stats-ack-table", Static).update(figure_table(report, "ack"))
+        self.query_one("#stats-resolve-table", Static).update(figure_table(report, "resolution"))
+        self.query_one("#stats-escalations", Static).update(count_bars(report.escalations))
+        shown = min(len(report.breaches), BREACHES_LISTED)
+        title = f"Breaches ({len(report.breaches)})"
+        if shown < len(report.breaches):
+            title += f" · the {shown} furthest over; sopdash report lists them all"
+        self.query_one("#stats-breach-heading", Static).update(_heading(title))
+        self.query_one("#stats-breach-list", Static).update(breach_table(report.breaches, self.privacy))
+        body = self.query_one("#stats-body", VerticalScroll)
+        body.display = True
+        body.focus()
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one("#stats-body", VerticalScroll)
+        move = {"down": body.scroll_down, "up": body.scroll_up, "home": body.scroll_home, "end": body.scroll_end}
+        move[where](animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _heading(text: str) -> Content:
+    return Content.styled(text, "bold underline")
+
+
+def bar(fraction: float, width: int = BAR_WIDTH, fill: str = " ") -> str:
+    """`fraction` (0–1) of `width` cells in block characters, to an eighth of a cell; the rest `fill`."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    drawn = "█" * full + (_EIGHTHS[part] if part else "")
+    return drawn + fill * (width - len(drawn))
+
+
+def _share(stats: ClockStats) -> tuple[str, str]:
+    """(`within/decided`, `pct%`), or dashes while no clock has an outcome."""
+    if stats.pct is None:
+        return "-", "-"
+    return f"{stats.within}/{stats.decided}", f"{stats.pct:.0f}%"
+
+
+def _duration(seconds: int | None) -> str:
+    return "-" if seconds is None else format_countdown(seconds)
+
+
+def summary(report: Report) -> Content:
+    """One line with the period's headline figures."""
+    overall = report.overall
+    parts = [f"{overall.created} created"]
+    for label, stats in (("acknowledged", overall.ack), ("resolved", overall.resolution)):
+        count, pct = _share(stats)
+        parts.append(f"{label} within target {pct} ({count})" if stats.decided else f"{label}: no outcome yet")
+    parts.append(f"{len(report.breaches)} breaches")
+    parts.append(f"{sum(report.escalations.values())} escalations")
+    return Content(" · ".join(parts))
+
+
+def week_bars(figures: Figures) -> Content:
+    """One row per week: its days, a bar scaled to the busiest week, and the count."""
+    per_week = figures.per_week
+    most = max(per_week, default=0) or 1
+    rows = [
+        Content.assemble(f"{figures.week_label(week):<16}", (bar(count / most), "$text-error"), f" {count:>3}")
+        for week, count in enumerate(per_week)
+    ]
+    return Content("\n").join(rows)
+
+
+def compliance_bars(groups: Sequence[GroupStats]) -> Content:
+    """Two rows per priority (acknowledge, resolve): the share within target as a bar, then `%` and count."""
+    if not groups:
+        return Content("no tickets created in the period")
+    rows = []
+    for group in groups:
+        for clock, stats in (("ack", group.ack), ("resolve", group.resolution)):
+            name = group.name if clock == "ack" else ""
+            head = f"{name:<7} {clock:<8}"
+            if stats.pct is None:
+                rows.append(Content.assemble(head, (f"no outcome yet ({stats.pending} pending)", "$text-muted")))
+                continue
+            count, pct = _share(stats)
+            drawn = bar(stats.within / stats.decided, fill="░")
+            rows.append(Content.assemble(head, (drawn, "$text-accent"), f" {pct:>4}  {count}"))
+    return Content("\n").join(rows)
+
+
+def count_bars(counts: dict[str, int]) -> Content:
+    """One row per name: a bar scaled to the largest count, and the count."""
+    most = max(counts.values(), default=0) or 1
+    rows = [
+        Content.assemble(f"{name:<12}", (bar(count / most), "$text-warning"), f" {count:>3}")
+        for name, count in counts.items()
+    ]
+    return Content("\n").join(rows)
+
+
+def figure_table(report: Report, clock: str) -> Table:
+    """Created, within target (count and %), median and p90 business time of one clock, per group."""
+    table = Table(box=None, pad_edge=False, padding=(0, 0, 0, 2), header_style="bold", show_edge=False)
+    table.add_column("", no_wrap=True, overflow="ellipsis", max_width=NAME_WIDTH)
+    for header in ("created", "within", "%", "median", "p90"):
+        table.add_column(header, justify="right", no_wrap=True)
+    sections = (
+        ("", (report.overall,)),
+        ("by priority", report.by_priority),
+        ("by technician", report.by_technician),
+        ("by category", report.by_category),
+    )
+    for title, groups in sections:
+        if title:
+            table.add_row(Text(title, style="bold"))
+        for group in groups:
+            stats = group.ack if clock == "ack" else group.resolution
+            count, pct = _share(stats)
+            name = Text(("  " if title else "") + one_line(group.name))
+            table.add_row(name, str(group.created), count, pct, _duration(stats.median_s), _duration(stats.p90_s))
+    return table
+
+
+def breach_table(breaches: Sequence[Breach], privacy: bool) -> Table | Content:
+    """The breaches furthest over their target first: ticket, clock, state, how far over, who, and the subject."""
+    if not breaches:
+        return Content("none")
+    worst = sorted(breaches, key=lambda b: (-b.over_s, b.ticket_id))[:BREACHES_LISTED]
+    table = Table(box=None, pad_edge=False, padding=(0, 0, 0, 2), header_style="bold", show_edge=False, expand=True)
+    for header in ("ticket", "clock", "state", "over by", "assignee", "requester"):
+        table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=NAME_WIDTH)
+    table.add_column("subject", no_wrap=True, overflow="ellipsis", ratio=1, min_width=SUBJECT_MIN_WIDTH)
+    for b in worst:
+        table.add_row(
+            f"#{b.ticket_id}",
+            _CLOCK_NAMES.get(b.clock, b.clock),
+            b.state,
+            format_countdown(b.over_s),
+            Text(one_line(b.assignee) or "-"),
+            Text(requester_label(b.requester, privacy)),
+            Text(client_line(b.subject, b.requester, privacy)),
+        )
+    return table

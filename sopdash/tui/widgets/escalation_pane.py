@@ -1,0 +1,142 @@
+"""The escalation pane (SOP 6): tickets that need escalating, tickets escalated, and flags waiting for a manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from sopdash.tui.board import Board, Moment, Row
+from sopdash.tui.display import client_line, time_ago
+from sopdash.core.marks import clock_text
+from sopdash.tui.messages import TicketOpened
+from sopdash.tui.widgets.cursor_list import CursorList
+
+NEEDS, ESCALATED, MANAGER = "needs", "escalated", "manager"
+GROUP_TITLES = {
+    NEEDS: "NEEDS ESCALATION (6A)",
+    ESCALATED: "ESCALATED",
+    MANAGER: "MANAGER ATTENTION (6B/6C)",
+}
+MAX_PER_GROUP = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of the pane: a group title, a ticket in a group, or a note such as `none`."""
+
+    group: str
+    row: Row | None = None
+    note: str = ""
+    title: bool = False
+
+
+def pane_entries(needs: list[Row], escalated: list[Row], manager: list[Row]) -> list[Entry]:
+    """The pane's lines: each group's title, then its tickets (at most MAX_PER_GROUP) or `none`."""
+    entries: list[Entry] = []
+    for group, rows in ((NEEDS, needs), (ESCALATED, escalated), (MANAGER, manager)):
+        entries.append(Entry(group, note=f"{GROUP_TITLES[group]}  {len(rows)}", title=True))
+        entries.extend(Entry(group, row) for row in rows[:MAX_PER_GROUP])
+        if not rows:
+            entries.append(Entry(group, note="none"))
+        elif len(rows) > MAX_PER_GROUP:
+            entries.append(Entry(group, note=f"… {len(rows) - MAX_PER_GROUP} more"))
+    return entries
+
+
+class EscalationPane(CursorList):
+    """Three groups of tickets the SOP says someone must act on."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.board: Board | None = None
+        self.moment: Moment | None = None
+        self.privacy = False
+        self.entries: list[Entry] = []
+        self._needs: list[Row] | None = None
+
+    @property
+    def line_count(self) -> int:
+        return len(self.entries)
+
+    def selectable(self, index: int) -> bool:
+        return self.entries[index].row is not None
+
+    @property
+    def current_id(self) -> int | None:
+        entry = self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+        return entry.row.ticket.id if entry is not None and entry.row is not None else None
+
+    def show(self, board: Board, moment: Moment) -> None:
+        """A new board: rebuild the groups."""
+        self.board = board
+        self._needs = None
+        self.tick(moment)
+
+    def tick(self, moment: Moment) -> None:
+        """Time moved on: regroup if a ticket crossed into "needs escalation", redraw if a clock reads differently."""
+        before = self._visible_clocks()
+        self.moment = moment
+        if self.board is None:
+            return
+        needs = self.board.needs_escalation(moment)
+        if needs is not self._needs:
+            self._needs = needs
+            self._rebuild(pane_entries(needs, self.board.escalated, self.board.manager_attention))
+        elif self._visible_clocks() != before:
+            self.invalidate()
+
+    def _visible_clocks(self) -> list[str]:
+        """The resolution clock of each visible "needs escalation" line, as it reads."""
+        if self.moment is None:
+            return []
+        top = round(self.scroll_offset.y)
+        readings = []
+        for entry in self.entries[top : top + self.visible_lines]:
+            if entry.group == NEEDS and entry.row is not None:
+                reading = entry.row.clocks(self.moment).resolution
+                readings.append(clock_text(reading.state, reading.remaining_s))
+        return readings
+
+    def _rebuild(self, entries: list[Entry]) -> None:
+        current = self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
+        self.entries = entries
+        if current is not None and current.row is not None:
+            wanted = (current.group, current.row.ticket.id)
+            self.cursor = next(
+                (i for i, e in enumerate(entries) if e.row and (e.group, e.row.ticket.id) == wanted), self.cursor
+            )
+        self.content_changed()
+        self.scroll_to_cursor()
+        self.cursor_moved()
+
+    def set_privacy(self, privacy: bool) -> None:
+        self.privacy = privacy
+        self.invalidate()
+
+    def action_open(self) -> None:
+        if self.current_id is not None:
+            self.post_message(TicketOpened("escalations", self.current_id))
+
+    def render_item(self, index: int, width: int) -> Text:
+        entry = self.entries[index]
+        if entry.title:
+            return Text(entry.note, self.style_of("group"))
+        if entry.row is None:
+            return Text(f"  {entry.note}", self.style_of("dim"))
+        ticket = entry.row.ticket
+        line = Text()
+        line.append(f"#{ticket.id} ", self.style_of("strong"))
+        if entry.group == NEEDS and self.moment is not None:
+            reading = entry.row.clocks(self.moment).resolution
+            line.append(clock_text(reading.state, reading.remaining_s), self.clock_style(reading.state))
+            line.append(f" {ticket.priority}")
+        elif entry.group == ESCALATED and ticket.escalations and self.moment is not None:
+            last = ticket.escalations[-1]
+            line.append(f"⇧{ticket.tier} {last.reason} · {last.by} · {time_ago(last.at, self.moment.now)}")
+        elif entry.group == MANAGER and ticket.manager_flag is not None and self.moment is not None:
+            flag = ticket.manager_flag
+            line.append(f"⚑ {flag.reason} · {time_ago(flag.raised_at, self.moment.now)}")
+        line.append("  ")
+        line.append(client_line(ticket.subject, ticket.requester, self.privacy), self.style_of("dim"))
+        return line

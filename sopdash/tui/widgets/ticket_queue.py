@@ -1,0 +1,197 @@
+"""The queue pane: one line per ticket, most urgent first, drawn only where it is visible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+
+from sopdash.core.clocks import ClockReading
+from sopdash.tui.board import Moment, Row
+from sopdash.tui.display import client_line, requester_label
+from sopdash.core.marks import clock_text
+from sopdash.tui.messages import TicketOpened
+from sopdash.tui.queue_view import Arrangement
+from sopdash.tui.widgets.cursor_list import CursorList
+
+MIN_SUBJECT = 28
+GAP = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A queue column: what it shows, its title and width (0 for the subject, which takes what is left)."""
+
+    name: str
+    title: str
+    width: int
+    right: bool = False
+
+
+ID_TITLE = "#"
+ESSENTIAL = (
+    Column("priority", "PRIORITY", 8),
+    Column("status", "STATUS", 8),
+    Column("subject", "SUBJECT", 0),
+    Column("ack", "ACK", 9),
+    Column("resolution", "RESOLVE", 9),
+)
+# Added while the subject keeps MIN_SUBJECT cells, in this order; shown before the clocks.
+OPTIONAL = (Column("assignee", "ASSIGNEE", 10), Column("requester", "REQUESTER", 18))
+DISPLAY_ORDER = ("id", "priority", "status", "subject", "requester", "assignee", "ack", "resolution")
+
+
+def fit_columns(width: int, id_width: int) -> list[Column]:
+    """The columns that fit `width` cells: the essential ones, then assignee and requester if room remains."""
+    columns = [Column("id", ID_TITLE, id_width, right=True), *ESSENTIAL]
+    for extra in OPTIONAL:
+        used = sum(c.width for c in columns) + GAP * len(columns)
+        if width - used - extra.width - GAP >= MIN_SUBJECT:
+            columns.append(extra)
+    used = sum(c.width for c in columns) + GAP * len(columns)  # every cell, the last too, ends with a gap
+    subject = max(width - used, 1)
+    columns = [Column(c.name, c.title, subject) if c.name == "subject" else c for c in columns]
+    return sorted(columns, key=lambda c: DISPLAY_ORDER.index(c.name))
+
+
+class TicketQueue(CursorList):
+    """The queue of tickets in the current view, filter and sort order."""
+
+    header_lines = 1
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.arrangement = Arrangement()
+        self.moment: Moment | None = None
+        self.privacy = False
+        self._columns: tuple[int, list[Column]] = (-1, [])
+
+    @property
+    def line_count(self) -> int:
+        return len(self.arrangement.rows)
+
+    @property
+    def current(self) -> Row | None:
+        """The row under the cursor."""
+        rows = self.arrangement.rows
+        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    @property
+    def current_id(self) -> int | None:
+        row = self.current
+        return row.ticket.id if row else None
+
+    def show(self, arrangement: Arrangement, moment: Moment) -> None:
+        """Show new rows, keeping the cursor on its ticket and that ticket on the same screen line."""
+        current_id = self.current_id
+        screen_line = self.cursor - round(self.scroll_offset.y)
+        self.arrangement = arrangement
+        self.moment = moment
+        if current_id in arrangement.index:
+            self.cursor = arrangement.index[current_id]
+        self.content_changed()
+        if current_id in arrangement.index:
+            self.scroll_to(y=max(0, self.cursor - screen_line), animate=False)
+        self.scroll_to_cursor()
+        self.cursor_moved()
+
+    def tick(self, moment: Moment) -> None:
+        """Time moved on: redraw if a visible clock now reads differently (they read by the minute)."""
+        before = self._visible_clocks()
+        self.moment = moment
+        if self._visible_clocks() != before:
+            self.invalidate()
+
+    def _visible_clocks(self) -> list[str]:
+        """Both clocks of every row on screen, as they read."""
+        if self.moment is None:
+            return []
+        top = round(self.scroll_offset.y)
+        readings = []
+        for row in self.arrangement.rows[top : top + self.visible_lines]:
+            clocks = row.clocks(self.moment)
+            readings.append(clock_text(clocks.ack.state, clocks.ack.remaining_s))
+            readings.append(clock_text(clocks.resolution.state, clocks.resolution.remaining_s))
+        return readings
+
+    def set_privacy(self, privacy: bool) -> None:
+        self.privacy = privacy
+        self.invalidate()
+
+    def go_to(self, ticket_id: int) -> bool:
+        """Put the cursor on a ticket; False if it is not in the queue."""
+        index = self.arrangement.index.get(ticket_id)
+        if index is None:
+            return False
+        self.move_cursor(index)
+        return True
+
+    def action_open(self) -> None:
+        if self.current_id is not None:
+            self.post_message(TicketOpened("queue", self.current_id))
+
+    def columns(self, width: int) -> list[Column]:
+        """The columns for `width`, recomputed only when the width changes."""
+        if self._columns[0] != width:
+            id_width = max(len(ID_TITLE), len(str(max(self.arrangement.index, default=0))))
+            self._columns = (width, fit_columns(width, id_width))
+        return self._columns[1]
+
+    def content_changed(self) -> None:
+        self._columns = (-1, [])
+        super().content_changed()
+
+    def render_header(self, width: int) -> Text:
+        line = Text(style=self.style_of("header"))
+        for column in self.columns(width):
+            line.append(_cell(column.title, column))
+        return line
+
+    def render_item(self, index: int, width: int) -> Text:
+        row = self.arrangement.rows[index]
+        ticket = row.ticket
+        clocks = row.clocks(self.moment) if self.moment else None
+        line = Text()
+        for column in self.columns(width):
+            if column.name == "id":
+                line.append(_cell(str(ticket.id), column))
+            elif column.name == "priority":
+                label = ticket.priority if ticket.triaged else f"{ticket.priority}?"
+                line.append(_cell(label, column), self.style_of("strong") if ticket.priority == "urgent" else "")
+            elif column.name == "status":
+                line.append(_cell(ticket.status, column), self.style_of("strong") if ticket.status == "new" else "")
+            elif column.name == "subject":
+                line.append_text(self._subject(row, column))
+            elif column.name == "requester":
+                line.append(_cell(requester_label(ticket.requester, self.privacy), column))
+            elif column.name == "assignee":
+                line.append(_cell(ticket.assignee or "—", column), "" if ticket.assignee else self.style_of("dim"))
+            elif clocks is not None:
+                reading = clocks.ack if column.name == "ack" else clocks.resolution
+                line.append_text(self._clock_cell(reading, column))
+        return line
+
+    def _subject(self, row: Row, column: Column) -> Text:
+        ticket = row.ticket
+        marks = Text()
+        if ticket.is_escalated:
+            marks.append(f"⇧{ticket.tier} ", self.style_of("strong"))
+        if ticket.needs_manager:
+            marks.append("⚑ ", self.style_of("strong"))
+        subject = client_line(ticket.subject, ticket.requester, self.privacy)
+        marks.append(subject)
+        marks.truncate(column.width, overflow="ellipsis", pad=True)
+        marks.append(" " * GAP)
+        return marks
+
+    def _clock_cell(self, reading: ClockReading, column: Column) -> Text:
+        return Text(_cell(clock_text(reading.state, reading.remaining_s), column), self.clock_style(reading.state))
+
+
+def _cell(value: str, column: Column) -> str:
+    """`value` fitted to the column (cut with an ellipsis, padded, aligned) plus the gap after it."""
+    if cell_len(value) > column.width:
+        value = set_cell_size(value, max(column.width - 1, 0)) + "…"
+    padding = " " * (column.width - cell_len(value))
+    return (padding + value if column.right else value + padding) + " " * GAP
