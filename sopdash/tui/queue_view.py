@@ -123,9 +123,11 @@ class View:
 
 
 _OPEN = "s:" + ",".join(OPEN_STATUSES)
+# Resolved tickets stay in the working views: the SOP still asks for the client's notice and the close.
+_NOT_CLOSED = _OPEN + ",resolved"
 VIEWS = (
-    View("open", "open tickets", _OPEN),
-    View("mine", "mine", f"{_OPEN} a:me"),
+    View("open", "not closed", _NOT_CLOSED),
+    View("mine", "mine", f"{_NOT_CLOSED} a:me"),
     View("unassigned", "unassigned", f"{_OPEN} a:none"),
     View("new", "new", "s:new"),
     View("breaching", "breaching", f"{_OPEN} is:breaching"),

@@ -13,7 +13,7 @@ from sopdash.core.errors import ConfigError, StoreError
 from sopdash.store import TicketStore
 from sopdash.tui.bindings import keymap
 
-OPEN_BY_URGENCY = [5, 1, 2, 8, 7, 3, 6, 4]
+NOT_CLOSED_BY_URGENCY = [5, 1, 2, 8, 7, 3, 6, 4, 9]
 
 
 def queue_ids(app) -> list[int]:
@@ -29,7 +29,7 @@ async def test_queue_shows_open_tickets_most_urgent_first(store_path: Path):
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert queue_ids(app) == OPEN_BY_URGENCY
+        assert queue_ids(app) == NOT_CLOSED_BY_URGENCY
         assert app.queue.current_id == 5
         lines = queue_text(app).splitlines()
         assert "SUBJECT" in lines[0] and "REQUESTER" in lines[0]
@@ -47,7 +47,7 @@ async def test_j_and_k_move_the_cursor_and_the_detail_follows(store_path: Path):
         await pilot.press("k")
         assert app.queue.current_id == 1
         await pilot.press("G")
-        assert app.queue.current_id == 4
+        assert app.queue.current_id == 9
         await pilot.press("g")
         assert app.queue.current_id == 5
         assert "#5 Payroll export fails" in app.detail.plain_text()
@@ -105,7 +105,7 @@ async def test_filter_narrows_the_queue_and_esc_clears_it(store_path: Path):
         assert queue_ids(app) == [5]
         await pilot.press("slash", "escape")
         await settle(pilot)
-        assert queue_ids(app) == OPEN_BY_URGENCY
+        assert queue_ids(app) == NOT_CLOSED_BY_URGENCY
 
 
 async def test_filter_by_assignee_and_status(store_path: Path):
@@ -130,7 +130,7 @@ async def test_a_bad_filter_term_is_reported_and_the_queue_kept(store_path: Path
         assert app.query_bar.is_open
         await pilot.press("escape")
         await settle(pilot)
-        assert queue_ids(app) == OPEN_BY_URGENCY and not app.query_bar.is_open
+        assert queue_ids(app) == NOT_CLOSED_BY_URGENCY and not app.query_bar.is_open
 
 
 async def test_s_cycles_the_sort_key_and_shift_s_reverses_it(store_path: Path):
@@ -139,11 +139,11 @@ async def test_s_cycles_the_sort_key_and_shift_s_reverses_it(store_path: Path):
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert queue_ids(app) == [8, 7, 6, 5, 4, 3, 2, 1]
+        assert queue_ids(app) == [9, 8, 7, 6, 5, 4, 3, 2, 1]
         assert app.queue.current_id == 5  # the cursor stays on its ticket across a re-sort
         await pilot.press("S")
         await settle(pilot)
-        assert queue_ids(app) == [1, 2, 3, 4, 5, 6, 7, 8]
+        assert queue_ids(app) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
         await pilot.press("s")
         await settle(pilot)
         assert queue_ids(app)[:3] == [1, 5, 2]  # priority: urgent, then high by urgency
@@ -393,7 +393,7 @@ async def test_a_store_that_becomes_unreadable_is_reported_once_and_recovers(sto
         await settle(pilot)
         errors = [n for n in app._notifications if "not a sopdash store" in str(n.message)]
         assert len(errors) == 1
-        assert queue_ids(app) == OPEN_BY_URGENCY  # the last good picture stays
+        assert queue_ids(app) == NOT_CLOSED_BY_URGENCY  # the last good picture stays
         store_path.write_bytes(good)
         app.tick()
         await settle(pilot)
