@@ -59,14 +59,14 @@ def test_free_text_matches_subject_requester_and_id():
 
 
 def test_the_filter_on_top_of_a_view_replaces_what_both_restrict():
-    assert ids("", view="open") == [5, 1, 2, 8, 7, 3, 6, 4]
+    assert ids("", view="open") == [5, 1, 2, 8, 7, 3, 6, 4, 9]
     assert ids("s:closed", view="open") == [10]
     assert ids("p:high", view="open") == [5, 2, 7]
 
 
 def test_every_quick_view():
     expected = {
-        "open": [5, 1, 2, 8, 7, 3, 6, 4],
+        "open": [5, 1, 2, 8, 7, 3, 6, 4, 9],
         "mine": [3],
         "unassigned": [5, 1, 2, 8, 7, 6, 4],
         "new": [1, 2, 8],
@@ -87,9 +87,9 @@ def test_flags():
 
 
 def test_sort_keys_and_their_reverse():
-    assert ids("", view="open", ordering=Ordering("id")) == [8, 7, 6, 5, 4, 3, 2, 1]
-    assert ids("", view="open", ordering=Ordering("id", reverse=True)) == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert ids("", view="open", ordering=Ordering("priority")) == [1, 5, 2, 7, 8, 3, 6, 4]
+    assert ids("", view="open", ordering=Ordering("id")) == [9, 8, 7, 6, 5, 4, 3, 2, 1]
+    assert ids("", view="open", ordering=Ordering("id", reverse=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert ids("", view="open", ordering=Ordering("priority")) == [1, 5, 2, 7, 8, 3, 6, 9, 4]
     assert ids("", view="open", ordering=Ordering("requester"))[:2] == [3, 1]  # Ann Lee, Dana Smith
     assert ids("", view="open", ordering=Ordering("updated"))[:2] == [8, 7]  # created 20, escalated 30 minutes ago
 
