@@ -103,7 +103,7 @@ def sopdash_tickets(count: int, rng: random.Random) -> list[Ticket]:
     for n in range(1, count + 1):
         created = NOW - timedelta(minutes=rng.randint(10, int(REPORT_SPAN.total_seconds() // 60) - 10))
         requester = Requester(f"User {n % END_USERS}", f"user{n % END_USERS}@client.example.com", "555 0100 234")
-        ticket = rules.create(n, f"Synthetic issue {n}", requester, created, "tech1", rng.choice(PRIORITIES),
+        ticket = rules.create(n, f"Synthetic issue {n}", requester, created, "tech1", priority=rng.choice(PRIORITIES),
                               category=rng.choice(CATEGORIES))
         ticket = rules.assign(ticket, "tech1", created, f"tech{rng.randint(1, TECHNICIANS)}")
         ticket = rules.note(ticket, "tech1", created + timedelta(minutes=5), "internal detail")

@@ -32,9 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def print_report(args: argparse.Namespace) -> int:
     """Build the report over the store and print it in the chosen format."""
     settings = settings_for(args)
+    # A one-shot command whose tickets and figures hold no cycles: the collector could only rescan them, for nothing.
+    gc.disable()
     tickets = TicketStore(store_path_for(args, settings)).load()
-    # The tickets live until the process ends and hold no cycles: keep the collector from rescanning them.
-    gc.freeze()
     policy = settings.policy
     now = clock_from_env(os.environ)()
     since, until = resolve_period(args.since, args.until, now, policy.calendar.tz)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
-from sopdash.core.model import Ticket
+from sopdash.core.model import Ticket, status_changes
 
 RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE = "running", "warning", "breached", "paused", "met", "met_late"
 CLOCK_STATES = (RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE)
@@ -134,17 +134,13 @@ def _running_intervals(
     paused = _PAUSING_WITH_WAITING if pause_when_waiting else STOPPED_STATUSES
     intervals: list[tuple[float, float]] = []
     started: float | None = created_s
-    for entry in ticket.timeline:
-        change = entry.change
-        if change is None or entry.kind != "event" or "status" not in change:
-            continue
-        new_status = change["status"][1]
+    for at_s, new_status in status_changes(ticket.timeline):
         if new_status in paused:
             if started is not None:
-                intervals.append((started, max(entry.at.timestamp(), created_s)))
+                intervals.append((started, max(at_s, created_s)))
                 started = None
         elif started is None:
-            started = max(entry.at.timestamp(), created_s)
+            started = max(at_s, created_s)
     if started is not None:
         # A stopped ticket whose history lacks the status event (e.g. imported) stops at its resolution.
         end = (ticket.resolved_at or ticket.closed_at) if ticket.status in paused else None
