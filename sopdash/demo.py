@@ -323,10 +323,6 @@ STEP_NOTES = {
     5: ("Checked with {first}: all working again.", "Verified end to end; added monitoring so we hear of it first."),
     6: ("Documented in the knowledge base.", "Added the fix to the KB article for this symptom."),
 }
-UPDATES = (
-    "Quick update: we are still working on this and will let you know as soon as it is fixed.",
-    "Thanks for your patience - we have found the likely cause and are testing a fix.",
-)
 COMPLAINTS = (
     "This is the third time I am chasing this and I have a deadline. I want to speak to a manager.",
     "Honestly, this is taking far too long. Please escalate this to someone senior.",

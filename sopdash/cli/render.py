@@ -123,7 +123,7 @@ def _facts(ticket: Ticket, clocks: TicketClocks, tz: tzinfo) -> str:
             if flag.acknowledged_at
             else "waiting for a manager"
         )
-        facts.append(("manager", f"flag raised {local(flag.raised_at, tz)} ({flag.reason}); {state}"))
+        facts.append(("manager", f"flag raised {local(flag.raised_at, tz)} ({one_line(flag.reason)}); {state}"))
     if ticket.resolution:
         facts.append(("summary", one_line(ticket.resolution)))
     if ticket.resolved_at:

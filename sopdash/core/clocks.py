@@ -54,11 +54,6 @@ class ClockReading:
         """The deadline as an aware UTC datetime (None while paused)."""
         return None if self.due_s is None else datetime.fromtimestamp(round(self.due_s), tz=timezone.utc)
 
-    @property
-    def is_live(self) -> bool:
-        """Still counting (or paused): the ticket can still make or miss this target."""
-        return self.state in (RUNNING, WARNING, BREACHED, PAUSED)
-
     def to_dict(self) -> dict:
         due = self.due
         return {
@@ -121,11 +116,6 @@ def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created_s: flo
         return ClockReading(MET if stop_s <= due else MET_LATE, due, round(target - used), target)
     used = calendar.elapsed_s(created_s, now_s)
     return ClockReading(_live_state(used, target, policy), due, round(target - used), target)
-
-
-def running_intervals(ticket: Ticket, pause_when_waiting: bool, now: datetime) -> list[tuple[float, float]]:
-    """Epoch intervals during which the resolution clock ran, read from the ticket's status events."""
-    return _running_intervals(ticket, pause_when_waiting, ticket.created_at.timestamp(), now.timestamp())
 
 
 def _running_intervals(

@@ -68,17 +68,6 @@ class SlaPolicy:
             raise ConfigError("sla.pause_when_waiting", f"{pause!r} is not true or false")
         return cls(calendar, BusinessCalendar.always_open(calendar.tz), targets, warn_at, warn_before_s, pause)
 
-    def describe(self) -> dict[str, Any]:
-        """The effective policy as plain data, for `sopdash config`."""
-        return {
-            "warn_at": self.warn_at,
-            "warn_before_s": self.warn_before_s,
-            "pause_when_waiting": self.pause_when_waiting,
-            "targets": {
-                p: {"ack_s": t.ack_s, "resolve_s": t.resolve_s, "hours": t.hours} for p, t in self.targets.items()
-            },
-        }
-
 
 def _table(config: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = config.get(key) or {}

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Static
 
+from sopdash.core.text import one_line
 from sopdash.core.model import Ticket
 from sopdash.tui.dialogs.buttons import DialogButton
 from sopdash.tui.dialogs.error_line import ErrorLine
@@ -42,7 +43,7 @@ class AssignDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog assign-dialog") as frame:
             frame.border_title = Content(f"Assign ticket #{self.ticket.id}")
             yield Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
-            yield Static(Content(f"Now: {self.ticket.assignee or 'unassigned'}"), classes="hint")
+            yield Static(Content(f"Now: {one_line(self.ticket.assignee) or 'unassigned'}"), classes="hint")
             yield Input(
                 placeholder=f"login, or {ME} ({self.me})",
                 suggester=SuggestFromList([ME, *self.logins]),

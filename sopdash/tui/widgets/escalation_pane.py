@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from sopdash.tui.board import Board, Moment, Row
+from sopdash.core.text import one_line
 from sopdash.tui.display import client_line, time_ago
 from sopdash.core.marks import clock_text
 from sopdash.tui.messages import TicketOpened
@@ -133,10 +134,10 @@ class EscalationPane(CursorList):
             line.append(f" {ticket.priority}")
         elif entry.group == ESCALATED and ticket.escalations and self.moment is not None:
             last = ticket.escalations[-1]
-            line.append(f"⇧{ticket.tier} {last.reason} · {last.by} · {time_ago(last.at, self.moment.now)}")
+            line.append(f"⇧{ticket.tier} {last.reason} · {one_line(last.by)} · {time_ago(last.at, self.moment.now)}")
         elif entry.group == MANAGER and ticket.manager_flag is not None and self.moment is not None:
             flag = ticket.manager_flag
-            line.append(f"⚑ {flag.reason} · {time_ago(flag.raised_at, self.moment.now)}")
+            line.append(f"⚑ {one_line(flag.reason)} · {time_ago(flag.raised_at, self.moment.now)}")
         line.append("  ")
         line.append(client_line(ticket.subject, ticket.requester, self.privacy), self.style_of("dim"))
         return line

@@ -136,12 +136,12 @@ class TicketDetail(ScrollView, can_focus=True):
         self._clock(text, "Ack", clocks.ack, ticket.acknowledged_at)
         self._clock(text, "Resolve", clocks.resolution, ticket.resolved_at)
         if ticket.resolution:
-            self._field(text, "Summary", one_line(ticket.resolution))
+            self._field(text, "Summary", client_line(ticket.resolution, ticket.requester, privacy))
         if ticket.body.strip():
             text.append("\n")
             text.append(client_text(ticket.body.strip(), ticket.requester, privacy) + "\n")
-        self._troubleshooting(text, ticket)
-        self._escalations(text, ticket)
+        self._troubleshooting(text, ticket, privacy)
+        self._escalations(text, ticket, privacy)
         self._timeline(text, ticket, privacy)
         text.rstrip()
         return text
@@ -149,7 +149,7 @@ class TicketDetail(ScrollView, can_focus=True):
     def _facts(self, ticket: Ticket) -> list[str]:
         facts = [ticket.priority if ticket.triaged else f"{ticket.priority} (untriaged: set with p)", ticket.status]
         facts.append(f"tier {ticket.tier}")
-        facts.append(f"assigned to {ticket.assignee}" if ticket.assignee else "unassigned")
+        facts.append(f"assigned to {one_line(ticket.assignee)}" if ticket.assignee else "unassigned")
         if ticket.category:
             facts.append(one_line(ticket.category))
         return facts
@@ -171,7 +171,7 @@ class TicketDetail(ScrollView, can_focus=True):
         text.append(f" · due {local_time(reading.due, self.zone)}" if reading.due else " · no due time while paused")
         text.append("\n")
 
-    def _troubleshooting(self, text: Text, ticket: Ticket) -> None:
+    def _troubleshooting(self, text: Text, ticket: Ticket, privacy: bool) -> None:
         text.append("\nTROUBLESHOOTING (CompTIA)\n", self.style("heading"))
         done = {record.step: record for record in ticket.troubleshooting}
         current = ticket.current_step if ticket.is_open else None
@@ -179,9 +179,9 @@ class TicketDetail(ScrollView, can_focus=True):
             record = done.get(number)
             if record is not None:
                 text.append(f"  ✔ {number} {name}", self.style("dim"))
-                text.append(f" · {record.by} {local_time(record.at, self.zone)}", self.style("dim"))
+                text.append(f" · {one_line(record.by)} {local_time(record.at, self.zone)}", self.style("dim"))
                 if record.note:
-                    text.append(f" — {one_line(record.note)}", self.style("dim"))
+                    text.append(f" — {client_line(record.note, ticket.requester, privacy)}", self.style("dim"))
             elif number == current:
                 text.append(f"  ▸ {number} {name}  ← current (t)", self.style("current"))
             else:
@@ -189,21 +189,22 @@ class TicketDetail(ScrollView, can_focus=True):
             text.append("\n")
         text.append("  theory not confirmed? escalate (e) — SOP 6A\n", self.style("dim"))
 
-    def _escalations(self, text: Text, ticket: Ticket) -> None:
+    def _escalations(self, text: Text, ticket: Ticket, privacy: bool) -> None:
         if not (ticket.escalations or ticket.manager_flag):
             return
         text.append("\nESCALATIONS\n", self.style("heading"))
         for record in ticket.escalations:
-            line = f"  tier {record.from_tier}→{record.to_tier} · {record.reason} · {record.by} · "
+            line = f"  tier {record.from_tier}→{record.to_tier} · {record.reason} · {one_line(record.by)} · "
             line += local_time(record.at, self.zone)
-            text.append(line + (f" — {one_line(record.note)}" if record.note else "") + "\n")
+            note = client_line(record.note, ticket.requester, privacy)
+            text.append(line + (f" — {note}" if record.note else "") + "\n")
         flag = ticket.manager_flag
         if flag is not None:
-            raised = f"  ⚑ manager flag ({flag.reason}) raised {local_time(flag.raised_at, self.zone)}"
+            raised = f"  ⚑ manager flag ({one_line(flag.reason)}) raised {local_time(flag.raised_at, self.zone)}"
             if flag.acknowledged_at is None:
                 text.append(raised + " — waiting for a manager (M)\n", self.style("current"))
             else:
-                text.append(raised + f" — acknowledged by {flag.by} {local_time(flag.acknowledged_at, self.zone)}\n")
+                text.append(raised + f" — acknowledged by {one_line(flag.by)} {local_time(flag.acknowledged_at, self.zone)}\n")
 
     def _timeline(self, text: Text, ticket: Ticket, privacy: bool) -> None:
         text.append("\nTIMELINE (newest first)\n", self.style("heading"))

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from sopdash.core.clocks import ClockReading
 from sopdash.tui.board import Moment, Row
+from sopdash.core.text import one_line
 from sopdash.tui.display import client_line, requester_label
 from sopdash.core.marks import clock_text
 from sopdash.tui.messages import TicketOpened
@@ -166,7 +167,7 @@ class TicketQueue(CursorList):
             elif column.name == "requester":
                 line.append(_cell(requester_label(ticket.requester, self.privacy), column))
             elif column.name == "assignee":
-                line.append(_cell(ticket.assignee or "—", column), "" if ticket.assignee else self.style_of("dim"))
+                line.append(_cell(one_line(ticket.assignee) or "—", column), "" if ticket.assignee else self.style_of("dim"))
             elif clocks is not None:
                 reading = clocks.ack if column.name == "ack" else clocks.resolution
                 line.append_text(self._clock_cell(reading, column))
