@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -75,7 +74,6 @@ class SopdashApp(TicketActions):
         self.detail_source = "queue"
         self.lower_pane = "detail"
         self._keymap = keymap(settings.keys)
-        self._clock_lock = threading.Lock()  # the business calendars cache years lazily: one thread at a time
         self._reloading = False
         self._reload_again = False
         self._arranged_at: datetime | None = None
@@ -170,11 +168,8 @@ class SopdashApp(TicketActions):
         self._watch_store()
 
     def _advance_clocks(self) -> None:
-        if self.board is not None and self._clock_lock.acquire(blocking=False):
-            try:
-                moment = self.board.moment(self.desk.clock())
-            finally:
-                self._clock_lock.release()
+        if self.board is not None:
+            moment = self.board.moment(self.desk.clock())
             if moment != self.moment:
                 self.moment = moment
                 self.queue.tick(moment)
@@ -208,9 +203,9 @@ class SopdashApp(TicketActions):
         try:
             signature = self.desk.store.signature()  # before reading: a write during the read shows on the next tick
             tickets = self.desk.tickets()
-            with self._clock_lock:
-                board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
-                moment = board.moment(board.loaded_at)
+            # The business calendars extend their tables under their own lock, so this thread may share them.
+            board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
+            moment = board.moment(board.loaded_at)
             arrangement = arrange(board, query, ordering, moment)
         except SopdashError as error:
             self.post_message(LoadFailed(str(error)))
