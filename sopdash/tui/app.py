@@ -220,7 +220,10 @@ class SopdashApp(TicketActions):
         if self._load_error:
             self._load_error = ""
             self.notify("The store can be read again.", title="Store")
-        self._show_arrangement(message.board, message.arrangement, message.query, message.ordering)
+        if message.query == self.queue_query and message.ordering == self.ordering:
+            self._show_arrangement(message.board, message.arrangement, message.query, message.ordering)
+        else:
+            self._rearrange()  # the filter or sort changed while the store was read
         self.escalations.show(message.board, self.moment)
         self._announce_new_tickets(previous, message.board)
         self._advance_clocks()
@@ -277,8 +280,7 @@ class SopdashApp(TicketActions):
 
     def _show_arrangement(self, board: Board, arrangement: Arrangement, query: Query, ordering: Ordering) -> None:
         if query != self.queue_query or ordering != self.ordering:
-            self._rearrange()  # the filter or sort changed while this was computed
-            return
+            return  # stale: the filter or sort changed meanwhile, and that change started a fresh arrangement
         self.queue.show(arrangement, self.moment or board.moment(board.loaded_at))
         if self._go_to_after_arrange is not None:
             ticket_id, self._go_to_after_arrange = self._go_to_after_arrange, None
