@@ -373,11 +373,11 @@ def _text_row(name: str, group: GroupStats) -> tuple[str, ...]:
         name,
         str(group.created),
         _share(group.ack),
-        _duration(group.ack.median_s),
-        _duration(group.ack.p90_s),
+        duration_text(group.ack.median_s),
+        duration_text(group.ack.p90_s),
         _share(group.resolution),
-        _duration(group.resolution.median_s),
-        _duration(group.resolution.p90_s),
+        duration_text(group.resolution.median_s),
+        duration_text(group.resolution.p90_s),
     )
 
 
@@ -387,7 +387,8 @@ def _share(stats: ClockStats) -> str:
     return f"{stats.within}/{stats.decided} {stats.pct:.0f}%"
 
 
-def _duration(seconds: int | None) -> str:
+def duration_text(seconds: int | None) -> str:
+    """A business duration as a countdown (`2h14m`), or `-` when there is none."""
     return "-" if seconds is None else format_countdown(seconds)
 
 

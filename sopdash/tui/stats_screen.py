@@ -27,7 +27,7 @@ from sopdash.core.errors import SopdashError
 from sopdash.core.model import Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import one_line
-from sopdash.report import Breach, ClockStats, GroupStats, Report, breaches_by_day, build_report
+from sopdash.report import Breach, ClockStats, GroupStats, Report, breaches_by_day, build_report, duration_text
 from sopdash.tui.display import client_line, local_time, requester_label
 from sopdash.tui.stylesheets import stylesheet
 
@@ -213,10 +213,6 @@ def _share(stats: ClockStats) -> tuple[str, str]:
     return f"{stats.within}/{stats.decided}", f"{stats.pct:.0f}%"
 
 
-def _duration(seconds: int | None) -> str:
-    return "-" if seconds is None else format_countdown(seconds)
-
-
 def summary(report: Report) -> Content:
     """One line with the period's headline figures."""
     overall = report.overall
@@ -287,7 +283,7 @@ def figure_table(report: Report, clock: str) -> Table:
             stats = group.ack if clock == "ack" else group.resolution
             count, pct = _share(stats)
             name = Text(("  " if title else "") + one_line(group.name))
-            table.add_row(name, str(group.created), count, pct, _duration(stats.median_s), _duration(stats.p90_s))
+            table.add_row(name, str(group.created), count, pct, duration_text(stats.median_s), duration_text(stats.p90_s))
     return table
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.content import Content
 
 from sopdash.core.model import Requester, Ticket
-from sopdash.core.privacy import mask_requester, scrub_text
+from sopdash.core.privacy import mask_requester
 from sopdash.core.text import one_line
+from sopdash.tui.display import client_line
 
 
 def shown_requester(ticket: Ticket, privacy: bool) -> Requester:
@@ -22,8 +23,7 @@ def requester_label(ticket: Ticket, privacy: bool) -> str:
 
 def shown_subject(ticket: Ticket, privacy: bool) -> str:
     """The subject on one line, with the requester's name, e-mails and phone numbers masked in privacy mode."""
-    subject = scrub_text(ticket.subject, ticket.requester) if privacy else ticket.subject
-    return one_line(subject)
+    return client_line(ticket.subject, ticket.requester, privacy)
 
 
 def ticket_heading(ticket: Ticket, privacy: bool = False) -> Content:
