@@ -1,0 +1,83 @@
+"""A new ticket taken from arrival to closed with the keyboard alone; the store records every step with who and when."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dashboard_fixtures import ME, NOW, make_app, new, settle, write_store
+
+from sopdash.store import TicketStore
+
+
+async def keys(pilot, *pressed: str) -> None:
+    """Press keys, letting each dialog open and each action's worker land before the next."""
+    for key in pressed:
+        await pilot.press(key)
+        await pilot.pause()
+    await settle(pilot)
+
+
+async def typed(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+async def test_arrival_to_closed_from_the_keyboard(tmp_path: Path):
+    path = write_store(tmp_path / "tickets.json", [new(1, "Cannot print [/b] from Excel", "Ada Byron", 5, None)])
+    store = TicketStore(path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "a", "ctrl+s")
+        assert store.get(1).acknowledged_at == NOW
+        await keys(pilot, "p", "2")
+        assert (store.get(1).priority, store.get(1).triaged) == ("high", True)
+        await keys(pilot, "A")
+        await typed(pilot, "bo")
+        await keys(pilot, "enter")
+        assert store.get(1).assignee == "bo"
+        await keys(pilot, "t")
+        await typed(pilot, "prints nothing")
+        await keys(pilot, "enter")
+        assert store.get(1).current_step == 2
+        await keys(pilot, "n")
+        await typed(pilot, "spooler restarted")
+        await keys(pilot, "ctrl+s")
+        await keys(pilot, "R")
+        await typed(pilot, " Trying a new driver.")
+        await keys(pilot, "ctrl+s")
+        await keys(pilot, "e", "t", "enter")
+        assert (store.get(1).tier, store.get(1).escalations[-1].reason) == (2, "timing")
+        await keys(pilot, "v")
+        await typed(pilot, "Reinstalled the driver")
+        await keys(pilot, "ctrl+s")
+        resolved = store.get(1)
+        assert (resolved.status, resolved.resolution, resolved.client_notified_at) == ("resolved", "Reinstalled the driver", NOW)
+        await keys(pilot, "o")
+        assert store.get(1).status == "open"
+        await keys(pilot, "v")
+        await typed(pilot, "Driver reinstalled again")
+        await keys(pilot, "ctrl+s", "c", "y")
+        ticket = store.get(1)
+        assert ticket.status == "closed"
+    kinds = [(entry.kind, entry.author) for entry in ticket.timeline]
+    assert ("internal", ME) in kinds and ("public", ME) in kinds
+    assert all(entry.at == NOW for entry in ticket.timeline[1:])
+    events = [entry.text for entry in ticket.timeline if entry.kind == "event"]
+    for step in ("acknowledged", "priority set to high", "assigned to bo", "step 1 done", "escalated (timing)",
+                 "resolved: Reinstalled the driver", "reopened", "closed"):
+        assert any(text.startswith(step) for text in events), step
+
+
+async def test_only_a_manager_acknowledges_the_flag(tmp_path: Path):
+    path = write_store(tmp_path / "tickets.json", [new(1, "Printer", "Ada Byron", 5, "low")])
+    store = TicketStore(path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "e", "u", "enter")
+        assert store.get(1).needs_manager
+        before = store.get(1)
+        await keys(pilot, "M")
+        assert store.get(1) == before
+        assert any("not a manager" in str(n.message) for n in app._notifications)
