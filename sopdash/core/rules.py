@@ -7,9 +7,11 @@ Nothing here reads the clock or the store: the actor and the time are passed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from sopdash.core.errors import InputError, RuleRefused
 from sopdash.core.model import (
@@ -219,7 +221,7 @@ def acknowledge_manager_flag(ticket: Ticket, actor: str, now: datetime, is_manag
         (not ticket.needs_manager, "no manager flag is waiting"),
         (not is_manager, f"{actor} is not a manager in the roster"),
     ).enforce("acknowledge the manager flag of", ticket.id)
-    flag = replace(ticket.manager_flag, acknowledged_at=now, by=actor)
+    flag = msgspec.structs.replace(ticket.manager_flag, acknowledged_at=now, by=actor)
     return _event(ticket.evolve(manager_flag=flag), actor, now, "manager flag acknowledged")
 
 

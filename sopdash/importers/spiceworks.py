@@ -16,11 +16,12 @@ and clock stops are kept too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import msgspec
 import orjson
 
 from sopdash.core.durations import format_countdown
@@ -462,7 +463,7 @@ def _running_time_spent(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
     for entry in timeline:
         if entry.change and TIME_SPENT in entry.change:
             spent = entry.change[TIME_SPENT][1]
-            entry = replace(entry, change={TIME_SPENT: [total, total + spent]})
+            entry = msgspec.structs.replace(entry, change={TIME_SPENT: [total, total + spent]})
             total += spent
         result.append(entry)
     return result

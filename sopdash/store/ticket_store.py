@@ -23,8 +23,11 @@ from sopdash.store.storage import (
     TICKETS,
     OrjsonStorage,
     access_error,
+    decode_tickets,
     group_name,
     missing_store,
+    parse_store,
+    read_bytes,
 )
 
 Signature = tuple[int, int, int]
@@ -46,8 +49,11 @@ class TicketStore:
     def load(self) -> list[Ticket]:
         """Every ticket, validated, sorted by id."""
         with gc_paused():
-            docs = raw_documents(self._table())
-            tickets = [self._ticket(int(key), doc) for key, doc in docs.items()]
+            raw = read_bytes(self.path)
+            tickets = decode_tickets(raw, self.path)
+            if tickets is None:
+                docs = parse_store(raw, self.path)[TICKETS]
+                tickets = [self._ticket(int(key), doc) for key, doc in docs.items()]
         tickets.sort(key=attrgetter("id"))
         return tickets
 
