@@ -6,16 +6,28 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import msgspec
 import orjson
 import pytest
 
+from sopdash.cli import report_command
 from sopdash.cli.main import main
 from sopdash.core import rules
 from sopdash.core.errors import InputError
 from sopdash.core.model import Requester
 from sopdash.core.policy import SlaPolicy
-from sopdash.report import breaches_by_day, build_report, redact, render_csv, render_json, render_text, resolve_period
-from sopdash.store import TicketStore
+from sopdash.report import (
+    breaches_by_day,
+    build_report,
+    redact,
+    render_csv,
+    render_json,
+    render_text,
+    report_from,
+    resolve_period,
+)
+from sopdash.report_tally import Tally, merged, tally
+from sopdash.store import TicketStore, parts
 
 # Business hours Mon–Fri 08:00–17:00 UTC (9 h a day); urgent counts around the clock.
 POLICY = SlaPolicy.from_config({"calendar": {"timezone": "UTC"}})
@@ -234,3 +246,50 @@ def test_report_command_without_a_store_exits_2(tmp_path, monkeypatch, capsys):
     code = main(["report", "--db", str(missing)])
     assert code == 2
     assert capsys.readouterr().err.startswith(f"sopdash: no ticket store at {missing}")
+
+
+@pytest.fixture
+def split_everywhere(monkeypatch):
+    """`sopdash report` cuts even a tiny store into one part per ticket, each counted in its own process."""
+    monkeypatch.setattr(parts, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(report_command, "processors", lambda: 8)
+
+
+def report_output(tmp_path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    config = tmp_path / "config.toml"
+    config.write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
+    monkeypatch.setenv("SOPDASH_CONFIG", str(config))
+    monkeypatch.setenv("SOPDASH_NOW", NOW.isoformat())
+    code = main(["report", "--db", str(tmp_path / "tickets.json"), "--since", "2023-04-01", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_a_report_counted_in_parts_reads_the_same_as_one_counted_whole(tmp_path, monkeypatch, capsys, fmt):
+    TicketStore(tmp_path / "tickets.json", create=True).add_many(desk())
+    whole = report_output(tmp_path, monkeypatch, capsys, "--format", fmt)
+    monkeypatch.setattr(parts, "MIN_PART_BYTES", 1)
+    monkeypatch.setattr(report_command, "processors", lambda: 8)
+    assert report_output(tmp_path, monkeypatch, capsys, "--format", fmt) == whole
+    assert whole[0] == 0 and whole[1]
+
+
+def test_a_bad_ticket_in_any_part_is_named_as_in_a_whole_read(tmp_path, monkeypatch, capsys, split_everywhere):
+    db = tmp_path / "tickets.json"
+    TicketStore(db, create=True).add_many(desk())
+    document = orjson.loads(db.read_bytes())
+    document["tickets"]["5"]["tier"] = 9
+    db.write_bytes(orjson.dumps(document))
+    code, out, err = report_output(tmp_path, monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert "ticket 5 is invalid (tier: expected `int` <= 3)" in err
+
+
+def test_tallies_of_any_split_merge_into_the_whole_report():
+    tickets = desk()
+    whole = build_report(tickets, POLICY, SINCE, UNTIL, NOW)
+    for cut in range(len(tickets) + 1):
+        counted = [tally(tickets[:cut], POLICY, SINCE, UNTIL, NOW), tally(tickets[cut:], POLICY, SINCE, UNTIL, NOW)]
+        sent = [msgspec.msgpack.decode(msgspec.msgpack.encode(part), type=Tally) for part in counted]
+        assert report_from(merged(sent), SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole

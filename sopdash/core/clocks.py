@@ -6,9 +6,10 @@ same code serves around-the-clock and business-hours priorities. Pure: `now` is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
+
+import msgspec
 
 from sopdash.core.model import Ticket, status_changes
 
@@ -40,8 +41,7 @@ class ClockPolicy(Protocol):
     def resolve_target_s(self, priority: str) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ClockReading:
+class ClockReading(msgspec.Struct, frozen=True, gc=False):
     """One clock at one instant: its state, its deadline (epoch seconds; None while paused), business seconds left."""
 
     state: str
@@ -64,8 +64,7 @@ class ClockReading:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class TicketClocks:
+class TicketClocks(msgspec.Struct, frozen=True, gc=False):
     """Both clocks of a ticket."""
 
     ack: ClockReading

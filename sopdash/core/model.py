@@ -122,11 +122,12 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
 
 def status_changes(timeline: tuple[TimelineEntry, ...]) -> StatusChanges:
     """(epoch seconds, new status) of every status event in a timeline, in order."""
-    return tuple(
-        (entry.at.timestamp(), entry.change["status"][1])
-        for entry in timeline
-        if entry.change is not None and "status" in entry.change and entry.kind == "event"
-    )
+    changes = []
+    for entry in timeline:  # a plain loop: the clocks read this for every ticket, and a generator costs a third more
+        change = entry.change
+        if change is not None and "status" in change and entry.kind == "event":
+            changes.append((entry.at.timestamp(), change["status"][1]))
+    return tuple(changes)
 
 
 class Escalation(msgspec.Struct, frozen=True, gc=False):

@@ -16,6 +16,7 @@ from tinydb.table import Document, Table
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
 from sopdash.store.lock import exclusive_lock
+from sopdash.store.parts import StorePart, split_store
 from sopdash.store.paths import lock_path_for
 from sopdash.store.storage import (
     EMPTY_STORE,
@@ -56,6 +57,10 @@ class TicketStore:
                 tickets = [self._ticket(int(key), doc) for key, doc in docs.items()]
         tickets.sort(key=attrgetter("id"))
         return tickets
+
+    def parts(self, count: int) -> list[StorePart]:
+        """The file cut between tickets into up to `count` parts that decode on their own (one for a small store)."""
+        return split_store(read_bytes(self.path), self.path, count)
 
     def get(self, ticket_id: int) -> Ticket:
         """One ticket; InputError if there is no such ticket."""

@@ -15,6 +15,8 @@ from datetime import datetime
 from math import inf
 from typing import Sequence
 
+import msgspec
+
 from sopdash.core.clocks import BREACHED, PAUSED, RUNNING, WARNING, Calendar, ClockReading, TicketClocks, ticket_clocks
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
@@ -52,7 +54,7 @@ class LiveClock:
         if not self.runs or elapsed_s <= 0:
             return self.reading
         left = self.left_s - elapsed_s
-        return replace(self.reading, state=self._state(left), remaining_s=round(left))
+        return msgspec.structs.replace(self.reading, state=self._state(left), remaining_s=round(left))
 
     def advanced(self, elapsed_s: float) -> LiveClock:
         """This clock as if read `elapsed_s` business seconds later."""

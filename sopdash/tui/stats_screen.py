@@ -27,7 +27,8 @@ from sopdash.core.errors import SopdashError
 from sopdash.core.model import Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import one_line
-from sopdash.report import Breach, ClockStats, GroupStats, Report, breaches_by_day, build_report, duration_text
+from sopdash.report import ClockStats, GroupStats, Report, breaches_by_day, build_report, duration_text
+from sopdash.report_tally import Breach
 from sopdash.tui.display import client_line, local_time, requester_label
 from sopdash.tui.stylesheets import stylesheet
 

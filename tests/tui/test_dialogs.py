@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from sopdash.core.model import ManagerFlag
 from sopdash.core.rules import acknowledgement_message

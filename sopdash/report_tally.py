@@ -1,0 +1,169 @@
+"""The SLA report's raw figures: counts, business durations and breaches per group, before any percentile.
+
+A tally is taken over any run of tickets and tallies merge, so a large store can be counted in parts,
+one per processor, and the parts added up (`merged`). Everything here is a msgspec Struct, so a part
+crosses between processes as a few bytes of MessagePack.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from operator import attrgetter
+
+import msgspec
+
+from sopdash.core.clocks import BREACHED, MET, MET_LATE, ClockPolicy, ClockReading, ticket_clocks
+from sopdash.core.model import ESCALATION_REASONS, Requester, Ticket, format_time
+
+UNASSIGNED = "(unassigned)"
+UNCATEGORISED = "(none)"
+
+Row = tuple[Ticket, ClockReading, ClockReading]  # a ticket created in the period, with its two clocks
+_COMPLETED = frozenset({MET, MET_LATE})
+_MISSED = frozenset({MET_LATE, BREACHED})
+
+
+class Breach(msgspec.Struct, frozen=True, gc=False):
+    """A clock that missed its target: `breached` (still open, past due) or `met_late`."""
+
+    ticket_id: int
+    subject: str
+    priority: str
+    assignee: str
+    category: str
+    requester: Requester
+    clock: str
+    state: str
+    due: datetime | None
+    over_s: int
+
+    def to_dict(self) -> dict:
+        return {
+            "ticket": self.ticket_id,
+            "subject": self.subject,
+            "priority": self.priority,
+            "assignee": self.assignee,
+            "category": self.category,
+            "requester": self.requester.to_dict(),
+            "clock": self.clock,
+            "state": self.state,
+            "due": format_time(self.due),
+            "over_s": self.over_s,
+        }
+
+
+class ClockTally(msgspec.Struct, gc=False):
+    """One clock over a group: outcomes counted, and the business seconds each completed clock used."""
+
+    within: int = 0
+    late: int = 0
+    pending: int = 0
+    used: list[int] = []
+
+
+class GroupTally(msgspec.Struct, gc=False):
+    """Tickets created in a group, and how their two clocks fared."""
+
+    created: int = 0
+    ack: ClockTally = msgspec.field(default_factory=ClockTally)
+    resolution: ClockTally = msgspec.field(default_factory=ClockTally)
+
+
+class Tally(msgspec.Struct, gc=False):
+    """Every raw figure of a report: per group (blank names already spelled out), escalations, breaches."""
+
+    overall: GroupTally = msgspec.field(default_factory=GroupTally)
+    by_priority: dict[str, GroupTally] = {}
+    by_technician: dict[str, GroupTally] = {}
+    by_category: dict[str, GroupTally] = {}
+    escalations: dict[str, int] = {}
+    breaches: list[Breach] = []
+
+
+def tally(
+    tickets: Iterable[Ticket], policy: ClockPolicy, since: datetime, until: datetime, now: datetime
+) -> Tally:
+    """The figures of tickets created in [since, until), every clock read at `now`; escalations by when they happened."""
+    rows: list[Row] = []
+    escalations = dict.fromkeys(ESCALATION_REASONS, 0)
+    for ticket in tickets:
+        for escalation in ticket.escalations:
+            if since <= escalation.at < until:
+                escalations[escalation.reason] = escalations.get(escalation.reason, 0) + 1
+        if since <= ticket.created_at < until:
+            clocks = ticket_clocks(ticket, policy, now)
+            rows.append((ticket, clocks.ack, clocks.resolution))
+    return Tally(
+        overall=_group(rows),
+        by_priority=_groups(rows, attrgetter("priority"), ""),
+        by_technician=_groups(rows, attrgetter("assignee"), UNASSIGNED),
+        by_category=_groups(rows, attrgetter("category"), UNCATEGORISED),
+        escalations=escalations,
+        breaches=list(_breaches(rows)),
+    )
+
+
+def merged(tallies: Sequence[Tally]) -> Tally:
+    """The tally of all the parts' tickets together; breaches stay in ticket order."""
+    whole = Tally(escalations=dict.fromkeys(ESCALATION_REASONS, 0))
+    for part in tallies:
+        _add_group(whole.overall, part.overall)
+        for name in ("by_priority", "by_technician", "by_category"):
+            groups: dict[str, GroupTally] = getattr(whole, name)
+            for key, group in getattr(part, name).items():
+                _add_group(groups.setdefault(key, GroupTally()), group)
+        for reason, count in part.escalations.items():
+            whole.escalations[reason] = whole.escalations.get(reason, 0) + count
+        whole.breaches.extend(part.breaches)
+    whole.breaches.sort(key=attrgetter("ticket_id"))
+    return whole
+
+
+def _add_group(total: GroupTally, part: GroupTally) -> None:
+    total.created += part.created
+    for clock in ("ack", "resolution"):
+        into, add = getattr(total, clock), getattr(part, clock)
+        into.within += add.within
+        into.late += add.late
+        into.pending += add.pending
+        into.used.extend(add.used)
+
+
+def _groups(rows: list[Row], key: Callable[[Ticket], str], blank: str) -> dict[str, GroupTally]:
+    """The rows' tallies by key(ticket); `blank` names the group whose key is empty."""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[key(row[0])].append(row)
+    return {name or blank: _group(group) for name, group in groups.items()}
+
+
+def _group(rows: list[Row]) -> GroupTally:
+    return GroupTally(len(rows), _clock([row[1] for row in rows]), _clock([row[2] for row in rows]))
+
+
+def _clock(readings: list[ClockReading]) -> ClockTally:
+    states = [reading.state for reading in readings]  # counted in C, not branch by branch: 50,000 rows, four times over
+    within = states.count(MET)
+    late = states.count(MET_LATE) + states.count(BREACHED)
+    used = [r.target_s - r.remaining_s for r in readings if r.state in _COMPLETED]
+    return ClockTally(within, late, len(readings) - within - late, used)
+
+
+def _breaches(rows: list[Row]) -> Iterable[Breach]:
+    for ticket, ack, resolution in sorted(rows, key=lambda row: row[0].id):
+        for clock, reading in (("ack", ack), ("resolution", resolution)):
+            if reading.state in _MISSED:
+                yield Breach(
+                    ticket.id,
+                    ticket.subject,
+                    ticket.priority,
+                    ticket.assignee,
+                    ticket.category,
+                    ticket.requester,
+                    clock,
+                    reading.state,
+                    reading.due,
+                    -reading.remaining_s,
+                )
