@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -21,8 +21,11 @@ Result = TypeVar("Result")
 _OK = b"\x00"
 
 
-def map_forked(work: Callable[[Item], Result], items: Sequence[Item], result_type: type[Result]) -> list[Result]:
-    """[work(item) for item in items]: the first item here, each other one in a forked child, all at once."""
+def map_forked(work: Callable[[Item], Result], items: Sequence[Item], result_type: Any) -> list[Result]:
+    """[work(item) for item in items]: the first item here, each other one in a forked child, all at once.
+
+    `result_type` is what work returns, as msgspec understands types (a Struct, `list[int]`, `X | None`...).
+    """
     if len(items) < 2 or not hasattr(os, "fork"):
         return [work(item) for item in items]
     pending: list[tuple[int, int]] = []

@@ -293,3 +293,14 @@ def test_tallies_of_any_split_merge_into_the_whole_report():
         counted = [tally(tickets[:cut], POLICY, SINCE, UNTIL, NOW), tally(tickets[cut:], POLICY, SINCE, UNTIL, NOW)]
         sent = [msgspec.msgpack.decode(msgspec.msgpack.encode(part), type=Tally) for part in counted]
         assert report_from(merged(sent), SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
+
+
+def test_parts_out_of_ticket_order_still_list_breaches_by_ticket(tmp_path, monkeypatch, capsys, split_everywhere):
+    db = tmp_path / "tickets.json"
+    TicketStore(db, create=True).add_many(desk())
+    document = orjson.loads(db.read_bytes())
+    document["tickets"] = dict(reversed(document["tickets"].items()))
+    db.write_bytes(orjson.dumps(document))
+    code, out, _ = report_output(tmp_path, monkeypatch, capsys)
+    listed = [line.split()[0] for line in out.split("Breaches (")[1].splitlines()[2:]]
+    assert code == 0 and listed == sorted(listed, key=lambda ticket: int(ticket[1:])) and len(listed) > 2

@@ -1,14 +1,11 @@
-"""Tickets as text and JSON for the terminal: the queue table, the detail view, and the `--json` documents.
+"""Tickets as text for the terminal: the queue table, the detail view, and the `--json` documents.
 
 Every piece of client or technician text passes through `printable`/`one_line` before it is printed.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, tzinfo
-
-import orjson
 
 from sopdash.core.clocks import BREACHED, MET, MET_LATE, RUNNING, WARNING, ClockReading, TicketClocks
 from sopdash.core.model import PRIORITIES, TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
@@ -19,7 +16,6 @@ COUNTING = (RUNNING, WARNING, BREACHED)
 MIN_SUBJECT_WIDTH = 20
 TIME_FORMAT = "%Y-%m-%d %H:%M %Z"
 INDENT = "  "
-_RAW_CONTROLS = re.compile("[\x7f-\x9f]")  # left unescaped by orjson; only ever inside JSON strings
 
 Row = tuple[Ticket, TicketClocks]
 
@@ -27,12 +23,6 @@ Row = tuple[Ticket, TicketClocks]
 def ticket_document(ticket: Ticket, clocks: TicketClocks) -> dict:
     """The `--json` form of one ticket: its stored fields plus both SLA clocks."""
     return {**ticket.to_dict(), "sla": clocks.to_dict()}
-
-
-def json_text(document: object) -> str:
-    """One indented JSON document, with every control character escaped so no client text can steer the terminal."""
-    text = orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
-    return _RAW_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def clock_cell(reading: ClockReading) -> str:

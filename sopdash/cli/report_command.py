@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import datetime
+from functools import partial
+from itertools import pairwise
+from typing import NamedTuple
+
+import msgspec
 
 from sopdash.cli.context import command_parent, settings_for, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.core.policy import SlaPolicy
 from sopdash.parallel import map_forked
-from sopdash.report import FORMATS, redact, render, report_from, resolve_period
+from sopdash.report import FORMATS, BreachRow, redact, render, report_from, resolve_period, text_breach_rows
 from sopdash.report_tally import Tally, merged, tally
 from sopdash.store import TicketStore
 from sopdash.store.parts import StorePart
@@ -41,23 +46,53 @@ def print_report(args: argparse.Namespace) -> int:
     policy = settings.policy
     now = clock_from_env(os.environ)()
     since, until = resolve_period(args.since, args.until, now, policy.calendar.tz)
+    # A text report's breach rows are built where the breaches are made, in parallel; redaction changes them.
+    rows_too = args.format == "text" and not args.redact
     with gc_paused():  # tickets and figures hold no cycles: the collector could only rescan them, for nothing
-        report = report_from(store_tally(store, policy, since, until, now), since, until, now, policy.calendar.tz)
-        print(render(redact(report) if args.redact else report, args.format), end="")
+        counted, rows = count_store(store, Period(policy, since, until, now, rows_too))
+        report = report_from(counted, since, until, now, policy.calendar.tz)
+        print(render(redact(report) if args.redact else report, args.format, rows), end="")
     return 0
 
 
-def store_tally(store: TicketStore, policy: SlaPolicy, since: datetime, until: datetime, now: datetime) -> Tally:
-    """The tally of every ticket in the store, its parts counted at once, one per processor."""
+class Period(NamedTuple):
+    """What to count: tickets created in [since, until), clocks read at `now`; and whether to build breach rows."""
 
-    def tally_part(part: StorePart) -> Tally | None:
-        tickets = part.load()
-        return None if tickets is None else tally(tickets, policy, since, until, now)
+    policy: SlaPolicy
+    since: datetime
+    until: datetime
+    now: datetime
+    rows: bool
 
-    tallies = map_forked(tally_part, store.parts(processors()), Tally | None)  # type: ignore[arg-type]
-    if any(part is None for part in tallies):
-        return tally(store.load(), policy, since, until, now)  # the careful read, which says what is wrong
-    return merged(tallies)
+
+class CountedPart(msgspec.Struct, gc=False):
+    """A part of the store counted, with its text breach rows if asked for."""
+
+    tally: Tally
+    rows: list[BreachRow] = []
+
+
+def count_store(store: TicketStore, period: Period) -> tuple[Tally, list[BreachRow] | None]:
+    """The tally of every ticket in the store, its parts counted at once, one per processor; and the breach
+    rows in the tally's order, if asked for and the parts came in ticket order."""
+    counted = map_forked(partial(count_part, period=period), store.parts(processors()), CountedPart | None)
+    parts = [part for part in counted if part is not None]
+    if len(parts) < len(counted):  # the careful read, which says what is wrong
+        return tally(store.load(), period.policy, period.since, period.until, period.now), None
+    breaches = [breach for part in parts for breach in part.tally.breaches]
+    in_order = all(a.ticket_id <= b.ticket_id for a, b in pairwise(breaches))
+    rows = [row for part in parts for row in part.rows] if period.rows and in_order else None
+    return merged([part.tally for part in parts]), rows
+
+
+def count_part(part: StorePart, period: Period) -> CountedPart | None:
+    """One part's tally (None if it does not decode), with its breach rows if the period asks for them."""
+    tickets = part.load()
+    if tickets is None:
+        return None
+    counted = tally(tickets, period.policy, period.since, period.until, period.now)
+    rows = text_breach_rows(counted.breaches, period.policy.calendar.tz) if period.rows else []
+    return CountedPart(counted, rows)
 
 
 def processors() -> int:

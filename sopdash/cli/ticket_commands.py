@@ -6,9 +6,10 @@ import argparse
 import shutil
 
 from sopdash.cli.context import command_parent, open_desk
-from sopdash.cli.render import json_text, queue_table, ticket_detail, ticket_document, urgency_key
+from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
 from sopdash.core.errors import InputError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
+from sopdash.core.text import json_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

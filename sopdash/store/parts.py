@@ -42,9 +42,12 @@ class StorePart:
         raw, start, end = self._raw, self._start, self._end
         if start == 0 and end == len(raw):
             return decode_tickets(raw, self._path)
-        head = raw[:end] if start == 0 else b'{"tickets":{' + raw[start:end]
+        # one copy of the part, not three: the slice is a view, and join sizes its result once
+        document = b"".join(
+            (b"" if start == 0 else b'{"tickets":{', memoryview(raw)[start:end], b"}}" if end < len(raw) else b"")
+        )
         try:
-            tickets = _PART.decode(head + b"}}" if end < len(raw) else head).tickets
+            tickets = _PART.decode(document).tickets
         except (msgspec.DecodeError, msgspec.ValidationError):
             return None
         if any(ticket.id != key for key, ticket in tickets.items()):
