@@ -24,7 +24,6 @@ from sopdash.store.storage import (
     TICKETS,
     OrjsonStorage,
     access_error,
-    decode_tickets,
     group_name,
     missing_store,
     parse_store,
@@ -48,13 +47,19 @@ class TicketStore:
         self._create()
 
     def load(self) -> list[Ticket]:
-        """Every ticket, validated, sorted by id."""
+        """Every ticket, validated, sorted by id.
+
+        A large file is decoded a part at a time (see `parts`): decoding holds the interpreter, and between
+        parts a dashboard that loads in a worker thread gets to answer its keys.
+        """
         with gc_paused():
             raw = read_bytes(self.path)
-            tickets = decode_tickets(raw, self.path)
-            if tickets is None:
+            parts = [part.load() for part in split_store(raw, self.path, len(raw))]
+            if any(part is None for part in parts):  # the careful path, which names the first problem
                 docs = parse_store(raw, self.path)[TICKETS]
                 tickets = [self._ticket(int(key), doc) for key, doc in docs.items()]
+            else:
+                tickets = [ticket for part in parts for ticket in part or ()]
         tickets.sort(key=attrgetter("id"))
         return tickets
 

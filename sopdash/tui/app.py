@@ -10,7 +10,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import DescendantFocus, Resize
+from textual.events import DescendantFocus, Event, InputEvent, Resize
 from textual.widgets import Footer
 
 from sopdash.config import Settings
@@ -23,6 +23,7 @@ from sopdash.tui.commands import DashboardCommands
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.display import client_line
 from sopdash.tui.help_screen import HelpScreen
+from sopdash.tui.idle_collector import IdleCollector
 from sopdash.tui.messages import BoardLoaded, LoadFailed, QueueArranged, TicketOpened
 from sopdash.tui.queue_view import (
     DEFAULT_VIEW,
@@ -80,6 +81,7 @@ class SopdashApp(TicketActions):
         self._load_error = ""
         self._go_to_after_arrange: int | None = None
         self._step_ticket: Ticket | None = None
+        self._collector = IdleCollector()
         self.set_keymap(self._keymap)
 
     # Layout.
@@ -122,6 +124,15 @@ class SopdashApp(TicketActions):
         self.queue.focus()
         self.reload()
         self.set_interval(self.tick_s, self.tick)
+        self._collector.start()
+
+    def on_unmount(self) -> None:
+        self._collector.stop()
+
+    async def on_event(self, event: Event) -> None:
+        if isinstance(event, InputEvent):
+            self._collector.input_seen()
+        await super().on_event(event)
 
     def on_resize(self, event: Resize) -> None:
         self._arrange_layout(event.size.width)
@@ -163,9 +174,11 @@ class SopdashApp(TicketActions):
     # Time and the store.
 
     def tick(self) -> None:
-        """Every second: advance the clocks on screen, and reload if another process changed the store."""
+        """Every second: advance the clocks on screen, reload if another process changed the store, and collect
+        garbage if the technician has paused."""
         self._advance_clocks()
         self._watch_store()
+        self._collector.collect_if_idle()
 
     def _advance_clocks(self) -> None:
         if self.board is not None:

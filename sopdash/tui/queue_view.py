@@ -57,8 +57,7 @@ class Query:
 
 
 def _states(row: Row, moment: Moment) -> set[str]:
-    clocks = row.clocks(moment)
-    return {clocks.ack.state, clocks.resolution.state} if row.ticket.is_open else set()
+    return {state for state, _ in row.states(moment)} if row.ticket.is_open else set()
 
 
 FLAG_TESTS: dict[str, Callable[[Row, Moment], bool]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from pathlib import Path
 
@@ -456,3 +457,14 @@ async def test_i_opens_the_stats_screen_and_esc_returns(store_path: Path):
         await settle(pilot)
         assert not isinstance(app.screen, StatsScreen)
         assert app.focused is app.queue
+
+
+async def test_the_dashboard_runs_full_collections_itself_and_gives_them_back_on_exit(store_path: Path):
+    before = gc.get_threshold()
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert gc.get_threshold()[2] > 10**6
+        await pilot.press("j")
+        assert app._collector._last_input > app._collector._last_collection
+    assert gc.get_threshold() == before
