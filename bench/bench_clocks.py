@@ -6,6 +6,7 @@ Run: .venv/bin/python bench/bench_clocks.py   (target: at most 0.5 s for 50,000 
 from __future__ import annotations
 
 import random
+import statistics
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -16,6 +17,7 @@ from sopdash.core.policy import SlaPolicy
 
 COUNT = 50_000
 NAIVE_SAMPLE = 200
+PASSES = 5
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
 POLICY = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York", "country": "US"}})
 
@@ -52,16 +54,20 @@ def main() -> None:
     tickets = make_tickets(COUNT)
     for ticket in tickets[:1000]:
         ticket_clocks(ticket, POLICY, NOW)  # warm the calendar's precomputed windows
-    started = time.perf_counter()
-    for ticket in tickets:
-        ticket_clocks(ticket, POLICY, NOW)
-    fast = time.perf_counter() - started
+    passes = []
+    for _ in range(PASSES):  # the machine is shared: one pass can swing by a third
+        started = time.perf_counter()
+        for ticket in tickets:
+            ticket_clocks(ticket, POLICY, NOW)
+        passes.append(time.perf_counter() - started)
+    fast = statistics.median(passes)
     started = time.perf_counter()
     for ticket in tickets[:NAIVE_SAMPLE]:
         naive_used_s(ticket, NOW)
     naive_per_ticket = (time.perf_counter() - started) / NAIVE_SAMPLE
     fast_per_ticket = fast / COUNT
-    print(f"both clocks, {COUNT} tickets: {fast:.3f} s (target <= 0.5 s)")
+    print(f"both clocks, {COUNT} tickets: median {fast:.3f} s of {PASSES} passes "
+          f"(min {min(passes):.3f}, max {max(passes):.3f}; target <= 0.5 s)")
     print(f"per 10,000 tickets: {fast_per_ticket * 10_000 * 1000:.1f} ms")
     print(f"naive per-minute stepper (one clock, {NAIVE_SAMPLE} tickets): {naive_per_ticket * 1000:.2f} ms per ticket")
     print(f"ratio naive/real per ticket: {naive_per_ticket / fast_per_ticket:,.0f}x")

@@ -103,36 +103,24 @@ class BusinessCalendar:
         """`add` on UTC epoch seconds."""
         if seconds < 0:
             raise ValueError(f"cannot add a negative business duration ({seconds} s)")
-        if seconds == 0 or self.is_24x7:
-            return start + seconds
-        target = self._counted_at(start) + seconds
-        table = self._table
-        if target > table.cum_hi:
-            table = self._cover_count(target)
-        # bisect_left: a deadline at a window's end stays there rather than moving to the next opening.
-        i = bisect_left(table.cum_ends, target)
-        return table.starts[i] + (target - table.cums[i])
+        if seconds == 0:
+            return start
+        return self.instant_s(self.count_s(start) + seconds)
 
     def elapsed_s(self, start: float, end: float) -> float:
         """`elapsed` on UTC epoch seconds."""
         if end <= start:
             return 0.0
-        if self.is_24x7:
-            return end - start
-        return self._counted_at(end) - self._counted_at(start)
+        return self.count_s(end) - self.count_s(start)
 
-    def is_open_s(self, at: float) -> bool:
-        """`is_open` on UTC epoch seconds."""
-        if self.is_24x7:
-            return True
-        table = self._table
-        if not table.lo <= at < table.hi:
-            table = self._cover(at)
-        i = bisect_right(table.starts, at) - 1
-        return i >= 0 and at < table.ends[i]
+    def count_s(self, at: float) -> float:
+        """Business seconds up to the instant `at` (epoch seconds), from an origin fixed for the calendar's life.
 
-    def _counted_at(self, at: float) -> float:
-        """Business seconds counted up to `at`, from an origin fixed for the calendar's lifetime."""
+        Business time between two instants is the difference of their counts: a caller that measures
+        several spans from one instant counts it once.
+        """
+        if self.is_24x7:
+            return at
         table = self._table
         if not table.lo <= at < table.hi:
             table = self._cover(at)
@@ -143,6 +131,27 @@ class BusinessCalendar:
         end = table.ends[i]
         # A conditional, not min(): this is the hot path and a builtin call costs a tenth of it.
         return table.cums[i] + ((at if at < end else end) - starts[i])
+
+    def instant_s(self, count: float) -> float:
+        """The first instant whose count reaches `count`: `add_s(start, s)` is `instant_s(count_s(start) + s)`, s > 0."""
+        if self.is_24x7:
+            return count
+        table = self._table
+        if count > table.cum_hi:
+            table = self._cover_count(count)
+        # bisect_left: a deadline at a window's end stays there rather than moving to the next opening.
+        i = bisect_left(table.cum_ends, count)
+        return table.starts[i] + (count - table.cums[i])
+
+    def is_open_s(self, at: float) -> bool:
+        """`is_open` on UTC epoch seconds."""
+        if self.is_24x7:
+            return True
+        table = self._table
+        if not table.lo <= at < table.hi:
+            table = self._cover(at)
+        i = bisect_right(table.starts, at) - 1
+        return i >= 0 and at < table.ends[i]
 
     def _cover(self, at: float) -> _Windows:
         year = datetime.fromtimestamp(at, timezone.utc).year

@@ -20,9 +20,11 @@ _PAUSING_WITH_WAITING = STOPPED_STATUSES | {"waiting"}
 
 
 class Calendar(Protocol):
-    """What a clock needs of a calendar: business-time arithmetic on epoch seconds."""
+    """What a clock needs of a calendar: business time as a count that grows with the instant (epoch seconds)."""
 
-    def add_s(self, start: float, seconds: float) -> float: ...
+    def count_s(self, at: float) -> float: ...
+
+    def instant_s(self, count: float) -> float: ...
 
     def elapsed_s(self, start: float, end: float) -> float: ...
 
@@ -87,33 +89,37 @@ def _live_state(used: float, target: float, policy: ClockPolicy) -> str:
 
 def ack_clock(ticket: Ticket, policy: ClockPolicy, now: datetime) -> ClockReading:
     """Acknowledgement: from creation to the first public technician reply (SOP 4B); never paused."""
-    return _ack(ticket, policy, policy.calendar_for(ticket.priority), ticket.created_at.timestamp(), now.timestamp())
+    calendar = policy.calendar_for(ticket.priority)
+    return _ack(ticket, policy, calendar, calendar.count_s(ticket.created_at.timestamp()), now.timestamp())
 
 
 def resolution_clock(ticket: Ticket, policy: ClockPolicy, now: datetime) -> ClockReading:
     """Resolution: from creation to resolve, paused while waiting on the client (if configured) and while resolved."""
     calendar = policy.calendar_for(ticket.priority)
-    return _resolution(ticket, policy, calendar, ticket.created_at.timestamp(), now.timestamp())
+    created_s = ticket.created_at.timestamp()
+    return _resolution(ticket, policy, calendar, created_s, calendar.count_s(created_s), now.timestamp())
 
 
 def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketClocks:
-    """Both clocks of a ticket at `now`."""
+    """Both clocks of a ticket at `now`; the creation instant is counted once, for both."""
     calendar = policy.calendar_for(ticket.priority)
     created_s, now_s = ticket.created_at.timestamp(), now.timestamp()
+    created = calendar.count_s(created_s)
     return TicketClocks(
-        _ack(ticket, policy, calendar, created_s, now_s), _resolution(ticket, policy, calendar, created_s, now_s)
+        _ack(ticket, policy, calendar, created, now_s), _resolution(ticket, policy, calendar, created_s, created, now_s)
     )
 
 
-def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created_s: float, now_s: float) -> ClockReading:
+def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float, now_s: float) -> ClockReading:
+    """The acknowledgement clock; `created` is the calendar's count at creation."""
     target = policy.ack_target_s(ticket.priority)
-    due = calendar.add_s(created_s, target)
+    due = calendar.instant_s(created + target)
     stop = ticket.acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
     if stop is not None:
         stop_s = stop.timestamp()
-        used = calendar.elapsed_s(created_s, stop_s)
+        used = max(calendar.count_s(stop_s) - created, 0.0)
         return ClockReading(MET if stop_s <= due else MET_LATE, due, round(target - used), target)
-    used = calendar.elapsed_s(created_s, now_s)
+    used = max(calendar.count_s(now_s) - created, 0.0)
     return ClockReading(_live_state(used, target, policy), due, round(target - used), target)
 
 
@@ -138,26 +144,32 @@ def _running_intervals(
 
 
 def _resolution(
-    ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created_s: float, now_s: float
+    ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created_s: float, created: float, now_s: float
 ) -> ClockReading:
+    """The resolution clock; `created` is the calendar's count at `created_s`."""
     target = policy.resolve_target_s(ticket.priority)
     used = 0.0
     due: float | None = None
-    intervals = _running_intervals(ticket, policy.pause_when_waiting, created_s, now_s)
-    last_span = 0.0
-    for start, end in intervals:
-        last_span = calendar.elapsed_s(start, end)
+    last_start, last_count, last_span = created_s, created, 0.0
+    for start, end in _running_intervals(ticket, policy.pause_when_waiting, created_s, now_s):
+        last_start, last_count = start, created if start == created_s else calendar.count_s(start)
+        last_span = calendar.count_s(end) - last_count
         if due is None and used + last_span >= target:
-            due = calendar.add_s(start, target - used)
+            due = _deadline(calendar, start, last_count, target - used)
         used += last_span
     running_now = ticket.status not in STOPPED_STATUSES and not (
         policy.pause_when_waiting and ticket.status == "waiting"
     )
     if due is None and running_now:
-        due = calendar.add_s(intervals[-1][0], target - (used - last_span))
+        due = _deadline(calendar, last_start, last_count, target - (used - last_span))
     remaining = round(target - used)
     if ticket.status in STOPPED_STATUSES:
         return ClockReading(MET if used <= target else MET_LATE, due, remaining, target)
     if not running_now:
         return ClockReading(BREACHED if used >= target else PAUSED, due, remaining, target)
     return ClockReading(_live_state(used, target, policy), due, remaining, target)
+
+
+def _deadline(calendar: Calendar, start_s: float, start: float, seconds: float) -> float:
+    """`seconds` of business time after the instant `start_s`, whose count is `start` (`add_s`)."""
+    return start_s if seconds <= 0 else calendar.instant_s(start + seconds)
