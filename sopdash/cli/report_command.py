@@ -49,13 +49,13 @@ def print_report(args: argparse.Namespace) -> int:
     # A text report's breach rows are built where the breaches are made, in parallel; redaction changes them.
     rows_too = args.format == "text" and not args.redact
     with gc_paused():  # tickets and figures hold no cycles: the collector could only rescan them, for nothing
-        counted, rows = count_store(store, Period(policy, since, until, now, rows_too))
+        counted, rows = count_store(store, Counting(policy, since, until, now, rows_too))
         report = report_from(counted, since, until, now, policy.calendar.tz)
         print(render(redact(report) if args.redact else report, args.format, rows), end="")
     return 0
 
 
-class Period(NamedTuple):
+class Counting(NamedTuple):
     """What to count: tickets created in [since, until), clocks read at `now`; and whether to build breach rows."""
 
     policy: SlaPolicy
@@ -72,26 +72,26 @@ class CountedPart(msgspec.Struct, gc=False):
     rows: list[BreachRow] = []
 
 
-def count_store(store: TicketStore, period: Period) -> tuple[Tally, list[BreachRow] | None]:
+def count_store(store: TicketStore, counting: Counting) -> tuple[Tally, list[BreachRow] | None]:
     """The tally of every ticket in the store, its parts counted at once, one per processor; and the breach
     rows in the tally's order, if asked for and the parts came in ticket order."""
-    counted = map_forked(partial(count_part, period=period), store.parts(processors()), CountedPart | None)
+    counted = map_forked(partial(count_part, counting=counting), store.parts(processors()), CountedPart | None)
     parts = [part for part in counted if part is not None]
     if len(parts) < len(counted):  # the careful read, which says what is wrong
-        return tally(store.load(), period.policy, period.since, period.until, period.now), None
+        return tally(store.load(), counting.policy, counting.since, counting.until, counting.now), None
     breaches = [breach for part in parts for breach in part.tally.breaches]
     in_order = all(a.ticket_id <= b.ticket_id for a, b in pairwise(breaches))
-    rows = [row for part in parts for row in part.rows] if period.rows and in_order else None
+    rows = [row for part in parts for row in part.rows] if counting.rows and in_order else None
     return merged([part.tally for part in parts]), rows
 
 
-def count_part(part: StorePart, period: Period) -> CountedPart | None:
-    """One part's tally (None if it does not decode), with its breach rows if the period asks for them."""
+def count_part(part: StorePart, counting: Counting) -> CountedPart | None:
+    """One part's tally (None if it does not decode), with its breach rows if asked for."""
     tickets = part.load()
     if tickets is None:
         return None
-    counted = tally(tickets, period.policy, period.since, period.until, period.now)
-    rows = text_breach_rows(counted.breaches, period.policy.calendar.tz) if period.rows else []
+    counted = tally(tickets, counting.policy, counting.since, counting.until, counting.now)
+    rows = text_breach_rows(counted.breaches, counting.policy.calendar.tz) if counting.rows else []
     return CountedPart(counted, rows)
 
 
