@@ -52,8 +52,8 @@ class LiveClock(msgspec.Struct, frozen=True, gc=False):
         """The reading after `elapsed_s` more business seconds."""
         if not self.runs or elapsed_s <= 0:
             return self.reading
-        left = self.left_s - elapsed_s
-        return msgspec.structs.replace(self.reading, state=self._state(left), remaining_s=round(left))
+        state, left = self.state_at(elapsed_s)
+        return msgspec.structs.replace(self.reading, state=state, remaining_s=left)
 
     def state_at(self, elapsed_s: float) -> tuple[str, float]:
         """(state, business seconds left) after `elapsed_s` more: what sorting and filtering need, built for less."""
