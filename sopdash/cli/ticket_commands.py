@@ -6,9 +6,10 @@ import argparse
 import shutil
 
 from sopdash.cli.context import command_parent, open_desk
-from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
+from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.core.errors import InputError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
+from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.text import json_text
 
 
@@ -104,10 +105,7 @@ def new_ticket(args: argparse.Namespace) -> int:
 def list_tickets(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     now = desk.clock()
-    rows = sorted(
-        ((t, desk.clocks(t, now)) for t in desk.tickets() if args.all or t.is_open),
-        key=urgency_key,
-    )
+    rows = most_urgent_first(desk.tickets(), desk.policy, now, Query() if args.all else OPEN_ONLY)
     if args.json:
         print(json_text([ticket_document(t, c) for t, c in rows]))
     elif rows:
@@ -120,11 +118,12 @@ def list_tickets(args: argparse.Namespace) -> int:
 def show_ticket(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     ticket = desk.ticket(args.id)
-    clocks = desk.clocks(ticket)
+    now = desk.clock()
+    clocks = desk.clocks(ticket, now)
     if args.json:
         print(json_text(ticket_document(ticket, clocks)))
     else:
-        print(ticket_detail(ticket, clocks, desk.policy.calendar.tz))
+        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz))
     return 0
 
 

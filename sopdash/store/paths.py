@@ -1,4 +1,4 @@
-"""Where the ticket store lives (PRODUCT §4)."""
+"""Where the ticket store lives (README: "Where the store and the config live")."""
 
 from __future__ import annotations
 

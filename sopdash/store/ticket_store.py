@@ -1,4 +1,4 @@
-"""The ticket store: the only code that reads or writes the shared ticket file (PRODUCT §4)."""
+"""The ticket store: the only code that reads or writes the shared ticket file (README: "Sharing one store on a support box")."""
 
 from __future__ import annotations
 
