@@ -17,7 +17,7 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.parallel import map_forked
 from sopdash.report import FORMATS, BreachRow, redact, render, report_from, resolve_period, text_breach_rows
 from sopdash.report_tally import Tally, merged, tally
-from sopdash.store import TicketStore
+from sopdash.store.opening import open_store
 from sopdash.store.parts import StorePart
 from sopdash.store.ticket_store import gc_paused
 
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def print_report(args: argparse.Namespace) -> int:
     """Build the report over the store and print it in the chosen format."""
     settings = settings_for(args)
-    store = TicketStore(store_path_for(args, settings))
+    store = open_store(store_path_for(args, settings))
     policy = settings.policy
     now = clock_from_env(os.environ)()
     since, until = resolve_period(args.since, args.until, now, policy.calendar.tz)
