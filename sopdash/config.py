@@ -10,12 +10,14 @@ from typing import Any, Mapping
 
 import platformdirs
 
+from sopdash.core.alerts import ALERT_SCOPES
+from sopdash.core.canned import CannedReply, canned_replies_from_config
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.store.paths import is_postgres_url
 
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Settings:
     store_url: str | None = None
     privacy: bool = False
     bell: bool = False
+    alerts: str = "mine"
+    replies: tuple[CannedReply, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
     document: Mapping[str, Any] = field(default_factory=dict)
 
@@ -85,6 +89,8 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             store_url=_store_url(store),
             privacy=_flag(ui, "ui.privacy"),
             bell=_flag(ui, "ui.bell"),
+            alerts=_choice(ui, "ui.alerts", ALERT_SCOPES),
+            replies=canned_replies_from_config(_table(document, "replies")),
             keys={str(k): str(v) for k, v in keys.items()},
             document=document,
         )
@@ -115,4 +121,11 @@ def _flag(table: Mapping[str, Any], key: str) -> bool:
     value = table.get(key.split(".")[-1], False)
     if not isinstance(value, bool):
         raise ConfigError(key, f"{value!r} is not true or false")
+    return value
+
+
+def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = table.get(key.split(".")[-1], choices[0])
+    if value not in choices:
+        raise ConfigError(key, f"{value!r} is not one of {', '.join(repr(c) for c in choices)}")
     return value

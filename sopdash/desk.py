@@ -12,26 +12,31 @@ from datetime import datetime
 from typing import Callable
 
 from sopdash.clock import Clock
-from sopdash.core import rules
+from sopdash.core import edit, rules
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
-from sopdash.store import TicketStore
+from sopdash.store import Store
 
 
 @dataclass
 class Desk:
     """One technician's view of and hands on the shared ticket store."""
 
-    store: TicketStore
+    store: Store
     policy: SlaPolicy
     roster: Roster
     actor: str
     clock: Clock
 
     def tickets(self) -> list[Ticket]:
-        return self.store.load()
+        """The working set: every ticket not closed, and those closed recently."""
+        return self.store.live()
+
+    def history(self, since: datetime | None = None) -> list[Ticket]:
+        """Every ticket not closed before since (all of them when None), archived ones too."""
+        return self.store.history(since)
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)
@@ -52,6 +57,10 @@ class Desk:
         return self.store.add(
             lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)
         )
+
+    def edit(self, ticket_id: int, seen_version: int | None = None, **changes: str | None) -> Ticket:
+        """Correct the subject, category or requester's name, e-mail or phone; each change is audited."""
+        return self._apply(ticket_id, lambda t, now: edit.edit(t, self.actor, now, **changes), seen_version)
 
     def acknowledge(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
         return self._apply(
