@@ -18,6 +18,7 @@ from sopdash.parallel import map_forked
 from sopdash.core.period import resolve_period
 from sopdash.report import FORMATS, BreachRow, redact, render, report_from, text_breach_rows
 from sopdash.report_tally import Tally, merged, tally
+from sopdash.store import Store
 from sopdash.store.opening import open_store
 from sopdash.store.parts import StorePart
 from sopdash.store.ticket_store import gc_paused
@@ -73,7 +74,7 @@ class CountedPart(msgspec.Struct, gc=False):
     rows: list[BreachRow] = []
 
 
-def count_store(store: TicketStore, counting: Counting) -> tuple[Tally, list[BreachRow] | None]:
+def count_store(store: Store, counting: Counting) -> tuple[Tally, list[BreachRow] | None]:
     """The tally of every ticket in the store, its parts counted at once, one per processor; and the breach
     rows in the tally's order, if asked for and the parts came in ticket order."""
     counted = map_forked(partial(count_part, counting=counting), store.parts(processors()), CountedPart | None)

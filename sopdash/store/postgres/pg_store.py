@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -21,6 +22,7 @@ from psycopg import errors
 
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
+from sopdash.store.contract import Progress
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
 from sopdash.store.postgres.schema import (
@@ -61,6 +63,18 @@ class PostgresStore:
         self._check_schema()
 
     # -- reading -----------------------------------------------------------------------------
+
+    def live(self) -> list[Ticket]:
+        """The working set, sorted by id (for now every ticket, as on the file store)."""
+        return self.load()
+
+    def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
+        """Every ticket not closed before since, sorted by id (for now every ticket, as on the file store)."""
+        return self.load()
+
+    def archive(self) -> int:
+        """Move closed tickets out of the live set: nothing yet, as on the file store."""
+        return 0
 
     def load(self) -> list[Ticket]:
         """Every ticket, validated, sorted by id."""
