@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from sopdash.core.errors import ConfigError, InputError, RuleRefused
@@ -42,11 +42,16 @@ class Roster:
     def is_manager(self, login: str) -> bool:
         return self.member(login).manager
 
+    def with_manager(self, login: str, manager: bool) -> Roster:
+        """This roster with login's manager mark set as given (by a database role rather than the config)."""
+        return Roster({**self.members, login: replace(self.member(login), manager=manager)})
+
     def assignee(self, typed: str, actor: str) -> Assignee:
         """The login `typed` names when `actor` assigns a ticket: `me` is the actor.
 
-        With a roster, a login it does not list is refused (the actor always counts: they are at the
-        keyboard); without one nothing can be checked, so the login is taken with a warning.
+        A roster that lists the team refuses a login it does not know. The actor always counts (they are
+        at the keyboard), so a roster that lists nobody else, like no roster, cannot tell a colleague from
+        a typo: the login is taken with a warning.
         """
         login = typed.strip()
         if not login:
@@ -55,10 +60,11 @@ class Roster:
             return Assignee(actor)
         if login == actor or login in self.members:
             return Assignee(login)
-        if self.members:
+        if set(self.members) - {actor}:
             known = ", ".join(sorted(self.members))
             raise RuleRefused(f"{login!r} is not in the roster (technicians: {known}); add [roster.{login}] to the config")
-        return Assignee(login, f"no roster is configured, so {login!r} could not be checked against the team")
+        unchecked = f"no roster lists the team, so {login!r} could not be checked; add [roster.{login}] to the config"
+        return Assignee(login, unchecked)
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any]) -> Roster:

@@ -322,4 +322,6 @@ def test_assign_without_a_roster_takes_the_login_with_a_warning(env, sopdash, ne
     (tmp_path / "config.toml").write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
     result = sopdash("ticket", "assign", "1", "zed")
     assert (result.code, result.out) == (0, "#1 assigned to zed\n")
-    assert result.err == "sopdash: warning: no roster is configured, so 'zed' could not be checked against the team\n"
+    assert result.err == (
+        "sopdash: warning: no roster lists the team, so 'zed' could not be checked; add [roster.zed] to the config\n"
+    )

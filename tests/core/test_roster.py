@@ -28,7 +28,12 @@ def test_an_unknown_login_is_refused_when_there_is_a_roster():
 def test_without_a_roster_any_login_is_taken_with_a_warning():
     assignee = Roster().assignee("zed", "amara")
     assert assignee.login == "zed"
-    assert assignee.warning == "no roster is configured, so 'zed' could not be checked against the team"
+    assert assignee.warning == "no roster lists the team, so 'zed' could not be checked; add [roster.zed] to the config"
+
+
+def test_a_roster_of_only_the_actor_checks_nothing_either():
+    alone = Roster().with_manager("amara", True)  # as on PostgreSQL: the database role, marked a manager
+    assert alone.assignee("zed", "amara").warning.startswith("no roster lists the team")
 
 
 def test_an_empty_login_is_an_input_error():
