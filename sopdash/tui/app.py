@@ -476,7 +476,8 @@ class SopdashApp(App[int]):
     def _update_header(self) -> None:
         counts = self.board.counts(self.moment) if self.board and self.moment else None
         now = self.moment.now if self.moment else self.desk.clock()
-        self.query_one(CountsHeader).show(counts, self.desk.actor, now, self.zone, self.privacy)
+        for header in self.query(CountsHeader):  # none while the app shuts down and a tick comes late
+            header.show(counts, self.desk.actor, now, self.zone, self.privacy)
 
     # Ticket actions.
 
