@@ -16,9 +16,11 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def test_escapes_in_an_argument_never_reach_stdout(env, sopdash, new_ticket):
     new_ticket()
+    env.with_name("config.toml").write_text("", encoding="utf-8")  # no roster: any login is taken, with a warning
     result = sopdash("ticket", "assign", "1", ESCAPES)
     assert result.code == 0
     assert result.out == "#1 assigned to evil!\n"
+    assert not CONTROL.search(result.err.replace("\n", "")), result.err
     listing = sopdash("ticket", "list")
     assert not CONTROL.search(listing.out) and "evil!" in listing.out
 
