@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,28 @@ def store_path_for(args: argparse.Namespace, settings: Settings) -> Path:
     return resolve_store_path(args.db, os.environ, settings.store_path)
 
 
+def store_on(path: Path, settings: Settings, create: bool = False) -> TicketStore:
+    """The store at path, archiving by the config and the clock SOPDASH_NOW may fix, its side notes on stderr."""
+    return TicketStore(
+        path, create=create, clock=clock_from_env(os.environ), archive_after=settings.archive_after, notify=tell
+    )
+
+
+def tell(message: str) -> None:
+    """A line on stderr beside a command's output: what the store did or waits for."""
+    print(f"sopdash: {message}", file=sys.stderr, flush=True)
+
+
+def open_store(args: argparse.Namespace, create: bool = False) -> TicketStore:
+    """The store the command line, environment and config point at."""
+    settings = settings_for(args)
+    return store_on(store_path_for(args, settings), settings, create=create)
+
+
 def desk_on(path: Path, settings: Settings, create: bool = False) -> Desk:
     """A Desk on the store at path, acting as the OS login, on the clock SOPDASH_NOW may fix."""
     clock = clock_from_env(os.environ)
-    return Desk(TicketStore(path, create=create), settings.policy, settings.roster, current_login(), clock)
+    return Desk(store_on(path, settings, create), settings.policy, settings.roster, current_login(), clock)
 
 
 def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:

@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.cli.context import command_parent, open_store, settings_for, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.config import Settings
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.core.policy import SlaPolicy
 from sopdash.store import TicketStore, resolve_store_path
+from sopdash.store.archive import archive_directory
 from sopdash.store.paths import STORE_ENV
 
 EXIT_UNHEALTHY = 2
@@ -22,8 +23,18 @@ HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `check`, `config` and `demo` to the command line."""
+    """Add `check`, `config`, `demo` and `store archive|migrate` to the command line."""
     parent = command_parent()
+    store = subparsers.add_parser("store", help="look after the store: archive, migrate")
+    actions = store.add_subparsers(dest="store_command", title="store commands", metavar="ACTION", required=True)
+    archive = actions.add_parser(
+        "archive", parents=[parent], help="move closed tickets older than store.archive_after to the archive now"
+    )
+    archive.set_defaults(handler=archive_store)
+    migrate = actions.add_parser(
+        "migrate", parents=[parent], help="split an old single-file store into live file and archive"
+    )
+    migrate.set_defaults(handler=migrate_store)
     check = subparsers.add_parser("check", parents=[parent], help="diagnose the store and the config")
     check.set_defaults(handler=check_store)
     config = subparsers.add_parser("config", parents=[parent], help="show the config file and the settings in effect")
@@ -61,6 +72,25 @@ def check_store(args: argparse.Namespace) -> int:
     if healthy:
         print("ok")
     return 0 if healthy else EXIT_UNHEALTHY
+
+
+def archive_store(args: argparse.Namespace) -> int:
+    """Move what is due to the archive and say how many moved."""
+    store = open_store(args)
+    moved = store.archive()
+    print(f"moved {moved} closed ticket{'s' if moved != 1 else ''} to {archive_directory(store.path)}")
+    return 0
+
+
+def migrate_store(args: argparse.Namespace) -> int:
+    """Split an old single-file store (the store reports the split), or say there is nothing to do."""
+    store = open_store(args)
+    if not store.is_single_file():
+        print(f"{store.path} is already split into live file and archive; nothing to do")
+        return 0
+    store.archive()
+    print(f"{store.path} now holds {len(store.live())} live tickets; the rest are in {archive_directory(store.path)}")
+    return 0
 
 
 def show_config(args: argparse.Namespace) -> int:
@@ -189,6 +219,6 @@ def is_empty_store(path: Path) -> bool:
     if not path.exists():
         return True
     try:
-        return not TicketStore(path).load()
+        return not TicketStore(path).history()
     except StoreError:
         return False
