@@ -11,13 +11,16 @@ from typing import Any, Mapping
 
 import platformdirs
 
+from sopdash.core.alerts import ALERT_SCOPES
+from sopdash.core.canned import CannedReply, canned_replies_from_config
 from sopdash.core.durations import parse_duration
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.store.archive import ARCHIVE_AFTER
+from sopdash.store.paths import is_postgres_url
 
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies")
 
 
 @dataclass(frozen=True)
@@ -29,11 +32,19 @@ class Settings:
     policy: SlaPolicy
     roster: Roster
     store_path: str | None = None
+    store_url: str | None = None
     archive_after: timedelta = ARCHIVE_AFTER
     privacy: bool = False
     bell: bool = False
+    alerts: str = "mine"
+    replies: tuple[CannedReply, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
     document: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def store_location(self) -> str | None:
+        """The config's store: `store.url` (a PostgreSQL database) or `store.path` (a file)."""
+        return self.store_url or self.store_path
 
 
 def default_config_path() -> Path:
@@ -79,14 +90,29 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             policy=SlaPolicy.from_config(document),
             roster=Roster.from_config(_table(document, "roster")),
             store_path=str(store["path"]) if "path" in store else None,
+            store_url=_store_url(store),
             archive_after=_archive_after(store),
             privacy=_flag(ui, "ui.privacy"),
             bell=_flag(ui, "ui.bell"),
+            alerts=_choice(ui, "ui.alerts", ALERT_SCOPES),
+            replies=canned_replies_from_config(_table(document, "replies")),
             keys={str(k): str(v) for k, v in keys.items()},
             document=document,
         )
     except ConfigError as error:
         raise ConfigError(error.key, error.reason, source=str(path)) from None
+
+
+def _store_url(store: Mapping[str, Any]) -> str | None:
+    """`store.url`: a postgresql:// URL (the store refuses one with a password), and not beside `store.path`."""
+    if "url" not in store:
+        return None
+    url = store["url"]
+    if not (isinstance(url, str) and is_postgres_url(url)):
+        raise ConfigError("store.url", f"{url!r} is not a postgresql:// URL")
+    if "path" in store:
+        raise ConfigError("store.url", "set either store.url or store.path, not both")
+    return url
 
 
 def _table(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -110,4 +136,11 @@ def _flag(table: Mapping[str, Any], key: str) -> bool:
     value = table.get(key.split(".")[-1], False)
     if not isinstance(value, bool):
         raise ConfigError(key, f"{value!r} is not true or false")
+    return value
+
+
+def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = table.get(key.split(".")[-1], choices[0])
+    if value not in choices:
+        raise ConfigError(key, f"{value!r} is not one of {', '.join(repr(c) for c in choices)}")
     return value

@@ -3,6 +3,8 @@
 The CLI and the dashboard both act through a `Desk`; neither touches the store or the rules directly.
 Actions that would clash with another technician's change (acknowledge, close, priority…) take the
 version the technician last saw and are refused if the ticket moved on; notes and replies always land.
+Every text bound for the client is refused if it looks sensitive (SOP 5A) unless `allow_sensitive` is
+passed, and such an override lands in the audit trail.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import datetime
 from typing import Callable
 
 from sopdash.clock import Clock
-from sopdash.core import rules
+from sopdash.core import edit, rules
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
@@ -58,15 +60,23 @@ class Desk:
             lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)
         )
 
-    def acknowledge(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
+    def edit(self, ticket_id: int, seen_version: int | None = None, **changes: str | None) -> Ticket:
+        """Correct the subject, category or requester's name, e-mail or phone; each change is audited."""
+        return self._apply(ticket_id, lambda t, now: edit.edit(t, self.actor, now, **changes), seen_version)
+
+    def acknowledge(
+        self, ticket_id: int, message: str | None = None, seen_version: int | None = None, allow_sensitive: bool = False
+    ) -> Ticket:
         return self._apply(
             ticket_id,
-            lambda t, now: rules.acknowledge(t, self.actor, now, message or rules.acknowledgement_message(t)),
+            lambda t, now: rules.acknowledge(
+                t, self.actor, now, message or rules.acknowledgement_message(t), allow_sensitive
+            ),
             seen_version,
         )
 
-    def reply(self, ticket_id: int, text: str) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.reply(t, self.actor, now, text))
+    def reply(self, ticket_id: int, text: str, allow_sensitive: bool = False) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.reply(t, self.actor, now, text, allow_sensitive))
 
     def note(self, ticket_id: int, text: str) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.note(t, self.actor, now, text))
@@ -96,11 +106,24 @@ class Desk:
             ticket_id, lambda t, now: rules.acknowledge_manager_flag(t, self.actor, now, is_manager), seen_version
         )
 
-    def resolve(self, ticket_id: int, summary: str, notify: bool = True, seen_version: int | None = None) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.resolve(t, self.actor, now, summary, notify), seen_version)
+    def resolve(
+        self,
+        ticket_id: int,
+        summary: str,
+        notify: bool = True,
+        seen_version: int | None = None,
+        allow_sensitive: bool = False,
+    ) -> Ticket:
+        return self._apply(
+            ticket_id, lambda t, now: rules.resolve(t, self.actor, now, summary, notify, allow_sensitive), seen_version
+        )
 
-    def notify_client(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.notify_client(t, self.actor, now, message), seen_version)
+    def notify_client(
+        self, ticket_id: int, message: str | None = None, seen_version: int | None = None, allow_sensitive: bool = False
+    ) -> Ticket:
+        return self._apply(
+            ticket_id, lambda t, now: rules.notify_client(t, self.actor, now, message, allow_sensitive), seen_version
+        )
 
     def close(self, ticket_id: int, seen_version: int | None = None) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.close(t, self.actor, now), seen_version)

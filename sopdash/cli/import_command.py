@@ -9,6 +9,7 @@ from pathlib import Path
 from sopdash.cli.context import command_parent, settings_for, store_on, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.importers.spiceworks import ImportPlan, import_file, plan_import
+from sopdash.store.opening import store_exists
 
 MAX_LISTED = 20
 
@@ -36,7 +37,7 @@ def import_spiceworks(args: argparse.Namespace) -> int:
     path = store_path_for(args, settings)
     now = clock_from_env(os.environ)()
     if args.dry_run:
-        existing = store_on(path, settings).history() if path.exists() else []
+        existing = store_on(path, settings).history() if store_exists(path) else []
         plan = plan_import(args.file, existing, now)
         print(f"dry run: nothing written to {path}; importing {args.file} would give")
         lines = plan.summary_lines(MAX_LISTED) + _updates(plan)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 
-from sopdash.cli.context import command_parent, open_store, settings_for
+from sopdash.cli.context import command_parent, settings_for, store_for
 from sopdash.clock import clock_from_env
-from sopdash.report import FORMATS, redact, render, report_from, resolve_period
+from sopdash.core.period import resolve_period
+from sopdash.report import FORMATS, redact, render, report_from
 from sopdash.report_tally import tally
 
 
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def print_report(args: argparse.Namespace) -> int:
     """Build the report over the tickets the period needs (live file and the archive months from its start on)."""
-    store = open_store(args)
+    store = store_for(args)
     policy = settings_for(args).policy
     now = clock_from_env(os.environ)()
     since, until = resolve_period(args.since, args.until, now, policy.calendar.tz)

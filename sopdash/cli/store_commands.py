@@ -8,33 +8,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sopdash.cli.context import command_parent, open_store, settings_for, store_path_for
+from sopdash.cli.context import command_parent, settings_for, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.config import Settings
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.core.policy import SlaPolicy
-from sopdash.store import TicketStore, resolve_store_path
-from sopdash.store.archive import archive_directory
-from sopdash.store.paths import STORE_ENV
+from sopdash.store import resolve_store_path
+from sopdash.store.opening import open_store, store_exists
+from sopdash.store.paths import STORE_ENV, is_postgres_url
 
 EXIT_UNHEALTHY = 2
 HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `check`, `config`, `demo` and `store archive|migrate` to the command line."""
+    """Add `check`, `config` and `demo` to the command line."""
     parent = command_parent()
-    store = subparsers.add_parser("store", help="look after the store: archive, migrate")
-    actions = store.add_subparsers(dest="store_command", title="store commands", metavar="ACTION", required=True)
-    archive = actions.add_parser(
-        "archive", parents=[parent], help="move closed tickets older than store.archive_after to the archive now"
-    )
-    archive.set_defaults(handler=archive_store)
-    migrate = actions.add_parser(
-        "migrate", parents=[parent], help="split an old single-file store into live file and archive"
-    )
-    migrate.set_defaults(handler=migrate_store)
     check = subparsers.add_parser("check", parents=[parent], help="diagnose the store and the config")
     check.set_defaults(handler=check_store)
     config = subparsers.add_parser("config", parents=[parent], help="show the config file and the settings in effect")
@@ -64,7 +54,7 @@ def check_store(args: argparse.Namespace) -> int:
         lines.append(f"error: {error}")
         path = resolve_store_path(args.db, os.environ, None)
     try:
-        lines += TicketStore(path).check()
+        lines += open_store(path).check()
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))
@@ -74,31 +64,12 @@ def check_store(args: argparse.Namespace) -> int:
     return 0 if healthy else EXIT_UNHEALTHY
 
 
-def archive_store(args: argparse.Namespace) -> int:
-    """Move what is due to the archive and say how many moved."""
-    store = open_store(args)
-    moved = store.archive()
-    print(f"moved {moved} closed ticket{'s' if moved != 1 else ''} to {archive_directory(store.path)}")
-    return 0
-
-
-def migrate_store(args: argparse.Namespace) -> int:
-    """Split an old single-file store (the store reports the split), or say there is nothing to do."""
-    store = open_store(args)
-    if not store.is_single_file():
-        print(f"{store.path} is already split into live file and archive; nothing to do")
-        return 0
-    store.archive()
-    print(f"{store.path} now holds {len(store.live())} live tickets; the rest are in {archive_directory(store.path)}")
-    return 0
-
-
 def show_config(args: argparse.Namespace) -> int:
     """Print where the config and the store are and every setting in effect."""
     settings = settings_for(args)
     path = store_path_for(args, settings)
     found = "" if settings.exists else " (not found; every default in effect)"
-    store_state = "exists" if path.exists() else "does not exist yet"
+    store_state = "exists" if store_exists(path) else "does not exist yet"
     sections = [
         ("config", [f"{settings.path}{found}"]),
         ("store", [f"{path} ({store_state}; from {store_source(args, settings)})"]),
@@ -107,6 +78,8 @@ def show_config(args: argparse.Namespace) -> int:
         ("warning", [warning_rule(settings.policy)]),
         ("pause", [pause_rule(settings.policy)]),
         ("roster", roster_lines(settings)),
+        ("alerts", [f"{settings.alerts} (breach alerts; bell {'on' if settings.bell else 'off'})"]),
+        ("replies", [", ".join(reply.name for reply in settings.replies) or "none ([replies.NAME] text = \"…\")"]),
     ]
     width = max(len(title) for title, _ in sections)
     for title, lines in sections:
@@ -121,6 +94,8 @@ def store_source(args: argparse.Namespace, settings: Settings) -> str:
         return "--db"
     if os.environ.get(STORE_ENV):
         return f"${STORE_ENV}"
+    if settings.store_url:
+        return "store.url in the config"
     if settings.store_path:
         return "store.path in the config"
     return "the default location"
@@ -208,17 +183,19 @@ def write_demo(args: argparse.Namespace) -> int:
             f"{path} already exists and is not an empty ticket store; pass --force to replace it or choose another --db"
         )
     if args.force:
-        path.unlink(missing_ok=True)
+        if is_postgres_url(path):
+            raise InputError("--force replaces a store file; a database is emptied by its administrator")
+        Path(path).unlink(missing_ok=True)
     written = write_demo_store(path, now, settings.policy, count=args.count, seed=args.seed)
     print(f"wrote {written} demo tickets to {path}")
     return 0
 
 
-def is_empty_store(path: Path) -> bool:
+def is_empty_store(path: Path | str) -> bool:
     """True if nothing is at path, or a store without tickets."""
-    if not path.exists():
+    if not store_exists(path):
         return True
     try:
-        return not TicketStore(path).history()
+        return not open_store(path).history()
     except StoreError:
         return False

@@ -1,0 +1,83 @@
+"""`sopdash store …`: looking after the store itself — its archive, and setting up a PostgreSQL database for a team."""
+
+from __future__ import annotations
+
+import argparse
+
+from sopdash.cli.context import command_parent, settings_for, store_for, store_path_for
+from sopdash.core.errors import InputError, StoreError
+from sopdash.store import TicketStore
+from sopdash.store.archive import archive_directory
+from sopdash.store.paths import is_postgres_url
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `store` and its subcommands to the command line."""
+    parent = command_parent()
+    store = subparsers.add_parser("store", parents=[parent], help="look after the store itself")
+    commands = store.add_subparsers(dest="store_command", required=True, title="commands", metavar="COMMAND")
+    init = commands.add_parser(
+        "init-postgres",
+        parents=[parent],
+        help="create or upgrade the sopdash schema and roles in a PostgreSQL database",
+        description="Create (or bring up to date) the sopdash schema and the roles sopdash_technician and "
+        "sopdash_manager in the database --db names, connected as its owner. Safe to run again; "
+        "--technician and --manager add people (login roles without a password: PostgreSQL authenticates them).",
+    )
+    init.add_argument("--technician", action="append", default=[], metavar="LOGIN", help="a technician's role (repeatable)")
+    init.add_argument("--manager", action="append", default=[], metavar="LOGIN", help="a manager's role (repeatable)")
+    init.set_defaults(handler=init_postgres_command)
+    archive = commands.add_parser(
+        "archive", parents=[parent], help="move closed tickets older than store.archive_after to the archive now"
+    )
+    archive.set_defaults(handler=archive_store)
+    migrate = commands.add_parser(
+        "migrate", parents=[parent], help="split an old single-file store into live file and archive"
+    )
+    migrate.set_defaults(handler=migrate_store)
+
+
+def archive_store(args: argparse.Namespace) -> int:
+    """Move what is due to the archive and say how many moved."""
+    store = store_for(args)
+    moved = store.archive()
+    print(f"moved {moved} closed ticket{'s' if moved != 1 else ''} of {store.location} to the archive")
+    return 0
+
+
+def migrate_store(args: argparse.Namespace) -> int:
+    """Split an old single-file store (the store reports the split), or say there is nothing to do."""
+    store = file_store_for(args)
+    if not store.is_single_file():
+        print(f"{store.path} is already split into live file and archive; nothing to do")
+        return 0
+    store.archive()
+    print(f"{store.path} now holds {len(store.live())} live tickets; the rest are in {archive_directory(store.path)}")
+    return 0
+
+
+def file_store_for(args: argparse.Namespace) -> TicketStore:
+    """The file store the command line points at; a database was never one file, so this refuses one."""
+    store = store_for(args)
+    if not isinstance(store, TicketStore):
+        raise InputError(f"`sopdash store {args.store_command}` is for a file store; {store.location} keeps its history itself")
+    return store
+
+
+def init_postgres_command(args: argparse.Namespace) -> int:
+    """Set up the database and print what was done."""
+    import psycopg
+
+    from sopdash.store.postgres.connection import connect, first_line, shown_url
+    from sopdash.store.postgres.schema import init_postgres
+
+    location = store_path_for(args, settings_for(args))
+    if not is_postgres_url(location):
+        raise InputError(f"init-postgres needs a database: --db postgresql://OWNER@HOST:5432/DBNAME (got {location})")
+    with connect(str(location)) as conn:
+        try:
+            lines = init_postgres(conn, args.technician, args.manager)
+        except psycopg.Error as error:
+            raise StoreError(f"{shown_url(str(location))}: {first_line(error)}; run this as the database's owner") from None
+    print("\n".join(lines))
+    return 0
