@@ -27,6 +27,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from sopdash.core.errors import InputError, StoreError
+from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket
 from sopdash.store.archive import due_for_archive, make_archive_directory, month_path
 from sopdash.store.storage import (
@@ -98,6 +99,8 @@ class LockedWrite:
     def insert(self, tickets: Sequence[Ticket]) -> list[Ticket]:
         """Store tickets as version 1 under new ids in order, never ids used before; returns them as stored."""
         first = self.next_id()
+        if first + len(tickets) - 1 > MAX_TICKET_ID:
+            raise StoreError(f"ticket ids have reached {MAX_TICKET_ID}, the highest sopdash keeps; start a new store")
         stored = [ticket.evolve(id=first + n, version=1) for n, ticket in enumerate(tickets)]
         if stored:
             self.table.insert_multiple(Document(ticket.to_dict(), doc_id=ticket.id) for ticket in stored)

@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from sopdash.core.errors import InputError, StoreError
+from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket
 from sopdash.store import TicketStore
 from sopdash.store.archive import month_path
@@ -212,3 +213,11 @@ def test_kill_9_during_a_move_never_loses_or_duplicates_a_ticket(tmp_path: Path)
         store.archive()
         assert [t for t in store.history() if t.id != 1] == original[1:] and len(store.live()) == 20
         shutil.rmtree(copy)
+
+
+def test_ids_stop_at_the_highest_sopdash_keeps(tmp_path: Path) -> None:
+    store = store_at(tmp_path / "tickets.json")
+    edit_live(store, lambda doc: doc["meta"]["1"].update(next_id=MAX_TICKET_ID))
+    assert store.add(lambda new_id: ticket(0).evolve(id=new_id)).id == MAX_TICKET_ID
+    with pytest.raises(StoreError, match="ticket ids have reached"):
+        store.add(lambda new_id: ticket(0).evolve(id=new_id))
