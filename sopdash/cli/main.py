@@ -10,12 +10,21 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from sopdash import __version__
-from sopdash.cli import import_command, report_command, store_admin_commands, store_commands, ticket_commands
+from sopdash.cli import (
+    import_command,
+    init_command,
+    report_command,
+    store_admin_commands,
+    store_commands,
+    ticket_commands,
+)
 from sopdash.cli.context import add_store_options
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import printable
 
-COMMAND_MODULES = (ticket_commands, store_commands, store_admin_commands, import_command, report_command)
+COMMAND_MODULES = (
+    ticket_commands, init_command, store_commands, store_admin_commands, import_command, report_command
+)
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
