@@ -13,7 +13,7 @@ from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.display import priority_label
 from sopdash.core.marks import clock_text
 from sopdash.core.model import Ticket
-from sopdash.core.text import one_line
+from sopdash.core.text import one_line, truncate
 
 MIN_SUBJECT_WIDTH = 20
 
@@ -52,11 +52,6 @@ def queue_table(rows: list[Row], width: int) -> str:
         aligned = [cells[0].rjust(widths[0]), *(cell.ljust(w) for cell, w in zip(cells[1:], widths[1:]))]
         lines.append("  ".join([*aligned, truncate(subject, subject_width)]).rstrip())
     return "\n".join(lines)
-
-
-def truncate(text: str, width: int) -> str:
-    """text cut to width characters, marking the cut with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def ticket_text(ticket: Ticket, clocks: TicketClocks, now: datetime, tz: tzinfo) -> str:

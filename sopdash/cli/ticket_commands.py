@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from sopdash.cli.context import command_parent, open_desk, warn
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.core.edit import EDITABLE, current_values
+from sopdash.core import rules
 from sopdash.core.errors import InputError
+from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
@@ -106,7 +108,7 @@ def ticket_id(text: str) -> int:
         value = int(text.removeprefix("#"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12") from None
-    if value < 1:
+    if not 1 <= value <= MAX_TICKET_ID:
         raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12")
     return value
 
@@ -208,7 +210,11 @@ def complete_step(args: argparse.Namespace) -> int:
 
 def escalate_ticket(args: argparse.Namespace) -> int:
     ticket = open_desk(args).escalate(args.id, args.reason, args.note)
-    flag = "; manager flag raised" if ticket.needs_manager else ""
+    flag = ""
+    if rules.raised_manager_flag(ticket):
+        flag = "; manager flag raised"
+    elif ticket.needs_manager:
+        flag = "; the manager flag was already raised"
     return confirm(ticket, f"escalated ({args.reason}), now tier {ticket.tier}{flag}")
 
 

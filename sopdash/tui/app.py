@@ -228,7 +228,7 @@ class SopdashApp(App[int]):
     @work(thread=True, exclusive=True, group=RELOAD, exit_on_error=False)
     def _load_board(self, previous: Board | None, query: Query, ordering: Ordering) -> None:
         signature = self.desk.store.signature()  # before reading: a write during the read shows on the next tick
-        tickets = self.desk.tickets()
+        tickets = self.desk.history()  # the views reach closed tickets of any age
         # The business calendars extend their tables under their own lock, so this thread may share them.
         board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
         arrangement = arrange(board, query, ordering, board.moment(board.loaded_at))
