@@ -15,9 +15,10 @@ from sopdash.core.limits import EARLIEST_S, LATEST_S
 from sopdash.core.model import Ticket, status_changes
 
 RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE = "running", "warning", "breached", "paused", "met", "met_late"
-# A ticket holding a time outside the years the clocks handle (see `sopdash.core.limits`): shown marked, never counted.
+CLOCK_STATES = (RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE)
+# Not a state of a clock but the lack of one: the ticket holds a time outside the years the clocks count
+# (see `sopdash.core.limits`); shown marked, never counted.
 UNKNOWN = "unknown"
-CLOCK_STATES = (RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE, UNKNOWN)
 STOPPED_STATUSES = frozenset({"resolved", "closed"})
 _PAUSING_WITH_WAITING = STOPPED_STATUSES | {"waiting"}
 
