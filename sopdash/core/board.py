@@ -141,9 +141,8 @@ def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) ->
     """A ticket's row with both clocks read at `now`."""
     clocks = ticket_clocks(ticket, policy, now)
     ack = LiveClock.read(clocks.ack, clocks.ack.state in COUNTING, warn_left_s(clocks.ack.target_s, policy))
-    resolution = LiveClock.read(
-        clocks.resolution, resolution_runs(ticket, policy), warn_left_s(clocks.resolution.target_s, policy)
-    )
+    resolution_live = clocks.resolution.state in COUNTING and resolution_runs(ticket, policy)
+    resolution = LiveClock.read(clocks.resolution, resolution_live, warn_left_s(clocks.resolution.target_s, policy))
     updated = ticket.timeline[-1].at if ticket.timeline else ticket.created_at
     requester = ticket.requester
     haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import NamedTuple
 
-from sopdash.core.clocks import MET, MET_LATE, ClockReading, TicketClocks
+from sopdash.core.clocks import MET, MET_LATE, UNKNOWN, ClockReading, TicketClocks
 from sopdash.core.display import (
     client_line,
     client_text,
@@ -98,14 +98,18 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
 
 def _clock(label: str, reading: ClockReading, stopped_at: datetime | None, zone: tzinfo) -> Line:
     """`Resolve   ▲ 25m at risk · due Wed 25 Nov 16:12 EST`; a stopped clock says when it stopped."""
+    head = Span(f"{label:<{LABEL_WIDTH}}", "label")
+    shown = clock_text(reading.state, reading.remaining_s)
+    if reading.state == UNKNOWN:
+        return (head, Span(shown, CLOCK_STYLES[UNKNOWN]), Span(f" · {CLOCK_WORDS[UNKNOWN]}"))
     stopped = reading.state in (MET, MET_LATE)
-    shown = clock_text(reading.state, reading.remaining_s) + ("" if stopped else f" {CLOCK_WORDS[reading.state]}")
+    shown += "" if stopped else f" {CLOCK_WORDS[reading.state]}"
     after = f" · done {stopped_at.astimezone(zone):%a %H:%M}" if stopped_at is not None else ""
     if reading.due:
         after += f" · due {local_time(reading.due, zone)}"
     elif not stopped:
         after += " · no due time while paused"
-    return (Span(f"{label:<{LABEL_WIDTH}}", "label"), Span(shown, CLOCK_STYLES[reading.state]), Span(after))
+    return (head, Span(shown, CLOCK_STYLES[reading.state]), Span(after))
 
 
 def _body(ticket: Ticket, privacy: bool) -> list[Line]:
