@@ -72,6 +72,10 @@ class PostgresStore:
         """Every ticket not closed before since, sorted by id (for now every ticket, as on the file store)."""
         return self.load()
 
+    def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
+        """history(since) in one slice: the database reads it in one query."""
+        return [lambda: self.history(since)]
+
     def archive(self) -> int:
         """Move closed tickets out of the live set: nothing yet, as on the file store."""
         return 0
