@@ -35,9 +35,9 @@ def psql(url: str, statement: str) -> subprocess.CompletedProcess[str]:
 
 TAMPERING = {
     "edit an entry": "UPDATE sopdash.tickets SET version = version + 1, "
-    "doc = jsonb_set(jsonb_set(doc, '{timeline,0,text}', '\"nothing happened\"'), '{version}', to_jsonb(version + 1))",
+    "doc = jsonb_set(jsonb_set(doc::jsonb, '{timeline,0,text}', '\"nothing happened\"'), '{version}', to_jsonb(version + 1))",
     "remove an entry": "UPDATE sopdash.tickets SET version = version + 1, "
-    "doc = jsonb_set(jsonb_set(doc, '{timeline}', '[]'), '{version}', to_jsonb(version + 1))",
+    "doc = jsonb_set(jsonb_set(doc::jsonb, '{timeline}', '[]'), '{version}', to_jsonb(version + 1))",
     "delete the ticket": "DELETE FROM sopdash.tickets",
     "truncate": "TRUNCATE sopdash.tickets",
     "drop the guard": "ALTER TABLE sopdash.tickets DISABLE TRIGGER guard_ticket_change",
@@ -64,7 +64,7 @@ def test_a_technician_can_add_to_the_timeline_with_psql(postgres_db) -> None:
     entry = '{"at": "2026-03-02T10:00:00+00:00", "author": "amara", "kind": "internal", "text": "one more"}'
 
     done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET version = version + 1, doc = jsonb_set("
-                f"jsonb_set(doc, '{{timeline}}', doc->'timeline' || '[{entry}]'), '{{version}}', to_jsonb(version + 1))")
+                f"jsonb_set(doc::jsonb, '{{timeline}}', doc::jsonb->'timeline' || '[{entry}]'), '{{version}}', to_jsonb(version + 1))")
 
     assert done.returncode == 0, done.stderr
     assert [e.text for e in store.get(1).timeline] == ["rebooted the printer", "one more"]
@@ -82,7 +82,7 @@ def test_a_skipped_version_is_refused(postgres_db) -> None:
     store = PostgresStore(postgres_db.url("amara"))
     ticket_with_a_note(store)
 
-    done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET version = 9, doc = jsonb_set(doc, '{version}', '9')")
+    done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET version = 9, doc = jsonb_set(doc::jsonb, '{version}', '9')")
 
     assert done.returncode != 0 and "must make it version 3" in done.stderr
 

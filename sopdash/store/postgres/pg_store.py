@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -20,6 +20,7 @@ import orjson
 import psycopg
 from psycopg import errors
 
+from sopdash.clock import Clock, system_clock
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
 from sopdash.store.contract import Progress
@@ -34,28 +35,31 @@ from sopdash.store.postgres.schema import (
     VERSION_SKIPPED,
     schema_version,
 )
-from sopdash.store.ticket_store import check_version
+from sopdash.store.ticket_store import check_version, gc_paused
 
 Signature = tuple[int, int, int]
 MIN_PART_TICKETS = 3_000  # below this a process of its own costs more than it saves (as for the file's parts)
 
 _TICKETS = msgspec.json.Decoder(list[Ticket])
 _TICKET = msgspec.json.Decoder(Ticket)
-_ALL_DOCS = "SELECT string_agg(doc::text, ',' ORDER BY id) FROM sopdash.tickets"
-_RANGE_DOCS = "SELECT string_agg(doc::text, ',' ORDER BY id) FROM sopdash.tickets WHERE id BETWEEN %s AND %s"
 _REPLACE = """
 UPDATE sopdash.tickets AS t SET version = v.version, doc = v.doc
-FROM unnest(%s::bigint[], %s::integer[], %s::text[]::jsonb[]) AS v(id, version, doc) WHERE t.id = v.id
+FROM unnest(%s::bigint[], %s::integer[], %s::text[]::json[]) AS v(id, version, doc) WHERE t.id = v.id
 """
 
 
 class PostgresStore:
     """The team's tickets in a PostgreSQL database initialised by `sopdash store init-postgres`."""
 
-    def __init__(self, url: str, *, create: bool = False) -> None:
-        """Connect to url and check its schema. `create` is accepted for symmetry with the file store: only
-        `init-postgres` creates the schema, since it also creates the roles."""
+    def __init__(
+        self, url: str, *, create: bool = False, clock: Clock = system_clock, archive_after: timedelta = ARCHIVE_AFTER
+    ) -> None:
+        """Connect to url and check its schema; clock and archive_after say which closed tickets are still live.
+
+        `create` is accepted for symmetry with the file store: only `init-postgres` creates the schema, since it
+        also creates the roles."""
         self.url = url
+        self.clock, self.archive_after = clock, archive_after
         self.location = shown_url(url)
         self._lock = threading.RLock()  # one connection, shared by a dashboard's threads one operation at a time
         self._conn = connect(url)
@@ -65,21 +69,28 @@ class PostgresStore:
     # -- reading -----------------------------------------------------------------------------
 
     def live(self) -> list[Ticket]:
-        """The working set, sorted by id (for now every ticket, as on the file store)."""
-        return self.load()
+        """The working set, sorted by id: every ticket not closed, and those closed within archive_after."""
+        cutoff = self.clock() - self.archive_after
+        with self._session() as conn:
+            raw = _documents(conn, "WHERE status <> 'closed' OR greatest(created_at, closed_at) >= %s", (cutoff,))
+        return self._decode_all(raw)
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
-        """Every ticket not closed before since, sorted by id (for now every ticket, as on the file store)."""
-        return self.load()
+        """Every ticket not closed before since (every ticket when None), sorted by id."""
+        if since is None:
+            return self.load()
+        with self._session() as conn:
+            raw = _documents(conn, "WHERE NOT (status = 'closed' AND closed_at < %s AND created_at < %s)", (since, since))
+        return self._decode_all(raw)
 
     def archive(self) -> int:
-        """Move closed tickets out of the live set: nothing yet, as on the file store."""
+        """Nothing moves: the database keeps every ticket in one table and `live` leaves the old closed ones out."""
         return 0
 
     def load(self) -> list[Ticket]:
         """Every ticket, validated, sorted by id."""
         with self._session() as conn:
-            raw = _text(conn.execute(_ALL_DOCS).fetchone())
+            raw = _documents(conn)
         return self._decode_all(raw)
 
     def get(self, ticket_id: int) -> Ticket:
@@ -105,7 +116,7 @@ class PostgresStore:
         with self._transaction() as conn:
             (ticket_id,) = conn.execute("SELECT nextval('sopdash.ticket_ids')").fetchone()
             ticket = make(ticket_id).evolve(id=ticket_id, version=1)
-            conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::jsonb)",
+            conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::json)",
                          (ticket_id, _doc(ticket)))
         return ticket
 
@@ -125,7 +136,7 @@ class PostgresStore:
         """With every other writer held off: plan(every ticket) -> (changed, new); both land, or nothing does."""
         with self._transaction() as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
-            changed, new = plan(self._decode_all(_text(conn.execute(_ALL_DOCS).fetchone())))
+            changed, new = plan(self._decode_all(_documents(conn)))
             return _replace(conn, changed), _insert(conn, new)
 
     def update(
@@ -136,9 +147,32 @@ class PostgresStore:
             current = self._existing(conn, ticket_id, for_update=True)
             check_version(current, expected_version)
             ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
-            conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::jsonb WHERE id = %s",
+            conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
                          (ticket.version, _doc(ticket), ticket_id))
         return ticket
+
+    def next_id(self) -> int:
+        """The id the next new ticket gets (the sequence never goes back)."""
+        with self._session() as conn:
+            last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
+        return last + 1 if called else last
+
+    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+        """Fill an empty database with tickets exactly as they are (ids, versions) and go on numbering at next_id.
+
+        For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket.
+        """
+        with self._transaction() as conn:
+            conn.execute("LOCK TABLE sopdash.tickets IN EXCLUSIVE MODE")
+            held = conn.execute("SELECT count(*) FROM sopdash.tickets").fetchone()[0]
+            last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
+            if held or called:
+                raise InputError(f"{self.location} is not empty ({held} tickets, ids handed out up to {last}); "
+                                 "copy into a new database")
+            with conn.cursor().copy("COPY sopdash.tickets (id, version, doc) FROM STDIN") as copy:
+                for ticket in tickets:
+                    copy.write_row((ticket.id, ticket.version, _doc(ticket)))
+            conn.execute("SELECT setval('sopdash.ticket_ids', %s, false)", (next_id,))
 
     # -- watching ------------------------------------------------------------------------------
 
@@ -179,7 +213,7 @@ class PostgresStore:
         """Diagnosis lines for `sopdash check`; the problems start with "error:" or "warning:"."""
         lines = [f"store: {self.location} (PostgreSQL)", f"schema: version {SCHEMA_VERSION}"]
         with self._session() as conn:
-            rows = conn.execute("SELECT id, doc::text FROM sopdash.tickets ORDER BY id").fetchall()
+            rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
             technician = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (TECHNICIAN_ROLE,)).fetchone()
         problems = [f"error: {self._bad_ticket(ticket_id, problem)}" for ticket_id, problem in _invalid(rows)]
         lines.append(f"tickets: {len(rows)} ({len(problems)} invalid)")
@@ -250,7 +284,7 @@ class PostgresStore:
         return StoreError(f"{self.location}: {message}")
 
     def _existing(self, conn: psycopg.Connection, ticket_id: int, for_update: bool = False) -> Ticket:
-        query = "SELECT doc::text FROM sopdash.tickets WHERE id = %s" + (" FOR UPDATE" if for_update else "")
+        query = "SELECT doc FROM sopdash.tickets WHERE id = %s" + (" FOR UPDATE" if for_update else "")
         row = conn.execute(query, (ticket_id,)).fetchone()
         if row is None:
             raise InputError(f"no ticket #{ticket_id}")
@@ -259,13 +293,14 @@ class PostgresStore:
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise self._bad_ticket(ticket_id, _problem(error)) from None
 
-    def _decode_all(self, raw: str) -> list[Ticket]:
+    def _decode_all(self, raw: bytes) -> list[Ticket]:
         try:
-            return _TICKETS.decode(f"[{raw}]")
+            with gc_paused():
+                return _TICKETS.decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
         with self._session() as conn:  # the careful path, which names the first bad ticket
-            rows = conn.execute("SELECT id, doc::text FROM sopdash.tickets ORDER BY id").fetchall()
+            rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
         for ticket_id, problem in _invalid(rows):
             raise self._bad_ticket(ticket_id, problem)
         raise StoreError(f"{self.location}: the tickets changed while being read; try again")
@@ -284,8 +319,9 @@ class PostgresPart:
         """This part's tickets, checked, by id; None if anything is off (`PostgresStore.load` says what)."""
         try:
             with connect(self.url) as conn:
-                raw = _text(conn.execute(_RANGE_DOCS, (self.low, self.high)).fetchone())
-            return _TICKETS.decode(f"[{raw}]")
+                raw = _documents(conn, "WHERE id BETWEEN %s AND %s", (self.low, self.high))
+            with gc_paused():
+                return _TICKETS.decode(raw)
         except (StoreError, psycopg.Error, msgspec.DecodeError, msgspec.ValidationError):
             return None
 
@@ -325,11 +361,17 @@ def _doc(ticket: Ticket) -> str:
     return orjson.dumps(ticket.to_dict()).decode()
 
 
-def _text(row: tuple[Any, ...] | None) -> str:
-    return (row[0] if row else None) or ""
+def _documents(conn: psycopg.Connection, condition: str = "", params: Sequence[Any] = ()) -> bytes:
+    """The documents of the tickets (those matching condition) as one JSON array, in id order.
+
+    Row by row with the bytes as stored, joined here: about 0.5 s for 50,000 tickets, where building one
+    string in the server (string_agg) took 0.7 s and decoding each row to a Python str cost more again.
+    """
+    rows = conn.execute(f"SELECT doc FROM sopdash.tickets {condition} ORDER BY id", params).fetchall()
+    return b"[" + b",".join(row[0] for row in rows) + b"]"
 
 
-def _invalid(rows: Sequence[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+def _invalid(rows: Sequence[tuple[int, bytes]]) -> Iterator[tuple[int, str]]:
     for ticket_id, doc in rows:
         try:
             ticket = _TICKET.decode(doc)
