@@ -7,10 +7,12 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sopdash.cli.context import command_parent, open_desk
+from sopdash.cli.context import command_parent, open_desk, warn
 from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
 from sopdash.core.edit import EDITABLE, current_values
+from sopdash.core import rules
 from sopdash.core.errors import InputError
+from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.text import json_text
@@ -49,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ack.add_argument("--message", "-m", help="the reply to send (default: the courteous receipt template)")
     allow_sensitive_option(ack)
 
-    action("assign", assign, "assign to a technician").add_argument("login", help="the technician's login")
+    action("assign", assign, "assign to a technician").add_argument(
+        "login", help="the technician's login (one in the roster, if there is one), or `me`"
+    )
     action("priority", set_priority, "set the priority (picks the SLA targets)").add_argument(
         "priority", choices=PRIORITIES
     )
@@ -103,7 +107,7 @@ def ticket_id(text: str) -> int:
         value = int(text.removeprefix("#"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12") from None
-    if value < 1:
+    if not 1 <= value <= MAX_TICKET_ID:
         raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12")
     return value
 
@@ -170,7 +174,11 @@ def acknowledge(args: argparse.Namespace) -> int:
 
 
 def assign(args: argparse.Namespace) -> int:
-    ticket = open_desk(args).assign(args.id, args.login)
+    desk = open_desk(args)
+    assignee = desk.assignee(args.login)
+    if assignee.warning:
+        warn(assignee.warning)
+    ticket = desk.assign(args.id, assignee.login)
     return confirm(ticket, f"assigned to {ticket.assignee}")
 
 
@@ -202,7 +210,11 @@ def complete_step(args: argparse.Namespace) -> int:
 
 def escalate_ticket(args: argparse.Namespace) -> int:
     ticket = open_desk(args).escalate(args.id, args.reason, args.note)
-    flag = "; manager flag raised" if ticket.needs_manager else ""
+    flag = ""
+    if rules.raised_manager_flag(ticket):
+        flag = "; manager flag raised"
+    elif ticket.needs_manager:
+        flag = "; the manager flag was already raised"
     return confirm(ticket, f"escalated ({args.reason}), now tier {ticket.tier}{flag}")
 
 
