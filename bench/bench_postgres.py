@@ -91,7 +91,7 @@ async def dashboard(location: str) -> dict[str, float]:
 
 def burst(location: str, count: int, actions: int) -> dict[str, float]:
     """WRITERS processes doing `actions` mixed actions each at once; checks that every landed action is there."""
-    before = sum(t.version - 1 for t in open_store(location).load())
+    before = sum(t.version - 1 for t in open_store(location).history())
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     processes = [
         subprocess.Popen([sys.executable, str(MIXED_ACTIONS), location, f"tech{n}", str(actions), str(count), str(n)],
@@ -102,7 +102,7 @@ def burst(location: str, count: int, actions: int) -> dict[str, float]:
         process.stdin.write("go\n")
         process.stdin.flush()
     results = [orjson.loads(process.communicate(timeout=3600)[0]) for process in processes]
-    tickets = open_store(location).load()
+    tickets = open_store(location).history()
     notes = {entry.text for ticket in tickets for entry in ticket.timeline if entry.kind == "internal"}
     sent = [note for result in results for note in result["notes"]]
     landed = sum(result["landed"] for result in results)

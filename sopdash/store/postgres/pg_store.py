@@ -23,6 +23,7 @@ from psycopg import errors
 from sopdash.clock import Clock, system_clock
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
+from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import Progress
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
@@ -35,10 +36,9 @@ from sopdash.store.postgres.schema import (
     VERSION_SKIPPED,
     schema_version,
 )
-from sopdash.store.ticket_store import check_version, gc_paused
+from sopdash.store.ticket_store import check_version
 
 Signature = tuple[int, int, int]
-MIN_PART_TICKETS = 3_000  # below this a process of its own costs more than it saves (as for the file's parts)
 
 _TICKETS = msgspec.json.Decoder(list[Ticket])
 _TICKET = msgspec.json.Decoder(Ticket)
@@ -71,43 +71,29 @@ class PostgresStore:
     def live(self) -> list[Ticket]:
         """The working set, sorted by id: every ticket not closed, and those closed within archive_after."""
         cutoff = self.clock() - self.archive_after
-        with self._session() as conn:
+        with self.session() as conn:
             raw = _documents(conn, "WHERE status <> 'closed' OR greatest(created_at, closed_at) >= %s", (cutoff,))
         return self._decode_all(raw)
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
         """Every ticket not closed before since (every ticket when None), sorted by id."""
-        if since is None:
-            return self.load()
-        with self._session() as conn:
-            raw = _documents(conn, "WHERE NOT (status = 'closed' AND closed_at < %s AND created_at < %s)", (since, since))
+        with self.session() as conn:
+            if since is None:
+                raw = _documents(conn)
+            else:
+                condition = "WHERE NOT (status = 'closed' AND closed_at < %s AND created_at < %s)"
+                raw = _documents(conn, condition, (since, since))
         return self._decode_all(raw)
 
     def archive(self) -> int:
         """Nothing moves: the database keeps every ticket in one table and `live` leaves the old closed ones out."""
         return 0
 
-    def load(self) -> list[Ticket]:
-        """Every ticket, validated, sorted by id."""
-        with self._session() as conn:
-            raw = _documents(conn)
-        return self._decode_all(raw)
 
     def get(self, ticket_id: int) -> Ticket:
         """One ticket; InputError if there is no such ticket."""
-        with self._session() as conn:
+        with self.session() as conn:
             return self._existing(conn, ticket_id)
-
-    def parts(self, count: int) -> list[PostgresPart]:
-        """The tickets cut by id into up to `count` parts that each read on their own connection (one if few)."""
-        with self._session() as conn:
-            low, high, total = conn.execute("SELECT min(id), max(id), count(*) FROM sopdash.tickets").fetchone()
-        count = max(1, min(count, total // MIN_PART_TICKETS))
-        if not total:
-            return [PostgresPart(self.url, 0, -1)]
-        span = high - low + 1
-        bounds = [low + span * n // count for n in range(count + 1)]
-        return [PostgresPart(self.url, bounds[n], bounds[n + 1] - 1) for n in range(count)]
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -124,11 +110,6 @@ class PostgresStore:
         """Store tickets as version 1 in one transaction, numbered in order from the sequence; returns them as stored."""
         with self._transaction() as conn:
             return _insert(conn, tickets)
-
-    def write_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
-        """Replace existing tickets in one transaction, each only if still at the version it carries."""
-        with self._transaction() as conn:
-            return _replace(conn, tickets)
 
     def transact(
         self, plan: Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
@@ -153,7 +134,7 @@ class PostgresStore:
 
     def next_id(self) -> int:
         """The id the next new ticket gets (the sequence never goes back)."""
-        with self._session() as conn:
+        with self.session() as conn:
             last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
         return last + 1 if called else last
 
@@ -200,19 +181,19 @@ class PostgresStore:
 
     def role(self) -> str:
         """The database role this store acts as: the technician named in the audit trail."""
-        with self._session() as conn:
+        with self.session() as conn:
             return conn.execute("SELECT current_user").fetchone()[0]
 
     def is_manager(self) -> bool:
         """Whether this role has a manager's rights (is a member of sopdash_manager)."""
-        with self._session() as conn:
+        with self.session() as conn:
             row = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (MANAGER_ROLE,)).fetchone()
         return bool(row[0])
 
     def check(self) -> list[str]:
         """Diagnosis lines for `sopdash check`; the problems start with "error:" or "warning:"."""
         lines = [f"store: {self.location} (PostgreSQL)", f"schema: version {SCHEMA_VERSION}"]
-        with self._session() as conn:
+        with self.session() as conn:
             rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
             technician = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (TECHNICIAN_ROLE,)).fetchone()
         problems = [f"error: {self._bad_ticket(ticket_id, problem)}" for ticket_id, problem in _invalid(rows)]
@@ -228,7 +209,7 @@ class PostgresStore:
     # -- inside --------------------------------------------------------------------------------
 
     def _check_schema(self) -> None:
-        with self._session() as conn:
+        with self.session() as conn:
             version = schema_version(conn)
         if version is None:
             raise StoreError(
@@ -248,11 +229,11 @@ class PostgresStore:
             return self._listener
 
     def _newest_change(self) -> int:
-        with self._session() as conn:
+        with self.session() as conn:
             return conn.execute("SELECT coalesce(max(seq), 0) FROM sopdash.changes").fetchone()[0]
 
     @contextmanager
-    def _session(self) -> Iterator[psycopg.Connection]:
+    def session(self) -> Iterator[psycopg.Connection]:
         """The connection, to this thread alone, reopened if it was lost; database errors as StoreErrors."""
         with self._lock, self._errors():
             if self._conn.closed or self._conn.broken:
@@ -261,7 +242,7 @@ class PostgresStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection]:
-        with self._session() as conn, conn.transaction():
+        with self.session() as conn, conn.transaction():
             yield conn
 
     @contextmanager
@@ -295,11 +276,10 @@ class PostgresStore:
 
     def _decode_all(self, raw: bytes) -> list[Ticket]:
         try:
-            with gc_paused():
-                return _TICKETS.decode(raw)
+            return _TICKETS.decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
-        with self._session() as conn:  # the careful path, which names the first bad ticket
+        with self.session() as conn:  # the careful path, which names the first bad ticket
             rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
         for ticket_id, problem in _invalid(rows):
             raise self._bad_ticket(ticket_id, problem)
@@ -307,23 +287,6 @@ class PostgresStore:
 
     def _bad_ticket(self, ticket_id: int, problem: str) -> StoreError:
         return StoreError(f"{self.location}: ticket {ticket_id} is invalid ({problem}); correct it or restore it from a backup")
-
-
-class PostgresPart:
-    """Tickets with ids from low to high, read on a connection of its own in whichever process asks."""
-
-    def __init__(self, url: str, low: int, high: int) -> None:
-        self.url, self.low, self.high = url, low, high
-
-    def load(self) -> list[Ticket] | None:
-        """This part's tickets, checked, by id; None if anything is off (`PostgresStore.load` says what)."""
-        try:
-            with connect(self.url) as conn:
-                raw = _documents(conn, "WHERE id BETWEEN %s AND %s", (self.low, self.high))
-            with gc_paused():
-                return _TICKETS.decode(raw)
-        except (StoreError, psycopg.Error, msgspec.DecodeError, msgspec.ValidationError):
-            return None
 
 
 def _insert(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]:
