@@ -1,4 +1,4 @@
-"""The one TOML config file: where it is, what it says, and the settings in effect (PRODUCT §2, §4, §7)."""
+"""The one TOML config file: where it is, what it says, and the settings in effect (PRODUCT §2, §4, §7, §8)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import platformdirs
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
+from sopdash.mail.settings import MailSettings
 
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "mail")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Settings:
     privacy: bool = False
     bell: bool = False
     keys: Mapping[str, str] = field(default_factory=dict)
+    mail: MailSettings | None = None
     document: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -78,6 +80,7 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             privacy=_flag(ui, "ui.privacy"),
             bell=_flag(ui, "ui.bell"),
             keys={str(k): str(v) for k, v in keys.items()},
+            mail=MailSettings.from_config(_table(document, "mail")),
             document=document,
         )
     except ConfigError as error:

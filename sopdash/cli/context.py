@@ -44,7 +44,8 @@ def store_path_for(args: argparse.Namespace, settings: Settings) -> Path:
 def desk_on(path: Path, settings: Settings, create: bool = False) -> Desk:
     """A Desk on the store at path, acting as the OS login, on the clock SOPDASH_NOW may fix."""
     clock = clock_from_env(os.environ)
-    return Desk(TicketStore(path, create=create), settings.policy, settings.roster, current_login(), clock)
+    store = TicketStore(path, create=create)
+    return Desk(store, settings.policy, settings.roster, current_login(), clock, mail=settings.mail)
 
 
 def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:

@@ -160,7 +160,7 @@ def _escalations(ticket: Ticket, tz: tzinfo) -> str:
 
 
 def _timeline_entry(entry: TimelineEntry, tz: tzinfo) -> str:
-    kind = "INTERNAL" if entry.kind == "internal" else "client" if entry.client else entry.kind
+    kind = "INTERNAL" if entry.kind == "internal" else entry.kind
     head = f"{INDENT}{local(entry.at, tz)}  {one_line(entry.author) or '-'}  [{kind}]"
     text = printable(entry.text).strip()
     return f"{head}  {text}" if "\n" not in text else f"{head}\n{_indented(text, depth=2)}"

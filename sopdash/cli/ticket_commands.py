@@ -6,6 +6,7 @@ import argparse
 import shutil
 
 from sopdash.cli.context import command_parent, open_desk
+from sopdash.cli.mail_commands import deliver_after_commit
 from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
 from sopdash.core.errors import InputError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
@@ -129,7 +130,9 @@ def show_ticket(args: argparse.Namespace) -> int:
 
 
 def acknowledge(args: argparse.Namespace) -> int:
-    return confirm(open_desk(args).acknowledge(args.id, args.message), "acknowledged")
+    desk = open_desk(args)
+    ticket = desk.acknowledge(args.id, args.message)
+    return confirm(ticket, "acknowledged" + deliver_after_commit(desk, ticket))
 
 
 def assign(args: argparse.Namespace) -> int:
@@ -144,7 +147,8 @@ def set_priority(args: argparse.Namespace) -> int:
 def add_note(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     if args.public:
-        return confirm(desk.reply(args.id, args.text), "public reply recorded")
+        ticket = desk.reply(args.id, args.text)
+        return confirm(ticket, "public reply recorded" + deliver_after_commit(desk, ticket))
     return confirm(desk.note(args.id, args.text), "internal note added")
 
 
@@ -166,13 +170,16 @@ def escalate_ticket(args: argparse.Namespace) -> int:
 
 
 def resolve_ticket(args: argparse.Namespace) -> int:
-    ticket = open_desk(args).resolve(args.id, args.summary, notify=not args.no_notify)
+    desk = open_desk(args)
+    ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify)
     notified = "client notified" if ticket.client_notified_at else "client not notified yet"
-    return confirm(ticket, f"resolved; {notified}")
+    return confirm(ticket, f"resolved; {notified}" + deliver_after_commit(desk, ticket))
 
 
 def notify_client(args: argparse.Namespace) -> int:
-    return confirm(open_desk(args).notify_client(args.id), "client notified of the resolution")
+    desk = open_desk(args)
+    ticket = desk.notify_client(args.id)
+    return confirm(ticket, "client notified of the resolution" + deliver_after_commit(desk, ticket))
 
 
 def close_ticket(args: argparse.Namespace) -> int:

@@ -21,3 +21,8 @@ def resolve_store_path(cli_db: str | None, env: Mapping[str, str], config_path_v
 def lock_path_for(store_path: Path) -> Path:
     """The sidecar lock file that serialises writers of store_path."""
     return store_path.with_name(store_path.name + ".lock")
+
+
+def files_dir_for(store_path: Path) -> Path:
+    """`<store>.files/`: kept mail, attachments and the mail log, beside the store."""
+    return store_path.with_name(store_path.name + ".files")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
@@ -119,6 +119,24 @@ class TicketStore:
             ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
             table.update(ticket.to_dict(), doc_ids=[ticket_id])
         return ticket
+
+    def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
+        """Apply record-keeping changes (delivery states) under the lock, each ticket keeping its version.
+
+        No technician decides anything on these, so they must not make an open dialog fail with a
+        conflict. A ticket no longer in this file is skipped. Returns the tickets as stored.
+        """
+        stored = []
+        with self._writing() as table:
+            for ticket_id, change in changes.items():
+                doc = table.get(doc_id=ticket_id)
+                if doc is None:
+                    continue
+                current = self._ticket(ticket_id, doc)
+                ticket = change(current).evolve(id=ticket_id, version=current.version)
+                table.update(ticket.to_dict(), doc_ids=[ticket_id])
+                stored.append(ticket)
+        return stored
 
     def signature(self) -> Signature | None:
         """(mtime_ns, size, inode) of the file, changed by every write; None if the file is missing."""

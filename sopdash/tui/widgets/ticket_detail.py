@@ -11,7 +11,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from sopdash.core.clocks import MET, MET_LATE, ClockReading
-from sopdash.core.model import TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
+from sopdash.core.model import TROUBLESHOOTING_STEPS, Ticket
 from sopdash.core.text import one_line
 from sopdash.tui.bindings import DETAIL_BINDINGS
 from sopdash.tui.board import Moment, Row
@@ -22,11 +22,6 @@ from sopdash.tui.widgets.styling import span_style
 KIND_LABELS = {"public": "PUBLIC", "internal": "INTERNAL", "event": "event", "client": "CLIENT"}
 LABEL_WIDTH = 10
 NOTHING_SHOWN = "No ticket selected."
-
-
-def entry_kind(entry: TimelineEntry) -> str:
-    """`client` for a public message from the requester; otherwise the entry's own kind."""
-    return "client" if entry.client else entry.kind
 
 
 class TicketDetail(ScrollView, can_focus=True):
@@ -210,9 +205,9 @@ class TicketDetail(ScrollView, can_focus=True):
         text.append("\nTIMELINE (newest first)\n", self.style("heading"))
         indent = " " * (2 + 17 + LABEL_WIDTH)
         for entry in reversed(ticket.timeline):
-            kind = entry_kind(entry)
+            kind = entry.kind
             style = self.style(kind)
-            author = requester_label(ticket.requester, privacy) if entry.client and privacy else one_line(entry.author)
+            author = requester_label(ticket.requester, privacy) if entry.kind == "client" and privacy else one_line(entry.author)
             text.append(f"  {local_time(entry.at, self.zone, with_zone=False):<17}", self.style("dim"))
             text.append(f"{KIND_LABELS[kind]:<{LABEL_WIDTH}}", style)
             text.append(f"{author}: ", style)

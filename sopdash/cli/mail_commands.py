@@ -1,0 +1,106 @@
+"""`sopdash mail …`: take clients' mail in, deliver the desk's replies, and show what happened to both."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from sopdash.cli.context import command_parent, open_desk, settings_for
+from sopdash.core.delivery import queued_message_ids
+from sopdash.core.errors import InputError
+from sopdash.core.model import Ticket
+from sopdash.core.text import one_line
+from sopdash.desk import Desk
+from sopdash.mail.compose import mailbox, new_message_id, probe_message
+from sopdash.mail.outbox import SendReport, deliver_queued
+from sopdash.mail.settings import MailSettings
+from sopdash.mail.transport import DeliveryError, open_transport
+
+AFTER_COMMIT_TIMEOUT_S = 10.0
+WATCH_INTERVAL_S = 30.0
+LOG_LINES = 20
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `mail` and its actions to the command line."""
+    parent = command_parent()
+    mail = subparsers.add_parser("mail", parents=[parent], help="mail in and out (needs [mail] in the config)")
+    actions = mail.add_subparsers(dest="action", required=True, title="actions", metavar="ACTION")
+
+    send = actions.add_parser("send", parents=[parent], help="deliver queued outbound mail, retrying with back-off")
+    send.add_argument("--watch", action="store_true", help="keep running, delivering as mail is queued")
+    send.add_argument("--interval", type=float, default=WATCH_INTERVAL_S, metavar="S", help=argparse.SUPPRESS)
+    send.add_argument("--rounds", type=int, default=0, metavar="N", help=argparse.SUPPRESS)  # bounded --watch (tests)
+    send.set_defaults(handler=send_queued)
+
+    test = actions.add_parser("test", parents=[parent], help="send a test message and say what happened")
+    test.add_argument("address", metavar="ADDRESS")
+    test.set_defaults(handler=send_test)
+
+
+def mail_settings(mail: MailSettings | None) -> MailSettings:
+    """The [mail] settings; an InputError naming the fix when mail is off."""
+    if mail is None:
+        raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
+    return mail
+
+
+def deliver_after_commit(desk: Desk, ticket: Ticket) -> str:
+    """A short try at delivering what the action just queued; the words that say how it went (or "")."""
+    if desk.mail is None:
+        return ""
+    ids = queued_message_ids(ticket)
+    if not ids:
+        latest = next((e.delivery for e in reversed(ticket.timeline) if e.kind == "public"), None)
+        return f"; mail not sent: {latest.last_error}" if latest is not None and latest.state == "failed" else ""
+    report = deliver_queued(desk.store, desk.mail, desk.clock, only=ids, timeout=AFTER_COMMIT_TIMEOUT_S)
+    to = one_line(ticket.requester.email)
+    if report.sent and not (report.retrying or report.failed):
+        return f"; mail sent to {to}"
+    if report.failed:
+        return f"; mail to {to} failed ({_last_reason(report)})"
+    if report.busy:
+        return f"; mail to {to} queued"
+    return f"; mail to {to} queued, will retry ({_last_reason(report)})"
+
+
+def _last_reason(report: SendReport) -> str:
+    return report.lines[-1].partition(" (")[2].rstrip(")") if report.lines else ""
+
+
+def send_queued(args: argparse.Namespace) -> int:
+    """`mail send [--watch]`: deliver what is due; with --watch, again every interval."""
+    desk = open_desk(args)
+    settings = mail_settings(desk.mail)
+    rounds = 0
+    while True:
+        report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
+        for line in report.lines:
+            print(line, flush=True)
+        if not args.watch:
+            print(report.summary())
+            return 0
+        rounds += 1
+        if args.rounds and rounds >= args.rounds:
+            return 0
+        time.sleep(args.interval)
+
+
+def send_test(args: argparse.Namespace) -> int:
+    """`mail test ADDRESS`: one test message straight through the transport; exit 1 if it was refused."""
+    settings = mail_settings(settings_for(args).mail)
+    try:
+        mailbox("", args.address)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    message_id = new_message_id(0, settings.domain)
+    try:
+        with open_transport(settings, AFTER_COMMIT_TIMEOUT_S) as transport:
+            transport.send(probe_message(settings, args.address, message_id), args.address)
+    except DeliveryError as error:
+        later = "a temporary refusal: try again later" if error.temporary else "refused for good"
+        print(f"not sent via {settings.where()}: {error.reason} ({later})", file=sys.stderr)
+        return 1
+    print(f"sent a test message to {args.address} via {settings.where()} (Message-ID {message_id})")
+    return 0
