@@ -22,14 +22,14 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.mail.compose import new_message_id
 from sopdash.mail.settings import MailSettings
-from sopdash.store import TicketStore
+from sopdash.store import Store
 
 
 @dataclass
 class Desk:
     """One technician's view of and hands on the shared ticket store."""
 
-    store: TicketStore
+    store: Store
     policy: SlaPolicy
     roster: Roster
     actor: str
@@ -37,7 +37,12 @@ class Desk:
     mail: MailSettings | None = None
 
     def tickets(self) -> list[Ticket]:
-        return self.store.load()
+        """The working set: every ticket not closed, and those closed recently."""
+        return self.store.live()
+
+    def history(self, since: datetime | None = None) -> list[Ticket]:
+        """Every ticket not closed before since (all of them when None), archived ones too."""
+        return self.store.history(since)
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)

@@ -106,7 +106,7 @@ def list_tickets(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     now = desk.clock()
     rows = sorted(
-        ((t, desk.clocks(t, now)) for t in desk.tickets() if args.all or t.is_open),
+        ((t, desk.clocks(t, now)) for t in (desk.history() if args.all else desk.tickets()) if args.all or t.is_open),
         key=urgency_key,
     )
     if args.json:

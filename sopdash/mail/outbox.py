@@ -1,6 +1,6 @@
 """Deliver what is queued: every due delivery record, over one transport session, results recorded in batches.
 
-Results are written with `TicketStore.annotate` every `BATCH` messages, so a crash re-sends at most one
+Results are written with `Store.annotate` every `BATCH` messages, so a crash re-sends at most one
 batch, and one technician's open dialog never conflicts with a delivery changing state.
 """
 
@@ -16,8 +16,8 @@ from sopdash.core.model import Delivery, Ticket, TimelineEntry
 from sopdash.mail.compose import BadAddress, outgoing
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import CONNECT_TIMEOUT_S, DeliveryError, open_transport
-from sopdash.store import TicketStore
-from sopdash.store.kept_files import KeptFiles
+from sopdash.store import Store
+from sopdash.store.kept_files import kept_files_for
 
 BATCH = 100
 
@@ -52,7 +52,7 @@ def pending(tickets: Iterable[Ticket], now: datetime, only: set[str] | None = No
 
 
 def deliver_queued(
-    store: TicketStore,
+    store: Store,
     settings: MailSettings,
     clock: Clock,
     only: set[str] | None = None,
@@ -60,15 +60,15 @@ def deliver_queued(
     wait_for_sender: float = 0.0,
 ) -> SendReport:
     """Send what is due, one sender at a time; a busy outbox (another sender) is left alone."""
-    kept = KeptFiles(store.path)
+    kept = kept_files_for(store)
     with kept.sending(wait_for_sender) as mine:
         if not mine:
             return SendReport(busy=True)
-        due = pending(store.load(), clock(), only)
+        due = pending(store.live(), clock(), only)
         return _deliver(store, settings, clock, due, timeout)
 
 
-def _deliver(store: TicketStore, settings: MailSettings, clock: Clock, due: list[Pending], timeout: float) -> SendReport:
+def _deliver(store: Store, settings: MailSettings, clock: Clock, due: list[Pending], timeout: float) -> SendReport:
     report = SendReport()
     results: dict[str, tuple[int, Delivery]] = {}
 
@@ -122,7 +122,7 @@ def _send_one(transport, item: Pending, settings: MailSettings, clock: Clock) ->
     return outbound.sent(record, clock())
 
 
-def _record(store: TicketStore, results: dict[str, tuple[int, Delivery]]) -> None:
+def _record(store: Store, results: dict[str, tuple[int, Delivery]]) -> None:
     """Write the results so far, grouped per ticket, and forget them."""
     per_ticket: dict[int, list[Delivery]] = {}
     for ticket_id, result in results.values():

@@ -2,6 +2,7 @@
 
 from sopdash.store.paths import resolve_store_path
 from sopdash.store.storage import SCHEMA_VERSION
-from sopdash.store.ticket_store import Signature, TicketStore
+from sopdash.store.contract import Signature, Store
+from sopdash.store.ticket_store import TicketStore
 
-__all__ = ["SCHEMA_VERSION", "Signature", "TicketStore", "resolve_store_path"]
+__all__ = ["SCHEMA_VERSION", "Signature", "Store", "TicketStore", "resolve_store_path"]

@@ -14,12 +14,18 @@ from pathlib import Path
 import orjson
 
 from sopdash.core.errors import StoreError
+from sopdash.store.contract import Store
 from sopdash.store.lock import acquire, open_lock_file
 from sopdash.store.paths import files_dir_for
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
 MAIL_LOG = "mail-log.jsonl"
 SENDING_LOCK = "sending.lock"
+
+
+def kept_files_for(store: Store) -> KeptFiles:
+    """The folder beside a store (its location is the store file's path)."""
+    return KeptFiles(Path(store.location))
 
 
 class KeptFiles:

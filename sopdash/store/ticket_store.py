@@ -8,6 +8,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
+from datetime import datetime
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -15,6 +16,7 @@ from tinydb.table import Document, Table
 
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
+from sopdash.store.contract import Progress, Signature
 from sopdash.store.lock import exclusive_lock
 from sopdash.store.parts import StorePart, split_store
 from sopdash.store.paths import lock_path_for
@@ -30,7 +32,6 @@ from sopdash.store.storage import (
     read_bytes,
 )
 
-Signature = tuple[int, int, int]
 
 
 class TicketStore:
@@ -45,6 +46,23 @@ class TicketStore:
         if not create:
             raise missing_store(self.path)
         self._create()
+
+    @property
+    def location(self) -> str:
+        """The store file's path, for messages."""
+        return str(self.path)
+
+    def live(self) -> list[Ticket]:
+        """The working set, sorted by id (for now the whole file: the archive comes with issue 12)."""
+        return self.load()
+
+    def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
+        """Every ticket not closed before since, sorted by id (for now the whole file)."""
+        return self.load()
+
+    def archive(self) -> int:
+        """Move closed tickets out of the live set: nothing yet, the single file is all there is."""
+        return 0
 
     def load(self) -> list[Ticket]:
         """Every ticket, validated, sorted by id.

@@ -1,0 +1,9 @@
+"""The file store keeps the store contract the desk, CLI, report and dashboard rely on."""
+
+from pathlib import Path
+
+from sopdash.store import Store, TicketStore
+
+
+def test_the_file_store_keeps_the_contract(tmp_path: Path) -> None:
+    assert isinstance(TicketStore(tmp_path / "tickets.json", create=True), Store)
