@@ -10,12 +10,14 @@ from typing import Any, Mapping
 
 import platformdirs
 
+from sopdash.core.alerts import ALERT_SCOPES
+from sopdash.core.canned import CannedReply, canned_replies_from_config
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.mail.settings import MailSettings
 
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "mail")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Settings:
     store_path: str | None = None
     privacy: bool = False
     bell: bool = False
+    alerts: str = "mine"
+    replies: tuple[CannedReply, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
     mail: MailSettings | None = None
     document: Mapping[str, Any] = field(default_factory=dict)
@@ -79,6 +83,8 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             store_path=str(store["path"]) if "path" in store else None,
             privacy=_flag(ui, "ui.privacy"),
             bell=_flag(ui, "ui.bell"),
+            alerts=_choice(ui, "ui.alerts", ALERT_SCOPES),
+            replies=canned_replies_from_config(_table(document, "replies")),
             keys={str(k): str(v) for k, v in keys.items()},
             mail=MailSettings.from_config(_table(document, "mail")),
             document=document,
@@ -98,4 +104,11 @@ def _flag(table: Mapping[str, Any], key: str) -> bool:
     value = table.get(key.split(".")[-1], False)
     if not isinstance(value, bool):
         raise ConfigError(key, f"{value!r} is not true or false")
+    return value
+
+
+def _choice(table: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = table.get(key.split(".")[-1], choices[0])
+    if value not in choices:
+        raise ConfigError(key, f"{value!r} is not one of {', '.join(repr(c) for c in choices)}")
     return value

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Callable
 
 from sopdash.clock import Clock
-from sopdash.core import rules
+from sopdash.core import edit, rules
 from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
@@ -72,6 +72,10 @@ class Desk:
         return self.store.add(
             lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)
         )
+
+    def edit(self, ticket_id: int, seen_version: int | None = None, **changes: str | None) -> Ticket:
+        """Correct the subject, category or requester's name, e-mail or phone; each change is audited."""
+        return self._apply(ticket_id, lambda t, now: edit.edit(t, self.actor, now, **changes), seen_version)
 
     def acknowledge(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
         return self._apply(

@@ -14,21 +14,19 @@ import io
 import math
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cache
 from typing import Iterable, Sequence
 
 import msgspec
 
 from sopdash.core.durations import format_countdown
-from sopdash.core.errors import InputError
 from sopdash.core.model import PRIORITIES, Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
 from sopdash.core.text import json_text, one_line
 from sopdash.report_tally import Breach, ClockTally, GroupTally, Tally, tally
 
-DEFAULT_PERIOD = timedelta(days=30)
 FORMATS = ("text", "json", "csv")
 _SUBJECT_WIDTH = 40
 _BREACH_COLUMNS = ("ticket", "clock", "state", "over by", "due", "priority", "assignee", "requester", "subject")
@@ -113,30 +111,6 @@ class Report:
             "escalations": dict(self.escalations),
             "breaches": [b.to_dict() for b in self.breaches],
         }
-
-
-def resolve_period(since: str | None, until: str | None, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
-    """[since, until) from `--since`/`--until`: a date is a whole day in `tz`, inclusive; default the last 30 days."""
-    end = _bound(until, "--until", tz, end_of_day=True) if until else now
-    start = _bound(since, "--since", tz, end_of_day=False) if since else end - DEFAULT_PERIOD
-    if start >= end:
-        raise InputError(f"--since {since or format_time(start)} is not before --until {until or format_time(end)}")
-    return start, end
-
-
-def _bound(text: str, option: str, tz: tzinfo, end_of_day: bool) -> datetime:
-    text = text.strip()
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
-        return datetime.combine(day + timedelta(days=1 if end_of_day else 0), time(), tz)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"{option}: {text!r} is not a date like 2026-11-01 or a time like 2026-11-01T09:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
 def build_report(

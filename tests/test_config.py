@@ -46,3 +46,23 @@ def test_invalid_toml_is_an_input_error(tmp_path):
     path.write_text("[sla\n")
     with pytest.raises(InputError, match="not valid TOML"):
         load_settings(str(path), {})
+
+
+def test_ui_alerts_and_canned_replies(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[ui]\nalerts = "all"\n[replies.vpn]\ntext = "Hello {name}"\n')
+    settings = load_settings(str(path), {})
+    assert (settings.alerts, [r.name for r in settings.replies]) == ("all", ["vpn"])
+    assert load_settings(None, {"XDG_CONFIG_HOME": str(tmp_path / "none")}).alerts == "mine"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [('[ui]\nalerts = "some"\n', "ui.alerts"), ('[replies.vpn]\ntext = "{who}"\n', "replies.vpn.text")],
+)
+def test_bad_alerts_or_reply_names_the_key(tmp_path, text, key):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_settings(str(path), {})
+    assert error.value.key == key

@@ -15,6 +15,7 @@ from sopdash.cli.main import main
 from sopdash.core import rules
 from sopdash.core.errors import InputError
 from sopdash.core.model import Requester
+from sopdash.core.period import resolve_period
 from sopdash.core.policy import SlaPolicy
 from sopdash.report import (
     breaches_by_day,
@@ -24,7 +25,6 @@ from sopdash.report import (
     render_json,
     render_text,
     report_from,
-    resolve_period,
 )
 from sopdash.report_tally import Tally, merged, tally
 from sopdash.store import TicketStore, parts

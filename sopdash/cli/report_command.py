@@ -15,7 +15,8 @@ from sopdash.cli.context import command_parent, settings_for, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.core.policy import SlaPolicy
 from sopdash.parallel import map_forked
-from sopdash.report import FORMATS, BreachRow, redact, render, report_from, resolve_period, text_breach_rows
+from sopdash.core.period import resolve_period
+from sopdash.report import FORMATS, BreachRow, redact, render, report_from, text_breach_rows
 from sopdash.report_tally import Tally, merged, tally
 from sopdash.store import TicketStore
 from sopdash.store.parts import StorePart

@@ -77,6 +77,8 @@ def show_config(args: argparse.Namespace) -> int:
         ("warning", [warning_rule(settings.policy)]),
         ("pause", [pause_rule(settings.policy)]),
         ("roster", roster_lines(settings)),
+        ("alerts", [f"{settings.alerts} (breach alerts; bell {'on' if settings.bell else 'off'})"]),
+        ("replies", [", ".join(reply.name for reply in settings.replies) or "none ([replies.NAME] text = \"…\")"]),
     ]
     width = max(len(title) for title, _ in sections)
     for title, lines in sections:

@@ -8,6 +8,7 @@ import shutil
 from sopdash.cli.context import command_parent, open_desk
 from sopdash.cli.mail_commands import deliver_after_commit
 from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
+from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core.errors import InputError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.text import json_text
@@ -68,6 +69,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resolve = action("resolve", resolve_ticket, "resolve with a summary and notify the client")
     resolve.add_argument("--summary", required=True, help="what fixed it")
     resolve.add_argument("--no-notify", action="store_true", help="do not send the client the resolution message")
+
+    edit = action("edit", edit_ticket, "correct the subject, category or the requester's details (each change audited)")
+    edit.add_argument("--subject", help="the new one-line summary")
+    edit.add_argument("--category", help="the new category (empty to clear)")
+    edit.add_argument("--name", help="the requester's name")
+    edit.add_argument("--email", help="the requester's e-mail address")
+    edit.add_argument("--phone", help="the requester's phone number")
 
     action("notify", notify_client, "send the client the resolution message")
     action("close", close_ticket, "close a resolved ticket whose client was notified")
@@ -174,6 +182,18 @@ def resolve_ticket(args: argparse.Namespace) -> int:
     ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify)
     notified = "client notified" if ticket.client_notified_at else "client not notified yet"
     return confirm(ticket, f"resolved; {notified}" + deliver_after_commit(desk, ticket))
+
+
+def edit_ticket(args: argparse.Namespace) -> int:
+    changes = {field: getattr(args, field) for field in EDITABLE}
+    if all(value is None for value in changes.values()):
+        raise InputError(f"ticket edit: give at least one of {', '.join('--' + field for field in EDITABLE)}")
+    desk = open_desk(args)
+    seen = desk.ticket(args.id)
+    before = current_values(seen)
+    ticket = desk.edit(args.id, seen.version, **changes)
+    after = current_values(ticket)
+    return confirm(ticket, "edited: " + ", ".join(field for field in EDITABLE if before[field] != after[field]))
 
 
 def notify_client(args: argparse.Namespace) -> int:
