@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from sopdash.core.clocks import BREACHED, MET, MET_LATE, RUNNING, WARNING, ClockReading, TicketClocks
+from sopdash.core.delivery import delivery_text
 from sopdash.core.model import PRIORITIES, TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
 from sopdash.core.text import one_line, printable
 from sopdash.core.marks import CLOCK_WORDS, clock_text
@@ -163,7 +164,23 @@ def _timeline_entry(entry: TimelineEntry, tz: tzinfo) -> str:
     kind = "INTERNAL" if entry.kind == "internal" else entry.kind
     head = f"{INDENT}{local(entry.at, tz)}  {one_line(entry.author) or '-'}  [{kind}]"
     text = printable(entry.text).strip()
-    return f"{head}  {text}" if "\n" not in text else f"{head}\n{_indented(text, depth=2)}"
+    shown = f"{head}  {text}" if "\n" not in text else f"{head}\n{_indented(text, depth=2)}"
+    return "\n".join([shown, *(f"{INDENT * 2}{one_line(line)}" for line in _mail_lines(entry))])
+
+
+def _mail_lines(entry: TimelineEntry) -> list[str]:
+    """Under an entry: its delivery state, or what came with the client's mail."""
+    if entry.delivery is not None:
+        return [f"mail {delivery_text(entry.delivery)}"]
+    if entry.inbound is None:
+        return []
+    mail = entry.inbound
+    lines = [f"attachment {a.name} ({a.size} bytes)" + ("" if a.path else " left out") for a in mail.attachments]
+    if mail.left_out:
+        lines.append(mail.left_out)
+    if mail.quoted_folded:
+        lines.append(f"quoted history folded; the original is {mail.eml}")
+    return lines
 
 
 def _section(title: str, lines: list[str]) -> str:

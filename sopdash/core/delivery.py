@@ -14,6 +14,7 @@ import msgspec
 
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
 
+DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 NO_ADDRESS = "the requester has no e-mail address"
@@ -90,8 +91,22 @@ def failed_deliveries(ticket: Ticket) -> list[TimelineEntry]:
 
 
 def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> str:
-    """The Message-ID of the client's latest mail on the ticket (up to `before`), for In-Reply-To; "" if none."""
+    """The Message-ID of the client's latest mail on the ticket (up to `before`), for In-Reply-To; "" if none.
+
+    The mail that opened a ticket rides on its "created" event; each later one on its client entry.
+    """
     for entry in reversed(ticket.timeline):
-        if entry.kind == "client" and entry.inbound is not None and (before is None or entry.at <= before):
+        if entry.inbound is not None and (before is None or entry.at <= before):
             return entry.inbound.message_id
     return ""
+
+
+def delivery_text(delivery: Delivery) -> str:
+    """A delivery as every face shows it: `✓ sent to ann@…`, `✉ queued for ann@… (2 tries: 451 …)`, `✗ failed: …`."""
+    mark = DELIVERY_MARKS[delivery.state]
+    if delivery.state == "sent":
+        return f"{mark} sent to {delivery.to}"
+    if delivery.state == "failed":
+        return f"{mark} failed: {delivery.last_error}"
+    tries = f" ({delivery.attempts} {'try' if delivery.attempts == 1 else 'tries'}: {delivery.last_error})" if delivery.attempts else ""
+    return f"{mark} queued for {delivery.to}{tries}"

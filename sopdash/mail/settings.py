@@ -36,8 +36,13 @@ class MailSettings:
     password_file: str = ""
     sendmail: tuple[str, ...] = ()
     subject_tag: str = "[#{id}]"
-    max_message_bytes: int = 10 * 1024 * 1024
+    max_message_mb: float = 10
     max_new_tickets_per_sender_hour: int = 20
+
+    @property
+    def max_message_bytes(self) -> int:
+        """The size limit of one inbound message with its attachments."""
+        return int(self.max_message_mb * 1024 * 1024)
 
     @property
     def domain(self) -> str:
@@ -85,7 +90,7 @@ class MailSettings:
             password_file=_text(table, "password_file"),
             sendmail=tuple(shlex.split(sendmail)),
             subject_tag=tag,
-            max_message_bytes=int(_number(table, "max_message_mb", 10) * 1024 * 1024),
+            max_message_mb=_number(table, "max_message_mb", 10),
             max_new_tickets_per_sender_hour=int(_number(table, "max_new_tickets_per_sender_hour", 20)),
         )
 
