@@ -16,6 +16,7 @@ from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.mail.settings import MailSettings
+from sopdash.store.paths import is_postgres_url
 
 KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail")
 
@@ -29,6 +30,7 @@ class Settings:
     policy: SlaPolicy
     roster: Roster
     store_path: str | None = None
+    store_url: str | None = None
     privacy: bool = False
     bell: bool = False
     alerts: str = "mine"
@@ -36,6 +38,11 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=dict)
     mail: MailSettings | None = None
     document: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def store_location(self) -> str | None:
+        """The config's store: `store.url` (a PostgreSQL database) or `store.path` (a file)."""
+        return self.store_url or self.store_path
 
 
 def default_config_path() -> Path:
@@ -81,6 +88,7 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             policy=SlaPolicy.from_config(document),
             roster=Roster.from_config(_table(document, "roster")),
             store_path=str(store["path"]) if "path" in store else None,
+            store_url=_store_url(store),
             privacy=_flag(ui, "ui.privacy"),
             bell=_flag(ui, "ui.bell"),
             alerts=_choice(ui, "ui.alerts", ALERT_SCOPES),
@@ -91,6 +99,18 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
         )
     except ConfigError as error:
         raise ConfigError(error.key, error.reason, source=str(path)) from None
+
+
+def _store_url(store: Mapping[str, Any]) -> str | None:
+    """`store.url`: a postgresql:// URL (the store refuses one with a password), and not beside `store.path`."""
+    if "url" not in store:
+        return None
+    url = store["url"]
+    if not (isinstance(url, str) and is_postgres_url(url)):
+        raise ConfigError("store.url", f"{url!r} is not a postgresql:// URL")
+    if "path" in store:
+        raise ConfigError("store.url", "set either store.url or store.path, not both")
+    return url
 
 
 def _table(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -19,7 +19,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.model import MANAGER_REASONS, PRIORITIES, Requester, Ticket, TimelineEntry
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Member, Roster
-from sopdash.store import TicketStore
+from sopdash.store.opening import open_store
 
 DEFAULT_SEED = 1
 INTAKE = "intake"  # the actor that files e-mailed and portal tickets
@@ -450,10 +450,10 @@ def demo_tickets(now: datetime, policy: SlaPolicy, count: int | None = None, see
 
 
 def write_demo_store(
-    path: Path, now: datetime, policy: SlaPolicy, count: int | None = None, seed: int | None = None
+    path: Path | str, now: datetime, policy: SlaPolicy, count: int | None = None, seed: int | None = None
 ) -> int:
     """Create the store at path with the demo tickets in one write; returns how many. Refuses a store with tickets."""
-    store = TicketStore(path, create=True)
+    store = open_store(path, create=True)
     if store.load():
         raise InputError(f"{path} already holds tickets; give a new path for the demo store")
     return len(store.add_many(demo_tickets(now, policy, count, seed)))

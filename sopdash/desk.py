@@ -3,6 +3,8 @@
 The CLI and the dashboard both act through a `Desk`; neither touches the store or the rules directly.
 Actions that would clash with another technician's change (acknowledge, close, priority…) take the
 version the technician last saw and are refused if the ticket moved on; notes and replies always land.
+Every text bound for the client is refused if it looks sensitive (SOP 5A) unless `allow_sensitive` is
+passed, and such an override lands in the audit trail.
 With mail configured, every public entry an action adds is queued for delivery in the same write: the
 action never waits on the network (`sopdash.mail.outbox` delivers afterwards).
 """
@@ -77,15 +79,19 @@ class Desk:
         """Correct the subject, category or requester's name, e-mail or phone; each change is audited."""
         return self._apply(ticket_id, lambda t, now: edit.edit(t, self.actor, now, **changes), seen_version)
 
-    def acknowledge(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
+    def acknowledge(
+        self, ticket_id: int, message: str | None = None, seen_version: int | None = None, allow_sensitive: bool = False
+    ) -> Ticket:
         return self._apply(
             ticket_id,
-            lambda t, now: rules.acknowledge(t, self.actor, now, message or rules.acknowledgement_message(t)),
+            lambda t, now: rules.acknowledge(
+                t, self.actor, now, message or rules.acknowledgement_message(t), allow_sensitive
+            ),
             seen_version,
         )
 
-    def reply(self, ticket_id: int, text: str) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.reply(t, self.actor, now, text))
+    def reply(self, ticket_id: int, text: str, allow_sensitive: bool = False) -> Ticket:
+        return self._apply(ticket_id, lambda t, now: rules.reply(t, self.actor, now, text, allow_sensitive))
 
     def note(self, ticket_id: int, text: str) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.note(t, self.actor, now, text))
@@ -115,11 +121,24 @@ class Desk:
             ticket_id, lambda t, now: rules.acknowledge_manager_flag(t, self.actor, now, is_manager), seen_version
         )
 
-    def resolve(self, ticket_id: int, summary: str, notify: bool = True, seen_version: int | None = None) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.resolve(t, self.actor, now, summary, notify), seen_version)
+    def resolve(
+        self,
+        ticket_id: int,
+        summary: str,
+        notify: bool = True,
+        seen_version: int | None = None,
+        allow_sensitive: bool = False,
+    ) -> Ticket:
+        return self._apply(
+            ticket_id, lambda t, now: rules.resolve(t, self.actor, now, summary, notify, allow_sensitive), seen_version
+        )
 
-    def notify_client(self, ticket_id: int, message: str | None = None, seen_version: int | None = None) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.notify_client(t, self.actor, now, message), seen_version)
+    def notify_client(
+        self, ticket_id: int, message: str | None = None, seen_version: int | None = None, allow_sensitive: bool = False
+    ) -> Ticket:
+        return self._apply(
+            ticket_id, lambda t, now: rules.notify_client(t, self.actor, now, message, allow_sensitive), seen_version
+        )
 
     def close(self, ticket_id: int, seen_version: int | None = None) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.close(t, self.actor, now), seen_version)

@@ -11,13 +11,17 @@ from sopdash.clock import clock_from_env
 from sopdash.config import Settings, load_settings
 from sopdash.desk import Desk
 from sopdash.identity import current_login
-from sopdash.store import TicketStore, resolve_store_path
+from sopdash.store import resolve_store_path
+from sopdash.store.opening import open_store
 
 
 def add_store_options(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
     """`--db` and `--config`; subcommands repeat them with SUPPRESS so a value given before the command survives."""
     parser.add_argument(
-        "--db", metavar="PATH", default=default, help="the ticket store (default: $SOPDASH_DB, config, data dir)"
+        "--db",
+        metavar="PATH|URL",
+        default=default,
+        help="the ticket store: a file, or postgresql://ROLE@HOST:PORT/DB (default: $SOPDASH_DB, config, data dir)",
     )
     parser.add_argument(
         "--config", metavar="PATH", default=default, help="the config file (default: $SOPDASH_CONFIG, config dir)"
@@ -36,16 +40,24 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return load_settings(args.config, os.environ)
 
 
-def store_path_for(args: argparse.Namespace, settings: Settings) -> Path:
-    """The store in effect: `--db`, else $SOPDASH_DB, else the config's store.path, else the data dir."""
-    return resolve_store_path(args.db, os.environ, settings.store_path)
+def store_path_for(args: argparse.Namespace, settings: Settings) -> Path | str:
+    """The store in effect: `--db`, else $SOPDASH_DB, else the config's store.url or store.path, else the data dir."""
+    return resolve_store_path(args.db, os.environ, settings.store_location)
 
 
-def desk_on(path: Path, settings: Settings, create: bool = False) -> Desk:
-    """A Desk on the store at path, acting as the OS login, on the clock SOPDASH_NOW may fix."""
+def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
+    """A Desk on the store at path, on the clock SOPDASH_NOW may fix.
+
+    On a file the technician is the OS login and the config's roster says who is a manager; on
+    PostgreSQL the technician is the database role and the database says whether it is a manager.
+    """
     clock = clock_from_env(os.environ)
-    store = TicketStore(path, create=create)
-    return Desk(store, settings.policy, settings.roster, current_login(), clock, mail=settings.mail)
+    store = open_store(path, create=create)
+    if not hasattr(store, "role"):
+        return Desk(store, settings.policy, settings.roster, current_login(), clock, mail=settings.mail)
+    role = store.role()
+    roster = settings.roster.with_manager(role, store.is_manager())
+    return Desk(store, settings.policy, roster, role, clock, mail=settings.mail)
 
 
 def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:

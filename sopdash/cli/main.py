@@ -8,11 +8,18 @@ import sys
 from collections.abc import Sequence
 
 from sopdash import __version__
-from sopdash.cli import import_command, mail_commands, report_command, store_commands, ticket_commands
+from sopdash.cli import (
+    import_command,
+    mail_commands,
+    report_command,
+    store_admin_commands,
+    store_commands,
+    ticket_commands,
+)
 from sopdash.cli.context import add_store_options
 from sopdash.core.errors import InputError, SopdashError
 
-COMMAND_MODULES = (ticket_commands, store_commands, import_command, report_command, mail_commands)
+COMMAND_MODULES = (ticket_commands, store_commands, store_admin_commands, import_command, report_command, mail_commands)
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130

@@ -18,7 +18,8 @@ from sopdash.parallel import map_forked
 from sopdash.core.period import resolve_period
 from sopdash.report import FORMATS, BreachRow, redact, render, report_from, text_breach_rows
 from sopdash.report_tally import Tally, merged, tally
-from sopdash.store import TicketStore
+from sopdash.store import Store
+from sopdash.store.opening import open_store
 from sopdash.store.parts import StorePart
 from sopdash.store.ticket_store import gc_paused
 
@@ -43,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def print_report(args: argparse.Namespace) -> int:
     """Build the report over the store and print it in the chosen format."""
     settings = settings_for(args)
-    store = TicketStore(store_path_for(args, settings))
+    store = open_store(store_path_for(args, settings))
     policy = settings.policy
     now = clock_from_env(os.environ)()
     since, until = resolve_period(args.since, args.until, now, policy.calendar.tz)
@@ -73,7 +74,7 @@ class CountedPart(msgspec.Struct, gc=False):
     rows: list[BreachRow] = []
 
 
-def count_store(store: TicketStore, counting: Counting) -> tuple[Tally, list[BreachRow] | None]:
+def count_store(store: Store, counting: Counting) -> tuple[Tally, list[BreachRow] | None]:
     """The tally of every ticket in the store, its parts counted at once, one per processor; and the breach
     rows in the tally's order, if asked for and the parts came in ticket order."""
     counted = map_forked(partial(count_part, counting=counting), store.parts(processors()), CountedPart | None)

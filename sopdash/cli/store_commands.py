@@ -14,8 +14,9 @@ from sopdash.config import Settings
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.core.policy import SlaPolicy
-from sopdash.store import TicketStore, resolve_store_path
-from sopdash.store.paths import STORE_ENV
+from sopdash.store import resolve_store_path
+from sopdash.store.opening import open_store, store_exists
+from sopdash.store.paths import STORE_ENV, is_postgres_url
 
 EXIT_UNHEALTHY = 2
 HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}
@@ -53,7 +54,7 @@ def check_store(args: argparse.Namespace) -> int:
         lines.append(f"error: {error}")
         path = resolve_store_path(args.db, os.environ, None)
     try:
-        lines += TicketStore(path).check()
+        lines += open_store(path).check()
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))
@@ -68,7 +69,7 @@ def show_config(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     path = store_path_for(args, settings)
     found = "" if settings.exists else " (not found; every default in effect)"
-    store_state = "exists" if path.exists() else "does not exist yet"
+    store_state = "exists" if store_exists(path) else "does not exist yet"
     sections = [
         ("config", [f"{settings.path}{found}"]),
         ("store", [f"{path} ({store_state}; from {store_source(args, settings)})"]),
@@ -93,6 +94,8 @@ def store_source(args: argparse.Namespace, settings: Settings) -> str:
         return "--db"
     if os.environ.get(STORE_ENV):
         return f"${STORE_ENV}"
+    if settings.store_url:
+        return "store.url in the config"
     if settings.store_path:
         return "store.path in the config"
     return "the default location"
@@ -180,17 +183,19 @@ def write_demo(args: argparse.Namespace) -> int:
             f"{path} already exists and is not an empty ticket store; pass --force to replace it or choose another --db"
         )
     if args.force:
-        path.unlink(missing_ok=True)
+        if is_postgres_url(path):
+            raise InputError("--force replaces a store file; a database is emptied by its administrator")
+        Path(path).unlink(missing_ok=True)
     written = write_demo_store(path, now, settings.policy, count=args.count, seed=args.seed)
     print(f"wrote {written} demo tickets to {path}")
     return 0
 
 
-def is_empty_store(path: Path) -> bool:
+def is_empty_store(path: Path | str) -> bool:
     """True if nothing is at path, or a store without tickets."""
-    if not path.exists():
+    if not store_exists(path):
         return True
     try:
-        return not TicketStore(path).load()
+        return not open_store(path).load()
     except StoreError:
         return False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sopdash.cli.context import command_parent, open_desk
 from sopdash.cli.mail_commands import deliver_after_commit
@@ -11,6 +13,7 @@ from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urge
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core.errors import InputError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
+from sopdash.core.sensitive import SensitiveText
 from sopdash.core.text import json_text
 
 
@@ -45,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     ack = action("ack", acknowledge, "acknowledge: send the client a receipt (stops the acknowledgement clock)")
     ack.add_argument("--message", "-m", help="the reply to send (default: the courteous receipt template)")
+    allow_sensitive_option(ack)
 
     action("assign", assign, "assign to a technician").add_argument("login", help="the technician's login")
     action("priority", set_priority, "set the priority (picks the SLA targets)").add_argument(
@@ -54,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     note = action("note", add_note, "add an internal note (or, with --public, reply to the client)")
     note.add_argument("text")
     note.add_argument("--public", action="store_true", help="send it to the client as a public reply")
+    allow_sensitive_option(note)
 
     wait = action("wait", set_waiting, "mark as waiting on the client (pauses the resolution clock)")
     wait.add_argument("--off", action="store_true", help="no longer waiting on the client")
@@ -69,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resolve = action("resolve", resolve_ticket, "resolve with a summary and notify the client")
     resolve.add_argument("--summary", required=True, help="what fixed it")
     resolve.add_argument("--no-notify", action="store_true", help="do not send the client the resolution message")
+    allow_sensitive_option(resolve)
 
     edit = action("edit", edit_ticket, "correct the subject, category or the requester's details (each change audited)")
     edit.add_argument("--subject", help="the new one-line summary")
@@ -77,10 +83,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     edit.add_argument("--email", help="the requester's e-mail address")
     edit.add_argument("--phone", help="the requester's phone number")
 
-    action("notify", notify_client, "send the client the resolution message")
+    allow_sensitive_option(action("notify", notify_client, "send the client the resolution message"))
     action("close", close_ticket, "close a resolved ticket whose client was notified")
     action("reopen", reopen_ticket, "reopen a resolved or closed ticket")
     action("flag-ack", acknowledge_manager_flag, "as a manager, acknowledge the manager flag")
+
+
+def allow_sensitive_option(parser: argparse.ArgumentParser) -> None:
+    """`--allow-sensitive`: send text SOP 5A flags anyway; the override is recorded in the audit trail."""
+    parser.add_argument(
+        "--allow-sensitive",
+        action="store_true",
+        help="send text that looks like a password, card number or private IP anyway (audited)",
+    )
 
 
 def ticket_id(text: str) -> int:
@@ -98,6 +113,18 @@ def confirm(ticket: Ticket, what: str) -> int:
     """The one confirmation line of an action command."""
     print(f"#{ticket.id} {what}")
     return 0
+
+
+@contextmanager
+def sensitive_hint() -> Iterator[None]:
+    """Add the way out to an SOP 5A refusal: edit the text, or override with --allow-sensitive."""
+    try:
+        yield
+    except SensitiveText as refusal:
+        raise SensitiveText(
+            f"{refusal}; edit it out, or pass --allow-sensitive to send it anyway (recorded in the audit trail)",
+            refusal.findings,
+        ) from None
 
 
 def new_ticket(args: argparse.Namespace) -> int:
@@ -139,7 +166,8 @@ def show_ticket(args: argparse.Namespace) -> int:
 
 def acknowledge(args: argparse.Namespace) -> int:
     desk = open_desk(args)
-    ticket = desk.acknowledge(args.id, args.message)
+    with sensitive_hint():
+        ticket = desk.acknowledge(args.id, args.message, allow_sensitive=args.allow_sensitive)
     return confirm(ticket, "acknowledged" + deliver_after_commit(desk, ticket))
 
 
@@ -155,8 +183,11 @@ def set_priority(args: argparse.Namespace) -> int:
 def add_note(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     if args.public:
-        ticket = desk.reply(args.id, args.text)
+        with sensitive_hint():
+            ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
         return confirm(ticket, "public reply recorded" + deliver_after_commit(desk, ticket))
+    if args.allow_sensitive:
+        raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
     return confirm(desk.note(args.id, args.text), "internal note added")
 
 
@@ -179,7 +210,8 @@ def escalate_ticket(args: argparse.Namespace) -> int:
 
 def resolve_ticket(args: argparse.Namespace) -> int:
     desk = open_desk(args)
-    ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify)
+    with sensitive_hint():
+        ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive)
     notified = "client notified" if ticket.client_notified_at else "client not notified yet"
     return confirm(ticket, f"resolved; {notified}" + deliver_after_commit(desk, ticket))
 
@@ -198,7 +230,8 @@ def edit_ticket(args: argparse.Namespace) -> int:
 
 def notify_client(args: argparse.Namespace) -> int:
     desk = open_desk(args)
-    ticket = desk.notify_client(args.id)
+    with sensitive_hint():
+        ticket = desk.notify_client(args.id, allow_sensitive=args.allow_sensitive)
     return confirm(ticket, "client notified of the resolution" + deliver_after_commit(desk, ticket))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from sopdash.core.errors import ConfigError
@@ -30,6 +30,10 @@ class Roster:
 
     def is_manager(self, login: str) -> bool:
         return self.member(login).manager
+
+    def with_manager(self, login: str, manager: bool) -> Roster:
+        """This roster with login's manager mark set as given (by a database role rather than the config)."""
+        return Roster({**self.members, login: replace(self.member(login), manager=manager)})
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any]) -> Roster:

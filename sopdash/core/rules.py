@@ -28,6 +28,7 @@ from sopdash.core.model import (
     TimelineEntry,
     check_choice,
 )
+from sopdash.core.sensitive import check_disclosure, kinds_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +94,17 @@ def create(
     return _event(ticket, actor, now, "ticket created", status=[None, "new"])
 
 
-def _public(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
-    """Record a technician's public message; the first one acknowledges the ticket (SOP 4B)."""
+def _public(ticket: Ticket, actor: str, now: datetime, text: str, allow_sensitive: bool = False) -> Ticket:
+    """Record a technician's public message; the first one acknowledges the ticket (SOP 4B).
+
+    Every text bound for the client passes SOP 5A here; an allowed override is an audit event of its own.
+    """
+    findings = check_disclosure(text, allow_sensitive, f"send this to the client of ticket #{ticket.id}")
     entry = TimelineEntry(at=now, author=actor, kind="public", text=text)
     ticket = ticket.evolve(timeline=ticket.timeline + (entry,))
+    if findings:
+        overridden = f"SOP 5A check overridden: sent to the client although it may disclose: {kinds_of(findings)}"
+        ticket = _event(ticket, actor, now, overridden)
     if ticket.acknowledged_at is None:
         ticket = ticket.evolve(acknowledged_at=now)
         if ticket.status == "new":
@@ -121,16 +129,16 @@ def verdict_acknowledge(ticket: Ticket) -> Verdict:
     )
 
 
-def acknowledge(ticket: Ticket, actor: str, now: datetime, message: str) -> Ticket:
+def acknowledge(ticket: Ticket, actor: str, now: datetime, message: str, allow_sensitive: bool = False) -> Ticket:
     """SOP 4B: reply to the client that the ticket was received; stops the acknowledgement clock."""
     verdict_acknowledge(ticket).enforce("acknowledge", ticket.id)
-    return _public(ticket, actor, now, _required_text(message, "acknowledgement message"))
+    return _public(ticket, actor, now, _required_text(message, "acknowledgement message"), allow_sensitive)
 
 
-def reply(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
+def reply(ticket: Ticket, actor: str, now: datetime, text: str, allow_sensitive: bool = False) -> Ticket:
     """A public reply to the client (acknowledges the ticket if it is the first)."""
     _verdict((ticket.status == "closed", "it is closed")).enforce("reply to", ticket.id)
-    return _public(ticket, actor, now, _required_text(text, "reply"))
+    return _public(ticket, actor, now, _required_text(text, "reply"), allow_sensitive)
 
 
 def note(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
@@ -244,21 +252,28 @@ def acknowledgement_message(ticket: Ticket) -> str:
     )
 
 
-def resolve(ticket: Ticket, actor: str, now: datetime, summary: str, notify: bool = True) -> Ticket:
-    """SOP 4D/4F: resolve with a summary; by default tell the client (stops the resolution clock)."""
+def resolve(
+    ticket: Ticket, actor: str, now: datetime, summary: str, notify: bool = True, allow_sensitive: bool = False
+) -> Ticket:
+    """SOP 4D/4F: resolve with a summary; by default tell the client (stops the resolution clock).
+
+    The summary passes SOP 5A when it goes to the client: here if `notify`, else in `notify_client`.
+    """
     summary = _required_text(summary, "resolution summary")
     _verdict(_still_open(ticket)).enforce("resolve", ticket.id)
     changed = _set_status(ticket.evolve(resolved_at=now, resolution=summary), actor, now, "resolved", f"resolved: {summary}")
-    return notify_client(changed, actor, now) if notify else changed
+    return notify_client(changed, actor, now, allow_sensitive=allow_sensitive) if notify else changed
 
 
-def notify_client(ticket: Ticket, actor: str, now: datetime, message: str | None = None) -> Ticket:
+def notify_client(
+    ticket: Ticket, actor: str, now: datetime, message: str | None = None, allow_sensitive: bool = False
+) -> Ticket:
     """SOP 4F: send the client the resolution message and record that they were notified."""
     _verdict(
         (ticket.status != "resolved", f"it is {ticket.status}, not resolved"),
         (ticket.client_notified_at is not None, "the client was already notified"),
     ).enforce("notify the client of", ticket.id)
-    changed = _public(ticket, actor, now, message or resolution_message(ticket, ticket.resolution))
+    changed = _public(ticket, actor, now, message or resolution_message(ticket, ticket.resolution), allow_sensitive)
     return changed.evolve(client_notified_at=now)
 
 

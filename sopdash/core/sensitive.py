@@ -6,6 +6,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from sopdash.core.errors import RuleRefused
+
 PASSWORD = "password"
 CARD_NUMBER = "card number"
 PRIVATE_IP = "private IP address"
@@ -45,6 +47,40 @@ class Finding:
     kind: str
     excerpt: str
     start: int = 0
+
+
+class SensitiveText(RuleRefused):
+    """SOP 5A refused text bound for a client: it appears to disclose something sensitive (see `findings`)."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+def check_disclosure(
+    text: str, allow_sensitive: bool = False, action: str = "send this to the client"
+) -> list[Finding]:
+    """SOP 5A before text reaches a client: raise SensitiveText naming what looks sensitive, unless allowed.
+
+    `action` completes the refusal ("cannot send this to the client: …"). With `allow_sensitive` the findings
+    come back instead, so the caller can record the override in the audit trail.
+    """
+    findings = find_sensitive(text)
+    if findings and not allow_sensitive:
+        raise SensitiveText(
+            f"cannot {action}: it may disclose client-sensitive information (SOP 5A): {describe(findings)}", findings
+        )
+    return findings
+
+
+def describe(findings: list[Finding]) -> str:
+    """The findings on one line with their excerpts: `password “password is Xk9pq”, private IP address “10.0.0.5”`."""
+    return ", ".join(f"{finding.kind} “{finding.excerpt}”" for finding in findings)
+
+
+def kinds_of(findings: list[Finding]) -> str:
+    """What kinds of thing were found, without the text itself: `password, private IP address`."""
+    return ", ".join(dict.fromkeys(finding.kind for finding in findings))
 
 
 def find_sensitive(text: str) -> list[Finding]:

@@ -70,10 +70,13 @@ def _handle(
     thread = thread_of(mail, settings)
     robot = robot_reason(mail, settings.address)
     if robot:
-        if thread is not None and is_out_of_office(mail) and robot != "from the desk's own address (a loop)":
+        if thread is not None and is_out_of_office(mail) and mail.sender != settings.address.lower():
             author = _author(mail)
-            if store.annotate({thread: lambda t: rules.out_of_office(t, author, now, mail.subject)}):
-                return Outcome("out-of-office", f"kept as an event ({robot})", thread)
+            try:
+                store.update(thread, lambda t: rules.out_of_office(t, author, now, mail.subject))
+            except InputError:  # no such ticket (any more): nothing to note it on
+                return Outcome("dropped", f"{robot}; ticket #{thread} not found", thread)
+            return Outcome("out-of-office", f"kept as an event ({robot})", thread)
         return Outcome("dropped", robot, thread)
     text, folded = fold_quoted(mail.text)
     inbound = _inbound(mail, base, eml, folded, kept, settings)

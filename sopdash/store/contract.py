@@ -64,8 +64,8 @@ class Store(Protocol):
         ...
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
-        """Apply record-keeping changes (delivery states) under the lock, each ticket keeping its version, so no
-        open dialog conflicts with them; a ticket not in the live set is skipped. Returns them as stored."""
+        """Apply mail delivery-state changes (nothing else) in one write; the file store keeps each ticket's
+        version, so no open dialog conflicts with them. A ticket that is gone is skipped. Returns them as stored."""
         ...
 
     def transact(self, plan: Plan) -> tuple[list[Ticket], list[Ticket]]:

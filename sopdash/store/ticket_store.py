@@ -139,7 +139,7 @@ class TicketStore:
         return ticket
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
-        """Apply record-keeping changes (delivery states) under the lock, each ticket keeping its version.
+        """Apply mail delivery-state changes under the lock, each ticket keeping its version.
 
         No technician decides anything on these, so they must not make an open dialog fail with a
         conflict. A ticket no longer in this file is skipped. Returns the tickets as stored.

@@ -7,6 +7,7 @@ import pytest
 from sopdash.core import rules
 from sopdash.core.errors import InputError, RuleRefused
 from sopdash.core.model import Requester, Ticket
+from sopdash.core.sensitive import SensitiveText
 
 T0 = datetime(2026, 11, 23, 14, 0, tzinfo=timezone.utc)
 
@@ -191,3 +192,46 @@ def test_ticket_round_trips_through_its_document():
     ticket = rules.acknowledge_manager_flag(ticket, "dana", at(3), is_manager=True)
     ticket = rules.resolve(ticket, "amara", at(4), "fixed")
     assert Ticket.from_dict(ticket.to_dict()) == ticket
+
+
+SECRET = "Your temporary password is Xk9pq; the printer is at 10.20.0.15."
+
+SENDS_TO_THE_CLIENT = {
+    "acknowledge": lambda t, allow: rules.acknowledge(t, "amara", at(5), SECRET, allow_sensitive=allow),
+    "reply": lambda t, allow: rules.reply(t, "amara", at(5), SECRET, allow_sensitive=allow),
+    "resolve": lambda t, allow: rules.resolve(t, "amara", at(5), SECRET, allow_sensitive=allow),
+    "notify": lambda t, allow: rules.notify_client(
+        rules.resolve(t, "amara", at(4), "fixed", notify=False), "amara", at(5), SECRET, allow_sensitive=allow
+    ),
+}
+
+
+@pytest.mark.parametrize("send", SENDS_TO_THE_CLIENT.values(), ids=SENDS_TO_THE_CLIENT.keys())
+def test_text_for_the_client_that_looks_sensitive_is_refused_naming_what(send):
+    with pytest.raises(SensitiveText) as refused:
+        send(new_ticket(), False)
+    assert isinstance(refused.value, RuleRefused)
+    assert str(refused.value) == (
+        "cannot send this to the client of ticket #7: it may disclose client-sensitive information (SOP 5A): "
+        "password “password is Xk9pq”, private IP address “10.20.0.15”"
+    )
+
+
+@pytest.mark.parametrize("send", SENDS_TO_THE_CLIENT.values(), ids=SENDS_TO_THE_CLIENT.keys())
+def test_an_allowed_sensitive_text_is_sent_and_the_override_audited_with_who_and_when(send):
+    ticket = send(new_ticket(), True)
+    public = [entry for entry in ticket.timeline if entry.kind == "public"]
+    assert SECRET in public[-1].text
+    overrides = [entry for entry in ticket.timeline if "SOP 5A" in entry.text]
+    assert [(e.kind, e.author, e.at) for e in overrides] == [("event", "amara", at(5))]
+    assert "password, private IP address" in overrides[0].text
+    assert "Xk9pq" not in overrides[0].text  # the audit trail names the kind, it does not copy the secret
+
+
+def test_allowing_sensitive_text_that_is_not_sensitive_records_no_override():
+    ticket = rules.reply(new_ticket(), "amara", at(5), "Could you restart?", allow_sensitive=True)
+    assert not any("SOP 5A" in entry.text for entry in ticket.timeline)
+
+
+def test_an_internal_note_is_never_checked():
+    assert rules.note(new_ticket(), "amara", at(1), SECRET).timeline[-1].text == SECRET

@@ -1,9 +1,18 @@
 """SOP 5A: passwords, card numbers and private IP addresses are flagged before a public reply goes out."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sopdash.core.sensitive import CARD_NUMBER, PASSWORD, PRIVATE_IP, find_sensitive, luhn_valid
+from sopdash.core.sensitive import (
+    CARD_NUMBER,
+    PASSWORD,
+    PRIVATE_IP,
+    SensitiveText,
+    check_disclosure,
+    find_sensitive,
+    luhn_valid,
+)
 
 
 def kinds(text: str) -> list[str]:
@@ -116,3 +125,16 @@ def test_findings_come_in_reading_order():
 
 def test_plain_courteous_reply_is_clean():
     assert find_sensitive("Hello Jane,\n\nthank you for contacting support (ticket #4521).") == []
+
+
+def test_check_disclosure_refuses_naming_each_finding_unless_allowed():
+    text = "password: hunter2 and 10.1.2.3"
+    with pytest.raises(SensitiveText) as refused:
+        check_disclosure(text, action="send this mail")
+    assert str(refused.value) == (
+        "cannot send this mail: it may disclose client-sensitive information (SOP 5A): "
+        "password “password: hunter2”, private IP address “10.1.2.3”"
+    )
+    assert refused.value.exit_code == 1
+    assert [f.kind for f in check_disclosure(text, allow_sensitive=True)] == [PASSWORD, PRIVATE_IP]
+    assert check_disclosure("Printer fixed, thanks!") == []

@@ -1,4 +1,4 @@
-"""Adds notes to ticket 1 of a store, for the concurrency test: note_writer.py STORE AUTHOR COUNT.
+"""Adds notes to ticket 1 of a store, for the concurrency test: note_writer.py STORE AUTHOR COUNT (STORE: a file or a postgresql:// URL).
 
 Waits for a line on stdin before writing, so that every writer starts at the same moment.
 """
@@ -6,10 +6,9 @@ Waits for a line on stdin before writing, so that every writer starts at the sam
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import Path
 
 from sopdash.core.model import Ticket, TimelineEntry
-from sopdash.store import TicketStore
+from sopdash.store.opening import open_store
 
 
 def with_note(note: TimelineEntry) -> Callable[[Ticket], Ticket]:
@@ -17,8 +16,8 @@ def with_note(note: TimelineEntry) -> Callable[[Ticket], Ticket]:
     return lambda ticket: ticket.evolve(timeline=(*ticket.timeline, note))
 
 
-def main(store_path: str, author: str, count: int) -> None:
-    store = TicketStore(Path(store_path))
+def main(location: str, author: str, count: int) -> None:
+    store = open_store(location)
     sys.stdin.readline()
     for n in range(count):
         note = TimelineEntry(at=datetime.now(timezone.utc), author=author, kind="internal", text=f"{author} {n}")

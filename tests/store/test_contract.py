@@ -7,3 +7,8 @@ from sopdash.store import Store, TicketStore
 
 def test_the_file_store_keeps_the_contract(tmp_path: Path) -> None:
     assert isinstance(TicketStore(tmp_path / "tickets.json", create=True), Store)
+
+
+
+def test_every_backend_keeps_the_contract(store) -> None:
+    assert isinstance(store, Store)

@@ -1,0 +1,368 @@
+"""The ticket store on PostgreSQL: the same operations and promises as the file store, kept by the database.
+
+Each ticket is a row holding its document; a change reads the row `FOR UPDATE`, applies the SOP rule
+to it and writes the next version in one transaction, so two technicians never overwrite each other
+and an out-of-date action is refused exactly as on the file. Ids come from a sequence, which never
+hands out a number twice. What the technician's database role may do is decided by the database
+(see `schema`), and every refusal there comes back as the same kind of message as on the file store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import orjson
+import psycopg
+from psycopg import errors
+
+from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
+from sopdash.core.model import Ticket, validation_problem
+from sopdash.store.contract import Progress
+from sopdash.store.postgres.change_listener import ChangeListener
+from sopdash.store.postgres.connection import connect, first_line, shown_url
+from sopdash.store.postgres.schema import (
+    MANAGER_ONLY,
+    MANAGER_ROLE,
+    SCHEMA_VERSION,
+    TECHNICIAN_ROLE,
+    TIMELINE_ALTERED,
+    VERSION_SKIPPED,
+    schema_version,
+)
+from sopdash.store.ticket_store import check_version
+
+Signature = tuple[int, int, int]
+MIN_PART_TICKETS = 3_000  # below this a process of its own costs more than it saves (as for the file's parts)
+
+_TICKETS = msgspec.json.Decoder(list[Ticket])
+_TICKET = msgspec.json.Decoder(Ticket)
+_ALL_DOCS = "SELECT string_agg(doc::text, ',' ORDER BY id) FROM sopdash.tickets"
+_RANGE_DOCS = "SELECT string_agg(doc::text, ',' ORDER BY id) FROM sopdash.tickets WHERE id BETWEEN %s AND %s"
+_REPLACE = """
+UPDATE sopdash.tickets AS t SET version = v.version, doc = v.doc
+FROM unnest(%s::bigint[], %s::integer[], %s::text[]::jsonb[]) AS v(id, version, doc) WHERE t.id = v.id
+"""
+
+
+class PostgresStore:
+    """The team's tickets in a PostgreSQL database initialised by `sopdash store init-postgres`."""
+
+    def __init__(self, url: str, *, create: bool = False) -> None:
+        """Connect to url and check its schema. `create` is accepted for symmetry with the file store: only
+        `init-postgres` creates the schema, since it also creates the roles."""
+        self.url = url
+        self.location = shown_url(url)
+        self._lock = threading.RLock()  # one connection, shared by a dashboard's threads one operation at a time
+        self._conn = connect(url)
+        self._listener: ChangeListener | None = None
+        self._check_schema()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def live(self) -> list[Ticket]:
+        """The working set, sorted by id (for now every ticket, as on the file store)."""
+        return self.load()
+
+    def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
+        """Every ticket not closed before since, sorted by id (for now every ticket, as on the file store)."""
+        return self.load()
+
+    def archive(self) -> int:
+        """Move closed tickets out of the live set: nothing yet, as on the file store."""
+        return 0
+
+    def load(self) -> list[Ticket]:
+        """Every ticket, validated, sorted by id."""
+        with self._session() as conn:
+            raw = _text(conn.execute(_ALL_DOCS).fetchone())
+        return self._decode_all(raw)
+
+    def get(self, ticket_id: int) -> Ticket:
+        """One ticket; InputError if there is no such ticket."""
+        with self._session() as conn:
+            return self._existing(conn, ticket_id)
+
+    def parts(self, count: int) -> list[PostgresPart]:
+        """The tickets cut by id into up to `count` parts that each read on their own connection (one if few)."""
+        with self._session() as conn:
+            low, high, total = conn.execute("SELECT min(id), max(id), count(*) FROM sopdash.tickets").fetchone()
+        count = max(1, min(count, total // MIN_PART_TICKETS))
+        if not total:
+            return [PostgresPart(self.url, 0, -1)]
+        span = high - low + 1
+        bounds = [low + span * n // count for n in range(count + 1)]
+        return [PostgresPart(self.url, bounds[n], bounds[n + 1] - 1) for n in range(count)]
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(self, make: Callable[[int], Ticket]) -> Ticket:
+        """Store make(new_id) as version 1 under a fresh id from the sequence; returns it as stored."""
+        with self._transaction() as conn:
+            (ticket_id,) = conn.execute("SELECT nextval('sopdash.ticket_ids')").fetchone()
+            ticket = make(ticket_id).evolve(id=ticket_id, version=1)
+            conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::jsonb)",
+                         (ticket_id, _doc(ticket)))
+        return ticket
+
+    def add_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
+        """Store tickets as version 1 in one transaction, numbered in order from the sequence; returns them as stored."""
+        with self._transaction() as conn:
+            return _insert(conn, tickets)
+
+    def write_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
+        """Replace existing tickets in one transaction, each only if still at the version it carries."""
+        with self._transaction() as conn:
+            return _replace(conn, tickets)
+
+    def transact(
+        self, plan: Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
+    ) -> tuple[list[Ticket], list[Ticket]]:
+        """With every other writer held off: plan(every ticket) -> (changed, new); both land, or nothing does."""
+        with self._transaction() as conn:
+            conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
+            changed, new = plan(self._decode_all(_text(conn.execute(_ALL_DOCS).fetchone())))
+            return _replace(conn, changed), _insert(conn, new)
+
+    def update(
+        self, ticket_id: int, change: Callable[[Ticket], Ticket], *, expected_version: int | None = None
+    ) -> Ticket:
+        """Apply change to the ticket as it is in the database now and store it as the next version; returns it."""
+        with self._transaction() as conn:
+            current = self._existing(conn, ticket_id, for_update=True)
+            check_version(current, expected_version)
+            ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+            conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::jsonb WHERE id = %s",
+                         (ticket.version, _doc(ticket), ticket_id))
+        return ticket
+
+    def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
+        """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
+
+        Unlike the file store, each changed ticket moves on a version here: the guard trigger lets no write
+        keep a version (a schema migration that exempts delivery-only changes would lift this).
+        """
+        stored = []
+        with self._transaction() as conn:
+            for ticket_id, change in changes.items():
+                try:
+                    current = self._existing(conn, ticket_id, for_update=True)
+                except InputError:
+                    continue
+                ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+                conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::jsonb WHERE id = %s",
+                             (ticket.version, _doc(ticket), ticket_id))
+                stored.append(ticket)
+        return stored
+
+    # -- watching ------------------------------------------------------------------------------
+
+    def signature(self) -> Signature:
+        """Changes whenever any ticket changes: counted from PostgreSQL's announcements, read from the change
+        log only while the listening connection is down."""
+        return self._listening().signature()
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """Have callback called (from a background thread) as soon as a change is announced."""
+        self._listening().subscribe(callback)
+
+    @property
+    def connection_lost(self) -> str | None:
+        """Why changes are not being announced right now (they are polled meanwhile); None when all is well."""
+        return self._listener.lost if self._listener else None
+
+    def close(self) -> None:
+        """Stop listening and close the connection."""
+        if self._listener:
+            self._listener.stop()
+        self._conn.close()
+
+    # -- who is here ---------------------------------------------------------------------------
+
+    def role(self) -> str:
+        """The database role this store acts as: the technician named in the audit trail."""
+        with self._session() as conn:
+            return conn.execute("SELECT current_user").fetchone()[0]
+
+    def is_manager(self) -> bool:
+        """Whether this role has a manager's rights (is a member of sopdash_manager)."""
+        with self._session() as conn:
+            row = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (MANAGER_ROLE,)).fetchone()
+        return bool(row[0])
+
+    def check(self) -> list[str]:
+        """Diagnosis lines for `sopdash check`; the problems start with "error:" or "warning:"."""
+        lines = [f"store: {self.location} (PostgreSQL)", f"schema: version {SCHEMA_VERSION}"]
+        with self._session() as conn:
+            rows = conn.execute("SELECT id, doc::text FROM sopdash.tickets ORDER BY id").fetchall()
+            technician = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (TECHNICIAN_ROLE,)).fetchone()
+        problems = [f"error: {self._bad_ticket(ticket_id, problem)}" for ticket_id, problem in _invalid(rows)]
+        lines.append(f"tickets: {len(rows)} ({len(problems)} invalid)")
+        role = self.role()
+        manager = " and sopdash_manager" if self.is_manager() else ""
+        if technician[0]:
+            lines.append(f"role: {role}, a member of {TECHNICIAN_ROLE}{manager}")
+        else:
+            lines.append(f"warning: role {role} is not a member of {TECHNICIAN_ROLE}; {_grant_hint(role)}")
+        return [*lines, *problems]
+
+    # -- inside --------------------------------------------------------------------------------
+
+    def _check_schema(self) -> None:
+        with self._session() as conn:
+            version = schema_version(conn)
+        if version is None:
+            raise StoreError(
+                f"{self.location} has no sopdash schema; an administrator runs `sopdash store init-postgres --db URL`"
+            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.location} has schema version {version}; this sopdash understands "
+                             f"{SCHEMA_VERSION} — upgrade sopdash")
+        if version < SCHEMA_VERSION:
+            raise StoreError(f"{self.location} has schema version {version}; an administrator brings it to "
+                             f"{SCHEMA_VERSION} with `sopdash store init-postgres --db URL`")
+
+    def _listening(self) -> ChangeListener:
+        with self._lock:
+            if self._listener is None:
+                self._listener = ChangeListener(self.url, self._newest_change)
+            return self._listener
+
+    def _newest_change(self) -> int:
+        with self._session() as conn:
+            return conn.execute("SELECT coalesce(max(seq), 0) FROM sopdash.changes").fetchone()[0]
+
+    @contextmanager
+    def _session(self) -> Iterator[psycopg.Connection]:
+        """The connection, to this thread alone, reopened if it was lost; database errors as StoreErrors."""
+        with self._lock, self._errors():
+            if self._conn.closed or self._conn.broken:
+                self._conn = connect(self.url)
+            yield self._conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection]:
+        with self._session() as conn, conn.transaction():
+            yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except errors.InsufficientPrivilege as error:
+            raise StoreError(f"{self.location}: {first_line(error)}; {_grant_hint(None)}") from None
+        except psycopg.Error as error:
+            raise self._refusal(error) from None
+
+    def _refusal(self, error: psycopg.Error) -> Exception:
+        message = first_line(error).removeprefix("ERROR:").strip()
+        if error.sqlstate == VERSION_SKIPPED:
+            return ConflictError(f"{message}; reload and try again")
+        if error.sqlstate in (TIMELINE_ALTERED, MANAGER_ONLY):
+            return RuleRefused(message)
+        if isinstance(error, psycopg.OperationalError):
+            return StoreError(f"lost the connection to {self.location} ({message}); try again")
+        return StoreError(f"{self.location}: {message}")
+
+    def _existing(self, conn: psycopg.Connection, ticket_id: int, for_update: bool = False) -> Ticket:
+        query = "SELECT doc::text FROM sopdash.tickets WHERE id = %s" + (" FOR UPDATE" if for_update else "")
+        row = conn.execute(query, (ticket_id,)).fetchone()
+        if row is None:
+            raise InputError(f"no ticket #{ticket_id}")
+        try:
+            return _TICKET.decode(row[0])
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            raise self._bad_ticket(ticket_id, _problem(error)) from None
+
+    def _decode_all(self, raw: str) -> list[Ticket]:
+        try:
+            return _TICKETS.decode(f"[{raw}]")
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            pass
+        with self._session() as conn:  # the careful path, which names the first bad ticket
+            rows = conn.execute("SELECT id, doc::text FROM sopdash.tickets ORDER BY id").fetchall()
+        for ticket_id, problem in _invalid(rows):
+            raise self._bad_ticket(ticket_id, problem)
+        raise StoreError(f"{self.location}: the tickets changed while being read; try again")
+
+    def _bad_ticket(self, ticket_id: int, problem: str) -> StoreError:
+        return StoreError(f"{self.location}: ticket {ticket_id} is invalid ({problem}); correct it or restore it from a backup")
+
+
+class PostgresPart:
+    """Tickets with ids from low to high, read on a connection of its own in whichever process asks."""
+
+    def __init__(self, url: str, low: int, high: int) -> None:
+        self.url, self.low, self.high = url, low, high
+
+    def load(self) -> list[Ticket] | None:
+        """This part's tickets, checked, by id; None if anything is off (`PostgresStore.load` says what)."""
+        try:
+            with connect(self.url) as conn:
+                raw = _text(conn.execute(_RANGE_DOCS, (self.low, self.high)).fetchone())
+            return _TICKETS.decode(f"[{raw}]")
+        except (StoreError, psycopg.Error, msgspec.DecodeError, msgspec.ValidationError):
+            return None
+
+
+def _insert(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]:
+    if not tickets:
+        return []
+    ids = [row[0] for row in conn.execute(
+        "SELECT nextval('sopdash.ticket_ids') FROM generate_series(1, %s) ORDER BY 1", (len(tickets),)
+    )]
+    stored = [ticket.evolve(id=ticket_id, version=1) for ticket_id, ticket in zip(ids, tickets)]
+    with conn.cursor().copy("COPY sopdash.tickets (id, version, doc) FROM STDIN") as copy:
+        for ticket in stored:
+            copy.write_row((ticket.id, 1, _doc(ticket)))
+    return stored
+
+
+def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]:
+    if not tickets:
+        return []
+    ids = [ticket.id for ticket in tickets]
+    versions = dict(conn.execute(
+        "SELECT id, version FROM sopdash.tickets WHERE id = ANY(%s) ORDER BY id FOR UPDATE", (ids,)
+    ).fetchall())
+    stored = []
+    for ticket in tickets:
+        if ticket.id not in versions:
+            raise InputError(f"no ticket #{ticket.id}")
+        if versions[ticket.id] != ticket.version:
+            check_version(ticket.evolve(version=versions[ticket.id]), ticket.version)
+        stored.append(ticket.evolve(version=ticket.version + 1))
+    conn.execute(_REPLACE, ([t.id for t in stored], [t.version for t in stored], [_doc(t) for t in stored]))
+    return stored
+
+
+def _doc(ticket: Ticket) -> str:
+    return orjson.dumps(ticket.to_dict()).decode()
+
+
+def _text(row: tuple[Any, ...] | None) -> str:
+    return (row[0] if row else None) or ""
+
+
+def _invalid(rows: Sequence[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    for ticket_id, doc in rows:
+        try:
+            ticket = _TICKET.decode(doc)
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            yield ticket_id, _problem(error)
+            continue
+        if ticket.id != ticket_id:
+            yield ticket_id, f"its id field says {ticket.id}"
+
+
+def _problem(error: msgspec.MsgspecError) -> str:
+    return validation_problem(error) if isinstance(error, msgspec.ValidationError) else str(error)
+
+
+def _grant_hint(role: str | None) -> str:
+    who = role or "your role"
+    return f"an administrator makes {who} a technician with `sopdash store init-postgres --technician {role or 'LOGIN'}`"

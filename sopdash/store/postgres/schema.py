@@ -1,0 +1,169 @@
+"""The PostgreSQL schema, its numbered migrations, and the roles that let the database decide who may do what.
+
+Every ticket is one row: its document (the same JSON the file store keeps) in `doc`, its version beside it.
+Triggers the technicians cannot switch off (only the schema's owner can) keep the rules of the store:
+  - a change must make the ticket exactly one version newer, so an out-of-date write cannot slip through;
+  - no timeline entry once written may be altered or removed (only its mail `delivery` record moves on);
+  - only a member of `sopdash_manager` may acknowledge a manager flag;
+  - every write is recorded in `sopdash.changes` with the database role that made it, a table the
+    technicians can read but not write, and announced on the `sopdash_tickets` channel (LISTEN/NOTIFY).
+Technicians log in as their own roles, members of `sopdash_technician`: they may read, add and change
+tickets, draw ticket ids, and nothing else (no DELETE, no TRUNCATE, no setval: ids are never reused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import psycopg
+from psycopg import sql
+
+SCHEMA = "sopdash"
+TECHNICIAN_ROLE = "sopdash_technician"
+MANAGER_ROLE = "sopdash_manager"
+CHANNEL = "sopdash_tickets"
+# SQLSTATEs the triggers raise, so the store can turn each into its own message
+TIMELINE_ALTERED = "SD001"
+MANAGER_ONLY = "SD002"
+VERSION_SKIPPED = "SD003"
+_INIT_LOCK = 0x50D_DA5  # advisory lock key: two init-postgres at once take turns
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "tickets, their guard triggers, the change log and its notifications",
+        f"""
+CREATE SEQUENCE sopdash.ticket_ids;
+
+CREATE TABLE sopdash.tickets (
+    id bigint PRIMARY KEY,
+    version integer NOT NULL CHECK (version >= 1),
+    doc jsonb NOT NULL,
+    CHECK ((doc->>'id')::bigint = id AND (doc->>'version')::integer = version)
+);
+
+CREATE TABLE sopdash.changes (
+    seq bigserial PRIMARY KEY,
+    ticket_id bigint NOT NULL,
+    version integer NOT NULL,
+    role name NOT NULL,
+    at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION sopdash.guard_ticket_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    altered bigint;
+BEGIN
+    IF NEW.id <> OLD.id THEN
+        RAISE EXCEPTION 'ticket #% cannot change its id', OLD.id USING ERRCODE = '{VERSION_SKIPPED}';
+    END IF;
+    IF NEW.version <> OLD.version + 1 THEN
+        RAISE EXCEPTION 'ticket #% is at version %: a change must make it version %', OLD.id, OLD.version,
+            OLD.version + 1 USING ERRCODE = '{VERSION_SKIPPED}';
+    END IF;
+    SELECT count(*) INTO altered FROM (
+        SELECT entry - 'delivery' FROM jsonb_array_elements(OLD.doc->'timeline') AS old(entry)
+        EXCEPT ALL
+        SELECT entry - 'delivery' FROM jsonb_array_elements(NEW.doc->'timeline') AS new(entry)
+    ) AS gone;
+    IF altered > 0 THEN
+        RAISE EXCEPTION 'ticket #%: timeline entries are never altered or removed (% would be)', OLD.id, altered
+            USING ERRCODE = '{TIMELINE_ALTERED}';
+    END IF;
+    IF (NEW.doc #>> '{{manager_flag,acknowledged_at}}') IS NOT NULL
+       AND (NEW.doc #>> '{{manager_flag,acknowledged_at}}') IS DISTINCT FROM (OLD.doc #>> '{{manager_flag,acknowledged_at}}')
+       AND NOT pg_has_role(current_user, '{MANAGER_ROLE}', 'MEMBER') THEN
+        RAISE EXCEPTION 'ticket #%: only a manager (a member of {MANAGER_ROLE}) acknowledges a manager flag', OLD.id
+            USING ERRCODE = '{MANAGER_ONLY}';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER guard_ticket_change BEFORE UPDATE ON sopdash.tickets
+    FOR EACH ROW EXECUTE FUNCTION sopdash.guard_ticket_change();
+
+CREATE FUNCTION sopdash.record_changes() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO sopdash.changes (ticket_id, version, role) SELECT id, version, session_user FROM changed;
+    PERFORM pg_notify('{CHANNEL}', '');
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER record_inserts AFTER INSERT ON sopdash.tickets REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION sopdash.record_changes();
+CREATE TRIGGER record_updates AFTER UPDATE ON sopdash.tickets REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION sopdash.record_changes();
+""",
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+_GRANTS = f"""
+GRANT USAGE ON SCHEMA sopdash TO {TECHNICIAN_ROLE};
+GRANT SELECT ON sopdash.migrations, sopdash.changes TO {TECHNICIAN_ROLE};
+GRANT SELECT, INSERT, UPDATE ON sopdash.tickets TO {TECHNICIAN_ROLE};
+GRANT USAGE ON SEQUENCE sopdash.ticket_ids TO {TECHNICIAN_ROLE};
+REVOKE EXECUTE ON FUNCTION sopdash.record_changes() FROM PUBLIC;
+"""
+
+
+def init_postgres(conn: psycopg.Connection, technicians: Sequence[str] = (), managers: Sequence[str] = ()) -> list[str]:
+    """Create or bring up to date the schema, the group roles and the given technicians' and managers' roles.
+
+    Idempotent: run it again after upgrading sopdash, or to add people. Returns what it did, one line each.
+    """
+    done: list[str] = []
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_INIT_LOCK,))
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS sopdash.migrations (version integer PRIMARY KEY, "
+            "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        applied = {row[0] for row in conn.execute("SELECT version FROM sopdash.migrations")}
+        for version, description, statements in MIGRATIONS:
+            if version not in applied:
+                conn.execute(statements)
+                conn.execute("INSERT INTO sopdash.migrations (version, description) VALUES (%s, %s)",
+                             (version, description))
+                done.append(f"schema: applied migration {version} ({description})")
+        if not done:
+            done.append(f"schema: at version {SCHEMA_VERSION}, nothing to migrate")
+        done += _ensure_group_role(conn, TECHNICIAN_ROLE)
+        done += _ensure_group_role(conn, MANAGER_ROLE, member_of=TECHNICIAN_ROLE)
+        conn.execute(_GRANTS)
+        done += [_ensure_login(conn, login, TECHNICIAN_ROLE) for login in technicians]
+        done += [_ensure_login(conn, login, MANAGER_ROLE) for login in managers]
+    return done
+
+
+def _ensure_group_role(conn: psycopg.Connection, role: str, member_of: str | None = None) -> list[str]:
+    if _role_exists(conn, role):
+        return []
+    conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+    if member_of:
+        conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(member_of), sql.Identifier(role)))
+    return [f"role: created {role}"]
+
+
+def _ensure_login(conn: psycopg.Connection, login: str, group: str) -> str:
+    """A login role for a person (created without a password: PostgreSQL authenticates them), in group."""
+    created = not _role_exists(conn, login)
+    if created:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+    conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(login)))
+    return f"role: {'created' if created else 'kept'} {login}, a member of {group}"
+
+
+def _role_exists(conn: psycopg.Connection, role: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
+
+
+def schema_version(conn: psycopg.Connection) -> int | None:
+    """The highest migration applied in this database; None if sopdash was never set up in it."""
+    found = conn.execute("SELECT to_regclass('sopdash.migrations') IS NOT NULL").fetchone()
+    if not (found and found[0]):
+        return None
+    row = conn.execute("SELECT max(version) FROM sopdash.migrations").fetchone()
+    return row[0] if row else None

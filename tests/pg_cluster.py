@@ -1,0 +1,100 @@
+"""A throw-away PostgreSQL cluster for the tests and the speed scripts: Debian's server, run from a temp directory.
+
+PostgreSQL refuses to run as root, so under root the server (and initdb) run as the `postgres` user; as
+anyone else they run as that user. The server listens only on a Unix socket in the cluster's own
+directory, so it never meets the machine's own cluster or another test run's.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+POSTGRES_BIN = Path(os.environ.get("SOPDASH_PG_BIN", "/usr/lib/postgresql/15/bin"))
+PORT = 5432  # only names the socket file: the socket lives in the cluster's private directory
+START_TIMEOUT_S = 60
+
+
+class ClusterUnavailable(Exception):
+    """No PostgreSQL server could be started here; the message says why."""
+
+
+@dataclass
+class Cluster:
+    """A running server: its directory, socket directory and the superuser to connect as."""
+
+    root: Path
+    superuser: str
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root / "socket"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def url(self, user: str | None = None, database: str = "postgres") -> str:
+        """A postgresql:// URL for user (default: the superuser) on database, through the socket."""
+        host = quote(str(self.socket_dir), safe="")
+        return f"postgresql://{user or self.superuser}@{host}:{PORT}/{database}"
+
+    def stop(self) -> None:
+        """Stop the server at once and remove its directory."""
+        _run_as_owner([str(POSTGRES_BIN / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "immediate", "-w"])
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_cluster(fsync: bool = False) -> Cluster:
+    """initdb a new cluster in a temp directory and start it; ClusterUnavailable if that cannot be done here.
+
+    fsync=False is for tests (nothing to keep); the speed scripts measure with it on, as a real server runs.
+    """
+    initdb = POSTGRES_BIN / "initdb"
+    if not initdb.exists():
+        raise ClusterUnavailable(f"no PostgreSQL server programs in {POSTGRES_BIN} (apt-get install postgresql-15)")
+    owner = _owner()
+    root = Path(tempfile.mkdtemp(prefix="sopdash-pg-"))
+    cluster = Cluster(root, owner)
+    try:
+        cluster.socket_dir.mkdir()
+        if os.geteuid() == 0:
+            entry = pwd.getpwnam(owner)
+            for path in (root, cluster.socket_dir):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        _run_as_owner([str(initdb), "-D", str(cluster.data_dir), "-U", owner, "-A", "trust", "--no-sync",
+                       "-E", "UTF8", "--locale", "C"])
+        options = f"-k {cluster.socket_dir} -p {PORT} -c listen_addresses='' -c fsync={'on' if fsync else 'off'}"
+        if not fsync:
+            options += " -c synchronous_commit=off -c full_page_writes=off"
+        _run_as_owner([str(POSTGRES_BIN / "pg_ctl"), "start", "-D", str(cluster.data_dir), "-w",
+                       "-t", str(START_TIMEOUT_S), "-l", str(root / "server.log"), "-o", options])
+    except (OSError, subprocess.CalledProcessError) as error:
+        log = root / "server.log"
+        detail = log.read_text(errors="replace")[-500:] if log.exists() else getattr(error, "stderr", "") or error
+        shutil.rmtree(root, ignore_errors=True)
+        raise ClusterUnavailable(f"could not start PostgreSQL: {detail}") from None
+    return cluster
+
+
+def _owner() -> str:
+    """Who runs the server: `postgres` when we are root (the server refuses root), else ourselves."""
+    if os.geteuid() != 0:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        raise ClusterUnavailable("running as root and there is no `postgres` user to run the server as") from None
+    return "postgres"
+
+
+def _run_as_owner(command: list[str]) -> None:
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", _owner(), "--", *command]
+    subprocess.run(command, check=True, capture_output=True, text=True, timeout=START_TIMEOUT_S, cwd="/")

@@ -1,0 +1,164 @@
+"""What every store promises, whatever it is kept in: run on the ticket file and on PostgreSQL alike."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+import sopdash
+from sopdash.core.errors import ConflictError, InputError, RuleRefused
+from sopdash.core.model import Ticket, TimelineEntry
+from sopdash.store.opening import open_store
+
+CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+NOTE_WRITER = Path(__file__).with_name("note_writer.py")
+PROJECT_ROOT = Path(sopdash.__file__).resolve().parents[1]
+NOTICED_WITHIN_S = 0.3
+
+
+def new_ticket(ticket_id: int, subject: str = "Printer jams") -> Ticket:
+    return Ticket(id=ticket_id, subject=subject, created_at=CREATED)
+
+
+def note(text: str, author: str = "amara") -> TimelineEntry:
+    return TimelineEntry(at=CREATED, author=author, kind="internal", text=text)
+
+
+def refuse(ticket: Ticket) -> Ticket:
+    raise RuleRefused("SOP says no")
+
+
+# -- round trip, ids, versions ---------------------------------------------------------------
+
+
+def test_a_new_store_is_empty(store) -> None:
+    assert store.load() == []
+
+
+def test_add_update_load_round_trip(store) -> None:
+    added = store.add(new_ticket)
+    updated = store.update(added.id, lambda t: t.evolve(priority="high", timeline=(note("rebooted it"),)))
+
+    assert store.load() == [updated] and store.get(added.id) == updated
+    assert (updated.priority, updated.timeline, updated.version) == ("high", (note("rebooted it"),), 2)
+
+
+def test_ids_increase_and_every_ticket_starts_at_version_one(store) -> None:
+    added = [store.add(lambda ticket_id: new_ticket(ticket_id).evolve(version=9)) for _ in range(3)]
+    batch = store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
+
+    assert [t.id for t in added + batch] == [1, 2, 3, 4, 5]
+    assert [t.subject for t in batch] == ["a", "b"] and {t.version for t in store.load()} == {1}
+
+
+def test_write_many_replaces_tickets_at_their_version(store) -> None:
+    store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
+    stored = store.write_many([t.evolve(subject=t.subject.upper()) for t in store.load()])
+
+    assert [(t.subject, t.version) for t in store.load()] == [("A", 2), ("B", 2)]
+    assert store.load() == stored
+
+
+def test_transact_changes_and_adds_together(store) -> None:
+    store.add(new_ticket)
+
+    changed, added = store.transact(lambda current: ([current[0].evolve(subject="A")], [new_ticket(0, "b")]))
+
+    assert [(t.id, t.subject, t.version) for t in changed + added] == [(1, "A", 2), (2, "b", 1)]
+    assert store.load() == changed + added
+
+
+# -- refusals change nothing -------------------------------------------------------------------
+
+
+def test_a_stale_version_is_a_conflict(store) -> None:
+    store.add(new_ticket)
+    store.update(1, lambda t: t.evolve(status="open"))
+    before = store.load()
+
+    with pytest.raises(ConflictError, match=r"ticket #1 changed since you looked at it \(now version 2\); reload"):
+        store.update(1, lambda t: t.evolve(status="closed"), expected_version=1)
+    assert store.load() == before
+    assert store.update(1, lambda t: t.evolve(status="waiting"), expected_version=2).version == 3
+
+
+def test_write_many_with_one_stale_ticket_writes_none(store) -> None:
+    first, second = store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
+    store.update(2, lambda t: t.evolve(subject="changed meanwhile"))
+    before = store.load()
+
+    with pytest.raises(ConflictError, match="ticket #2"):
+        store.write_many([first.evolve(subject="x"), second.evolve(subject="y")])
+    assert store.load() == before
+
+
+def test_an_import_with_a_stale_ticket_lands_nothing(store) -> None:
+    store.add(new_ticket)
+    stale = store.get(1)
+    store.update(1, lambda t: t.evolve(subject="changed meanwhile"))
+    before = store.load()
+
+    with pytest.raises(ConflictError):
+        store.transact(lambda current: ([stale.evolve(subject="x")], [new_ticket(0, "b")]))
+    assert store.load() == before
+
+
+def test_a_rule_refusal_writes_nothing(store) -> None:
+    store.add(new_ticket)
+    before = store.load()
+
+    with pytest.raises(RuleRefused, match="SOP says no"):
+        store.update(1, refuse)
+    assert store.load() == before
+
+
+def test_an_unknown_ticket_is_an_input_error(store) -> None:
+    with pytest.raises(InputError, match="no ticket #9"):
+        store.get(9)
+    with pytest.raises(InputError, match="no ticket #9"):
+        store.update(9, lambda t: t)
+    with pytest.raises(InputError, match="no ticket #9"):
+        store.write_many([new_ticket(9)])
+
+
+# -- several technicians at once ---------------------------------------------------------------
+
+
+def test_notes_from_eight_processes_all_land(store, store_location: str) -> None:
+    store.add(new_ticket)
+    writers, notes_each = 8, 10
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    processes = [
+        subprocess.Popen([sys.executable, str(NOTE_WRITER), store_location, f"tech{n}", str(notes_each)],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        for n in range(writers)
+    ]
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    failures = [process.communicate(timeout=60)[1] for process in processes if process.wait(timeout=60) != 0]
+
+    assert failures == []
+    ticket = store.get(1)
+    assert sorted(e.text for e in ticket.timeline) == sorted(f"tech{w} {n}" for w in range(writers) for n in range(notes_each))
+    assert ticket.version == 1 + writers * notes_each
+
+
+def test_another_technicians_change_is_noticed(store, store_location: str) -> None:
+    store.add(new_ticket)
+    before = store.signature()
+    theirs = open_store(store_location)
+
+    theirs.update(1, lambda t: t.evolve(subject="changed over there"))
+
+    deadline = time.monotonic() + NOTICED_WITHIN_S
+    while store.signature() == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert store.signature() != before
+    assert store.get(1).subject == "changed over there"
