@@ -162,3 +162,20 @@ def test_mail_send_watch_runs_bounded_rounds(mail_env, smtp_server, sopdash):
     smtp_server[0].mode = "accept"
     result = sopdash("mail", "send", "--watch", "--interval", "0", "--rounds", "2")
     assert result.code == 0
+
+
+def test_sensitive_text_is_refused_before_anything_is_queued(mail_env, smtp_server, sopdash):
+    ticket_id = new_ticket(sopdash)
+    refused = sopdash("ticket", "note", str(ticket_id), "Your password is Hunter2!", "--public")
+    assert refused.code == 1
+    assert deliveries(mail_env, ticket_id) == [] and smtp_server[0].messages == []
+    sent = sopdash("ticket", "note", str(ticket_id), "Your password is Hunter2!", "--public", "--allow-sensitive")
+    assert sent.code == 0 and "mail sent" in sent.out
+
+
+def test_internal_notes_never_leave(mail_env, smtp_server, sopdash):
+    ticket_id = new_ticket(sopdash)
+    sopdash("ticket", "note", str(ticket_id), "Client seems annoyed; check the toner contract.")
+    sopdash("mail", "send")
+    assert smtp_server[0].messages == []
+    assert all(e.delivery is None for e in TicketStore(mail_env).get(ticket_id).timeline)
