@@ -21,7 +21,7 @@ from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
-from sopdash.core.roster import Roster
+from sopdash.core.roster import Assignee, Roster
 from sopdash.mail.compose import new_message_id
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
@@ -99,8 +99,14 @@ class Desk:
     def set_priority(self, ticket_id: int, priority: str, seen_version: int | None = None) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.set_priority(t, self.actor, now, priority), seen_version)
 
+    def assignee(self, typed: str) -> Assignee:
+        """Who a typed login names (`me` is this technician), checked against the roster; see `Roster.assignee`."""
+        return self.roster.assignee(typed, self.actor)
+
     def assign(self, ticket_id: int, login: str, seen_version: int | None = None) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.assign(t, self.actor, now, login), seen_version)
+        """Give the ticket to `login` (or `me`), refused if a configured roster does not know it."""
+        assignee = self.assignee(login).login
+        return self._apply(ticket_id, lambda t, now: rules.assign(t, self.actor, now, assignee), seen_version)
 
     def set_waiting(self, ticket_id: int, waiting: bool = True, seen_version: int | None = None) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.set_waiting(t, self.actor, now, waiting), seen_version)

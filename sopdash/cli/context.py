@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from sopdash.clock import clock_from_env
 from sopdash.config import Settings, load_settings
+from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.identity import current_login
 from sopdash.store import resolve_store_path
@@ -64,3 +66,8 @@ def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:
     """A Desk on the store the command line, environment and config point at."""
     settings = settings_for(args)
     return desk_on(store_path_for(args, settings), settings, create=create)
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr; the command goes on."""
+    print(f"sopdash: warning: {one_line(message)}", file=sys.stderr)

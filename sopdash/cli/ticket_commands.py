@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sopdash.cli.context import command_parent, open_desk
+from sopdash.cli.context import command_parent, open_desk, warn
 from sopdash.cli.mail_commands import deliver_after_commit
 from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
 from sopdash.core.edit import EDITABLE, current_values
@@ -50,7 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ack.add_argument("--message", "-m", help="the reply to send (default: the courteous receipt template)")
     allow_sensitive_option(ack)
 
-    action("assign", assign, "assign to a technician").add_argument("login", help="the technician's login")
+    action("assign", assign, "assign to a technician").add_argument(
+        "login", help="the technician's login (one in the roster, if there is one), or `me`"
+    )
     action("priority", set_priority, "set the priority (picks the SLA targets)").add_argument(
         "priority", choices=PRIORITIES
     )
@@ -172,7 +174,11 @@ def acknowledge(args: argparse.Namespace) -> int:
 
 
 def assign(args: argparse.Namespace) -> int:
-    ticket = open_desk(args).assign(args.id, args.login)
+    desk = open_desk(args)
+    assignee = desk.assignee(args.login)
+    if assignee.warning:
+        warn(assignee.warning)
+    ticket = desk.assign(args.id, assignee.login)
     return confirm(ticket, f"assigned to {ticket.assignee}")
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from sopdash.core.errors import ConfigError
+from sopdash.core.errors import ConfigError, InputError, RuleRefused
 from sopdash.core.model import MAX_TIER
+
+ME = "me"
+"""What a technician types for their own login: in an assignment, as in the `a:me` filter."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +20,14 @@ class Member:
     name: str = ""
     tier: int = 1
     manager: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Assignee:
+    """The login an assignment goes to, with a warning to show when it could not be checked."""
+
+    login: str
+    warning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,26 @@ class Roster:
     def with_manager(self, login: str, manager: bool) -> Roster:
         """This roster with login's manager mark set as given (by a database role rather than the config)."""
         return Roster({**self.members, login: replace(self.member(login), manager=manager)})
+
+    def assignee(self, typed: str, actor: str) -> Assignee:
+        """The login `typed` names when `actor` assigns a ticket: `me` is the actor.
+
+        A roster that lists the team refuses a login it does not know. The actor always counts (they are
+        at the keyboard), so a roster that lists nobody else, like no roster, cannot tell a colleague from
+        a typo: the login is taken with a warning.
+        """
+        login = typed.strip()
+        if not login:
+            raise InputError(f"type a technician's login, or {ME} for yourself")
+        if login.casefold() == ME:
+            return Assignee(actor)
+        if login == actor or login in self.members:
+            return Assignee(login)
+        if set(self.members) - {actor}:
+            known = ", ".join(sorted(self.members))
+            raise RuleRefused(f"{login!r} is not in the roster (technicians: {known}); add [roster.{login}] to the config")
+        unchecked = f"no roster lists the team, so {login!r} could not be checked; add [roster.{login}] to the config"
+        return Assignee(login, unchecked)
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any]) -> Roster:

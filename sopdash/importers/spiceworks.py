@@ -2,9 +2,11 @@
 
 `parse_export` is pure: it maps the parsed document onto tickets, matched to those already stored by
 `source` (system "spiceworks", external id = `ticket_number`), and says what would be added, updated
-and left alone. A malformed document (wrong types, not an export) is an InputError naming the first
-problem by its path in the document; odd but usable data (unknown user ids, missing optional fields,
-unreadable times) is imported with a warning. `import_file` reads the file and writes the plan.
+and left alone. A malformed document (wrong types, not an export, a ticket without a creation time or
+a summary) is an InputError naming the first problem by its path in the document; odd but usable data
+(unknown user ids, missing optional fields, unreadable times) is imported with a warning. `import_file`
+reads the file and writes the plan. The SOP's acknowledgement is the first public technician reply
+with something in it: labour entries and empty comments are not replies to the client.
 
 Re-importing is idempotent: the same export maps to the same tickets, so nothing changes. Work done in
 sopdash on an imported ticket survives a re-import: sopdash-only fields (tier, escalations, manager
@@ -35,7 +37,6 @@ TECHNICIAN_ROLES = frozenset({"admin", "helpdesk_admin"})
 CLIENT_ROLES = frozenset({"end_user"})
 PRIORITY_MAP = {"1": "high", "2": "medium", "3": "low"}
 STATUS_MAP = {"open": "open", "waiting": "waiting", "closed": "closed"}
-NO_SUMMARY = "(no summary)"
 # Spiceworks labour `duration` is taken to be in seconds, like its *_secs fields.
 LABOUR_UNIT_S = 1
 TIME_SPENT = "time_spent_s"
@@ -314,18 +315,17 @@ def _ticket(doc: Any, path: str, state: _ParseState, seen: set[str]) -> tuple[Ti
         state.warn(f"{path}.ticket_number", f"{number} appears twice in the export; this one is skipped")
         return None
     seen.add(number)
+    created_at = times["created_at"]
+    # Without these a ticket cannot be shown or clocked: bad input, which stops the whole import.
+    if created_at is None:
+        found = "missing" if not doc.get("created_at") else f"{doc['created_at']!r} is not a usable time"
+        raise InputError(f"{path}.created_at: {found}; every ticket needs the time it was created")
+    if not summary or not summary.strip():
+        raise InputError(f"{path}.summary: missing; every ticket needs a summary")
     entries.sort(key=lambda item: item[0].at)
     timeline = _running_time_spent([entry for entry, _ in entries])
     activity = [t for t in (times["created_at"], times["updated_at"], times["closed_at"]) if t]
     activity += [entry.at for entry in timeline]
-
-    created_at = times["created_at"]
-    if created_at is None:
-        created_at = min(activity, default=state.now)
-        state.warn(f"{path}.created_at", f"missing or unreadable; using {created_at:%Y-%m-%d %H:%M:%S} UTC")
-    if not summary or not summary.strip():
-        state.warn(f"{path}.summary", f"missing; subject set to {NO_SUMMARY!r}")
-        summary = NO_SUMMARY
 
     requester = state.person(created_by, f"{path}.created_by")
     if created_by is None:
@@ -441,7 +441,10 @@ def _comment(doc: Any, path: str, state: _ParseState) -> list[tuple[TimelineEntr
         change = _change(details, f"{path}.details", state)
         text = body.strip() or _describe(change) or action
         entries.append((TimelineEntry(at, name, "event", text, change or None), False))
-    elif private or is_public is False:
+    elif not body.strip():
+        pass  # an empty comment says nothing to anyone: no reply to the client, so no acknowledgement
+    elif private or is_public is False or is_labour:
+        # Labour ("Sam worked for 15m") is time tracking among technicians, never a reply to the client.
         entries.append((TimelineEntry(at, name, "internal", body), False))
     elif technician:
         entries.append((TimelineEntry(at, name, "public", body), True))

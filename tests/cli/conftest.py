@@ -22,7 +22,9 @@ def now() -> str:
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """SOPDASH_DB, SOPDASH_CONFIG and SOPDASH_NOW pointing at this test's own files; returns the store path."""
     config = tmp_path / "config.toml"
-    config.write_text(f'[calendar]\ntimezone = "UTC"\n\n[roster.{ME}]\ntier = 1\n', encoding="utf-8")
+    config.write_text(
+        f'[calendar]\ntimezone = "UTC"\n\n[roster.{ME}]\ntier = 1\n\n[roster.alice]\ntier = 2\n', encoding="utf-8"
+    )
     store = tmp_path / "tickets.json"
     monkeypatch.setenv("SOPDASH_DB", str(store))
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))

@@ -16,7 +16,7 @@ SCENARIO = (
     ("ticket", "new", "--subject", "Mail slow", "--requester", "cy@example.com", "--name", "Cy"),
     ("ticket", "ack", "1"),
     ("ticket", "note", "1", "checked the tunnel"),
-    ("ticket", "assign", "2", "bo"),
+    ("ticket", "assign", "2", "alice"),  # a technician in the test roster
     ("ticket", "escalate", "2", "--reason", "unsatisfied", "--note", "third call"),
     ("ticket", "step", "1", "1", "--note", "cannot reach gateway"),
     ("ticket", "resolve", "1", "--summary", "restarted the concentrator"),

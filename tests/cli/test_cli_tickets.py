@@ -300,3 +300,28 @@ def test_json_keeps_client_text_exact_but_escapes_control_characters(env, sopdas
     assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) <= 0x9F for c in out)
     assert json.loads(out)[0]["subject"] == subject
     assert "Café" in out
+
+
+def test_assign_me_is_the_current_technician(env, sopdash, new_ticket):
+    new_ticket()
+    result = sopdash("ticket", "assign", "1", "me")
+    assert (result.code, result.out, result.err) == (0, f"#1 assigned to {ME}\n", "")
+    assert shown(sopdash, 1)["assignee"] == ME
+
+
+def test_assign_to_a_login_the_roster_does_not_know_is_refused(env, sopdash, new_ticket):
+    new_ticket()
+    result = sopdash("ticket", "assign", "1", "zed")
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith("sopdash: 'zed' is not in the roster (technicians: ")
+    assert shown(sopdash, 1)["assignee"] == ""
+
+
+def test_assign_without_a_roster_takes_the_login_with_a_warning(env, sopdash, new_ticket, tmp_path):
+    new_ticket()
+    (tmp_path / "config.toml").write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
+    result = sopdash("ticket", "assign", "1", "zed")
+    assert (result.code, result.out) == (0, "#1 assigned to zed\n")
+    assert result.err == (
+        "sopdash: warning: no roster lists the team, so 'zed' could not be checked; add [roster.zed] to the config\n"
+    )

@@ -16,6 +16,7 @@ from sopdash.store import TicketStore
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "spiceworks_small.json"
 NOW = datetime(2023, 5, 5, 12, 0, tzinfo=timezone.utc)
+MINIMAL = {"ticket_number": "7", "summary": "Minimal", "created_at": "2023-05-01 09:00:00 UTC"}
 
 
 def utc(day: int, hour: int, minute: int = 0) -> datetime:
@@ -127,14 +128,14 @@ def test_missing_optional_fields_and_odd_times_import_with_warnings():
     document = {
         "users": [],
         "tickets": [
-            {"ticket_number": "7"},
+            MINIMAL,
             {"ticket_number": 8, "summary": "Odd", "created_at": "2023-05-01T09:00:00", "status": "pending"},
             {"summary": "no number"},
         ],
     }
     plan = parse_export(document, [], NOW)
     bare, odd = plan.added
-    assert (bare.subject, bare.created_at, bare.status, bare.requester) == ("(no summary)", NOW, "new", Requester())
+    assert (bare.subject, bare.created_at, bare.status, bare.requester) == ("Minimal", utc(1, 9), "new", Requester())
     assert odd.created_at == utc(1, 9) and odd.status == "new"
     assert plan.skipped == 1
     assert any("tickets[1].created_at" in w and "no time zone" in w for w in plan.warnings)
@@ -150,8 +151,8 @@ def test_technician_roles_and_login_collisions():
             {"import_id": "c", "email": "client@example.com", "role": "end_user"},
         ],
         "tickets": [
-            {"ticket_number": 1, "assigned_to": "b", "created_at": "2023-05-01 09:00:00 UTC"},
-            {"ticket_number": 2, "assigned_to": "c", "created_at": "2023-05-01 09:00:00 UTC"},
+            {"ticket_number": 1, "summary": "a", "assigned_to": "b", "created_at": "2023-05-01 09:00:00 UTC"},
+            {"ticket_number": 2, "summary": "b", "assigned_to": "c", "created_at": "2023-05-01 09:00:00 UTC"},
         ],
     }
     plan = parse_export(document, [], NOW)
@@ -172,6 +173,7 @@ def test_acknowledged_at_the_first_public_technician_reply_not_the_first_event()
         "tickets": [
             {
                 "ticket_number": 5,
+                "summary": "No network",
                 "status": "open",
                 "created_by": 2,
                 "created_at": "2023-05-01 09:00:00 UTC",
@@ -191,6 +193,54 @@ def test_acknowledged_at_the_first_public_technician_reply_not_the_first_event()
     assert [e.kind for e in ticket.timeline] == ["event", "client", "internal", "public"]
     assert ticket.acknowledged_at == utc(1, 9, 30)
     assert ticket.status == "open"
+
+
+def with_comments(*comments: dict) -> dict:
+    """An export of one open ticket by a client, with these comments, and one technician (id 1)."""
+    return {
+        "users": [
+            {"import_id": 1, "email": "sam@example.com", "role": "admin"},
+            {"import_id": 2, "email": "user@example.com", "role": "end_user"},
+        ],
+        "tickets": [{**MINIMAL, "status": "open", "created_by": 2, "Comments": list(comments)}],
+    }
+
+
+def test_a_labour_entry_is_time_spent_not_a_reply_to_the_client():
+    labour = {"body": "Sam worked for 15m", "is_public": True, "is_labor": True, "duration": 900, "created_by": 1,
+              "created_at": "2023-05-01 09:30:00 UTC"}
+    (ticket,) = parse_export(with_comments(labour), [], NOW).added
+    assert (ticket.acknowledged_at, ticket.status) == (None, "new")
+    assert [(e.kind, e.text) for e in ticket.timeline] == [
+        ("internal", "Sam worked for 15m"), ("event", "time spent: 15m")
+    ]
+
+
+@pytest.mark.parametrize("body", ["", "  \n ", None])
+def test_an_empty_comment_is_not_a_reply_and_leaves_nothing_in_the_timeline(body):
+    empty = {"body": body, "is_public": True, "created_by": 1, "created_at": "2023-05-01 09:30:00 UTC"}
+    reply = {"body": "On it.", "is_public": True, "created_by": 1, "created_at": "2023-05-01 10:00:00 UTC"}
+    (ticket,) = parse_export(with_comments(empty, reply), [], NOW).added
+    assert ticket.acknowledged_at == utc(1, 10)
+    assert [e.text for e in ticket.timeline] == ["On it."]
+
+
+@pytest.mark.parametrize(
+    ("ticket", "message"),
+    [
+        ({"ticket_number": "abc"}, "tickets[1].created_at: missing; every ticket needs the time it was created"),
+        (
+            {**MINIMAL, "ticket_number": "8", "created_at": "last Tuesday"},
+            "tickets[1].created_at: 'last Tuesday' is not a usable time; every ticket needs the time it was created",
+        ),
+        ({**MINIMAL, "ticket_number": "8", "summary": " "}, "tickets[1].summary: missing; every ticket needs a summary"),
+        ({**MINIMAL, "ticket_number": "8", "summary": None}, "tickets[1].summary: missing; every ticket needs a summary"),
+    ],
+)
+def test_a_ticket_without_a_creation_time_or_summary_is_bad_input(ticket, message):
+    with pytest.raises(InputError) as error:
+        parse_export({"users": [], "tickets": [MINIMAL, ticket]}, [], NOW)
+    assert str(error.value) == message
 
 
 # -- idempotency and updates -------------------------------------------------------------------
@@ -251,7 +301,7 @@ def test_dry_run_writes_nothing(store, export, tmp_path):
         ({"users": []}, "tickets: not a Spiceworks export"),
         ({"tickets": {"1": {}}}, "tickets: not a Spiceworks export"),
         ({"users": "nobody", "tickets": []}, "users: expected a list"),
-        ({"tickets": [{"ticket_number": 1}, "ticket"]}, "tickets[1]: expected a ticket object"),
+        ({"tickets": [MINIMAL, "ticket"]}, "tickets[1]: expected a ticket object"),
         ({"tickets": [{"ticket_number": [1]}]}, "tickets[0].ticket_number: expected a ticket number, got a list"),
         ({"tickets": [{"ticket_number": 1, "Comments": {}}]}, "tickets[0].Comments: expected a list of comments"),
         (
@@ -300,6 +350,7 @@ def test_labour_entries_total_the_time_spent():
         "tickets": [
             {
                 "ticket_number": 9,
+                "summary": "Cabling",
                 "created_at": "2023-05-01 09:00:00 UTC",
                 "Comments": [
                     {"body": "a", "private": True, "is_labor": True, "duration": 600, "created_by": 1,
@@ -319,7 +370,9 @@ def test_labour_entries_total_the_time_spent():
 
 
 def test_an_export_without_users_imports_with_a_warning():
-    document = {"tickets": [{"ticket_number": 1, "created_by": 3, "created_at": "2023-05-01 09:00:00 UTC"}]}
+    document = {
+        "tickets": [{"ticket_number": 1, "summary": "x", "created_by": 3, "created_at": "2023-05-01 09:00:00 UTC"}]
+    }
     plan = parse_export(document, [], NOW)
     assert len(plan.added) == 1
     assert plan.warnings[0] == "users: missing; every user reference will be unknown"
@@ -378,4 +431,16 @@ def test_import_command_refuses_a_bad_file_with_exit_2(cli, tmp_path, export):
     code, out, err = cli("import", "spiceworks", str(bad), "--db", str(db))
     assert (code, out) == (2, "")
     assert err == f"sopdash: {bad}: tickets[1].Comments[0].is_public: expected true or false, got 'yes' (a string)\n"
+    assert db.read_bytes() == before
+
+
+def test_import_command_refuses_a_ticket_with_nothing_but_a_number_and_writes_nothing(cli, tmp_path, export):
+    db = tmp_path / "tickets.json"
+    assert cli("import", "spiceworks", str(write(tmp_path, export)), "--db", str(db))[0] == 0
+    before = db.read_bytes()
+    export["tickets"].append({"ticket_number": "INC-9"})
+    path = write(tmp_path, export, "bad.json")
+    code, out, err = cli("import", "spiceworks", str(path), "--db", str(db))
+    assert (code, out) == (2, "")
+    assert err == f"sopdash: {path}: tickets[4].created_at: missing; every ticket needs the time it was created\n"
     assert db.read_bytes() == before
