@@ -70,6 +70,8 @@ def load_settings(cli_path: str | None = None, env: Mapping[str, str] = os.envir
         raise InputError(f"cannot read config {path}: permission denied; fix its permissions") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: not valid TOML ({error}); fix the file or point --config elsewhere") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise InputError(f"{path}: nested too deeply to read; fix the file or point --config elsewhere") from None
     return settings_from_document(document, path, exists=True)
 
 

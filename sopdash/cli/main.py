@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TextIO
 
 from sopdash import __version__
 from sopdash.cli import (
@@ -18,6 +20,7 @@ from sopdash.cli import (
 )
 from sopdash.cli.context import add_store_options
 from sopdash.core.errors import InputError, SopdashError
+from sopdash.core.text import printable
 
 COMMAND_MODULES = (ticket_commands, store_commands, store_admin_commands, import_command, report_command, mail_commands)
 
@@ -51,6 +54,8 @@ def open_dashboard(args: argparse.Namespace) -> int:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse argv and run the command; SopdashError and friends propagate."""
+    argv = sys.argv[1:] if argv is None else argv
+    check_encoding(argv)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -58,11 +63,29 @@ def run(argv: Sequence[str] | None = None) -> int:
         return int(exit_request.code or 0)
     if args.demo and args.command:
         raise InputError(f"--demo opens the dashboard; drop it to run `sopdash {args.command}`")
+    if args.handler is open_dashboard:  # the dashboard draws with escape sequences, and sanitises what it shows
+        with raw_streams():
+            return args.handler(args)
     return args.handler(args)
+
+
+def check_encoding(argv: Sequence[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 (Python hands such bytes over as lone surrogates)."""
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(f"argument {printable(argument)!r} is not valid UTF-8; fix the text or its encoding") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console-script entry: run one command and return its exit code; never a traceback."""
+    with terminal_safe_streams():
+        return run_reporting(argv)
+
+
+def run_reporting(argv: Sequence[str] | None) -> int:
+    """`run`, with every failure turned into one line on stderr and an exit code."""
     try:
         return run(argv)
     except SopdashError as error:
@@ -81,6 +104,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 def report(message: str) -> None:
     """One line on stderr, prefixed with the program name."""
     print(f"sopdash: {' '.join(message.splitlines())}", file=sys.stderr)
+
+
+class TerminalSafe:
+    """A text stream that passes everything written through `printable` on its way to the wrapped stream."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(printable(text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def terminal_safe_streams() -> Iterator[None]:
+    """stdout and stderr through `printable` while a command runs: no text it prints can steer the terminal."""
+    original = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = original
+
+
+@contextmanager
+def raw_streams() -> Iterator[None]:
+    """The streams as they were before `terminal_safe_streams`, for the dashboard."""
+    safe = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (getattr(stream, "stream", stream) for stream in safe)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = safe
 
 
 def silence_stdout() -> None:

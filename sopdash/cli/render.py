@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from sopdash.core.clocks import BREACHED, MET, MET_LATE, RUNNING, WARNING, ClockReading, TicketClocks
 from sopdash.core.delivery import delivery_text
 from sopdash.core.model import PRIORITIES, TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
-from sopdash.core.text import one_line, printable
+from sopdash.core.text import one_line, printable, truncate
 from sopdash.core.marks import CLOCK_WORDS, clock_text
 
 COUNTING = (RUNNING, WARNING, BREACHED)
@@ -66,11 +66,6 @@ def queue_table(rows: list[Row], width: int) -> str:
         aligned = [cells[0].rjust(widths[0]), *(cell.ljust(w) for cell, w in zip(cells[1:], widths[1:]))]
         lines.append("  ".join([*aligned, truncate(subject, subject_width)]).rstrip())
     return "\n".join(lines)
-
-
-def truncate(text: str, width: int) -> str:
-    """text cut to width characters, marking the cut with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def ticket_detail(ticket: Ticket, clocks: TicketClocks, tz: tzinfo) -> str:

@@ -106,6 +106,8 @@ def calendar_lines(settings: Settings) -> list[str]:
     table: Mapping[str, Any] = settings.document.get("calendar") or {}
     tz = settings.policy.calendar.tz
     zone = getattr(tz, "key", None) or str(tz)
+    if settings.policy.calendar.is_24x7:
+        return [f"zone {zone} (the machine's zone)", "open around the clock"]
     local = " (the machine's zone)" if table.get("timezone", "local") == "local" else ""
     lines = [f"zone {zone}{local}", *hours_lines(table.get("hours", DEFAULT_HOURS))]
     holidays = sorted(str(day) for day in table.get("holidays", []))

@@ -12,6 +12,7 @@ from sopdash.cli.mail_commands import deliver_after_commit
 from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core.errors import InputError
+from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.text import json_text
@@ -106,7 +107,7 @@ def ticket_id(text: str) -> int:
         value = int(text.removeprefix("#"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12") from None
-    if value < 1:
+    if not 1 <= value <= MAX_TICKET_ID:
         raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12")
     return value
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from sopdash.core.errors import InputError
+from sopdash.core.limits import MAX_TICKET_ID
 
 PRIORITIES = ("urgent", "high", "medium", "low")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
@@ -39,6 +40,7 @@ DeliveryState = Literal["queued", "sent", "failed"]
 Reason = Literal["timing", "unsatisfied", "disruptive", "other"]
 Time = Annotated[datetime, msgspec.Meta(tz=True)]
 Tier = Annotated[int, msgspec.Meta(ge=1, le=MAX_TIER)]
+TicketId = Annotated[int, msgspec.Meta(ge=0, le=MAX_TICKET_ID)]  # 0 until the store numbers a new ticket
 Step = Annotated[int, msgspec.Meta(ge=1, le=len(TROUBLESHOOTING_STEPS))]
 Change = dict[str, Annotated[list[Any], msgspec.Meta(min_length=2, max_length=2)]]  # {field: [old, new]}
 StatusChanges = tuple[tuple[float, Any], ...]  # (epoch seconds, new status) of each status event, in order
@@ -257,7 +259,7 @@ class Source(msgspec.Struct, frozen=True, gc=False):
 class Ticket(msgspec.Struct, frozen=True, gc=False):
     """A help-desk ticket with everything the SOP tracks about it."""
 
-    id: int
+    id: TicketId
     subject: str
     created_at: Time
     body: str = ""

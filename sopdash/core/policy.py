@@ -56,7 +56,7 @@ class SlaPolicy:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SlaPolicy:
         """The policy from a parsed config document; raises ConfigError naming the key."""
-        calendar = BusinessCalendar.from_config(dict(config.get("calendar") or {}))
+        calendar = BusinessCalendar.from_config(config.get("calendar") or {})
         sla = _table(config, "sla")
         targets = {p: _target(sla, p, calendar) for p in PRIORITIES}
         unknown = set(sla) - set(PRIORITIES) - {"warn_at", "warn_before", "pause_when_waiting"}

@@ -1,27 +1,50 @@
-"""Text from clients and files made safe to put on a terminal: no control characters, no escape sequences."""
+"""Text from clients and files made safe to put on a terminal: the one sanitiser for the CLI and the dashboard.
+
+`printable` removes escape sequences (CSI, OSC, DCS and the other string commands, in their 7-bit and 8-bit
+forms), C0 and C1 control characters and the bidi embeddings, overrides and isolates that reorder what a
+line seems to say; it keeps newlines, tabs and every other Unicode character. Every pattern here matches in
+time linear in the text.
+"""
 
 import re
 
 import orjson
 
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_RAW_CONTROLS = re.compile("[\x7f-\x9f]")  # left unescaped by orjson; only ever inside JSON strings
+# CSI: ESC [ or 0x9b, parameter bytes, intermediate bytes, one final byte (the three classes do not overlap).
+_CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+# OSC, DCS, SOS, PM, APC: a string up to BEL or ST (ESC \ or 0x9c); an unterminated one loses its introducer below.
+_STRING_COMMAND = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+_OTHER_ESCAPE = r"\x1b[ -/]*[0-~]"
+_ESCAPE_SEQUENCE = re.compile(f"{_CSI}|{_STRING_COMMAND}|{_OTHER_ESCAPE}")
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes smuggled in by surrogateescape (argv, paths)
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_BIDI}]")  # left unescaped by orjson; only ever inside JSON strings
+ELLIPSIS = "…"
 
 
 def printable(text: str) -> str:
-    """`text` without terminal escape sequences or control characters (newlines and tabs stay)."""
-    if text.isprintable():  # the common case, and ten times cheaper than the two substitutions
+    """`text` without escape sequences, control characters or bidi overrides (newlines and tabs stay)."""
+    if text.isprintable():  # the common case, and ten times cheaper than the substitutions
         return text
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", _SURROGATE.sub("\ufffd", text)))
 
 
-def one_line(text: str) -> str:
-    """`printable(text)` folded onto one line, for table cells and headers."""
-    return " ".join(printable(text).split())
+def one_line(text: str, limit: int | None = None) -> str:
+    """`printable(text)` folded onto one line, for table cells and headers; cut to `limit` characters if given."""
+    if limit is None:
+        return " ".join(printable(text).split())
+    cut = len(text) > 4 * limit  # fold only what can show, so a megabyte field costs what a line costs
+    line = " ".join(printable(text[: 4 * limit] if cut else text).split())
+    return truncate(line + ELLIPSIS if cut else line, limit)
+
+
+def truncate(text: str, width: int) -> str:
+    """text cut to width characters, marking the cut with an ellipsis."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
 
 
 def json_text(document: object) -> str:
     """One indented JSON document, with every control character escaped so no client text can steer the terminal."""
     text = orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
-    return _RAW_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

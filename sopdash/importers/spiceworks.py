@@ -28,6 +28,7 @@ import orjson
 
 from sopdash.core.durations import format_countdown
 from sopdash.core.errors import InputError
+from sopdash.core.limits import MAX_DURATION_S, in_range
 from sopdash.core.model import Requester, Source, Ticket, TimelineEntry
 from sopdash.core.text import one_line
 from sopdash.store import TicketStore
@@ -474,14 +475,13 @@ def _running_time_spent(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
 
 def _labour(duration: Any, path: str, state: _ParseState) -> int:
     try:
-        seconds = round(float(duration) * LABOUR_UNIT_S)
+        seconds = float(duration) * LABOUR_UNIT_S
     except (TypeError, ValueError):
-        state.warn(path, f"labour entry with duration {duration!r}; not counted")
+        seconds = 0.0
+    if not 0 < seconds <= MAX_DURATION_S:  # also refuses inf and nan
+        state.warn(path, f"labour entry with duration {_kind(duration)}; not counted (0 to {MAX_DURATION_S:,} s)")
         return 0
-    if seconds <= 0:
-        state.warn(path, f"labour entry with duration {duration!r}; not counted")
-        return 0
-    return seconds
+    return round(seconds)
 
 
 def _change(details: Any, path: str, state: _ParseState) -> dict[str, list[Any]]:
@@ -543,6 +543,9 @@ def _time(doc: dict, key: str, path: str, state: _ParseState) -> datetime | None
     if moment.tzinfo is None:
         state.warn(f"{path}.{key}", f"{text!r} has no time zone; taken as UTC")
         moment = moment.replace(tzinfo=timezone.utc)
+    if not in_range(moment):
+        state.warn(f"{path}.{key}", f"{text!r} is outside the years sopdash handles (1970 to 2199); ignored")
+        return None
     return moment.astimezone(timezone.utc).replace(microsecond=0)
 
 

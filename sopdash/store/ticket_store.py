@@ -15,6 +15,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from sopdash.core.errors import ConflictError, InputError, StoreError
+from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket
 from sopdash.store.contract import Progress, Signature
 from sopdash.store.lock import exclusive_lock
@@ -276,8 +277,11 @@ def _insert(table: Table, tickets: Sequence[Ticket]) -> list[Ticket]:
 
 
 def next_id(table: Table) -> int:
-    """One more than the highest ticket id in table."""
-    return max(map(int, raw_documents(table)), default=0) + 1
+    """One more than the highest ticket id in table; a StoreError once ids would pass the limit."""
+    following = max(map(int, raw_documents(table)), default=0) + 1
+    if following > MAX_TICKET_ID:
+        raise StoreError(f"ticket ids have reached {MAX_TICKET_ID}, the highest sopdash keeps; start a new store")
+    return following
 
 
 def check_version(current: Ticket, expected_version: int | None) -> None:

@@ -1,0 +1,90 @@
+"""Hostile arguments, paths and config end as a clear message and exit 0, 1 or 2: never exit 70, never raw escapes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import orjson
+import pytest
+
+from sopdash.core.limits import MAX_TICKET_ID
+
+ESCAPES = "evil\x1b]0;PWNED\x07\x1b[2J\x9b31m\x1bP1$r\x1b\\\u202e!"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_escapes_in_an_argument_never_reach_stdout(env, sopdash, new_ticket):
+    new_ticket()
+    result = sopdash("ticket", "assign", "1", ESCAPES)
+    assert result.code == 0
+    assert result.out == "#1 assigned to evil!\n"
+    listing = sopdash("ticket", "list")
+    assert not CONTROL.search(listing.out) and "evil!" in listing.out
+
+
+def test_escapes_in_a_refusal_never_reach_stderr(env, sopdash, new_ticket):
+    new_ticket()
+    for args in (("ticket", "new", "--subject", "x", "--requester", ESCAPES),
+                 ("ticket", "priority", "1", ESCAPES),
+                 ("ticket", "show", ESCAPES)):
+        result = sopdash(*args)
+        assert result.code == 2
+        assert not CONTROL.search(result.err.replace("\n", "")), result.err
+
+
+def test_escapes_in_paths_are_not_echoed(env, sopdash, tmp_path):
+    hostile = str(tmp_path / "x\x1b]0;t\x07\u202ey.json")
+    for args in (("--db", hostile, "ticket", "list"), ("--config", hostile, "ticket", "list"),
+                 ("import", "spiceworks", hostile)):
+        result = sopdash(*args)
+        assert result.code == 2
+        assert not CONTROL.search(result.err.replace("\n", "")), result.err
+
+
+def test_invalid_utf8_in_an_argument_is_an_input_error(env, sopdash):
+    bad = b"bad\xff".decode("utf-8", "surrogateescape")
+    result = sopdash("ticket", "new", "--subject", bad, "--requester", "a@b.c")
+    assert result.code == 2
+    assert result.err == "sopdash: argument 'bad\ufffd' is not valid UTF-8; fix the text or its encoding\n"
+    assert not env.exists()
+
+
+def test_calendar_24x7_is_accepted(env, sopdash, new_ticket, tmp_path):
+    new_ticket()
+    (tmp_path / "config.toml").write_text('calendar = "24x7"\n', encoding="utf-8")
+    assert sopdash("ticket", "list").code == 0
+    shown = sopdash("config")
+    assert shown.code == 0 and "open around the clock" in shown.out
+
+
+def test_deeply_nested_toml_is_an_input_error(env, sopdash, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    result = sopdash("ticket", "list")
+    assert result.code == 2
+    assert result.err == f"sopdash: {config}: nested too deeply to read; fix the file or point --config elsewhere\n"
+
+
+@pytest.mark.parametrize("typed", [str(MAX_TICKET_ID + 1), "9" * 30, "9" * 5000])
+def test_a_ticket_id_above_64_bits_is_a_usage_error(env, sopdash, new_ticket, typed):
+    new_ticket()
+    result = sopdash("ticket", "show", typed)
+    assert result.code == 2
+    assert "is not a ticket id like 12" in result.err
+
+
+def test_a_stored_ticket_id_above_64_bits_is_a_store_error(env, sopdash, new_ticket):
+    new_ticket()
+    document = orjson.loads(env.read_bytes())
+    ticket = document["tickets"].pop("1")
+    big = 2**64 + 5
+    document["tickets"][str(big)] = {**ticket, "id": big}
+    env.write_text(json.dumps(document), encoding="utf-8")  # orjson cannot write an integer past 64 bits
+    before = env.read_bytes()
+    for args in (("ticket", "list"), ("ticket", "new", "--subject", "x", "--requester", "a@b.c"), ("check",)):
+        result = sopdash(*args)
+        assert result.code == 2, (args, result)
+        assert "internal error" not in result.err + result.out
+    assert env.read_bytes() == before
+
