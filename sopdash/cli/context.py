@@ -10,11 +10,12 @@ from typing import Any
 
 from sopdash.clock import clock_from_env
 from sopdash.config import Settings, load_settings
+from sopdash.core.errors import StoreError
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.identity import current_login
 from sopdash.store import resolve_store_path
-from sopdash.store.opening import open_store
+from sopdash.store.opening import open_store, store_exists
 
 
 def add_store_options(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
@@ -53,6 +54,9 @@ def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
     On a file the technician is the OS login and the config's roster says who is a manager; on
     PostgreSQL the technician is the database role and the database says whether it is a manager.
     """
+    if not (create or store_exists(path)):
+        # Not `sopdash demo`: what is missing may be a real store on a path typed wrong.
+        raise StoreError(f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`")
     clock = clock_from_env(os.environ)
     store = open_store(path, create=create)
     if not hasattr(store, "role"):

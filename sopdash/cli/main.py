@@ -12,6 +12,7 @@ from typing import TextIO
 from sopdash import __version__
 from sopdash.cli import (
     import_command,
+    init_command,
     mail_commands,
     report_command,
     store_admin_commands,
@@ -22,7 +23,9 @@ from sopdash.cli.context import add_store_options
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import printable
 
-COMMAND_MODULES = (ticket_commands, store_commands, store_admin_commands, import_command, report_command, mail_commands)
+COMMAND_MODULES = (
+    ticket_commands, init_command, store_commands, store_admin_commands, import_command, report_command, mail_commands
+)
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130

@@ -11,6 +11,7 @@ from sopdash.cli.context import command_parent, open_desk, warn
 from sopdash.cli.mail_commands import deliver_after_commit
 from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
 from sopdash.core.edit import EDITABLE, current_values
+from sopdash.core import rules
 from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
@@ -211,7 +212,11 @@ def complete_step(args: argparse.Namespace) -> int:
 
 def escalate_ticket(args: argparse.Namespace) -> int:
     ticket = open_desk(args).escalate(args.id, args.reason, args.note)
-    flag = "; manager flag raised" if ticket.needs_manager else ""
+    flag = ""
+    if rules.raised_manager_flag(ticket):
+        flag = "; manager flag raised"
+    elif ticket.needs_manager:
+        flag = "; the manager flag was already raised"
     return confirm(ticket, f"escalated ({args.reason}), now tier {ticket.tier}{flag}")
 
 

@@ -62,7 +62,8 @@ class Roster:
             return Assignee(login)
         if set(self.members) - {actor}:
             known = ", ".join(sorted(self.members))
-            raise RuleRefused(f"{login!r} is not in the roster (technicians: {known}); add [roster.{login}] to the config")
+            refusal = f"{login!r} is not in the roster (technicians: {known}); add [roster.{login}] to the config"
+            raise RuleRefused(refusal)
         unchecked = f"no roster lists the team, so {login!r} could not be checked; add [roster.{login}] to the config"
         return Assignee(login, unchecked)
 

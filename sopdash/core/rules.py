@@ -179,14 +179,24 @@ def set_waiting(ticket: Ticket, actor: str, now: datetime, waiting: bool = True)
     return _set_status(ticket, actor, now, "open", "no longer waiting on client")
 
 
+def verdict_complete_step(ticket: Ticket, step: int) -> Verdict:
+    """SOP 4C: the CompTIA steps are taken in order, each once, on an open ticket."""
+    done = {record.step for record in ticket.troubleshooting}
+    following = ticket.current_step
+    skipped = following is not None and step not in done and step != following
+    next_step = f"step {following} ({TROUBLESHOOTING_STEPS[following - 1]})" if skipped else ""
+    return _verdict(
+        _still_open(ticket),
+        (step in done, f"step {step} is already done"),
+        (skipped, f"the steps go in order and {next_step} is next"),
+    )
+
+
 def complete_step(ticket: Ticket, actor: str, now: datetime, step: int, note_text: str = "") -> Ticket:
-    """SOP 4C: mark a CompTIA troubleshooting step done, with an optional internal note."""
+    """SOP 4C: mark the next CompTIA troubleshooting step done, with an optional internal note."""
     if not 1 <= step <= len(TROUBLESHOOTING_STEPS):
         raise InputError(f"step must be between 1 and {len(TROUBLESHOOTING_STEPS)}, not {step}")
-    done = {record.step for record in ticket.troubleshooting}
-    _verdict(_still_open(ticket), (step in done, f"step {step} is already done")).enforce(
-        "record a troubleshooting step on", ticket.id
-    )
+    verdict_complete_step(ticket, step).enforce("record a troubleshooting step on", ticket.id)
     record = StepRecord(step=step, at=now, by=actor, note=note_text.strip())
     changed = ticket.evolve(troubleshooting=tuple(sorted(ticket.troubleshooting + (record,), key=lambda r: r.step)))
     changed = _event(changed, actor, now, f"step {step} done: {TROUBLESHOOTING_STEPS[step - 1]}")
@@ -217,10 +227,19 @@ def escalate(ticket: Ticket, actor: str, now: datetime, reason: str, note_text: 
     to_tier = escalation_target(ticket, reason)
     record = Escalation(at=now, by=actor, from_tier=ticket.tier, to_tier=to_tier, reason=reason, note=note_text.strip())
     changed = ticket.evolve(tier=to_tier, escalations=ticket.escalations + (record,))
-    if reason in MANAGER_REASONS and not ticket.needs_manager:
+    raises_flag = reason in MANAGER_REASONS and not ticket.needs_manager
+    flag_change = {}
+    if raises_flag:
         changed = changed.evolve(manager_flag=ManagerFlag(raised_at=now, reason=reason))
+        flag_change = {"needs_manager": [False, True]}
     text = f"escalated ({reason}) to tier {to_tier}" + (f": {note_text.strip()}" if note_text.strip() else "")
-    return _event(changed, actor, now, text, tier=[ticket.tier, to_tier])
+    return _event(changed, actor, now, text, tier=[ticket.tier, to_tier], **flag_change)
+
+
+def raised_manager_flag(ticket: Ticket) -> bool:
+    """True if the action that produced `ticket` raised its manager flag (the escalation's audit event says so)."""
+    change = ticket.timeline[-1].change if ticket.timeline else None
+    return bool(change and change.get("needs_manager") == [False, True])
 
 
 def acknowledge_manager_flag(ticket: Ticket, actor: str, now: datetime, is_manager: bool) -> Ticket:

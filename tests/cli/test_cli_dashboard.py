@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import types
 
@@ -47,4 +48,27 @@ def test_dashboard_on_a_missing_store_fails_before_loading_the_tui(env, sopdash,
     monkeypatch.setitem(sys.modules, "sopdash.tui.app", None)  # importing it now would raise
     result = sopdash()
     assert result.code == 2
-    assert result.err.startswith("sopdash: no ticket store at")
+    assert result.err == f"sopdash: no ticket store at {env}; create an empty one with `sopdash init --db {env}`\n"
+    assert "demo" not in result.err  # a missing store may be a real one on a mistyped path
+    assert not env.exists()
+
+
+class Terminal(io.StringIO):
+    """Standard input as a terminal where the person types `answer`."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "created"), [("y\n", True), ("yes\n", True), ("\n", False), ("", False)])
+def test_dashboard_at_a_terminal_offers_to_create_an_empty_store(env, sopdash, opened, monkeypatch, answer, created):
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    result = sopdash("--db", str(env))
+    assert f"There is no ticket store at {env}." in result.out
+    assert env.exists() == created
+    if created:
+        assert result.code == 0
+        ((_, _, tickets),) = opened
+        assert tickets == []  # empty, never demo data
+    else:
+        assert result.code == 2 and "sopdash init --db" in result.err

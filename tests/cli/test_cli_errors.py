@@ -26,9 +26,7 @@ def test_corrupt_store_is_refused_and_left_untouched(env, sopdash, new_ticket):
 def test_missing_store_names_the_fix(env, sopdash):
     result = sopdash("ticket", "list")
     assert result.code == 2
-    assert result.err == (
-        f"sopdash: no ticket store at {env}; create one with `sopdash demo --db {env}` or `sopdash ticket new`\n"
-    )
+    assert result.err == f"sopdash: no ticket store at {env}; create an empty one with `sopdash init --db {env}`\n"
     assert not env.exists()
 
 

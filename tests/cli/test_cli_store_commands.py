@@ -138,3 +138,14 @@ def test_demo_with_the_real_demo_module(env, sopdash):
     assert len({doc["sla"]["ack"]["state"] for doc in everything}) > 2
     assert sopdash("ticket", "list").code == 0
     assert sopdash("check").code == 0
+
+
+def test_init_creates_an_empty_store_and_never_replaces_one(env, sopdash):
+    created = sopdash("init", "--db", str(env))
+    assert (created.code, created.out, created.err) == (0, f"created an empty ticket store at {env}\n", "")
+    assert sopdash("ticket", "list", "--json").out == "[]\n"
+    again = sopdash("init", "--db", str(env))
+    assert again.code == 2
+    assert again.err == (
+        f"sopdash: {env} already exists; `sopdash init` only creates a new store (`sopdash check` looks at it)\n"
+    )

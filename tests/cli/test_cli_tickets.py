@@ -325,3 +325,18 @@ def test_assign_without_a_roster_takes_the_login_with_a_warning(env, sopdash, ne
     assert result.err == (
         "sopdash: warning: no roster lists the team, so 'zed' could not be checked; add [roster.zed] to the config\n"
     )
+
+
+def test_steps_out_of_order_are_refused_as_in_the_dashboard(env, sopdash, new_ticket):
+    new_ticket()
+    result = sopdash("ticket", "step", "1", "3")
+    assert (result.code, result.out) == (1, "")
+    assert "the steps go in order and step 1 (Identify the problem) is next" in result.err
+    assert sopdash("ticket", "step", "1", "1").code == 0
+
+
+def test_escalating_again_does_not_claim_to_raise_the_manager_flag(env, sopdash, new_ticket):
+    new_ticket()
+    assert sopdash("ticket", "escalate", "1", "--reason", "unsatisfied").out.endswith("; manager flag raised\n")
+    again = sopdash("ticket", "escalate", "1", "--reason", "disruptive")
+    assert again.out == "#1 escalated (disruptive), now tier 2; the manager flag was already raised\n"

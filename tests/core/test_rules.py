@@ -235,3 +235,23 @@ def test_allowing_sensitive_text_that_is_not_sensitive_records_no_override():
 
 def test_an_internal_note_is_never_checked():
     assert rules.note(new_ticket(), "amara", at(1), SECRET).timeline[-1].text == SECRET
+
+
+def test_troubleshooting_steps_are_taken_in_order():
+    with pytest.raises(RuleRefused) as refused:
+        rules.complete_step(new_ticket(), "amara", at(1), 3)
+    assert str(refused.value) == (
+        "cannot record a troubleshooting step on ticket #7: the steps go in order and "
+        "step 1 (Identify the problem) is next"
+    )
+    ticket = rules.complete_step(new_ticket(), "amara", at(1), 1)
+    assert rules.verdict_complete_step(ticket, 2).allowed
+    assert not rules.verdict_complete_step(ticket, 4).allowed
+
+
+def test_only_the_escalation_that_raises_the_manager_flag_says_so():
+    first = rules.escalate(new_ticket(), "amara", at(1), "unsatisfied")
+    assert rules.raised_manager_flag(first)
+    again = rules.escalate(first, "amara", at(2), "disruptive")
+    assert again.needs_manager and not rules.raised_manager_flag(again)
+    assert not rules.raised_manager_flag(rules.escalate(new_ticket(), "amara", at(1), "timing"))

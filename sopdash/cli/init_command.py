@@ -1,0 +1,46 @@
+"""`sopdash init`: create an empty ticket store where `--db`, the environment or the config point (never demo data)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.core.errors import InputError
+from sopdash.store.opening import open_store, store_exists
+from sopdash.store.paths import is_postgres_url
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `init` to the command line."""
+    init = subparsers.add_parser(
+        "init", parents=[command_parent()], help="create an empty ticket store (never demo data)"
+    )
+    init.set_defaults(handler=create_store)
+
+
+def create_store(args: argparse.Namespace) -> int:
+    """Create an empty store; refuse a location that already holds something."""
+    location = store_path_for(args, settings_for(args))
+    if is_postgres_url(location):
+        raise InputError("a PostgreSQL store is set up with `sopdash store init-postgres`")
+    if store_exists(location):
+        raise InputError(
+            f"{location} already exists; `sopdash init` only creates a new store (`sopdash check` looks at it)"
+        )
+    open_store(location, create=True)
+    print(f"created an empty ticket store at {location}")
+    return 0
+
+
+def offer_new_store(location: Path | str) -> None:
+    """Ask the person at the terminal whether to create an empty store at location; create it if they agree."""
+    if not sys.stdin.isatty():
+        return
+    try:
+        answer = input(f"There is no ticket store at {location}.\nCreate an empty one there? [y/N] ")
+    except EOFError:
+        return
+    if answer.strip().lower() in ("y", "yes"):
+        open_store(location, create=True)
