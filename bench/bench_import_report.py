@@ -190,7 +190,7 @@ def report_phases(store: TicketStore, since: str) -> list[tuple[str, float]]:
     gc.disable()
     policy = SlaPolicy.from_config({"calendar": {"timezone": "UTC"}})
     started = time.perf_counter()
-    tickets = store.load()
+    tickets = store.history()
     loaded = time.perf_counter()
     report = build_report(tickets, policy, *resolve_period(since, None, NOW, timezone.utc), NOW)
     built = time.perf_counter()

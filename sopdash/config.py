@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -12,10 +13,12 @@ import platformdirs
 
 from sopdash.core.alerts import ALERT_SCOPES
 from sopdash.core.canned import CannedReply, canned_replies_from_config
+from sopdash.core.durations import parse_duration
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.mail.settings import MailSettings
+from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
 KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail")
@@ -31,6 +34,7 @@ class Settings:
     roster: Roster
     store_path: str | None = None
     store_url: str | None = None
+    archive_after: timedelta = ARCHIVE_AFTER
     privacy: bool = False
     bell: bool = False
     alerts: str = "mine"
@@ -91,6 +95,7 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             roster=Roster.from_config(_table(document, "roster")),
             store_path=str(store["path"]) if "path" in store else None,
             store_url=_store_url(store),
+            archive_after=_archive_after(store),
             privacy=_flag(ui, "ui.privacy"),
             bell=_flag(ui, "ui.bell"),
             alerts=_choice(ui, "ui.alerts", ALERT_SCOPES),
@@ -120,6 +125,16 @@ def _table(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ConfigError(key, "must be a table")
     return value
+
+
+def _archive_after(store: Mapping[str, Any]) -> timedelta:
+    """`store.archive_after`: how long closed tickets stay in the live file (calendar days, e.g. "14d")."""
+    if "archive_after" not in store:
+        return ARCHIVE_AFTER
+    try:
+        return timedelta(seconds=parse_duration(str(store["archive_after"]), what="store.archive_after"))
+    except InputError as error:
+        raise ConfigError("store.archive_after", str(error).removeprefix("store.archive_after: ")) from None
 
 
 def _flag(table: Mapping[str, Any], key: str) -> bool:

@@ -348,7 +348,7 @@ class Shape:
     `ack` is running/warning/breached while unacknowledged, met/met_late once acknowledged;
     a priority of None means it arrived without one and nobody triaged it (it counts as medium).
     `first_contact` tickets were phoned in and resolved on the call, which acknowledged them;
-    `long_ago` ones were closed up to a year back.
+    `long_ago` ones were closed up to a year back (LONG_AGO_DAYS).
     """
 
     priority: str | None
@@ -438,6 +438,9 @@ HISTORY = (
     Shape("low", MET, MET_LATE, long_ago=True),
 )
 HISTORY_SHARE = 0.8
+LONG_AGO_DAYS = 250  # days of the ticket's calendar: about a year of business days
+WORKING_SET = 400  # beyond the default mix, at most about this many more tickets take its shapes, mostly not closed:
+# a desk works a few hundred tickets at a time, however long its history
 
 
 def demo_tickets(now: datetime, policy: SlaPolicy, count: int | None = None, seed: int | None = None) -> list[Ticket]:
@@ -453,8 +456,8 @@ def write_demo_store(
     path: Path | str, now: datetime, policy: SlaPolicy, count: int | None = None, seed: int | None = None
 ) -> int:
     """Create the store at path with the demo tickets in one write; returns how many. Refuses a store with tickets."""
-    store = open_store(path, create=True)
-    if store.load():
+    store = open_store(path, create=True, clock=lambda: now)
+    if store.history():
         raise InputError(f"{path} already holds tickets; give a new path for the demo store")
     return len(store.add_many(demo_tickets(now, policy, count, seed)))
 
@@ -462,10 +465,9 @@ def write_demo_store(
 def _shapes(count: int, rng: random.Random) -> list[Shape]:
     if count < 0:
         raise InputError(f"count: {count} is negative")
-    extra = [
-        rng.choice(HISTORY) if rng.random() < HISTORY_SHARE else rng.choice(DEFAULT_MIX)
-        for _ in range(count - len(DEFAULT_MIX))
-    ]
+    beyond = count - len(DEFAULT_MIX)
+    history_share = max(HISTORY_SHARE, 1 - WORKING_SET / max(beyond, 1))
+    extra = [rng.choice(HISTORY) if rng.random() < history_share else rng.choice(DEFAULT_MIX) for _ in range(beyond)]
     return [*DEFAULT_MIX[:count], *extra]
 
 
@@ -642,7 +644,7 @@ class _TicketFactory:
             if status == "closed":
                 script.pause(self._days(calendar, 0.05, 2))
                 script.then(_close(tech))
-            script.pause(self._days(calendar, 1, 365) if shape.long_ago else self._days(calendar, 0.02, 5))
+            script.pause(self._days(calendar, 1, LONG_AGO_DAYS) if shape.long_ago else self._days(calendar, 0.02, 5))
 
     def _resumed(self, script: _Script, cast: _Cast, end: int, steps: list[Action]) -> None:
         """Asked the client something, waited for the answer, carried on."""

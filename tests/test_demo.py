@@ -154,7 +154,7 @@ def test_every_ticket_round_trips_through_its_document() -> None:
 def test_write_demo_store_writes_a_store_that_reads_back_equal(tmp_path) -> None:
     path = tmp_path / "demo" / "tickets.json"
     assert write_demo_store(path, MONDAY_MORNING, POLICY, count=120, seed=3) == 120
-    assert TicketStore(path).load() == demo_tickets(MONDAY_MORNING, POLICY, count=120, seed=3)
+    assert TicketStore(path).history() == demo_tickets(MONDAY_MORNING, POLICY, count=120, seed=3)
 
 
 def test_write_demo_store_refuses_a_store_that_has_tickets(tmp_path) -> None:
@@ -162,4 +162,4 @@ def test_write_demo_store_refuses_a_store_that_has_tickets(tmp_path) -> None:
     write_demo_store(path, MONDAY_MORNING, POLICY, count=3)
     with pytest.raises(InputError, match="already holds tickets"):
         write_demo_store(path, MONDAY_MORNING, POLICY, count=3)
-    assert len(TicketStore(path).load()) == 3
+    assert len(TicketStore(path).history()) == 3

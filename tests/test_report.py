@@ -10,7 +10,6 @@ import msgspec
 import orjson
 import pytest
 
-from sopdash.cli import report_command
 from sopdash.cli.main import main
 from sopdash.core import rules
 from sopdash.core.errors import InputError
@@ -27,7 +26,7 @@ from sopdash.report import (
     report_from,
 )
 from sopdash.report_tally import Tally, merged, tally
-from sopdash.store import TicketStore, parts
+from sopdash.store import TicketStore
 
 # Business hours Mon–Fri 08:00–17:00 UTC (9 h a day); urgent counts around the clock.
 POLICY = SlaPolicy.from_config({"calendar": {"timezone": "UTC"}})
@@ -248,13 +247,6 @@ def test_report_command_without_a_store_exits_2(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err.startswith(f"sopdash: no ticket store at {missing}")
 
 
-@pytest.fixture
-def split_everywhere(monkeypatch):
-    """`sopdash report` cuts even a tiny store into one part per ticket, each counted in its own process."""
-    monkeypatch.setattr(parts, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(report_command, "processors", lambda: 8)
-
-
 def report_output(tmp_path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     config = tmp_path / "config.toml"
     config.write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
@@ -265,25 +257,40 @@ def report_output(tmp_path, monkeypatch, capsys, *args: str) -> tuple[int, str, 
     return code, captured.out, captured.err
 
 
+def closed_desk() -> list:
+    """The desk with its resolved tickets closed, so that they can go to the archive (their clocks stay as they were)."""
+    return [rules.close(t, "dana", at(8, 9)) if t.status == "resolved" else t for t in desk()]
+
+
+def old_single_file_store(path, tickets) -> None:
+    """A store as sopdash wrote it before the archive: schema 1, every ticket in one file."""
+    docs = {str(n): ticket.evolve(id=n, version=1).to_dict() for n, ticket in enumerate(tickets, 1)}
+    path.write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": docs}))
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
-def test_a_report_counted_in_parts_reads_the_same_as_one_counted_whole(tmp_path, monkeypatch, capsys, fmt):
-    TicketStore(tmp_path / "tickets.json", create=True).add_many(desk())
-    whole = report_output(tmp_path, monkeypatch, capsys, "--format", fmt)
-    monkeypatch.setattr(parts, "MIN_PART_BYTES", 1)
-    monkeypatch.setattr(report_command, "processors", lambda: 8)
-    assert report_output(tmp_path, monkeypatch, capsys, "--format", fmt) == whole
-    assert whole[0] == 0 and whole[1]
+def test_an_old_single_file_store_reports_the_same_after_it_is_split(tmp_path, monkeypatch, capsys, fmt):
+    old_single_file_store(tmp_path / "tickets.json", closed_desk())
+    before = report_output(tmp_path, monkeypatch, capsys, "--format", fmt)
+    monkeypatch.setenv("SOPDASH_NOW", "2023-06-01T09:00:00+00:00")  # three weeks after the tickets closed
+    assert main(["store", "migrate", "--db", str(tmp_path / "tickets.json")]) == 0
+    migrated = capsys.readouterr()
+    assert "split the single-file store" in migrated.err and "live tickets" in migrated.out
+    assert sorted(p.name for p in (tmp_path / "tickets.archive").iterdir()) == ["2023-05.json"]
+    assert report_output(tmp_path, monkeypatch, capsys, "--format", fmt) == before
+    assert before[0] == 0 and before[1]
 
 
-def test_a_bad_ticket_in_any_part_is_named_as_in_a_whole_read(tmp_path, monkeypatch, capsys, split_everywhere):
-    db = tmp_path / "tickets.json"
-    TicketStore(db, create=True).add_many(desk())
-    document = orjson.loads(db.read_bytes())
-    document["tickets"]["5"]["tier"] = 9
-    db.write_bytes(orjson.dumps(document))
+def test_a_bad_ticket_in_an_archive_month_is_named(tmp_path, monkeypatch, capsys):
+    TicketStore(tmp_path / "tickets.json", create=True).add_many(closed_desk())
+    month = tmp_path / "tickets.archive" / "2023-05.json"
+    document = orjson.loads(month.read_bytes())
+    first = next(iter(document["tickets"]))
+    document["tickets"][first]["tier"] = 9
+    month.write_bytes(orjson.dumps(document))
     code, out, err = report_output(tmp_path, monkeypatch, capsys)
     assert (code, out) == (2, "")
-    assert "ticket 5 is invalid (tier: expected `int` <= 3)" in err
+    assert f"{month}: ticket {first} is invalid (tier: expected `int` <= 3)" in err
 
 
 def test_tallies_of_any_split_merge_into_the_whole_report():
@@ -293,14 +300,3 @@ def test_tallies_of_any_split_merge_into_the_whole_report():
         counted = [tally(tickets[:cut], POLICY, SINCE, UNTIL, NOW), tally(tickets[cut:], POLICY, SINCE, UNTIL, NOW)]
         sent = [msgspec.msgpack.decode(msgspec.msgpack.encode(part), type=Tally) for part in counted]
         assert report_from(merged(sent), SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
-
-
-def test_parts_out_of_ticket_order_still_list_breaches_by_ticket(tmp_path, monkeypatch, capsys, split_everywhere):
-    db = tmp_path / "tickets.json"
-    TicketStore(db, create=True).add_many(desk())
-    document = orjson.loads(db.read_bytes())
-    document["tickets"] = dict(reversed(document["tickets"].items()))
-    db.write_bytes(orjson.dumps(document))
-    code, out, _ = report_output(tmp_path, monkeypatch, capsys)
-    listed = [line.split()[0] for line in out.split("Breaches (")[1].splitlines()[2:]]
-    assert code == 0 and listed == sorted(listed, key=lambda ticket: int(ticket[1:])) and len(listed) > 2

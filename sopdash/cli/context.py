@@ -14,7 +14,7 @@ from sopdash.core.errors import StoreError
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.identity import current_login
-from sopdash.store import resolve_store_path
+from sopdash.store import Store, resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 
 
@@ -48,6 +48,25 @@ def store_path_for(args: argparse.Namespace, settings: Settings) -> Path | str:
     return resolve_store_path(args.db, os.environ, settings.store_location)
 
 
+def store_on(location: Path | str, settings: Settings, create: bool = False) -> Store:
+    """The store at location: a file store archives by the config and the clock SOPDASH_NOW may fix, and says on
+    stderr what it does or waits for."""
+    return open_store(
+        location, create=create, clock=clock_from_env(os.environ), archive_after=settings.archive_after, notify=tell
+    )
+
+
+def tell(message: str) -> None:
+    """A line on stderr beside a command's output: what the store did or waits for."""
+    print(f"sopdash: {message}", file=sys.stderr, flush=True)
+
+
+def store_for(args: argparse.Namespace, create: bool = False) -> Store:
+    """The store the command line, environment and config point at."""
+    settings = settings_for(args)
+    return store_on(store_path_for(args, settings), settings, create=create)
+
+
 def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
     """A Desk on the store at path, on the clock SOPDASH_NOW may fix.
 
@@ -58,7 +77,7 @@ def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
         # Not `sopdash demo`: what is missing may be a real store on a path typed wrong.
         raise StoreError(f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`")
     clock = clock_from_env(os.environ)
-    store = open_store(path, create=create)
+    store = store_on(path, settings, create=create)
     if not hasattr(store, "role"):
         return Desk(store, settings.policy, settings.roster, current_login(), clock, mail=settings.mail)
     role = store.role()

@@ -6,10 +6,10 @@ import argparse
 import os
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.cli.context import command_parent, settings_for, store_on, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.importers.spiceworks import ImportPlan, import_file, plan_import
-from sopdash.store.opening import open_store, store_exists
+from sopdash.store.opening import store_exists
 
 MAX_LISTED = 20
 
@@ -37,12 +37,12 @@ def import_spiceworks(args: argparse.Namespace) -> int:
     path = store_path_for(args, settings)
     now = clock_from_env(os.environ)()
     if args.dry_run:
-        existing = open_store(path).load() if store_exists(path) else []
+        existing = store_on(path, settings).history() if store_exists(path) else []
         plan = plan_import(args.file, existing, now)
         print(f"dry run: nothing written to {path}; importing {args.file} would give")
         lines = plan.summary_lines(MAX_LISTED) + _updates(plan)
     else:
-        plan = import_file(args.file, open_store(path, create=True), now)
+        plan = import_file(args.file, store_on(path, settings, create=True), now)
         print(f"imported {args.file} into {path}")
         lines = plan.summary_lines(MAX_LISTED)
     print("\n".join(lines))

@@ -1,11 +1,13 @@
-"""`sopdash store …`: looking after the store itself — setting up a PostgreSQL database for a team."""
+"""`sopdash store …`: looking after the store itself — its archive, and setting up a PostgreSQL database for a team."""
 
 from __future__ import annotations
 
 import argparse
 
-from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.cli.context import command_parent, settings_for, store_for, store_path_for
 from sopdash.core.errors import InputError, StoreError
+from sopdash.store import TicketStore
+from sopdash.store.archive import archive_directory
 from sopdash.store.paths import is_postgres_url
 
 
@@ -25,6 +27,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--technician", action="append", default=[], metavar="LOGIN", help="a technician's role (repeatable)")
     init.add_argument("--manager", action="append", default=[], metavar="LOGIN", help="a manager's role (repeatable)")
     init.set_defaults(handler=init_postgres_command)
+    archive = commands.add_parser(
+        "archive", parents=[parent], help="move closed tickets older than store.archive_after to the archive now"
+    )
+    archive.set_defaults(handler=archive_store)
+    migrate = commands.add_parser(
+        "migrate", parents=[parent], help="split an old single-file store into live file and archive"
+    )
+    migrate.set_defaults(handler=migrate_store)
+
+
+def archive_store(args: argparse.Namespace) -> int:
+    """Move what is due to the archive and say how many moved."""
+    store = store_for(args)
+    moved = store.archive()
+    print(f"moved {moved} closed ticket{'s' if moved != 1 else ''} of {store.location} to the archive")
+    return 0
+
+
+def migrate_store(args: argparse.Namespace) -> int:
+    """Split an old single-file store (the store reports the split), or say there is nothing to do."""
+    store = file_store_for(args)
+    if not store.is_single_file():
+        print(f"{store.path} is already split into live file and archive; nothing to do")
+        return 0
+    store.archive()
+    print(f"{store.path} now holds {len(store.live())} live tickets; the rest are in {archive_directory(store.path)}")
+    return 0
+
+
+def file_store_for(args: argparse.Namespace) -> TicketStore:
+    """The file store the command line points at; a database was never one file, so this refuses one."""
+    store = store_for(args)
+    if not isinstance(store, TicketStore):
+        raise InputError(f"`sopdash store {args.store_command}` is for a file store; {store.location} keeps its history itself")
+    return store
 
 
 def init_postgres_command(args: argparse.Namespace) -> int:

@@ -198,6 +198,6 @@ def is_empty_store(path: Path | str) -> bool:
     if not store_exists(path):
         return True
     try:
-        return not open_store(path).load()
+        return not open_store(path).history()
     except StoreError:
         return False

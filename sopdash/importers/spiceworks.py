@@ -31,7 +31,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_DURATION_S, in_range
 from sopdash.core.model import Requester, Source, Ticket, TimelineEntry
 from sopdash.core.text import one_line
-from sopdash.store import TicketStore
+from sopdash.store import Store
 
 SYSTEM = "spiceworks"
 TECHNICIAN_ROLES = frozenset({"admin", "helpdesk_admin"})
@@ -175,7 +175,7 @@ def plan_import(path: Path, existing: Sequence[Ticket], now: datetime) -> Import
     return _plan(path, read_export(path), existing, now)
 
 
-def import_file(path: Path, store: TicketStore, now: datetime) -> ImportPlan:
+def import_file(path: Path, store: Store, now: datetime) -> ImportPlan:
     """Import the export file at `path` into `store` in one locked write.
 
     The whole file is mapped and checked against the tickets as they are under the lock, and every

@@ -16,7 +16,7 @@ import orjson
 from sopdash.core.errors import StoreError
 from sopdash.store.contract import Store
 from sopdash.store.lock import acquire, open_lock_file
-from sopdash.store.paths import files_dir_for
+from sopdash.store.paths import files_dir_for, is_postgres_url
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
 MAIL_LOG = "mail-log.jsonl"
@@ -24,7 +24,9 @@ SENDING_LOCK = "sending.lock"
 
 
 def kept_files_for(store: Store) -> KeptFiles:
-    """The folder beside a store (its location is the store file's path)."""
+    """The folder beside a store file; a StoreError for a PostgreSQL store, which has no folder beside it."""
+    if is_postgres_url(store.location):
+        raise StoreError("mail needs a file store for now: kept mail and the outbox lock live in <store>.files/")
     return KeptFiles(Path(store.location))
 
 

@@ -1,47 +1,61 @@
-"""The ticket store: the only code that reads or writes the shared ticket file (PRODUCT §4)."""
+"""The ticket store: the only code that reads or writes the shared ticket files (live file and archive, PRODUCT §4)."""
 
 from __future__ import annotations
 
-import gc
 import os
-import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from operator import attrgetter
-from datetime import datetime
 from pathlib import Path
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
-
-from sopdash.core.errors import ConflictError, InputError, StoreError
-from sopdash.core.limits import MAX_TICKET_ID
+from sopdash.clock import Clock, system_clock
+from sopdash.core.errors import ConflictError, StoreError
 from sopdash.core.model import Ticket
-from sopdash.store.contract import Progress, Signature
-from sopdash.store.lock import exclusive_lock
-from sopdash.store.parts import StorePart, split_store
+from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, month_of, month_path
+from sopdash.store.contract import Plan, Progress, Signature
+from sopdash.store.diagnosis import diagnose
+from sopdash.store.lock import Notify, exclusive_lock
+from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.paths import lock_path_for
 from sopdash.store.storage import (
-    EMPTY_STORE,
+    META,
     SCHEMA_VERSION,
+    SINGLE_FILE_SCHEMA,
     TICKETS,
     OrjsonStorage,
+    StoreFile,
     access_error,
-    group_name,
     missing_store,
-    parse_store,
-    read_bytes,
+    read_store_file,
+    ticket_from_doc,
 )
 
+_READ_ATTEMPTS = 3  # a history read that meets a move under way starts again; a third clash is not a coincidence
 
 
 class TicketStore:
-    """The ticket file shared by every technician: locked, atomic writes and unlocked, consistent reads."""
+    """The live file every technician shares, with its archive of month files: locked, atomic writes (see
+    `LockedWrite`) and unlocked, consistent reads."""
 
-    def __init__(self, path: Path, *, create: bool = False) -> None:
-        """Open the store at path; with create=True a missing store (and its directory) is created empty."""
+    def __init__(
+        self,
+        path: Path,
+        *,
+        create: bool = False,
+        clock: Clock = system_clock,
+        archive_after: timedelta = ARCHIVE_AFTER,
+        notify: Notify | None = None,
+    ) -> None:
+        """Open the store at path; with create=True a missing store (and its directory) is created empty.
+
+        clock says when tickets are due for the archive (closed more than archive_after ago); notify hears what the
+        store has to say on the side: a wait for another writer, an old single-file store split.
+        """
         self.path = Path(path)
         self.lock_path = lock_path_for(self.path)
+        self.clock, self.archive_after, self.notify = clock, archive_after, notify
+        self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
         if self._exists():
             return
         if not create:
@@ -50,134 +64,123 @@ class TicketStore:
 
     @property
     def location(self) -> str:
-        """The store file's path, for messages."""
+        """The live file's path, for messages."""
         return str(self.path)
 
     def live(self) -> list[Ticket]:
-        """The working set, sorted by id (for now the whole file: the archive comes with issue 12)."""
-        return self.load()
+        """The live file's tickets, sorted by id: every ticket not closed, and those closed within archive_after."""
+        return sorted(read_store_file(self.path).tickets.values(), key=attrgetter("id"))
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
-        """Every ticket not closed before since, sorted by id (for now the whole file)."""
-        return self.load()
+        """Every ticket not closed before since (all when None), live and archived, sorted by id.
 
-    def archive(self) -> int:
-        """Move closed tickets out of the live set: nothing yet, the single file is all there is."""
-        return 0
-
-    def load(self) -> list[Ticket]:
-        """Every ticket, validated, sorted by id.
-
-        A large file is decoded a part at a time (see `parts`): decoding holds the interpreter, and between
-        parts a dashboard that loads in a worker thread gets to answer its keys.
+        Reads the live file and the months from since's on; a month read before and unchanged since is not read
+        again. A move by another writer during the read (a listed ticket not yet in its month) starts it over.
         """
-        with gc_paused():
-            raw = read_bytes(self.path)
-            parts = [part.load() for part in split_store(raw, self.path, len(raw))]
-            if any(part is None for part in parts):  # the careful path, which names the first problem
-                docs = parse_store(raw, self.path)[TICKETS]
-                tickets = [self._ticket(int(key), doc) for key, doc in docs.items()]
-            else:
-                tickets = [ticket for part in parts for ticket in part or ()]
-        tickets.sort(key=attrgetter("id"))
-        return tickets
+        for _ in range(_READ_ATTEMPTS):
+            signature = self.signature()
+            live = read_store_file(self.path)
+            try:
+                tickets = [*live.tickets.values(), *self._archived(live, since, progress)]
+            except StoreError:
+                if self.signature() == signature:
+                    raise
+                continue
+            if since is not None:
+                tickets = [t for t in tickets if not (t.closed_at and t.closed_at < since and t.created_at < since)]
+            return sorted(tickets, key=attrgetter("id"))
+        raise StoreError(f"{self.path} kept changing while it was read; try again")
 
-    def parts(self, count: int) -> list[StorePart]:
-        """The file cut between tickets into up to `count` parts that decode on their own (one for a small store)."""
-        return split_store(read_bytes(self.path), self.path, count)
+    def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
+        archived: dict[str, list[int]] = live.record.get("archived", {})
+        months = sorted(month for month in archived if since is None or month >= month_of(since))
+        for done, month in enumerate(months, 1):
+            yield from listed(self._month(month), archived[month], self.path, month)
+            if progress is not None:
+                progress(done, len(months))
+
+    def _month(self, month: str) -> dict[int, Ticket]:
+        """One archive month's tickets by id, read again only if its file changed since the last read."""
+        path = month_path(self.path, month)
+        signature = file_signature(path)
+        cached = self._months.get(month)
+        if cached is None or cached[0] != signature:
+            cached = (signature, read_store_file(path).tickets)
+            self._months[month] = cached
+        return cached[1]
 
     def get(self, ticket_id: int) -> Ticket:
-        """One ticket; InputError if there is no such ticket."""
-        return self._existing(self._table(), ticket_id)
+        """One ticket, from the live file or from the one month that lists it; InputError if there is none."""
+        live = read_store_file(self.path)
+        if ticket_id in live.tickets:
+            return live.tickets[ticket_id]
+        return find_archived(self.path, live.record.get("archived", {}), ticket_id)
 
     def add(self, make: Callable[[int], Ticket]) -> Ticket:
-        """Store make(new_id) as version 1, numbered after the highest id; returns it as stored."""
-        with self._writing() as table:
-            ticket_id = next_id(table)
-            ticket = make(ticket_id).evolve(id=ticket_id, version=1)
-            table.insert(Document(ticket.to_dict(), doc_id=ticket_id))
-        return ticket
+        """Store make(new_id) as version 1 under an id never used before; returns it as stored."""
+        with self._writing() as write:
+            ticket_id = write.next_id()
+            return write.insert([make(ticket_id).evolve(id=ticket_id)])[0]
 
     def add_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
-        """Store tickets as version 1 in one write, renumbered in order after the highest id; returns them as stored."""
-        with self._writing() as table:
-            return _insert(table, tickets)
+        """Store tickets as version 1 in one write, under new ids in order; returns them as stored."""
+        with self._writing() as write:
+            return write.insert(tickets)
 
-    def write_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
-        """Replace existing tickets in one write, each only if still at the version it carries; returns them as stored."""
-        with self._writing() as table:
-            return self._replace(table, tickets)
-
-    def transact(
-        self, plan: Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
-    ) -> tuple[list[Ticket], list[Ticket]]:
-        """Under one lock: plan(every ticket) -> (changed, new); both written in one replace, or nothing is."""
-        with self._writing() as table:
-            current = [self._ticket(int(key), doc) for key, doc in raw_documents(table).items()]
-            changed, new = plan(sorted(current, key=attrgetter("id")))
-            return self._replace(table, changed), _insert(table, new)
-
-    def _replace(self, table: Table, tickets: Sequence[Ticket]) -> list[Ticket]:
-        stored = []
-        for ticket in tickets:
-            current = self._existing(table, ticket.id)
-            check_version(current, ticket.version)
-            stored.append(ticket.evolve(version=current.version + 1))
-        docs = {ticket.id: ticket.to_dict() for ticket in stored}
-        if docs:
-            table.update(lambda doc: doc.update(docs[doc["id"]]), doc_ids=list(docs))
-        return stored
+    def transact(self, plan: Plan) -> tuple[list[Ticket], list[Ticket]]:
+        """Under one lock: plan(every ticket, archive too) -> (changed, new); both written in one commit, or nothing is."""
+        with self._writing() as write:
+            changed, new = plan(write.every_ticket())
+            return _replace(write, changed), write.insert(new)
 
     def update(
         self, ticket_id: int, change: Callable[[Ticket], Ticket], *, expected_version: int | None = None
     ) -> Ticket:
-        """Apply change to the ticket as it is on disk now and store it as the next version; returns it."""
-        with self._writing() as table:
-            current = self._existing(table, ticket_id)
+        """Apply change to the ticket as stored now and store it as the next version in the live file; returns it."""
+        with self._writing() as write:
+            current = write.ticket(ticket_id)
             check_version(current, expected_version)
             ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
-            table.update(ticket.to_dict(), doc_ids=[ticket_id])
-        return ticket
+            write.put([ticket])
+            return ticket
+
+    def archive(self) -> int:
+        """Move every closed ticket older than archive_after to the archive now; how many moved."""
+        with self._writing(every_due=True) as write:
+            pass
+        return sum(write.moved.values())
+
+    def is_single_file(self) -> bool:
+        """True for a store written before the archive existed, whose next write splits it."""
+        return read_store_file(self.path).record.get("schema") == SINGLE_FILE_SCHEMA
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes under the lock, each ticket keeping its version.
 
         No technician decides anything on these, so they must not make an open dialog fail with a
-        conflict. A ticket no longer in this file is skipped. Returns the tickets as stored.
+        conflict. A ticket that is not in the live file (archived, or gone) is skipped. Returns them as stored.
         """
         stored = []
-        with self._writing() as table:
+        with self._writing() as write:
             for ticket_id, change in changes.items():
-                doc = table.get(doc_id=ticket_id)
+                doc = write.docs.get(str(ticket_id))
                 if doc is None:
                     continue
-                current = self._ticket(ticket_id, doc)
-                ticket = change(current).evolve(id=ticket_id, version=current.version)
-                table.update(ticket.to_dict(), doc_ids=[ticket_id])
-                stored.append(ticket)
+                current = ticket_from_doc(self.path, ticket_id, doc)
+                stored.append(change(current).evolve(id=ticket_id, version=current.version))
+            write.put(stored)
         return stored
 
     def signature(self) -> Signature | None:
-        """(mtime_ns, size, inode) of the file, changed by every write; None if the file is missing."""
+        """(mtime_ns, size, inode) of the live file, which every write replaces; None if it is missing."""
         try:
-            status = os.stat(self.path)
+            return file_signature(self.path)
         except FileNotFoundError:
             return None
-        except OSError as error:
-            raise access_error(self.path, "read", error) from None
-        return (status.st_mtime_ns, status.st_size, status.st_ino)
 
     def check(self) -> list[str]:
-        """Diagnosis lines for `sopdash check`; the problems start with "error:" or "warning:"."""
-        lines = [f"store: {self.path}"]
-        try:
-            docs = raw_documents(self._table())
-        except StoreError as error:
-            return [*lines, f"error: {error}", *self._permission_lines()]
-        problems = [f"error: {error}" for error in self._invalid(docs)]
-        lines.append(f"schema: version {SCHEMA_VERSION}")
-        lines.append(f"tickets: {len(docs)} ({len(problems)} invalid)")
-        return [*lines, *problems, *self._permission_lines()]
+        """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions."""
+        return diagnose(self.path, self.lock_path)
 
     def _exists(self) -> bool:
         try:
@@ -196,92 +199,47 @@ class TicketStore:
         with exclusive_lock(self.lock_path):
             # another technician may have created it while we waited for the lock
             if not self._exists():
-                OrjsonStorage(self.path).write(EMPTY_STORE)
-
-    def _table(self) -> Table:
-        """The tickets table over a fresh TinyDB, so every operation sees the file as it is now."""
-        return TinyDB(self.path, storage=OrjsonStorage).table(TICKETS)
+                OrjsonStorage(self.path).write(empty_store())
 
     @contextmanager
-    def _writing(self) -> Iterator[Table]:
-        """The tickets table read under the lock; what changes inside lands in one atomic replace, or not at all."""
-        with exclusive_lock(self.lock_path), gc_paused():
-            table = self._table()
-            table.storage.hold_writes()
-            yield table
-            table.storage.flush()
-
-    def _existing(self, table: Table, ticket_id: int) -> Ticket:
-        doc = table.get(doc_id=ticket_id)
-        if doc is None:
-            raise InputError(f"no ticket #{ticket_id}")
-        return self._ticket(ticket_id, doc)
-
-    def _ticket(self, ticket_id: int, doc: dict) -> Ticket:
-        """The validated ticket in doc; a StoreError naming the ticket and the problem otherwise."""
-        try:
-            ticket = Ticket.from_dict(doc)
-        except (InputError, TypeError, ValueError, AttributeError) as error:
-            raise self._bad_ticket(ticket_id, str(error)) from None
-        if ticket.id != ticket_id:
-            raise self._bad_ticket(ticket_id, f"its id field says {ticket.id}")
-        return ticket
-
-    def _bad_ticket(self, ticket_id: int, problem: str) -> StoreError:
-        problem = problem.removeprefix(f"ticket {ticket_id}: ")
-        return StoreError(
-            f"{self.path}: ticket {ticket_id} is invalid ({problem}); correct it in the file or restore it from a backup"
-        )
-
-    def _invalid(self, docs: dict[str, dict]) -> Iterator[StoreError]:
-        for key, doc in docs.items():
-            try:
-                self._ticket(int(key), doc)
-            except StoreError as error:
-                yield error
-
-    def _permission_lines(self) -> list[str]:
-        store = [*file_lines("file", self.path), *world_readable_lines(self.path)]
-        lock = file_lines("lock", self.lock_path) or [f"lock: {self.lock_path} not created yet (the first write makes it)"]
-        return [*store, *lock, *directory_lines(self.path.parent)]
+    def _writing(self, every_due: bool = False) -> Iterator[LockedWrite]:
+        """The store read under the lock; what changes inside is committed in one step, or not at all."""
+        with exclusive_lock(self.lock_path, notify=self.notify):
+            write = LockedWrite(self.path)
+            yield write
+            moved = write.commit(self.clock(), self.archive_after, every_due)
+        if write.upgrading and self.notify is not None:
+            self.notify(
+                f"split the single-file store {self.path}: {sum(moved.values())} closed tickets moved to "
+                f"{len(moved)} month files in {archive_directory(self.path)}"
+            )
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while building many objects that form no cycles.
+def empty_store() -> dict[str, dict]:
+    """A live file without tickets."""
+    return {META: {"1": {"schema": SCHEMA_VERSION, "next_id": 1, "archived": {}}}, TICKETS: {}}
 
-    Parsing a large store allocates millions of objects, each allocation nudging the collector into
-    passes that find nothing to free: pausing it halves the time to load 50,000 tickets.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
+
+def file_signature(path: Path) -> Signature:
+    """(mtime_ns, size, inode) of path, changed by every atomic replace; FileNotFoundError if it is missing."""
     try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise access_error(path, "read", error) from None
+    return (status.st_mtime_ns, status.st_size, status.st_ino)
 
 
-def raw_documents(table: Table) -> dict[str, dict]:
-    """The table's stored documents by id string, without the per-document copy TinyDB's all() makes."""
-    return table.storage.read()[table.name]
-
-
-def _insert(table: Table, tickets: Sequence[Ticket]) -> list[Ticket]:
-    """Insert tickets as version 1, numbered in order after the highest id."""
-    first = next_id(table)
-    stored = [ticket.evolve(id=first + n, version=1) for n, ticket in enumerate(tickets)]
-    if stored:
-        table.insert_multiple(Document(ticket.to_dict(), doc_id=ticket.id) for ticket in stored)
+def _replace(write: LockedWrite, tickets: Sequence[Ticket]) -> list[Ticket]:
+    """Store changed tickets as their next version, each only if still at the version it carries."""
+    stored = []
+    for ticket in tickets:
+        current = write.ticket(ticket.id)
+        check_version(current, ticket.version)
+        stored.append(ticket.evolve(version=current.version + 1))
+    write.put(stored)
     return stored
-
-
-def next_id(table: Table) -> int:
-    """One more than the highest ticket id in table; a StoreError once ids would pass the limit."""
-    following = max(map(int, raw_documents(table)), default=0) + 1
-    if following > MAX_TICKET_ID:
-        raise StoreError(f"ticket ids have reached {MAX_TICKET_ID}, the highest sopdash keeps; start a new store")
-    return following
 
 
 def check_version(current: Ticket, expected_version: int | None) -> None:
@@ -290,34 +248,3 @@ def check_version(current: Ticket, expected_version: int | None) -> None:
         raise ConflictError(
             f"ticket #{current.id} changed since you looked at it (now version {current.version}); reload and try again"
         )
-
-
-def file_lines(label: str, path: Path) -> list[str]:
-    """Mode and group of path (nothing if it is missing), with a warning if this user cannot read it."""
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        return []
-    except OSError as error:
-        return [f"error: {access_error(path, 'read', error)}"]
-    mode = stat.S_IMODE(status.st_mode)
-    lines = [f"{label}: {path} mode {mode:04o}, group {group_name(status.st_gid)}"]
-    if not os.access(path, os.R_OK):
-        lines.append(f"warning: {access_error(path, 'read', PermissionError())}")
-    return lines
-
-
-def world_readable_lines(path: Path) -> list[str]:
-    """A warning if users outside the support group can read the store's client details."""
-    try:
-        readable = bool(path.stat().st_mode & stat.S_IROTH)
-    except OSError:
-        return []  # file_lines has already said why
-    return [f"warning: {path} is world-readable and holds client details; run `chmod o-rwx {path}`"] if readable else []
-
-
-def directory_lines(directory: Path) -> list[str]:
-    """A warning if this user cannot save: atomic replace needs write access to the directory."""
-    if os.access(directory, os.W_OK | os.X_OK):
-        return []
-    return [f"warning: {access_error(directory, 'write in', PermissionError())}; until then you can only read"]

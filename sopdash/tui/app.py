@@ -215,7 +215,7 @@ class SopdashApp(TicketActions):
     def _load_board(self, previous: Board | None, query: Query, ordering: Ordering) -> None:
         try:
             signature = self.desk.store.signature()  # before reading: a write during the read shows on the next tick
-            tickets = self.desk.tickets()
+            tickets = self.desk.history()  # the views reach closed tickets of any age
             # The business calendars extend their tables under their own lock, so this thread may share them.
             board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
             moment = board.moment(board.loaded_at)

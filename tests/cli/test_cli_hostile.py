@@ -15,12 +15,14 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def test_escapes_in_an_argument_never_reach_stdout(env, sopdash, new_ticket):
-    new_ticket()
-    result = sopdash("ticket", "assign", "1", ESCAPES)
-    assert result.code == 0
-    assert result.out == "#1 assigned to evil!\n"
-    listing = sopdash("ticket", "list")
-    assert not CONTROL.search(listing.out) and "evil!" in listing.out
+    new_ticket(ESCAPES)
+    for args in (("ticket", "list"), ("ticket", "show", "1")):
+        result = sopdash(*args)
+        assert result.code == 0
+        assert not CONTROL.search(result.out.replace("\n", "")) and "evil!" in result.out
+    refused = sopdash("ticket", "assign", "1", ESCAPES)  # not in the roster
+    assert refused.code == 1
+    assert not CONTROL.search(refused.err.replace("\n", "")) and "evil!" in refused.err
 
 
 def test_escapes_in_a_refusal_never_reach_stderr(env, sopdash, new_ticket):

@@ -18,7 +18,7 @@ def test_check_a_healthy_store(env, sopdash, new_ticket):
     lines = result.out.splitlines()
     assert lines[0].startswith("config: ")
     assert f"store: {env}" in lines
-    assert "tickets: 1 (0 invalid)" in lines
+    assert "tickets: 1 live, 0 archived in 0 months (0 invalid)" in lines
     assert lines[-1] == "ok"
 
 
@@ -43,7 +43,7 @@ def test_check_reports_a_bad_config_and_still_checks_the_store(env, sopdash, new
     result = sopdash("check")
     assert result.code == 2
     assert "calendar.timezone" in result.out
-    assert "tickets: 1 (0 invalid)" in result.out
+    assert "tickets: 1 live, 0 archived in 0 months (0 invalid)" in result.out
 
 
 def test_config_shows_files_and_the_policy_in_effect(env, sopdash, tmp_path):

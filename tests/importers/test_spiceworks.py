@@ -267,16 +267,16 @@ def test_a_newer_export_updates_the_tickets_it_holds(store, export, tmp_path):
     ]
     plan = import_file(write(tmp_path, newer, "newer.json"), store, NOW)
     assert (len(plan.added), len(plan.updated), plan.unchanged) == (0, 1, 3)
-    stored = by_number(store.load())["103"]
+    stored = by_number(store.history())["103"]
     assert (stored.id, stored.version, stored.priority, stored.status) == (3, 2, "high", "open")
     assert stored.acknowledged_at == utc(4, 9)
-    assert len(store.load()) == 4
+    assert len(store.history()) == 4
 
 
 def test_work_done_in_sopdash_survives_a_reimport(store, export, tmp_path):
     path = write(tmp_path, export)
     import_file(path, store, NOW)
-    printer_id = by_number(store.load())["103"].id
+    printer_id = by_number(store.history())["103"].id
     store.update(printer_id, lambda t: rules.acknowledge(t, "amara", NOW, "Hello Alice"))
     worked = store.get(printer_id)
     plan = import_file(path, store, NOW)
@@ -286,7 +286,7 @@ def test_work_done_in_sopdash_survives_a_reimport(store, export, tmp_path):
 
 def test_dry_run_writes_nothing(store, export, tmp_path):
     before = store.path.read_bytes()
-    plan = plan_import(write(tmp_path, export), store.load(), NOW)
+    plan = plan_import(write(tmp_path, export), store.history(), NOW)
     assert len(plan.added) == 4
     assert store.path.read_bytes() == before
 

@@ -58,7 +58,7 @@ def test_readers_never_see_a_half_written_file(tmp_path: Path) -> None:
     def read_until_stopped() -> None:
         while not stop.is_set():
             try:
-                loads.append(len(reader.load()))
+                loads.append(len(reader.history()))
             except StoreError as error:
                 errors.append(error)
 
@@ -79,7 +79,7 @@ def test_readers_do_not_wait_for_the_lock(tmp_path: Path) -> None:
     store = TicketStore(tmp_path / "tickets.json", create=True)
     store.add(new_ticket)
     with exclusive_lock(store.lock_path):
-        assert [t.id for t in TicketStore(store.path).load()] == [1]
+        assert [t.id for t in TicketStore(store.path).history()] == [1]
 
 
 def test_signature_changes_after_another_instance_writes(tmp_path: Path) -> None:

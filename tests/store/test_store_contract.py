@@ -38,14 +38,14 @@ def refuse(ticket: Ticket) -> Ticket:
 
 
 def test_a_new_store_is_empty(store) -> None:
-    assert store.load() == []
+    assert store.history() == []
 
 
 def test_add_update_load_round_trip(store) -> None:
     added = store.add(new_ticket)
     updated = store.update(added.id, lambda t: t.evolve(priority="high", timeline=(note("rebooted it"),)))
 
-    assert store.load() == [updated] and store.get(added.id) == updated
+    assert store.history() == [updated] and store.get(added.id) == updated
     assert (updated.priority, updated.timeline, updated.version) == ("high", (note("rebooted it"),), 2)
 
 
@@ -54,15 +54,15 @@ def test_ids_increase_and_every_ticket_starts_at_version_one(store) -> None:
     batch = store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
 
     assert [t.id for t in added + batch] == [1, 2, 3, 4, 5]
-    assert [t.subject for t in batch] == ["a", "b"] and {t.version for t in store.load()} == {1}
+    assert [t.subject for t in batch] == ["a", "b"] and {t.version for t in store.history()} == {1}
 
 
-def test_write_many_replaces_tickets_at_their_version(store) -> None:
+def test_transact_replaces_tickets_at_their_version(store) -> None:
     store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
-    stored = store.write_many([t.evolve(subject=t.subject.upper()) for t in store.load()])
+    stored, _ = store.transact(lambda current: ([t.evolve(subject=t.subject.upper()) for t in current], []))
 
-    assert [(t.subject, t.version) for t in store.load()] == [("A", 2), ("B", 2)]
-    assert store.load() == stored
+    assert [(t.subject, t.version) for t in store.history()] == [("A", 2), ("B", 2)]
+    assert store.history() == stored
 
 
 def test_transact_changes_and_adds_together(store) -> None:
@@ -71,7 +71,7 @@ def test_transact_changes_and_adds_together(store) -> None:
     changed, added = store.transact(lambda current: ([current[0].evolve(subject="A")], [new_ticket(0, "b")]))
 
     assert [(t.id, t.subject, t.version) for t in changed + added] == [(1, "A", 2), (2, "b", 1)]
-    assert store.load() == changed + added
+    assert store.history() == changed + added
 
 
 # -- refusals change nothing -------------------------------------------------------------------
@@ -80,42 +80,42 @@ def test_transact_changes_and_adds_together(store) -> None:
 def test_a_stale_version_is_a_conflict(store) -> None:
     store.add(new_ticket)
     store.update(1, lambda t: t.evolve(status="open"))
-    before = store.load()
+    before = store.history()
 
     with pytest.raises(ConflictError, match=r"ticket #1 changed since you looked at it \(now version 2\); reload"):
         store.update(1, lambda t: t.evolve(status="closed"), expected_version=1)
-    assert store.load() == before
+    assert store.history() == before
     assert store.update(1, lambda t: t.evolve(status="waiting"), expected_version=2).version == 3
 
 
-def test_write_many_with_one_stale_ticket_writes_none(store) -> None:
+def test_a_transaction_with_one_stale_ticket_writes_none(store) -> None:
     first, second = store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
     store.update(2, lambda t: t.evolve(subject="changed meanwhile"))
-    before = store.load()
+    before = store.history()
 
     with pytest.raises(ConflictError, match="ticket #2"):
-        store.write_many([first.evolve(subject="x"), second.evolve(subject="y")])
-    assert store.load() == before
+        store.transact(lambda current: ([first.evolve(subject="x"), second.evolve(subject="y")], []))
+    assert store.history() == before
 
 
 def test_an_import_with_a_stale_ticket_lands_nothing(store) -> None:
     store.add(new_ticket)
     stale = store.get(1)
     store.update(1, lambda t: t.evolve(subject="changed meanwhile"))
-    before = store.load()
+    before = store.history()
 
     with pytest.raises(ConflictError):
         store.transact(lambda current: ([stale.evolve(subject="x")], [new_ticket(0, "b")]))
-    assert store.load() == before
+    assert store.history() == before
 
 
 def test_a_rule_refusal_writes_nothing(store) -> None:
     store.add(new_ticket)
-    before = store.load()
+    before = store.history()
 
     with pytest.raises(RuleRefused, match="SOP says no"):
         store.update(1, refuse)
-    assert store.load() == before
+    assert store.history() == before
 
 
 def test_an_unknown_ticket_is_an_input_error(store) -> None:
@@ -124,7 +124,7 @@ def test_an_unknown_ticket_is_an_input_error(store) -> None:
     with pytest.raises(InputError, match="no ticket #9"):
         store.update(9, lambda t: t)
     with pytest.raises(InputError, match="no ticket #9"):
-        store.write_many([new_ticket(9)])
+        store.transact(lambda current: ([new_ticket(9)], []))
 
 
 # -- several technicians at once ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The ticket store's API, its refusal of bad files and its file permissions."""
 
 import os
+import re
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.store import SCHEMA_VERSION, TicketStore
-from sopdash.store.lock import exclusive_lock
+from sopdash.store.lock import exclusive_lock, holder_text
 
 CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
@@ -40,8 +41,8 @@ def refuse(change_from: str):
 
 
 def test_new_store_is_empty_with_schema(store: TicketStore) -> None:
-    assert store.load() == []
-    assert orjson.loads(store.path.read_bytes())["meta"] == {"1": {"schema": SCHEMA_VERSION}}
+    assert store.history() == []
+    assert orjson.loads(store.path.read_bytes())["meta"] == {"1": {"schema": SCHEMA_VERSION, "next_id": 1, "archived": {}}}
 
 
 def test_add_update_load_round_trip(store: TicketStore) -> None:
@@ -49,7 +50,7 @@ def test_add_update_load_round_trip(store: TicketStore) -> None:
     note = TimelineEntry(at=CREATED, author="alice", kind="internal", text="rebooted it")
     updated = store.update(added.id, lambda t: t.evolve(priority="high", timeline=(note,)))
 
-    assert store.load() == [updated]
+    assert store.history() == [updated]
     assert store.get(added.id) == updated
     assert updated.priority == "high" and updated.timeline == (note,)
 
@@ -58,7 +59,7 @@ def test_ids_increase_and_version_starts_at_one(store: TicketStore) -> None:
     ids = [store.add(lambda ticket_id: new_ticket(ticket_id).evolve(version=9)) for _ in range(3)]
 
     assert [t.id for t in ids] == [1, 2, 3]
-    assert {t.version for t in store.load()} == {1}
+    assert {t.version for t in store.history()} == {1}
 
 
 def test_update_increments_version(store: TicketStore) -> None:
@@ -70,7 +71,7 @@ def test_update_increments_version(store: TicketStore) -> None:
 
 def test_load_is_sorted_by_id(store: TicketStore) -> None:
     store.path.write_bytes(store_document(new_ticket(3).to_dict(), new_ticket(1).to_dict(), new_ticket(2).to_dict()))
-    assert [t.id for t in store.load()] == [1, 2, 3]
+    assert [t.id for t in store.history()] == [1, 2, 3]
 
 
 def test_add_many_numbers_after_highest_id(store: TicketStore) -> None:
@@ -78,16 +79,7 @@ def test_add_many_numbers_after_highest_id(store: TicketStore) -> None:
     stored = store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
 
     assert [(t.id, t.subject, t.version) for t in stored] == [(2, "a", 1), (3, "b", 1)]
-    assert store.load()[1:] == stored
-
-
-def test_write_many_replaces_tickets_at_their_version(store: TicketStore) -> None:
-    store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
-    changed = [t.evolve(subject=t.subject.upper()) for t in store.load()]
-
-    stored = store.write_many(changed)
-
-    assert [(t.subject, t.version) for t in store.load()] == [("A", 2), ("B", 2)] == [(t.subject, t.version) for t in stored]
+    assert store.history()[1:] == stored
 
 
 def test_transact_updates_and_adds_in_one_replace(store: TicketStore) -> None:
@@ -97,7 +89,7 @@ def test_transact_updates_and_adds_in_one_replace(store: TicketStore) -> None:
     changed, added = store.transact(lambda current: ([current[0].evolve(subject="A")], [new_ticket(0, "b")]))
 
     assert [(t.id, t.subject, t.version) for t in changed + added] == [(1, "A", 2), (2, "b", 1)]
-    assert store.load() == changed + added
+    assert store.history() == changed + added
     assert os.stat(store.path).st_ino != inode
 
 
@@ -113,17 +105,6 @@ def test_stale_expected_version_is_a_conflict(store: TicketStore) -> None:
         store.update(1, lambda t: t.evolve(status="closed"), expected_version=1)
     assert store.path.read_bytes() == before
     assert store.update(1, lambda t: t.evolve(status="waiting"), expected_version=2).version == 3
-
-
-def test_write_many_with_a_stale_ticket_writes_nothing(store: TicketStore) -> None:
-    store.add_many([new_ticket(0, "a"), new_ticket(0, "b")])
-    first, second = store.load()
-    store.update(2, lambda t: t.evolve(subject="changed meanwhile"))
-    before = store.path.read_bytes()
-
-    with pytest.raises(ConflictError, match="ticket #2"):
-        store.write_many([first.evolve(subject="x"), second.evolve(subject="y")])
-    assert store.path.read_bytes() == before
 
 
 def test_rule_refusal_writes_nothing(store: TicketStore) -> None:
@@ -167,7 +148,7 @@ def test_create_makes_the_directory_and_keeps_an_existing_store(tmp_path: Path) 
     path = tmp_path / "deep" / "er" / "tickets.json"
     TicketStore(path, create=True).add(new_ticket)
 
-    assert [t.id for t in TicketStore(path, create=True).load()] == [1]
+    assert [t.id for t in TicketStore(path, create=True).history()] == [1]
 
 
 # -- corrupt files ----------------------------------------------------------------------------
@@ -181,7 +162,7 @@ UNREADABLE = {
     "plain tinydb": (b'{"_default": {"1": {"id": 1}}}', "no schema version"),
     "tickets not a table": (orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": [VALID_TICKET]}), "no tickets table"),
     "ticket not a document": (orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": {"1": "hi"}}), "tickets entry '1'"),
-    "newer schema": (store_document(VALID_TICKET, schema=7), "schema version 7; this sopdash understands 1 — upgrade sopdash"),
+    "newer schema": (store_document(VALID_TICKET, schema=7), "schema version 7; this sopdash understands 2 — upgrade sopdash"),
     "odd schema": (store_document(VALID_TICKET, schema="one"), "unknown schema version 'one'"),
 }
 INVALID_TICKET = {
@@ -203,7 +184,7 @@ def corrupt(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[TicketStore
 def test_corrupt_store_is_refused_by_load_and_left_untouched(corrupt: tuple[TicketStore, bytes, str]) -> None:
     store, raw, message = corrupt
     with pytest.raises(StoreError, match=message) as refused:
-        store.load()
+        store.history()
     assert str(store.path) in str(refused.value) and "\n" not in str(refused.value)
     assert store.path.read_bytes() == raw
 
@@ -235,13 +216,13 @@ def test_a_write_elsewhere_keeps_an_invalid_ticket_as_it_was(tmp_path: Path) -> 
 
     assert orjson.loads(store.path.read_bytes())["tickets"]["2"] == bad
     with pytest.raises(StoreError, match="ticket 2 is invalid"):
-        store.load()
+        store.history()
 
 
 def test_corrupt_store_names_the_fix(corrupt: tuple[TicketStore, bytes, str]) -> None:
     store, _, _ = corrupt
     with pytest.raises(StoreError, match="restore it from a backup|upgrade sopdash"):
-        store.load()
+        store.history()
 
 
 def test_check_names_every_invalid_ticket(tmp_path: Path) -> None:
@@ -250,7 +231,7 @@ def test_check_names_every_invalid_ticket(tmp_path: Path) -> None:
 
     report = TicketStore(path).check()
 
-    assert "schema: version 1" in report and "tickets: 3 (2 invalid)" in report
+    assert "schema: version 2" in report and "tickets: 3 live, 0 archived in 0 months (2 invalid)" in report
     errors = [line for line in report if line.startswith("error:")]
     assert len(errors) == 2 and "ticket 2 is invalid (status" in errors[0] and "ticket 3 is invalid (priority" in errors[1]
 
@@ -302,7 +283,7 @@ def test_unreadable_store_names_path_and_fix(store: TicketStore, monkeypatch: py
 
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(StoreError, match=rf"cannot read {store.path}: permission denied; (give the group access|add yourself)"):
-        store.load()
+        store.history()
 
 
 def test_unwritable_directory_names_it_and_writes_nothing(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -327,8 +308,19 @@ def test_a_failed_write_leaves_no_temp_file(store: TicketStore, monkeypatch: pyt
     assert sorted(p.name for p in store.path.parent.iterdir()) == ["tickets.json", "tickets.json.lock"]
 
 
-def test_a_stuck_lock_holder_becomes_an_error(store: TicketStore) -> None:
+def test_a_long_wait_for_the_lock_names_the_holder_and_changes_nothing(store: TicketStore) -> None:
     with exclusive_lock(store.lock_path):
-        with pytest.raises(StoreError, match="another sopdash has held"):
+        with pytest.raises(StoreError, match=rf"gave up after 0.05 s queued .* {re.escape(holder_text())} held it .* nothing was changed"):
             with exclusive_lock(store.lock_path, timeout=0.05):
                 pass
+
+
+def test_a_waiting_writer_says_who_it_is_queued_behind(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sopdash.store.lock.WAIT_NOTICE_S", 0.01)
+    told: list[str] = []
+    with exclusive_lock(store.lock_path):
+        with pytest.raises(StoreError):
+            with exclusive_lock(store.lock_path, timeout=0.1, notify=told.append):
+                pass
+    assert told == [f"waiting for the store: queued behind {holder_text()}"]
+    assert store.lock_path.read_text() == ""  # the holder's name goes with the lock

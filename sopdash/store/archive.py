@@ -1,0 +1,91 @@
+"""The archive's layout: which closed tickets leave the live file, and which month file each goes to.
+
+Closed tickets older than `store.archive_after` live in `<store>.archive/YYYY-MM.json`, one TinyDB file per
+closing month (UTC). A ticket's month is that of its closing, or of its creation if that is later (an
+imported ticket can say it closed before it was opened): a ticket created in or after a month is never in an
+earlier month's file, which is what lets a report over a period read only the months from its start on.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sopdash.core.model import Ticket
+from sopdash.store.storage import access_error
+
+ARCHIVE_AFTER = timedelta(days=14)
+ARCHIVE_BATCH = timedelta(days=1)
+"""Tickets leave the live file once the oldest due one is a day overdue, so moves come a day's worth at a time:
+a move reads and rewrites a month file (about 9 MB at 4,000 tickets a month), which no single write should
+pay for one ticket."""
+
+
+def archive_directory(store_path: Path) -> Path:
+    """`tickets.archive/` beside `tickets.json`."""
+    return store_path.with_suffix(".archive")
+
+
+def month_path(store_path: Path, month: str) -> Path:
+    """The archive file of one month ("2026-03")."""
+    return archive_directory(store_path) / f"{month}.json"
+
+
+def month_of(moment: datetime) -> str:
+    """The archive month ("2026-03") that holds tickets closed at moment."""
+    return f"{moment.astimezone(timezone.utc):%Y-%m}"
+
+
+def ticket_month(ticket: Ticket) -> str:
+    """The archive month of a closed ticket."""
+    return month_of(archived_at(ticket.created_at, ticket.closed_at))
+
+
+def archived_at(created_at: datetime, closed_at: datetime | None) -> datetime:
+    """When a closed ticket counts as closed for the archive: its closing, or its creation if that is later."""
+    return created_at if closed_at is None else max(created_at, closed_at)
+
+
+def doc_archived_at(doc: dict[str, Any]) -> datetime | None:
+    """archived_at of a stored ticket document, None if the ticket is not closed (or its times cannot be read)."""
+    if doc.get("status") != "closed":
+        return None
+    try:
+        created = datetime.fromisoformat(doc["created_at"])
+        closed = datetime.fromisoformat(doc["closed_at"]) if doc.get("closed_at") else None
+    except (KeyError, TypeError, ValueError):
+        return None  # an invalid ticket stays where it is; `sopdash check` names it
+    return archived_at(created, closed)
+
+
+def due_for_archive(docs: dict[str, dict[str, Any]], now: datetime, after: timedelta, batch: bool) -> dict[str, str]:
+    """{id: month} of the live documents closed more than `after` before now; with batch, none until the oldest of
+    them is ARCHIVE_BATCH overdue."""
+    cutoff = now - after
+    due: dict[str, str] = {}
+    oldest = cutoff
+    for key, doc in docs.items():
+        moment = doc_archived_at(doc)
+        if moment is not None and moment < cutoff:
+            due[key] = month_of(moment)
+            oldest = min(oldest, moment)
+    if batch and cutoff - oldest < ARCHIVE_BATCH:
+        return {}
+    return due
+
+
+def make_archive_directory(store_path: Path) -> Path:
+    """The archive directory, shared with the group as the store's own directory is, and with nobody else."""
+    directory = archive_directory(store_path)
+    try:
+        directory.mkdir(exist_ok=True)
+        mode = stat.S_IMODE(directory.parent.stat().st_mode) & 0o2770 | 0o700
+        mine = directory.stat()
+        if stat.S_IMODE(mine.st_mode) != mode and mine.st_uid == os.getuid():
+            os.chmod(directory, mode)
+    except OSError as error:
+        raise access_error(directory, "create", error) from None
+    return directory

@@ -1,0 +1,130 @@
+"""`sopdash check` for the file store: the live file, every archive month, where each ticket is, and permissions."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from pathlib import Path
+
+from sopdash.core.errors import StoreError
+from sopdash.store.archive import archive_directory, month_path
+from sopdash.store.storage import (
+    SINGLE_FILE_SCHEMA,
+    TICKETS,
+    access_error,
+    group_name,
+    parse_store,
+    read_bytes,
+    ticket_from_doc,
+)
+
+
+def diagnose(path: Path, lock_path: Path) -> list[str]:
+    """Diagnosis lines; the problems start with "error:" or "warning:"."""
+    lines = [f"store: {path}"]
+    try:
+        live = parse_store(read_bytes(path), path)
+    except StoreError as error:
+        return [*lines, f"error: {error}", *permission_lines(path, lock_path)]
+    record = live["meta"]["1"]
+    archived: dict[str, list[int]] = record.get("archived", {}) if isinstance(record.get("archived"), dict) else {}
+    if record.get("schema") == SINGLE_FILE_SCHEMA:
+        lines.append("schema: version 1, one file (the next write or `sopdash store migrate` splits it into live and archive)")
+    else:
+        lines.append(f"schema: version {record.get('schema')}")
+    problems = list(invalid_lines(path, live[TICKETS]))
+    month_lines, month_problems = archive_lines(path, archived)
+    problems += month_problems + placement_lines(live[TICKETS], archived)
+    invalid = sum(1 for line in problems if " is invalid " in line)
+    archived_count = sum(len(ids) for ids in archived.values())
+    lines.append(f"tickets: {len(live[TICKETS])} live, {archived_count} archived in {len(archived)} months ({invalid} invalid)")
+    return [*lines, *month_lines, *problems, *permission_lines(path, lock_path)]
+
+
+def invalid_lines(path: Path, docs: dict[str, dict]) -> list[str]:
+    """An error for each ticket document that is not a valid ticket."""
+    lines = []
+    for key, doc in docs.items():
+        try:
+            ticket_from_doc(path, int(key), doc)
+        except StoreError as error:
+            lines.append(f"error: {error}")
+    return lines
+
+
+def archive_lines(path: Path, archived: dict[str, list[int]]) -> tuple[list[str], list[str]]:
+    """(notes, problems) for every month file: readable, valid, holding what the live file lists there."""
+    notes: list[str] = []
+    problems: list[str] = []
+    for month in sorted(archived):
+        month_file = month_path(path, month)
+        try:
+            docs = parse_store(read_bytes(month_file), month_file)[TICKETS]
+        except StoreError as error:
+            problems.append(f"error: {error}")
+            continue
+        listed = set(map(str, archived[month]))
+        missing = sorted(listed - set(docs), key=int)
+        problems += [f"error: ticket {key} is in no file: {path} lists it in {month_file}, which lacks it; restore "
+                     "the archive from a backup" for key in missing]
+        problems += invalid_lines(month_file, {key: doc for key, doc in docs.items() if key in listed})
+        leftovers = len(set(docs) - listed)
+        if leftovers:
+            notes.append(f"note: {month_file} holds {leftovers} unlisted copies left by an interrupted or undone move; "
+                         "never read, and dropped when the month is next written")
+        problems += world_readable_lines(month_file)
+    directory = archive_directory(path)
+    unknown = sorted(p.name for p in directory.glob("*.json") if p.stem not in archived) if directory.is_dir() else []
+    if unknown:
+        notes.append(f"note: {directory} holds month files the live file does not list ({', '.join(unknown)}); never read")
+    return notes, problems
+
+
+def placement_lines(live_docs: dict[str, dict], archived: dict[str, list[int]]) -> list[str]:
+    """An error for each ticket in two places: live and archived, or listed under two months."""
+    places = Counter(int(key) for key in live_docs)
+    places.update(ticket_id for ids in archived.values() for ticket_id in set(ids))
+    return [
+        f"error: ticket {ticket_id} is in {count} places (live file and archive months); restore the store from a backup"
+        for ticket_id, count in sorted(places.items())
+        if count > 1
+    ]
+
+
+def permission_lines(path: Path, lock_path: Path) -> list[str]:
+    """Mode and group of the live file and the lock, and warnings where they would lock someone out or let anyone in."""
+    store = [*file_lines("file", path), *world_readable_lines(path)]
+    lock = file_lines("lock", lock_path) or [f"lock: {lock_path} not created yet (the first write makes it)"]
+    return [*store, *lock, *directory_lines(path.parent)]
+
+
+def file_lines(label: str, path: Path) -> list[str]:
+    """Mode and group of path (nothing if it is missing), with a warning if this user cannot read it."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        return [f"error: {access_error(path, 'read', error)}"]
+    mode = stat.S_IMODE(status.st_mode)
+    lines = [f"{label}: {path} mode {mode:04o}, group {group_name(status.st_gid)}"]
+    if not os.access(path, os.R_OK):
+        lines.append(f"warning: {access_error(path, 'read', PermissionError())}")
+    return lines
+
+
+def world_readable_lines(path: Path) -> list[str]:
+    """A warning if users outside the support group can read the store's client details."""
+    try:
+        readable = bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        return []  # file_lines has already said why
+    return [f"warning: {path} is world-readable and holds client details; run `chmod o-rwx {path}`"] if readable else []
+
+
+def directory_lines(directory: Path) -> list[str]:
+    """A warning if this user cannot save: atomic replace needs write access to the directory."""
+    if os.access(directory, os.W_OK | os.X_OK):
+        return []
+    return [f"warning: {access_error(directory, 'write in', PermissionError())}; until then you can only read"]

@@ -1,0 +1,181 @@
+"""One read-modify-write of the store under its lock, committed so that a crash at any point (kill -9 included)
+leaves every ticket in exactly one place.
+
+The live file is the commit point. Its meta record lists, per archive month, the ids that month's file holds
+(`archived`), and keeps the high-water mark of ids (`next_id`). A ticket is where the live file says it is:
+in the live file's tickets table, or in the month that lists it. Copies a month file holds that its list does
+not name are leftovers, never read. So a write goes in this order:
+
+1. each month that gains tickets is rewritten (atomic replace) with them added as copies nobody reads yet
+   (and without leftovers); the tickets it already lists are never rewritten, only added to;
+2. the live file is replaced: the moved tickets gone from its table and listed under their months, changed
+   tickets in, new ids counted — the one atomic step that makes the whole write happen.
+
+A crash before 2 leaves the old store, plus unread copies the next move to that month writes over; a crash
+after 2 leaves the new store. A ticket that comes back from the archive (reopened, or changed by an import)
+is simply put in the live file and struck from its month's list in step 2; its old copy is a leftover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from sopdash.core.errors import InputError, StoreError
+from sopdash.core.limits import MAX_TICKET_ID
+from sopdash.core.model import Ticket
+from sopdash.store.archive import due_for_archive, make_archive_directory, month_path
+from sopdash.store.storage import (
+    META,
+    SCHEMA_VERSION,
+    SINGLE_FILE_SCHEMA,
+    TICKETS,
+    OrjsonStorage,
+    read_store_file,
+    ticket_from_doc,
+)
+
+
+class LockedWrite:
+    """The store's files as one transaction: read the live file, change tickets, `commit`. Hold the lock throughout."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.table: Table = TinyDB(path, storage=OrjsonStorage).table(TICKETS)
+        self.storage: OrjsonStorage = self.table.storage
+        self.storage.hold_writes()
+        self.data = self.storage.read()
+        self.record: dict[str, Any] = self.data[META]["1"]
+        self.upgrading = self.record.get("schema") == SINGLE_FILE_SCHEMA
+        if self.upgrading:
+            self.record = {"schema": SCHEMA_VERSION, "next_id": _highest_id(self.docs) + 1, "archived": {}}
+        self.archived: dict[str, list[int]] = self.record.setdefault("archived", {})
+        self.listed_before = {month: set(ids) for month, ids in self.archived.items()}  # what a crash falls back to
+        self.fetched: set[int] = set()  # ids brought back from the archive in this write
+        self.moved: dict[str, int] = {}  # how many tickets the commit moved to each month
+
+    @property
+    def docs(self) -> dict[str, dict]:
+        """The live tickets table as stored, by id string (no copies)."""
+        return self.data[TICKETS]
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        """A ticket as stored now, live or archived; InputError if there is no such ticket."""
+        doc = self.docs.get(str(ticket_id))
+        if doc is not None:
+            return ticket_from_doc(self.path, ticket_id, doc)
+        return find_archived(self.path, self.archived, ticket_id)
+
+    def every_ticket(self) -> list[Ticket]:
+        """Every ticket, live and archived, sorted by id (reads the whole archive)."""
+        tickets = [ticket_from_doc(self.path, int(key), doc) for key, doc in self.docs.items()]
+        for month, ids in self.archived.items():
+            stored = read_store_file(month_path(self.path, month)).tickets
+            tickets.extend(listed(stored, ids, self.path, month))
+        return sorted(tickets, key=lambda ticket: ticket.id)
+
+    def put(self, tickets: Sequence[Ticket]) -> None:
+        """Store tickets under their ids in the live file; one that was archived comes back."""
+        for ticket in tickets:
+            month = None if str(ticket.id) in self.docs else listing_month(self.archived, ticket.id)
+            if month is not None:
+                self.archived[month].remove(ticket.id)
+                if not self.archived[month]:
+                    del self.archived[month]
+                self.fetched.add(ticket.id)
+        docs = {ticket.id: ticket.to_dict() for ticket in tickets}
+        present = [ticket_id for ticket_id in docs if str(ticket_id) in self.docs]
+        if present:
+            self.table.update(lambda doc: doc.update(docs[doc["id"]]), doc_ids=present)
+        fresh = [Document(doc, doc_id=ticket_id) for ticket_id, doc in docs.items() if str(ticket_id) not in self.docs]
+        if fresh:
+            self.table.insert_multiple(fresh)
+
+    def insert(self, tickets: Sequence[Ticket]) -> list[Ticket]:
+        """Store tickets as version 1 under new ids in order, never ids used before; returns them as stored."""
+        first = self.next_id()
+        if first + len(tickets) - 1 > MAX_TICKET_ID:
+            raise StoreError(f"ticket ids have reached {MAX_TICKET_ID}, the highest sopdash keeps; start a new store")
+        stored = [ticket.evolve(id=first + n, version=1) for n, ticket in enumerate(tickets)]
+        if stored:
+            self.table.insert_multiple(Document(ticket.to_dict(), doc_id=ticket.id) for ticket in stored)
+            self.record["next_id"] = first + len(stored)
+        return stored
+
+    def next_id(self) -> int:
+        """The id the next new ticket gets."""
+        return max(int(self.record.get("next_id", 1)), _highest_id(self.docs) + 1)
+
+    def commit(self, now: datetime, archive_after: timedelta, every_due: bool = False) -> dict[str, int]:
+        """Move what is due to the archive and write it all in the order that keeps a crash harmless (above);
+        returns how many tickets went to each month.
+
+        Without every_due, tickets move only in batches (`ARCHIVE_BATCH`); an old single-file store moves all at once.
+        """
+        due = due_for_archive(self.docs, now, archive_after, batch=not (every_due or self.upgrading))
+        for key in [key for key in due if int(key) in self.fetched]:
+            del due[key]  # changed in this write while listed in a month: it goes back at a later write
+        by_month: dict[str, list[str]] = {}
+        for key, month in due.items():
+            by_month.setdefault(month, []).append(key)
+        if by_month:
+            make_archive_directory(self.path)
+        for month, keys in sorted(by_month.items()):
+            self._add_to_month(month, keys)
+        for month, keys in by_month.items():
+            self.archived[month] = sorted({*self.archived.get(month, ()), *map(int, keys)})
+        if due:
+            self.table.remove(doc_ids=[int(key) for key in due])
+        self.record["next_id"] = self.next_id()
+        self.data[META]["1"] = self.record
+        self.storage.write(self.data)
+        self.storage.flush()
+        self.moved = {month: len(keys) for month, keys in by_month.items()}
+        return self.moved
+
+    def _add_to_month(self, month: str, keys: list[str]) -> None:
+        """Step 1: the month's file with these live tickets added as unlisted copies, and its leftovers dropped."""
+        path = month_path(self.path, month)
+        storage = OrjsonStorage(path, like=self.path)
+        if path.exists():
+            data = storage.read()
+            kept = set(map(str, self.listed_before.get(month, ())))
+            tickets = {key: doc for key, doc in data[TICKETS].items() if key in kept}
+        else:
+            tickets = {}
+        tickets.update((key, self.docs[key]) for key in keys)
+        storage.write({META: {"1": {"schema": SCHEMA_VERSION, "month": month}}, TICKETS: tickets})
+
+
+def listing_month(archived: dict[str, list[int]], ticket_id: int) -> str | None:
+    """The archive month whose list names ticket_id, if any."""
+    return next((month for month, ids in archived.items() if ticket_id in ids), None)
+
+
+def find_archived(store_path: Path, archived: dict[str, list[int]], ticket_id: int) -> Ticket:
+    """An archived ticket, read from the one month file that lists it; InputError if no month does."""
+    month = listing_month(archived, ticket_id)
+    if month is None:
+        raise InputError(f"no ticket #{ticket_id}")
+    stored = read_store_file(month_path(store_path, month)).tickets
+    return listed(stored, [ticket_id], store_path, month)[0]
+
+
+def listed(stored: dict[int, Ticket], ids: list[int], store_path: Path, month: str) -> list[Ticket]:
+    """The tickets of a month file that its list names; a StoreError if one is missing."""
+    try:
+        return [stored[ticket_id] for ticket_id in ids]
+    except KeyError as missing:
+        raise StoreError(
+            f"{month_path(store_path, month)} lacks ticket {missing.args[0]}, which {store_path} says is archived there; "
+            "restore the archive from a backup"
+        ) from None
+
+
+def _highest_id(docs: dict[str, dict]) -> int:
+    return max(map(int, docs), default=0)
