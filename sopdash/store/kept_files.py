@@ -8,14 +8,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import orjson
 
 from sopdash.core.errors import StoreError
 from sopdash.store.contract import Store
-from sopdash.store.lock import acquire, open_lock_file
+from sopdash.store.lock import exclusive_lock
 from sopdash.store.paths import files_dir_for, is_postgres_url
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
@@ -84,17 +84,13 @@ class KeptFiles:
     def sending(self, timeout: float) -> Iterator[bool]:
         """Whether this process may deliver the outbox now: one sender at a time, so no message goes twice."""
         self._make_dirs(self.root)
-        lock_path = self.root / SENDING_LOCK
-        fd = open_lock_file(lock_path)
-        try:
+        with ExitStack() as held:
             try:
-                acquire(fd, lock_path, timeout)
+                held.enter_context(exclusive_lock(self.root / SENDING_LOCK, timeout))
             except StoreError:
                 yield False
-            else:
-                yield True
-        finally:
-            os.close(fd)  # releases the flock
+                return
+            yield True
 
     def _inside(self, relative: str) -> Path:
         target = (self.root / relative).resolve()

@@ -89,7 +89,7 @@ def test_a_flood_from_one_sender_is_held(mail_env, sopdash, monkeypatch, tmp_pat
 
 def test_a_locked_store_asks_the_mta_to_try_later(mail_env, sopdash, monkeypatch):
     pipe(sopdash, monkeypatch, message())
-    monkeypatch.setattr(exclusive_lock.__wrapped__, "__defaults__", (0.2,))  # wait 0.2 s for the lock, not 15
+    monkeypatch.setattr(exclusive_lock.__wrapped__, "__defaults__", (0.2, None))  # wait 0.2 s for the lock, not 15
     with exclusive_lock(mail_env.with_name(mail_env.name + ".lock")):
         result = pipe(sopdash, monkeypatch, message(message_id="<late@example.com>"))
     assert result.code == 75 and "try again later" in result.err
