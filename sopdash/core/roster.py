@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from sopdash.core.errors import ConfigError, InputError, RuleRefused
 from sopdash.core.model import MAX_TIER
+from sopdash.core.text import one_line
 
 ME = "me"
 """What a technician types for their own login: in an assignment, as in the `a:me` filter."""
@@ -60,12 +61,10 @@ class Roster:
             return Assignee(actor)
         if login == actor or login in self.members:
             return Assignee(login)
+        fix = f"add [roster.{one_line(login)}] to the config"
         if set(self.members) - {actor}:
-            known = ", ".join(sorted(self.members))
-            refusal = f"{login!r} is not in the roster (technicians: {known}); add [roster.{login}] to the config"
-            raise RuleRefused(refusal)
-        unchecked = f"no roster lists the team, so {login!r} could not be checked; add [roster.{login}] to the config"
-        return Assignee(login, unchecked)
+            raise RuleRefused(f"{login!r} is not in the roster (technicians: {', '.join(sorted(self.members))}); {fix}")
+        return Assignee(login, f"no roster lists the team, so {login!r} could not be checked; {fix}")
 
     @classmethod
     def from_config(cls, table: Mapping[str, Any]) -> Roster:
