@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable, Mapping
 
+from sopdash.core.limits import check_time
 from sopdash.core.model import parse_time
 
 Clock = Callable[[], datetime]
@@ -23,4 +24,4 @@ def fixed_clock(instant: datetime) -> Clock:
 def clock_from_env(env: Mapping[str, str]) -> Clock:
     """SOPDASH_NOW (ISO 8601) fixes the clock; otherwise the system clock."""
     value = env.get("SOPDASH_NOW")
-    return fixed_clock(parse_time(value, "SOPDASH_NOW")) if value else system_clock
+    return fixed_clock(check_time(parse_time(value, "SOPDASH_NOW"), "SOPDASH_NOW")) if value else system_clock

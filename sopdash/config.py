@@ -17,11 +17,14 @@ from sopdash.core.durations import parse_duration
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
+from sopdash.keys import check_keys
 from sopdash.mail.settings import MailSettings
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
 KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail")
+UI_KEYS = ("privacy", "bell", "alerts")
+STORE_KEYS = ("path", "url", "archive_after")
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,9 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
         unknown = set(document) - set(KNOWN_TABLES)
         if unknown:
             raise ConfigError(sorted(unknown)[0], f"unknown table (known: {', '.join(KNOWN_TABLES)})")
-        ui = _table(document, "ui")
-        store = _table(document, "store")
-        keys = _table(document, "keys")
+        ui = _known_keys(_table(document, "ui"), "ui", UI_KEYS)
+        store = _known_keys(_table(document, "store"), "store", STORE_KEYS)
+        keys = check_keys(_table(document, "keys"))
         return Settings(
             path=path,
             exists=exists,
@@ -100,7 +103,7 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             bell=_flag(ui, "ui.bell"),
             alerts=_choice(ui, "ui.alerts", ALERT_SCOPES),
             replies=canned_replies_from_config(_table(document, "replies")),
-            keys={str(k): str(v) for k, v in keys.items()},
+            keys=keys,
             mail=MailSettings.from_config(_table(document, "mail")),
             document=document,
         )
@@ -125,6 +128,14 @@ def _table(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ConfigError(key, "must be a table")
     return value
+
+
+def _known_keys(table: Mapping[str, Any], name: str, known: tuple[str, ...]) -> Mapping[str, Any]:
+    """table, if every key in it is one of `known`; else a ConfigError naming the first stranger."""
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(f"{name}.{unknown[0]}", f"unknown key (known: {', '.join(known)})")
+    return table
 
 
 def _archive_after(store: Mapping[str, Any]) -> timedelta:

@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
-from functools import cache
+from functools import cache, partial
 from typing import Iterable, Sequence
 
 import msgspec
@@ -29,6 +29,7 @@ from sopdash.report_tally import Breach, ClockTally, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")
 _SUBJECT_WIDTH = 40
+_NAME_WIDTH = 30  # technicians, categories, requesters: a line of the text report stays a line
 _BREACH_COLUMNS = ("ticket", "clock", "state", "over by", "due", "priority", "assignee", "requester", "subject")
 
 BreachRow = tuple[str, ...]
@@ -264,7 +265,7 @@ def render_text(report: Report, breach_rows: Sequence[BreachRow] | None = None) 
         if dimension != "overall":
             table.append((f"by {dimension}",) + ("",) * (len(header) - 1))
         indent = "" if dimension == "overall" else "  "
-        table.extend(_text_row(indent + one_line(group.name), group) for group in groups)
+        table.extend(_text_row(indent + one_line(group.name, _NAME_WIDTH), group) for group in groups)
     lines.extend(_aligned(table))
     lines += ["", "Escalations by reason: " + ", ".join(f"{reason} {n}" for reason, n in report.escalations.items())]
     lines += ["", f"Breaches ({len(report.breaches)})"]
@@ -302,7 +303,7 @@ def duration_text(seconds: int | None) -> str:
 
 def text_breach_rows(breaches: Sequence[Breach], tz: tzinfo) -> list[BreachRow]:
     """The cells of the text report's breach table, a row per breach, built a column at a time (it is faster)."""
-    names = cache(one_line)  # requesters and assignees repeat down the list: clean each once
+    names = cache(partial(one_line, limit=_NAME_WIDTH))  # requesters and assignees repeat: clean each once
     columns = (
         [f"#{b.ticket_id}" for b in breaches],
         [b.clock for b in breaches],
@@ -313,13 +314,9 @@ def text_breach_rows(breaches: Sequence[Breach], tz: tzinfo) -> list[BreachRow]:
         [b.priority for b in breaches],
         [names(b.assignee) or "-" for b in breaches],
         [names(b.requester.name or b.requester.email) or "-" for b in breaches],
-        [_cut(one_line(b.subject), _SUBJECT_WIDTH) for b in breaches],
+        [one_line(b.subject, _SUBJECT_WIDTH) for b in breaches],
     )
     return list(zip(*columns))
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _aligned(rows: list[tuple[str, ...]]) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sopdash.core.clocks import BREACHED, MET, MET_LATE, RUNNING, WARNING, ClockReading, TicketClocks
+from sopdash.core.clocks import BREACHED, MET, MET_LATE, RUNNING, UNKNOWN, WARNING, ClockReading, TicketClocks
 from sopdash.core.delivery import delivery_text
 from sopdash.core.model import PRIORITIES, TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
 from sopdash.core.text import one_line, printable, truncate
@@ -125,6 +125,8 @@ def _facts(ticket: Ticket, clocks: TicketClocks, tz: tzinfo) -> str:
 
 
 def _clock_line(reading: ClockReading, tz: tzinfo, stopped_at: datetime | None, stop_word: str) -> str:
+    if reading.state == UNKNOWN:
+        return f"{clock_cell(reading)} · {CLOCK_WORDS[UNKNOWN]}"
     due = f"due {local(reading.due, tz)}" if reading.due else "no deadline while paused"
     if reading.state in (MET, MET_LATE):
         stopped = [f"{stop_word} {local(stopped_at, tz)}"] if stopped_at else []

@@ -1,13 +1,15 @@
-"""`sopdash store …`: looking after the store itself — its archive, and setting up a PostgreSQL database for a team."""
+"""`sopdash store …`: looking after the store itself — its archive, setting up a PostgreSQL database for a team,
+and copying a store between the two."""
 
 from __future__ import annotations
 
 import argparse
 
-from sopdash.cli.context import command_parent, settings_for, store_for, store_path_for
+from sopdash.cli.context import command_parent, settings_for, store_for, store_on, store_path_for
 from sopdash.core.errors import InputError, StoreError
-from sopdash.store import TicketStore
+from sopdash.store import TicketStore, resolve_store_path
 from sopdash.store.archive import archive_directory
+from sopdash.store.copying import copy_store
 from sopdash.store.paths import is_postgres_url
 
 
@@ -35,6 +37,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "migrate", parents=[parent], help="split an old single-file store into live file and archive"
     )
     migrate.set_defaults(handler=migrate_store)
+    copy = commands.add_parser(
+        "copy",
+        parents=[parent],
+        help="copy a whole store to a new one, file ⇄ PostgreSQL, and check the copy",
+        description="Copy every ticket (live and archived, ids and versions kept) and the next id from SOURCE to "
+        "DEST, each a file path or a postgresql:// URL; read the copy back and compare counts and SHA-256 "
+        "checksums. DEST must be empty: a new file, or a database just set up by init-postgres (copy in as "
+        "its owner, who alone may set where ids go on).",
+    )
+    copy.add_argument("source", metavar="SOURCE", help="the store to copy: a file or a postgresql:// URL")
+    copy.add_argument("destination", metavar="DEST", help="an empty store: a new file or a postgresql:// URL")
+    copy.set_defaults(handler=copy_command)
 
 
 def archive_store(args: argparse.Namespace) -> int:
@@ -62,6 +76,16 @@ def file_store_for(args: argparse.Namespace) -> TicketStore:
     if not isinstance(store, TicketStore):
         raise InputError(f"`sopdash store {args.store_command}` is for a file store; {store.location} keeps its history itself")
     return store
+
+
+def copy_command(args: argparse.Namespace) -> int:
+    """Copy SOURCE into DEST and print what was copied and that the copy checks out."""
+    settings = settings_for(args)
+    source = store_on(resolve_store_path(args.source, {}, None), settings)
+    destination = store_on(resolve_store_path(args.destination, {}, None), settings, create=True)
+    read, _ = copy_store(source, destination)
+    print(f"copied {read.describe()} from {source.location} to {destination.location}; the copy reads back identical")
+    return 0
 
 
 def init_postgres_command(args: argparse.Namespace) -> int:

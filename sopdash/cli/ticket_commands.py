@@ -13,7 +13,7 @@ from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urge
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
 from sopdash.core.errors import InputError
-from sopdash.core.limits import MAX_TICKET_ID
+from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.text import json_text
@@ -33,13 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         return parser
 
     new = action("new", new_ticket, "create a ticket and print its id", with_id=False)
-    new.add_argument("--subject", required=True, help="one-line summary of the problem")
-    new.add_argument("--requester", required=True, metavar="EMAIL", help="the client's email address")
-    new.add_argument("--name", default="", help="the client's name")
-    new.add_argument("--phone", default="", help="the client's phone number")
-    new.add_argument("--body", default="", help="the full description")
+    new.add_argument("--subject", type=text_up_to(MAX_SUBJECT), required=True, help="one-line summary of the problem")
+    new.add_argument("--requester", type=text_up_to(MAX_NAME), required=True, metavar="EMAIL", help="the client's email address")
+    new.add_argument("--name", type=text_up_to(MAX_NAME), default="", help="the client's name")
+    new.add_argument("--phone", type=text_up_to(MAX_NAME), default="", help="the client's phone number")
+    new.add_argument("--body", type=text_up_to(MAX_BODY), default="", help="the full description")
     new.add_argument("--priority", choices=PRIORITIES, help="leave out to create it untriaged (medium)")
-    new.add_argument("--category", default="", help="e.g. Hardware, Network")
+    new.add_argument("--category", type=text_up_to(MAX_CATEGORY), default="", help="e.g. Hardware, Network")
 
     listing = action("list", list_tickets, "list open tickets, most urgent first", with_id=False)
     listing.add_argument("--all", action="store_true", help="include resolved and closed tickets")
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="print the ticket document as JSON")
 
     ack = action("ack", acknowledge, "acknowledge: send the client a receipt (stops the acknowledgement clock)")
-    ack.add_argument("--message", "-m", help="the reply to send (default: the courteous receipt template)")
+    ack.add_argument("--message", "-m", type=text_up_to(MAX_BODY), help="the reply to send (default: the courteous receipt template)")
     allow_sensitive_option(ack)
 
     action("assign", assign, "assign to a technician").add_argument(
@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
 
     note = action("note", add_note, "add an internal note (or, with --public, reply to the client)")
-    note.add_argument("text")
+    note.add_argument("text", type=text_up_to(MAX_BODY))
     note.add_argument("--public", action="store_true", help="send it to the client as a public reply")
     allow_sensitive_option(note)
 
@@ -69,23 +69,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     step = action("step", complete_step, "mark a CompTIA troubleshooting step done")
     step.add_argument("step", type=int, metavar="N", help="step number, 1 to 6")
-    step.add_argument("--note", default="", help="an internal note about the step")
+    step.add_argument("--note", type=text_up_to(MAX_BODY), default="", help="an internal note about the step")
 
     escalate = action("escalate", escalate_ticket, "escalate to the next tier (SOP 6)")
     escalate.add_argument("--reason", required=True, choices=ESCALATION_REASONS)
-    escalate.add_argument("--note", default="", help="why, for the next tier")
+    escalate.add_argument("--note", type=text_up_to(MAX_BODY), default="", help="why, for the next tier")
 
     resolve = action("resolve", resolve_ticket, "resolve with a summary and notify the client")
-    resolve.add_argument("--summary", required=True, help="what fixed it")
+    resolve.add_argument("--summary", type=text_up_to(MAX_BODY), required=True, help="what fixed it")
     resolve.add_argument("--no-notify", action="store_true", help="do not send the client the resolution message")
     allow_sensitive_option(resolve)
 
     edit = action("edit", edit_ticket, "correct the subject, category or the requester's details (each change audited)")
-    edit.add_argument("--subject", help="the new one-line summary")
-    edit.add_argument("--category", help="the new category (empty to clear)")
-    edit.add_argument("--name", help="the requester's name")
-    edit.add_argument("--email", help="the requester's e-mail address")
-    edit.add_argument("--phone", help="the requester's phone number")
+    edit.add_argument("--subject", type=text_up_to(MAX_SUBJECT), help="the new one-line summary")
+    edit.add_argument("--category", type=text_up_to(MAX_CATEGORY), help="the new category (empty to clear)")
+    edit.add_argument("--name", type=text_up_to(MAX_NAME), help="the requester's name")
+    edit.add_argument("--email", type=text_up_to(MAX_NAME), help="the requester's e-mail address")
+    edit.add_argument("--phone", type=text_up_to(MAX_NAME), help="the requester's phone number")
 
     allow_sensitive_option(action("notify", notify_client, "send the client the resolution message"))
     action("close", close_ticket, "close a resolved ticket whose client was notified")
@@ -100,6 +100,17 @@ def allow_sensitive_option(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="send text that looks like a password, card number or private IP anyway (audited)",
     )
+
+
+def text_up_to(limit: int):
+    """An argparse type: the text as given, if it has at most `limit` characters (see README, "Limits")."""
+
+    def bounded(text: str) -> str:
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(f"{len(text):,} characters is longer than the {limit:,} allowed")
+        return text
+
+    return bounded
 
 
 def ticket_id(text: str) -> int:

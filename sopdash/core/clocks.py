@@ -11,10 +11,14 @@ from typing import Protocol
 
 import msgspec
 
+from sopdash.core.limits import EARLIEST_S, LATEST_S
 from sopdash.core.model import Ticket, status_changes
 
 RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE = "running", "warning", "breached", "paused", "met", "met_late"
 CLOCK_STATES = (RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE)
+# Not a state of a clock but the lack of one: the ticket holds a time outside the years the clocks count
+# (see `sopdash.core.limits`); shown marked, never counted.
+UNKNOWN = "unknown"
 STOPPED_STATUSES = frozenset({"resolved", "closed"})
 _PAUSING_WITH_WAITING = STOPPED_STATUSES | {"waiting"}
 
@@ -101,13 +105,35 @@ def resolution_clock(ticket: Ticket, policy: ClockPolicy, now: datetime) -> Cloc
 
 
 def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketClocks:
-    """Both clocks of a ticket at `now`; the creation instant is counted once, for both."""
+    """Both clocks of a ticket at `now`; the creation instant is counted once, for both.
+
+    A ticket with a time the clocks cannot count (outside 1970–2199) gets two UNKNOWN readings instead.
+    """
     calendar = policy.calendar_for(ticket.priority)
-    created_s, now_s = ticket.created_at.timestamp(), now.timestamp()
-    created = calendar.count_s(created_s)
-    return TicketClocks(
-        _ack(ticket, policy, calendar, created, now_s), _resolution(ticket, policy, calendar, created_s, created, now_s)
-    )
+    try:
+        created_s, now_s = _countable(ticket.created_at.timestamp()), _countable(now.timestamp())
+        created = calendar.count_s(created_s)
+        return TicketClocks(
+            _ack(ticket, policy, calendar, created, now_s),
+            _resolution(ticket, policy, calendar, created_s, created, now_s),
+        )
+    except (ValueError, OverflowError):  # _countable's refusal, or a deadline past what the calendar counts
+        return TicketClocks(
+            unknown_reading(policy.ack_target_s(ticket.priority)),
+            unknown_reading(policy.resolve_target_s(ticket.priority)),
+        )
+
+
+def unknown_reading(target_s: int) -> ClockReading:
+    """The reading of a clock that cannot be counted: no deadline, nothing left."""
+    return ClockReading(UNKNOWN, None, 0, target_s)
+
+
+def _countable(at_s: float) -> float:
+    """at_s, if the clocks can count from it; a ValueError otherwise (long before the calendar would be slow)."""
+    if not EARLIEST_S <= at_s < LATEST_S:
+        raise ValueError(f"{at_s} s is outside the years the clocks count")
+    return at_s
 
 
 def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float, now_s: float) -> ClockReading:
@@ -116,7 +142,7 @@ def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float
     due = calendar.instant_s(created + target)
     stop = ticket.acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
     if stop is not None:
-        stop_s = stop.timestamp()
+        stop_s = _countable(stop.timestamp())
         used = max(calendar.count_s(stop_s) - created, 0.0)
         return ClockReading(MET if stop_s <= due else MET_LATE, due, round(target - used), target)
     used = max(calendar.count_s(now_s) - created, 0.0)
@@ -130,6 +156,7 @@ def _running_intervals(
     intervals: list[tuple[float, float]] = []
     started: float | None = created_s
     for at_s, new_status in status_changes(ticket.timeline):
+        _countable(at_s)
         if new_status in paused:
             if started is not None:
                 intervals.append((started, max(at_s, created_s)))
@@ -139,7 +166,7 @@ def _running_intervals(
     if started is not None:
         # A stopped ticket whose history lacks the status event (e.g. imported) stops at its resolution.
         end = (ticket.resolved_at or ticket.closed_at) if ticket.status in paused else None
-        intervals.append((started, max(started, end.timestamp() if end else now_s)))
+        intervals.append((started, max(started, _countable(end.timestamp()) if end else now_s)))
     return intervals
 
 

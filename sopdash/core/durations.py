@@ -18,6 +18,8 @@ def parse_duration(text: str, day_s: float = 86400, what: str = "duration") -> i
     seconds = sum(float(n) * (day_s if unit == "d" else _UNIT_S[unit]) for n, unit in _PART.findall(cleaned))
     if seconds <= 0:
         raise InputError(f"{what}: {text!r} must be longer than zero")
+    if seconds == float("inf"):
+        raise InputError(f"{what}: {text!r} is too long to count")
     return round(seconds)
 
 

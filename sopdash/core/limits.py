@@ -35,9 +35,3 @@ def check_time(moment: datetime, what: str) -> datetime:
         raise InputError(f"{what}: {moment.date().isoformat()} is outside the years sopdash handles (1970 to 2199)")
     return moment
 
-
-def check_length(text: str, limit: int, what: str) -> str:
-    """text if it has at most `limit` characters, else an InputError naming `what`."""
-    if len(text) > limit:
-        raise InputError(f"{what}: {len(text):,} characters is longer than the {limit:,} allowed")
-    return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sopdash.core.clocks import BREACHED, MET, MET_LATE, PAUSED, RUNNING, WARNING
+from sopdash.core.clocks import BREACHED, MET, MET_LATE, PAUSED, RUNNING, UNKNOWN, WARNING
 from sopdash.core.durations import format_countdown
 
 CLOCK_SYMBOLS = {
@@ -12,6 +12,7 @@ CLOCK_SYMBOLS = {
     PAUSED: "‖",
     MET: "✔",
     MET_LATE: "✗",
+    UNKNOWN: "?",
 }
 CLOCK_WORDS = {
     RUNNING: "running",
@@ -20,6 +21,7 @@ CLOCK_WORDS = {
     PAUSED: "paused",
     MET: "met",
     MET_LATE: "met late",
+    UNKNOWN: "cannot be counted: the ticket holds a time outside 1970–2199",
 }
 # Component-class suffix that styles each state (see styles/app.tcss).
 CLOCK_STYLES = {
@@ -29,6 +31,7 @@ CLOCK_STYLES = {
     PAUSED: "paused",
     MET: "met",
     MET_LATE: "met-late",
+    UNKNOWN: "unknown",
 }
 
 
@@ -39,4 +42,6 @@ def clock_text(state: str, remaining_s: float) -> str:
         return f"{symbol} met"
     if state == MET_LATE:
         return f"{symbol} late"
+    if state == UNKNOWN:
+        return f"{symbol} dates"
     return f"{symbol} {format_countdown(remaining_s)}"

@@ -61,7 +61,10 @@ def parse_time(value: Any, what: str = "time") -> datetime:
         raise InputError(f"{what}: expected an ISO 8601 time, got {value!r}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        raise InputError(f"{what}: {value!r} is outside the years sopdash handles (1970 to 2199)") from None
 
 
 def format_time(moment: datetime | None) -> str | None:

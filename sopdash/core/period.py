@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from dateutil.relativedelta import relativedelta
 
 from sopdash.core.errors import InputError
+from sopdash.core.limits import EARLIEST, LATEST, check_time
 from sopdash.core.model import format_time
 
 DEFAULT_SPAN = timedelta(days=30)
@@ -110,12 +111,14 @@ def parse_bound(text: str, option: str, tz: tzinfo, end_of_day: bool) -> datetim
     except ValueError:
         pass
     else:
+        if not EARLIEST.date() <= day < LATEST.date():
+            raise InputError(f"{option}: {text} is outside the years sopdash handles (1970 to 2199)")
         return _midnight(day + timedelta(days=1 if end_of_day else 0), tz)
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InputError(f"{option}: {text!r} is not a date like 2026-11-01 or a time like 2026-11-01T09:00") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    return check_time(moment if moment.tzinfo else moment.replace(tzinfo=tz), option)
 
 
 def _midnight(day: date, tz: tzinfo) -> datetime:

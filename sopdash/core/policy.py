@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from sopdash.core.calendar import BusinessCalendar
 from sopdash.core.durations import parse_duration
 from sopdash.core.errors import ConfigError, InputError
+from sopdash.core.limits import MAX_DURATION_S
 from sopdash.core.model import PRIORITIES
 
 HOURS_KINDS = ("business", "24x7")
@@ -86,21 +87,29 @@ def _target(sla: Mapping[str, Any], priority: str, calendar: BusinessCalendar) -
     if hours not in HOURS_KINDS:
         raise ConfigError(f"sla.{priority}.hours", f"{hours!r} is not business or 24x7")
     day_s = 86400 if hours == "24x7" else calendar.business_day_s
-    return PriorityTarget(
+    target = PriorityTarget(
         ack_s=_duration(values["ack"], day_s, f"sla.{priority}.ack"),
         resolve_s=_duration(values["resolve"], day_s, f"sla.{priority}.resolve"),
         hours=hours,
     )
+    if target.ack_s > target.resolve_s:
+        raise ConfigError(f"sla.{priority}.ack", f"{values['ack']!r} is longer than resolve ({values['resolve']!r})")
+    return target
 
 
 def _duration(text: Any, day_s: float, key: str) -> int:
     try:
-        return parse_duration(str(text), day_s)
+        seconds = parse_duration(str(text), day_s)
     except InputError as error:
         raise ConfigError(key, str(error).split(": ", 1)[1]) from None
+    if seconds > MAX_DURATION_S:  # a deadline must stay within the years the clocks handle
+        raise ConfigError(key, f"{text!r} is longer than the {MAX_DURATION_S // 86400} days allowed")
+    return seconds
 
 
 def _warning(sla: Mapping[str, Any]) -> tuple[float | None, int | None]:
+    if "warn_before" in sla and "warn_at" in sla:
+        raise ConfigError("sla.warn_before", "set either warn_at or warn_before, not both")
     if "warn_before" in sla:
         return None, _duration(sla["warn_before"], 86400, "sla.warn_before")
     warn_at = sla.get("warn_at", DEFAULT_WARN_AT)

@@ -13,6 +13,9 @@ ME = "me"
 """What a technician types for their own login: in an assignment, as in the `a:me` filter."""
 
 
+MEMBER_KEYS = ("tier", "manager", "name")
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """One technician: login, display name, support tier, manager or not."""
@@ -73,6 +76,9 @@ class Roster:
         for login, entry in table.items():
             if not isinstance(entry, Mapping):
                 raise ConfigError(f"roster.{login}", "must be a table like { tier = 2, manager = true }")
+            unknown = sorted(set(entry) - set(MEMBER_KEYS))
+            if unknown:
+                raise ConfigError(f"roster.{login}.{unknown[0]}", f"unknown key (known: {', '.join(MEMBER_KEYS)})")
             tier = entry.get("tier", 1)
             if isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= MAX_TIER:
                 raise ConfigError(f"roster.{login}.tier", f"{tier!r} is not a tier from 1 to {MAX_TIER}")

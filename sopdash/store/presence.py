@@ -54,8 +54,7 @@ class PresenceBoard:
         state = (ticket_id, activity)
         if state == self._announced and now_s - self._renewed_s < HEARTBEAT_S:
             return False
-        entry = Presence(self.login, self.host, self.pid, now_s, ticket_id, activity)  # type: ignore[arg-type]
-        self._write(msgspec.json.encode(entry))
+        self._publish(Presence(self.login, self.host, self.pid, now_s, ticket_id, activity))  # type: ignore[arg-type]
         self._announced, self._renewed_s = state, now_s
         return True
 
@@ -107,6 +106,9 @@ class PresenceBoard:
         except PermissionError:  # another user's live process
             return False
         return False
+
+    def _publish(self, entry: Presence) -> None:
+        self._write(msgspec.json.encode(entry))
 
     def _write(self, data: bytes) -> None:
         if not self.directory.is_dir():

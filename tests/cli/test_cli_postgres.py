@@ -119,3 +119,23 @@ def test_a_password_in_the_url_is_refused(env, sopdash, postgres_db, monkeypatch
     monkeypatch.setenv("SOPDASH_DB", postgres_db.url(ME).replace("@", ":hunter2@", 1))
     result = sopdash("ticket", "list")
     assert result.code == 2 and "holds a password" in result.err and "hunter2" not in result.err
+
+
+def test_store_copy_file_to_postgresql_and_back(env, sopdash, postgres_db, tmp_path):
+    for subject in ("VPN down", "Mail slow", "Printer jams"):
+        sopdash("ticket", "new", "--subject", subject, "--requester", "bob@example.com")
+    sopdash("ticket", "note", "2", "looked at it")
+    back = tmp_path / "back.json"
+
+    there = sopdash("store", "copy", str(env), postgres_db.admin_url)
+    again = sopdash("store", "copy", postgres_db.admin_url, str(back))
+    refused = sopdash("store", "copy", str(env), postgres_db.admin_url)
+
+    assert there.code == 0, there.err
+    assert "copied 3 tickets, next id 4" in there.out and "reads back identical" in there.out
+    assert again.code == 0, again.err
+    checksum = there.out.split("sha256 ")[1][:16]
+    assert checksum in again.out
+    assert refused.code == 2 and "is not empty" in refused.err
+    original = json.loads(sopdash("ticket", "list", "--all", "--json").out)
+    assert json.loads(sopdash("--db", str(back), "ticket", "list", "--all", "--json").out) == original

@@ -14,6 +14,7 @@ from pg_cluster import POSTGRES_BIN
 from sopdash.core.errors import RuleRefused, StoreError
 from sopdash.core.model import ManagerFlag, Ticket, TimelineEntry
 from sopdash.store.postgres.pg_store import PostgresStore
+from sopdash.store.postgres import schema
 from sopdash.store.postgres.schema import SCHEMA_VERSION, init_postgres
 
 CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -35,9 +36,9 @@ def psql(url: str, statement: str) -> subprocess.CompletedProcess[str]:
 
 TAMPERING = {
     "edit an entry": "UPDATE sopdash.tickets SET version = version + 1, "
-    "doc = jsonb_set(jsonb_set(doc, '{timeline,0,text}', '\"nothing happened\"'), '{version}', to_jsonb(version + 1))",
+    "doc = jsonb_set(jsonb_set(doc::jsonb, '{timeline,0,text}', '\"nothing happened\"'), '{version}', to_jsonb(version + 1))",
     "remove an entry": "UPDATE sopdash.tickets SET version = version + 1, "
-    "doc = jsonb_set(jsonb_set(doc, '{timeline}', '[]'), '{version}', to_jsonb(version + 1))",
+    "doc = jsonb_set(jsonb_set(doc::jsonb, '{timeline}', '[]'), '{version}', to_jsonb(version + 1))",
     "delete the ticket": "DELETE FROM sopdash.tickets",
     "truncate": "TRUNCATE sopdash.tickets",
     "drop the guard": "ALTER TABLE sopdash.tickets DISABLE TRIGGER guard_ticket_change",
@@ -55,7 +56,7 @@ def test_a_technician_cannot_alter_the_history_with_psql(postgres_db, statement:
 
     assert done.returncode != 0, done.stdout
     assert "never altered or removed" in done.stderr or "permission denied" in done.stderr or "must be owner" in done.stderr
-    assert store.load() == [before]
+    assert store.history() == [before]
 
 
 def test_a_technician_can_add_to_the_timeline_with_psql(postgres_db) -> None:
@@ -64,7 +65,7 @@ def test_a_technician_can_add_to_the_timeline_with_psql(postgres_db) -> None:
     entry = '{"at": "2026-03-02T10:00:00+00:00", "author": "amara", "kind": "internal", "text": "one more"}'
 
     done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET version = version + 1, doc = jsonb_set("
-                f"jsonb_set(doc, '{{timeline}}', doc->'timeline' || '[{entry}]'), '{{version}}', to_jsonb(version + 1))")
+                f"jsonb_set(doc::jsonb, '{{timeline}}', doc::jsonb->'timeline' || '[{entry}]'), '{{version}}', to_jsonb(version + 1))")
 
     assert done.returncode == 0, done.stderr
     assert [e.text for e in store.get(1).timeline] == ["rebooted the printer", "one more"]
@@ -82,7 +83,7 @@ def test_a_skipped_version_is_refused(postgres_db) -> None:
     store = PostgresStore(postgres_db.url("amara"))
     ticket_with_a_note(store)
 
-    done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET version = 9, doc = jsonb_set(doc, '{version}', '9')")
+    done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET version = 9, doc = jsonb_set(doc::jsonb, '{version}', '9')")
 
     assert done.returncode != 0 and "must make it version 3" in done.stderr
 
@@ -118,7 +119,7 @@ def test_a_role_that_is_not_a_technician_is_told_who_can_fix_it(postgres_db) -> 
         conn.execute("DROP ROLE IF EXISTS visitor")
         conn.execute("CREATE ROLE visitor LOGIN")
     with pytest.raises(StoreError, match=r"permission denied.*init-postgres --technician"):
-        PostgresStore(postgres_db.url("visitor")).load()
+        PostgresStore(postgres_db.url("visitor")).history()
 
 
 # -- schema and set-up ---------------------------------------------------------------------------
@@ -128,12 +129,29 @@ def test_init_postgres_is_idempotent_and_records_the_schema_version(empty_postgr
     with psycopg.connect(empty_postgres_db.admin_url, autocommit=True) as conn:
         first = init_postgres(conn, ["amara"])
         again = init_postgres(conn, ["amara"])
-        versions = conn.execute("SELECT version FROM sopdash.migrations").fetchall()
+        versions = conn.execute("SELECT version FROM sopdash.migrations ORDER BY version").fetchall()
 
-    assert any("applied migration 1" in line for line in first)
-    assert again[0] == f"schema: at version {SCHEMA_VERSION}, nothing to migrate"
-    assert versions == [(SCHEMA_VERSION,)]
-    assert PostgresStore(empty_postgres_db.url("amara")).load() == []
+    assert [line for line in first if "applied migration" in line] == [
+        f"schema: applied migration {version} ({description})" for version, description, _ in schema.MIGRATIONS
+    ]
+    assert f"schema: at version {SCHEMA_VERSION}, nothing to migrate" in again
+    assert versions == [(version,) for version, _, _ in schema.MIGRATIONS] and versions[-1] == (SCHEMA_VERSION,)
+    assert PostgresStore(empty_postgres_db.url("amara")).history() == []
+
+
+def test_init_postgres_brings_an_older_schema_up_to_date(empty_postgres_db, monkeypatch) -> None:
+    with psycopg.connect(empty_postgres_db.admin_url, autocommit=True) as conn:
+        monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        init_postgres(conn, ["amara"])
+        monkeypatch.undo()
+        with pytest.raises(StoreError, match="schema version 1; an administrator brings it to 2 with `sopdash store init"):
+            PostgresStore(empty_postgres_db.url("amara"))
+        lines = init_postgres(conn)
+
+    assert [line for line in lines if line.startswith("schema:")] == [
+        "schema: applied migration 2 (presence: which dashboards show which ticket)"
+    ]
+    assert PostgresStore(empty_postgres_db.url("amara")).history() == []
 
 
 def test_a_database_without_the_schema_says_how_to_set_it_up(empty_postgres_db) -> None:
@@ -144,7 +162,7 @@ def test_a_database_without_the_schema_says_how_to_set_it_up(empty_postgres_db) 
 def test_a_newer_schema_is_refused(postgres_db) -> None:
     with psycopg.connect(postgres_db.admin_url, autocommit=True) as conn:
         conn.execute("INSERT INTO sopdash.migrations (version, description) VALUES (99, 'from the future')")
-    with pytest.raises(StoreError, match="schema version 99; this sopdash understands 1 — upgrade sopdash"):
+    with pytest.raises(StoreError, match=f"schema version 99; this sopdash understands {SCHEMA_VERSION} — upgrade sopdash"):
         PostgresStore(postgres_db.url())
 
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -125,6 +125,37 @@ def test_an_unknown_ticket_is_an_input_error(store) -> None:
         store.update(9, lambda t: t)
     with pytest.raises(InputError, match="no ticket #9"):
         store.transact(lambda current: ([new_ticket(9)], []))
+
+
+# -- the working set and the history ----------------------------------------------------------
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+
+
+def closed(subject: str, days_ago: int) -> Ticket:
+    at = NOW - timedelta(days=days_ago)
+    return new_ticket(0, subject).evolve(created_at=at - timedelta(days=1), status="closed", closed_at=at)
+
+
+def test_the_working_set_leaves_out_tickets_closed_long_ago(store_location: str) -> None:
+    store = open_store(store_location, clock=lambda: NOW, archive_after=timedelta(days=14))
+    store.add_many([closed("old", 60), closed("recent", 2), new_ticket(0, "open").evolve(created_at=NOW)])
+
+    assert [t.subject for t in store.live()] == ["recent", "open"]
+    assert [t.subject for t in store.history()] == ["old", "recent", "open"]
+    assert [t.subject for t in store.history(NOW - timedelta(days=30))] == ["recent", "open"]
+    assert store.get(1).subject == "old"
+
+
+def test_ids_are_never_reused_and_an_old_ticket_that_changes_is_live_again(store_location: str) -> None:
+    store = open_store(store_location, clock=lambda: NOW, archive_after=timedelta(days=14))
+    store.add_many([closed("old", 60), closed("older", 90)])
+
+    reopened = store.update(1, lambda t: t.evolve(status="open", closed_at=None))
+    added = store.add(new_ticket)
+
+    assert added.id == 3
+    assert [t.id for t in store.live()] == [reopened.id, added.id]
 
 
 # -- several technicians at once ---------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import psycopg
+from psycopg.abc import Buffer
+from psycopg.adapt import Loader
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from sopdash.core.errors import StoreError
@@ -27,13 +29,22 @@ def checked_conninfo(url: str) -> str:
     return make_conninfo(**params)
 
 
+class JsonBytes(Loader):
+    """json values as the bytes the server sent: msgspec decodes them into tickets with no str in between."""
+
+    def load(self, data: Buffer) -> bytes:
+        return bytes(data)
+
+
 def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
-    """A connection to url, or a StoreError naming the database and what PostgreSQL said."""
+    """A connection to url that reads json as bytes, or a StoreError naming the database and what PostgreSQL said."""
     conninfo = checked_conninfo(url)
     try:
-        return psycopg.connect(conninfo, autocommit=autocommit)
+        conn = psycopg.connect(conninfo, autocommit=autocommit)
     except psycopg.Error as error:
         raise StoreError(f"cannot connect to {shown_url(url)}: {first_line(error)}") from None
+    conn.adapters.register_loader("json", JsonBytes)
+    return conn
 
 
 def shown_url(url: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -20,8 +20,10 @@ import orjson
 import psycopg
 from psycopg import errors
 
+from sopdash.clock import Clock, system_clock
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
+from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import Progress
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
@@ -37,25 +39,27 @@ from sopdash.store.postgres.schema import (
 from sopdash.store.ticket_store import check_version
 
 Signature = tuple[int, int, int]
-MIN_PART_TICKETS = 3_000  # below this a process of its own costs more than it saves (as for the file's parts)
 
 _TICKETS = msgspec.json.Decoder(list[Ticket])
 _TICKET = msgspec.json.Decoder(Ticket)
-_ALL_DOCS = "SELECT string_agg(doc::text, ',' ORDER BY id) FROM sopdash.tickets"
-_RANGE_DOCS = "SELECT string_agg(doc::text, ',' ORDER BY id) FROM sopdash.tickets WHERE id BETWEEN %s AND %s"
 _REPLACE = """
 UPDATE sopdash.tickets AS t SET version = v.version, doc = v.doc
-FROM unnest(%s::bigint[], %s::integer[], %s::text[]::jsonb[]) AS v(id, version, doc) WHERE t.id = v.id
+FROM unnest(%s::bigint[], %s::integer[], %s::text[]::json[]) AS v(id, version, doc) WHERE t.id = v.id
 """
 
 
 class PostgresStore:
     """The team's tickets in a PostgreSQL database initialised by `sopdash store init-postgres`."""
 
-    def __init__(self, url: str, *, create: bool = False) -> None:
-        """Connect to url and check its schema. `create` is accepted for symmetry with the file store: only
-        `init-postgres` creates the schema, since it also creates the roles."""
+    def __init__(
+        self, url: str, *, create: bool = False, clock: Clock = system_clock, archive_after: timedelta = ARCHIVE_AFTER
+    ) -> None:
+        """Connect to url and check its schema; clock and archive_after say which closed tickets are still live.
+
+        `create` is accepted for symmetry with the file store: only `init-postgres` creates the schema, since it
+        also creates the roles."""
         self.url = url
+        self.clock, self.archive_after = clock, archive_after
         self.location = shown_url(url)
         self._lock = threading.RLock()  # one connection, shared by a dashboard's threads one operation at a time
         self._conn = connect(url)
@@ -65,38 +69,31 @@ class PostgresStore:
     # -- reading -----------------------------------------------------------------------------
 
     def live(self) -> list[Ticket]:
-        """The working set, sorted by id (for now every ticket, as on the file store)."""
-        return self.load()
+        """The working set, sorted by id: every ticket not closed, and those closed within archive_after."""
+        cutoff = self.clock() - self.archive_after
+        with self.session() as conn:
+            raw = _documents(conn, "WHERE status <> 'closed' OR greatest(created_at, closed_at) >= %s", (cutoff,))
+        return self._decode_all(raw)
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
-        """Every ticket not closed before since, sorted by id (for now every ticket, as on the file store)."""
-        return self.load()
+        """Every ticket not closed before since (every ticket when None), sorted by id."""
+        with self.session() as conn:
+            if since is None:
+                raw = _documents(conn)
+            else:
+                condition = "WHERE NOT (status = 'closed' AND closed_at < %s AND created_at < %s)"
+                raw = _documents(conn, condition, (since, since))
+        return self._decode_all(raw)
 
     def archive(self) -> int:
-        """Move closed tickets out of the live set: nothing yet, as on the file store."""
+        """Nothing moves: the database keeps every ticket in one table and `live` leaves the old closed ones out."""
         return 0
 
-    def load(self) -> list[Ticket]:
-        """Every ticket, validated, sorted by id."""
-        with self._session() as conn:
-            raw = _text(conn.execute(_ALL_DOCS).fetchone())
-        return self._decode_all(raw)
 
     def get(self, ticket_id: int) -> Ticket:
         """One ticket; InputError if there is no such ticket."""
-        with self._session() as conn:
+        with self.session() as conn:
             return self._existing(conn, ticket_id)
-
-    def parts(self, count: int) -> list[PostgresPart]:
-        """The tickets cut by id into up to `count` parts that each read on their own connection (one if few)."""
-        with self._session() as conn:
-            low, high, total = conn.execute("SELECT min(id), max(id), count(*) FROM sopdash.tickets").fetchone()
-        count = max(1, min(count, total // MIN_PART_TICKETS))
-        if not total:
-            return [PostgresPart(self.url, 0, -1)]
-        span = high - low + 1
-        bounds = [low + span * n // count for n in range(count + 1)]
-        return [PostgresPart(self.url, bounds[n], bounds[n + 1] - 1) for n in range(count)]
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -105,7 +102,7 @@ class PostgresStore:
         with self._transaction() as conn:
             (ticket_id,) = conn.execute("SELECT nextval('sopdash.ticket_ids')").fetchone()
             ticket = make(ticket_id).evolve(id=ticket_id, version=1)
-            conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::jsonb)",
+            conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::json)",
                          (ticket_id, _doc(ticket)))
         return ticket
 
@@ -114,18 +111,13 @@ class PostgresStore:
         with self._transaction() as conn:
             return _insert(conn, tickets)
 
-    def write_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
-        """Replace existing tickets in one transaction, each only if still at the version it carries."""
-        with self._transaction() as conn:
-            return _replace(conn, tickets)
-
     def transact(
         self, plan: Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
     ) -> tuple[list[Ticket], list[Ticket]]:
         """With every other writer held off: plan(every ticket) -> (changed, new); both land, or nothing does."""
         with self._transaction() as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
-            changed, new = plan(self._decode_all(_text(conn.execute(_ALL_DOCS).fetchone())))
+            changed, new = plan(self._decode_all(_documents(conn)))
             return _replace(conn, changed), _insert(conn, new)
 
     def update(
@@ -136,9 +128,32 @@ class PostgresStore:
             current = self._existing(conn, ticket_id, for_update=True)
             check_version(current, expected_version)
             ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
-            conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::jsonb WHERE id = %s",
+            conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
                          (ticket.version, _doc(ticket), ticket_id))
         return ticket
+
+    def next_id(self) -> int:
+        """The id the next new ticket gets (the sequence never goes back)."""
+        with self.session() as conn:
+            last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
+        return last + 1 if called else last
+
+    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+        """Fill an empty database with tickets exactly as they are (ids, versions) and go on numbering at next_id.
+
+        For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket.
+        """
+        with self._transaction() as conn:
+            conn.execute("LOCK TABLE sopdash.tickets IN EXCLUSIVE MODE")
+            held = conn.execute("SELECT count(*) FROM sopdash.tickets").fetchone()[0]
+            last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
+            if held or called:
+                raise InputError(f"{self.location} is not empty ({held} tickets, ids handed out up to {last}); "
+                                 "copy into a new database")
+            with conn.cursor().copy("COPY sopdash.tickets (id, version, doc) FROM STDIN") as copy:
+                for ticket in tickets:
+                    copy.write_row((ticket.id, ticket.version, _doc(ticket)))
+            conn.execute("SELECT setval('sopdash.ticket_ids', %s, false)", (next_id,))
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
@@ -154,7 +169,7 @@ class PostgresStore:
                 except InputError:
                     continue
                 ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
-                conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::jsonb WHERE id = %s",
+                conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
                              (ticket.version, _doc(ticket), ticket_id))
                 stored.append(ticket)
         return stored
@@ -185,20 +200,20 @@ class PostgresStore:
 
     def role(self) -> str:
         """The database role this store acts as: the technician named in the audit trail."""
-        with self._session() as conn:
+        with self.session() as conn:
             return conn.execute("SELECT current_user").fetchone()[0]
 
     def is_manager(self) -> bool:
         """Whether this role has a manager's rights (is a member of sopdash_manager)."""
-        with self._session() as conn:
+        with self.session() as conn:
             row = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (MANAGER_ROLE,)).fetchone()
         return bool(row[0])
 
     def check(self) -> list[str]:
         """Diagnosis lines for `sopdash check`; the problems start with "error:" or "warning:"."""
         lines = [f"store: {self.location} (PostgreSQL)", f"schema: version {SCHEMA_VERSION}"]
-        with self._session() as conn:
-            rows = conn.execute("SELECT id, doc::text FROM sopdash.tickets ORDER BY id").fetchall()
+        with self.session() as conn:
+            rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
             technician = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (TECHNICIAN_ROLE,)).fetchone()
         problems = [f"error: {self._bad_ticket(ticket_id, problem)}" for ticket_id, problem in _invalid(rows)]
         lines.append(f"tickets: {len(rows)} ({len(problems)} invalid)")
@@ -213,7 +228,7 @@ class PostgresStore:
     # -- inside --------------------------------------------------------------------------------
 
     def _check_schema(self) -> None:
-        with self._session() as conn:
+        with self.session() as conn:
             version = schema_version(conn)
         if version is None:
             raise StoreError(
@@ -233,11 +248,11 @@ class PostgresStore:
             return self._listener
 
     def _newest_change(self) -> int:
-        with self._session() as conn:
+        with self.session() as conn:
             return conn.execute("SELECT coalesce(max(seq), 0) FROM sopdash.changes").fetchone()[0]
 
     @contextmanager
-    def _session(self) -> Iterator[psycopg.Connection]:
+    def session(self) -> Iterator[psycopg.Connection]:
         """The connection, to this thread alone, reopened if it was lost; database errors as StoreErrors."""
         with self._lock, self._errors():
             if self._conn.closed or self._conn.broken:
@@ -246,7 +261,7 @@ class PostgresStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection]:
-        with self._session() as conn, conn.transaction():
+        with self.session() as conn, conn.transaction():
             yield conn
 
     @contextmanager
@@ -269,7 +284,7 @@ class PostgresStore:
         return StoreError(f"{self.location}: {message}")
 
     def _existing(self, conn: psycopg.Connection, ticket_id: int, for_update: bool = False) -> Ticket:
-        query = "SELECT doc::text FROM sopdash.tickets WHERE id = %s" + (" FOR UPDATE" if for_update else "")
+        query = "SELECT doc FROM sopdash.tickets WHERE id = %s" + (" FOR UPDATE" if for_update else "")
         row = conn.execute(query, (ticket_id,)).fetchone()
         if row is None:
             raise InputError(f"no ticket #{ticket_id}")
@@ -278,35 +293,19 @@ class PostgresStore:
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise self._bad_ticket(ticket_id, _problem(error)) from None
 
-    def _decode_all(self, raw: str) -> list[Ticket]:
+    def _decode_all(self, raw: bytes) -> list[Ticket]:
         try:
-            return _TICKETS.decode(f"[{raw}]")
+            return _TICKETS.decode(raw)
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
-        with self._session() as conn:  # the careful path, which names the first bad ticket
-            rows = conn.execute("SELECT id, doc::text FROM sopdash.tickets ORDER BY id").fetchall()
+        with self.session() as conn:  # the careful path, which names the first bad ticket
+            rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
         for ticket_id, problem in _invalid(rows):
             raise self._bad_ticket(ticket_id, problem)
         raise StoreError(f"{self.location}: the tickets changed while being read; try again")
 
     def _bad_ticket(self, ticket_id: int, problem: str) -> StoreError:
         return StoreError(f"{self.location}: ticket {ticket_id} is invalid ({problem}); correct it or restore it from a backup")
-
-
-class PostgresPart:
-    """Tickets with ids from low to high, read on a connection of its own in whichever process asks."""
-
-    def __init__(self, url: str, low: int, high: int) -> None:
-        self.url, self.low, self.high = url, low, high
-
-    def load(self) -> list[Ticket] | None:
-        """This part's tickets, checked, by id; None if anything is off (`PostgresStore.load` says what)."""
-        try:
-            with connect(self.url) as conn:
-                raw = _text(conn.execute(_RANGE_DOCS, (self.low, self.high)).fetchone())
-            return _TICKETS.decode(f"[{raw}]")
-        except (StoreError, psycopg.Error, msgspec.DecodeError, msgspec.ValidationError):
-            return None
 
 
 def _insert(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]:
@@ -344,11 +343,17 @@ def _doc(ticket: Ticket) -> str:
     return orjson.dumps(ticket.to_dict()).decode()
 
 
-def _text(row: tuple[Any, ...] | None) -> str:
-    return (row[0] if row else None) or ""
+def _documents(conn: psycopg.Connection, condition: str = "", params: Sequence[Any] = ()) -> bytes:
+    """The documents of the tickets (those matching condition) as one JSON array, in id order.
+
+    Row by row with the bytes as stored, joined here: about 0.5 s for 50,000 tickets, where building one
+    string in the server (string_agg) took 0.7 s and decoding each row to a Python str cost more again.
+    """
+    rows = conn.execute(f"SELECT doc FROM sopdash.tickets {condition} ORDER BY id", params).fetchall()
+    return b"[" + b",".join(row[0] for row in rows) + b"]"
 
 
-def _invalid(rows: Sequence[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+def _invalid(rows: Sequence[tuple[int, bytes]]) -> Iterator[tuple[int, str]]:
     for ticket_id, doc in rows:
         try:
             ticket = _TICKET.decode(doc)

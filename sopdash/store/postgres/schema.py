@@ -1,6 +1,6 @@
 """The PostgreSQL schema, its numbered migrations, and the roles that let the database decide who may do what.
 
-Every ticket is one row: its document (the same JSON the file store keeps) in `doc`, its version beside it.
+Every ticket is one row: its document (the same JSON the file store keeps, as written) in `doc`, its version beside it.
 Triggers the technicians cannot switch off (only the schema's owner can) keep the rules of the store:
   - a change must make the ticket exactly one version newer, so an out-of-date write cannot slip through;
   - no timeline entry once written may be altered or removed (only its mail `delivery` record moves on);
@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import psycopg
 from psycopg import sql
+
+from sopdash.core.presence import STALE_AFTER_S
 
 SCHEMA = "sopdash"
 TECHNICIAN_ROLE = "sopdash_technician"
@@ -38,9 +40,25 @@ CREATE SEQUENCE sopdash.ticket_ids;
 CREATE TABLE sopdash.tickets (
     id bigint PRIMARY KEY,
     version integer NOT NULL CHECK (version >= 1),
-    doc jsonb NOT NULL,
+    doc json NOT NULL,  -- json, not jsonb: kept as written, so reading 50,000 tickets sends them without conversion
+    -- read from doc by a trigger, for choosing the working set and a report's period in the server
+    status text NOT NULL,
+    created_at timestamptz NOT NULL,
+    closed_at timestamptz,
     CHECK ((doc->>'id')::bigint = id AND (doc->>'version')::integer = version)
 );
+CREATE INDEX tickets_closed ON sopdash.tickets (closed_at) WHERE status = 'closed';
+
+CREATE FUNCTION sopdash.derive_columns() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.status := NEW.doc->>'status';
+    NEW.created_at := (NEW.doc->>'created_at')::timestamptz;
+    NEW.closed_at := (NEW.doc->>'closed_at')::timestamptz;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER derive_columns BEFORE INSERT OR UPDATE ON sopdash.tickets
+    FOR EACH ROW EXECUTE FUNCTION sopdash.derive_columns();
 
 CREATE TABLE sopdash.changes (
     seq bigserial PRIMARY KEY,
@@ -62,9 +80,9 @@ BEGIN
             OLD.version + 1 USING ERRCODE = '{VERSION_SKIPPED}';
     END IF;
     SELECT count(*) INTO altered FROM (
-        SELECT entry - 'delivery' FROM jsonb_array_elements(OLD.doc->'timeline') AS old(entry)
+        SELECT entry - 'delivery' FROM jsonb_array_elements(OLD.doc::jsonb->'timeline') AS old(entry)
         EXCEPT ALL
-        SELECT entry - 'delivery' FROM jsonb_array_elements(NEW.doc->'timeline') AS new(entry)
+        SELECT entry - 'delivery' FROM jsonb_array_elements(NEW.doc::jsonb->'timeline') AS new(entry)
     ) AS gone;
     IF altered > 0 THEN
         RAISE EXCEPTION 'ticket #%: timeline entries are never altered or removed (% would be)', OLD.id, altered
@@ -94,18 +112,39 @@ CREATE TRIGGER record_inserts AFTER INSERT ON sopdash.tickets REFERENCING NEW TA
     FOR EACH STATEMENT EXECUTE FUNCTION sopdash.record_changes();
 CREATE TRIGGER record_updates AFTER UPDATE ON sopdash.tickets REFERENCING NEW TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION sopdash.record_changes();
-""",
-    ),
-)
-SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-_GRANTS = f"""
 GRANT USAGE ON SCHEMA sopdash TO {TECHNICIAN_ROLE};
 GRANT SELECT ON sopdash.migrations, sopdash.changes TO {TECHNICIAN_ROLE};
 GRANT SELECT, INSERT, UPDATE ON sopdash.tickets TO {TECHNICIAN_ROLE};
 GRANT USAGE ON SEQUENCE sopdash.ticket_ids TO {TECHNICIAN_ROLE};
 REVOKE EXECUTE ON FUNCTION sopdash.record_changes() FROM PUBLIC;
-"""
+""",
+    ),
+    (
+        2,
+        "presence: which dashboards show which ticket",
+        f"""
+CREATE TABLE sopdash.presence (
+    login name NOT NULL DEFAULT current_user,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    seen_at timestamptz NOT NULL DEFAULT now(),
+    ticket_id bigint,
+    activity text NOT NULL,
+    PRIMARY KEY (login, host, pid)
+);
+ALTER TABLE sopdash.presence ENABLE ROW LEVEL SECURITY;
+-- everyone sees everyone; each role writes only its own entries, and anyone clears entries gone stale
+CREATE POLICY everyone_reads ON sopdash.presence FOR SELECT USING (true);
+CREATE POLICY own_entries ON sopdash.presence FOR ALL USING (login = current_user) WITH CHECK (login = current_user);
+CREATE POLICY stale_entries ON sopdash.presence FOR DELETE USING (seen_at < now() - interval '{STALE_AFTER_S} seconds');
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON sopdash.presence TO {TECHNICIAN_ROLE};
+""",
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
 
 
 def init_postgres(conn: psycopg.Connection, technicians: Sequence[str] = (), managers: Sequence[str] = ()) -> list[str]:
@@ -116,26 +155,26 @@ def init_postgres(conn: psycopg.Connection, technicians: Sequence[str] = (), man
     done: list[str] = []
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_INIT_LOCK,))
+        done += _ensure_group_role(conn, TECHNICIAN_ROLE)  # first: each migration grants its tables to the roles
+        done += _ensure_group_role(conn, MANAGER_ROLE, member_of=TECHNICIAN_ROLE)
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
         conn.execute(
             "CREATE TABLE IF NOT EXISTS sopdash.migrations (version integer PRIMARY KEY, "
             "description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
         )
         applied = {row[0] for row in conn.execute("SELECT version FROM sopdash.migrations")}
-        for version, description, statements in MIGRATIONS:
-            if version not in applied:
-                conn.execute(statements)
-                conn.execute("INSERT INTO sopdash.migrations (version, description) VALUES (%s, %s)",
-                             (version, description))
-                done.append(f"schema: applied migration {version} ({description})")
-        if not done:
-            done.append(f"schema: at version {SCHEMA_VERSION}, nothing to migrate")
-        done += _ensure_group_role(conn, TECHNICIAN_ROLE)
-        done += _ensure_group_role(conn, MANAGER_ROLE, member_of=TECHNICIAN_ROLE)
-        conn.execute(_GRANTS)
+        migrated = [_migrate(conn, version, description, statements)
+                    for version, description, statements in MIGRATIONS if version not in applied]
+        done += migrated or [f"schema: at version {max(applied)}, nothing to migrate"]
         done += [_ensure_login(conn, login, TECHNICIAN_ROLE) for login in technicians]
         done += [_ensure_login(conn, login, MANAGER_ROLE) for login in managers]
     return done
+
+
+def _migrate(conn: psycopg.Connection, version: int, description: str, statements: str) -> str:
+    conn.execute(statements)
+    conn.execute("INSERT INTO sopdash.migrations (version, description) VALUES (%s, %s)", (version, description))
+    return f"schema: applied migration {version} ({description})"
 
 
 def _ensure_group_role(conn: psycopg.Connection, role: str, member_of: str | None = None) -> list[str]:

@@ -1,0 +1,81 @@
+"""`sopdash store copy`: a whole store moved to the other backend (file ⇄ PostgreSQL), exactly, and checked.
+
+Exactly means every ticket with its id and version, and the id the next new ticket gets, so that ids are
+never reused after a move. The copy is read back from the destination and compared with the source by
+count and by a SHA-256 over the tickets' documents; a destination that already holds tickets is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import orjson
+
+from sopdash.core.errors import InputError, StoreError
+from sopdash.core.model import Ticket
+from sopdash.store import Store, TicketStore
+from sopdash.store.lock import exclusive_lock
+from sopdash.store.storage import META, TICKETS, OrjsonStorage, read_store_file
+from sopdash.store.ticket_store import empty_store
+
+
+class Contents(NamedTuple):
+    """What a copy must carry over: every ticket, and the next id. Its count and checksum prove a copy."""
+
+    tickets: list[Ticket]
+    next_id: int
+
+    @property
+    def checksum(self) -> str:
+        """SHA-256 over the next id and every ticket's document, keys sorted, in id order."""
+        digest = hashlib.sha256(str(self.next_id).encode())
+        for ticket in self.tickets:
+            digest.update(orjson.dumps(ticket.to_dict(), option=orjson.OPT_SORT_KEYS))
+        return digest.hexdigest()
+
+    def describe(self) -> str:
+        return f"{len(self.tickets)} tickets, next id {self.next_id}, sha256 {self.checksum[:16]}"
+
+
+def contents(store: Store) -> Contents:
+    """Every ticket of store, live and archived, and its next id."""
+    return Contents(store.history(), next_id(store))
+
+
+def copy_store(source: Store, destination: Store) -> tuple[Contents, Contents]:
+    """Copy source into the empty destination; returns (what was read, what the destination holds now).
+
+    StoreError if the two differ after the copy; InputError if the destination was not empty.
+    """
+    read = contents(source)
+    restore(destination, read.tickets, read.next_id)
+    written = contents(destination)
+    if written != read:
+        raise StoreError(f"the copy in {destination.location} does not match {source.location}: "
+                         f"{written.describe()} against {read.describe()}")
+    return read, written
+
+
+def next_id(store: Store) -> int:
+    """The id the next new ticket in store gets."""
+    if isinstance(store, TicketStore):
+        return int(read_store_file(store.path).record.get("next_id", 1))
+    return store.next_id()
+
+
+def restore(store: Store, tickets: Sequence[Ticket], next_id: int) -> None:
+    """Fill the empty store with tickets as they are; InputError if it ever held a ticket."""
+    if not isinstance(store, TicketStore):
+        store.restore(tickets, next_id)
+        return
+    with exclusive_lock(store.lock_path):
+        held = read_store_file(store.path)
+        if held.tickets or held.record.get("archived") or held.record.get("next_id", 1) != 1:
+            raise InputError(f"{store.location} is not empty; copy into a new store")
+        document = empty_store()
+        document[META]["1"]["next_id"] = next_id
+        document[TICKETS] = {str(ticket.id): ticket.to_dict() for ticket in tickets}
+        OrjsonStorage(store.path).write(document)
+    store.archive()  # the closed tickets that are due go to their months, as if they had always been there

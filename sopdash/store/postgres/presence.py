@@ -1,0 +1,62 @@
+"""Presence on PostgreSQL: which dashboards show which ticket, in a table beside the tickets.
+
+The same announcements as the file store's `<store>.presence/` directory (see `sopdash.store.presence`), one
+row per running dashboard. Row-level security lets every role read every row but write only its own, and
+clear anyone's row gone stale. Freshness is judged on the server's clock, the one clock every office shares.
+Presence never touches the tickets table, so it never bumps a version nor announces a change.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+
+from sopdash.core.presence import STALE_AFTER_S, Presence
+from sopdash.store.postgres.pg_store import PostgresStore
+from sopdash.store.presence import PresenceBoard
+
+_FRESH = f"seen_at >= now() - interval '{STALE_AFTER_S} seconds'"
+
+
+class DatabasePresence(PresenceBoard):
+    """This dashboard's row in sopdash.presence, and everyone else's fresh ones (`announce` as on the file store)."""
+
+    def __init__(
+        self, store: PostgresStore, wall: Callable[[], float] = time.time, host: str | None = None, pid: int | None = None
+    ) -> None:  # not PresenceBoard's: there is no directory, and the login is the database role
+        self.store = store
+        self.login = store.role()
+        self.host = host or socket.gethostname()
+        self.pid = os.getpid() if pid is None else pid
+        self.wall = wall
+        self._announced: tuple[int | None, str] | None = None
+        self._renewed_s = 0.0
+
+    def _publish(self, entry: Presence) -> None:
+        with self.store.session() as conn:
+            conn.execute(
+                "INSERT INTO sopdash.presence (host, pid, ticket_id, activity) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (login, host, pid) DO UPDATE SET seen_at = now(), ticket_id = EXCLUDED.ticket_id, "
+                "activity = EXCLUDED.activity",
+                (entry.host, entry.pid, entry.ticket_id, entry.activity),
+            )
+
+    def others(self) -> list[Presence]:
+        """Every other dashboard's fresh row; stale rows are cleared."""
+        with self.store.session() as conn:
+            conn.execute(f"DELETE FROM sopdash.presence WHERE NOT ({_FRESH})")
+            rows = conn.execute(
+                "SELECT login, host, pid, extract(epoch FROM seen_at)::float8, ticket_id, activity "
+                f"FROM sopdash.presence WHERE {_FRESH} AND NOT (login = current_user AND host = %s AND pid = %s)",
+                (self.host, self.pid),
+            ).fetchall()
+        return [Presence(*row) for row in rows]
+
+    def leave(self) -> None:
+        """Remove this dashboard's row (on exit; a crash leaves it to go stale)."""
+        with self.store.session() as conn:
+            conn.execute("DELETE FROM sopdash.presence WHERE login = current_user AND host = %s AND pid = %s",
+                         (self.host, self.pid))
+        self._announced = None
