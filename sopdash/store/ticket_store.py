@@ -29,7 +29,6 @@ from sopdash.store.storage import (
     access_error,
     missing_store,
     read_store_file,
-    ticket_from_doc,
 )
 
 _READ_ATTEMPTS = 3  # a history read that meets a move under way starts again; a third clash is not a coincidence
@@ -174,10 +173,9 @@ class TicketStore:
         stored = []
         with self._writing() as write:
             for ticket_id, change in changes.items():
-                doc = write.docs.get(str(ticket_id))
-                if doc is None:
+                if str(ticket_id) not in write.docs:
                     continue
-                current = ticket_from_doc(self.path, ticket_id, doc)
+                current = write.ticket(ticket_id)
                 stored.append(change(current).evolve(id=ticket_id, version=current.version))
             write.put(stored)
         return stored
