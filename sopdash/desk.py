@@ -20,6 +20,7 @@ from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
 from sopdash.store import Store
+from sopdash.store.contract import Progress
 
 
 @dataclass
@@ -36,9 +37,9 @@ class Desk:
         """The working set: every ticket not closed, and those closed recently."""
         return self.store.live()
 
-    def history(self, since: datetime | None = None) -> list[Ticket]:
-        """Every ticket not closed before since (all of them when None), archived ones too."""
-        return self.store.history(since)
+    def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
+        """Every ticket not closed before since (all of them when None), archived ones too; progress hears how far."""
+        return self.store.history(since, progress)
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)
