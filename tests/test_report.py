@@ -25,6 +25,7 @@ from sopdash.report import (
     render_text,
     report_from,
 )
+from sopdash import report_tally
 from sopdash.report_tally import Tally, merged, tally
 from sopdash.store import TicketStore
 
@@ -300,3 +301,14 @@ def test_tallies_of_any_split_merge_into_the_whole_report():
         counted = [tally(tickets[:cut], POLICY, SINCE, UNTIL, NOW), tally(tickets[cut:], POLICY, SINCE, UNTIL, NOW)]
         sent = [msgspec.msgpack.decode(msgspec.msgpack.encode(part), type=Tally) for part in counted]
         assert report_from(merged(sent), SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
+
+
+@pytest.mark.parametrize("processors", [1, 2, 4])
+def test_history_counted_a_share_per_processor_is_the_whole_tally(tmp_path, monkeypatch, processors):
+    monkeypatch.setattr(report_tally, "_processors", lambda: processors)
+    store = TicketStore(tmp_path / "tickets.json", create=True, clock=lambda: NOW + timedelta(days=60))
+    store.add_many([t.evolve(id=0) for t in closed_desk()])
+    assert len(store.history_slices(SINCE)) == 2  # the live file and May's month file
+    whole = report_from(tally(store.history(SINCE), POLICY, SINCE, UNTIL, NOW), SINCE, UNTIL, NOW, POLICY.calendar.tz)
+    counted = report_tally.tally_history(store, POLICY, SINCE, UNTIL, NOW)
+    assert report_from(counted, SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from sopdash.core.model import Ticket
 from sopdash.store.storage import access_error
 
@@ -49,32 +51,61 @@ def archived_at(created_at: datetime, closed_at: datetime | None) -> datetime:
     return created_at if closed_at is None else max(created_at, closed_at)
 
 
-def doc_archived_at(doc: dict[str, Any]) -> datetime | None:
+class _Closing(msgspec.Struct):
+    """The fields of a stored ticket that say whether it is due for the archive; the rest is skipped unread."""
+
+    status: Any = None
+    created_at: Any = None
+    closed_at: Any = None
+
+
+_CLOSING = msgspec.json.Decoder(_Closing)
+
+
+def doc_archived_at(doc: msgspec.Raw) -> datetime | None:
     """archived_at of a stored ticket document, None if the ticket is not closed (or its times cannot be read)."""
-    if doc.get("status") != "closed":
-        return None
     try:
-        created = datetime.fromisoformat(doc["created_at"])
-        closed = datetime.fromisoformat(doc["closed_at"]) if doc.get("closed_at") else None
-    except (KeyError, TypeError, ValueError):
+        fields = _CLOSING.decode(doc)
+        if fields.status != "closed":
+            return None
+        created = _utc(datetime.fromisoformat(fields.created_at))
+        closed = _utc(datetime.fromisoformat(fields.closed_at)) if fields.closed_at else None
+    except (msgspec.DecodeError, TypeError, ValueError):
         return None  # an invalid ticket stays where it is; `sopdash check` names it
     return archived_at(created, closed)
 
 
-def due_for_archive(docs: dict[str, dict[str, Any]], now: datetime, after: timedelta, batch: bool) -> dict[str, str]:
-    """{id: month} of the live documents closed more than `after` before now; with batch, none until the oldest of
-    them is ARCHIVE_BATCH overdue."""
+def _utc(moment: datetime) -> datetime:
+    """A stored time without an offset is UTC, as the model reads it."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def due_for_archive(
+    docs: dict[str, msgspec.Raw], now: datetime, after: timedelta, batch: bool
+) -> tuple[dict[str, str], datetime | None]:
+    """({id: month} of the live documents closed more than `after` before now, when the oldest of the closed tickets
+    left behind closed); with batch, none due until the oldest is ARCHIVE_BATCH overdue."""
     cutoff = now - after
     due: dict[str, str] = {}
-    oldest = cutoff
+    oldest_due = cutoff
+    oldest_kept: datetime | None = None
     for key, doc in docs.items():
         moment = doc_archived_at(doc)
-        if moment is not None and moment < cutoff:
+        if moment is None:
+            continue
+        if moment < cutoff:
             due[key] = month_of(moment)
-            oldest = min(oldest, moment)
-    if batch and cutoff - oldest < ARCHIVE_BATCH:
-        return {}
-    return due
+            oldest_due = min(oldest_due, moment)
+        elif oldest_kept is None or moment < oldest_kept:
+            oldest_kept = moment
+    if batch and cutoff - oldest_due < ARCHIVE_BATCH:
+        return {}, oldest_due if due else oldest_kept
+    return due, oldest_kept
+
+
+def worth_a_look(oldest_closed: datetime | None, now: datetime, after: timedelta) -> bool:
+    """Whether a batch may be due, given when the oldest closed ticket in the live file closed."""
+    return oldest_closed is not None and now - after - oldest_closed >= ARCHIVE_BATCH
 
 
 def make_archive_directory(store_path: Path) -> Path:

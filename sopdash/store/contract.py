@@ -44,6 +44,11 @@ class Store(Protocol):
         """Every ticket not closed before since (every ticket ever when None), live and archived, sorted by id."""
         ...
 
+    def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
+        """history(since) cut into slices that each read on their own, in any process (a file store: the live set
+        and one per archive month), so a report can count them at once; a slice that meets a change raises StoreError."""
+        ...
+
     def get(self, ticket_id: int) -> Ticket:
         """One ticket, live or archived (an archived one costs only its own month); InputError if there is none."""
         ...

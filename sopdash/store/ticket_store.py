@@ -1,4 +1,5 @@
-"""The ticket store: the only code that reads or writes the shared ticket files (live file and archive, PRODUCT §4)."""
+"""The ticket store: the only code that reads or writes the shared ticket files (live file and archive; README:
+\"Sharing one store on a support box\")."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from sopdash.core.model import Ticket
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, month_of, month_path
 from sopdash.store.contract import Plan, Progress, Signature
 from sopdash.store.diagnosis import diagnose
+from sopdash.store.gc_pause import gc_paused
 from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
-from sopdash.store.paths import lock_path_for
+from sopdash.store.debris import remove_debris
+from sopdash.store.paths import following_links, lock_path_for, make_directory
 from sopdash.store.storage import (
     META,
     SCHEMA_VERSION,
@@ -51,7 +54,8 @@ class TicketStore:
         clock says when tickets are due for the archive (closed more than archive_after ago); notify hears what the
         store has to say on the side: a wait for another writer, an old single-file store split.
         """
-        self.path = Path(path)
+        self.given = Path(path)
+        self.path = following_links(self.given)
         self.lock_path = lock_path_for(self.path)
         self.clock, self.archive_after, self.notify = clock, archive_after, notify
         self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
@@ -76,23 +80,33 @@ class TicketStore:
         Reads the live file and the months from since's on; a month read before and unchanged since is not read
         again. A move by another writer during the read (a listed ticket not yet in its month) starts it over.
         """
-        for _ in range(_READ_ATTEMPTS):
-            signature = self.signature()
-            live = read_store_file(self.path)
-            try:
-                tickets = [*live.tickets.values(), *self._archived(live, since, progress)]
-            except StoreError:
-                if self.signature() == signature:
-                    raise
-                continue
-            if since is not None:
-                tickets = [t for t in tickets if not (t.closed_at and t.closed_at < since and t.created_at < since)]
-            return sorted(tickets, key=attrgetter("id"))
+        with gc_paused():
+            for _ in range(_READ_ATTEMPTS):
+                signature = self.signature()
+                live = read_store_file(self.path)
+                try:
+                    tickets = [*live.tickets.values(), *self._archived(live, since, progress)]
+                except StoreError:
+                    if self.signature() == signature:
+                        raise
+                    continue
+                return sorted(not_closed_before(tickets, since), key=attrgetter("id"))
         raise StoreError(f"{self.path} kept changing while it was read; try again")
+
+    def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
+        """history(since) as the live file's tickets and one slice per archive month from since's on, each read on its
+        own (a month that changed since this call may raise StoreError: then read history)."""
+        live = read_store_file(self.path)
+        archived: dict[str, list[int]] = live.record.get("archived", {})
+        slices: list[Callable[[], list[Ticket]]] = [lambda: not_closed_before(list(live.tickets.values()), since)]
+        for month in months_from(archived, since):
+            ids = archived[month]
+            slices.append(lambda month=month, ids=ids: not_closed_before(listed(self._month(month), ids, self.path, month), since))
+        return slices
 
     def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
         archived: dict[str, list[int]] = live.record.get("archived", {})
-        months = sorted(month for month in archived if since is None or month >= month_of(since))
+        months = months_from(archived, since)
         for done, month in enumerate(months, 1):
             yield from listed(self._month(month), archived[month], self.path, month)
             if progress is not None:
@@ -161,8 +175,13 @@ class TicketStore:
             return None
 
     def check(self) -> list[str]:
-        """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions."""
-        return diagnose(self.path, self.lock_path)
+        """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions, debris."""
+        return diagnose(self.given, self.lock_path)
+
+    def fix(self) -> list[str]:
+        """What `sopdash check --fix` did: the temp files of interrupted writes removed, under the lock."""
+        with exclusive_lock(self.lock_path, notify=self.notify):
+            return remove_debris(self.path)
 
     def _exists(self) -> bool:
         try:
@@ -174,10 +193,7 @@ class TicketStore:
         return True
 
     def _create(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise access_error(self.path.parent, "create", error) from None
+        make_directory(self.path.parent)
         with exclusive_lock(self.lock_path):
             # another technician may have created it while we waited for the lock
             if not self._exists():
@@ -195,6 +211,18 @@ class TicketStore:
                 f"split the single-file store {self.path}: {sum(moved.values())} closed tickets moved to "
                 f"{len(moved)} month files in {archive_directory(self.path)}"
             )
+
+
+def months_from(archived: dict[str, list[int]], since: datetime | None) -> list[str]:
+    """The archive months that can hold tickets not closed before since, in order."""
+    return sorted(month for month in archived if since is None or month >= month_of(since))
+
+
+def not_closed_before(tickets: list[Ticket], since: datetime | None) -> list[Ticket]:
+    """tickets without those closed (and created) before since."""
+    if since is None:
+        return tickets
+    return [t for t in tickets if not (t.closed_at and t.closed_at < since and t.created_at < since)]
 
 
 def empty_store() -> dict[str, dict]:
