@@ -177,6 +177,27 @@ $$;
 {_guard(_DELIVERY_KEEPS_VERSION)}
 """,
     ),
+    (
+        4,
+        "kept mail, the mail log and its outbox, beside the tickets",
+        f"""
+CREATE TABLE sopdash.kept_files (
+    relative text PRIMARY KEY,
+    data bytea NOT NULL,
+    kept_at timestamptz NOT NULL DEFAULT now(),
+    kept_by name NOT NULL DEFAULT session_user
+);
+CREATE TABLE sopdash.mail_log (
+    seq bigserial PRIMARY KEY,
+    record jsonb NOT NULL,
+    logged_by name NOT NULL DEFAULT session_user
+);
+-- kept mail may be kept again under the same name (as a file is replaced); the log is only ever added to
+GRANT SELECT, INSERT, UPDATE ON sopdash.kept_files TO {TECHNICIAN_ROLE};
+GRANT SELECT, INSERT ON sopdash.mail_log TO {TECHNICIAN_ROLE};
+GRANT USAGE ON SEQUENCE sopdash.mail_log_seq_seq TO {TECHNICIAN_ROLE};
+""",
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
