@@ -49,6 +49,7 @@ from sopdash.tui.messages import QueueArranged, TicketOpened
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.stylesheets import stylesheet
 from sopdash.tui.ticket_actions import ACTIONS, TicketAction
+from sopdash.tui.ticket_forms import TicketForms
 from sopdash.tui.widgets.counts_header import CountsHeader
 from sopdash.tui.widgets.escalation_pane import EscalationPane
 from sopdash.tui.widgets.query_bar import Question, QueryBar
@@ -62,7 +63,7 @@ NEW_TICKETS_LISTED = 3
 RELOAD, ARRANGE, ACTING = "reload", "arrange", "actions"  # worker groups
 
 
-class SopdashApp(App[int]):
+class SopdashApp(TicketForms):
     """One technician's live view of the queue, acting through the desk."""
 
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
@@ -329,7 +330,7 @@ class SopdashApp(App[int]):
     def _show_arrangement(self, arrangement: Arrangement) -> None:
         assert self.board is not None
         self.queue.show(arrangement, self.moment or self.board.moment(self.board.loaded_at))
-        if self._go_to_after_arrange is not None:
+        if self._go_to_after_arrange in arrangement.index:
             ticket_id, self._go_to_after_arrange = self._go_to_after_arrange, None
             self.queue.go_to(ticket_id)
         self._show_detail()
@@ -473,6 +474,11 @@ class SopdashApp(App[int]):
             self.filter_text = ""
             self.view = view_named("all")
 
+    def go_to_after_reload(self, ticket_id: int) -> None:
+        """Put the queue cursor on a ticket this dashboard just made, once the store is read again."""
+        self._go_to_after_arrange = ticket_id
+        self.reload()
+
     def _update_header(self) -> None:
         counts = self.board.counts(self.moment) if self.board and self.moment else None
         now = self.moment.now if self.moment else self.desk.clock()
@@ -566,6 +572,8 @@ class SopdashApp(App[int]):
             title = binding.description[:1].upper() + binding.description[1:]
             key = self.get_key_display(binding)
             actions.append((title, f"key: {key}", lambda action=binding.action: self.run_action(action)))
+        for reply in self.canned_replies:
+            actions.append((f"Canned reply: {reply.name}", "public reply to the client", lambda r=reply: self.reply_with(r)))
         return actions
 
     def palette_tickets(self) -> list[tuple[int, str]]:
@@ -579,7 +587,7 @@ class SopdashApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in DASHBOARD_ACTIONS and len(self.screen_stack) > 1:
             return False  # a dialog is open: only its own keys work, or `q` would quit from inside it
-        if action == "ticket" and self.current_ticket is None:
+        if action in ("ticket", "edit_ticket") and self.current_ticket is None:
             return None  # the ticket actions' keys do nothing while no ticket is shown
         return True
 
