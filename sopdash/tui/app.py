@@ -41,6 +41,7 @@ from sopdash.core.queue import (
 from sopdash.desk import Desk
 from sopdash.idle_collector import IdleCollector
 from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, keymap
+from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.dialogs.base import Dialog
@@ -63,7 +64,7 @@ NEW_TICKETS_LISTED = 3
 RELOAD, ARRANGE, ACTING = "reload", "arrange", "actions"  # worker groups
 
 
-class SopdashApp(TicketForms):
+class SopdashApp(BulkMarks, TicketForms):
     """One technician's live view of the queue, acting through the desk."""
 
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
@@ -173,6 +174,8 @@ class SopdashApp(TicketForms):
             title = f"1 Queue · {self.view.title} · {len(rows)} of {len(self.board.rows)} · sort {self.ordering.label()}"
         if self.filter_text:
             title += f" · /{self.filter_text}"
+        if self.marked:
+            title += f" · {len(self.marked)} marked"
         ticket_id = self.current_id
         hint = {"detail": "3 escalations ▸", "escalations": "2 ticket ▸"}[self.lower_pane] if self.narrow else ""
         titles = {
@@ -488,8 +491,9 @@ class SopdashApp(TicketForms):
     # Ticket actions.
 
     def action_ticket(self, name: str) -> None:
-        """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the ticket in the detail pane."""
-        self.act(ACTIONS[name])
+        """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the marked tickets, else the one shown."""
+        if not self.act_on_marked(name):
+            self.act(ACTIONS[name])
 
     def act(self, action: TicketAction) -> None:
         """Refuse at once what the SOP will not allow; else ask (a dialog, or the step's note), then send."""

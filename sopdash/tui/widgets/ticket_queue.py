@@ -64,6 +64,7 @@ class TicketQueue(CursorList):
         super().__init__(id=id, classes=classes)
         self.arrangement = Arrangement()
         self._columns: tuple[int, list[Column]] = (-1, [])
+        self.marked: frozenset[int] = frozenset()
 
     @property
     def line_count(self) -> int:
@@ -93,6 +94,11 @@ class TicketQueue(CursorList):
             self.scroll_to(y=max(0, self.cursor - screen_line), animate=False)
         self.scroll_to_cursor()
         self.cursor_moved()
+
+    def set_marked(self, marked: frozenset[int]) -> None:
+        """The tickets marked for a bulk action (■ before the subject)."""
+        self.marked = marked
+        self.invalidate()
 
     def line_clocks(self, index: int, moment: Moment) -> tuple[ClockReading, ...]:
         clocks = self.arrangement.rows[index].clocks(moment)
@@ -149,6 +155,8 @@ class TicketQueue(CursorList):
     def _subject(self, row: Row, column: Column) -> Text:
         ticket = row.ticket
         marks = Text()
+        if ticket.id in self.marked:
+            marks.append("■ ", self.style_of("strong"))
         if ticket.is_escalated:
             marks.append(f"⇧{ticket.tier} ", self.style_of("strong"))
         if ticket.needs_manager:
