@@ -23,6 +23,8 @@ from textual.worker import Worker, WorkerState
 
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
+from sopdash.core.detail import Line
+from sopdash.core.detail_people import other_ticket_lines, presence_lines
 from sopdash.core.display import client_line
 from sopdash.core.errors import SopdashError, error_text
 from sopdash.core.model import Ticket
@@ -45,8 +47,11 @@ from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 from sopdash.tui.help_screen import HelpScreen
 from sopdash.tui.messages import QueueArranged, TicketOpened
+from sopdash.tui.presence_watch import PresenceWatch
+from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.stylesheets import stylesheet
 from sopdash.tui.ticket_actions import ACTIONS, TicketAction
@@ -64,7 +69,7 @@ NEW_TICKETS_LISTED = 3
 RELOAD, ARRANGE, ACTING = "reload", "arrange", "actions"  # worker groups
 
 
-class SopdashApp(BulkMarks, TicketForms):
+class SopdashApp(BulkMarks, PresenceWatch, RequesterTickets, TicketForms):
     """One technician's live view of the queue, acting through the desk."""
 
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
@@ -140,9 +145,11 @@ class SopdashApp(BulkMarks, TicketForms):
         self.reload()
         self.set_interval(self.tick_s, self.tick)
         self._collector.start()
+        self.start_presence()
 
     def on_unmount(self) -> None:
         self._collector.stop()
+        self.stop_presence()
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
@@ -192,10 +199,11 @@ class SopdashApp(BulkMarks, TicketForms):
     # Time and the store.
 
     def tick(self) -> None:
-        """Every second: advance the clocks on screen, reload if another process changed the store, and collect
-        garbage if the technician has paused."""
+        """Every second: advance the clocks on screen, reload if another process changed the store, share
+        presence with the other dashboards, and collect garbage if the technician has paused."""
         self._advance_clocks()
         self._watch_store()
+        self.share_presence()
         self._collector.collect_if_idle()
 
     def _advance_clocks(self) -> None:
@@ -248,6 +256,7 @@ class SopdashApp(BulkMarks, TicketForms):
             self.notify("The store can be read again.", title="Store")
         self.escalations.show(board, self.moment)
         self._announce_new_tickets(previous, board)
+        self.group_requesters(board)
 
     def _report_load_error(self, error: str) -> None:
         if error != self._load_error:
@@ -406,8 +415,15 @@ class SopdashApp(BulkMarks, TicketForms):
         return row.ticket if row else None
 
     def _show_detail(self) -> None:
-        self.detail.show(self.current_row, self.moment, self.privacy)
+        self.detail.show(self.current_row, self.moment, self.privacy, self._detail_people())
         self._update_titles()
+
+    def _detail_people(self) -> list[Line]:
+        """Who else is on the shown ticket, and its requester's other tickets."""
+        ticket = self.current_ticket
+        if ticket is None:
+            return []
+        return presence_lines(self.presence, ticket.id) + other_ticket_lines(self.requester_others(ticket), self.privacy)
 
     def watch_detail_source(self) -> None:
         self._show_detail()
@@ -517,7 +533,10 @@ class SopdashApp(BulkMarks, TicketForms):
         else:
             dialog = action.ask(self.desk, ticket, self.privacy)
             dialog.sender = lambda value: self._send(action, ticket, value, dialog)
-            self.push_screen(dialog)
+            if isinstance(dialog, WritingDialog) and dialog.activity == "reply":
+                self.warn_if_answered(ticket.id, lambda: self.push_screen(dialog))
+            else:
+                self.push_screen(dialog)
 
     def _send(self, action: TicketAction, ticket: Ticket, value: Any, dialog: Dialog | None) -> bool:
         """Tell the desk, in a worker; `on_worker_state_changed` hears how it went."""
@@ -591,7 +610,7 @@ class SopdashApp(BulkMarks, TicketForms):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in DASHBOARD_ACTIONS and len(self.screen_stack) > 1:
             return False  # a dialog is open: only its own keys work, or `q` would quit from inside it
-        if action in ("ticket", "edit_ticket") and self.current_ticket is None:
+        if action in ("ticket", "edit_ticket", "other_ticket") and self.current_ticket is None:
             return None  # the ticket actions' keys do nothing while no ticket is shown
         return True
 

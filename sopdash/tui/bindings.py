@@ -34,6 +34,7 @@ APP_BINDINGS = [
     Binding("t", "ticket('step')", "current troubleshooting step done (SOP 4C)", show=False, id="step"),
     Binding("c", "ticket('close')", "close a resolved ticket (SOP 2E)", show=False, id="close"),
     Binding("o", "ticket('reopen')", "reopen a resolved or closed ticket", show=False, id="reopen"),
+    Binding("O", "other_ticket", "the requester's next other ticket", show=False, id="other-ticket"),
     Binding("space", "mark", "mark for a bulk action", show=False, id="mark"),
     Binding("N", "new_ticket", "new ticket", show=False, id="new-ticket"),
     Binding("E", "edit_ticket", "edit subject, category or requester", show=False, id="edit-ticket"),
