@@ -43,6 +43,7 @@ from sopdash.core.queue import (
 from sopdash.desk import Desk
 from sopdash.idle_collector import IdleCollector
 from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, keymap
+from sopdash.tui.breach_alerts import BreachAlerts
 from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
 from sopdash.tui.dialogs import GotoDialog
@@ -69,7 +70,7 @@ NEW_TICKETS_LISTED = 3
 RELOAD, ARRANGE, ACTING = "reload", "arrange", "actions"  # worker groups
 
 
-class SopdashApp(BulkMarks, PresenceWatch, RequesterTickets, TicketForms):
+class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, TicketForms):
     """One technician's live view of the queue, acting through the desk."""
 
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
@@ -200,10 +201,11 @@ class SopdashApp(BulkMarks, PresenceWatch, RequesterTickets, TicketForms):
 
     def tick(self) -> None:
         """Every second: advance the clocks on screen, reload if another process changed the store, share
-        presence with the other dashboards, and collect garbage if the technician has paused."""
+        presence with the other dashboards, raise breach alerts, and collect garbage if the technician has paused."""
         self._advance_clocks()
         self._watch_store()
         self.share_presence()
+        self.check_alerts()
         self._collector.collect_if_idle()
 
     def _advance_clocks(self) -> None:
