@@ -20,12 +20,15 @@ from sopdash.bulk import BulkOutcome, act_on_each
 from sopdash.core.board import Board
 from sopdash.core.model import Ticket
 from sopdash.desk import Desk
-from sopdash.tui.dialogs.base import TicketDialog
+from sopdash.core.text import one_line
+from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
 from sopdash.tui.ticket_actions import ACTIONS
 
 BULK_ACTIONS = ("assign", "assign_to_me", "priority", "note", "escalate", "waiting")
 BULK_TITLES = {
     "assign": "Assign",
+    "assign_to_me": "Take",
     "priority": "Priority of",
     "note": "Internal note (never shown to the client) on",
     "escalate": "Escalate",
@@ -86,22 +89,25 @@ class BulkMarks(App[int]):
             self._bulk(tickets, _waiting(value), "waiting on the client" if value else "no longer waiting", None, None)
             return True
         action = ACTIONS[name]
-        if action.ask is None:
+        if name == "assign_to_me":
+            dialog = _take_over(tickets, self.desk.actor)
+        else:
+            stand_in = Ticket(id=0, subject=f"{len(tickets)} marked tickets", created_at=self.desk.clock())
+            dialog = action.ask(self.desk, stand_in, self.privacy) if action.ask else None
+        if dialog is None:
             self._bulk(tickets, action.call, bulk_description(name, self.desk.actor), None, None)
             return True
-        stand_in = Ticket(id=0, subject=f"{len(tickets)} marked tickets", created_at=self.desk.clock())
-        dialog = action.ask(self.desk, stand_in, self.privacy)
         _for_marked(dialog, BULK_TITLES[name], tickets)
         dialog.sender = lambda value: self._bulk(tickets, action.call, bulk_description(name, value), dialog, value)
         self.push_screen(dialog)
         return True
 
     @work(thread=True, group="bulk", exit_on_error=False)
-    def _bulk(self, tickets: list[Ticket], call: BulkCall, what: str, dialog: TicketDialog | None, value: Any) -> None:
+    def _bulk(self, tickets: list[Ticket], call: BulkCall, what: str, dialog: Dialog | None, value: Any) -> None:
         outcome = act_on_each([t.id for t in tickets], lambda i: call(self.desk, _by_id(tickets, i), value), what)
         self.call_from_thread(self._bulk_done, outcome, dialog)
 
-    def _bulk_done(self, outcome: BulkOutcome, dialog: TicketDialog | None) -> None:
+    def _bulk_done(self, outcome: BulkOutcome, dialog: Dialog | None) -> None:
         if dialog is not None and dialog in self.screen_stack:
             dialog.dismiss(None)
         self.marked = frozenset(ticket_id for ticket_id, _ in outcome.refused)  # refused ones stay marked to retry
@@ -110,11 +116,21 @@ class BulkMarks(App[int]):
         self.reload()  # type: ignore[attr-defined]
 
 
+def _take_over(tickets: list[Ticket], me: str) -> ConfirmDialog | None:
+    """Taking marked tickets that others hold asks first, naming them (as taking one does)."""
+    holders = sorted({one_line(t.assignee) for t in tickets if t.assignee not in ("", me)})
+    if not holders:
+        return None
+    held = sum(t.assignee not in ("", me) for t in tickets)
+    question = f"{held} of the marked tickets are assigned to {', '.join(holders)}. Take them?"
+    return ConfirmDialog(question, "Take the tickets", "Take them", "Leave them")
+
+
 def _by_id(tickets: list[Ticket], ticket_id: int) -> Ticket:
     return next(t for t in tickets if t.id == ticket_id)
 
 
-def _for_marked(dialog: TicketDialog, verb: str, tickets: list[Ticket]) -> None:
+def _for_marked(dialog: Dialog, verb: str, tickets: list[Ticket]) -> None:
     """Make a ticket dialog say it acts on every marked ticket, not on the stand-in."""
     ids = ", ".join(f"#{t.id}" for t in tickets[:_LISTED]) + (", …" if len(tickets) > _LISTED else "")
     title = f"{verb} {len(tickets)} marked tickets"

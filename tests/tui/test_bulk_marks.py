@@ -39,3 +39,15 @@ async def test_bulk_refusals_are_summarised_and_stay_marked(tmp_path):
         assert notes[-1].startswith("assign to amara: 0 of 2 done; #3 refused: it is already assigned to amara; #10 refused")
         assert app.marked == frozenset({3, 10})
         assert TicketStore(path).get(10).assignee != ME
+
+
+async def test_taking_marked_tickets_others_hold_asks_first(tmp_path):
+    tickets = [new(n, f"Laptop {n}", "Ann Lee", 10 * n, "medium").evolve(assignee="bo" if n < 3 else "") for n in range(1, 5)]
+    path = write_store(tmp_path / "t.json", tickets)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, *["space"] * 4, "m")
+        assert "2 of the marked tickets are assigned to bo" in str(app.screen.question)
+        await keys(pilot, "y")
+        assert [t.assignee for t in TicketStore(path).live()] == [ME] * 4
