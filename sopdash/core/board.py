@@ -21,17 +21,21 @@ from sopdash.core.clocks import (
     BREACHED,
     COUNTING,
     PAUSED,
+    RUNNING,
     WARNING,
     Calendar,
     ClockReading,
     TicketClocks,
     live_state,
     resolution_runs,
+    resolution_state_at,
     ticket_clocks,
     warn_left_s,
 )
+from sopdash.core.delivery import failed_mail
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.rules import verdict_escalate
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,9 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     calendar: int
     updated_s: float
     haystack: str
+    escalate_from: int
+    """When SOP 6A asks to escalate: once the resolution clock warns (1), once it breaches (2), or never (3)."""
+    mail_failed: bool = False  # the latest mail to the client could not be delivered
 
     def clocks(self, moment: Moment) -> TicketClocks:
         """Both clocks at `moment`."""
@@ -135,6 +142,7 @@ class Counts:
     breached: int
     escalated: int
     manager: int
+    mail_failed: int = 0
 
 
 def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) -> Row:
@@ -146,7 +154,23 @@ def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) ->
     updated = ticket.timeline[-1].at if ticket.timeline else ticket.created_at
     requester = ticket.requester
     haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()
-    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack)
+    escalate = escalate_from(ticket, policy)
+    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate, failed_mail(ticket) is not None)
+
+
+_SEVERITY = (RUNNING, WARNING, BREACHED)
+NEVER = len(_SEVERITY)
+
+
+def escalate_from(ticket: Ticket, policy: SlaPolicy) -> int:
+    """SOP 6A: a ticket needs escalating once its resolution clock warns; one escalated already needs it again
+    when the clock gets worse than it was at the last escalation (a breach after escalating at warning), and
+    never once no tier is left to escalate to."""
+    if not ticket.escalations:
+        return _SEVERITY.index(WARNING)
+    if not verdict_escalate(ticket, "timing").allowed:
+        return NEVER
+    return _SEVERITY.index(resolution_state_at(ticket, policy, ticket.escalations[-1].at)) + 1
 
 
 @dataclass
@@ -180,6 +204,7 @@ class Board:
             (row for row in self.rows if row.ticket.needs_manager),
             key=lambda row: row.ticket.manager_flag.raised_at,  # type: ignore[union-attr]
         )
+        self.mail_failed = [row for row in self.rows if row.mail_failed]
         self._thresholds = [_Thresholds() for _ in self.calendars]
         for index, row in enumerate(self.rows):
             if row.ticket.is_open:
@@ -198,8 +223,9 @@ class Board:
             thresholds.warn.append(min(ack_warn, res_warn))
         if min(ack_breach, res_breach) < inf:
             thresholds.breach.append(min(ack_breach, res_breach))
-        if not row.ticket.is_escalated and res_warn < inf:
-            thresholds.needs_escalation.append((res_warn, index))
+        enters = (res_warn, res_breach, inf)[row.escalate_from - 1]
+        if row.resolution.runs and enters < inf:  # a paused clock is not a breach
+            thresholds.needs_escalation.append((enters, index))
 
     @classmethod
     def load(
@@ -210,8 +236,8 @@ class Board:
         signature: object = None,
         previous: Board | None = None,
     ) -> Board:
-        """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version keeps
-        its row, advanced to `now`, which is what makes reloading a large store cheap."""
+        """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version (and mail
+        revision) keeps its row, advanced to `now`, which is what makes reloading a large store cheap."""
         calendars: list[Calendar] = []
         calendar_of: dict[str, int] = {}
         for priority in PRIORITIES:
@@ -226,7 +252,7 @@ class Board:
         rows = []
         for ticket in tickets:
             row = known.get(ticket.id)
-            if row is not None and row.ticket.version == ticket.version:
+            if row is not None and _same_revision(row.ticket, ticket):
                 rows.append(row.advanced(elapsed))
             else:
                 rows.append(make_row(ticket, policy, calendar_of[ticket.priority], now))
@@ -244,10 +270,13 @@ class Board:
             now_breached = bisect_right(thresholds.breach, elapsed)
             breached += now_breached
             at_risk += bisect_right(thresholds.warn, elapsed) - now_breached
-        return Counts(self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention))
+        return Counts(
+            self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention), len(self.mail_failed)
+        )
 
     def needs_escalation(self, moment: Moment) -> list[Row]:
-        """SOP 6A: open tier-1 tickets whose resolution clock is at warning or breached, most urgent first."""
+        """SOP 6A: open tickets whose running resolution clock has reached the state at which they need escalating
+        (see `escalate_from`), most urgent first."""
         key = tuple(
             bisect_right(t.needs_escalation, (elapsed, inf)) for t, elapsed in zip(self._thresholds, moment.elapsed)
         )
@@ -260,3 +289,8 @@ class Board:
             members.sort(key=lambda row: (row.clocks(moment).resolution.remaining_s, row.ticket.id))
             self._needs_escalation_cache = (key, members)
         return self._needs_escalation_cache[1]
+
+
+def _same_revision(held: Ticket, loaded: Ticket) -> bool:
+    """Nothing changed: neither the version nor, beside it, the state of the ticket's mail."""
+    return held.version == loaded.version and held.mail_revision == loaded.mail_revision

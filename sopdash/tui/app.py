@@ -23,7 +23,10 @@ from textual.worker import Worker, WorkerState
 
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
+from sopdash.core.detail import Line
+from sopdash.core.detail_people import other_ticket_lines, presence_lines
 from sopdash.core.display import client_line
+from sopdash.core.inbound import client_messages
 from sopdash.core.errors import SopdashError, error_text
 from sopdash.core.model import Ticket
 from sopdash.core.queue import (
@@ -40,15 +43,23 @@ from sopdash.core.queue import (
 )
 from sopdash.desk import Desk
 from sopdash.idle_collector import IdleCollector
+from sopdash.mail.outbox import SendReport, deliver_queued
+from sopdash.mail.settings import MailSettings
 from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, keymap
+from sopdash.tui.breach_alerts import BreachAlerts
+from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 from sopdash.tui.help_screen import HelpScreen
 from sopdash.tui.messages import QueueArranged, TicketOpened
+from sopdash.tui.presence_watch import PresenceWatch
+from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.stylesheets import stylesheet
 from sopdash.tui.ticket_actions import ACTIONS, TicketAction
+from sopdash.tui.ticket_forms import TicketForms
 from sopdash.tui.widgets.counts_header import CountsHeader
 from sopdash.tui.widgets.escalation_pane import EscalationPane
 from sopdash.tui.widgets.query_bar import Question, QueryBar
@@ -60,10 +71,12 @@ NARROW_BELOW = 100  # columns: below this the lower panes take turns instead of 
 RESORT_EVERY_S = 60  # urgency order drifts slowly as clocks on different calendars run
 STORE_WATCH_S = 0.2  # a stat of the live file: cheap enough to see another technician's change within half a second
 NEW_TICKETS_LISTED = 3
-RELOAD, ARRANGE, ACTING = "reload", "arrange", "actions"  # worker groups
+RELOAD, ARRANGE, ACTING, MAIL = "reload", "arrange", "actions", "mail"  # worker groups
+DELIVER_EVERY_S = 60  # retries of queued mail; an action's own mail goes at once
+DELIVERY_TIMEOUT_S = 10.0
 
 
-class SopdashApp(App[int]):
+class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, TicketForms):
     """One technician's live view of the queue, acting through the desk."""
 
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
@@ -80,6 +93,8 @@ class SopdashApp(App[int]):
     narrow: var[bool] = var(False, init=False)
     detail_source: var[str] = var("queue", init=False)
     """The list whose cursor the detail pane follows."""
+    line_lost: var[str | None] = var(None, init=False)
+    """Why a database store's change announcements stopped (changes are polled until it reconnects)."""
 
     def __init__(self, desk: Desk, settings: Settings, tick_s: float = 1.0) -> None:
         super().__init__()
@@ -144,10 +159,15 @@ class SopdashApp(App[int]):
         self.reload()
         self.set_interval(self.tick_s, self.tick)
         self.set_interval(STORE_WATCH_S, self._watch_store)
+        self._listen_to_store()
+        if self.desk.mail is not None:
+            self.set_interval(DELIVER_EVERY_S, self.deliver_mail)
         self._collector.start()
+        self.start_presence()
 
     def on_unmount(self) -> None:
         self._collector.stop()
+        self.stop_presence()
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
@@ -179,8 +199,12 @@ class SopdashApp(App[int]):
             title = f"1 Queue · {self.view.title} · {len(rows)} of {len(self.board.rows)} · sort {self.ordering.label()}"
         if self.filter_text:
             title += f" · /{self.filter_text}"
+        if self.marked:
+            title += f" · {len(self.marked)} marked"
         if self._archive_progress:
             title += f" · {self._archive_progress}"
+        if self.line_lost:
+            title += " · reconnecting to the database…"
         ticket_id = self.current_id
         hint = {"detail": "3 escalations ▸", "escalations": "2 ticket ▸"}[self.lower_pane] if self.narrow else ""
         titles = {
@@ -197,8 +221,11 @@ class SopdashApp(App[int]):
     # Time and the store.
 
     def tick(self) -> None:
-        """Every second: advance the clocks on screen, and collect garbage if the technician has paused."""
+        """Every second: advance the clocks on screen, share presence with the other dashboards, raise breach
+        alerts, and collect garbage if the technician has paused."""
         self._advance_clocks()
+        self.share_presence()
+        self.check_alerts()
         self._collector.collect_if_idle()
 
     def _advance_clocks(self) -> None:
@@ -213,8 +240,34 @@ class SopdashApp(App[int]):
                     self._rearrange()
         self._update_header()
 
+    def _listen_to_store(self) -> None:
+        """A store that announces changes (PostgreSQL's LISTEN/NOTIFY) has the board reloaded the moment one
+        comes; the tick's signature check stays as the fallback."""
+        subscribe = getattr(self.desk.store, "subscribe", None)
+        if subscribe is not None:
+            subscribe(self._store_announced)
+
+    def _store_announced(self) -> None:
+        """Called in the store's listening thread."""
+        if self.is_running:
+            self.call_from_thread(self._store_changed)
+
+    def _store_changed(self) -> None:
+        if self.board is not None:
+            self.reload()
+
+    def watch_line_lost(self, lost: str | None) -> None:
+        if lost is not None:
+            self.notify(f"Lost the database connection that announces changes ({lost}); looking every second "
+                        "and reconnecting.", title="Store", severity="warning", timeout=10, markup=False)
+        else:
+            self.notify("Reconnected to the database: changes show at once again.", title="Store")
+        self._update_titles()
+
     def _watch_store(self) -> None:
-        """Reload if another process changed the store (every write replaces the live file)."""
+        """Reload if another process changed the store (every write replaces the live file; a database counts
+        its announcements, or polls its change log while their line is down)."""
+        self.line_lost = getattr(self.desk.store, "connection_lost", None)
         if self._reloading or self.board is None:
             return
         try:
@@ -262,6 +315,7 @@ class SopdashApp(App[int]):
             self.notify("The store can be read again.", title="Store")
         self.escalations.show(board, self.moment)
         self._announce_new_tickets(previous, board)
+        self.group_requesters(board)
         if with_history and self._after_history is not None:
             then, self._after_history = self._after_history, None
             self.call_later(then)
@@ -288,6 +342,7 @@ class SopdashApp(App[int]):
         """SOP 2B: a notification (and the bell, if configured) for each ticket that appeared since the last load."""
         if previous is None:
             return
+        self._announce_client_mail(previous, board)
         fresh = [row.ticket for row in board.rows if row.ticket.id not in previous.by_id and row.ticket.is_open]
         if not fresh:
             return
@@ -298,6 +353,21 @@ class SopdashApp(App[int]):
         else:
             self.notify(f"{len(fresh)} new tickets arrived.", title="New tickets", markup=False)
         if self.settings.bell:
+            self.bell()
+
+    def _announce_client_mail(self, previous: Board, board: Board) -> None:
+        """A client's answer by mail raises a notification as a new ticket does (the bell too, if configured)."""
+        answered = [
+            row.ticket
+            for row in board.rows
+            if (held := previous.by_id.get(row.ticket.id)) is not None
+            and held.ticket is not row.ticket
+            and client_messages(row.ticket) > client_messages(held.ticket)
+        ]
+        for ticket in answered[:NEW_TICKETS_LISTED]:
+            subject = client_line(ticket.subject, ticket.requester, self.privacy)
+            self.notify(f"#{ticket.id} {subject}", title="The client answered by mail", markup=False)
+        if answered and self.settings.bell:
             self.bell()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -366,7 +436,7 @@ class SopdashApp(App[int]):
     def _show_arrangement(self, arrangement: Arrangement) -> None:
         assert self.board is not None
         self.queue.show(arrangement, self.moment or self.board.moment(self.board.loaded_at))
-        if self._go_to_after_arrange is not None:
+        if self._go_to_after_arrange in arrangement.index:
             ticket_id, self._go_to_after_arrange = self._go_to_after_arrange, None
             self.queue.go_to(ticket_id)
         self._show_detail()
@@ -439,8 +509,15 @@ class SopdashApp(App[int]):
         return row.ticket if row else None
 
     def _show_detail(self) -> None:
-        self.detail.show(self.current_row, self.moment, self.privacy)
+        self.detail.show(self.current_row, self.moment, self.privacy, self._detail_people())
         self._update_titles()
+
+    def _detail_people(self) -> list[Line]:
+        """Who else is on the shown ticket, and its requester's other tickets."""
+        ticket = self.current_ticket
+        if ticket is None:
+            return []
+        return presence_lines(self.presence, ticket.id) + other_ticket_lines(self.requester_others(ticket), self.privacy)
 
     def watch_detail_source(self) -> None:
         self._show_detail()
@@ -516,6 +593,11 @@ class SopdashApp(App[int]):
             self.filter_text = ""
             self.view = view_named("all")
 
+    def go_to_after_reload(self, ticket_id: int) -> None:
+        """Put the queue cursor on a ticket this dashboard just made, once the store is read again."""
+        self._go_to_after_arrange = ticket_id
+        self.reload()
+
     def _update_header(self) -> None:
         counts = self.board.counts(self.moment) if self.board and self.moment else None
         now = self.moment.now if self.moment else self.desk.clock()
@@ -525,8 +607,9 @@ class SopdashApp(App[int]):
     # Ticket actions.
 
     def action_ticket(self, name: str) -> None:
-        """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the ticket in the detail pane."""
-        self.act(ACTIONS[name])
+        """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the marked tickets, else the one shown."""
+        if not self.act_on_marked(name):
+            self.act(ACTIONS[name])
 
     def act(self, action: TicketAction) -> None:
         """Refuse at once what the SOP will not allow; else ask (a dialog, or the step's note), then send."""
@@ -545,12 +628,16 @@ class SopdashApp(App[int]):
                     cancelled=self._focus_queue,
                 )
             )
-        elif action.ask is None:
-            self._send(action, ticket, None, None)
         else:
-            dialog = action.ask(self.desk, ticket, self.privacy)
+            dialog = action.ask(self.desk, ticket, self.privacy) if action.ask else None
+            if dialog is None:
+                self._send(action, ticket, None, None)
+                return
             dialog.sender = lambda value: self._send(action, ticket, value, dialog)
-            self.push_screen(dialog)
+            if isinstance(dialog, WritingDialog) and dialog.activity == "reply":
+                self.warn_if_answered(ticket.id, lambda: self.push_screen(dialog))
+            else:
+                self.push_screen(dialog)
 
     def _send(self, action: TicketAction, ticket: Ticket, value: Any, dialog: Dialog | None) -> bool:
         """Tell the desk, in a worker; `on_worker_state_changed` hears how it went."""
@@ -566,6 +653,25 @@ class SopdashApp(App[int]):
         if dialog is not None and self.screen is dialog:
             dialog.dismiss(value)
         self.notify(action.done(self.desk, ticket, value), markup=False)
+        self.reload()
+        self.deliver_mail()
+
+    # Mail: what an action queued goes out in a worker, so the screen never waits on the network.
+
+    def deliver_mail(self) -> None:
+        """Deliver whatever mail is due, in the background (nothing while mail is off)."""
+        if self.desk.mail is not None:
+            self._deliver(self.desk.mail)
+
+    @work(thread=True, exclusive=True, group=MAIL, exit_on_error=False)
+    def _deliver(self, mail: MailSettings) -> None:
+        report = deliver_queued(self.desk.store, mail, self.desk.clock, timeout=DELIVERY_TIMEOUT_S)
+        if report.sent or report.retrying or report.failed:
+            self.call_from_thread(self._mail_delivered, report)
+
+    def _mail_delivered(self, report: SendReport) -> None:
+        severity = "error" if report.failed else "warning" if report.retrying else "information"
+        self.notify(report.summary(), title="Mail", severity=severity, markup=False)
         self.reload()
 
     def _action_failed(self, worker: Worker, error: str) -> None:
@@ -611,6 +717,8 @@ class SopdashApp(App[int]):
             title = binding.description[:1].upper() + binding.description[1:]
             key = self.get_key_display(binding)
             actions.append((title, f"key: {key}", lambda action=binding.action: self.run_action(action)))
+        for reply in self.canned_replies:
+            actions.append((f"Canned reply: {reply.name}", "public reply to the client", lambda r=reply: self.reply_with(r)))
         return actions
 
     def palette_tickets(self) -> list[tuple[int, str]]:
@@ -624,7 +732,7 @@ class SopdashApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in DASHBOARD_ACTIONS and len(self.screen_stack) > 1:
             return False  # a dialog is open: only its own keys work, or `q` would quit from inside it
-        if action == "ticket" and self.current_ticket is None:
+        if action in ("ticket", "edit_ticket", "other_ticket") and self.current_ticket is None:
             return None  # the ticket actions' keys do nothing while no ticket is shown
         return True
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sopdash.core import rules
+from sopdash.core.delivery import mail_route
 from sopdash.core.model import Ticket
+from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.tui.dialogs import AssignDialog, ConfirmDialog, EscalateDialog, PriorityDialog, ResolveDialog, TextDialog
 from sopdash.tui.dialogs.base import Dialog
@@ -25,8 +27,8 @@ class TicketAction:
 
     call: Callable[[Desk, Ticket, Any], object]
     done: Callable[[Desk, Ticket, Any], str]
-    ask: Callable[[Desk, Ticket, bool], Dialog] | None = None
-    """The dialog that asks for what the action needs (given the desk, the ticket and privacy mode)."""
+    ask: Callable[[Desk, Ticket, bool], Dialog | None] | None = None
+    """The dialog that asks for what the action needs (given the desk, the ticket and privacy mode), if any."""
     verdict: Callable[[Ticket], rules.Verdict] | None = None
     """The SOP's refusal before any dialog opens, for an action it will not allow anyway."""
     verb: str = ""
@@ -41,9 +43,30 @@ def _step_verdict(ticket: Ticket) -> rules.Verdict:
     return rules.Verdict(() if ticket.current_step else ("every troubleshooting step is done",))
 
 
+def _take_over(ticket: Ticket, me: str) -> Dialog | None:
+    """Taking a ticket someone else holds asks first, naming them; taking a free one does not."""
+    if ticket.assignee in ("", me):
+        return None
+    holder = one_line(ticket.assignee)
+    return ConfirmDialog(
+        f"#{ticket.id} is assigned to {holder}. Take it from {holder}?", "Take the ticket", "Take it", "Leave it"
+    )
+
+
+def _warning(desk: Desk, login: str) -> str:
+    """What could not be checked about a login (no roster to check it against), for the done message."""
+    warning = desk.assignee(login).warning
+    return f" {warning}" if warning else ""
+
+
 def _escalate_verdict(ticket: Ticket) -> rules.Verdict:
     # `unsatisfied` is refused only for a ticket that is no longer open: the one refusal every reason shares.
     return rules.verdict_escalate(ticket, "unsatisfied")
+
+
+def mail_route_of(desk: Desk, ticket: Ticket, privacy: bool) -> str:
+    """Where a public message on the ticket will go; empty while mail is off (nothing to say)."""
+    return "" if desk.mail is None else mail_route(ticket, desk.mail.where(), privacy)
 
 
 ACTIONS: dict[str, TicketAction] = {
@@ -51,7 +74,9 @@ ACTIONS: dict[str, TicketAction] = {
         # The dialog ran the SOP 5A check; text still flagged was confirmed with "Send anyway".
         call=lambda desk, t, text: desk.acknowledge(t.id, text, seen_version=t.version, allow_sensitive=True),
         done=lambda desk, t, _: f"#{t.id} acknowledged.",
-        ask=lambda desk, t, privacy: TextDialog(t, "acknowledge", privacy=privacy),
+        ask=lambda desk, t, privacy: TextDialog(
+            t, "acknowledge", privacy=privacy, route=mail_route_of(desk, t, privacy)
+        ),
         verdict=rules.verdict_acknowledge,
         verb="acknowledge",
     ),
@@ -62,12 +87,13 @@ ACTIONS: dict[str, TicketAction] = {
     ),
     "assign": TicketAction(
         call=lambda desk, t, login: desk.assign(t.id, login, seen_version=t.version),
-        done=lambda desk, t, login: f"#{t.id} assigned to {login}.",
+        done=lambda desk, t, login: f"#{t.id} assigned to {desk.assignee(login).login}.{_warning(desk, login)}",
         ask=lambda desk, t, privacy: AssignDialog(t, desk.roster.members.keys(), desk.actor, privacy=privacy),
     ),
     "assign_to_me": TicketAction(
         call=lambda desk, t, _: desk.assign(t.id, desk.actor, seen_version=t.version),
         done=lambda desk, t, _: f"Assigned to you ({desk.actor}).",
+        ask=lambda desk, t, privacy: _take_over(t, desk.actor),
     ),
     "note": TicketAction(
         call=lambda desk, t, text: desk.note(t.id, text),
@@ -77,7 +103,9 @@ ACTIONS: dict[str, TicketAction] = {
     "reply": TicketAction(
         call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True),
         done=lambda desk, t, _: f"Reply sent on #{t.id}.",
-        ask=lambda desk, t, privacy: TextDialog(t, "reply", privacy=privacy),
+        ask=lambda desk, t, privacy: TextDialog(
+            t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy)
+        ),
     ),
     "waiting": TicketAction(
         call=lambda desk, t, _: desk.set_waiting(t.id, t.status != "waiting", seen_version=t.version),
@@ -106,7 +134,7 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, resolution: (
             f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")
         ),
-        ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy),
+        ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy, route=mail_route_of(desk, t, privacy)),
     ),
     "close": TicketAction(
         call=lambda desk, t, _: desk.close(t.id, seen_version=t.version),

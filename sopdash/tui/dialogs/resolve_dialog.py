@@ -14,9 +14,11 @@ from textual.content import Content
 from textual.widgets import Checkbox, Static, TextArea
 
 from sopdash.core.display import client_line, shown_requester
+from sopdash.core.presence import Activity
 from sopdash.core.rules import resolution_message
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ class MarkedCheckbox(Checkbox):
         return "X" if self.value else " "
 
 
-class ResolveDialog(TicketDialog[Resolution]):
+class ResolveDialog(WritingDialog[Resolution]):
     """Write the summary (ctrl+s resolves); dismisses a Resolution, or None (esc, asking first if anything was typed)."""
 
     BINDINGS = [
@@ -44,6 +46,7 @@ class ResolveDialog(TicketDialog[Resolution]):
         Binding("escape", "cancel", "Cancel", id="resolve.cancel"),
     ]
     FRAME_CLASS = "resolve-dialog"
+    activity: Activity = "resolve"
 
     def frame_title(self) -> str:
         return f"Resolve ticket #{self.ticket.id}"
@@ -53,6 +56,7 @@ class ResolveDialog(TicketDialog[Resolution]):
         yield Static(Content("Resolution summary: what was wrong and what fixed it"), classes="label")
         yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
         yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
+        yield from self.mail_route()
         with VerticalScroll(classes="preview", can_focus=False):
             yield Static("", id="preview", markup=False)
 
