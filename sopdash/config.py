@@ -1,4 +1,4 @@
-"""The one TOML config file: where it is, what it says, and the settings in effect (PRODUCT §2, §4, §7)."""
+"""The one TOML config file: where it is, what it says, and the settings in effect (README: "Where the store and the config live")."""
 
 from __future__ import annotations
 

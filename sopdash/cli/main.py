@@ -32,7 +32,7 @@ EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line (PRODUCT §5); each command module registers its own subcommands."""
+    """The whole command line (README: "The command line"); each command module registers its own subcommands."""
     parser = argparse.ArgumentParser(
         prog="sopdash",
         description="Run a help-desk queue by the Support Engagement SOP. Without a command, opens the dashboard.",

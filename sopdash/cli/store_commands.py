@@ -17,6 +17,7 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.store import resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import STORE_ENV, is_postgres_url
+from sopdash.store.ticket_store import TicketStore
 
 EXIT_UNHEALTHY = 2
 HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}
@@ -26,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `check`, `config` and `demo` to the command line."""
     parent = command_parent()
     check = subparsers.add_parser("check", parents=[parent], help="diagnose the store and the config")
+    check.add_argument("--fix", action="store_true", help="remove temp files that interrupted writes left (under the lock)")
     check.set_defaults(handler=check_store)
     config = subparsers.add_parser("config", parents=[parent], help="show the config file and the settings in effect")
     config.set_defaults(handler=show_config)
@@ -54,7 +56,10 @@ def check_store(args: argparse.Namespace) -> int:
         lines.append(f"error: {error}")
         path = resolve_store_path(args.db, os.environ, None)
     try:
-        lines += open_store(path).check()
+        store = open_store(path)
+        if args.fix:
+            lines += store.fix() if isinstance(store, TicketStore) else ["fix: nothing to do for a database"]
+        lines += store.check()
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))

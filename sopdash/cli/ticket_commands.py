@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sopdash.cli.context import command_parent, open_desk, warn
-from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
+from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
 from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
+from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.text import json_text
 
@@ -154,10 +155,8 @@ def new_ticket(args: argparse.Namespace) -> int:
 def list_tickets(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     now = desk.clock()
-    rows = sorted(
-        ((t, desk.clocks(t, now)) for t in (desk.history() if args.all else desk.tickets()) if args.all or t.is_open),
-        key=urgency_key,
-    )
+    tickets = desk.history() if args.all else desk.tickets()
+    rows = most_urgent_first(tickets, desk.policy, now, Query() if args.all else OPEN_ONLY)
     if args.json:
         print(json_text([ticket_document(t, c) for t, c in rows]))
     elif rows:
@@ -170,11 +169,12 @@ def list_tickets(args: argparse.Namespace) -> int:
 def show_ticket(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     ticket = desk.ticket(args.id)
-    clocks = desk.clocks(ticket)
+    now = desk.clock()
+    clocks = desk.clocks(ticket, now)
     if args.json:
         print(json_text(ticket_document(ticket, clocks)))
     else:
-        print(ticket_detail(ticket, clocks, desk.policy.calendar.tz))
+        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The ticket model of PRODUCT §3: immutable msgspec Structs, checked when read from a document.
+"""The ticket model (docs/architecture.md): immutable msgspec Structs, checked when read from a document.
 
 The field types say what a stored ticket may hold (a priority is one of PRIORITIES, a time has an
 offset, a tier is 1–3), so msgspec both builds and checks a store of 50,000 tickets in C, in a

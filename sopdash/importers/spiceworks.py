@@ -1,4 +1,4 @@
-"""Import a Spiceworks Help Desk JSON export (cloud, or the on-prem export of the same shape) — PRODUCT §6.
+"""Import a Spiceworks Help Desk JSON export (cloud, or the on-prem export of the same shape) (README: "Importing from Spiceworks").
 
 `parse_export` is pure: it maps the parsed document onto tickets, matched to those already stored by
 `source` (system "spiceworks", external id = `ticket_number`), and says what would be added, updated

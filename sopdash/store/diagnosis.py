@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sopdash.core.errors import StoreError
 from sopdash.store.archive import archive_directory, month_path
+from sopdash.store.debris import debris_lines
+from sopdash.store.paths import following_links, within_directory
 from sopdash.store.storage import (
     SINGLE_FILE_SCHEMA,
     TICKETS,
@@ -20,13 +22,15 @@ from sopdash.store.storage import (
 )
 
 
-def diagnose(path: Path, lock_path: Path) -> list[str]:
-    """Diagnosis lines; the problems start with "error:" or "warning:"."""
-    lines = [f"store: {path}"]
+def diagnose(given: Path, lock_path: Path) -> list[str]:
+    """Diagnosis lines for the store at `given` (a link is followed); the problems start with "error:" or "warning:"."""
+    path = following_links(given)
+    lines = [f"store: {given}", *link_lines(given, path)]
+    advise = within_directory(path, given.parent)
     try:
         live = parse_store(read_bytes(path), path)
     except StoreError as error:
-        return [*lines, f"error: {error}", *permission_lines(path, lock_path)]
+        return [*lines, f"error: {error}", *permission_lines(path, lock_path, advise)]
     record = live["meta"]["1"]
     archived: dict[str, list[int]] = record.get("archived", {}) if isinstance(record.get("archived"), dict) else {}
     if record.get("schema") == SINGLE_FILE_SCHEMA:
@@ -39,7 +43,18 @@ def diagnose(path: Path, lock_path: Path) -> list[str]:
     invalid = sum(1 for line in problems if " is invalid " in line)
     archived_count = sum(len(ids) for ids in archived.values())
     lines.append(f"tickets: {len(live[TICKETS])} live, {archived_count} archived in {len(archived)} months ({invalid} invalid)")
-    return [*lines, *month_lines, *problems, *permission_lines(path, lock_path)]
+    return [*lines, *month_lines, *problems, *permission_lines(path, lock_path, advise), *debris_lines(path)]
+
+
+def link_lines(given: Path, path: Path) -> list[str]:
+    """Where a linked store really is, and a warning when that is outside the link's directory."""
+    if given == path:
+        return []
+    lines = [f"link: {given} → {path}; writes, the lock and the archive are the target's"]
+    if not within_directory(path, given.parent):
+        lines.append(f"warning: the store is outside {given.parent}, so no fix below names a command; make sure "
+                     f"{path} is meant to be the ticket store")
+    return lines
 
 
 def invalid_lines(path: Path, docs: dict[str, dict]) -> list[str]:
@@ -92,39 +107,62 @@ def placement_lines(live_docs: dict[str, dict], archived: dict[str, list[int]]) 
     ]
 
 
-def permission_lines(path: Path, lock_path: Path) -> list[str]:
-    """Mode and group of the live file and the lock, and warnings where they would lock someone out or let anyone in."""
-    store = [*file_lines("file", path), *world_readable_lines(path)]
-    lock = file_lines("lock", lock_path) or [f"lock: {lock_path} not created yet (the first write makes it)"]
-    return [*store, *lock, *directory_lines(path.parent)]
+def permission_lines(path: Path, lock_path: Path, advise: bool = True) -> list[str]:
+    """Mode and group of the live file and the lock, and warnings where they would lock someone out or let anyone in.
+
+    With advise=False (a store outside its link's directory) the warnings name no command to run.
+    """
+    store = [*file_lines("file", path, advise), *world_readable_lines(path, advise)]
+    lock = file_lines("lock", lock_path, advise) or [f"lock: {lock_path} not created yet (the first write makes it)"]
+    risky = [line for each in (path, lock_path, path.parent) for line in world_writable_lines(each, advise)]
+    return [*store, *lock, *directory_lines(path.parent, advise), *risky]
 
 
-def file_lines(label: str, path: Path) -> list[str]:
+def file_lines(label: str, path: Path, advise: bool = True) -> list[str]:
     """Mode and group of path (nothing if it is missing), with a warning if this user cannot read it."""
     try:
         status = path.stat()
     except FileNotFoundError:
         return []
     except OSError as error:
-        return [f"error: {access_error(path, 'read', error)}"]
+        return [f"error: {_advice(access_error(path, 'read', error), advise)}"]
     mode = stat.S_IMODE(status.st_mode)
     lines = [f"{label}: {path} mode {mode:04o}, group {group_name(status.st_gid)}"]
     if not os.access(path, os.R_OK):
-        lines.append(f"warning: {access_error(path, 'read', PermissionError())}")
+        lines.append(f"warning: {_advice(access_error(path, 'read', PermissionError()), advise)}")
     return lines
 
 
-def world_readable_lines(path: Path) -> list[str]:
+def world_readable_lines(path: Path, advise: bool = True) -> list[str]:
     """A warning if users outside the support group can read the store's client details."""
     try:
         readable = bool(path.stat().st_mode & stat.S_IROTH)
     except OSError:
         return []  # file_lines has already said why
-    return [f"warning: {path} is world-readable and holds client details; run `chmod o-rwx {path}`"] if readable else []
+    fix = f"; run `chmod o-rwx {path}`" if advise else ""
+    return [f"warning: {path} is world-readable and holds client details{fix}"] if readable else []
 
 
-def directory_lines(directory: Path) -> list[str]:
+def world_writable_lines(path: Path, advise: bool = True) -> list[str]:
+    """A warning if anyone on the machine can change path: the store, its lock, or the directory holding them."""
+    try:
+        status = path.stat()
+    except OSError:
+        return []
+    if not status.st_mode & stat.S_IWOTH:
+        return []
+    fix = f"; run `chmod o-w {path}`" if advise else ""
+    return [f"warning: {path} is world-writable: anyone on this machine can change or replace the tickets{fix}"]
+
+
+def directory_lines(directory: Path, advise: bool = True) -> list[str]:
     """A warning if this user cannot save: atomic replace needs write access to the directory."""
     if os.access(directory, os.W_OK | os.X_OK):
         return []
-    return [f"warning: {access_error(directory, 'write in', PermissionError())}; until then you can only read"]
+    error = _advice(access_error(directory, "write in", PermissionError()), advise)
+    return [f"warning: {error}; until then you can only read"]
+
+
+def _advice(error: StoreError, advise: bool) -> str:
+    """The error's message, without its fix when no command may be suggested."""
+    return str(error) if advise else str(error).split("; ", 1)[0]

@@ -22,6 +22,7 @@ SINGLE_FILE_SCHEMA = 1  # the store before the archive: every ticket in one file
 TICKETS = "tickets"
 META = "meta"
 NEW_FILE_MODE = 0o660
+FIRST_USER_GID = 1000  # below are the system's own groups (Debian's SYS_GID_MAX is 999)
 RESTORE_HINT = "restore it from a backup or point --db elsewhere"
 
 
@@ -228,6 +229,7 @@ def write_atomically(path: Path, data: bytes, like: Path | None = None) -> None:
     technician does not lock the others out of the shared store.
     """
     directory = path.parent
+    refuse_read_only(path)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
@@ -244,6 +246,19 @@ def write_atomically(path: Path, data: bytes, like: Path | None = None) -> None:
     finally:
         Path(temp_name).unlink(missing_ok=True)  # only still there if the replace did not happen
     fsync_directory(directory)
+
+
+def refuse_read_only(path: Path) -> None:
+    """A StoreError if path is read-only: a replace needs only the directory, so without this anyone could overwrite it."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return
+    if not mode & 0o222 or not os.access(path, os.W_OK):  # no write bit at all stops even root
+        raise StoreError(
+            f"{path} is read-only (mode {mode:04o}), so sopdash will not replace it; if it should take changes, "
+            f"run `chmod ug+w {path}`"
+        )
 
 
 def match_permissions(fd: int, path: Path) -> None:
@@ -285,7 +300,10 @@ def access_error(path: Path, doing: str, error: OSError) -> StoreError:
 
 
 def membership_fix(gid: int) -> str:
-    """How to join the group that owns the store."""
+    """How to join the group that owns the store; never a system group (root, adm…), which gives far more than tickets."""
+    if gid < FIRST_USER_GID:
+        return (f"its group '{group_name(gid)}' is a system group: ask an administrator to give the store a help-desk "
+                "group of its own (README: Sharing one store on a support box)")
     login = pwd.getpwuid(os.getuid()).pw_name
     return f"add yourself to the file's group with `sudo usermod -aG {group_name(gid)} {login}`, then log in again"
 

@@ -1,4 +1,5 @@
-"""The ticket store: the only code that reads or writes the shared ticket files (live file and archive, PRODUCT §4)."""
+"""The ticket store: the only code that reads or writes the shared ticket files (live file and archive; README:
+\"Sharing one store on a support box\")."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
-from sopdash.store.paths import lock_path_for
+from sopdash.store.debris import remove_debris
+from sopdash.store.paths import following_links, lock_path_for, make_directory
 from sopdash.store.storage import (
     META,
     SCHEMA_VERSION,
@@ -52,7 +54,8 @@ class TicketStore:
         clock says when tickets are due for the archive (closed more than archive_after ago); notify hears what the
         store has to say on the side: a wait for another writer, an old single-file store split.
         """
-        self.path = Path(path)
+        self.given = Path(path)
+        self.path = following_links(self.given)
         self.lock_path = lock_path_for(self.path)
         self.clock, self.archive_after, self.notify = clock, archive_after, notify
         self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
@@ -172,8 +175,13 @@ class TicketStore:
             return None
 
     def check(self) -> list[str]:
-        """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions."""
-        return diagnose(self.path, self.lock_path)
+        """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions, debris."""
+        return diagnose(self.given, self.lock_path)
+
+    def fix(self) -> list[str]:
+        """What `sopdash check --fix` did: the temp files of interrupted writes removed, under the lock."""
+        with exclusive_lock(self.lock_path, notify=self.notify):
+            return remove_debris(self.path)
 
     def _exists(self) -> bool:
         try:
@@ -185,10 +193,7 @@ class TicketStore:
         return True
 
     def _create(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise access_error(self.path.parent, "create", error) from None
+        make_directory(self.path.parent)
         with exclusive_lock(self.lock_path):
             # another technician may have created it while we waited for the lock
             if not self._exists():

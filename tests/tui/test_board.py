@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sopdash.core import rules
 from sopdash.core.clocks import BREACHED, WARNING, ticket_clocks
 from sopdash.core.model import PRIORITIES, Requester, Ticket
-from sopdash.tui.board import Board
+from sopdash.core.board import Board
 
 POLICY = fixture_settings().policy
 

@@ -6,8 +6,8 @@ import pytest
 from dashboard_fixtures import ME, NOW, fixture_settings, fixture_tickets
 
 from sopdash.core.errors import InputError
-from sopdash.tui.board import Board
-from sopdash.tui.queue_view import VIEWS, Ordering, Query, arrange, parse_query, view_named
+from sopdash.core.board import Board
+from sopdash.core.queue import VIEWS, Ordering, Query, arrange, parse_query, view_named
 from sopdash.tui.widgets.ticket_queue import fit_columns
 
 BOARD = Board.load(fixture_tickets(), fixture_settings().policy, NOW)

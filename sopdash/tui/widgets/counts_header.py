@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from sopdash.tui.board import Counts
+from sopdash.core.board import Counts
 from sopdash.core.marks import CLOCK_SYMBOLS
 from sopdash.tui.widgets.styling import span_style
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from sopdash.tui.board import Board, Moment, Row
-from sopdash.core.text import one_line
-from sopdash.tui.display import client_line, time_ago
+from sopdash.core.board import Board, Moment, Row
+from sopdash.core.clocks import ClockReading
+from sopdash.core.display import client_line, time_ago
 from sopdash.core.marks import clock_text
-from sopdash.tui.messages import TicketOpened
+from sopdash.core.text import one_line
 from sopdash.tui.widgets.cursor_list import CursorList
 
 NEEDS, ESCALATED, MANAGER = "needs", "escalated", "manager"
@@ -51,8 +51,6 @@ class EscalationPane(CursorList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.board: Board | None = None
-        self.moment: Moment | None = None
-        self.privacy = False
         self.entries: list[Entry] = []
         self._needs: list[Row] | None = None
 
@@ -75,29 +73,18 @@ class EscalationPane(CursorList):
         self.tick(moment)
 
     def tick(self, moment: Moment) -> None:
-        """Time moved on: regroup if a ticket crossed into "needs escalation", redraw if a clock reads differently."""
-        before = self._visible_clocks()
-        self.moment = moment
-        if self.board is None:
-            return
-        needs = self.board.needs_escalation(moment)
-        if needs is not self._needs:
-            self._needs = needs
-            self._rebuild(pane_entries(needs, self.board.escalated, self.board.manager_attention))
-        elif self._visible_clocks() != before:
-            self.invalidate()
+        """Time moved on: regroup if a ticket crossed into "needs escalation", else redraw changed clocks."""
+        needs = self.board.needs_escalation(moment) if self.board is not None else None
+        if self.board is not None and needs is not self._needs:
+            self.moment, self._needs = moment, needs
+            self._rebuild(pane_entries(needs or [], self.board.escalated, self.board.manager_attention))
+        else:
+            super().tick(moment)
 
-    def _visible_clocks(self) -> list[str]:
-        """The resolution clock of each visible "needs escalation" line, as it reads."""
-        if self.moment is None:
-            return []
-        top = round(self.scroll_offset.y)
-        readings = []
-        for entry in self.entries[top : top + self.visible_lines]:
-            if entry.group == NEEDS and entry.row is not None:
-                reading = entry.row.clocks(self.moment).resolution
-                readings.append(clock_text(reading.state, reading.remaining_s))
-        return readings
+    def line_clocks(self, index: int, moment: Moment) -> tuple[ClockReading, ...]:
+        """The resolution clock of a "needs escalation" line."""
+        entry = self.entries[index]
+        return (entry.row.clocks(moment).resolution,) if entry.group == NEEDS and entry.row is not None else ()
 
     def _rebuild(self, entries: list[Entry]) -> None:
         current = self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
@@ -110,14 +97,6 @@ class EscalationPane(CursorList):
         self.content_changed()
         self.scroll_to_cursor()
         self.cursor_moved()
-
-    def set_privacy(self, privacy: bool) -> None:
-        self.privacy = privacy
-        self.invalidate()
-
-    def action_open(self) -> None:
-        if self.current_id is not None:
-            self.post_message(TicketOpened("escalations", self.current_id))
 
     def render_item(self, index: int, width: int) -> Text:
         entry = self.entries[index]

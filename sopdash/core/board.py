@@ -17,11 +17,21 @@ from typing import Sequence
 
 import msgspec
 
-from sopdash.core.clocks import BREACHED, PAUSED, RUNNING, WARNING, Calendar, ClockReading, TicketClocks, ticket_clocks
+from sopdash.core.clocks import (
+    BREACHED,
+    COUNTING,
+    PAUSED,
+    WARNING,
+    Calendar,
+    ClockReading,
+    TicketClocks,
+    live_state,
+    resolution_runs,
+    ticket_clocks,
+    warn_left_s,
+)
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
-
-COUNTING = (RUNNING, WARNING, BREACHED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,20 +70,13 @@ class LiveClock(msgspec.Struct, frozen=True, gc=False):
         if not self.runs or elapsed_s <= 0:
             return self.reading.state, self.reading.remaining_s
         left = self.left_s - elapsed_s
-        return self._state(left), round(left)
+        return live_state(left, self.warn_left_s), round(left)
 
     def advanced(self, elapsed_s: float) -> LiveClock:
         """This clock as if read `elapsed_s` business seconds later."""
         if not self.runs or elapsed_s <= 0:
             return self
         return LiveClock(self.at(elapsed_s), True, self.warn_left_s, self.left_s - elapsed_s)
-
-    def _state(self, remaining: float) -> str:
-        if remaining <= 0:
-            return BREACHED
-        if remaining <= self.warn_left_s:
-            return WARNING
-        return RUNNING
 
     def flips(self) -> tuple[float, float]:
         """Elapsed business seconds after which this clock is at warning, and after which it is breached."""
@@ -125,7 +128,7 @@ class Row(msgspec.Struct, frozen=True, gc=False):
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """The header's figures (PRODUCT §1, SOP 2B)."""
+    """The dashboard header's figures (SOP 2B; see the README's dashboard section)."""
 
     unacknowledged: int
     at_risk: int
@@ -134,28 +137,12 @@ class Counts:
     manager: int
 
 
-def warn_left_s(target_s: int, policy: SlaPolicy) -> float:
-    """Seconds left at or below which a running clock warns, by the policy's warning rule."""
-    limits = [-inf]
-    if policy.warn_before_s is not None:
-        limits.append(policy.warn_before_s)
-    if policy.warn_at is not None:
-        limits.append((1 - policy.warn_at) * target_s)
-    return max(limits)
-
-
-def resolution_runs(ticket: Ticket, policy: SlaPolicy) -> bool:
-    """Whether the resolution clock counts while nothing changes: open and not paused for waiting."""
-    return ticket.is_open and not (policy.pause_when_waiting and ticket.status == "waiting")
-
-
 def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) -> Row:
     """A ticket's row with both clocks read at `now`."""
     clocks = ticket_clocks(ticket, policy, now)
     ack = LiveClock.read(clocks.ack, clocks.ack.state in COUNTING, warn_left_s(clocks.ack.target_s, policy))
-    resolution = LiveClock.read(
-        clocks.resolution, resolution_runs(ticket, policy), warn_left_s(clocks.resolution.target_s, policy)
-    )
+    resolution_live = clocks.resolution.state in COUNTING and resolution_runs(ticket, policy)
+    resolution = LiveClock.read(clocks.resolution, resolution_live, warn_left_s(clocks.resolution.target_s, policy))
     updated = ticket.timeline[-1].at if ticket.timeline else ticket.created_at
     requester = ticket.requester
     haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()
