@@ -14,15 +14,12 @@ from textual.widgets import Static, TextArea
 from sopdash.core.display import requester_label
 from sopdash.core.model import Ticket
 from sopdash.core.rules import acknowledgement_message
-from sopdash.core.sensitive import Finding, find_sensitive
 from sopdash.core.text import printable
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
-from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
 
 TextKind = Literal["note", "reply", "acknowledge"]
-
-_SHOWN_FINDINGS = 3
 
 
 def reply_template(ticket: Ticket) -> str:
@@ -30,7 +27,7 @@ def reply_template(ticket: Ticket) -> str:
     return f"Hello {ticket.requester.name or 'there'},\n\n\n\nKind regards,\nSupport"
 
 
-class TextDialog(TicketDialog[str]):
+class TextDialog(DisclosureCheck[str]):
     """Edit a note or reply; dismisses the text (ctrl+s) or None (esc, after asking if anything was typed).
 
     Privacy mode masks the title and heading; the text itself is exactly what the client will get, so it is not.
@@ -48,7 +45,6 @@ class TextDialog(TicketDialog[str]):
         super().__init__(ticket, privacy)
         self.kind = kind
         self.initial_text = printable(self._template() if text is None else text)
-        self._confirmed_text: str | None = None
 
     @property
     def is_public(self) -> bool:
@@ -87,10 +83,10 @@ class TextDialog(TicketDialog[str]):
         yield self.heading()
         yield Static(Content(self._audience()), classes="audience")
         yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
-        yield Static("", classes="findings", markup=False)
+        yield self.findings_view()
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("save", self._save_label(), "primary", "save"), CANCEL)
+        return (DialogAction("save", self.send_label(), "primary", "save"), CANCEL)
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
@@ -99,7 +95,7 @@ class TextDialog(TicketDialog[str]):
         else:
             editor.move_cursor(editor.document.end)
 
-    def _save_label(self) -> str:
+    def send_label(self) -> str:
         return "Send (^s)" if self.is_public else "Save note (^s)"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
@@ -116,8 +112,7 @@ class TextDialog(TicketDialog[str]):
     @on(TextArea.Changed)
     def _edited(self) -> None:
         self.say("")
-        if self._confirmed_text is not None and self.text != self._confirmed_text:
-            self._disarm()
+        self.text_changed(self.text)
 
     def action_save(self) -> None:
         """Save a note; send a public text once SOP 5A's check is passed or explicitly overridden."""
@@ -125,41 +120,15 @@ class TextDialog(TicketDialog[str]):
         if not text.strip():
             self.say("Nothing to save: the text is empty.")
             return
-        if self.is_public and text != self._confirmed_text:
-            findings = find_sensitive(text)
-            if findings:
-                self._arm(text, findings)
-                return
+        findings = self.unconfirmed_findings(text) if self.is_public else []
+        if findings:
+            editor = self.query_one(TextArea)
+            editor.move_cursor(editor.document.get_location_from_index(findings[0].start))
+            editor.focus()
+            return
         self.submit(text)
 
     action_send = action_save  # ctrl+s under its public name
-
-    def _arm(self, text: str, findings: list[Finding]) -> None:
-        """Show what looks sensitive and wait for a second ctrl+s ("send anyway") on exactly this text."""
-        self._confirmed_text = text
-        lines = ["⚠ This may disclose client-sensitive information (SOP 5A):"]
-        lines += [f"  • {finding.kind}: “{finding.excerpt}”" for finding in findings[:_SHOWN_FINDINGS]]
-        if len(findings) > _SHOWN_FINDINGS:
-            lines.append(f"  • and {len(findings) - _SHOWN_FINDINGS} more")
-        lines.append("Edit it out, or press ctrl+s again to send it anyway.")
-        findings_view = self.query_one(".findings", Static)
-        findings_view.update(Content("\n".join(lines)))
-        findings_view.add_class("-shown")
-        button = self.query_one("#save", DialogButton)
-        button.label = "Send anyway (^s)"
-        button.variant = "error"
-        button.refresh(layout=True)  # a longer label needs a wider button
-        editor = self.query_one(TextArea)
-        editor.move_cursor(editor.document.get_location_from_index(findings[0].start))
-        editor.focus()
-
-    def _disarm(self) -> None:
-        self._confirmed_text = None
-        self.query_one(".findings", Static).remove_class("-shown")
-        button = self.query_one("#save", DialogButton)
-        button.label = self._save_label()
-        button.variant = "primary"
-        button.refresh(layout=True)
 
     def action_cancel(self) -> None:
         if self.text == self.initial_text:
