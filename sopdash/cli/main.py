@@ -13,6 +13,7 @@ from sopdash import __version__
 from sopdash.cli import (
     import_command,
     init_command,
+    mail_commands,
     report_command,
     store_admin_commands,
     store_commands,
@@ -23,7 +24,7 @@ from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import printable
 
 COMMAND_MODULES = (
-    ticket_commands, init_command, store_commands, store_admin_commands, import_command, report_command
+    ticket_commands, init_command, store_commands, store_admin_commands, import_command, report_command, mail_commands
 )
 
 EXIT_INTERNAL = 70

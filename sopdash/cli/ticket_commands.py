@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sopdash.cli.context import command_parent, open_desk, warn
+from sopdash.cli.mail_commands import deliver_after_commit
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
@@ -179,9 +180,10 @@ def show_ticket(args: argparse.Namespace) -> int:
 
 
 def acknowledge(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
     with sensitive_hint():
-        ticket = open_desk(args).acknowledge(args.id, args.message, allow_sensitive=args.allow_sensitive)
-    return confirm(ticket, "acknowledged")
+        ticket = desk.acknowledge(args.id, args.message, allow_sensitive=args.allow_sensitive)
+    return confirm(ticket, "acknowledged" + deliver_after_commit(desk, ticket))
 
 
 def assign(args: argparse.Namespace) -> int:
@@ -202,7 +204,7 @@ def add_note(args: argparse.Namespace) -> int:
     if args.public:
         with sensitive_hint():
             ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
-        return confirm(ticket, "public reply recorded")
+        return confirm(ticket, "public reply recorded" + deliver_after_commit(desk, ticket))
     if args.allow_sensitive:
         raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
     return confirm(desk.note(args.id, args.text), "internal note added")
@@ -230,12 +232,11 @@ def escalate_ticket(args: argparse.Namespace) -> int:
 
 
 def resolve_ticket(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
     with sensitive_hint():
-        ticket = open_desk(args).resolve(
-            args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive
-        )
+        ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive)
     notified = "client notified" if ticket.client_notified_at else "client not notified yet"
-    return confirm(ticket, f"resolved; {notified}")
+    return confirm(ticket, f"resolved; {notified}" + deliver_after_commit(desk, ticket))
 
 
 def edit_ticket(args: argparse.Namespace) -> int:
@@ -251,9 +252,10 @@ def edit_ticket(args: argparse.Namespace) -> int:
 
 
 def notify_client(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
     with sensitive_hint():
-        ticket = open_desk(args).notify_client(args.id, allow_sensitive=args.allow_sensitive)
-    return confirm(ticket, "client notified of the resolution")
+        ticket = desk.notify_client(args.id, allow_sensitive=args.allow_sensitive)
+    return confirm(ticket, "client notified of the resolution" + deliver_after_commit(desk, ticket))
 
 
 def close_ticket(args: argparse.Namespace) -> int:

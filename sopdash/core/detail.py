@@ -20,6 +20,7 @@ from sopdash.core.display import (
     requester_label,
     time_ago,
 )
+from sopdash.core.delivery import delivery_text
 from sopdash.core.marks import CLOCK_STYLES, CLOCK_WORDS, clock_text
 from sopdash.core.model import TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
 from sopdash.core.text import one_line
@@ -27,7 +28,8 @@ from sopdash.core.text import one_line
 LABEL_WIDTH = 10
 TIME_WIDTH = 17  # `Wed 25 Nov 09:30` and a space
 KIND_LABELS = {"public": "PUBLIC", "internal": "INTERNAL", "event": "event", "client": "CLIENT"}
-ROLES = ("title", "heading", "label", "dim", "current", *KIND_LABELS, *CLOCK_STYLES.values())
+DELIVERY_ROLES = {"queued": "mail-queued", "sent": "mail-sent", "failed": "mail-failed"}
+ROLES = ("title", "heading", "label", "dim", "current", *KIND_LABELS, *CLOCK_STYLES.values(), *DELIVERY_ROLES.values())
 """Every role a span may have besides none: what a face can style."""
 
 
@@ -40,11 +42,6 @@ class Span(NamedTuple):
 
 
 Line = tuple[Span, ...]
-
-
-def entry_kind(entry: TimelineEntry) -> str:
-    """`client` for a public message from the requester; otherwise the entry's own kind."""
-    return "client" if entry.client else entry.kind
 
 
 def ticket_detail(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, privacy: bool) -> list[Line]:
@@ -163,9 +160,9 @@ def _timeline(ticket: Ticket, zone: tzinfo, privacy: bool) -> list[Line]:
     lines: list[Line] = [(), (Span("TIMELINE (newest first)", "heading"),)]
     indent = " " * (2 + TIME_WIDTH + LABEL_WIDTH)
     for entry in reversed(ticket.timeline):
-        kind = entry_kind(entry)
+        kind = entry.kind
         author = (
-            requester_label(ticket.requester, privacy) if entry.client and privacy else one_line(entry.author)
+            requester_label(ticket.requester, privacy) if kind == "client" and privacy else one_line(entry.author)
         )
         first, *rest = client_text(entry.text, ticket.requester, privacy).strip().split("\n")
         lines.append(
@@ -177,4 +174,23 @@ def _timeline(ticket: Ticket, zone: tzinfo, privacy: bool) -> list[Line]:
             )
         )
         lines.extend((Span(indent + line, kind),) for line in rest)
+        lines.extend(_mail_lines(entry, indent, ticket, privacy))
     return lines
+
+
+def _mail_lines(entry: TimelineEntry, indent: str, ticket: Ticket, privacy: bool) -> list[Line]:
+    """Under an entry: where its mail stands (`✓ sent to …`), or what came with the client's mail."""
+    if entry.delivery is not None:
+        shown = client_line(delivery_text(entry.delivery), ticket.requester, privacy)
+        return [(Span(f"{indent}mail {shown}", DELIVERY_ROLES[entry.delivery.state]),)]
+    if entry.inbound is None:
+        return []
+    mail = entry.inbound
+    lines = [
+        f"attachment {one_line(a.name)} ({a.size:,} bytes)" + ("" if a.path else ", left out") for a in mail.attachments
+    ]
+    if mail.left_out:
+        lines.append(mail.left_out)
+    if mail.quoted_folded:
+        lines.append(f"quoted history folded away; the whole message is kept as {one_line(mail.eml)}")
+    return [(Span(indent + line, "dim"),) for line in lines]

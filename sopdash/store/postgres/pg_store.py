@@ -10,7 +10,7 @@ hands out a number twice. What the technician's database role may do is decided 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -158,6 +158,25 @@ class PostgresStore:
                 for ticket in tickets:
                     copy.write_row((ticket.id, ticket.version, _doc(ticket)))
             conn.execute("SELECT setval('sopdash.ticket_ids', %s, false)", (next_id,))
+
+    def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
+        """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
+
+        Unlike the file store, each changed ticket moves on a version here: the guard trigger lets no write
+        keep a version (a schema migration that exempts delivery-only changes would lift this).
+        """
+        stored = []
+        with self._transaction() as conn:
+            for ticket_id, change in changes.items():
+                try:
+                    current = self._existing(conn, ticket_id, for_update=True)
+                except InputError:
+                    continue
+                ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+                conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
+                             (ticket.version, _doc(ticket), ticket_id))
+                stored.append(ticket)
+        return stored
 
     # -- watching ------------------------------------------------------------------------------
 
