@@ -468,3 +468,15 @@ async def test_the_dashboard_runs_full_collections_itself_and_gives_them_back_on
         await pilot.press("j")
         assert app._collector._last_input > app._collector._last_collection
     assert gc.get_threshold() == before
+
+
+async def test_a_restyle_redraws_what_the_detail_shows_then_not_what_it_showed_before(store_path: Path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        detail, row = app.detail, app.current_row
+        detail.show(None, None, False)
+        detail.notify_style_update()  # a focus or theme change schedules a redraw…
+        detail.show(row, app.moment, False)  # …and the store's first load lands before it runs
+        await pilot.pause()
+        assert f"#{row.ticket.id} " in detail.plain_text()

@@ -57,9 +57,9 @@ class TicketDetail(LineView, can_focus=True):
 
     def _wrap(self) -> None:
         width = self.scrollable_content_region.width
-        if width <= 0:
-            return
         self._wrapped_width = width
+        if width <= 0:
+            return  # no size yet: `render_line` wraps once there is one
         console = self.app.console
         self._lines = [Strip(list(line.render(console)), line.cell_len) for line in self._text.wrap(console, width)]
         self.resize_content(Size(width, len(self._lines)))
@@ -71,8 +71,12 @@ class TicketDetail(LineView, can_focus=True):
     def notify_style_update(self) -> None:
         """Focus, theme or stylesheet changed: show the same ticket again in the new styles."""
         super().notify_style_update()
+        self.call_later(self._show_again)
+
+    def _show_again(self) -> None:
+        # What is shown when this runs, not when the styles changed: a ticket may have come in between.
         if self._shown_with is not None:
-            self.call_later(self.show, *self._shown_with)
+            self.show(*self._shown_with)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
