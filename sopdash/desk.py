@@ -25,6 +25,7 @@ from sopdash.core.roster import Assignee, Roster
 from sopdash.mail.compose import new_message_id
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
+from sopdash.store.contract import Progress
 
 
 @dataclass
@@ -42,9 +43,9 @@ class Desk:
         """The working set: every ticket not closed, and those closed recently."""
         return self.store.live()
 
-    def history(self, since: datetime | None = None) -> list[Ticket]:
-        """Every ticket not closed before since (all of them when None), archived ones too."""
-        return self.store.history(since)
+    def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
+        """Every ticket not closed before since (all of them when None), archived ones too; progress hears how far."""
+        return self.store.history(since, progress)
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)

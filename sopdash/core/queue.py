@@ -44,6 +44,11 @@ class Query:
             words=base.words + self.words,
         )
 
+    @property
+    def includes_closed(self) -> bool:
+        """Whether closed tickets can pass: then the queue needs the store's archive, not only its live tickets."""
+        return self.statuses is None or "closed" in self.statuses
+
     def matches(self, row: Row, moment: Moment) -> bool:
         """Whether the ticket in `row` passes every term at `moment`."""
         ticket = row.ticket

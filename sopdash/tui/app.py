@@ -58,6 +58,7 @@ from sopdash.tui.widgets.ticket_queue import TicketQueue
 PANES = ("queue", "detail", "escalations")
 NARROW_BELOW = 100  # columns: below this the lower panes take turns instead of sitting side by side
 RESORT_EVERY_S = 60  # urgency order drifts slowly as clocks on different calendars run
+STORE_WATCH_S = 0.2  # a stat of the live file: cheap enough to see another technician's change within half a second
 NEW_TICKETS_LISTED = 3
 RELOAD, ARRANGE, ACTING = "reload", "arrange", "actions"  # worker groups
 
@@ -95,6 +96,11 @@ class SopdashApp(App[int]):
         self._arranged_at: datetime | None = None
         self._load_error = ""
         self._go_to_after_arrange: int | None = None
+        self._with_history = False
+        """Whether to read the archive too: only once a view, `:` or the statistics need it."""
+        self._board_has_history = False
+        self._archive_progress = ""
+        self._after_history: Callable[[], object] | None = None
         self._acting: dict[Worker, tuple[TicketAction, Ticket, Any, Dialog | None]] = {}
         self._collector = IdleCollector()
         self.set_keymap(self._keymap)
@@ -137,6 +143,7 @@ class SopdashApp(App[int]):
         self.queue.focus()
         self.reload()
         self.set_interval(self.tick_s, self.tick)
+        self.set_interval(STORE_WATCH_S, self._watch_store)
         self._collector.start()
 
     def on_unmount(self) -> None:
@@ -172,6 +179,8 @@ class SopdashApp(App[int]):
             title = f"1 Queue · {self.view.title} · {len(rows)} of {len(self.board.rows)} · sort {self.ordering.label()}"
         if self.filter_text:
             title += f" · /{self.filter_text}"
+        if self._archive_progress:
+            title += f" · {self._archive_progress}"
         ticket_id = self.current_id
         hint = {"detail": "3 escalations ▸", "escalations": "2 ticket ▸"}[self.lower_pane] if self.narrow else ""
         titles = {
@@ -188,10 +197,8 @@ class SopdashApp(App[int]):
     # Time and the store.
 
     def tick(self) -> None:
-        """Every second: advance the clocks on screen, reload if another process changed the store, and collect
-        garbage if the technician has paused."""
+        """Every second: advance the clocks on screen, and collect garbage if the technician has paused."""
         self._advance_clocks()
-        self._watch_store()
         self._collector.collect_if_idle()
 
     def _advance_clocks(self) -> None:
@@ -207,6 +214,7 @@ class SopdashApp(App[int]):
         self._update_header()
 
     def _watch_store(self) -> None:
+        """Reload if another process changed the store (every write replaces the live file)."""
         if self._reloading or self.board is None:
             return
         try:
@@ -228,22 +236,48 @@ class SopdashApp(App[int]):
     @work(thread=True, exclusive=True, group=RELOAD, exit_on_error=False)
     def _load_board(self, previous: Board | None, query: Query, ordering: Ordering) -> None:
         signature = self.desk.store.signature()  # before reading: a write during the read shows on the next tick
-        tickets = self.desk.history()  # the views reach closed tickets of any age
+        # The live file is what the working views need; the archive's months are read (again, if they changed)
+        # once a view asks for closed tickets.
+        with_history = self._with_history
+        if with_history:
+            tickets = self.desk.history(progress=lambda done, total: self.call_from_thread(self._archive_read, done, total))
+        else:
+            tickets = self.desk.tickets()
         # The business calendars extend their tables under their own lock, so this thread may share them.
         board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
         arrangement = arrange(board, query, ordering, board.moment(board.loaded_at))
-        self.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True))
+        self.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True, with_history=with_history))
 
-    def _board_loaded(self, board: Board) -> None:
+    def _board_loaded(self, board: Board, with_history: bool) -> None:
         previous, self.board = self.board, board
+        self._board_has_history = with_history
         self.moment = board.moment(board.loaded_at)
         self._arranged_at = board.loaded_at
         self._reloading = False
+        if self._archive_progress and with_history:
+            self._archive_progress = ""
+            self._update_titles()
         if self._load_error:
             self._load_error = ""
             self.notify("The store can be read again.", title="Store")
         self.escalations.show(board, self.moment)
         self._announce_new_tickets(previous, board)
+        if with_history and self._after_history is not None:
+            then, self._after_history = self._after_history, None
+            self.call_later(then)
+
+    def _read_history(self, then: Callable[[], object] | None = None) -> None:
+        """Load the archive too, in the reload worker, its progress in the queue's title; then call `then`."""
+        self._after_history = then
+        if not self._with_history:
+            self._with_history = True
+            self._archive_progress = "reading the archive…"
+            self._update_titles()
+            self.reload()
+
+    def _archive_read(self, done: int, total: int) -> None:
+        self._archive_progress = f"reading the archive {done}/{total} months"
+        self._update_titles()
 
     def _report_load_error(self, error: str) -> None:
         if error != self._load_error:
@@ -304,6 +338,9 @@ class SopdashApp(App[int]):
         self._update_titles()
         if self.board is None or self.moment is None:
             return
+        if self.queue_query.includes_closed and not self._with_history:
+            self._read_history()  # the reload arranges the queue
+            return
         self._arranged_at = self.moment.now
         self._arrange_board(self.board, self.queue_query, self.ordering, self.moment)
 
@@ -313,7 +350,7 @@ class SopdashApp(App[int]):
 
     def on_queue_arranged(self, message: QueueArranged) -> None:
         if message.reloaded:
-            self._board_loaded(message.board)
+            self._board_loaded(message.board, message.with_history)
         if message.board is not self.board:
             return  # arranged on a board a reload has replaced meanwhile
         if message.query == self.queue_query and message.ordering == self.ordering:
@@ -456,14 +493,20 @@ class SopdashApp(App[int]):
 
     def action_go_to(self) -> None:
         self.push_screen(
-            GotoDialog(self.board.by_id.keys() if self.board else ()),
+            GotoDialog(self.board.by_id.keys() if self.board and self._board_has_history else ()),
             lambda ticket_id: None if ticket_id is None else self.goto_ticket(ticket_id),
         )
 
     def goto_ticket(self, ticket_id: int) -> None:
-        """Put the queue cursor on a ticket, switching to the `all` view if the current one hides it."""
-        if self.board is None or ticket_id not in self.board.by_id:
-            self.notify(f"There is no ticket #{ticket_id}.", severity="error")
+        """Put the queue cursor on a ticket, switching to the `all` view if the current one hides it (and reading
+        the archive if the ticket is not in the live file)."""
+        if self.board is None:
+            return
+        if ticket_id not in self.board.by_id:
+            if self._board_has_history:
+                self.notify(f"There is no ticket #{ticket_id}.", severity="error")
+            else:
+                self._read_history(lambda: self.goto_ticket(ticket_id))
             return
         self.detail_source = "queue"
         self.queue.focus()
@@ -552,8 +595,10 @@ class SopdashApp(App[int]):
         )
 
     def action_stats(self) -> None:
-        """SLA compliance for the last 4 weeks (the `sopdash report` figures, with charts)."""
-        if self.board is not None:
+        """SLA compliance for the last 4 weeks (the `sopdash report` figures, with charts), once the archive is read."""
+        if self.board is not None and not self._board_has_history:
+            self._read_history(self.action_stats)
+        elif self.board is not None:
             tickets = [row.ticket for row in self.board.rows]
             self.push_screen(StatsScreen(tickets, self.desk.policy, self.desk.clock(), self.privacy))
 

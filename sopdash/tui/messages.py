@@ -12,14 +12,15 @@ from sopdash.core.queue import Arrangement, Ordering, Query
 
 @dataclass
 class QueueArranged(Message):
-    """A worker arranged the queue for `query` and `ordering`: after reading the store (`reloaded`), or after
-    a view, filter or sort change."""
+    """A worker arranged the queue for `query` and `ordering`: after reading the store (`reloaded`, the archive
+    too if `with_history`), or after a view, filter or sort change."""
 
     board: Board
     arrangement: Arrangement
     query: Query
     ordering: Ordering
     reloaded: bool = False
+    with_history: bool = False
 
 
 @dataclass
