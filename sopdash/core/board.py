@@ -21,17 +21,20 @@ from sopdash.core.clocks import (
     BREACHED,
     COUNTING,
     PAUSED,
+    RUNNING,
     WARNING,
     Calendar,
     ClockReading,
     TicketClocks,
     live_state,
     resolution_runs,
+    resolution_state_at,
     ticket_clocks,
     warn_left_s,
 )
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.rules import verdict_escalate
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,8 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     calendar: int
     updated_s: float
     haystack: str
+    escalate_from: int
+    """When SOP 6A asks to escalate: once the resolution clock warns (1), once it breaches (2), or never (3)."""
 
     def clocks(self, moment: Moment) -> TicketClocks:
         """Both clocks at `moment`."""
@@ -146,7 +151,22 @@ def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) ->
     updated = ticket.timeline[-1].at if ticket.timeline else ticket.created_at
     requester = ticket.requester
     haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()
-    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack)
+    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate_from(ticket, policy))
+
+
+_SEVERITY = (RUNNING, WARNING, BREACHED)
+NEVER = len(_SEVERITY)
+
+
+def escalate_from(ticket: Ticket, policy: SlaPolicy) -> int:
+    """SOP 6A: a ticket needs escalating once its resolution clock warns; one escalated already needs it again
+    when the clock gets worse than it was at the last escalation (a breach after escalating at warning), and
+    never once no tier is left to escalate to."""
+    if not ticket.escalations:
+        return _SEVERITY.index(WARNING)
+    if not verdict_escalate(ticket, "timing").allowed:
+        return NEVER
+    return _SEVERITY.index(resolution_state_at(ticket, policy, ticket.escalations[-1].at)) + 1
 
 
 @dataclass
@@ -198,8 +218,9 @@ class Board:
             thresholds.warn.append(min(ack_warn, res_warn))
         if min(ack_breach, res_breach) < inf:
             thresholds.breach.append(min(ack_breach, res_breach))
-        if not row.ticket.is_escalated and res_warn < inf:
-            thresholds.needs_escalation.append((res_warn, index))
+        enters = (res_warn, res_breach, inf)[row.escalate_from - 1]
+        if row.resolution.runs and enters < inf:  # a paused clock is not a breach
+            thresholds.needs_escalation.append((enters, index))
 
     @classmethod
     def load(
@@ -247,7 +268,8 @@ class Board:
         return Counts(self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention))
 
     def needs_escalation(self, moment: Moment) -> list[Row]:
-        """SOP 6A: open tier-1 tickets whose resolution clock is at warning or breached, most urgent first."""
+        """SOP 6A: open tickets whose running resolution clock has reached the state at which they need escalating
+        (see `escalate_from`), most urgent first."""
         key = tuple(
             bisect_right(t.needs_escalation, (elapsed, inf)) for t, elapsed in zip(self._thresholds, moment.elapsed)
         )

@@ -139,6 +139,23 @@ def _countable(at_s: float) -> float:
     return at_s
 
 
+def resolution_state_at(ticket: Ticket, policy: ClockPolicy, at: datetime) -> str:
+    """RUNNING, WARNING or BREACHED: where the resolution clock stood at `at`, an instant in the ticket's past
+    (what it had counted by then, whatever happened after)."""
+    calendar = policy.calendar_for(ticket.priority)
+    created_s, at_s = ticket.created_at.timestamp(), at.timestamp()
+    try:
+        used = sum(
+            calendar.count_s(min(end, at_s)) - calendar.count_s(start)
+            for start, end in _running_intervals(ticket, policy.pause_when_waiting, created_s, at_s)
+            if start < at_s
+        )
+    except (ValueError, OverflowError):  # a time outside what the clocks count: see ticket_clocks
+        return RUNNING
+    target = policy.resolve_target_s(ticket.priority)
+    return live_state(target - used, warn_left_s(target, policy))
+
+
 def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float, now_s: float) -> ClockReading:
     """The acknowledgement clock; `created` is the calendar's count at creation."""
     target = policy.ack_target_s(ticket.priority)

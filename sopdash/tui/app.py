@@ -545,12 +545,13 @@ class SopdashApp(App[int]):
                     cancelled=self._focus_queue,
                 )
             )
-        elif action.ask is None:
-            self._send(action, ticket, None, None)
         else:
-            dialog = action.ask(self.desk, ticket, self.privacy)
-            dialog.sender = lambda value: self._send(action, ticket, value, dialog)
-            self.push_screen(dialog)
+            dialog = action.ask(self.desk, ticket, self.privacy) if action.ask else None
+            if dialog is None:
+                self._send(action, ticket, None, None)
+            else:
+                dialog.sender = lambda value: self._send(action, ticket, value, dialog)
+                self.push_screen(dialog)
 
     def _send(self, action: TicketAction, ticket: Ticket, value: Any, dialog: Dialog | None) -> bool:
         """Tell the desk, in a worker; `on_worker_state_changed` hears how it went."""

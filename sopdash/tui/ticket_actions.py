@@ -14,6 +14,7 @@ from typing import Any
 
 from sopdash.core import rules
 from sopdash.core.model import Ticket
+from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.tui.dialogs import AssignDialog, ConfirmDialog, EscalateDialog, PriorityDialog, ResolveDialog, TextDialog
 from sopdash.tui.dialogs.base import Dialog
@@ -25,8 +26,8 @@ class TicketAction:
 
     call: Callable[[Desk, Ticket, Any], object]
     done: Callable[[Desk, Ticket, Any], str]
-    ask: Callable[[Desk, Ticket, bool], Dialog] | None = None
-    """The dialog that asks for what the action needs (given the desk, the ticket and privacy mode)."""
+    ask: Callable[[Desk, Ticket, bool], Dialog | None] | None = None
+    """The dialog that asks for what the action needs (given the desk, the ticket and privacy mode), if any."""
     verdict: Callable[[Ticket], rules.Verdict] | None = None
     """The SOP's refusal before any dialog opens, for an action it will not allow anyway."""
     verb: str = ""
@@ -35,10 +36,20 @@ class TicketAction:
     """Instead of a dialog, the query bar asks for a one-line note with this prompt."""
 
 
-def _assigned(desk: Desk, ticket: Ticket, login: str) -> str:
-    """The assignment done, with the roster's warning when the login could not be checked."""
+def _take_over(ticket: Ticket, me: str) -> Dialog | None:
+    """Taking a ticket someone else holds asks first, naming them; taking a free one does not."""
+    if ticket.assignee in ("", me):
+        return None
+    holder = one_line(ticket.assignee)
+    return ConfirmDialog(
+        f"#{ticket.id} is assigned to {holder}. Take it from {holder}?", "Take the ticket", "Take it", "Leave it"
+    )
+
+
+def _warning(desk: Desk, login: str) -> str:
+    """What could not be checked about a login (no roster to check it against), for the done message."""
     warning = desk.assignee(login).warning
-    return f"#{ticket.id} assigned to {login}." + (f" ⚠ {warning}" if warning else "")
+    return f" {warning}" if warning else ""
 
 
 def _escalate_verdict(ticket: Ticket) -> rules.Verdict:
@@ -62,12 +73,13 @@ ACTIONS: dict[str, TicketAction] = {
     ),
     "assign": TicketAction(
         call=lambda desk, t, login: desk.assign(t.id, login, seen_version=t.version),
-        done=_assigned,
+        done=lambda desk, t, login: f"#{t.id} assigned to {desk.assignee(login).login}.{_warning(desk, login)}",
         ask=lambda desk, t, privacy: AssignDialog(t, desk.roster, desk.actor, privacy=privacy),
     ),
     "assign_to_me": TicketAction(
         call=lambda desk, t, _: desk.assign(t.id, desk.actor, seen_version=t.version),
         done=lambda desk, t, _: f"Assigned to you ({desk.actor}).",
+        ask=lambda desk, t, privacy: _take_over(t, desk.actor),
     ),
     "note": TicketAction(
         call=lambda desk, t, text: desk.note(t.id, text),

@@ -107,6 +107,6 @@ def test_columns_fit_the_width():
     wide = [c.name for c in fit_columns(118, 2)]
     assert wide == ["id", "priority", "status", "subject", "requester", "assignee", "ack", "resolution"]
     narrow = fit_columns(78, 2)
-    assert [c.name for c in narrow] == ["id", "priority", "status", "subject", "ack", "resolution"]
+    assert [c.name for c in narrow] == ["id", "priority", "status", "subject", "assignee", "ack", "resolution"]
     for columns, width in ((fit_columns(118, 2), 118), (narrow, 78)):
         assert sum(c.width + 1 for c in columns) == width

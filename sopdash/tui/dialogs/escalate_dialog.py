@@ -35,14 +35,24 @@ class EscalationRequest:
     note: str = ""
 
 
-class EscalateDialog(TicketDialog[EscalationRequest]):
-    """Choose a reason (t/u/d/o or arrows), add a note, enter escalates; dismisses the request or None."""
+class ReasonList(OptionList):
+    """The SOP's reasons; their keys (t/u/d/o) act only while the list has focus, so a note may use every letter."""
 
     BINDINGS = [
-        *(
-            Binding(reason[0], f"choose('{reason}')", reason, id=f"escalate.{reason}")
-            for reason in ESCALATION_REASONS
-        ),
+        Binding(reason[0], f"choose('{reason}')", reason, id=f"escalate.{reason}") for reason in ESCALATION_REASONS
+    ]
+
+    def action_choose(self, reason: str) -> None:
+        self.highlighted = ESCALATION_REASONS.index(reason)
+
+
+class EscalateDialog(TicketDialog[EscalationRequest]):
+    """Choose a reason (t/u/d/o or arrows), tab to add a note, enter escalates; dismisses the request or None.
+
+    The line under the reasons names the reason that will be recorded, whichever part of the dialog has focus.
+    """
+
+    BINDINGS = [
         Binding("enter", "escalate", "Escalate", id="escalate.confirm", priority=True),
         Binding("escape", "cancel", "Cancel", id="escalate.cancel"),
     ]
@@ -57,7 +67,7 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
 
     def compose_body(self) -> ComposeResult:
         yield self.heading()
-        yield OptionList(*self._prompts(ESCALATION_REASONS.index(self.initial_reason)), compact=True)
+        yield ReasonList(*self._prompts(ESCALATION_REASONS.index(self.initial_reason)), compact=True)
         yield Static("", classes="outcome", markup=False)
         yield Input(placeholder="note (optional), e.g. what was tried", compact=True, id="note")
 
@@ -65,11 +75,11 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
         return (DialogAction("escalate", "Escalate (enter)", "warning", "escalate"), CANCEL)
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).highlighted = ESCALATION_REASONS.index(self.initial_reason)
+        self.query_one(ReasonList).highlighted = ESCALATION_REASONS.index(self.initial_reason)
 
     @property
     def reason(self) -> str:
-        highlighted = self.query_one(OptionList).highlighted
+        highlighted = self.query_one(ReasonList).highlighted
         return ESCALATION_REASONS[highlighted or 0]
 
     def _prompts(self, highlighted: int) -> list[Content]:
@@ -83,7 +93,7 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
         """What escalating for `reason` will do to this ticket, or why it is refused."""
         verdict = verdict_escalate(self.ticket, reason)
         if not verdict.allowed:
-            return "✗ Refused: " + "; ".join(verdict.refusals) + "."
+            return f"✗ Refused for {reason}: " + "; ".join(verdict.refusals) + "."
         to_tier = escalation_target(self.ticket, reason)
         tiers = (
             f"Tier {self.ticket.tier} → tier {to_tier}"
@@ -96,7 +106,7 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
             flag = "manager flag already raised"
         else:
             flag = "⚑ raises the manager flag"
-        return f"{tiers} · {flag}"
+        return f"Reason: {reason} · {tiers} · {flag}"
 
     @on(OptionList.OptionHighlighted)
     def _show_outcome(self, event: OptionList.OptionHighlighted) -> None:
@@ -108,9 +118,6 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
         refused = not verdict_escalate(self.ticket, reason).allowed
         outcome.set_class(refused, "-refused")
         self.query_one("#escalate", DialogButton).disabled = refused
-
-    def action_choose(self, reason: str) -> None:
-        self.query_one(OptionList).highlighted = ESCALATION_REASONS.index(reason)
 
     def action_escalate(self) -> None:
         reason = self.reason

@@ -30,20 +30,22 @@ class Column:
 
 
 ID_TITLE = "#"
+# Whoever holds a ticket stays in sight at 80 columns: the subject is cut for the assignee's login.
 ESSENTIAL = (
     Column("priority", "PRIORITY", 8),
     Column("status", "STATUS", 8),
     Column("subject", "SUBJECT", 0),
+    Column("assignee", "ASSIGNEE", 8),
     Column("ack", "ACK", 9),
     Column("resolution", "RESOLVE", 9),
 )
-# Added while the subject keeps MIN_SUBJECT cells, in this order; shown before the clocks.
-OPTIONAL = (Column("assignee", "ASSIGNEE", 10), Column("requester", "REQUESTER", 18))
+# Added while the subject keeps MIN_SUBJECT cells; shown before the assignee.
+OPTIONAL = (Column("requester", "REQUESTER", 18),)
 DISPLAY_ORDER = ("id", "priority", "status", "subject", "requester", "assignee", "ack", "resolution")
 
 
 def fit_columns(width: int, id_width: int) -> list[Column]:
-    """The columns that fit `width` cells: the essential ones, then assignee and requester if room remains."""
+    """The columns that fit `width` cells: the essential ones, then the requester if room remains."""
     columns = [Column("id", ID_TITLE, id_width, right=True), *ESSENTIAL]
     for extra in OPTIONAL:
         used = sum(c.width for c in columns) + GAP * len(columns)
