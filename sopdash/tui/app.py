@@ -80,6 +80,8 @@ class SopdashApp(App[int]):
     narrow: var[bool] = var(False, init=False)
     detail_source: var[str] = var("queue", init=False)
     """The list whose cursor the detail pane follows."""
+    line_lost: var[str | None] = var(None, init=False)
+    """Why a database store's change announcements stopped (changes are polled until it reconnects)."""
 
     def __init__(self, desk: Desk, settings: Settings, tick_s: float = 1.0) -> None:
         super().__init__()
@@ -144,6 +146,7 @@ class SopdashApp(App[int]):
         self.reload()
         self.set_interval(self.tick_s, self.tick)
         self.set_interval(STORE_WATCH_S, self._watch_store)
+        self._listen_to_store()
         self._collector.start()
 
     def on_unmount(self) -> None:
@@ -181,6 +184,8 @@ class SopdashApp(App[int]):
             title += f" · /{self.filter_text}"
         if self._archive_progress:
             title += f" · {self._archive_progress}"
+        if self.line_lost:
+            title += " · reconnecting to the database…"
         ticket_id = self.current_id
         hint = {"detail": "3 escalations ▸", "escalations": "2 ticket ▸"}[self.lower_pane] if self.narrow else ""
         titles = {
@@ -213,8 +218,34 @@ class SopdashApp(App[int]):
                     self._rearrange()
         self._update_header()
 
+    def _listen_to_store(self) -> None:
+        """A store that announces changes (PostgreSQL's LISTEN/NOTIFY) has the board reloaded the moment one
+        comes; the tick's signature check stays as the fallback."""
+        subscribe = getattr(self.desk.store, "subscribe", None)
+        if subscribe is not None:
+            subscribe(self._store_announced)
+
+    def _store_announced(self) -> None:
+        """Called in the store's listening thread."""
+        if self.is_running:
+            self.call_from_thread(self._store_changed)
+
+    def _store_changed(self) -> None:
+        if self.board is not None:
+            self.reload()
+
+    def watch_line_lost(self, lost: str | None) -> None:
+        if lost is not None:
+            self.notify(f"Lost the database connection that announces changes ({lost}); looking every second "
+                        "and reconnecting.", title="Store", severity="warning", timeout=10, markup=False)
+        else:
+            self.notify("Reconnected to the database: changes show at once again.", title="Store")
+        self._update_titles()
+
     def _watch_store(self) -> None:
-        """Reload if another process changed the store (every write replaces the live file)."""
+        """Reload if another process changed the store (every write replaces the live file; a database counts
+        its announcements, or polls its change log while their line is down)."""
+        self.line_lost = getattr(self.desk.store, "connection_lost", None)
         if self._reloading or self.board is None:
             return
         try:
