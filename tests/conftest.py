@@ -1,5 +1,5 @@
-"""Fixtures every test folder may use: `sopdash` run in-process, and a real PostgreSQL server for the tests of
-the PostgreSQL store.
+"""Fixtures every test folder may use: `sopdash` run in-process, a real SMTP server on 127.0.0.1 for the mail
+tests, and a real PostgreSQL server for the tests of the PostgreSQL store.
 
 One throw-away cluster per test session (see pg_cluster.py); each test that asks for a database gets a
 fresh one, copied from a template that `init-postgres` set up once. Where no server can be started,
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from mail_server import Mailbox, free_port
 from pg_cluster import Cluster, ClusterUnavailable, start_cluster
 
 from sopdash.cli.main import main
@@ -97,3 +99,16 @@ def sopdash(capsys: pytest.CaptureFixture[str]):
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for this test; yields (mailbox, port)."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, port
+    finally:
+        controller.stop()

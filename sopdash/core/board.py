@@ -32,6 +32,7 @@ from sopdash.core.clocks import (
     ticket_clocks,
     warn_left_s,
 )
+from sopdash.core.delivery import failed_mail
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.rules import verdict_escalate
@@ -100,6 +101,7 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     haystack: str
     escalate_from: int
     """When SOP 6A asks to escalate: once the resolution clock warns (1), once it breaches (2), or never (3)."""
+    mail_failed: bool = False  # the latest mail to the client could not be delivered
 
     def clocks(self, moment: Moment) -> TicketClocks:
         """Both clocks at `moment`."""
@@ -140,6 +142,7 @@ class Counts:
     breached: int
     escalated: int
     manager: int
+    mail_failed: int = 0
 
 
 def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) -> Row:
@@ -151,7 +154,8 @@ def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) ->
     updated = ticket.timeline[-1].at if ticket.timeline else ticket.created_at
     requester = ticket.requester
     haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()
-    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate_from(ticket, policy))
+    escalate = escalate_from(ticket, policy)
+    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate, failed_mail(ticket) is not None)
 
 
 _SEVERITY = (RUNNING, WARNING, BREACHED)
@@ -200,6 +204,7 @@ class Board:
             (row for row in self.rows if row.ticket.needs_manager),
             key=lambda row: row.ticket.manager_flag.raised_at,  # type: ignore[union-attr]
         )
+        self.mail_failed = [row for row in self.rows if row.mail_failed]
         self._thresholds = [_Thresholds() for _ in self.calendars]
         for index, row in enumerate(self.rows):
             if row.ticket.is_open:
@@ -231,8 +236,8 @@ class Board:
         signature: object = None,
         previous: Board | None = None,
     ) -> Board:
-        """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version keeps
-        its row, advanced to `now`, which is what makes reloading a large store cheap."""
+        """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version (and mail
+        revision) keeps its row, advanced to `now`, which is what makes reloading a large store cheap."""
         calendars: list[Calendar] = []
         calendar_of: dict[str, int] = {}
         for priority in PRIORITIES:
@@ -247,7 +252,7 @@ class Board:
         rows = []
         for ticket in tickets:
             row = known.get(ticket.id)
-            if row is not None and row.ticket.version == ticket.version:
+            if row is not None and _same_revision(row.ticket, ticket):
                 rows.append(row.advanced(elapsed))
             else:
                 rows.append(make_row(ticket, policy, calendar_of[ticket.priority], now))
@@ -265,7 +270,9 @@ class Board:
             now_breached = bisect_right(thresholds.breach, elapsed)
             breached += now_breached
             at_risk += bisect_right(thresholds.warn, elapsed) - now_breached
-        return Counts(self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention))
+        return Counts(
+            self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention), len(self.mail_failed)
+        )
 
     def needs_escalation(self, moment: Moment) -> list[Row]:
         """SOP 6A: open tickets whose running resolution clock has reached the state at which they need escalating
@@ -282,3 +289,8 @@ class Board:
             members.sort(key=lambda row: (row.clocks(moment).resolution.remaining_s, row.ticket.id))
             self._needs_escalation_cache = (key, members)
         return self._needs_escalation_cache[1]
+
+
+def _same_revision(held: Ticket, loaded: Ticket) -> bool:
+    """Nothing changed: neither the version nor, beside it, the state of the ticket's mail."""
+    return held.version == loaded.version and held.mail_revision == loaded.mail_revision

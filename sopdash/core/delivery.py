@@ -85,9 +85,10 @@ def with_delivery(ticket: Ticket, message_id: str, change: Callable[[Delivery], 
     return ticket.evolve(timeline=timeline)
 
 
-def failed_deliveries(ticket: Ticket) -> list[TimelineEntry]:
-    """The public entries whose mail could not be delivered (the dashboard lists such tickets)."""
-    return [entry for entry in ticket.timeline if entry.delivery is not None and entry.delivery.state == "failed"]
+def failed_mail(ticket: Ticket) -> Delivery | None:
+    """The ticket's latest delivery if it failed: the client has not heard the last thing we said."""
+    latest = next((e.delivery for e in reversed(ticket.timeline) if e.delivery is not None), None)
+    return latest if latest is not None and latest.state == "failed" else None
 
 
 def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> str:
@@ -110,3 +111,12 @@ def delivery_text(delivery: Delivery) -> str:
         return f"{mark} failed: {delivery.last_error}"
     tries = f" ({delivery.attempts} {'try' if delivery.attempts == 1 else 'tries'}: {delivery.last_error})" if delivery.attempts else ""
     return f"{mark} queued for {delivery.to}{tries}"
+
+
+def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:
+    """Where a public message on this ticket will go, for the dialogs that write one (`where`: the transport)."""
+    address = ticket.requester.email.strip()
+    if not address:
+        return f"✗ No mail: {NO_ADDRESS}; the message is only recorded."
+    shown = "(masked)" if privacy else address
+    return f"✉ Goes by mail to {shown} via {where}."

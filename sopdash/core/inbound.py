@@ -64,3 +64,8 @@ def tickets_opened_by(tickets: Iterable[Ticket], address: str, now: datetime) ->
         for t in tickets
         if t.source.system == MAIL and t.created_at >= since and t.requester.email.lower() == address.lower()
     )
+
+
+def client_messages(ticket: Ticket) -> int:
+    """How many messages the client has written on the ticket (the dashboard announces a new one)."""
+    return sum(1 for entry in ticket.timeline if entry.kind == "client")

@@ -284,6 +284,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
     closed_at: Time | None = None
     source: Source = Source()
     version: int = 1
+    mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
 
     @property
     def is_open(self) -> bool:
@@ -343,4 +344,5 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
             "closed_at": format_time(self.closed_at),
             "source": self.source.to_dict(),
             "version": self.version,
+            **({"mail_revision": self.mail_revision} if self.mail_revision else {}),
         }

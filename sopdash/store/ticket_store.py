@@ -179,7 +179,8 @@ class TicketStore:
                 if str(ticket_id) not in write.docs:
                     continue
                 current = write.ticket(ticket_id)
-                stored.append(change(current).evolve(id=ticket_id, version=current.version))
+                revision = current.mail_revision + 1
+                stored.append(change(current).evolve(id=ticket_id, version=current.version, mail_revision=revision))
             write.put(stored)
         return stored
 

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
 from sopdash.core.display import client_line
+from sopdash.core.inbound import client_messages
 from sopdash.core.errors import SopdashError, error_text
 from sopdash.core.model import Ticket
 from sopdash.core.queue import (
@@ -40,6 +41,8 @@ from sopdash.core.queue import (
 )
 from sopdash.desk import Desk
 from sopdash.idle_collector import IdleCollector
+from sopdash.mail.outbox import SendReport, deliver_queued
+from sopdash.mail.settings import MailSettings
 from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, keymap
 from sopdash.tui.commands import DashboardCommands
 from sopdash.tui.dialogs import GotoDialog
@@ -60,7 +63,9 @@ NARROW_BELOW = 100  # columns: below this the lower panes take turns instead of 
 RESORT_EVERY_S = 60  # urgency order drifts slowly as clocks on different calendars run
 STORE_WATCH_S = 0.2  # a stat of the live file: cheap enough to see another technician's change within half a second
 NEW_TICKETS_LISTED = 3
-RELOAD, ARRANGE, ACTING = "reload", "arrange", "actions"  # worker groups
+RELOAD, ARRANGE, ACTING, MAIL = "reload", "arrange", "actions", "mail"  # worker groups
+DELIVER_EVERY_S = 60  # retries of queued mail; an action's own mail goes at once
+DELIVERY_TIMEOUT_S = 10.0
 
 
 class SopdashApp(App[int]):
@@ -147,6 +152,8 @@ class SopdashApp(App[int]):
         self.set_interval(self.tick_s, self.tick)
         self.set_interval(STORE_WATCH_S, self._watch_store)
         self._listen_to_store()
+        if self.desk.mail is not None:
+            self.set_interval(DELIVER_EVERY_S, self.deliver_mail)
         self._collector.start()
 
     def on_unmount(self) -> None:
@@ -319,6 +326,7 @@ class SopdashApp(App[int]):
         """SOP 2B: a notification (and the bell, if configured) for each ticket that appeared since the last load."""
         if previous is None:
             return
+        self._announce_client_mail(previous, board)
         fresh = [row.ticket for row in board.rows if row.ticket.id not in previous.by_id and row.ticket.is_open]
         if not fresh:
             return
@@ -329,6 +337,21 @@ class SopdashApp(App[int]):
         else:
             self.notify(f"{len(fresh)} new tickets arrived.", title="New tickets", markup=False)
         if self.settings.bell:
+            self.bell()
+
+    def _announce_client_mail(self, previous: Board, board: Board) -> None:
+        """A client's answer by mail raises a notification as a new ticket does (the bell too, if configured)."""
+        answered = [
+            row.ticket
+            for row in board.rows
+            if (held := previous.by_id.get(row.ticket.id)) is not None
+            and held.ticket is not row.ticket
+            and client_messages(row.ticket) > client_messages(held.ticket)
+        ]
+        for ticket in answered[:NEW_TICKETS_LISTED]:
+            subject = client_line(ticket.subject, ticket.requester, self.privacy)
+            self.notify(f"#{ticket.id} {subject}", title="The client answered by mail", markup=False)
+        if answered and self.settings.bell:
             self.bell()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -598,6 +621,25 @@ class SopdashApp(App[int]):
         if dialog is not None and self.screen is dialog:
             dialog.dismiss(value)
         self.notify(action.done(self.desk, ticket, value), markup=False)
+        self.reload()
+        self.deliver_mail()
+
+    # Mail: what an action queued goes out in a worker, so the screen never waits on the network.
+
+    def deliver_mail(self) -> None:
+        """Deliver whatever mail is due, in the background (nothing while mail is off)."""
+        if self.desk.mail is not None:
+            self._deliver(self.desk.mail)
+
+    @work(thread=True, exclusive=True, group=MAIL, exit_on_error=False)
+    def _deliver(self, mail: MailSettings) -> None:
+        report = deliver_queued(self.desk.store, mail, self.desk.clock, timeout=DELIVERY_TIMEOUT_S)
+        if report.sent or report.retrying or report.failed:
+            self.call_from_thread(self._mail_delivered, report)
+
+    def _mail_delivered(self, report: SendReport) -> None:
+        severity = "error" if report.failed else "warning" if report.retrying else "information"
+        self.notify(report.summary(), title="Mail", severity=severity, markup=False)
         self.reload()
 
     def _action_failed(self, worker: Worker, error: str) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sopdash.core import rules
+from sopdash.core.delivery import mail_route
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
@@ -57,12 +58,19 @@ def _escalate_verdict(ticket: Ticket) -> rules.Verdict:
     return rules.verdict_escalate(ticket, "unsatisfied")
 
 
+def mail_route_of(desk: Desk, ticket: Ticket, privacy: bool) -> str:
+    """Where a public message on the ticket will go; empty while mail is off (nothing to say)."""
+    return "" if desk.mail is None else mail_route(ticket, desk.mail.where(), privacy)
+
+
 ACTIONS: dict[str, TicketAction] = {
     "acknowledge": TicketAction(
         # The dialog ran the SOP 5A check; text still flagged was confirmed with "Send anyway".
         call=lambda desk, t, text: desk.acknowledge(t.id, text, seen_version=t.version, allow_sensitive=True),
         done=lambda desk, t, _: f"#{t.id} acknowledged.",
-        ask=lambda desk, t, privacy: TextDialog(t, "acknowledge", privacy=privacy),
+        ask=lambda desk, t, privacy: TextDialog(
+            t, "acknowledge", privacy=privacy, route=mail_route_of(desk, t, privacy)
+        ),
         verdict=rules.verdict_acknowledge,
         verb="acknowledge",
     ),
@@ -89,7 +97,9 @@ ACTIONS: dict[str, TicketAction] = {
     "reply": TicketAction(
         call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True),
         done=lambda desk, t, _: f"Reply sent on #{t.id}.",
-        ask=lambda desk, t, privacy: TextDialog(t, "reply", privacy=privacy),
+        ask=lambda desk, t, privacy: TextDialog(
+            t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy)
+        ),
     ),
     "waiting": TicketAction(
         call=lambda desk, t, _: desk.set_waiting(t.id, t.status != "waiting", seen_version=t.version),
@@ -122,7 +132,7 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, resolution: (
             f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")
         ),
-        ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy),
+        ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy, route=mail_route_of(desk, t, privacy)),
     ),
     "close": TicketAction(
         call=lambda desk, t, _: desk.close(t.id, seen_version=t.version),

@@ -1,25 +1,11 @@
-"""Fixtures for the mail tests: a real SMTP server on 127.0.0.1, and a store whose config turns mail on."""
+"""Fixtures for the mail tests: a store whose config turns mail on (the SMTP server is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from mail_server import NOW, Mailbox, free_port, mail_config
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 for this test; yields (mailbox, port)."""
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield mailbox, port
-    finally:
-        controller.stop()
+from mail_server import NOW, mail_config
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ line, with everything typed still there. Opened on its own, `submit` simply dism
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, TypeVar
 
 from textual.app import ComposeResult
@@ -100,10 +100,17 @@ class Dialog(ModalScreen[ResultT]):
 class TicketDialog(Dialog[ResultT]):
     """A dialog about one ticket, opening with its heading (masked in privacy mode)."""
 
-    def __init__(self, ticket: Ticket, privacy: bool = False) -> None:
+    def __init__(self, ticket: Ticket, privacy: bool = False, route: str = "") -> None:
+        """`route` says where a public message will go by mail (empty while mail is off)."""
         super().__init__()
         self.ticket = ticket
         self.privacy = privacy
+        self.route = route
 
     def heading(self) -> Static:
         return Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
+
+    def mail_route(self) -> Iterator[Static]:
+        """The line that says where the mail goes, when mail is on."""
+        if self.route:
+            yield Static(self.route, classes="mail-route", markup=False)

@@ -57,6 +57,7 @@ class ResolveDialog(DisclosureCheck[Resolution]):
         yield Static(Content("Resolution summary: what was wrong and what fixed it"), classes="label")
         yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
         yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
+        yield from self.mail_route()
         yield self.findings_view()
         with VerticalScroll(classes="preview", can_focus=False):
             yield Static("", id="preview", markup=False)

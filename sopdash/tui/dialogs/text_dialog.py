@@ -40,9 +40,11 @@ class TextDialog(DisclosureCheck[str]):
         Binding("escape", "cancel", "Cancel", id="text.cancel"),
     ]
 
-    def __init__(self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False) -> None:
+    def __init__(
+        self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False, route: str = ""
+    ) -> None:
         """`kind` says who will read it; `text` replaces the template (a reply's greeting, an acknowledgement)."""
-        super().__init__(ticket, privacy)
+        super().__init__(ticket, privacy, route)
         self.kind = kind
         self.initial_text = printable(self._template() if text is None else text)
 
@@ -82,6 +84,8 @@ class TextDialog(DisclosureCheck[str]):
     def compose_body(self) -> ComposeResult:
         yield self.heading()
         yield Static(Content(self._audience()), classes="audience")
+        if self.is_public:
+            yield from self.mail_route()
         yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
         yield self.findings_view()
 

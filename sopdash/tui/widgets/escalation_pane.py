@@ -1,4 +1,5 @@
-"""The escalation pane (SOP 6): tickets that need escalating, tickets escalated, and flags waiting for a manager."""
+"""The escalation pane (SOP 6): tickets that need escalating, tickets escalated, flags waiting for a manager, and
+tickets whose mail to the client failed."""
 
 from __future__ import annotations
 
@@ -8,16 +9,18 @@ from rich.text import Text
 
 from sopdash.core.board import Board, Moment, Row
 from sopdash.core.clocks import ClockReading
+from sopdash.core.delivery import failed_mail
 from sopdash.core.display import client_line, time_ago
 from sopdash.core.marks import clock_text
 from sopdash.core.text import one_line
 from sopdash.tui.widgets.cursor_list import CursorList
 
-NEEDS, ESCALATED, MANAGER = "needs", "escalated", "manager"
+NEEDS, ESCALATED, MANAGER, MAIL = "needs", "escalated", "manager", "mail"
 GROUP_TITLES = {
     NEEDS: "NEEDS ESCALATION (6A)",
     ESCALATED: "ESCALATED",
     MANAGER: "MANAGER ATTENTION (6B/6C)",
+    MAIL: "CLIENT MAIL FAILED",
 }
 MAX_PER_GROUP = 200
 
@@ -32,10 +35,12 @@ class Entry:
     title: bool = False
 
 
-def pane_entries(needs: list[Row], escalated: list[Row], manager: list[Row]) -> list[Entry]:
-    """The pane's lines: each group's title, then its tickets (at most MAX_PER_GROUP) or `none`."""
+def pane_entries(needs: list[Row], escalated: list[Row], manager: list[Row], mail: list[Row] = ()) -> list[Entry]:
+    """The pane's lines: each group's title, then its tickets (at most MAX_PER_GROUP) or `none`; the failed-mail
+    group only while some client's mail failed."""
     entries: list[Entry] = []
-    for group, rows in ((NEEDS, needs), (ESCALATED, escalated), (MANAGER, manager)):
+    groups = ((NEEDS, needs), (ESCALATED, escalated), (MANAGER, manager), *(((MAIL, mail),) if mail else ()))
+    for group, rows in groups:
         entries.append(Entry(group, note=f"{GROUP_TITLES[group]}  {len(rows)}", title=True))
         entries.extend(Entry(group, row) for row in rows[:MAX_PER_GROUP])
         if not rows:
@@ -77,7 +82,8 @@ class EscalationPane(CursorList):
         needs = self.board.needs_escalation(moment) if self.board is not None else None
         if self.board is not None and needs is not self._needs:
             self.moment, self._needs = moment, needs
-            self._rebuild(pane_entries(needs or [], self.board.escalated, self.board.manager_attention))
+            board = self.board
+            self._rebuild(pane_entries(needs or [], board.escalated, board.manager_attention, board.mail_failed))
         else:
             super().tick(moment)
 
@@ -117,6 +123,8 @@ class EscalationPane(CursorList):
         elif entry.group == MANAGER and ticket.manager_flag is not None and self.moment is not None:
             flag = ticket.manager_flag
             line.append(f"⚑ {one_line(flag.reason)} · {time_ago(flag.raised_at, self.moment.now)}")
+        elif entry.group == MAIL and (failed := failed_mail(ticket)) is not None:
+            line.append(f"✗ {one_line(failed.last_error)}", self.clock_style("breached"))
         line.append("  ")
         line.append(client_line(ticket.subject, ticket.requester, self.privacy), self.style_of("dim"))
         return line
