@@ -11,15 +11,16 @@ from textual.widgets import Static
 from textual.widgets.button import ButtonVariant
 
 from sopdash.core.sensitive import Finding, find_sensitive
-from sopdash.tui.dialogs.base import ResultT, TicketDialog
+from sopdash.tui.dialogs.base import ResultT
 from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 
 _SHOWN_FINDINGS = 3
 SEND_ANYWAY = "Send anyway (^s)"
 
 
-class DisclosureCheck(TicketDialog[ResultT]):
-    """A ticket dialog whose send button (`SEND_BUTTON`) sends text to the client, after the SOP 5A check."""
+class DisclosureCheck(WritingDialog[ResultT]):
+    """A writing dialog whose send button (`SEND_BUTTON`) sends text to the client, after the SOP 5A check."""
 
     SEND_BUTTON = "save"
     _confirmed_text: str | None = None

@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Static, TextArea
 
 from sopdash.core.display import client_line, shown_requester
+from sopdash.core.presence import Activity
 from sopdash.core.rules import resolution_message
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
@@ -47,6 +48,7 @@ class ResolveDialog(DisclosureCheck[Resolution]):
         Binding("escape", "cancel", "Cancel", id="resolve.cancel"),
     ]
     FRAME_CLASS = "resolve-dialog"
+    activity: Activity = "resolve"
     SEND_BUTTON = "resolve"
 
     def frame_title(self) -> str:

@@ -13,6 +13,7 @@ from textual.widgets import Static, TextArea
 
 from sopdash.core.display import requester_label
 from sopdash.core.model import Ticket
+from sopdash.core.presence import Activity
 from sopdash.core.rules import acknowledgement_message
 from sopdash.core.text import printable
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
@@ -51,6 +52,10 @@ class TextDialog(DisclosureCheck[str]):
     @property
     def is_public(self) -> bool:
         return self.kind != "note"
+
+    @property
+    def activity(self) -> Activity:
+        return "reply" if self.is_public else "note"
 
     def _template(self) -> str:
         if self.kind == "acknowledge":
@@ -102,12 +107,12 @@ class TextDialog(DisclosureCheck[str]):
     def send_label(self) -> str:
         return "Send (^s)" if self.is_public else "Save note (^s)"
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return not self.is_public
         if action == "send":
             return self.is_public
-        return True
+        return super().check_action(action, parameters)
 
     @property
     def text(self) -> str:
