@@ -67,6 +67,7 @@ def main() -> None:
         note_figures(big, small, env, options.runs)
         writers_figure(big, env)
         report_figure(big, small, env, options.runs)
+        dashboard_figures(big, small, env)
 
 
 def same_open_tickets(big: Path, small: Path, count: int) -> None:
@@ -145,6 +146,35 @@ def report_figure(big: Path, small: Path, env: dict[str, str], runs: int) -> Non
     median = statistics.median(walls[big])
     print(f"report over the year: {created:,} tickets counted, median {median:.2f} s of {runs} (min {min(walls[big]):.2f}); "
           f"baseline {statistics.median(walls[small]):.2f} s (target {REPORT_TARGET_S} s) {verdict(median <= REPORT_TARGET_S)}")
+
+
+def dashboard_figures(big: Path, small: Path, env: dict[str, str]) -> None:
+    """The dashboard in its own process on each store: queue on screen, another process's change, the archive."""
+    figures = {path: probe_dashboard(path, env) for path in (small, big)}
+    queue, change, archive = (figures[big].get(name, (float("inf"), 0.0)) for name in ("queue", "change", "archive"))
+    base = figures[small]
+    print(f"dashboard: queue on screen {queue[0]:.2f} s after start (baseline {base['queue'][0]:.2f} s; target "
+          f"{DASHBOARD_QUEUE_S} s) {verdict(queue[0] <= DASHBOARD_QUEUE_S)}")
+    print(f"  another process's note on screen after {change[0]:.2f} s (baseline {base['change'][0]:.2f} s; target "
+          f"{DASHBOARD_CHANGE_S} s) {verdict(change[0] <= DASHBOARD_CHANGE_S)}")
+    print(f"  resident peak until the archive is asked for {change[1]:.0f} MB (baseline {base['change'][1]:.0f} MB; "
+          f"target {DASHBOARD_MB} MB) {verdict(change[1] <= DASHBOARD_MB)}")
+    print(f"  the \"all\" view (the archive) on screen {archive[0]:.2f} s after the key, {archive[1]:.0f} MB resident peak")
+
+
+def probe_dashboard(path: Path, env: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """{moment: (seconds, resident peak MB)} from bench/dashboard_probe.py; `queue` counted from the process start."""
+    started = time.perf_counter()
+    probe = subprocess.Popen([sys.executable, str(Path(__file__).with_name("dashboard_probe.py")), str(path),
+                              str(first_open(path))], env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+    figures: dict[str, tuple[float, float]] = {}
+    assert probe.stdout is not None
+    for line in probe.stdout:
+        name, seconds, mb = line.split()
+        figures[name] = (float(seconds) + (time.perf_counter() - started if name == "queue" else 0.0), float(mb))
+    probe.wait(timeout=120)
+    return figures
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -109,6 +109,7 @@ def burst(location: str, count: int, actions: int) -> dict[str, float]:
     lost = len([note for note in sent if note not in notes]) + abs(sum(t.version - 1 for t in tickets) - before - landed)
     waits = [s for result in results for s in result["seconds"]]
     return {"actions": len(waits), "landed": landed, "refused (stale version)": sum(r["refused"] for r in results),
+            "gave up": sum(r["gave_up"] for r in results),
             "lost": lost, "median s": statistics.median(waits), "longest wait s": max(waits)}
 
 
@@ -128,6 +129,10 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
 
+def say(figure: str, value: str) -> None:
+    print(f"  {figure:<46} {value}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50_000, help="tickets in each store (default 50,000)")
@@ -143,28 +148,23 @@ def main() -> None:
             init_postgres(conn, TECHNICIANS)
         with tempfile.TemporaryDirectory(prefix="sopdash-bench-") as directory:
             tickets = make_tickets(options.count, open_share=0.15)
-            stores = {"file": str(Path(directory) / "tickets.json"), "postgresql": cluster.url("amara", "bench")}
+            stores = {"postgresql": cluster.url("amara", "bench"), "file": str(Path(directory) / "tickets.json")}
             open_store(stores["file"], create=True).add_many(tickets)
             open_store(cluster.url(database="bench")).add_many(tickets)
             print(f"{options.count:,} tickets, 15% open, in each store\n")
-            rows: dict[str, dict[str, str]] = {name: {} for name in stores}
             for name, location in stores.items():
+                print(f"{name}:", flush=True)
                 times = action_times(location, options.count)
-                rows[name]["action (median)"] = ms(statistics.median(times))
-                rows[name]["action (max)"] = ms(max(times))
+                say("one action (median, max of 60)", f"{ms(statistics.median(times))} {ms(max(times))}")
                 for figure, seconds in asyncio.run(dashboard(location)).items():
-                    rows[name][figure] = ms(seconds)
-                rows[name]["report (median of 3)"] = ms(report_time(location))
-            for name, location in stores.items():
+                    say(figure, ms(seconds))
+                say("report (median of 3)", ms(report_time(location)))
                 actions = options.burst if name == "postgresql" else options.file_burst
                 result = burst(location, options.count, actions)
-                rows[name][f"{WRITERS} processes, mixed actions at once"] = (
-                    f"{result['actions']} actions: {result['landed']} landed, {result['refused (stale version)']} refused as stale, "
-                    f"{result['lost']} lost; waits median {result['median s'] * 1000:.1f} ms, "
-                    f"longest {result['longest wait s'] * 1000:.0f} ms"
-                )
-            for figure in rows["postgresql"]:
-                print(f"{figure}\n  file:       {rows['file'].get(figure, '-')}\n  postgresql: {rows['postgresql'][figure]}")
+                say(f"{WRITERS} processes x {actions} mixed actions at once",
+                    f"{result['landed']} landed, {result['refused (stale version)']} refused as stale, "
+                    f"{result['gave up']} gave up waiting, {result['lost']} lost; waits median "
+                    f"{result['median s'] * 1000:.1f} ms, longest {result['longest wait s'] * 1000:.0f} ms")
     finally:
         cluster.stop()
 

@@ -2,7 +2,8 @@
 
 Waits for a line on stdin (so every process starts at once), then does COUNT actions on random tickets among
 the first TICKETS: notes (always land), assignments and priority changes (refused if the ticket moved on since
-it was read). Prints one JSON line: each action's seconds, the notes written and how many actions landed.
+it was read). Prints one JSON line: each action's seconds, the notes written, how many actions landed, were
+refused, or gave up waiting for the store.
 """
 
 import random
@@ -12,7 +13,7 @@ from datetime import datetime, timezone
 
 import orjson
 
-from sopdash.core.errors import RuleRefused
+from sopdash.core.errors import RuleRefused, StoreError
 from sopdash.core.model import PRIORITIES
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
@@ -24,7 +25,7 @@ def main(location: str, login: str, count: int, tickets: int, seed: int) -> None
     rng = random.Random(seed)
     desk = Desk(open_store(location), SlaPolicy.from_config({}), Roster(), login, lambda: datetime.now(timezone.utc))
     sys.stdin.readline()
-    seconds, notes, landed, refused = [], [], 0, 0
+    seconds, notes, landed, refused, gave_up = [], [], 0, 0, 0
     for n in range(count):
         ticket_id = rng.randint(1, tickets)
         started = time.perf_counter()
@@ -44,8 +45,10 @@ def main(location: str, login: str, count: int, tickets: int, seed: int) -> None
             landed += 1
         except RuleRefused:  # a stale version (another technician got there first), or the SOP says no
             refused += 1
+        except StoreError:  # waited too long for the file store's lock: nothing was written
+            gave_up += 1
         seconds.append(time.perf_counter() - started)
-    print(orjson.dumps({"seconds": seconds, "notes": notes, "landed": landed, "refused": refused}).decode())
+    print(orjson.dumps({"seconds": seconds, "notes": notes, "landed": landed, "refused": refused, "gave_up": gave_up}).decode())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The one TOML config file: where it is, what it says, and the settings in effect (PRODUCT §2, §4, §7)."""
+"""The one TOML config file: where it is, what it says, and the settings in effect (README: "Where the store and the config live")."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.keys import check_keys
+from sopdash.mail.settings import MailSettings
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail")
 UI_KEYS = ("privacy", "bell", "alerts")
 STORE_KEYS = ("path", "url", "archive_after")
 
@@ -42,6 +43,7 @@ class Settings:
     alerts: str = "mine"
     replies: tuple[CannedReply, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
+    mail: MailSettings | None = None
     document: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -112,6 +114,7 @@ def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool
             alerts=_choice(ui, "ui.alerts", ALERT_SCOPES),
             replies=canned_replies_from_config(_table(document, "replies")),
             keys=keys,
+            mail=MailSettings.from_config(_table(document, "mail")),
             document=document,
         )
     except ConfigError as error:

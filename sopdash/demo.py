@@ -778,7 +778,7 @@ def _waiting(tech: str, waiting: bool) -> Action:
 def _client(requester: Requester, text: str) -> Action:
     """A message from the requester: no SOP action, just a client entry on the timeline."""
     return lambda t, at: t.evolve(
-        timeline=t.timeline + (TimelineEntry(at=at, author=requester.name, kind="public", text=text, client=True),)
+        timeline=t.timeline + (TimelineEntry(at=at, author=requester.name, kind="client", text=text),)
     )
 
 

@@ -5,6 +5,8 @@ Actions that would clash with another technician's change (acknowledge, close, p
 version the technician last saw and are refused if the ticket moved on; notes and replies always land.
 Every text bound for the client is refused if it looks sensitive (SOP 5A) unless `allow_sensitive` is
 passed, and such an override lands in the audit trail.
+With mail configured, every public entry an action adds is queued for delivery in the same write: the
+action never waits on the network (`sopdash.mail.outbox` delivers afterwards).
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from typing import Callable
 
 from sopdash.clock import Clock
 from sopdash.core import edit, rules
+from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
+from sopdash.mail.compose import new_message_id
+from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
+from sopdash.store.contract import Progress
 
 
 @dataclass
@@ -31,14 +37,15 @@ class Desk:
     roster: Roster
     actor: str
     clock: Clock
+    mail: MailSettings | None = None
 
     def tickets(self) -> list[Ticket]:
         """The working set: every ticket not closed, and those closed recently."""
         return self.store.live()
 
-    def history(self, since: datetime | None = None) -> list[Ticket]:
-        """Every ticket not closed before since (all of them when None), archived ones too."""
-        return self.store.history(since)
+    def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
+        """Every ticket not closed before since (all of them when None), archived ones too; progress hears how far."""
+        return self.store.history(since, progress)
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)
@@ -50,7 +57,16 @@ class Desk:
         self, ticket_id: int, action: Callable[[Ticket, datetime], Ticket], seen_version: int | None = None
     ) -> Ticket:
         now = self.clock()
-        return self.store.update(ticket_id, lambda t: action(t, now), expected_version=seen_version)
+        return self.store.update(
+            ticket_id, lambda t: self._queue_mail(t, action(t, now), now), expected_version=seen_version
+        )
+
+    def _queue_mail(self, before: Ticket, after: Ticket, now: datetime) -> Ticket:
+        """`after` with its new public entries queued for delivery, when mail is configured."""
+        if self.mail is None:
+            return after
+        domain = self.mail.domain
+        return queue_deliveries(before, after, lambda ticket_id: new_message_id(ticket_id, domain), now)
 
     def create(
         self, subject: str, requester: Requester, body: str = "", priority: str | None = None, category: str = ""

@@ -1,4 +1,5 @@
-"""Fixtures every test folder may use: a real PostgreSQL server for the tests of the PostgreSQL store.
+"""Fixtures every test folder may use: `sopdash` run in-process, a real SMTP server on 127.0.0.1 for the mail
+tests, and a real PostgreSQL server for the tests of the PostgreSQL store.
 
 One throw-away cluster per test session (see pg_cluster.py); each test that asks for a database gets a
 fresh one, copied from a template that `init-postgres` set up once. Where no server can be started,
@@ -14,8 +15,11 @@ from dataclasses import dataclass
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
+from mail_server import Mailbox, free_port
 from pg_cluster import Cluster, ClusterUnavailable, start_cluster
 
+from sopdash.cli.main import main
 from sopdash.identity import current_login
 from sopdash.store.postgres.schema import init_postgres
 
@@ -76,3 +80,35 @@ def new_database(cluster: Cluster, prefix: str, options: str = "") -> PostgresDa
     with psycopg.connect(cluster.url(), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name} {options}")
     return PostgresDatabase(cluster, name)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def sopdash(capsys: pytest.CaptureFixture[str]):
+    """Run `sopdash ARGS…` in-process; returns its exit code and what it printed."""
+
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for this test; yields (mailbox, port)."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield mailbox, port
+    finally:
+        controller.stop()

@@ -19,6 +19,8 @@ from urllib.parse import quote
 POSTGRES_BIN = Path(os.environ.get("SOPDASH_PG_BIN", "/usr/lib/postgresql/15/bin"))
 PORT = 5432  # only names the socket file: the socket lives in the cluster's private directory
 START_TIMEOUT_S = 60
+PREFIX = "sopdash-pg-"
+CREATOR = "creator.pid"  # the process that started the cluster: when it is gone, the cluster is an orphan
 
 
 class ClusterUnavailable(Exception):
@@ -46,8 +48,12 @@ class Cluster:
         return f"postgresql://{user or self.superuser}@{host}:{PORT}/{database}"
 
     def stop(self) -> None:
-        """Stop the server at once and remove its directory."""
-        _run_as_owner([str(POSTGRES_BIN / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "immediate", "-w"])
+        """Stop the server at once (if it still runs) and remove its directory."""
+        if (self.data_dir / "postmaster.pid").exists():
+            try:
+                _run_as_owner([str(POSTGRES_BIN / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "immediate", "-w"])
+            except subprocess.CalledProcessError:
+                pass  # already gone, leaving its pid file behind
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -60,9 +66,11 @@ def start_cluster(fsync: bool = False) -> Cluster:
     if not initdb.exists():
         raise ClusterUnavailable(f"no PostgreSQL server programs in {POSTGRES_BIN} (apt-get install postgresql-15)")
     owner = _owner()
-    root = Path(tempfile.mkdtemp(prefix="sopdash-pg-"))
+    stop_orphans()
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
     cluster = Cluster(root, owner)
     try:
+        (root / CREATOR).write_text(str(os.getpid()))
         cluster.socket_dir.mkdir()
         if os.geteuid() == 0:
             entry = pwd.getpwnam(owner)
@@ -81,6 +89,20 @@ def start_cluster(fsync: bool = False) -> Cluster:
         shutil.rmtree(root, ignore_errors=True)
         raise ClusterUnavailable(f"could not start PostgreSQL: {detail}") from None
     return cluster
+
+
+def stop_orphans() -> None:
+    """Stop and remove the clusters of test runs that died without stopping theirs (killed by a timeout, say)."""
+    for root in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            creator = int((root / CREATOR).read_text())
+            os.kill(creator, 0)
+            continue  # its test run is still going
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge: being set up, or someone else's
+        Cluster(root, _owner()).stop()
 
 
 def _owner() -> str:

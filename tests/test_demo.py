@@ -101,7 +101,7 @@ def test_history_is_in_the_past_in_order_and_numbered_by_creation(now: datetime)
 
 def test_acknowledgement_is_the_first_technician_reply() -> None:
     for ticket in demo_tickets(WEEKDAY_AFTERNOON, POLICY):
-        replies = [e for e in ticket.timeline if e.kind == "public" and not e.client]
+        replies = [e for e in ticket.timeline if e.kind == "public"]
         assert ticket.acknowledged_at == (replies[0].at if replies else None)
 
 

@@ -79,10 +79,10 @@ def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
     clock = clock_from_env(os.environ)
     store = store_on(path, settings, create=create)
     if not hasattr(store, "role"):
-        return Desk(store, settings.policy, settings.roster, current_login(), clock)
+        return Desk(store, settings.policy, settings.roster, current_login(), clock, mail=settings.mail)
     role = store.role()
     roster = settings.roster.with_manager(role, store.is_manager())
-    return Desk(store, settings.policy, roster, role, clock)
+    return Desk(store, settings.policy, roster, role, clock, mail=settings.mail)
 
 
 def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:

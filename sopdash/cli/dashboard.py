@@ -36,7 +36,9 @@ def run_demo_dashboard(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     # In the demo the person trying it is a manager too, so every action can be tried.
     you = Member(current_login(), tier=3, manager=True)
-    settings = replace(settings, roster=Roster({**DEMO_ROSTER.members, **settings.roster.members, you.login: you}))
+    # The demo's clients are made up: no mail leaves, whatever the config's [mail] says.
+    roster = Roster({**DEMO_ROSTER.members, **settings.roster.members, you.login: you})
+    settings = replace(settings, roster=roster, mail=None)
     with tempfile.TemporaryDirectory(prefix="sopdash-demo-") as directory:
         path = Path(directory) / "tickets.json"
         write_demo_store(path, clock_from_env(os.environ)(), settings.policy)

@@ -1,4 +1,4 @@
-"""`sopdash import spiceworks FILE.json`: bring a Spiceworks Help Desk export into the store (PRODUCT §6)."""
+"""`sopdash import spiceworks FILE.json`: bring a Spiceworks Help Desk export into the store (README: "Importing from Spiceworks")."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from sopdash import __version__
 from sopdash.cli import (
     import_command,
     init_command,
+    mail_commands,
     report_command,
     store_admin_commands,
     store_commands,
@@ -23,7 +24,7 @@ from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import printable
 
 COMMAND_MODULES = (
-    ticket_commands, init_command, store_commands, store_admin_commands, import_command, report_command
+    ticket_commands, init_command, store_commands, store_admin_commands, import_command, report_command, mail_commands
 )
 
 EXIT_INTERNAL = 70
@@ -32,7 +33,7 @@ EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command line (PRODUCT §5); each command module registers its own subcommands."""
+    """The whole command line (README: "The command line"); each command module registers its own subcommands."""
     parser = argparse.ArgumentParser(
         prog="sopdash",
         description="Run a help-desk queue by the Support Engagement SOP. Without a command, opens the dashboard.",

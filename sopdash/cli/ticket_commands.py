@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sopdash.cli.context import command_parent, open_desk, warn
-from sopdash.cli.render import queue_table, ticket_detail, ticket_document, urgency_key
+from sopdash.cli.mail_commands import deliver_after_commit
+from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
 from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
+from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.text import json_text
 
@@ -154,10 +156,8 @@ def new_ticket(args: argparse.Namespace) -> int:
 def list_tickets(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     now = desk.clock()
-    rows = sorted(
-        ((t, desk.clocks(t, now)) for t in (desk.history() if args.all else desk.tickets()) if args.all or t.is_open),
-        key=urgency_key,
-    )
+    tickets = desk.history() if args.all else desk.tickets()
+    rows = most_urgent_first(tickets, desk.policy, now, Query() if args.all else OPEN_ONLY)
     if args.json:
         print(json_text([ticket_document(t, c) for t, c in rows]))
     elif rows:
@@ -170,18 +170,20 @@ def list_tickets(args: argparse.Namespace) -> int:
 def show_ticket(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     ticket = desk.ticket(args.id)
-    clocks = desk.clocks(ticket)
+    now = desk.clock()
+    clocks = desk.clocks(ticket, now)
     if args.json:
         print(json_text(ticket_document(ticket, clocks)))
     else:
-        print(ticket_detail(ticket, clocks, desk.policy.calendar.tz))
+        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz))
     return 0
 
 
 def acknowledge(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
     with sensitive_hint():
-        ticket = open_desk(args).acknowledge(args.id, args.message, allow_sensitive=args.allow_sensitive)
-    return confirm(ticket, "acknowledged")
+        ticket = desk.acknowledge(args.id, args.message, allow_sensitive=args.allow_sensitive)
+    return confirm(ticket, "acknowledged" + deliver_after_commit(desk, ticket))
 
 
 def assign(args: argparse.Namespace) -> int:
@@ -202,7 +204,7 @@ def add_note(args: argparse.Namespace) -> int:
     if args.public:
         with sensitive_hint():
             ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
-        return confirm(ticket, "public reply recorded")
+        return confirm(ticket, "public reply recorded" + deliver_after_commit(desk, ticket))
     if args.allow_sensitive:
         raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
     return confirm(desk.note(args.id, args.text), "internal note added")
@@ -230,12 +232,11 @@ def escalate_ticket(args: argparse.Namespace) -> int:
 
 
 def resolve_ticket(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
     with sensitive_hint():
-        ticket = open_desk(args).resolve(
-            args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive
-        )
+        ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive)
     notified = "client notified" if ticket.client_notified_at else "client not notified yet"
-    return confirm(ticket, f"resolved; {notified}")
+    return confirm(ticket, f"resolved; {notified}" + deliver_after_commit(desk, ticket))
 
 
 def edit_ticket(args: argparse.Namespace) -> int:
@@ -251,9 +252,10 @@ def edit_ticket(args: argparse.Namespace) -> int:
 
 
 def notify_client(args: argparse.Namespace) -> int:
+    desk = open_desk(args)
     with sensitive_hint():
-        ticket = open_desk(args).notify_client(args.id, allow_sensitive=args.allow_sensitive)
-    return confirm(ticket, "client notified of the resolution")
+        ticket = desk.notify_client(args.id, allow_sensitive=args.allow_sensitive)
+    return confirm(ticket, "client notified of the resolution" + deliver_after_commit(desk, ticket))
 
 
 def close_ticket(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ same code serves around-the-clock and business-hours priorities. Pure: `now` is 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from math import inf
 from typing import Protocol
 
 import msgspec
@@ -16,6 +17,8 @@ from sopdash.core.model import Ticket, status_changes
 
 RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE = "running", "warning", "breached", "paused", "met", "met_late"
 CLOCK_STATES = (RUNNING, WARNING, BREACHED, PAUSED, MET, MET_LATE)
+COUNTING = (RUNNING, WARNING, BREACHED)
+"""States in which a clock asks for work: live, or overdue (a paused clock past its target is breached)."""
 # Not a state of a clock but the lack of one: the ticket holds a time outside the years the clocks count
 # (see `sopdash.core.limits`); shown marked, never counted.
 UNKNOWN = "unknown"
@@ -80,28 +83,28 @@ class TicketClocks(msgspec.Struct, frozen=True, gc=False):
         return {"ack": self.ack.to_dict(), "resolution": self.resolution.to_dict()}
 
 
-def _live_state(used: float, target: float, policy: ClockPolicy) -> str:
-    remaining = target - used
-    if remaining <= 0:
+def warn_left_s(target_s: float, policy: ClockPolicy) -> float:
+    """Business seconds left at or below which a live clock warns, by the policy's warning rule."""
+    limits = [-inf]
+    if policy.warn_before_s is not None:
+        limits.append(policy.warn_before_s)
+    if policy.warn_at is not None:
+        limits.append((1 - policy.warn_at) * target_s)
+    return max(limits)
+
+
+def resolution_runs(ticket: Ticket, policy: ClockPolicy) -> bool:
+    """Whether the resolution clock counts now: the ticket is open and not paused for waiting on the client."""
+    return ticket.status not in STOPPED_STATUSES and not (policy.pause_when_waiting and ticket.status == "waiting")
+
+
+def live_state(remaining_s: float, warn_left: float) -> str:
+    """The state of a live clock with `remaining_s` left that warns at `warn_left` (see `warn_left_s`)."""
+    if remaining_s <= 0:
         return BREACHED
-    if policy.warn_before_s is not None and remaining <= policy.warn_before_s:
-        return WARNING
-    if policy.warn_at is not None and used >= policy.warn_at * target:
+    if remaining_s <= warn_left:
         return WARNING
     return RUNNING
-
-
-def ack_clock(ticket: Ticket, policy: ClockPolicy, now: datetime) -> ClockReading:
-    """Acknowledgement: from creation to the first public technician reply (SOP 4B); never paused."""
-    calendar = policy.calendar_for(ticket.priority)
-    return _ack(ticket, policy, calendar, calendar.count_s(ticket.created_at.timestamp()), now.timestamp())
-
-
-def resolution_clock(ticket: Ticket, policy: ClockPolicy, now: datetime) -> ClockReading:
-    """Resolution: from creation to resolve, paused while waiting on the client (if configured) and while resolved."""
-    calendar = policy.calendar_for(ticket.priority)
-    created_s = ticket.created_at.timestamp()
-    return _resolution(ticket, policy, calendar, created_s, calendar.count_s(created_s), now.timestamp())
 
 
 def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketClocks:
@@ -136,6 +139,23 @@ def _countable(at_s: float) -> float:
     return at_s
 
 
+def resolution_state_at(ticket: Ticket, policy: ClockPolicy, at: datetime) -> str:
+    """RUNNING, WARNING or BREACHED: where the resolution clock stood at `at`, an instant in the ticket's past
+    (what it had counted by then, whatever happened after)."""
+    calendar = policy.calendar_for(ticket.priority)
+    created_s, at_s = ticket.created_at.timestamp(), at.timestamp()
+    try:
+        used = sum(
+            calendar.count_s(min(end, at_s)) - calendar.count_s(start)
+            for start, end in _running_intervals(ticket, policy.pause_when_waiting, created_s, at_s)
+            if start < at_s
+        )
+    except (ValueError, OverflowError):  # a time outside what the clocks count: see ticket_clocks
+        return RUNNING
+    target = policy.resolve_target_s(ticket.priority)
+    return live_state(target - used, warn_left_s(target, policy))
+
+
 def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float, now_s: float) -> ClockReading:
     """The acknowledgement clock; `created` is the calendar's count at creation."""
     target = policy.ack_target_s(ticket.priority)
@@ -146,7 +166,7 @@ def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float
         used = max(calendar.count_s(stop_s) - created, 0.0)
         return ClockReading(MET if stop_s <= due else MET_LATE, due, round(target - used), target)
     used = max(calendar.count_s(now_s) - created, 0.0)
-    return ClockReading(_live_state(used, target, policy), due, round(target - used), target)
+    return ClockReading(live_state(target - used, warn_left_s(target, policy)), due, round(target - used), target)
 
 
 def _running_intervals(
@@ -184,9 +204,7 @@ def _resolution(
         if due is None and used + last_span >= target:
             due = _deadline(calendar, start, last_count, target - used)
         used += last_span
-    running_now = ticket.status not in STOPPED_STATUSES and not (
-        policy.pause_when_waiting and ticket.status == "waiting"
-    )
+    running_now = resolution_runs(ticket, policy)
     if due is None and running_now:
         due = _deadline(calendar, last_start, last_count, target - (used - last_span))
     remaining = round(target - used)
@@ -194,7 +212,7 @@ def _resolution(
         return ClockReading(MET if used <= target else MET_LATE, due, remaining, target)
     if not running_now:
         return ClockReading(BREACHED if used >= target else PAUSED, due, remaining, target)
-    return ClockReading(_live_state(used, target, policy), due, remaining, target)
+    return ClockReading(live_state(target - used, warn_left_s(target, policy)), due, remaining, target)
 
 
 def _deadline(calendar: Calendar, start_s: float, start: float, seconds: float) -> float:

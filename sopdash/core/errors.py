@@ -33,3 +33,10 @@ class ConfigError(InputError):
         self.reason = reason
         self.source = source
         super().__init__(f"{source}: {key}: {reason}")
+
+
+def error_text(error: BaseException) -> str:
+    """One line about any exception: an SopdashError says it itself; anything else is named with its type."""
+    if isinstance(error, SopdashError):
+        return str(error)
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

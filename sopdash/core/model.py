@@ -1,4 +1,4 @@
-"""The ticket model of PRODUCT §3: immutable msgspec Structs, checked when read from a document.
+"""The ticket model (docs/architecture.md): immutable msgspec Structs, checked when read from a document.
 
 The field types say what a stored ticket may hold (a priority is one of PRIORITIES, a time has an
 offset, a tier is 1–3), so msgspec both builds and checks a store of 50,000 tickets in C, in a
@@ -20,7 +20,8 @@ STATUSES = ("new", "open", "waiting", "resolved", "closed")
 OPEN_STATUSES = ("new", "open", "waiting")
 ESCALATION_REASONS = ("timing", "unsatisfied", "disruptive", "other")
 MANAGER_REASONS = ("unsatisfied", "disruptive")
-TIMELINE_KINDS = ("public", "internal", "event")
+TIMELINE_KINDS = ("public", "internal", "event", "client")
+DELIVERY_STATES = ("queued", "sent", "failed")
 MAX_TIER = 3
 
 TROUBLESHOOTING_STEPS = (
@@ -34,7 +35,8 @@ TROUBLESHOOTING_STEPS = (
 
 Priority = Literal["urgent", "high", "medium", "low"]
 Status = Literal["new", "open", "waiting", "resolved", "closed"]
-Kind = Literal["public", "internal", "event"]
+Kind = Literal["public", "internal", "event", "client"]
+DeliveryState = Literal["queued", "sent", "failed"]
 Reason = Literal["timing", "unsatisfied", "disruptive", "other"]
 Time = Annotated[datetime, msgspec.Meta(tz=True)]
 Tier = Annotated[int, msgspec.Meta(ge=1, le=MAX_TIER)]
@@ -102,11 +104,70 @@ class Requester(msgspec.Struct, frozen=True, gc=False):
         return {"name": self.name, "email": self.email, "phone": self.phone}
 
 
-class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
-    """One public message, internal note or audit event.
+class Delivery(msgspec.Struct, frozen=True, gc=False):
+    """Where a technician's public message stands on its way to the client's mailbox.
 
-    `client` marks a public message written by the requester rather than a technician;
-    `change` holds {field: [old, new]} for events (the audit trail and the clocks read it).
+    `queued` until a transport accepts it (`sent`, with `sent_at`) or refuses it for good (`failed`, with
+    `last_error`); a temporary refusal leaves it queued with `next_try` pushed back. `to` is the address
+    at the time it was queued. Changing a delivery does not change the ticket's version (see `sopdash.mail`).
+    """
+
+    state: DeliveryState
+    message_id: str
+    to: str = ""
+    attempts: int = 0
+    last_error: str = ""
+    sent_at: Time | None = None
+    next_try: Time | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "state": self.state,
+            "message_id": self.message_id,
+            "to": self.to,
+            "attempts": self.attempts,
+            "last_error": self.last_error,
+            "sent_at": format_time(self.sent_at),
+            "next_try": format_time(self.next_try),
+        }
+
+
+class Attachment(msgspec.Struct, frozen=True, gc=False):
+    """A file that came with a client's mail: its safe name, size, and where it is kept beside the store."""
+
+    name: str
+    size: int
+    path: str = ""  # relative to `<store>.files/`; empty when it was left out (over the size limit)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "size": self.size, "path": self.path}
+
+
+class Inbound(msgspec.Struct, frozen=True, gc=False):
+    """What a client's mail was: its Message-ID, the kept original, its attachments, and what was left out."""
+
+    message_id: str
+    eml: str = ""  # relative to `<store>.files/`
+    attachments: tuple[Attachment, ...] = ()
+    quoted_folded: bool = False
+    left_out: str = ""  # e.g. "2 attachments over the 10 MB limit"
+
+    def to_dict(self) -> dict:
+        return {
+            "message_id": self.message_id,
+            "eml": self.eml,
+            "attachments": [a.to_dict() for a in self.attachments],
+            "quoted_folded": self.quoted_folded,
+            "left_out": self.left_out,
+        }
+
+
+class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
+    """One public message, client message, internal note or audit event.
+
+    `kind` is `client` for a message the requester wrote (by mail or imported); `public` for a technician's
+    message to the client, which carries its `delivery` once mail is configured; `change` holds
+    {field: [old, new]} for events (the audit trail and the clocks read it).
     """
 
     at: Time
@@ -114,14 +175,17 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
     kind: Kind
     text: str
     change: Change | None = None
-    client: bool = False
+    delivery: Delivery | None = None
+    inbound: Inbound | None = None
 
     def to_dict(self) -> dict:
         doc = {"at": format_time(self.at), "author": self.author, "kind": self.kind, "text": self.text}
         if self.change:
             doc["change"] = self.change
-        if self.client:
-            doc["client"] = True
+        if self.delivery is not None:
+            doc["delivery"] = self.delivery.to_dict()
+        if self.inbound is not None:
+            doc["inbound"] = self.inbound.to_dict()
         return doc
 
 
@@ -220,6 +284,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
     closed_at: Time | None = None
     source: Source = Source()
     version: int = 1
+    mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
 
     @property
     def is_open(self) -> bool:
@@ -279,4 +344,5 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
             "closed_at": format_time(self.closed_at),
             "source": self.source.to_dict(),
             "version": self.version,
+            **({"mail_revision": self.mail_revision} if self.mail_revision else {}),
         }

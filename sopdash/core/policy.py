@@ -1,6 +1,6 @@
-"""The SLA policy: per-priority targets, the business calendar, and when a clock warns (PRODUCT §2).
+"""The SLA policy: per-priority targets, the business calendar, and when a clock warns (README: "Where the store and the config live").
 
-Built from the `[calendar]` and `[sla]` tables of the config file; every default is PRODUCT §2's table.
+Built from the `[calendar]` and `[sla]` tables of the config file; every default is in the README's config example.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The team roster from config: each technician's tier and who is a manager (PRODUCT §3)."""
+"""The team roster from config: each technician's tier and who is a manager (README: "Where the store and the config live")."""
 
 from __future__ import annotations
 

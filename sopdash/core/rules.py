@@ -77,7 +77,7 @@ def create(
     priority: str | None = None,
     category: str = "",
 ) -> Ticket:
-    """A new ticket; without a priority it gets `medium` and stays untriaged (PRODUCT §1, 2C)."""
+    """A new ticket; without a priority it gets `medium` and stays untriaged (SOP 2C)."""
     subject = _required_text(subject, "subject")
     if priority is not None:
         check_choice(priority, PRIORITIES, "priority")

@@ -1,4 +1,4 @@
-"""Import a Spiceworks Help Desk JSON export (cloud, or the on-prem export of the same shape) — PRODUCT §6.
+"""Import a Spiceworks Help Desk JSON export (cloud, or the on-prem export of the same shape) (README: "Importing from Spiceworks").
 
 `parse_export` is pure: it maps the parsed document onto tickets, matched to those already stored by
 `source` (system "spiceworks", external id = `ticket_number`), and says what would be added, updated
@@ -246,7 +246,7 @@ def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
 
 
 def _entry_key(entry: TimelineEntry) -> tuple:
-    return (entry.at, entry.author, entry.kind, entry.text, entry.client)
+    return (entry.at, entry.author, entry.kind, entry.text)
 
 
 def _read_users(document: dict, state: _ParseState) -> None:
@@ -451,7 +451,7 @@ def _comment(doc: Any, path: str, state: _ParseState) -> list[tuple[TimelineEntr
         entries.append((TimelineEntry(at, name, "public", body), True))
     else:
         # A client's message, or one by an unknown user: it cannot prove an acknowledgement.
-        entries.append((TimelineEntry(at, name, "public", body, client=True), False))
+        entries.append((TimelineEntry(at, name, "client", body), False))
     if is_labour:
         labour = _labour(duration, f"{path}.duration", state)
         if labour:

@@ -11,7 +11,7 @@ version, `StoreError` for a store that cannot be read or written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -66,6 +66,11 @@ class Store(Protocol):
     ) -> Ticket:
         """Apply change to the ticket as stored now and store it as the next version (ConflictError if it is no
         longer at expected_version); an archived ticket that changes comes back to the live set."""
+        ...
+
+    def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
+        """Apply mail delivery-state changes (nothing else) in one write; the file store keeps each ticket's
+        version, so no open dialog conflicts with them. A ticket that is gone is skipped. Returns them as stored."""
         ...
 
     def transact(self, plan: Plan) -> tuple[list[Ticket], list[Ticket]]:

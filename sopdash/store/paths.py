@@ -1,4 +1,4 @@
-"""Where the ticket store lives (PRODUCT §4)."""
+"""Where the ticket store lives (README: "Where the store and the config live")."""
 
 from __future__ import annotations
 
@@ -61,3 +61,8 @@ def make_directory(directory: Path) -> None:
             pass  # another technician made it first
         except OSError as error:
             raise access_error(each, "create", error) from None
+
+
+def files_dir_for(store_path: Path) -> Path:
+    """`<store>.files/`: kept mail, attachments and the mail log, beside the store."""
+    return store_path.with_name(store_path.name + ".files")

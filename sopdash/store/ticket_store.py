@@ -1,9 +1,10 @@
-"""The ticket store: the only code that reads or writes the shared ticket files (live file and archive, PRODUCT §4)."""
+"""The ticket store: the only code that reads or writes the shared ticket files (live file and archive; README:
+\"Sharing one store on a support box\")."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -165,6 +166,23 @@ class TicketStore:
     def is_single_file(self) -> bool:
         """True for a store written before the archive existed, whose next write splits it."""
         return read_store_file(self.path).record.get("schema") == SINGLE_FILE_SCHEMA
+
+    def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
+        """Apply mail delivery-state changes under the lock, each ticket keeping its version.
+
+        No technician decides anything on these, so they must not make an open dialog fail with a
+        conflict. A ticket that is not in the live file (archived, or gone) is skipped. Returns them as stored.
+        """
+        stored = []
+        with self._writing() as write:
+            for ticket_id, change in changes.items():
+                if str(ticket_id) not in write.docs:
+                    continue
+                current = write.ticket(ticket_id)
+                revision = current.mail_revision + 1
+                stored.append(change(current).evolve(id=ticket_id, version=current.version, mail_revision=revision))
+            write.put(stored)
+        return stored
 
     def signature(self) -> Signature | None:
         """(mtime_ns, size, inode) of the live file, which every write replaces; None if it is missing."""

@@ -1,4 +1,4 @@
-"""Every key of the dashboard (PRODUCT §7), each with an id so `[keys]` in the config can remap it.
+"""Every key of the dashboard (listed in the README), each with an id so `[keys]` in the config can remap it.
 
 `[keys]` maps a binding id to one key or a comma-separated list, e.g. `acknowledge = "ctrl+a"`.
 Quick views: `V` cycles them, F2–F9 jump straight to one (open, mine, unassigned, new, breaching,
@@ -12,29 +12,29 @@ from collections.abc import Mapping
 from textual.binding import Binding
 
 from sopdash.core.errors import ConfigError
-from sopdash.tui.queue_view import VIEWS
+from sopdash.core.queue import VIEWS
 
 APP_BINDINGS = [
     # The footer shows the bindings with show=True in this order: the SOP's actions first, quit last.
     Binding("question_mark", "help", "help", key_display="?", id="help"),
     Binding("slash", "filter", "filter", key_display="/", id="filter"),
-    Binding("a", "acknowledge", "ack", id="acknowledge"),
-    Binding("e", "escalate", "escalate", id="escalate"),
-    Binding("v", "resolve", "resolve", id="resolve"),
+    Binding("a", "ticket('acknowledge')", "ack", id="acknowledge"),
+    Binding("e", "ticket('escalate')", "escalate", id="escalate"),
+    Binding("v", "ticket('resolve')", "resolve", id="resolve"),
     Binding("s", "sort", "sort", id="sort"),
     Binding("V", "next_view", "view", id="next-view"),
     Binding("x", "privacy", "privacy", id="privacy"),
     Binding("q", "quit", "quit", id="quit"),
-    Binding("p", "priority", "set priority (SOP 2C)", show=False, id="priority"),
-    Binding("A", "assign", "assign to a technician", show=False, id="assign"),
-    Binding("m", "assign_to_me", "assign to me", show=False, id="assign-to-me"),
-    Binding("n", "note", "internal note (SOP 2D)", show=False, id="note"),
-    Binding("R", "reply", "public reply to the client", show=False, id="reply"),
-    Binding("w", "waiting", "waiting on the client, on/off", show=False, id="waiting"),
-    Binding("t", "step", "current troubleshooting step done (SOP 4C)", show=False, id="step"),
-    Binding("c", "close", "close a resolved ticket (SOP 2E)", show=False, id="close"),
-    Binding("o", "reopen", "reopen a resolved or closed ticket", show=False, id="reopen"),
-    Binding("M", "manager_acknowledge", "manager acknowledges the flag (SOP 6B)", show=False, id="manager-acknowledge"),
+    Binding("p", "ticket('priority')", "set priority (SOP 2C)", show=False, id="priority"),
+    Binding("A", "ticket('assign')", "assign to a technician", show=False, id="assign"),
+    Binding("m", "ticket('assign_to_me')", "assign to me", show=False, id="assign-to-me"),
+    Binding("n", "ticket('note')", "internal note (SOP 2D)", show=False, id="note"),
+    Binding("R", "ticket('reply')", "public reply to the client", show=False, id="reply"),
+    Binding("w", "ticket('waiting')", "waiting on the client, on/off", show=False, id="waiting"),
+    Binding("t", "ticket('step')", "current troubleshooting step done (SOP 4C)", show=False, id="step"),
+    Binding("c", "ticket('close')", "close a resolved ticket (SOP 2E)", show=False, id="close"),
+    Binding("o", "ticket('reopen')", "reopen a resolved or closed ticket", show=False, id="reopen"),
+    Binding("M", "ticket('manager_acknowledge')", "manager acknowledges the flag (SOP 6B)", show=False, id="manager-acknowledge"),
     Binding("tab", "next_pane", "next pane", show=False, id="next-pane"),
     Binding("shift+tab", "previous_pane", "previous pane", show=False, id="previous-pane"),
     Binding("1", "focus_pane('queue')", "queue pane", show=False, id="pane-queue"),

@@ -6,55 +6,25 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from sopdash.tui.board import Board
-from sopdash.tui.queue_view import Arrangement, Ordering, Query
-
-
-@dataclass
-class BoardLoaded(Message):
-    """A reload worker read the store; `arrangement` is the queue for the query and ordering it used."""
-
-    board: Board
-    arrangement: Arrangement
-    query: Query
-    ordering: Ordering
-
-
-@dataclass
-class LoadFailed(Message):
-    """A reload worker could not read the store."""
-
-    error: str
+from sopdash.core.board import Board
+from sopdash.core.queue import Arrangement, Ordering, Query
 
 
 @dataclass
 class QueueArranged(Message):
-    """A filter, view or sort change was applied to the board in a worker."""
+    """A worker arranged the queue for `query` and `ordering`: after reading the store (`reloaded`, the archive
+    too if `with_history`), or after a view, filter or sort change."""
 
     board: Board
     arrangement: Arrangement
     query: Query
     ordering: Ordering
+    reloaded: bool = False
+    with_history: bool = False
 
 
 @dataclass
 class TicketOpened(Message):
-    """`enter` on a ticket in the `pane` list."""
+    """`enter` on a ticket in the list pane with the id `pane`."""
 
     pane: str
-    ticket_id: int
-
-
-@dataclass
-class ActionDone(Message):
-    """A ticket action went through the desk; `done` says what happened, for the notification."""
-
-    ticket_id: int
-    done: str
-
-
-@dataclass
-class ActionFailed(Message):
-    """A ticket action was refused or failed; nothing changed."""
-
-    error: str

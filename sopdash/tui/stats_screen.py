@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
@@ -21,19 +21,19 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Sparkline, Static
+from textual.worker import Worker, WorkerState
 
+from sopdash.core.display import client_line, local_time, requester_label
 from sopdash.core.durations import format_countdown
-from sopdash.core.errors import SopdashError
+from sopdash.core.errors import error_text
 from sopdash.core.model import Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import one_line
-from sopdash.report import ClockStats, GroupStats, Report, breaches_by_day, build_report, duration_text
+from sopdash.report import ClockStats, GroupStats, Report, duration_text
 from sopdash.report_tally import Breach
-from sopdash.tui.display import client_line, local_time, requester_label
+from sopdash.stats import WEEKS, Figures, last_weeks, period_start
 from sopdash.tui.stylesheets import stylesheet
 
-WEEKS = 4
-WEEK_DAYS = 7
 BAR_WIDTH = 20
 NAME_WIDTH = 16
 SUBJECT_MIN_WIDTH = 20
@@ -43,43 +43,11 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 _CLOCK_NAMES = {"resolution": "resolve"}  # short enough for an 80-column table
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """The report for the period, its days in the team's zone, and its breaches counted per day and per week."""
-
-    report: Report
-    days: list[date]
-    per_day: list[int]
-
-    @property
-    def per_week(self) -> list[int]:
-        """Breaches per week, oldest first; the last week ends today."""
-        return [sum(self.per_day[i : i + WEEK_DAYS]) for i in range(0, len(self.per_day), WEEK_DAYS)]
-
-    def week_label(self, week: int) -> str:
-        """`Oct 29 – Nov 4`: the first and last day of a week."""
-        first, last = self.days[week * WEEK_DAYS], self.days[min((week + 1) * WEEK_DAYS, len(self.days)) - 1]
-        return f"{first:%b} {first.day} – {last:%b} {last.day}"
-
-
-def period_start(now: datetime, zone: tzinfo) -> datetime:
-    """Midnight in `zone` starting the four weeks (28 days) that end today."""
-    today = now.astimezone(zone).date()
-    return datetime.combine(today - timedelta(days=WEEKS * WEEK_DAYS - 1), time(), zone)
-
-
 @dataclass
 class StatsComputed(Message):
     """The worker built the figures."""
 
     figures: Figures
-
-
-@dataclass
-class StatsFailed(Message):
-    """The worker could not build the figures."""
-
-    error: str
 
 
 class StatsScreen(ModalScreen[None]):
@@ -147,22 +115,16 @@ class StatsScreen(ModalScreen[None]):
     def _arrange(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "-narrow")
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False)
     def _compute(self) -> None:
-        try:
-            report = build_report(self.tickets, self.policy, self.since, self.now, self.now)
-        except (SopdashError, ValueError) as error:
-            # A ticket the calendar cannot count (a date out of range) must not take the dashboard down.
-            self.post_message(StatsFailed(str(error)))
-            return
-        first = self.since.date()
-        days = [first + timedelta(days=n) for n in range(WEEKS * WEEK_DAYS)]
-        per_day = breaches_by_day(report)
-        figures = Figures(report, days, [per_day[day] for day in days])
-        self.post_message(StatsComputed(figures))
+        self.post_message(StatsComputed(last_weeks(self.tickets, self.policy, self.since, self.now)))
 
-    def on_stats_failed(self, message: StatsFailed) -> None:
-        self.query_one("#stats-status", Static).update(Content(f"✗ Cannot compute the figures: {message.error}"))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A ticket the calendar cannot count (a date out of range) must not take the dashboard down: any
+        exception from the worker is said in place of the figures."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            status = self.query_one("#stats-status", Static)
+            status.update(Content(f"✗ Cannot compute the figures: {error_text(event.worker.error)}"))
 
     def on_stats_computed(self, message: StatsComputed) -> None:
         self.figures = figures = message.figures

@@ -1,237 +1,157 @@
-"""The SOP's actions on the ticket in the detail pane (PRODUCT §7), as the dashboard app's actions.
+"""The SOP's actions on the ticket in the detail pane, each written once, as data: what the SOP refuses up
+front, what the technician is asked, what the desk is told, and what the dashboard says when it is done.
 
-Each action asks for what it needs in a dialog, then runs through the desk in a worker with the
-version of the ticket on screen, so a change another technician made meanwhile is refused rather
-than overwritten. A refusal is a notification and changes nothing; success reloads the store.
+`SopdashApp.act` runs every one of them the same way (docs/architecture.md follows a key press through it).
+The desk call runs in a worker with the version of the ticket on screen, so a change another technician
+made meanwhile is refused rather than overwritten.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from textual import work
-from textual.app import App
-from textual.screen import ModalScreen
-
 from sopdash.core import rules
-from sopdash.core.errors import SopdashError
+from sopdash.core.delivery import mail_route
 from sopdash.core.model import Ticket
+from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.tui.dialogs import AssignDialog, ConfirmDialog, EscalateDialog, PriorityDialog, ResolveDialog, TextDialog
-from sopdash.tui.messages import ActionDone, ActionFailed
-from sopdash.tui.widgets.query_bar import QueryBar
-
-STEP_NOTE = "step-note"  # the query bar's mode while it asks for a step's note
-TICKET_ACTIONS = frozenset(
-    {
-        "acknowledge",
-        "priority",
-        "assign",
-        "assign_to_me",
-        "note",
-        "reply",
-        "waiting",
-        "step",
-        "escalate",
-        "resolve",
-        "close",
-        "reopen",
-        "manager_acknowledge",
-    }
-)
-"""The actions that need a ticket: their keys do nothing while no ticket is highlighted."""
+from sopdash.tui.dialogs.base import Dialog
 
 
-class TicketActions(App[int]):
-    """The ticket actions of the dashboard; the app provides the desk, the current ticket and the query bar."""
+@dataclass(frozen=True, slots=True)
+class TicketAction:
+    """One SOP action: `call` tells the desk (given what the dialog returned, if it asks), `done` says what changed."""
 
-    desk: Desk
-    privacy: bool
-    _step_ticket: Ticket | None = None
+    call: Callable[[Desk, Ticket, Any], object]
+    done: Callable[[Desk, Ticket, Any], str]
+    ask: Callable[[Desk, Ticket, bool], Dialog | None] | None = None
+    """The dialog that asks for what the action needs (given the desk, the ticket and privacy mode), if any."""
+    verdict: Callable[[Ticket], rules.Verdict] | None = None
+    """The SOP's refusal before any dialog opens, for an action it will not allow anyway."""
+    verb: str = ""
+    """How a refusal names the action: `cannot {verb} ticket #…`."""
+    note_prompt: Callable[[Ticket], str] | None = None
+    """Instead of a dialog, the query bar asks for a one-line note with this prompt."""
 
-    @property
-    def current_ticket(self) -> Ticket | None:
-        raise NotImplementedError
 
-    @property
-    def query_bar(self) -> QueryBar:
-        raise NotImplementedError
+def _step_verdict(ticket: Ticket) -> rules.Verdict:
+    if not ticket.is_open:
+        return rules.Verdict((f"it is {ticket.status}",))
+    return rules.Verdict(() if ticket.current_step else ("every troubleshooting step is done",))
 
-    def reload(self) -> None:
-        raise NotImplementedError
 
-    def _act(self, done: str, call: Callable[[Ticket], object]) -> None:
-        ticket = self.current_ticket
-        if ticket is not None:
-            self._run_action(ticket, done, call)
+def _take_over(ticket: Ticket, me: str) -> Dialog | None:
+    """Taking a ticket someone else holds asks first, naming them; taking a free one does not."""
+    if ticket.assignee in ("", me):
+        return None
+    holder = one_line(ticket.assignee)
+    return ConfirmDialog(
+        f"#{ticket.id} is assigned to {holder}. Take it from {holder}?", "Take the ticket", "Take it", "Leave it"
+    )
 
-    @work(thread=True, group="actions")
-    def _run_action(self, ticket: Ticket, done: str, call: Callable[[Ticket], object]) -> None:
-        try:
-            call(ticket)
-        except SopdashError as error:
-            self.post_message(ActionFailed(str(error)))
-            return
-        self.post_message(ActionDone(ticket.id, done))
 
-    def on_action_done(self, message: ActionDone) -> None:
-        self.notify(message.done, markup=False)
-        self.reload()
+def _warning(desk: Desk, login: str) -> str:
+    """What could not be checked about a login (no roster to check it against), for the done message."""
+    warning = desk.assignee(login).warning
+    return f" {warning}" if warning else ""
 
-    def on_action_failed(self, message: ActionFailed) -> None:
-        self.notify(message.error, title="Not done", severity="error", timeout=8, markup=False)
 
-    def _refused(self, verdict: rules.Verdict, action: str, ticket: Ticket) -> bool:
-        """Report a refusal before opening a dialog for an action the SOP will not allow anyway."""
-        try:
-            verdict.enforce(action, ticket.id)
-        except SopdashError as error:
-            self.on_action_failed(ActionFailed(str(error)))
-            return True
-        return False
+def _escalate_verdict(ticket: Ticket) -> rules.Verdict:
+    # `unsatisfied` is refused only for a ticket that is no longer open: the one refusal every reason shares.
+    return rules.verdict_escalate(ticket, "unsatisfied")
 
-    def _ask(self, dialog: ModalScreen, then: Callable[[Any], object]) -> None:
-        """Open a dialog; `then` gets its result unless it was cancelled."""
-        self.push_screen(dialog, lambda result: None if result is None or result is False else then(result))
 
-    def action_acknowledge(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None or self._refused(rules.verdict_acknowledge(ticket), "acknowledge", ticket):
-            return
-        self._ask(
-            TextDialog(ticket, "acknowledge", privacy=self.privacy),
-            lambda text: self._run_action(
-                ticket,
-                f"#{ticket.id} acknowledged.",
-                # The dialog ran the SOP 5A check; text still flagged was confirmed with "Send anyway".
-                lambda t: self.desk.acknowledge(t.id, text, seen_version=t.version, allow_sensitive=True),
-            ),
-        )
+def mail_route_of(desk: Desk, ticket: Ticket, privacy: bool) -> str:
+    """Where a public message on the ticket will go; empty while mail is off (nothing to say)."""
+    return "" if desk.mail is None else mail_route(ticket, desk.mail.where(), privacy)
 
-    def action_priority(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None:
-            return
-        self._ask(
-            PriorityDialog(ticket, privacy=self.privacy),
-            lambda priority: self._run_action(
-                ticket,
-                f"#{ticket.id} priority set to {priority}.",
-                lambda t: self.desk.set_priority(t.id, priority, seen_version=t.version),
-            ),
-        )
 
-    def action_assign(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None:
-            return
-        self._ask(
-            AssignDialog(ticket, self.desk.roster.members.keys(), self.desk.actor, privacy=self.privacy),
-            lambda login: self._run_action(
-                ticket, f"#{ticket.id} assigned to {login}.", lambda t: self.desk.assign(t.id, login, seen_version=t.version)
-            ),
-        )
-
-    def action_assign_to_me(self) -> None:
-        me = self.desk.actor
-        self._act(f"Assigned to you ({me}).", lambda t: self.desk.assign(t.id, me, seen_version=t.version))
-
-    def action_note(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None:
-            return
-        self._ask(
-            TextDialog(ticket, "note", privacy=self.privacy),
-            lambda text: self._run_action(ticket, f"Note added to #{ticket.id}.", lambda t: self.desk.note(t.id, text)),
-        )
-
-    def action_reply(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None:
-            return
-        self._ask(
-            TextDialog(ticket, "reply", privacy=self.privacy),
-            lambda text: self._run_action(
-                ticket, f"Reply sent on #{ticket.id}.", lambda t: self.desk.reply(t.id, text, allow_sensitive=True)
-            ),
-        )
-
-    def action_waiting(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None:
-            return
-        waiting = ticket.status != "waiting"
-        done = f"#{ticket.id} is waiting on the client." if waiting else f"#{ticket.id} is no longer waiting."
-        self._act(done, lambda t: self.desk.set_waiting(t.id, waiting, seen_version=t.version))
-
-    def action_step(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None:
-            return
-        step = ticket.current_step
-        if step is None or not ticket.is_open:
-            reason = "every troubleshooting step is done" if step is None else f"it is {ticket.status}"
-            self.on_action_failed(ActionFailed(f"cannot record a step on ticket #{ticket.id}: {reason}"))
-            return
-        self._step_ticket = ticket
-        self.query_bar.open(
-            STEP_NOTE, f"step {step} done · note: ", "optional internal note · enter records the step · esc cancels"
-        )
-
-    def _complete_step(self, note_text: str) -> None:
-        ticket = self._step_ticket
-        step = ticket.current_step if ticket else None
-        if ticket is None or step is None:
-            return
-        self._run_action(
-            ticket,
-            f"#{ticket.id}: step {step} done.",
-            lambda t: self.desk.complete_step(t.id, step, note_text.strip(), seen_version=t.version),
-        )
-
-    def action_escalate(self) -> None:
-        ticket = self.current_ticket
-        # `unsatisfied` is refused only for a ticket that is no longer open: the one refusal every reason shares.
-        if ticket is None or self._refused(rules.verdict_escalate(ticket, "unsatisfied"), "escalate", ticket):
-            return
-        self._ask(
-            EscalateDialog(ticket, privacy=self.privacy),
-            lambda request: self._run_action(
-                ticket,
-                f"#{ticket.id} escalated ({request.reason}).",
-                lambda t: self.desk.escalate(t.id, request.reason, request.note, seen_version=t.version),
-            ),
-        )
-
-    def action_resolve(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None:
-            return
-        self._ask(
-            ResolveDialog(ticket, privacy=self.privacy),
-            lambda resolution: self._run_action(
-                ticket,
-                f"#{ticket.id} resolved" + (" and the client notified." if resolution.notify else "."),
-                lambda t: self.desk.resolve(t.id, resolution.summary, resolution.notify, seen_version=t.version),
-            ),
-        )
-
-    def action_close(self) -> None:
-        ticket = self.current_ticket
-        if ticket is None or self._refused(rules.verdict_close(ticket), "close", ticket):
-            return
-        self._ask(
-            ConfirmDialog(f"Close ticket #{ticket.id}? It leaves the queue.", "Close ticket", "Close", "Keep open"),
-            lambda _: self._run_action(
-                ticket, f"#{ticket.id} closed.", lambda t: self.desk.close(t.id, seen_version=t.version)
-            ),
-        )
-
-    def action_reopen(self) -> None:
-        self._act("Ticket reopened.", lambda t: self.desk.reopen(t.id, seen_version=t.version))
-
-    def action_manager_acknowledge(self) -> None:
-        self._act(
-            "Manager flag acknowledged.", lambda t: self.desk.acknowledge_manager_flag(t.id, seen_version=t.version)
-        )
+ACTIONS: dict[str, TicketAction] = {
+    "acknowledge": TicketAction(
+        # The dialog ran the SOP 5A check; text still flagged was confirmed with "Send anyway".
+        call=lambda desk, t, text: desk.acknowledge(t.id, text, seen_version=t.version, allow_sensitive=True),
+        done=lambda desk, t, _: f"#{t.id} acknowledged.",
+        ask=lambda desk, t, privacy: TextDialog(
+            t, "acknowledge", privacy=privacy, route=mail_route_of(desk, t, privacy)
+        ),
+        verdict=rules.verdict_acknowledge,
+        verb="acknowledge",
+    ),
+    "priority": TicketAction(
+        call=lambda desk, t, priority: desk.set_priority(t.id, priority, seen_version=t.version),
+        done=lambda desk, t, priority: f"#{t.id} priority set to {priority}.",
+        ask=lambda desk, t, privacy: PriorityDialog(t, privacy=privacy),
+    ),
+    "assign": TicketAction(
+        call=lambda desk, t, login: desk.assign(t.id, login, seen_version=t.version),
+        done=lambda desk, t, login: f"#{t.id} assigned to {desk.assignee(login).login}.{_warning(desk, login)}",
+        ask=lambda desk, t, privacy: AssignDialog(t, desk.roster.members.keys(), desk.actor, privacy=privacy),
+    ),
+    "assign_to_me": TicketAction(
+        call=lambda desk, t, _: desk.assign(t.id, desk.actor, seen_version=t.version),
+        done=lambda desk, t, _: f"Assigned to you ({desk.actor}).",
+        ask=lambda desk, t, privacy: _take_over(t, desk.actor),
+    ),
+    "note": TicketAction(
+        call=lambda desk, t, text: desk.note(t.id, text),
+        done=lambda desk, t, _: f"Note added to #{t.id}.",
+        ask=lambda desk, t, privacy: TextDialog(t, "note", privacy=privacy),
+    ),
+    "reply": TicketAction(
+        call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True),
+        done=lambda desk, t, _: f"Reply sent on #{t.id}.",
+        ask=lambda desk, t, privacy: TextDialog(
+            t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy)
+        ),
+    ),
+    "waiting": TicketAction(
+        call=lambda desk, t, _: desk.set_waiting(t.id, t.status != "waiting", seen_version=t.version),
+        done=lambda desk, t, _: (
+            f"#{t.id} is waiting on the client." if t.status != "waiting" else f"#{t.id} is no longer waiting."
+        ),
+    ),
+    "step": TicketAction(
+        call=lambda desk, t, note: desk.complete_step(t.id, t.current_step or 0, note.strip(), seen_version=t.version),
+        done=lambda desk, t, _: f"#{t.id}: step {t.current_step} done.",
+        verdict=_step_verdict,
+        verb="record a step on",
+        note_prompt=lambda t: f"step {t.current_step} done · note: ",
+    ),
+    "escalate": TicketAction(
+        call=lambda desk, t, request: desk.escalate(t.id, request.reason, request.note, seen_version=t.version),
+        done=lambda desk, t, request: f"#{t.id} escalated ({request.reason}).",
+        ask=lambda desk, t, privacy: EscalateDialog(t, privacy=privacy),
+        verdict=_escalate_verdict,
+        verb="escalate",
+    ),
+    "resolve": TicketAction(
+        call=lambda desk, t, resolution: desk.resolve(
+            t.id, resolution.summary, resolution.notify, seen_version=t.version
+        ),
+        done=lambda desk, t, resolution: (
+            f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")
+        ),
+        ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy, route=mail_route_of(desk, t, privacy)),
+    ),
+    "close": TicketAction(
+        call=lambda desk, t, _: desk.close(t.id, seen_version=t.version),
+        done=lambda desk, t, _: f"#{t.id} closed.",
+        ask=lambda desk, t, privacy: ConfirmDialog(
+            f"Close ticket #{t.id}? It leaves the queue.", "Close ticket", "Close", "Keep open"
+        ),
+        verdict=rules.verdict_close,
+        verb="close",
+    ),
+    "reopen": TicketAction(
+        call=lambda desk, t, _: desk.reopen(t.id, seen_version=t.version),
+        done=lambda desk, t, _: "Ticket reopened.",
+    ),
+    "manager_acknowledge": TicketAction(
+        call=lambda desk, t, _: desk.acknowledge_manager_flag(t.id, seen_version=t.version),
+        done=lambda desk, t, _: "Manager flag acknowledged.",
+    ),
+}
+"""Every ticket action by the name of its key binding's action; their keys do nothing while no ticket is shown."""

@@ -1,24 +1,15 @@
-"""Fixtures for the CLI tests: a private store, config and fixed clock, and a way to run `sopdash` in-process."""
+"""Fixtures for the CLI tests: a private store, config and fixed clock (`sopdash` itself is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from sopdash.cli.main import main
 from sopdash.identity import current_login
 
 NOW = "2026-11-25T09:00:00+00:00"  # a Wednesday, inside business hours
 ME = current_login()
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
@@ -40,18 +31,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOPDASH_NOW", NOW)
     monkeypatch.setenv("COLUMNS", "120")
     return store
-
-
-@pytest.fixture
-def sopdash(capsys: pytest.CaptureFixture[str]):
-    """Run `sopdash ARGS…` in-process; returns its exit code and what it printed."""
-
-    def run(*args: str) -> Result:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_new_without_priority_is_untriaged_medium(env, sopdash, new_ticket):
     new_ticket()
     doc = shown(sopdash, 1)
     assert (doc["priority"], doc["triaged"]) == ("medium", False)
-    assert "medium untriaged" in sopdash("ticket", "list").out
+    assert "medium (untriaged)" in sopdash("ticket", "list").out
 
 
 def test_new_refuses_a_requester_that_is_not_an_email(env, sopdash):
@@ -138,13 +138,13 @@ def test_show_text_has_clocks_in_the_calendar_zone_and_marks_internal_notes(env,
     sopdash("ticket", "note", "1", "checked the [red]router[/red]")
     sopdash("ticket", "note", "1", "We are on it", "--public")
     text = sopdash("ticket", "show", "#1").out
-    assert text.startswith("#1  VPN down\n")
-    assert "due 2026-11-25 10:30 CET" in text  # 09:30 UTC
-    assert "created     2026-11-25 10:00 CET" in text
-    assert "[INTERNAL]  checked the [red]router[/red]" in text
-    assert "[public]  We are on it" in text
-    assert "  Line one\n  Line two" in text
-    assert f"→ 1 {TROUBLESHOOTING_STEPS[0]}" in text
+    assert text.startswith("#1 VPN down\n")
+    assert "due Wed 25 Nov 10:30 CET" in text  # 09:30 UTC
+    assert "Created   Wed 25 Nov 10:00 CET" in text
+    assert "INTERNAL  " in text and ": checked the [red]router[/red]" in text
+    assert "PUBLIC    " in text and ": We are on it" in text
+    assert "\nLine one\nLine two\n" in text
+    assert f"▸ 1 {TROUBLESHOOTING_STEPS[0]}  ← current\n" in text  # the dashboard's key hint (t) is left out
 
 
 def test_show_unknown_ticket_is_an_input_error(env, sopdash, new_ticket):

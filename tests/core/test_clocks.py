@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sopdash.core import rules
-from sopdash.core.clocks import ack_clock, resolution_clock, ticket_clocks
+from sopdash.core.clocks import ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 
@@ -22,7 +22,7 @@ def ticket(priority: str = "urgent", created: datetime = T0) -> Ticket:
 
 def test_urgent_ack_clock_runs_warns_and_breaches_around_the_clock():
     t = ticket()
-    readings = {m: ack_clock(t, POLICY, T0 + timedelta(minutes=m)) for m in (10, 23, 31)}
+    readings = {m: ticket_clocks(t, POLICY, T0 + timedelta(minutes=m)).ack for m in (10, 23, 31)}
     assert [r.state for r in readings.values()] == ["running", "warning", "breached"]
     assert readings[10].remaining_s == 20 * 60
     assert readings[31].remaining_s == -60
@@ -33,26 +33,26 @@ def test_ack_met_and_met_late():
     on_time = rules.acknowledge(ticket(), "amara", T0 + timedelta(minutes=20), "Hello")
     late = rules.acknowledge(ticket(), "amara", T0 + timedelta(minutes=40), "Hello")
     later = T0 + timedelta(days=1)
-    assert ack_clock(on_time, POLICY, later).state == "met"
-    assert ack_clock(late, POLICY, later).state == "met_late"
+    assert ticket_clocks(on_time, POLICY, later).ack.state == "met"
+    assert ticket_clocks(late, POLICY, later).ack.state == "met_late"
 
 
 def test_warning_can_be_minutes_before_the_deadline():
     policy = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York"}, "sla": {"warn_before": "5m"}})
-    assert ack_clock(ticket(), policy, T0 + timedelta(minutes=24)).state == "running"
-    assert ack_clock(ticket(), policy, T0 + timedelta(minutes=26)).state == "warning"
+    assert ticket_clocks(ticket(), policy, T0 + timedelta(minutes=24)).ack.state == "running"
+    assert ticket_clocks(ticket(), policy, T0 + timedelta(minutes=26)).ack.state == "warning"
 
 
 def test_friday_afternoon_high_ticket_is_due_monday_morning():
     friday = datetime(2026, 11, 20, 16, 30, tzinfo=NY)
-    reading = ack_clock(ticket("high", friday), POLICY, friday)
+    reading = ticket_clocks(ticket("high", friday), POLICY, friday).ack
     assert reading.due.astimezone(NY) == datetime(2026, 11, 23, 8, 30, tzinfo=NY)
 
 
 def test_a_monday_holiday_moves_the_deadline_to_tuesday():
     policy = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York", "holidays": ["2026-11-23"]}})
     friday = datetime(2026, 11, 20, 16, 30, tzinfo=NY)
-    assert ack_clock(ticket("high", friday), policy, friday).due.astimezone(NY) == datetime(2026, 11, 24, 8, 30, tzinfo=NY)
+    assert ticket_clocks(ticket("high", friday), policy, friday).ack.due.astimezone(NY) == datetime(2026, 11, 24, 8, 30, tzinfo=NY)
 
 
 def test_two_days_waiting_on_the_client_do_not_breach():
@@ -60,11 +60,11 @@ def test_two_days_waiting_on_the_client_do_not_breach():
     t = rules.acknowledge(ticket("high", start), "amara", start + timedelta(minutes=10), "Hello")
     t = rules.set_waiting(t, "amara", start + timedelta(hours=1))
     now = start + timedelta(days=2)
-    reading = resolution_clock(t, POLICY, now)
+    reading = ticket_clocks(t, POLICY, now).resolution
     assert reading.state == "paused"
     assert reading.remaining_s == 7 * 3600
     resumed = rules.set_waiting(t, "amara", now, waiting=False)
-    after = resolution_clock(resumed, POLICY, now)
+    after = ticket_clocks(resumed, POLICY, now).resolution
     assert after.state == "running"
     assert after.due.astimezone(NY) == datetime(2026, 11, 25, 16, 0, tzinfo=NY)
 
@@ -73,14 +73,14 @@ def test_waiting_counts_when_pausing_is_off():
     policy = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York"}, "sla": {"pause_when_waiting": False}})
     start = datetime(2026, 11, 23, 9, 0, tzinfo=NY)
     t = rules.set_waiting(ticket("high", start), "amara", start + timedelta(hours=1))
-    assert resolution_clock(t, policy, start + timedelta(days=2)).state == "breached"
+    assert ticket_clocks(t, policy, start + timedelta(days=2)).resolution.state == "breached"
 
 
 def test_resolved_clock_stops_and_reopen_resumes():
     t = rules.resolve(ticket(), "amara", T0 + timedelta(hours=1), "fixed")
-    assert resolution_clock(t, POLICY, T0 + timedelta(days=3)).state == "met"
+    assert ticket_clocks(t, POLICY, T0 + timedelta(days=3)).resolution.state == "met"
     reopened = rules.reopen(t, "amara", T0 + timedelta(days=3))
-    reading = resolution_clock(reopened, POLICY, T0 + timedelta(days=3, hours=1))
+    reading = ticket_clocks(reopened, POLICY, T0 + timedelta(days=3, hours=1)).resolution
     assert reading.state == "running"
     assert reading.remaining_s == 2 * 3600
     assert reading.due == T0 + timedelta(days=3, hours=3)
@@ -88,7 +88,7 @@ def test_resolved_clock_stops_and_reopen_resumes():
 
 def test_late_resolution_is_met_late_and_due_is_when_it_breached():
     t = rules.resolve(ticket(), "amara", T0 + timedelta(hours=5), "fixed")
-    reading = resolution_clock(t, POLICY, T0 + timedelta(days=1))
+    reading = ticket_clocks(t, POLICY, T0 + timedelta(days=1)).resolution
     assert (reading.state, reading.remaining_s, reading.due) == ("met_late", -3600, T0 + timedelta(hours=4))
 
 
@@ -114,5 +114,5 @@ def test_pausing_never_shortens_a_deadline(created, pauses):
         cursor += timedelta(minutes=length)
         paused = rules.set_waiting(paused, "amara", cursor, waiting=False)
     now = cursor + timedelta(minutes=1)
-    assert resolution_clock(paused, POLICY, now).due >= resolution_clock(plain, POLICY, now).due
-    assert resolution_clock(paused, POLICY, now).remaining_s >= resolution_clock(plain, POLICY, now).remaining_s
+    assert ticket_clocks(paused, POLICY, now).resolution.due >= ticket_clocks(plain, POLICY, now).resolution.due
+    assert ticket_clocks(paused, POLICY, now).resolution.remaining_s >= ticket_clocks(plain, POLICY, now).resolution.remaining_s

@@ -58,13 +58,13 @@ def test_open_ticket_maps_every_field(export):
     assert vpn.created_at == utc(1, 9)
     assert (vpn.resolved_at, vpn.closed_at) == (None, None)
     assert vpn.source == Source("spiceworks", "101")
-    assert [(e.at, e.author, e.kind, e.client) for e in vpn.timeline] == [
-        (utc(1, 9, 5), "dana.tech", "event", False),
-        (utc(1, 9, 10), "dana.tech", "internal", False),
-        (utc(1, 9, 20), "dana.tech", "public", False),
-        (utc(1, 9, 40), "Alice Requester", "public", True),
-        (utc(1, 10), "dana.tech", "internal", False),
-        (utc(1, 10), "dana.tech", "event", False),
+    assert [(e.at, e.author, e.kind) for e in vpn.timeline] == [
+        (utc(1, 9, 5), "dana.tech", "event"),
+        (utc(1, 9, 10), "dana.tech", "internal"),
+        (utc(1, 9, 20), "dana.tech", "public"),
+        (utc(1, 9, 40), "Alice Requester", "client"),
+        (utc(1, 10), "dana.tech", "internal"),
+        (utc(1, 10), "dana.tech", "event"),
     ]
     assignment, labour = vpn.timeline[0], vpn.timeline[-1]
     assert assignment.change == {"assignee": ["", "dana.tech"]}
@@ -190,7 +190,7 @@ def test_acknowledged_at_the_first_public_technician_reply_not_the_first_event()
         ],
     }
     (ticket,) = parse_export(document, [], NOW).added
-    assert [e.kind for e in ticket.timeline] == ["event", "public", "internal", "public"]
+    assert [e.kind for e in ticket.timeline] == ["event", "client", "internal", "public"]
     assert ticket.acknowledged_at == utc(1, 9, 30)
     assert ticket.status == "open"
 

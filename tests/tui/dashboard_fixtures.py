@@ -66,7 +66,7 @@ def untrusted_tickets() -> list[Ticket]:
 
 def write_store(path: Path, tickets: Sequence[Ticket]) -> Path:
     """A store file holding `tickets` (renumbered 1..n in order)."""
-    TicketStore(path, create=True).add_many(list(tickets))
+    TicketStore(path, create=True, clock=lambda: NOW).add_many(list(tickets))
     return path
 
 
@@ -78,7 +78,7 @@ def fixture_settings(keys: dict[str, str] | None = None, **ui: bool) -> Settings
 def make_app(store_path: Path, now: datetime = NOW, keys: dict[str, str] | None = None, **ui: bool) -> SopdashApp:
     """The dashboard on `store_path` for `amara` at a fixed instant."""
     settings = fixture_settings(keys, **ui)
-    desk = Desk(TicketStore(store_path), settings.policy, settings.roster, ME, fixed_clock(now))
+    desk = Desk(TicketStore(store_path, clock=fixed_clock(now)), settings.policy, settings.roster, ME, fixed_clock(now))
     return SopdashApp(desk, settings)
 
 

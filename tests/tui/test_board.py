@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from dashboard_fixtures import NOW, fixture_settings, fixture_tickets
+from dashboard_fixtures import NOW, fixture_settings, fixture_tickets, minutes_ago, new
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sopdash.core import rules
 from sopdash.core.clocks import BREACHED, WARNING, ticket_clocks
 from sopdash.core.model import PRIORITIES, Requester, Ticket
-from sopdash.tui.board import Board
+from sopdash.core.board import Board
 
 POLICY = fixture_settings().policy
 
@@ -51,7 +51,8 @@ def test_counts_by_bisection_match_counting_every_ticket(many: list[Ticket], min
     assert counts.at_risk == sum(WARNING in s and BREACHED not in s for s in states)
     resolution = {t.id: ticket_clocks(t, POLICY, later).resolution.state for t in many}
     needs = {row.ticket.id for row in board.needs_escalation(board.moment(later))}
-    assert needs == {t.id for t in many if resolution[t.id] in (WARNING, BREACHED) and not t.is_escalated}
+    counting = {t.id for t in many if t.status != "waiting" and not t.is_escalated}  # a paused clock is no breach
+    assert needs == {n for n in counting if resolution[n] in (WARNING, BREACHED)}
 
 
 def test_the_fixture_board_groups_what_the_sop_asks_for():
@@ -93,3 +94,15 @@ def test_a_changed_ticket_gets_a_fresh_row():
     assert reloaded.by_id[1].ticket is acknowledged
     assert reloaded.by_id[1].clocks(reloaded.moment(NOW)).ack.state == "met_late"  # acknowledged after its deadline
     assert reloaded.by_id[2].ticket is board.by_id[2].ticket
+
+
+def test_needs_escalation_again_after_a_breach_at_the_new_tier_but_not_while_paused():
+    tickets = {t.id: t for t in fixture_tickets()}
+    # Created Tuesday 12:00 in New York; escalated Wednesday 09:55 with 6h55m of its 8 business hours used.
+    at_risk = rules.acknowledge(new(20, "Escalated at warning", "Al Bo", 22 * 60, "high"), "bo", minutes_ago(1300), "Hi")
+    at_risk = rules.escalate(at_risk, "bo", minutes_ago(5), "timing")
+    waiting = rules.set_waiting(tickets[5], "bo", minutes_ago(1), True)  # breached, now waiting on the client
+    board = Board.load([at_risk, waiting], POLICY, NOW)
+    assert board.needs_escalation(board.moment(NOW)) == []
+    later = board.moment(NOW + timedelta(hours=2))  # breached at 11:00, now at tier 2
+    assert [row.ticket.id for row in board.needs_escalation(later)] == [20]

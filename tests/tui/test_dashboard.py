@@ -270,8 +270,9 @@ async def test_narrow_terminal_drops_columns_and_stacks_the_lower_panes(store_pa
     app = make_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        header = queue_text(app).splitlines()[0]
-        assert "REQUESTER" not in header and "ASSIGNEE" not in header and "RESOLVE" in header
+        header, first, *_ = queue_text(app).splitlines()
+        assert "REQUESTER" not in header and "ASSIGNEE" in header and "RESOLVE" in header
+        assert "—" in first  # #5 is unassigned, and says so at 80 columns too
         assert app.detail.display and not app.escalations.display
         await pilot.press("3")
         assert app.escalations.display and not app.detail.display
@@ -468,3 +469,33 @@ async def test_the_dashboard_runs_full_collections_itself_and_gives_them_back_on
         await pilot.press("j")
         assert app._collector._last_input > app._collector._last_collection
     assert gc.get_threshold() == before
+
+
+async def test_a_restyle_redraws_what_the_detail_shows_then_not_what_it_showed_before(store_path: Path):
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        detail, row = app.detail, app.current_row
+        detail.show(None, None, False)
+        detail.notify_style_update()  # a focus or theme change schedules a redraw…
+        detail.show(row, app.moment, False)  # …and the store's first load lands before it runs
+        await pilot.pause()
+        assert f"#{row.ticket.id} " in detail.plain_text()
+
+
+async def test_m_on_a_ticket_someone_else_holds_asks_first_naming_them(store_path: Path):
+    TicketStore(store_path).update(5, lambda t: rules.assign(t, "bo", NOW, "bo"))
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert "#5 is assigned to bo. Take it from bo?" in str(app.screen.query_one(".question").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert TicketStore(store_path).get(5).assignee == "bo"
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert TicketStore(store_path).get(5).assignee == ME

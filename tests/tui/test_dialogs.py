@@ -275,11 +275,13 @@ async def test_escalate_reason_keys_show_tier_and_manager_flag():
         assert app.results == [EscalationRequest("other", "")]
 
 
-async def test_escalate_with_a_note_typed_keys_go_into_the_note():
+async def test_escalate_with_a_note_typed_keys_go_into_the_note_and_never_change_the_reason():
     app = DialogHost(lambda: EscalateDialog(make_ticket()))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("d", "tab", *"rude", "enter")
-        assert app.results == [EscalationRequest("disruptive", "rude")]
+        await pilot.press("d", "tab", *"Client shouted at L1 on the phone.")
+        assert "Reason: disruptive" in shown_text(app)
+        await pilot.press("enter")
+        assert app.results == [EscalationRequest("disruptive", "Client shouted at L1 on the phone.")]
 
 
 async def test_escalate_says_when_the_flag_is_already_raised():
@@ -292,7 +294,7 @@ async def test_escalate_says_when_the_flag_is_already_raised():
 async def test_escalate_refuses_timing_at_the_top_tier_but_allows_telling_a_manager():
     app = DialogHost(lambda: EscalateDialog(make_ticket(tier=3)))
     async with app.run_test(size=SIZE) as pilot:
-        assert "Refused: it is already at tier 3, the top tier" in shown_text(app)
+        assert "Refused for timing: it is already at tier 3, the top tier" in shown_text(app)
         await pilot.press("enter")
         assert app.results == []
         await pilot.press("u", "enter")

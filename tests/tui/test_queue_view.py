@@ -6,8 +6,8 @@ import pytest
 from dashboard_fixtures import ME, NOW, fixture_settings, fixture_tickets
 
 from sopdash.core.errors import InputError
-from sopdash.tui.board import Board
-from sopdash.tui.queue_view import VIEWS, Ordering, Query, arrange, parse_query, view_named
+from sopdash.core.board import Board
+from sopdash.core.queue import VIEWS, Ordering, Query, arrange, parse_query, view_named
 from sopdash.tui.widgets.ticket_queue import fit_columns
 
 BOARD = Board.load(fixture_tickets(), fixture_settings().policy, NOW)
@@ -107,6 +107,6 @@ def test_columns_fit_the_width():
     wide = [c.name for c in fit_columns(118, 2)]
     assert wide == ["id", "priority", "status", "subject", "requester", "assignee", "ack", "resolution"]
     narrow = fit_columns(78, 2)
-    assert [c.name for c in narrow] == ["id", "priority", "status", "subject", "ack", "resolution"]
+    assert [c.name for c in narrow] == ["id", "priority", "status", "subject", "assignee", "ack", "resolution"]
     for columns, width in ((fit_columns(118, 2), 118), (narrow, 78)):
         assert sum(c.width + 1 for c in columns) == width

@@ -46,8 +46,13 @@ async def test_arrival_to_closed_from_the_keyboard(tmp_path: Path):
         await keys(pilot, "R")
         await typed(pilot, " Trying a new driver.")
         await keys(pilot, "ctrl+s")
-        await keys(pilot, "e", "t", "enter")
-        assert (store.get(1).tier, store.get(1).escalations[-1].reason) == (2, "timing")
+        await keys(pilot, "e", "d", "tab")
+        await typed(pilot, "Client shouted at L1 on the phone.")  # t, u, d and o in a note are letters
+        assert "Reason: disruptive" in str(app.screen.query_one(".outcome").render())
+        await keys(pilot, "enter")
+        escalation = store.get(1).escalations[-1]
+        assert (escalation.to_tier, escalation.reason, escalation.note) == (2, "disruptive", "Client shouted at L1 on the phone.")
+        assert store.get(1).needs_manager
         await keys(pilot, "v")
         await typed(pilot, "Reinstalled the driver")
         await keys(pilot, "ctrl+s")
@@ -64,7 +69,7 @@ async def test_arrival_to_closed_from_the_keyboard(tmp_path: Path):
     assert ("internal", ME) in kinds and ("public", ME) in kinds
     assert all(entry.at == NOW for entry in ticket.timeline[1:])
     events = [entry.text for entry in ticket.timeline if entry.kind == "event"]
-    for step in ("acknowledged", "priority set to high", "assigned to bo", "step 1 done", "escalated (timing)",
+    for step in ("acknowledged", "priority set to high", "assigned to bo", "step 1 done", "escalated (disruptive)",
                  "resolved: Reinstalled the driver", "reopened", "closed"):
         assert any(text.startswith(step) for text in events), step
 

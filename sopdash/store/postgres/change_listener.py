@@ -9,6 +9,7 @@ second; until it is back, `signature` falls back to reading the newest entry of 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import psycopg
@@ -17,6 +18,8 @@ from sopdash.store.postgres.connection import checked_conninfo, first_line
 from sopdash.store.postgres.schema import CHANNEL
 
 RECONNECT_EVERY_S = 1.0
+POLL_EVERY_S = 1.0
+FIRST_CONNECTION_S = 5.0
 _WAIT_S = 1.0  # how long one wait for announcements lasts, so that `stop` is heard
 
 
@@ -28,13 +31,13 @@ class ChangeListener:
         self._conninfo = checked_conninfo(url)
         self._poll = poll
         self._count = 0
-        self._lost: str | None = "not connected yet"
+        self._lost: str | None = None
+        self._polled, self._polled_at = 0, -POLL_EVERY_S
         self._listeners: list[Callable[[], None]] = []
         self._stopping = threading.Event()
-        self._listening = threading.Event()
+        self._tried = threading.Event()  # the first connection was made, or failed
         self._thread = threading.Thread(target=self._run, name="sopdash-listen", daemon=True)
         self._thread.start()
-        self._listening.wait(RECONNECT_EVERY_S * 5)
 
     @property
     def lost(self) -> str | None:
@@ -42,10 +45,16 @@ class ChangeListener:
         return self._lost
 
     def signature(self) -> tuple[int, int, int]:
-        """Changes whenever the tickets change: the count of announcements, or the polled log while lost."""
+        """Changes whenever the tickets change: the count of announcements, or the polled log while lost.
+
+        The first call waits for the first connection, so that no change made after it goes unheard.
+        """
+        self._tried.wait(FIRST_CONNECTION_S)
         if self._lost is None:
             return (0, self._count, 0)
-        return (1, self._count, self._poll())
+        if time.monotonic() - self._polled_at >= POLL_EVERY_S:  # however often a dashboard asks
+            self._polled, self._polled_at = self._poll(), time.monotonic()
+        return (1, self._count, self._polled)
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         """Call callback (in the listener's thread) on every announcement, and when the connection drops or returns."""
@@ -76,13 +85,13 @@ class ChangeListener:
     def _back(self) -> None:
         was_lost = self._lost is not None
         self._lost = None
-        self._listening.set()
+        self._tried.set()
         if was_lost:  # whatever happened while the line was down is read again
             self._changed()
 
     def _drop(self, reason: str) -> None:
-        was_listening = self._lost is None
+        was_listening = self._lost is None and self._tried.is_set()
         self._lost = reason
-        self._listening.set()
+        self._tried.set()
         if was_listening:
             self._changed()

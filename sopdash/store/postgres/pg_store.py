@@ -9,8 +9,9 @@ hands out a number twice. What the technician's database role may do is decided 
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -159,6 +160,25 @@ class PostgresStore:
                     copy.write_row((ticket.id, ticket.version, _doc(ticket)))
             conn.execute("SELECT setval('sopdash.ticket_ids', %s, false)", (next_id,))
 
+    def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
+        """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
+
+        Unlike the file store, each changed ticket moves on a version here: the guard trigger lets no write
+        keep a version (a schema migration that exempts delivery-only changes would lift this).
+        """
+        stored = []
+        with self._transaction() as conn:
+            for ticket_id, change in changes.items():
+                try:
+                    current = self._existing(conn, ticket_id, for_update=True)
+                except InputError:
+                    continue
+                ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+                conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
+                             (ticket.version, _doc(ticket), ticket_id))
+                stored.append(ticket)
+        return stored
+
     # -- watching ------------------------------------------------------------------------------
 
     def signature(self) -> Signature:
@@ -280,7 +300,7 @@ class PostgresStore:
 
     def _decode_all(self, raw: bytes) -> list[Ticket]:
         try:
-            return _TICKETS.decode(raw)
+            return _decode_without_collecting(raw)
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
         with self.session() as conn:  # the careful path, which names the first bad ticket
@@ -326,6 +346,22 @@ def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket
 
 def _doc(ticket: Ticket) -> str:
     return orjson.dumps(ticket.to_dict()).decode()
+
+
+def _decode_without_collecting(raw: bytes) -> list[Ticket]:
+    """The tickets in raw, with the cyclic garbage collector held off meanwhile.
+
+    Decoding 50,000 tickets allocates millions of objects that form no cycles, and each batch of them sets off a
+    collection pass that finds nothing: 0.35 s with the collector off against 1.3–2.4 s with it on (measured
+    side by side on the bench's tickets).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _TICKETS.decode(raw)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _documents(conn: psycopg.Connection, condition: str = "", params: Sequence[Any] = ()) -> bytes:

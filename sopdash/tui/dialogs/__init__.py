@@ -1,4 +1,4 @@
-"""The dashboard's dialogs: each a ModalScreen that dismisses with its result, or None (False for a question) on esc."""
+"""The dashboard's dialogs: each submits its result (see `base.Dialog`), or dismisses None (False for a question) on esc."""
 
 from sopdash.tui.dialogs.assign_dialog import AssignDialog
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog

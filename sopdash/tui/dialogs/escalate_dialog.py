@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Iterable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from sopdash.core.model import ESCALATION_REASONS, MANAGER_REASONS, Ticket
 from sopdash.core.rules import escalation_target, verdict_escalate
+from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.buttons import DialogButton
-from sopdash.tui.dialogs.heading import ticket_heading
 
 POINTER = "▸ "
 
@@ -35,42 +35,51 @@ class EscalationRequest:
     note: str = ""
 
 
-class EscalateDialog(ModalScreen[EscalationRequest | None]):
-    """Choose a reason (t/u/d/o or arrows), add a note, enter escalates; dismisses the request or None."""
+class ReasonList(OptionList):
+    """The SOP's reasons; their keys (t/u/d/o) act only while the list has focus, so a note may use every letter."""
 
     BINDINGS = [
-        *(
-            Binding(reason[0], f"choose('{reason}')", reason, id=f"escalate.{reason}")
-            for reason in ESCALATION_REASONS
-        ),
+        Binding(reason[0], f"choose('{reason}')", reason, id=f"escalate.{reason}") for reason in ESCALATION_REASONS
+    ]
+
+    def action_choose(self, reason: str) -> None:
+        self.highlighted = ESCALATION_REASONS.index(reason)
+
+
+class EscalateDialog(TicketDialog[EscalationRequest]):
+    """Choose a reason (t/u/d/o or arrows), tab to add a note, enter escalates; dismisses the request or None.
+
+    The line under the reasons names the reason that will be recorded, whichever part of the dialog has focus.
+    """
+
+    BINDINGS = [
         Binding("enter", "escalate", "Escalate", id="escalate.confirm", priority=True),
         Binding("escape", "cancel", "Cancel", id="escalate.cancel"),
     ]
+    FRAME_CLASS = "escalate-dialog"
 
     def __init__(self, ticket: Ticket, reason: str = "timing", privacy: bool = False) -> None:
-        super().__init__(classes="dialog-screen")
-        self.ticket = ticket
+        super().__init__(ticket, privacy)
         self.initial_reason = reason
-        self.privacy = privacy
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog escalate-dialog") as frame:
-            frame.border_title = Content(f"Escalate ticket #{self.ticket.id}")
-            yield Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
-            yield OptionList(*self._prompts(ESCALATION_REASONS.index(self.initial_reason)), compact=True)
-            yield Static("", classes="outcome", markup=False)
-            yield Input(placeholder="note (optional), e.g. what was tried", compact=True, id="note")
-            with Horizontal(classes="dialog-buttons"):
-                yield DialogButton("Escalate (enter)", id="escalate", variant="warning")
-                yield DialogButton("Cancel (esc)", id="cancel")
-        yield Footer()
+    def frame_title(self) -> str:
+        return f"Escalate ticket #{self.ticket.id}"
+
+    def compose_body(self) -> ComposeResult:
+        yield self.heading()
+        yield ReasonList(*self._prompts(ESCALATION_REASONS.index(self.initial_reason)), compact=True)
+        yield Static("", classes="outcome", markup=False)
+        yield Input(placeholder="note (optional), e.g. what was tried", compact=True, id="note")
+
+    def buttons(self) -> Iterable[DialogAction]:
+        return (DialogAction("escalate", "Escalate (enter)", "warning", "escalate"), CANCEL)
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).highlighted = ESCALATION_REASONS.index(self.initial_reason)
+        self.query_one(ReasonList).highlighted = ESCALATION_REASONS.index(self.initial_reason)
 
     @property
     def reason(self) -> str:
-        highlighted = self.query_one(OptionList).highlighted
+        highlighted = self.query_one(ReasonList).highlighted
         return ESCALATION_REASONS[highlighted or 0]
 
     def _prompts(self, highlighted: int) -> list[Content]:
@@ -84,7 +93,7 @@ class EscalateDialog(ModalScreen[EscalationRequest | None]):
         """What escalating for `reason` will do to this ticket, or why it is refused."""
         verdict = verdict_escalate(self.ticket, reason)
         if not verdict.allowed:
-            return "✗ Refused: " + "; ".join(verdict.refusals) + "."
+            return f"✗ Refused for {reason}: " + "; ".join(verdict.refusals) + "."
         to_tier = escalation_target(self.ticket, reason)
         tiers = (
             f"Tier {self.ticket.tier} → tier {to_tier}"
@@ -97,7 +106,7 @@ class EscalateDialog(ModalScreen[EscalationRequest | None]):
             flag = "manager flag already raised"
         else:
             flag = "⚑ raises the manager flag"
-        return f"{tiers} · {flag}"
+        return f"Reason: {reason} · {tiers} · {flag}"
 
     @on(OptionList.OptionHighlighted)
     def _show_outcome(self, event: OptionList.OptionHighlighted) -> None:
@@ -110,22 +119,9 @@ class EscalateDialog(ModalScreen[EscalationRequest | None]):
         outcome.set_class(refused, "-refused")
         self.query_one("#escalate", DialogButton).disabled = refused
 
-    def on_button_pressed(self, event: DialogButton.Pressed) -> None:
-        event.stop()
-        if event.button.id == "escalate":
-            self.action_escalate()
-        else:
-            self.action_cancel()
-
-    def action_choose(self, reason: str) -> None:
-        self.query_one(OptionList).highlighted = ESCALATION_REASONS.index(reason)
-
     def action_escalate(self) -> None:
         reason = self.reason
         if not verdict_escalate(self.ticket, reason).allowed:
             self.app.bell()
             return
-        self.dismiss(EscalationRequest(reason, self.query_one(Input).value.strip()))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.submit(EscalationRequest(reason, self.query_one(Input).value.strip()))

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from collections.abc import Iterable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Static, TextArea
+from textual.widgets import Checkbox, Static, TextArea
 
-from sopdash.core.model import Ticket
+from sopdash.core.display import client_line, shown_requester
 from sopdash.core.rules import resolution_message
-from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
-from sopdash.tui.dialogs.error_line import ErrorLine
-from sopdash.tui.dialogs.heading import shown_requester, shown_subject, ticket_heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ class MarkedCheckbox(Checkbox):
         return "X" if self.value else " "
 
 
-class ResolveDialog(ModalScreen[Resolution | None]):
+class ResolveDialog(TicketDialog[Resolution]):
     """Write the summary (ctrl+s resolves); dismisses a Resolution, or None (esc, asking first if anything was typed)."""
 
     BINDINGS = [
@@ -44,26 +43,22 @@ class ResolveDialog(ModalScreen[Resolution | None]):
         Binding("ctrl+n", "toggle_notify", "Notify client", id="resolve.notify"),
         Binding("escape", "cancel", "Cancel", id="resolve.cancel"),
     ]
+    FRAME_CLASS = "resolve-dialog"
 
-    def __init__(self, ticket: Ticket, privacy: bool = False) -> None:
-        super().__init__(classes="dialog-screen")
-        self.ticket = ticket
-        self.privacy = privacy
+    def frame_title(self) -> str:
+        return f"Resolve ticket #{self.ticket.id}"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog resolve-dialog") as frame:
-            frame.border_title = Content(f"Resolve ticket #{self.ticket.id}")
-            yield Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
-            yield Static(Content("Resolution summary: what was wrong and what fixed it"), classes="label")
-            yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
-            yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
-            with VerticalScroll(classes="preview", can_focus=False):
-                yield Static("", id="preview", markup=False)
-            yield ErrorLine()
-            with Horizontal(classes="dialog-buttons"):
-                yield DialogButton("Resolve (^s)", id="resolve", variant="primary")
-                yield DialogButton("Cancel (esc)", id="cancel")
-        yield Footer()
+    def compose_body(self) -> ComposeResult:
+        yield self.heading()
+        yield Static(Content("Resolution summary: what was wrong and what fixed it"), classes="label")
+        yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
+        yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
+        yield from self.mail_route()
+        with VerticalScroll(classes="preview", can_focus=False):
+            yield Static("", id="preview", markup=False)
+
+    def buttons(self) -> Iterable[DialogAction]:
+        return (DialogAction("resolve", "Resolve (^s)", "primary", "resolve"), CANCEL)
 
     def on_mount(self) -> None:
         self._show_preview()
@@ -80,7 +75,7 @@ class ResolveDialog(ModalScreen[Resolution | None]):
     @on(Checkbox.Changed)
     def _show_preview(self) -> None:
         """The message the client will get, or why there is none; names masked in privacy mode."""
-        self.query_one(ErrorLine).show("")
+        self.say("")
         preview = self.query_one("#preview", Static)
         if not self.notify:
             preview.update(
@@ -88,26 +83,20 @@ class ResolveDialog(ModalScreen[Resolution | None]):
             )
             return
         shown = self.ticket.evolve(
-            requester=shown_requester(self.ticket, self.privacy), subject=shown_subject(self.ticket, self.privacy)
+            requester=shown_requester(self.ticket.requester, self.privacy),
+            subject=client_line(self.ticket.subject, self.ticket.requester, self.privacy),
         )
         summary = self.summary.strip() or "…"
         preview.update(Content("Message to the client:\n" + resolution_message(shown, summary)))
-
-    def on_button_pressed(self, event: DialogButton.Pressed) -> None:
-        event.stop()
-        if event.button.id == "resolve":
-            self.action_resolve()
-        else:
-            self.action_cancel()
 
     def action_toggle_notify(self) -> None:
         self.query_one(MarkedCheckbox).toggle()
 
     def action_resolve(self) -> None:
         if not self.summary.strip():
-            self.query_one(ErrorLine).show("A resolution summary is required (SOP 4D).")
+            self.say("A resolution summary is required (SOP 4D).")
             return
-        self.dismiss(Resolution(self.summary.strip(), self.notify))
+        self.submit(Resolution(self.summary.strip(), self.notify))
 
     def action_cancel(self) -> None:
         if not self.summary.strip():

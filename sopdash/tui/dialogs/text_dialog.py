@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
+from sopdash.core.display import requester_label
 from sopdash.core.model import Ticket
 from sopdash.core.rules import acknowledgement_message
 from sopdash.core.sensitive import Finding, find_sensitive
 from sopdash.core.text import printable
+from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.buttons import DialogButton
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
-from sopdash.tui.dialogs.error_line import ErrorLine
-from sopdash.tui.dialogs.heading import requester_label, ticket_heading
 
 TextKind = Literal["note", "reply", "acknowledge"]
 
@@ -31,7 +30,7 @@ def reply_template(ticket: Ticket) -> str:
     return f"Hello {ticket.requester.name or 'there'},\n\n\n\nKind regards,\nSupport"
 
 
-class TextDialog(ModalScreen[str | None]):
+class TextDialog(TicketDialog[str]):
     """Edit a note or reply; dismisses the text (ctrl+s) or None (esc, after asking if anything was typed).
 
     Privacy mode masks the title and heading; the text itself is exactly what the client will get, so it is not.
@@ -44,12 +43,12 @@ class TextDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="text.cancel"),
     ]
 
-    def __init__(self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False) -> None:
+    def __init__(
+        self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False, route: str = ""
+    ) -> None:
         """`kind` says who will read it; `text` replaces the template (a reply's greeting, an acknowledgement)."""
-        super().__init__(classes="dialog-screen")
-        self.ticket = ticket
+        super().__init__(ticket, privacy, route)
         self.kind = kind
-        self.privacy = privacy
         self.initial_text = printable(self._template() if text is None else text)
         self._confirmed_text: str | None = None
 
@@ -65,7 +64,7 @@ class TextDialog(ModalScreen[str | None]):
         return ""
 
     def _title(self) -> str:
-        who = requester_label(self.ticket, self.privacy)
+        who = requester_label(self.ticket.requester, self.privacy, nobody="the client")
         return {
             "note": "Internal note (never shown to the client)",
             "reply": f"Public reply to {who}",
@@ -79,18 +78,23 @@ class TextDialog(ModalScreen[str | None]):
             "acknowledge": "PUBLIC · the client reads this; it stops the acknowledgement clock.",
         }[self.kind]
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes=f"dialog text-dialog {'public' if self.is_public else 'internal'}") as frame:
-            frame.border_title = Content(self._title())
-            yield Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
-            yield Static(Content(self._audience()), classes="audience")
-            yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
-            yield Static("", classes="findings", markup=False)
-            yield ErrorLine()
-            with Horizontal(classes="dialog-buttons"):
-                yield DialogButton(self._save_label(), id="save", variant="primary")
-                yield DialogButton("Cancel (esc)", id="cancel")
-        yield Footer()
+    @property
+    def FRAME_CLASS(self) -> str:  # noqa: N802 - the name Dialog reads
+        return f"text-dialog {'public' if self.is_public else 'internal'}"
+
+    def frame_title(self) -> str:
+        return self._title()
+
+    def compose_body(self) -> ComposeResult:
+        yield self.heading()
+        yield Static(Content(self._audience()), classes="audience")
+        if self.is_public:
+            yield from self.mail_route()
+        yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
+        yield Static("", classes="findings", markup=False)
+
+    def buttons(self) -> Iterable[DialogAction]:
+        return (DialogAction("save", self._save_label(), "primary", "save"), CANCEL)
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
@@ -115,29 +119,22 @@ class TextDialog(ModalScreen[str | None]):
 
     @on(TextArea.Changed)
     def _edited(self) -> None:
-        self.query_one(ErrorLine).show("")
+        self.say("")
         if self._confirmed_text is not None and self.text != self._confirmed_text:
             self._disarm()
-
-    def on_button_pressed(self, event: DialogButton.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         """Save a note; send a public text once SOP 5A's check is passed or explicitly overridden."""
         text = self.text
         if not text.strip():
-            self.query_one(ErrorLine).show("Nothing to save: the text is empty.")
+            self.say("Nothing to save: the text is empty.")
             return
         if self.is_public and text != self._confirmed_text:
             findings = find_sensitive(text)
             if findings:
                 self._arm(text, findings)
                 return
-        self.dismiss(text)
+        self.submit(text)
 
     action_send = action_save  # ctrl+s under its public name
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from sopdash.tui.board import Counts
+from sopdash.core.board import Counts
 from sopdash.core.marks import CLOCK_SYMBOLS
 from sopdash.tui.widgets.styling import span_style
 
@@ -20,7 +20,9 @@ COUNT_LABELS = (
     ("breached", CLOCK_SYMBOLS["breached"], "breached", "breached", "counts-header--breached"),
     ("escalated", "⇧", "escalated", "esc", "counts-header--escalated"),
     ("manager", "⚑", "manager", "mgr", "counts-header--manager"),
+    ("mail_failed", "✗", "mail failed", "mail", "counts-header--breached"),
 )
+SHOWN_ONLY_WHEN_SOME = ("mail_failed",)  # mail may be off: no permanent "0 mail failed"
 COMPACT_BELOW = 110
 
 
@@ -77,6 +79,8 @@ class CountsHeader(Horizontal):
             return text
         for field, symbol, label, compact_label, component in COUNT_LABELS:
             value = getattr(counts, field)
+            if not value and field in SHOWN_ONLY_WHEN_SOME:
+                continue
             style = span_style(self, component if value else "counts-header--zero")
             text.append(" " if compact else "  ")
             text.append(f"{symbol} {value} {compact_label if compact else label}", style)

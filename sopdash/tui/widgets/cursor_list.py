@@ -18,8 +18,11 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from sopdash.core.board import Moment
+from sopdash.core.clocks import ClockReading
+from sopdash.core.marks import CLOCK_STYLES, clock_text
 from sopdash.tui.bindings import LIST_BINDINGS
-from sopdash.core.marks import CLOCK_STYLES
+from sopdash.tui.messages import TicketOpened
 from sopdash.tui.widgets.styling import span_style
 
 CACHE_LINES = 512
@@ -52,6 +55,8 @@ class CursorList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.moment: Moment | None = None
+        self.privacy = False
         self.cursor = 0
         self._version = 0
         self._cache: dict[tuple, Strip] = {}
@@ -81,9 +86,44 @@ class CursorList(ScrollView, can_focus=True):
         """The ticket on the cursor's line, if any."""
         raise NotImplementedError
 
+    def line_clocks(self, index: int, moment: Moment) -> tuple[ClockReading, ...]:
+        """The clocks line `index` shows at `moment`."""
+        return ()
+
     def cursor_moved(self) -> None:
         """Called after the cursor or the lines under it changed."""
         self.highlighted = self.current_id
+
+    # What every list does alike.
+
+    def tick(self, moment: Moment) -> None:
+        """Time moved on: redraw if a visible clock now reads differently (they read by the minute)."""
+        before = self._visible_clocks()
+        self.moment = moment
+        if self._visible_clocks() != before:
+            self.invalidate()
+
+    def _visible_clocks(self) -> list[str]:
+        """Every clock on screen, as it reads."""
+        moment = self.moment
+        if moment is None:
+            return []
+        top = round(self.scroll_offset.y)
+        return [
+            clock_text(reading.state, reading.remaining_s)
+            for index in range(top, min(top + self.visible_lines, self.line_count))
+            for reading in self.line_clocks(index, moment)
+        ]
+
+    def set_privacy(self, privacy: bool) -> None:
+        """Mask (or show) client names, e-mails and phones."""
+        self.privacy = privacy
+        self.invalidate()
+
+    def action_open(self) -> None:
+        """`enter`: open the ticket under the cursor in the detail pane."""
+        if self.current_id is not None:
+            self.post_message(TicketOpened(self.id or ""))
 
     # Drawing.
 

@@ -1,4 +1,5 @@
-"""The escalation pane (SOP 6): tickets that need escalating, tickets escalated, and flags waiting for a manager."""
+"""The escalation pane (SOP 6): tickets that need escalating, tickets escalated, flags waiting for a manager, and
+tickets whose mail to the client failed."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from sopdash.tui.board import Board, Moment, Row
-from sopdash.core.text import one_line
-from sopdash.tui.display import client_line, time_ago
+from sopdash.core.board import Board, Moment, Row
+from sopdash.core.clocks import ClockReading
+from sopdash.core.delivery import failed_mail
+from sopdash.core.display import client_line, time_ago
 from sopdash.core.marks import clock_text
-from sopdash.tui.messages import TicketOpened
+from sopdash.core.text import one_line
 from sopdash.tui.widgets.cursor_list import CursorList
 
-NEEDS, ESCALATED, MANAGER = "needs", "escalated", "manager"
+NEEDS, ESCALATED, MANAGER, MAIL = "needs", "escalated", "manager", "mail"
 GROUP_TITLES = {
     NEEDS: "NEEDS ESCALATION (6A)",
     ESCALATED: "ESCALATED",
     MANAGER: "MANAGER ATTENTION (6B/6C)",
+    MAIL: "CLIENT MAIL FAILED",
 }
 MAX_PER_GROUP = 200
 
@@ -32,10 +35,12 @@ class Entry:
     title: bool = False
 
 
-def pane_entries(needs: list[Row], escalated: list[Row], manager: list[Row]) -> list[Entry]:
-    """The pane's lines: each group's title, then its tickets (at most MAX_PER_GROUP) or `none`."""
+def pane_entries(needs: list[Row], escalated: list[Row], manager: list[Row], mail: list[Row] = ()) -> list[Entry]:
+    """The pane's lines: each group's title, then its tickets (at most MAX_PER_GROUP) or `none`; the failed-mail
+    group only while some client's mail failed."""
     entries: list[Entry] = []
-    for group, rows in ((NEEDS, needs), (ESCALATED, escalated), (MANAGER, manager)):
+    groups = ((NEEDS, needs), (ESCALATED, escalated), (MANAGER, manager), *(((MAIL, mail),) if mail else ()))
+    for group, rows in groups:
         entries.append(Entry(group, note=f"{GROUP_TITLES[group]}  {len(rows)}", title=True))
         entries.extend(Entry(group, row) for row in rows[:MAX_PER_GROUP])
         if not rows:
@@ -51,8 +56,6 @@ class EscalationPane(CursorList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.board: Board | None = None
-        self.moment: Moment | None = None
-        self.privacy = False
         self.entries: list[Entry] = []
         self._needs: list[Row] | None = None
 
@@ -75,29 +78,19 @@ class EscalationPane(CursorList):
         self.tick(moment)
 
     def tick(self, moment: Moment) -> None:
-        """Time moved on: regroup if a ticket crossed into "needs escalation", redraw if a clock reads differently."""
-        before = self._visible_clocks()
-        self.moment = moment
-        if self.board is None:
-            return
-        needs = self.board.needs_escalation(moment)
-        if needs is not self._needs:
-            self._needs = needs
-            self._rebuild(pane_entries(needs, self.board.escalated, self.board.manager_attention))
-        elif self._visible_clocks() != before:
-            self.invalidate()
+        """Time moved on: regroup if a ticket crossed into "needs escalation", else redraw changed clocks."""
+        needs = self.board.needs_escalation(moment) if self.board is not None else None
+        if self.board is not None and needs is not self._needs:
+            self.moment, self._needs = moment, needs
+            board = self.board
+            self._rebuild(pane_entries(needs or [], board.escalated, board.manager_attention, board.mail_failed))
+        else:
+            super().tick(moment)
 
-    def _visible_clocks(self) -> list[str]:
-        """The resolution clock of each visible "needs escalation" line, as it reads."""
-        if self.moment is None:
-            return []
-        top = round(self.scroll_offset.y)
-        readings = []
-        for entry in self.entries[top : top + self.visible_lines]:
-            if entry.group == NEEDS and entry.row is not None:
-                reading = entry.row.clocks(self.moment).resolution
-                readings.append(clock_text(reading.state, reading.remaining_s))
-        return readings
+    def line_clocks(self, index: int, moment: Moment) -> tuple[ClockReading, ...]:
+        """The resolution clock of a "needs escalation" line."""
+        entry = self.entries[index]
+        return (entry.row.clocks(moment).resolution,) if entry.group == NEEDS and entry.row is not None else ()
 
     def _rebuild(self, entries: list[Entry]) -> None:
         current = self.entries[self.cursor] if 0 <= self.cursor < len(self.entries) else None
@@ -110,14 +103,6 @@ class EscalationPane(CursorList):
         self.content_changed()
         self.scroll_to_cursor()
         self.cursor_moved()
-
-    def set_privacy(self, privacy: bool) -> None:
-        self.privacy = privacy
-        self.invalidate()
-
-    def action_open(self) -> None:
-        if self.current_id is not None:
-            self.post_message(TicketOpened("escalations", self.current_id))
 
     def render_item(self, index: int, width: int) -> Text:
         entry = self.entries[index]
@@ -138,6 +123,8 @@ class EscalationPane(CursorList):
         elif entry.group == MANAGER and ticket.manager_flag is not None and self.moment is not None:
             flag = ticket.manager_flag
             line.append(f"⚑ {one_line(flag.reason)} · {time_ago(flag.raised_at, self.moment.now)}")
+        elif entry.group == MAIL and (failed := failed_mail(ticket)) is not None:
+            line.append(f"✗ {one_line(failed.last_error)}", self.clock_style("breached"))
         line.append("  ")
         line.append(client_line(ticket.subject, ticket.requester, self.privacy), self.style_of("dim"))
         return line

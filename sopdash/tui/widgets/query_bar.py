@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input, Static
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What the bar asks, and who hears what is typed: on every change, on enter (True closes the bar), on esc."""
+
+    prompt: str
+    placeholder: str
+    submitted: Callable[[str], bool]
+    changed: Callable[[str], None] = lambda value: None
+    cancelled: Callable[[], None] = lambda: None
+    value: str = ""
+
+
 class QueryBar(Horizontal):
-    """Hidden until opened; posts what is typed as it changes, and when it is submitted (enter) or cancelled (esc)."""
+    """Hidden until asked a question; closes on enter (if the answer is taken) or esc, handing focus back."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel", id="query-cancel")]
 
-    @dataclass
-    class Changed(Message):
-        mode: str
-        value: str
-
-    @dataclass
-    class Submitted(Message):
-        mode: str
-        value: str
-
-    @dataclass
-    class Cancelled(Message):
-        mode: str
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.mode = ""
+        self.question: Question | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="query-prompt")
@@ -43,30 +41,34 @@ class QueryBar(Horizontal):
     def is_open(self) -> bool:
         return self.has_class("-active")
 
-    def open(self, mode: str, prompt: str, placeholder: str, value: str = "") -> None:
-        """Show the bar for `mode` with `value` in the input, and focus it."""
-        self.mode = mode
-        self.query_one("#query-prompt", Static).update(Text(prompt))
+    def ask(self, question: Question) -> None:
+        """Show the bar with the question's prompt and value, and focus it."""
+        self.question = question
+        self.query_one("#query-prompt", Static).update(Text(question.prompt))
         field = self.query_one("#query-input", Input)
-        field.placeholder = placeholder
+        field.placeholder = question.placeholder
         with field.prevent(Input.Changed):
-            field.value = value
-        field.cursor_position = len(value)
+            field.value = question.value
+        field.cursor_position = len(question.value)
         self.add_class("-active")
         field.focus()
 
     def close(self) -> None:
         self.remove_class("-active")
+        self.question = None
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(self.mode, event.value))
+        if self.question is not None:
+            self.question.changed(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter: the app closes the bar if it accepts the value."""
         event.stop()
-        self.post_message(self.Submitted(self.mode, event.value))
+        if self.question is not None and self.question.submitted(event.value):
+            self.close()
 
     def action_cancel(self) -> None:
+        question = self.question
         self.close()
-        self.post_message(self.Cancelled(self.mode))
+        if question is not None:
+            question.cancelled()

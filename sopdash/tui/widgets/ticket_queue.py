@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from sopdash.core.board import Moment, Row
 from sopdash.core.clocks import ClockReading
-from sopdash.tui.board import Moment, Row
-from sopdash.core.text import one_line
-from sopdash.tui.display import client_line, requester_label
+from sopdash.core.display import client_line, priority_label, requester_label
 from sopdash.core.marks import clock_text
-from sopdash.tui.messages import TicketOpened
-from sopdash.tui.queue_view import Arrangement
+from sopdash.core.queue import Arrangement
+from sopdash.core.text import one_line
 from sopdash.tui.widgets.cursor_list import CursorList
 
 MIN_SUBJECT = 28
@@ -31,20 +30,22 @@ class Column:
 
 
 ID_TITLE = "#"
+# Whoever holds a ticket stays in sight at 80 columns: the subject is cut for the assignee's login.
 ESSENTIAL = (
     Column("priority", "PRIORITY", 8),
     Column("status", "STATUS", 8),
     Column("subject", "SUBJECT", 0),
+    Column("assignee", "ASSIGNEE", 8),
     Column("ack", "ACK", 9),
     Column("resolution", "RESOLVE", 9),
 )
-# Added while the subject keeps MIN_SUBJECT cells, in this order; shown before the clocks.
-OPTIONAL = (Column("assignee", "ASSIGNEE", 10), Column("requester", "REQUESTER", 18))
+# Added while the subject keeps MIN_SUBJECT cells; shown before the assignee.
+OPTIONAL = (Column("requester", "REQUESTER", 18),)
 DISPLAY_ORDER = ("id", "priority", "status", "subject", "requester", "assignee", "ack", "resolution")
 
 
 def fit_columns(width: int, id_width: int) -> list[Column]:
-    """The columns that fit `width` cells: the essential ones, then assignee and requester if room remains."""
+    """The columns that fit `width` cells: the essential ones, then the requester if room remains."""
     columns = [Column("id", ID_TITLE, id_width, right=True), *ESSENTIAL]
     for extra in OPTIONAL:
         used = sum(c.width for c in columns) + GAP * len(columns)
@@ -64,8 +65,6 @@ class TicketQueue(CursorList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.arrangement = Arrangement()
-        self.moment: Moment | None = None
-        self.privacy = False
         self._columns: tuple[int, list[Column]] = (-1, [])
 
     @property
@@ -97,28 +96,9 @@ class TicketQueue(CursorList):
         self.scroll_to_cursor()
         self.cursor_moved()
 
-    def tick(self, moment: Moment) -> None:
-        """Time moved on: redraw if a visible clock now reads differently (they read by the minute)."""
-        before = self._visible_clocks()
-        self.moment = moment
-        if self._visible_clocks() != before:
-            self.invalidate()
-
-    def _visible_clocks(self) -> list[str]:
-        """Both clocks of every row on screen, as they read."""
-        if self.moment is None:
-            return []
-        top = round(self.scroll_offset.y)
-        readings = []
-        for row in self.arrangement.rows[top : top + self.visible_lines]:
-            clocks = row.clocks(self.moment)
-            readings.append(clock_text(clocks.ack.state, clocks.ack.remaining_s))
-            readings.append(clock_text(clocks.resolution.state, clocks.resolution.remaining_s))
-        return readings
-
-    def set_privacy(self, privacy: bool) -> None:
-        self.privacy = privacy
-        self.invalidate()
+    def line_clocks(self, index: int, moment: Moment) -> tuple[ClockReading, ...]:
+        clocks = self.arrangement.rows[index].clocks(moment)
+        return clocks.ack, clocks.resolution
 
     def go_to(self, ticket_id: int) -> bool:
         """Put the cursor on a ticket; False if it is not in the queue."""
@@ -127,10 +107,6 @@ class TicketQueue(CursorList):
             return False
         self.move_cursor(index)
         return True
-
-    def action_open(self) -> None:
-        if self.current_id is not None:
-            self.post_message(TicketOpened("queue", self.current_id))
 
     def columns(self, width: int) -> list[Column]:
         """The columns for `width`, recomputed only when the width changes."""
@@ -158,8 +134,7 @@ class TicketQueue(CursorList):
             if column.name == "id":
                 line.append(_cell(str(ticket.id), column))
             elif column.name == "priority":
-                label = ticket.priority if ticket.triaged else f"{ticket.priority}?"
-                line.append(_cell(label, column), self.style_of("strong") if ticket.priority == "urgent" else "")
+                line.append(_cell(priority_label(ticket, short=True), column), self.style_of("strong") if ticket.priority == "urgent" else "")
             elif column.name == "status":
                 line.append(_cell(ticket.status, column), self.style_of("strong") if ticket.status == "new" else "")
             elif column.name == "subject":

@@ -4,8 +4,8 @@ import gc
 
 import pytest
 
-from sopdash.tui import idle_collector
-from sopdash.tui.idle_collector import IDLE_S, IdleCollector
+from sopdash import idle_collector
+from sopdash.idle_collector import IDLE_S, IdleCollector
 
 
 class Clock:

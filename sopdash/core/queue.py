@@ -1,4 +1,4 @@
-"""Which tickets the queue shows, and in what order: the filter grammar, the quick views and the sort keys.
+"""Which tickets the queue shows, and in what order (the dashboard and `sopdash ticket list` alike): the filter grammar, the quick views and the sort keys.
 
 Filter grammar (`/`): space-separated terms, all of which must match —
 `p:high` priority, `a:me` / `a:none` / `a:LOGIN` assignee, `s:waiting` status (`s:all` for any),
@@ -10,12 +10,14 @@ A quick view is a named filter; the filter typed on top of it wins where both sa
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Callable, Sequence
 
-from sopdash.core.clocks import BREACHED, WARNING
+from sopdash.core.clocks import BREACHED, WARNING, TicketClocks
 from sopdash.core.errors import InputError
-from sopdash.core.model import OPEN_STATUSES, PRIORITIES, STATUSES
-from sopdash.tui.board import Board, Moment, Row
+from sopdash.core.model import OPEN_STATUSES, PRIORITIES, STATUSES, Ticket
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.board import Board, Moment, Row
 
 FLAGS = ("breached", "at-risk", "breaching", "escalated", "manager", "unacked", "untriaged")
 SORT_KEYS = ("urgency", "id", "priority", "updated", "requester")
@@ -41,6 +43,11 @@ class Query:
             flags=base.flags | self.flags,
             words=base.words + self.words,
         )
+
+    @property
+    def includes_closed(self) -> bool:
+        """Whether closed tickets can pass: then the queue needs the store's archive, not only its live tickets."""
+        return self.statuses is None or "closed" in self.statuses
 
     def matches(self, row: Row, moment: Moment) -> bool:
         """Whether the ticket in `row` passes every term at `moment`."""
@@ -187,3 +194,15 @@ def arrange(board: Board, query: Query, ordering: Ordering, moment: Moment) -> A
     rows = [row for row in board.rows if query.matches(row, moment)]
     rows.sort(key=_sort_key(ordering.key, moment), reverse=ordering.reverse)
     return Arrangement(tuple(rows), {row.ticket.id: i for i, row in enumerate(rows)}, len(board.rows))
+
+
+OPEN_ONLY = Query(statuses=frozenset(OPEN_STATUSES))
+
+
+def most_urgent_first(
+    tickets: Sequence[Ticket], policy: SlaPolicy, now: datetime, query: Query = OPEN_ONLY
+) -> list[tuple[Ticket, TicketClocks]]:
+    """The tickets `query` picks, with their clocks at `now`, in the queue's default (urgency) order."""
+    board = Board.load(tickets, policy, now)
+    moment = board.moment(now)
+    return [(row.ticket, row.clocks(moment)) for row in arrange(board, query, Ordering(), moment).rows]

@@ -1,18 +1,32 @@
-"""How people, client text and times read on the dashboard, with privacy mode applied (SOP 5A)."""
+"""How people, client text, priorities and times read on every face, with privacy mode applied (SOP 5A)."""
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sopdash.core.model import Requester
+from sopdash.core.model import Requester, Ticket
 from sopdash.core.privacy import mask_email, mask_phone, mask_requester, scrub_text
 from sopdash.core.text import one_line, printable
 
+UNTRIAGED = "untriaged"
 
-def requester_label(requester: Requester, privacy: bool) -> str:
-    """The requester's name (or e-mail when nameless), masked in privacy mode."""
-    shown = mask_requester(requester) if privacy else requester
-    return one_line(shown.name or shown.email or "—")
+
+def priority_label(ticket: Ticket, short: bool = False) -> str:
+    """`high`, or `high (untriaged)` while no technician has set it (SOP 2C); `high?` where room is short."""
+    if ticket.triaged:
+        return ticket.priority
+    return f"{ticket.priority}?" if short else f"{ticket.priority} ({UNTRIAGED})"
+
+
+def shown_requester(requester: Requester, privacy: bool) -> Requester:
+    """The requester as the screen may show them: masked in privacy mode."""
+    return mask_requester(requester) if privacy else requester
+
+
+def requester_label(requester: Requester, privacy: bool, nobody: str = "—") -> str:
+    """The requester's name (or e-mail when nameless, else `nobody`), masked in privacy mode."""
+    shown = shown_requester(requester, privacy)
+    return one_line(shown.name or shown.email) or nobody
 
 
 def requester_contact(requester: Requester, privacy: bool) -> str:

@@ -17,11 +17,25 @@ from typing import Sequence
 
 import msgspec
 
-from sopdash.core.clocks import BREACHED, PAUSED, RUNNING, WARNING, Calendar, ClockReading, TicketClocks, ticket_clocks
+from sopdash.core.clocks import (
+    BREACHED,
+    COUNTING,
+    PAUSED,
+    RUNNING,
+    WARNING,
+    Calendar,
+    ClockReading,
+    TicketClocks,
+    live_state,
+    resolution_runs,
+    resolution_state_at,
+    ticket_clocks,
+    warn_left_s,
+)
+from sopdash.core.delivery import failed_mail
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
-
-COUNTING = (RUNNING, WARNING, BREACHED)
+from sopdash.core.rules import verdict_escalate
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,20 +74,13 @@ class LiveClock(msgspec.Struct, frozen=True, gc=False):
         if not self.runs or elapsed_s <= 0:
             return self.reading.state, self.reading.remaining_s
         left = self.left_s - elapsed_s
-        return self._state(left), round(left)
+        return live_state(left, self.warn_left_s), round(left)
 
     def advanced(self, elapsed_s: float) -> LiveClock:
         """This clock as if read `elapsed_s` business seconds later."""
         if not self.runs or elapsed_s <= 0:
             return self
         return LiveClock(self.at(elapsed_s), True, self.warn_left_s, self.left_s - elapsed_s)
-
-    def _state(self, remaining: float) -> str:
-        if remaining <= 0:
-            return BREACHED
-        if remaining <= self.warn_left_s:
-            return WARNING
-        return RUNNING
 
     def flips(self) -> tuple[float, float]:
         """Elapsed business seconds after which this clock is at warning, and after which it is breached."""
@@ -92,6 +99,9 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     calendar: int
     updated_s: float
     haystack: str
+    escalate_from: int
+    """When SOP 6A asks to escalate: once the resolution clock warns (1), once it breaches (2), or never (3)."""
+    mail_failed: bool = False  # the latest mail to the client could not be delivered
 
     def clocks(self, moment: Moment) -> TicketClocks:
         """Both clocks at `moment`."""
@@ -125,41 +135,42 @@ class Row(msgspec.Struct, frozen=True, gc=False):
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """The header's figures (PRODUCT §1, SOP 2B)."""
+    """The dashboard header's figures (SOP 2B; see the README's dashboard section)."""
 
     unacknowledged: int
     at_risk: int
     breached: int
     escalated: int
     manager: int
-
-
-def warn_left_s(target_s: int, policy: SlaPolicy) -> float:
-    """Seconds left at or below which a running clock warns, by the policy's warning rule."""
-    limits = [-inf]
-    if policy.warn_before_s is not None:
-        limits.append(policy.warn_before_s)
-    if policy.warn_at is not None:
-        limits.append((1 - policy.warn_at) * target_s)
-    return max(limits)
-
-
-def resolution_runs(ticket: Ticket, policy: SlaPolicy) -> bool:
-    """Whether the resolution clock counts while nothing changes: open and not paused for waiting."""
-    return ticket.is_open and not (policy.pause_when_waiting and ticket.status == "waiting")
+    mail_failed: int = 0
 
 
 def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) -> Row:
     """A ticket's row with both clocks read at `now`."""
     clocks = ticket_clocks(ticket, policy, now)
     ack = LiveClock.read(clocks.ack, clocks.ack.state in COUNTING, warn_left_s(clocks.ack.target_s, policy))
-    resolution = LiveClock.read(
-        clocks.resolution, resolution_runs(ticket, policy), warn_left_s(clocks.resolution.target_s, policy)
-    )
+    resolution_live = clocks.resolution.state in COUNTING and resolution_runs(ticket, policy)
+    resolution = LiveClock.read(clocks.resolution, resolution_live, warn_left_s(clocks.resolution.target_s, policy))
     updated = ticket.timeline[-1].at if ticket.timeline else ticket.created_at
     requester = ticket.requester
     haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()
-    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack)
+    escalate = escalate_from(ticket, policy)
+    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate, failed_mail(ticket) is not None)
+
+
+_SEVERITY = (RUNNING, WARNING, BREACHED)
+NEVER = len(_SEVERITY)
+
+
+def escalate_from(ticket: Ticket, policy: SlaPolicy) -> int:
+    """SOP 6A: a ticket needs escalating once its resolution clock warns; one escalated already needs it again
+    when the clock gets worse than it was at the last escalation (a breach after escalating at warning), and
+    never once no tier is left to escalate to."""
+    if not ticket.escalations:
+        return _SEVERITY.index(WARNING)
+    if not verdict_escalate(ticket, "timing").allowed:
+        return NEVER
+    return _SEVERITY.index(resolution_state_at(ticket, policy, ticket.escalations[-1].at)) + 1
 
 
 @dataclass
@@ -193,6 +204,7 @@ class Board:
             (row for row in self.rows if row.ticket.needs_manager),
             key=lambda row: row.ticket.manager_flag.raised_at,  # type: ignore[union-attr]
         )
+        self.mail_failed = [row for row in self.rows if row.mail_failed]
         self._thresholds = [_Thresholds() for _ in self.calendars]
         for index, row in enumerate(self.rows):
             if row.ticket.is_open:
@@ -211,8 +223,9 @@ class Board:
             thresholds.warn.append(min(ack_warn, res_warn))
         if min(ack_breach, res_breach) < inf:
             thresholds.breach.append(min(ack_breach, res_breach))
-        if not row.ticket.is_escalated and res_warn < inf:
-            thresholds.needs_escalation.append((res_warn, index))
+        enters = (res_warn, res_breach, inf)[row.escalate_from - 1]
+        if row.resolution.runs and enters < inf:  # a paused clock is not a breach
+            thresholds.needs_escalation.append((enters, index))
 
     @classmethod
     def load(
@@ -223,8 +236,8 @@ class Board:
         signature: object = None,
         previous: Board | None = None,
     ) -> Board:
-        """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version keeps
-        its row, advanced to `now`, which is what makes reloading a large store cheap."""
+        """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version (and mail
+        revision) keeps its row, advanced to `now`, which is what makes reloading a large store cheap."""
         calendars: list[Calendar] = []
         calendar_of: dict[str, int] = {}
         for priority in PRIORITIES:
@@ -239,7 +252,7 @@ class Board:
         rows = []
         for ticket in tickets:
             row = known.get(ticket.id)
-            if row is not None and row.ticket.version == ticket.version:
+            if row is not None and _same_revision(row.ticket, ticket):
                 rows.append(row.advanced(elapsed))
             else:
                 rows.append(make_row(ticket, policy, calendar_of[ticket.priority], now))
@@ -257,10 +270,13 @@ class Board:
             now_breached = bisect_right(thresholds.breach, elapsed)
             breached += now_breached
             at_risk += bisect_right(thresholds.warn, elapsed) - now_breached
-        return Counts(self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention))
+        return Counts(
+            self.unacknowledged, at_risk, breached, len(self.escalated), len(self.manager_attention), len(self.mail_failed)
+        )
 
     def needs_escalation(self, moment: Moment) -> list[Row]:
-        """SOP 6A: open tier-1 tickets whose resolution clock is at warning or breached, most urgent first."""
+        """SOP 6A: open tickets whose running resolution clock has reached the state at which they need escalating
+        (see `escalate_from`), most urgent first."""
         key = tuple(
             bisect_right(t.needs_escalation, (elapsed, inf)) for t, elapsed in zip(self._thresholds, moment.elapsed)
         )
@@ -273,3 +289,8 @@ class Board:
             members.sort(key=lambda row: (row.clocks(moment).resolution.remaining_s, row.ticket.id))
             self._needs_escalation_cache = (key, members)
         return self._needs_escalation_cache[1]
+
+
+def _same_revision(held: Ticket, loaded: Ticket) -> bool:
+    """Nothing changed: neither the version nor, beside it, the state of the ticket's mail."""
+    return held.version == loaded.version and held.mail_revision == loaded.mail_revision

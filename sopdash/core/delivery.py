@@ -1,0 +1,122 @@
+"""Outbound mail as records on public entries: queue them, and move them to sent, retried or failed.
+
+Pure: the caller passes in the time and the Message-IDs. A delivery never changes a ticket's version
+(the store writes them with `TicketStore.annotate`), so a state change does not make a technician's open
+dialog fail with a conflict; the Message-ID names the ticket, so a record is found without a search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+import msgspec
+
+from sopdash.core.model import Delivery, Ticket, TimelineEntry
+
+DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+NO_ADDRESS = "the requester has no e-mail address"
+
+
+def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[int], str], now: datetime) -> Ticket:
+    """`after` with a delivery record on each technician's public entry that `before` did not have yet.
+
+    A requester without an address gets a `failed` record at once, so the missing mail shows.
+    """
+    timeline = list(after.timeline)
+    address = after.requester.email.strip()
+    for index in range(len(before.timeline), len(timeline)):
+        entry = timeline[index]
+        if entry.kind != "public" or entry.delivery is not None:
+            continue
+        message_id = new_message_id(after.id)
+        record = (
+            Delivery("queued", message_id, to=address, next_try=now)
+            if address
+            else Delivery("failed", message_id, last_error=NO_ADDRESS)
+        )
+        timeline[index] = msgspec.structs.replace(entry, delivery=record)
+    return after.evolve(timeline=tuple(timeline))
+
+
+def due(ticket: Ticket, now: datetime) -> Iterator[TimelineEntry]:
+    """The queued entries of a ticket whose next try has come."""
+    for entry in ticket.timeline:
+        delivery = entry.delivery
+        if delivery is not None and delivery.state == "queued" and (delivery.next_try is None or delivery.next_try <= now):
+            yield entry
+
+
+def queued_message_ids(ticket: Ticket) -> set[str]:
+    """The Message-IDs of the ticket's mail still waiting to go."""
+    return {e.delivery.message_id for e in ticket.timeline if e.delivery is not None and e.delivery.state == "queued"}
+
+
+def sent(delivery: Delivery, now: datetime) -> Delivery:
+    """Accepted by the transport."""
+    return msgspec.structs.replace(
+        delivery, state="sent", attempts=delivery.attempts + 1, sent_at=now, next_try=None, last_error=""
+    )
+
+
+def retry_later(delivery: Delivery, now: datetime, reason: str) -> Delivery:
+    """Refused for now (4xx, timeout, no connection): still queued, the next try pushed back by doubling waits."""
+    attempts = delivery.attempts + 1
+    wait = min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+    return msgspec.structs.replace(delivery, attempts=attempts, last_error=reason, next_try=now + wait)
+
+
+def failed(delivery: Delivery, reason: str, attempted: bool = True) -> Delivery:
+    """Refused for good (5xx, or a bounce came back): shown as failed with the reason."""
+    attempts = delivery.attempts + 1 if attempted else delivery.attempts
+    return msgspec.structs.replace(delivery, state="failed", attempts=attempts, last_error=reason, next_try=None)
+
+
+def with_delivery(ticket: Ticket, message_id: str, change: Callable[[Delivery], Delivery]) -> Ticket:
+    """The ticket with the delivery named by message_id changed; unchanged if no entry carries it."""
+    timeline = tuple(
+        msgspec.structs.replace(entry, delivery=change(entry.delivery))
+        if entry.delivery is not None and entry.delivery.message_id == message_id
+        else entry
+        for entry in ticket.timeline
+    )
+    return ticket.evolve(timeline=timeline)
+
+
+def failed_mail(ticket: Ticket) -> Delivery | None:
+    """The ticket's latest delivery if it failed: the client has not heard the last thing we said."""
+    latest = next((e.delivery for e in reversed(ticket.timeline) if e.delivery is not None), None)
+    return latest if latest is not None and latest.state == "failed" else None
+
+
+def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> str:
+    """The Message-ID of the client's latest mail on the ticket (up to `before`), for In-Reply-To; "" if none.
+
+    The mail that opened a ticket rides on its "created" event; each later one on its client entry.
+    """
+    for entry in reversed(ticket.timeline):
+        if entry.inbound is not None and (before is None or entry.at <= before):
+            return entry.inbound.message_id
+    return ""
+
+
+def delivery_text(delivery: Delivery) -> str:
+    """A delivery as every face shows it: `✓ sent to ann@…`, `✉ queued for ann@… (2 tries: 451 …)`, `✗ failed: …`."""
+    mark = DELIVERY_MARKS[delivery.state]
+    if delivery.state == "sent":
+        return f"{mark} sent to {delivery.to}"
+    if delivery.state == "failed":
+        return f"{mark} failed: {delivery.last_error}"
+    tries = f" ({delivery.attempts} {'try' if delivery.attempts == 1 else 'tries'}: {delivery.last_error})" if delivery.attempts else ""
+    return f"{mark} queued for {delivery.to}{tries}"
+
+
+def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:
+    """Where a public message on this ticket will go, for the dialogs that write one (`where`: the transport)."""
+    address = ticket.requester.email.strip()
+    if not address:
+        return f"✗ No mail: {NO_ADDRESS}; the message is only recorded."
+    shown = "(masked)" if privacy else address
+    return f"✉ Goes by mail to {shown} via {where}."

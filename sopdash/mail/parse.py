@@ -1,0 +1,168 @@
+"""One RFC 5322 message read into what the desk needs: who, what, which thread, robot signs, text, attachments.
+
+Headers are decoded by Python's `email` package (RFC 2047, any charset it knows; an unknown one is read as
+Latin-1 rather than refused); bodies by their transfer encoding (quoted-printable, base64). HTML-only mail
+becomes text through inscriptis, which is made for exactly this and keeps lists and tables readable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+
+from sopdash.core.text import one_line
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_WINDOWS_1252_LABELS = ("iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii")
+
+
+class Unparseable(ValueError):
+    """Bytes that are not a mail message at all (no headers, no sender)."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """An attachment as it came: the name the sender gave, its type and its bytes."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class IncomingMail:
+    """A parsed message; `message` is the `email` object, for the robot and bounce checks."""
+
+    message: EmailMessage
+    message_id: str
+    sender_name: str
+    sender: str
+    subject: str
+    text: str
+    parents: list[str] = field(default_factory=list)  # In-Reply-To then References, nearest first
+    attachments: list[Part] = field(default_factory=list)
+    from_html: bool = False
+
+    def header(self, name: str) -> str:
+        """A header's decoded value on one line ("" when absent)."""
+        value = self.message.get(name)
+        return one_line(str(value)) if value is not None else ""
+
+
+def read_message(raw: bytes) -> IncomingMail:
+    """The message in raw; Unparseable when there is nothing that looks like a mail message."""
+    if not raw.strip():
+        raise Unparseable("empty input")
+    try:
+        message = message_from_bytes(raw, policy=policy.default)
+        name, sender = _sender(message)
+        subject = one_line(_header_text(message, "Subject"))
+    except (ValueError, TypeError, LookupError, IndexError, AttributeError) as error:  # malformed beyond repair
+        raise Unparseable(f"cannot read the headers ({error})") from None
+    if not sender:
+        raise Unparseable("no sender address in From")
+    text, from_html = _body_text(message)
+    return IncomingMail(
+        message=message,
+        message_id=_message_id(message, raw),
+        sender_name=name,
+        sender=sender,
+        subject=subject,
+        text=text,
+        parents=message_ids(_header_text(message, "In-Reply-To")) + message_ids(_header_text(message, "References"))[::-1],
+        attachments=list(_attachments(message)),
+        from_html=from_html,
+    )
+
+
+def message_ids(value: str) -> list[str]:
+    """Every `<id>` in a header value, in order."""
+    return _MESSAGE_ID.findall(value or "")
+
+
+def _header_text(message: EmailMessage, name: str) -> str:
+    try:
+        value = message.get(name)
+        return str(value) if value is not None else ""
+    except (ValueError, TypeError, LookupError, IndexError):  # a header beyond decoding reads as absent
+        return ""
+
+
+def _sender(message: EmailMessage) -> tuple[str, str]:
+    raw = _header_text(message, "From")
+    addresses = [pair for pair in getaddresses([raw]) if pair[1]] or [parseaddr(raw)]
+    name, address = addresses[0]
+    address = address.strip().lower()
+    if "@" not in address or any(c.isspace() or c in "<>\r\n" for c in address):
+        return "", ""
+    return one_line(name), address
+
+
+def _message_id(message: EmailMessage, raw: bytes) -> str:
+    """The Message-ID, or one made from the content, so a message without one is still handled once."""
+    found = message_ids(_header_text(message, "Message-ID"))
+    if found:
+        return found[0]
+    return f"<{hashlib.sha256(raw).hexdigest()[:32]}@no-message-id.sopdash>"
+
+
+def _body_text(message: EmailMessage) -> tuple[str, bool]:
+    """The plain-text body (preferred), else the HTML body as text; (text, came from HTML)."""
+    try:
+        body = message.get_body(preferencelist=("plain", "html"))
+    except (KeyError, LookupError):
+        body = None
+    if body is None:
+        return "", False
+    content = _text_of(body)
+    if body.get_content_subtype() == "html":
+        return html_to_text(content), True
+    return content, False
+
+
+def _text_of(part: EmailMessage) -> str:
+    """A text part decoded by its transfer encoding and charset; an unknown charset read as Latin-1.
+
+    Text labelled Latin-1 or ASCII is read as Windows-1252, its superset, as browsers do: Outlook labels
+    mail iso-8859-1 and still writes its curly quotes and dashes in the 0x80–0x9f range.
+    """
+    charset = (part.get_content_charset() or "").lower()
+    try:
+        if charset in _WINDOWS_1252_LABELS:
+            return _normalised((part.get_payload(decode=True) or b"").decode("cp1252"))
+        return _normalised(part.get_content())
+    except (LookupError, UnicodeError, ValueError):
+        return _normalised((part.get_payload(decode=True) or b"").decode("latin-1"))
+
+
+def _normalised(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from an HTML mail body (inscriptis; imported only when a message needs it)."""
+    from inscriptis import get_text
+
+    lines = [line.rstrip() for line in get_text(html).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _attachments(message: EmailMessage):
+    for part in message.iter_attachments() if message.is_multipart() else ():
+        yield from _parts_of(part)
+
+
+def _parts_of(part: EmailMessage):
+    if part.is_multipart() and part.get_content_maintype() == "multipart":
+        for inner in part.iter_parts():
+            yield from _parts_of(inner)
+        return
+    data = part.get_payload(decode=True)
+    if data is None:  # a message/rfc822 part (a forwarded message): kept whole
+        data = part.as_bytes() if part.get_content_maintype() == "message" else b""
+    filename = part.get_filename() or ""
+    yield Part(filename=filename, content_type=part.get_content_type(), data=data)

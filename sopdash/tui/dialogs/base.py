@@ -1,0 +1,116 @@
+"""What every dialog shares: a titled frame, a line for refusals, buttons for the mouse, the footer, and how it hands
+over its result.
+
+A dialog `submit`s what the technician chose. Opened for a ticket action (`SopdashApp.act`), it stays open
+while the desk works, and closes only once the change is made: a refusal or a conflict is said on its error
+line, with everything typed still there. Opened on its own, `submit` simply dismisses with the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple, TypeVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+from textual.widgets.button import ButtonVariant
+
+from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.core.model import Ticket
+from sopdash.tui.dialogs.error_line import ErrorLine
+from sopdash.tui.dialogs.heading import ticket_heading
+
+ResultT = TypeVar("ResultT")
+
+
+class DialogAction(NamedTuple):
+    """A button: its id, its label (with the key that does the same), its look, and the action it runs."""
+
+    id: str
+    label: str
+    variant: ButtonVariant
+    action: str
+
+
+CANCEL = DialogAction("cancel", "Cancel (esc)", "default", "cancel")
+
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal dialog; subclasses say what goes in the frame (`compose_body`) and which buttons it has."""
+
+    FRAME_CLASS = ""
+    """The frame's own CSS class (its size), next to `dialog`."""
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog-screen")
+        self.sender: Callable[[ResultT], None] | None = None
+        self.sending = False
+
+    def frame_title(self) -> str:
+        raise NotImplementedError
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def buttons(self) -> Iterable[DialogAction]:
+        return ()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes=f"dialog {self.FRAME_CLASS}") as frame:
+            frame.border_title = Content(self.frame_title())
+            yield from self.compose_body()
+            yield ErrorLine()
+            buttons = list(self.buttons())
+            if buttons:
+                with Horizontal(classes="dialog-buttons"):
+                    for button in buttons:
+                        yield DialogButton(button.label, id=button.id, variant=button.variant)
+        yield Footer()
+
+    async def on_button_pressed(self, event: DialogButton.Pressed) -> None:
+        event.stop()
+        action = next(button.action for button in self.buttons() if button.id == event.button.id)
+        await self.run_action(action)
+
+    def say(self, message: str) -> None:
+        """Say why the dialog cannot go on yet (an empty message clears the line)."""
+        self.query_one(ErrorLine).show(message)
+
+    def submit(self, result: ResultT) -> None:
+        """Hand over the result: to the action that opened the dialog (which closes it once done), else dismiss."""
+        if self.sender is None:
+            self.dismiss(result)
+        elif not self.sending:
+            self.sending = True
+            self.say("")
+            self.sender(result)
+
+    def refused(self, message: str) -> None:
+        """The action was not done: keep everything typed, say why, and let the technician send again."""
+        self.sending = False
+        self.say(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TicketDialog(Dialog[ResultT]):
+    """A dialog about one ticket, opening with its heading (masked in privacy mode)."""
+
+    def __init__(self, ticket: Ticket, privacy: bool = False, route: str = "") -> None:
+        """`route` says where a public message will go by mail (empty while mail is off)."""
+        super().__init__()
+        self.ticket = ticket
+        self.privacy = privacy
+        self.route = route
+
+    def heading(self) -> Static:
+        return Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
+
+    def mail_route(self) -> Iterator[Static]:
+        """The line that says where the mail goes, when mail is on."""
+        if self.route:
+            yield Static(self.route, classes="mail-route", markup=False)

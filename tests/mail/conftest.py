@@ -1,0 +1,21 @@
+"""Fixtures for the mail tests: a store whose config turns mail on (the SMTP server is in tests/conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mail_server import NOW, mail_config
+
+
+@pytest.fixture
+def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> Path:
+    """SOPDASH_DB/CONFIG/NOW for a store whose mail goes to the test server; returns the store path."""
+    _, port = smtp_server
+    config = tmp_path / "config.toml"
+    config.write_text(mail_config(port), encoding="utf-8")
+    store = tmp_path / "tickets.json"
+    monkeypatch.setenv("SOPDASH_DB", str(store))
+    monkeypatch.setenv("SOPDASH_CONFIG", str(config))
+    monkeypatch.setenv("SOPDASH_NOW", NOW)
+    return store

@@ -1,0 +1,89 @@
+"""The dashboard starts from the live file and reads the archive only when a view, `:` or the statistics need it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from dashboard_fixtures import NOW, fixture_tickets, make_app, new, settle, write_store
+
+from sopdash.core.model import Ticket
+from sopdash.tui.stats_screen import StatsScreen
+
+
+def closed_long_ago(ticket: Ticket, days: float) -> Ticket:
+    """ticket, closed `days` before NOW (created an hour before that)."""
+    closed = NOW - timedelta(days=days)
+    return ticket.evolve(created_at=closed - timedelta(hours=1), status="closed", closed_at=closed)
+
+
+@pytest.fixture
+def archived_path(tmp_path: Path) -> Path:
+    """The fixture desk and two tickets closed in September and October, which the store keeps in its archive."""
+    old = [closed_long_ago(new(0, "Old VPN trouble", "Ada Lovelace", 0, "high"), 70),
+           closed_long_ago(new(0, "Old printer jam", "Alan Turing", 0, "low"), 25)]
+    return write_store(tmp_path / "tickets.json", [*fixture_tickets(), *old])
+
+
+def board_ids(app) -> set[int]:
+    return set(app.board.by_id)
+
+
+async def test_the_queue_comes_from_the_live_file_alone(archived_path: Path):
+    app = make_app(archived_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        archived = {t.id for t in app.desk.store.history()} - {t.id for t in app.desk.store.live()}
+        assert len(archived) == 2 and not archived & board_ids(app)
+
+
+async def test_the_all_view_reads_the_archive_and_says_so_meanwhile(archived_path: Path):
+    app = make_app(archived_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles: list[str] = []
+        update_titles = app._update_titles
+
+        def recorded() -> None:
+            update_titles()
+            titles.append(str(app.queue.border_title))
+
+        app._update_titles = recorded
+        await pilot.press("f9")
+        await settle(pilot)
+        assert {t.id for t in app.desk.store.history()} == board_ids(app)
+        assert {row.ticket.id for row in app.queue.arrangement.rows} == board_ids(app)
+        assert any("reading the archive…" in title for title in titles)
+        assert any("reading the archive 1/2 months" in title for title in titles)
+        assert "reading the archive" not in str(app.queue.border_title)
+
+
+async def test_a_filter_over_closed_tickets_reads_the_archive(archived_path: Path):
+    app = make_app(archived_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"s:closed old", "enter")
+        await settle(pilot)
+        assert sorted(row.ticket.subject for row in app.queue.arrangement.rows) == ["Old VPN trouble", "Old printer jam"]
+
+
+async def test_going_to_an_archived_ticket_reads_the_archive_first(archived_path: Path):
+    app = make_app(archived_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        archived = min({t.id for t in app.desk.store.history()} - board_ids(app))
+        app.goto_ticket(archived)
+        await settle(pilot)
+        await settle(pilot)
+        assert app.queue.current_id == archived
+
+
+async def test_the_statistics_read_the_archive_first(archived_path: Path):
+    app = make_app(archived_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        assert {t.id for t in app.screen.tickets} == {t.id for t in app.desk.store.history()}
