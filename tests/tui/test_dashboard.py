@@ -389,15 +389,15 @@ async def test_a_store_that_becomes_unreadable_is_reported_once_and_recovers(sto
         await settle(pilot)
         good = store_path.read_bytes()
         store_path.write_text("{not json", encoding="utf-8")
-        app.tick()
+        app._watch_store()  # the store watch runs on its own interval; call it rather than race it
         await settle(pilot)
-        app.tick()
+        app._watch_store()  # the store watch runs on its own interval; call it rather than race it
         await settle(pilot)
         errors = [n for n in app._notifications if "not a sopdash store" in str(n.message)]
         assert len(errors) == 1
         assert queue_ids(app) == NOT_CLOSED_BY_URGENCY  # the last good picture stays
         store_path.write_bytes(good)
-        app.tick()
+        app._watch_store()  # the store watch runs on its own interval; call it rather than race it
         await settle(pilot)
         assert any("can be read again" in str(n.message) for n in app._notifications)
 
