@@ -119,6 +119,11 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self._archive_progress = ""
         self._after_history: Callable[[], object] | None = None
         self._acting: dict[Worker, Errand] = {}
+        # The panes, held rather than looked up: cheaper on every key, and still there for a late tick at exit.
+        self.queue = TicketQueue(id="queue", classes="pane")
+        self.detail = TicketDetail(self.zone, id="detail", classes="pane")
+        self.escalations = EscalationPane(id="escalations", classes="pane")
+        self.query_bar = QueryBar(id="query-bar")
         self._key_screens: WeakKeyDictionary[Key, Screen] = WeakKeyDictionary()
         self._collector = IdleCollector()
         self.set_keymap(self._keymap)
@@ -127,28 +132,12 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
 
     def compose(self) -> ComposeResult:
         yield CountsHeader(id="header")
-        yield TicketQueue(id="queue", classes="pane")
+        yield self.queue
         with Horizontal(id="lower", classes="-show-detail"):
-            yield TicketDetail(self.zone, id="detail", classes="pane")
-            yield EscalationPane(id="escalations", classes="pane")
-        yield QueryBar(id="query-bar")
+            yield self.detail
+            yield self.escalations
+        yield self.query_bar
         yield Footer()
-
-    @property
-    def queue(self) -> TicketQueue:
-        return self.query_one("#queue", TicketQueue)
-
-    @property
-    def detail(self) -> TicketDetail:
-        return self.query_one("#detail", TicketDetail)
-
-    @property
-    def escalations(self) -> EscalationPane:
-        return self.query_one("#escalations", EscalationPane)
-
-    @property
-    def query_bar(self) -> QueryBar:
-        return self.query_one("#query-bar", QueryBar)
 
     def on_mount(self) -> None:
         if self.console.color_system == "standard":
