@@ -179,3 +179,11 @@ def test_internal_notes_never_leave(mail_env, smtp_server, sopdash):
     sopdash("mail", "send")
     assert smtp_server[0].messages == []
     assert all(e.delivery is None for e in TicketStore(mail_env).get(ticket_id).timeline)
+
+
+def test_config_says_how_mail_goes(mail_env, sopdash):
+    lines = [line.strip() for line in sopdash("config").out.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("mail "))
+    assert lines[start] == "mail      from Example IT Help Desk <help@desk.example.org>, subject tag [#{id}]"
+    assert lines[start + 1].startswith("sent via smtp://127.0.0.1:")
+    assert lines[start + 2] == "inbound: 10 MB a message, 20 new tickets a sender an hour"
