@@ -13,8 +13,9 @@ from typing import Any
 from sopdash.core.errors import ConfigError
 
 BINDING_IDS = frozenset(
-    """acknowledge assign assign-to-me close cursor-bottom cursor-down cursor-top cursor-up escalate filter go-to
-    help manager-acknowledge next-pane next-view note open page-down page-up palette pane-detail pane-escalations
+    """acknowledge assign assign-to-me close cursor-bottom cursor-down cursor-top cursor-up edit-ticket escalate filter
+    go-to help manager-acknowledge mark new-ticket next-pane next-view note open other-ticket page-down page-up palette
+    pane-detail pane-escalations
     pane-queue previous-pane priority privacy quit reload reopen reply resolve reverse-sort sort stats step
     view-all view-breaching view-escalated view-mine view-new view-open view-unassigned view-waiting waiting""".split()
 )

@@ -42,11 +42,12 @@ class Period:
         return Period(self.since + length * count, self.until + length * count, self.tz)
 
     def as_unit(self, unit: str) -> Period:
-        """The week or month holding this period's start (or this period, as its own span)."""
+        """The week or month holding this period's last day (or this period, as its own span)."""
+        last = self.until - timedelta(microseconds=1)
         if unit == WEEK:
-            return week_of(self.since, self.tz)
+            return week_of(last, self.tz)
         if unit == MONTH:
-            return month_of(self.since, self.tz)
+            return month_of(last, self.tz)
         return Period(self.since, self.until, self.tz)
 
     def label(self) -> str:

@@ -28,10 +28,24 @@ def tickets_by_requester(tickets: Iterable[Ticket]) -> dict[str, list[Ticket]]:
     return index
 
 
+def requester_tickets(ticket: Ticket, index: TicketsByRequester) -> list[Ticket]:
+    """Every ticket of this ticket's client, this one included: open ones first, then the newest first."""
+    mine = index.get(requester_key(ticket.requester)) or [ticket]
+    return sorted(mine, key=lambda t: (not t.is_open, -t.created_at.timestamp(), -t.id))
+
+
 def other_tickets(ticket: Ticket, index: TicketsByRequester) -> list[Ticket]:
-    """The same client's other tickets: open ones first, then the newest first."""
-    others = [t for t in index.get(requester_key(ticket.requester), ()) if t.id != ticket.id]
-    return sorted(others, key=lambda t: (not t.is_open, -t.created_at.timestamp(), -t.id))
+    """The same client's other tickets, in the order of `requester_tickets`."""
+    return [t for t in requester_tickets(ticket, index) if t.id != ticket.id]
+
+
+def next_requester_ticket(ticket: Ticket, index: TicketsByRequester) -> Ticket | None:
+    """The client's ticket after this one in the order of `requester_tickets`, round and round (None if it is the only one)."""
+    tickets = requester_tickets(ticket, index)
+    ids = [t.id for t in tickets]
+    if len(ids) < 2 or ticket.id not in ids:
+        return None
+    return tickets[(ids.index(ticket.id) + 1) % len(tickets)]
 
 
 def known_requesters(tickets: Iterable[Ticket]) -> list[Requester]:

@@ -23,6 +23,8 @@ from textual.worker import Worker, WorkerState
 
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
+from sopdash.core.detail import Line
+from sopdash.core.detail_people import other_ticket_lines, presence_lines
 from sopdash.core.display import client_line
 from sopdash.core.inbound import client_messages
 from sopdash.core.errors import SopdashError, error_text
@@ -44,14 +46,20 @@ from sopdash.idle_collector import IdleCollector
 from sopdash.mail.outbox import SendReport, deliver_queued
 from sopdash.mail.settings import MailSettings
 from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, keymap
+from sopdash.tui.breach_alerts import BreachAlerts
+from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 from sopdash.tui.help_screen import HelpScreen
 from sopdash.tui.messages import QueueArranged, TicketOpened
+from sopdash.tui.presence_watch import PresenceWatch
+from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.stylesheets import stylesheet
 from sopdash.tui.ticket_actions import ACTIONS, TicketAction
+from sopdash.tui.ticket_forms import TicketForms
 from sopdash.tui.widgets.counts_header import CountsHeader
 from sopdash.tui.widgets.escalation_pane import EscalationPane
 from sopdash.tui.widgets.query_bar import Question, QueryBar
@@ -68,7 +76,7 @@ DELIVER_EVERY_S = 60  # retries of queued mail; an action's own mail goes at onc
 DELIVERY_TIMEOUT_S = 10.0
 
 
-class SopdashApp(App[int]):
+class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, TicketForms):
     """One technician's live view of the queue, acting through the desk."""
 
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
@@ -155,9 +163,11 @@ class SopdashApp(App[int]):
         if self.desk.mail is not None:
             self.set_interval(DELIVER_EVERY_S, self.deliver_mail)
         self._collector.start()
+        self.start_presence()
 
     def on_unmount(self) -> None:
         self._collector.stop()
+        self.stop_presence()
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
@@ -189,6 +199,8 @@ class SopdashApp(App[int]):
             title = f"1 Queue · {self.view.title} · {len(rows)} of {len(self.board.rows)} · sort {self.ordering.label()}"
         if self.filter_text:
             title += f" · /{self.filter_text}"
+        if self.marked:
+            title += f" · {len(self.marked)} marked"
         if self._archive_progress:
             title += f" · {self._archive_progress}"
         if self.line_lost:
@@ -209,8 +221,11 @@ class SopdashApp(App[int]):
     # Time and the store.
 
     def tick(self) -> None:
-        """Every second: advance the clocks on screen, and collect garbage if the technician has paused."""
+        """Every second: advance the clocks on screen, share presence with the other dashboards, raise breach
+        alerts, and collect garbage if the technician has paused."""
         self._advance_clocks()
+        self.share_presence()
+        self.check_alerts()
         self._collector.collect_if_idle()
 
     def _advance_clocks(self) -> None:
@@ -300,6 +315,7 @@ class SopdashApp(App[int]):
             self.notify("The store can be read again.", title="Store")
         self.escalations.show(board, self.moment)
         self._announce_new_tickets(previous, board)
+        self.group_requesters(board)
         if with_history and self._after_history is not None:
             then, self._after_history = self._after_history, None
             self.call_later(then)
@@ -420,7 +436,7 @@ class SopdashApp(App[int]):
     def _show_arrangement(self, arrangement: Arrangement) -> None:
         assert self.board is not None
         self.queue.show(arrangement, self.moment or self.board.moment(self.board.loaded_at))
-        if self._go_to_after_arrange is not None:
+        if self._go_to_after_arrange in arrangement.index:
             ticket_id, self._go_to_after_arrange = self._go_to_after_arrange, None
             self.queue.go_to(ticket_id)
         self._show_detail()
@@ -493,8 +509,15 @@ class SopdashApp(App[int]):
         return row.ticket if row else None
 
     def _show_detail(self) -> None:
-        self.detail.show(self.current_row, self.moment, self.privacy)
+        self.detail.show(self.current_row, self.moment, self.privacy, self._detail_people())
         self._update_titles()
+
+    def _detail_people(self) -> list[Line]:
+        """Who else is on the shown ticket, and its requester's other tickets."""
+        ticket = self.current_ticket
+        if ticket is None:
+            return []
+        return presence_lines(self.presence, ticket.id) + other_ticket_lines(self.requester_others(ticket), self.privacy)
 
     def watch_detail_source(self) -> None:
         self._show_detail()
@@ -570,6 +593,11 @@ class SopdashApp(App[int]):
             self.filter_text = ""
             self.view = view_named("all")
 
+    def go_to_after_reload(self, ticket_id: int) -> None:
+        """Put the queue cursor on a ticket this dashboard just made, once the store is read again."""
+        self._go_to_after_arrange = ticket_id
+        self.reload()
+
     def _update_header(self) -> None:
         counts = self.board.counts(self.moment) if self.board and self.moment else None
         now = self.moment.now if self.moment else self.desk.clock()
@@ -579,8 +607,9 @@ class SopdashApp(App[int]):
     # Ticket actions.
 
     def action_ticket(self, name: str) -> None:
-        """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the ticket in the detail pane."""
-        self.act(ACTIONS[name])
+        """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the marked tickets, else the one shown."""
+        if not self.act_on_marked(name):
+            self.act(ACTIONS[name])
 
     def act(self, action: TicketAction) -> None:
         """Refuse at once what the SOP will not allow; else ask (a dialog, or the step's note), then send."""
@@ -603,8 +632,11 @@ class SopdashApp(App[int]):
             dialog = action.ask(self.desk, ticket, self.privacy) if action.ask else None
             if dialog is None:
                 self._send(action, ticket, None, None)
+                return
+            dialog.sender = lambda value: self._send(action, ticket, value, dialog)
+            if isinstance(dialog, WritingDialog) and dialog.activity == "reply":
+                self.warn_if_answered(ticket.id, lambda: self.push_screen(dialog))
             else:
-                dialog.sender = lambda value: self._send(action, ticket, value, dialog)
                 self.push_screen(dialog)
 
     def _send(self, action: TicketAction, ticket: Ticket, value: Any, dialog: Dialog | None) -> bool:
@@ -685,6 +717,8 @@ class SopdashApp(App[int]):
             title = binding.description[:1].upper() + binding.description[1:]
             key = self.get_key_display(binding)
             actions.append((title, f"key: {key}", lambda action=binding.action: self.run_action(action)))
+        for reply in self.canned_replies:
+            actions.append((f"Canned reply: {reply.name}", "public reply to the client", lambda r=reply: self.reply_with(r)))
         return actions
 
     def palette_tickets(self) -> list[tuple[int, str]]:
@@ -698,7 +732,7 @@ class SopdashApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in DASHBOARD_ACTIONS and len(self.screen_stack) > 1:
             return False  # a dialog is open: only its own keys work, or `q` would quit from inside it
-        if action == "ticket" and self.current_ticket is None:
+        if action in ("ticket", "edit_ticket", "other_ticket") and self.current_ticket is None:
             return None  # the ticket actions' keys do nothing while no ticket is shown
         return True
 

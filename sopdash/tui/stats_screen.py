@@ -1,7 +1,9 @@
-"""The stats screen: the SLA report's figures for the last four weeks, with charts that read without colour.
+"""The stats screen: the SLA report's figures for a period, with charts that read without colour.
 
-Every figure comes from `sopdash.report.build_report` (the same as `sopdash report --since <4 weeks ago>`),
-computed in a thread so a big store never freezes the dashboard. Every bar has its number written next to it.
+It opens on the last four weeks; `[` and `]` step back and forth, `w` and `m` switch to whole weeks or months,
+and `/` takes a period typed the way `sopdash report --since/--until` takes it. Every figure comes from
+`sopdash.report.build_report` (the same as `sopdash report`), computed in a thread so a big store never
+freezes the dashboard. Every bar has its number written next to it.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ from textual.worker import Worker, WorkerState
 
 from sopdash.core.display import client_line, local_time, requester_label
 from sopdash.core.durations import format_countdown
-from sopdash.core.errors import error_text
+from sopdash.core.errors import SopdashError, error_text
 from sopdash.core.model import Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import one_line
 from sopdash.report import ClockStats, GroupStats, Report, duration_text
 from sopdash.report_tally import Breach
-from sopdash.stats import WEEKS, Figures, last_weeks, period_start
+from sopdash.core.period import MONTH, WEEK, Period, period_from_text
+from sopdash.stats import WEEKS, Figures, default_period, figures_for
+from sopdash.tui.widgets.query_bar import Question, QueryBar
 from sopdash.tui.stylesheets import stylesheet
 
 BAR_WIDTH = 20
@@ -51,7 +55,7 @@ class StatsComputed(Message):
 
 
 class StatsScreen(ModalScreen[None]):
-    """SLA figures for the four weeks up to `now`; `esc` or `q` closes it."""
+    """SLA figures for a period (first the four weeks up to `now`); `esc` or `q` closes it."""
 
     CSS_PATH = stylesheet("stats.tcss")
     BINDINGS = [
@@ -60,24 +64,28 @@ class StatsScreen(ModalScreen[None]):
         Binding("k", "scroll('up')", "Up", id="stats.up", show=False),
         Binding("g", "scroll('home')", "Top", id="stats.top", show=False),
         Binding("G", "scroll('end')", "Bottom", id="stats.bottom", show=False),
+        Binding("left_square_bracket", "step(-1)", "Earlier", key_display="[", id="stats.earlier"),
+        Binding("right_square_bracket", "step(1)", "Later", key_display="]", id="stats.later"),
+        Binding("w", "unit('week')", "Week", id="stats.week"),
+        Binding("m", "unit('month')", "Month", id="stats.month"),
+        Binding("slash", "ask_period", "Period", key_display="/", id="stats.period"),
     ]
 
     def __init__(self, tickets: Sequence[Ticket], policy: SlaPolicy, now: datetime, privacy: bool = False) -> None:
-        """Figures over `tickets` created in the four weeks up to `now`; privacy masks requesters in the breach list."""
+        """Figures over `tickets` created in the period up to `now`; privacy masks requesters in the breach list."""
         super().__init__(classes="dialog-screen")
         self.tickets = tickets
         self.policy = policy
         self.now = now
         self.privacy = privacy
-        self.since = period_start(now, policy.calendar.tz)
+        self.period = default_period(now, policy.calendar.tz)
         self.figures: Figures | None = None
 
     def compose(self) -> ComposeResult:
         zone = self.policy.calendar.tz
         with Vertical(classes="dialog stats-screen") as frame:
-            frame.border_title = Content(f"Stats · last {WEEKS} weeks")
-            period = f"{local_time(self.since, zone, with_zone=False)} – {local_time(self.now, zone)}"
-            yield Static(Content(f"Tickets created {period}"), id="stats-period", classes="hint")
+            frame.border_title = Content(self._title())
+            yield Static(Content(self._period_hint()), id="stats-period", classes="hint")
             yield Static(Content("computing…"), id="stats-status")
             with VerticalScroll(id="stats-body"):
                 yield Static(id="stats-summary")
@@ -102,7 +110,18 @@ class StatsScreen(ModalScreen[None]):
                 yield Static(id="stats-escalations")
                 yield Static(id="stats-breach-heading", classes="stats-heading")
                 yield Static(id="stats-breach-list")
+            yield QueryBar(id="stats-query")
         yield Footer()
+
+    def _title(self) -> str:
+        default = self.period == default_period(self.now, self.policy.calendar.tz)
+        return f"Stats · last {WEEKS} weeks" if default else f"Stats · {self.period.label()}"
+
+    def _period_hint(self) -> str:
+        zone = self.policy.calendar.tz
+        until = min(self.period.until, self.now)
+        shown = f"{local_time(self.period.since, zone, with_zone=False)} – {local_time(until, zone)}"
+        return f"Tickets created {shown}"
 
     def on_mount(self) -> None:
         self._arrange(self.app.size.width)
@@ -115,9 +134,46 @@ class StatsScreen(ModalScreen[None]):
     def _arrange(self, width: int) -> None:
         self.set_class(width < NARROW_BELOW, "-narrow")
 
-    @work(thread=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:
-        self.post_message(StatsComputed(last_weeks(self.tickets, self.policy, self.since, self.now)))
+        self.post_message(StatsComputed(figures_for(self.tickets, self.policy, self.period, self.now)))
+
+    def show_period(self, period: Period) -> None:
+        """Count the figures again for `period`."""
+        self.period = period
+        self.query_one(".stats-screen").border_title = Content(self._title())
+        self.query_one("#stats-period", Static).update(Content(self._period_hint()))
+        status = self.query_one("#stats-status", Static)
+        status.update(Content("computing…"))
+        status.display = True
+        self._compute()
+
+    def action_step(self, count: int) -> None:
+        self.show_period(self.period.step(count))
+
+    def action_unit(self, unit: str) -> None:
+        self.show_period(self.period.as_unit(unit) if self.period.unit != unit else self.period)
+
+    def action_ask_period(self) -> None:
+        self.query_one(QueryBar).ask(
+            Question(
+                "period:",
+                "SINCE [UNTIL] as for `sopdash report`: 2026-11-01 2026-11-30 · enter counts · esc cancels",
+                submitted=self._typed_period,
+                cancelled=lambda: self.query_one("#stats-body").focus(),
+            )
+        )
+
+    def _typed_period(self, text: str) -> bool:
+        """Enter in the period bar: count that period, or say what is wrong and leave the bar open."""
+        since, _, until = text.strip().partition(" ")
+        try:
+            period = period_from_text(since or None, until.strip() or None, self.now, self.policy.calendar.tz)
+        except SopdashError as error:
+            self.notify(str(error), title="Period", severity="error", markup=False)
+            return False
+        self.show_period(period)
+        return True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A ticket the calendar cannot count (a date out of range) must not take the dashboard down: any
@@ -127,6 +183,8 @@ class StatsScreen(ModalScreen[None]):
             status.update(Content(f"✗ Cannot compute the figures: {error_text(event.worker.error)}"))
 
     def on_stats_computed(self, message: StatsComputed) -> None:
+        if message.figures.period != self.period:
+            return  # counted for a period stepped past meanwhile
         self.figures = figures = message.figures
         report = figures.report
         self.query_one("#stats-status").display = False

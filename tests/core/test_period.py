@@ -39,7 +39,7 @@ def test_a_typed_span_steps_by_its_own_length():
     assert span.label() == "2026-11-01 – 2026-11-10"
     assert span.step(1).label() == "2026-11-11 – 2026-11-20"
     assert span.as_unit(MONTH).label() == "November 2026"
-    assert span.as_unit(WEEK).label() == "week of 2026-10-26"
+    assert span.as_unit(WEEK).label() == "week of 2026-11-09"
 
 
 def test_an_instant_span_steps_by_its_duration():

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from sopdash.core import rules
 from sopdash.core.model import Requester
-from sopdash.core.requesters import known_requesters, other_tickets, tickets_by_requester
+from sopdash.core.requesters import known_requesters, next_requester_ticket, other_tickets, tickets_by_requester
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 ADA = Requester("Ada", "ada@example.com")
@@ -33,3 +33,11 @@ def test_other_tickets_by_email_case_insensitive_open_first_newest_first():
 
 def test_known_requesters_most_frequent_first_with_latest_details():
     assert known_requesters(TICKETS) == [Requester("Ada", "ada@example.com"), Requester("Bob", "bob@example.com")]
+
+
+def test_next_requester_ticket_goes_round():
+    index = tickets_by_requester(TICKETS)
+    order = [5, 2, 4, 1]
+    for here, there in zip(order, order[1:] + order[:1]):
+        assert next_requester_ticket(TICKETS[here - 1], index).id == there
+    assert next_requester_ticket(TICKETS[2], index) is None

@@ -91,3 +91,16 @@ async def settle(pilot) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.02)  # a thread worker's message reaches the loop a moment after the worker ends
+
+
+async def keys(pilot, *pressed: str) -> None:
+    """Press keys, letting each dialog open and each action's worker land before the next."""
+    for key in pressed:
+        await pilot.press(key)
+        await pilot.pause()
+    await settle(pilot)
+
+
+async def typed(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.pause()

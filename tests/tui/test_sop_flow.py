@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard_fixtures import ME, NOW, make_app, new, settle, write_store
+from dashboard_fixtures import ME, NOW, keys, make_app, new, settle, typed, write_store
 
 from sopdash.store import TicketStore
-
-
-async def keys(pilot, *pressed: str) -> None:
-    """Press keys, letting each dialog open and each action's worker land before the next."""
-    for key in pressed:
-        await pilot.press(key)
-        await pilot.pause()
-    await settle(pilot)
-
-
-async def typed(pilot, text: str) -> None:
-    await pilot.press(*text)
-    await pilot.pause()
 
 
 async def test_arrival_to_closed_from_the_keyboard(tmp_path: Path):

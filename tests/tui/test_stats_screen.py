@@ -318,3 +318,31 @@ def test_stats_snapshot_120x40(snap_compare):
 
 def test_stats_snapshot_breach_list_in_privacy_mode_80x24(snap_compare):
     assert snap_compare(host(privacy=True), terminal_size=(80, 24), run_before=at_the_breach_list)
+
+
+async def test_step_by_week_and_month_and_type_a_period():
+    async with host().run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        screen = pilot.app.screen
+        await pilot.press("m")
+        await computed(pilot)
+        assert str(screen.query_one(".stats-screen").border_title) == "Stats · November 2026"
+        assert "7 created" not in shown(pilot.app, "#stats-summary")  # ticket 6 was created in October
+        assert shown(pilot.app, "#stats-summary").startswith("6 created")
+        await pilot.press("left_square_bracket")
+        await computed(pilot)
+        assert str(screen.query_one(".stats-screen").border_title) == "Stats · October 2026"
+        assert shown(pilot.app, "#stats-summary").startswith("1 created")
+        await pilot.press("w")
+        await computed(pilot)
+        assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-10-26"
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await computed(pilot)
+        assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-11-09"
+        await pilot.press("slash", *"2026-11-02 2026-11-08", "enter")
+        await computed(pilot)
+        assert str(screen.query_one(".stats-screen").border_title) == "Stats · 2026-11-02 – 2026-11-08"
+        assert shown(pilot.app, "#stats-summary").startswith("2 created")
+        await pilot.press("slash", *"last week", "enter")
+        await computed(pilot)
+        assert screen.query_one("#stats-query").is_open  # refused: the bar stays open

@@ -14,9 +14,11 @@ from textual.content import Content
 from textual.widgets import Checkbox, Static, TextArea
 
 from sopdash.core.display import client_line, shown_requester
+from sopdash.core.presence import Activity
 from sopdash.core.rules import resolution_message
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ class MarkedCheckbox(Checkbox):
         return "X" if self.value else " "
 
 
-class ResolveDialog(TicketDialog[Resolution]):
+class ResolveDialog(WritingDialog[Resolution]):
     """Write the summary (ctrl+s resolves); dismisses a Resolution, or None (esc, asking first if anything was typed)."""
 
     BINDINGS = [
@@ -44,6 +46,7 @@ class ResolveDialog(TicketDialog[Resolution]):
         Binding("escape", "cancel", "Cancel", id="resolve.cancel"),
     ]
     FRAME_CLASS = "resolve-dialog"
+    activity: Activity = "resolve"
 
     def frame_title(self) -> str:
         return f"Resolve ticket #{self.ticket.id}"

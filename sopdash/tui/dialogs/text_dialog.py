@@ -13,12 +13,14 @@ from textual.widgets import Static, TextArea
 
 from sopdash.core.display import requester_label
 from sopdash.core.model import Ticket
+from sopdash.core.presence import Activity
 from sopdash.core.rules import acknowledgement_message
 from sopdash.core.sensitive import Finding, find_sensitive
 from sopdash.core.text import printable
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.buttons import DialogButton
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 
 TextKind = Literal["note", "reply", "acknowledge"]
 
@@ -30,7 +32,7 @@ def reply_template(ticket: Ticket) -> str:
     return f"Hello {ticket.requester.name or 'there'},\n\n\n\nKind regards,\nSupport"
 
 
-class TextDialog(TicketDialog[str]):
+class TextDialog(WritingDialog[str]):
     """Edit a note or reply; dismisses the text (ctrl+s) or None (esc, after asking if anything was typed).
 
     Privacy mode masks the title and heading; the text itself is exactly what the client will get, so it is not.
@@ -55,6 +57,10 @@ class TextDialog(TicketDialog[str]):
     @property
     def is_public(self) -> bool:
         return self.kind != "note"
+
+    @property
+    def activity(self) -> Activity:
+        return "reply" if self.is_public else "note"
 
     def _template(self) -> str:
         if self.kind == "acknowledge":
@@ -106,12 +112,12 @@ class TextDialog(TicketDialog[str]):
     def _save_label(self) -> str:
         return "Send (^s)" if self.is_public else "Save note (^s)"
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save":
             return not self.is_public
         if action == "send":
             return self.is_public
-        return True
+        return super().check_action(action, parameters)
 
     @property
     def text(self) -> str:

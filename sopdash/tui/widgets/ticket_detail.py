@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from rich.style import Style
@@ -10,12 +11,13 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from sopdash.core.board import Moment, Row
-from sopdash.core.detail import ROLES, ticket_detail
+from sopdash.core.detail import ROLES, Line, ticket_detail
 from sopdash.tui.bindings import DETAIL_BINDINGS
 from sopdash.tui.widgets.line_view import LineView
 from sopdash.tui.widgets.styling import span_style
 
 NOTHING_SHOWN = "No ticket selected."
+PEOPLE_AFTER = 2  # lines: the title and the facts
 
 
 class TicketDetail(LineView, can_focus=True):
@@ -35,12 +37,15 @@ class TicketDetail(LineView, can_focus=True):
         self._ticket_id: int | None = None
         self._lines: list[Strip] = []
         self._wrapped_width = 0
-        self._shown_with: tuple[Row | None, Moment | None, bool] | None = None
+        self._shown_with: tuple[Row | None, Moment | None, bool, Sequence[Line]] | None = None
 
-    def show(self, row: Row | None, moment: Moment | None, privacy: bool) -> None:
-        """Show `row` at `moment`; redraws only when what it says changed (clocks tick by the minute)."""
-        self._shown_with = (row, moment, privacy)
-        text = Text(NOTHING_SHOWN) if row is None or moment is None else self.render_ticket(row, moment, privacy)
+    def show(self, row: Row | None, moment: Moment | None, privacy: bool, people: Sequence[Line] = ()) -> None:
+        """Show `row` at `moment`, with `people` (who else is on it, the requester's other tickets) under its
+        title; redraws only when what it says changed (clocks tick by the minute)."""
+        self._shown_with = (row, moment, privacy, people)
+        text = (
+            Text(NOTHING_SHOWN) if row is None or moment is None else self.render_ticket(row, moment, privacy, people)
+        )
         if text.plain == self._text.plain and text.spans == self._text.spans:
             return
         ticket_id = row.ticket.id if row else None
@@ -90,12 +95,14 @@ class TicketDetail(LineView, can_focus=True):
         """The rich style of a detail role: the component class `ticket-detail--{role}`."""
         return span_style(self, f"ticket-detail--{role}") if role else Style()
 
-    def render_ticket(self, row: Row, moment: Moment, privacy: bool) -> Text:
+    def render_ticket(self, row: Row, moment: Moment, privacy: bool, people: Sequence[Line] = ()) -> Text:
         """The whole pane as one Text (no markup is parsed anywhere: client text is shown literally)."""
         clocks = row.clocks(moment)
         styles: dict[str, Style] = {}
         text = Text()
-        for line in ticket_detail(row.ticket, clocks, moment.now, self.zone, privacy):
+        lines = ticket_detail(row.ticket, clocks, moment.now, self.zone, privacy)
+        lines[PEOPLE_AFTER:PEOPLE_AFTER] = people
+        for line in lines:
             for span in line:
                 style = styles.get(span.role)
                 if style is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -66,6 +67,8 @@ class TicketQueue(CursorList):
         super().__init__(id=id, classes=classes)
         self.arrangement = Arrangement()
         self._columns: tuple[int, list[Column]] = (-1, [])
+        self.marked: frozenset[int] = frozenset()
+        self.busy: Mapping[int, bool] = {}
 
     @property
     def line_count(self) -> int:
@@ -95,6 +98,16 @@ class TicketQueue(CursorList):
             self.scroll_to(y=max(0, self.cursor - screen_line), animate=False)
         self.scroll_to_cursor()
         self.cursor_moved()
+
+    def set_marked(self, marked: frozenset[int]) -> None:
+        """The tickets marked for a bulk action (■ before the subject)."""
+        self.marked = marked
+        self.invalidate()
+
+    def set_busy(self, busy: Mapping[int, bool]) -> None:
+        """The tickets another technician is on → whether they are writing (✎) or viewing (○)."""
+        self.busy = busy
+        self.invalidate()
 
     def line_clocks(self, index: int, moment: Moment) -> tuple[ClockReading, ...]:
         clocks = self.arrangement.rows[index].clocks(moment)
@@ -151,6 +164,10 @@ class TicketQueue(CursorList):
     def _subject(self, row: Row, column: Column) -> Text:
         ticket = row.ticket
         marks = Text()
+        if ticket.id in self.marked:
+            marks.append("■ ", self.style_of("strong"))
+        if ticket.id in self.busy:
+            marks.append("✎ " if self.busy[ticket.id] else "○ ", self.style_of("strong"))
         if ticket.is_escalated:
             marks.append(f"⇧{ticket.tier} ", self.style_of("strong"))
         if ticket.needs_manager:

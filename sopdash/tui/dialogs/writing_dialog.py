@@ -1,0 +1,58 @@
+"""What the dialogs that write on a ticket share (reply, acknowledgement, note, resolution): while one is open
+the technician's presence says they are writing, and those that reach the client take a canned reply."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.binding import Binding
+from textual.widgets import TextArea
+
+from sopdash.core.canned import CannedReply
+from sopdash.core.presence import Activity
+from sopdash.tui.dialogs.base import TicketDialog
+from sopdash.tui.dialogs.canned_reply_picker import CannedReplyPicker
+
+ResultT = TypeVar("ResultT")
+
+
+class WritingDialog(TicketDialog[ResultT]):
+    """A ticket dialog with one text to write; ctrl+r fills in a canned reply where the client reads it.
+
+    The app provides `canned_replies` and `technician` (the name `{technician}` becomes). What is sent still
+    goes through the dialog's own checks (SOP 5A for anything public).
+    """
+
+    BINDINGS = [Binding("ctrl+r", "canned_reply", "Canned reply", id="dialog.canned_reply")]
+
+    activity: Activity = "reply"
+    """What others see this technician doing while the dialog is open."""
+
+    @property
+    def takes_canned_replies(self) -> bool:
+        return self.activity != "note"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "canned_reply":
+            return self.takes_canned_replies
+        return True
+
+    def action_canned_reply(self) -> None:
+        replies = self.app.canned_replies  # type: ignore[attr-defined]
+        if not replies:
+            self.say('No canned replies yet: add [replies.NAME] with text = "…" to the config.')
+            return
+        self.app.push_screen(CannedReplyPicker(replies), self._use_canned)
+
+    def _use_canned(self, reply: CannedReply | None) -> None:
+        """Put the filled-in reply in the text: in place of an untouched template, else at the cursor."""
+        if reply is None:
+            return
+        text = reply.filled(self.ticket, self.app.technician)  # type: ignore[attr-defined]
+        editor = self.query_one(TextArea)
+        if editor.text.strip() and editor.text != getattr(self, "initial_text", ""):
+            editor.insert(text)
+        else:
+            editor.load_text(text)
+            editor.move_cursor(editor.document.end)
+        editor.focus()

@@ -1,0 +1,55 @@
+"""Presence in the dashboard: others on a ticket shown in the detail pane and the queue, a warning before
+answering a client someone else is answering, and this dashboard's own entry kept up to date."""
+
+from __future__ import annotations
+
+import msgspec
+from dashboard_fixtures import fixture_tickets, keys, make_app, settle, write_store
+
+from sopdash.core.presence import Presence
+from sopdash.store.presence import PresenceBoard
+from sopdash.tui.dialogs import ConfirmDialog, TextDialog
+
+
+async def share(pilot) -> None:
+    pilot.app.share_presence()
+    await settle(pilot)
+
+
+async def test_others_are_shown_and_answering_warns_first(tmp_path):
+    path = write_store(tmp_path / "t.json", fixture_tickets())
+    app = make_app(path)
+    dana = PresenceBoard(path, "dana", host="other-box", pid=4242)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        ticket_id = app.current_id
+        dana.announce(ticket_id, "reply")
+        await share(pilot)
+        assert "✎ dana is writing a reply" in app.detail.plain_text()
+        assert "✎ " in app.queue.render_line(1).text
+        await keys(pilot, "R")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "dana is writing a reply on #" in str(app.screen.question)
+        await keys(pilot, "y")
+        assert isinstance(app.screen, TextDialog)
+        await share(pilot)
+        mine = msgspec.json.decode(app._presence_board.path.read_bytes(), type=Presence)
+        assert (mine.login, mine.ticket_id, mine.activity) == ("amara", ticket_id, "reply")
+        await keys(pilot, "escape")
+        dana.leave()
+        await share(pilot)
+        assert "dana" not in app.detail.plain_text()
+    assert not app._presence_board.path.exists()  # quitting removes this dashboard's entry
+
+
+async def test_viewing_is_a_plain_mark_and_no_warning(tmp_path):
+    path = write_store(tmp_path / "t.json", fixture_tickets())
+    app = make_app(path)
+    lee = PresenceBoard(path, "lee", host="other-box", pid=4343)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lee.announce(app.current_id)
+        await share(pilot)
+        assert "○ lee is viewing" in app.detail.plain_text()
+        await keys(pilot, "R")
+        assert isinstance(app.screen, TextDialog)
