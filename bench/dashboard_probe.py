@@ -1,10 +1,10 @@
 """The dashboard on a store, for bench_archive.py: prints a line as each moment comes, as `name seconds MB`.
 
 Run by the bench as its own process, so that its memory is the dashboard's alone:
-  python bench/dashboard_probe.py STORE TICKET_ID
+  python bench/dashboard_probe.py STORE TICKET_ID TICKETS
 `queue`: the queue is on screen (seconds since the bench started this process, which it adds); `change`:
 another process's note on TICKET_ID is on screen, seconds after it replaced the live file; `archive`: the "all" view
-(the archive) is on screen, seconds after the key. MB is the resident peak so far.
+(the archive: all TICKETS) is on screen, seconds after the key. MB is the resident peak so far.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def tell(name: str, seconds: float) -> None:
     print(f"{name} {seconds:.3f} {peak_mb():.0f}", flush=True)
 
 
-async def probe(path: Path, ticket_id: int) -> None:
+async def probe(path: Path, ticket_id: int, every: int) -> None:
     settings = load_settings()
     app = SopdashApp(desk_on(path, settings), settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -48,13 +48,12 @@ async def probe(path: Path, ticket_id: int) -> None:
         while app.board.by_id[ticket_id].ticket.version == before:
             await asyncio.sleep(0.01)
         tell("change", time.time() - path.stat().st_mtime)  # since the note replaced the live file
-        live = len(app.board.rows)
         asked = time.perf_counter()
         app.action_view("all")
-        while len(app.board.rows) <= live or len(app.queue.arrangement.rows) < len(app.board.rows):
+        while len(app.board.rows) < every or len(app.queue.arrangement.rows) < every:
             await asyncio.sleep(0.01)
         tell("archive", time.perf_counter() - asked)
 
 
 if __name__ == "__main__":
-    asyncio.run(probe(Path(sys.argv[1]), int(sys.argv[2])))
+    asyncio.run(probe(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))

@@ -105,7 +105,7 @@ def _handle(
     if new:
         result = Outcome(result.action, result.reason, new[0].id)
     if result.action == "held":
-        kept.keep(f"held/{_stamp(now)}-{_digest(mail.message_id.encode())}.eml", kept.path(eml).read_bytes())
+        kept.keep(f"held/{_stamp(now)}-{_digest(mail.message_id.encode())}.eml", kept.read(eml))
     return result
 
 

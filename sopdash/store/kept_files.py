@@ -12,6 +12,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import orjson
+from typing import TYPE_CHECKING
 
 from sopdash.core.errors import StoreError
 from sopdash.store.contract import Store
@@ -19,14 +20,19 @@ from sopdash.store.lock import exclusive_lock
 from sopdash.store.paths import files_dir_for, is_postgres_url
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
+if TYPE_CHECKING:
+    from sopdash.store.postgres.kept_files import DatabaseFiles
+
 MAIL_LOG = "mail-log.jsonl"
 SENDING_LOCK = "sending.lock"
 
 
-def kept_files_for(store: Store) -> KeptFiles:
-    """The folder beside a store file; a StoreError for a PostgreSQL store, which has no folder beside it."""
+def kept_files_for(store: Store) -> KeptFiles | DatabaseFiles:
+    """The folder beside a store file; for a PostgreSQL store, the tables beside its tickets."""
     if is_postgres_url(store.location):
-        raise StoreError("mail needs a file store for now: kept mail and the outbox lock live in <store>.files/")
+        from sopdash.store.postgres.kept_files import DatabaseFiles
+
+        return DatabaseFiles(store)
     return KeptFiles(Path(store.location))
 
 
@@ -48,6 +54,14 @@ class KeptFiles:
     def path(self, relative: str) -> Path:
         """Where a kept file is."""
         return self._inside(relative)
+
+    def read(self, relative: str) -> bytes:
+        """What was kept at relative."""
+        target = self._inside(relative)
+        try:
+            return target.read_bytes()
+        except OSError as error:
+            raise access_error(target, "read", error) from None
 
     def append_log(self, record: dict) -> None:
         """Add one record to the mail log (one JSON line, appended in one write)."""

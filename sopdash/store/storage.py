@@ -27,41 +27,22 @@ RESTORE_HINT = "restore it from a backup or point --db elsewhere"
 
 
 class OrjsonStorage(Storage):
-    """A TinyDB storage that reads the file once per instance and writes it with an atomic replace.
+    """A TinyDB storage for the store's files (live file and archive months): read checked, written atomically.
 
-    Use one instance (one TinyDB) per operation: the cached read is what makes a
-    locked read-modify-write cost one parse, and a fresh instance is what keeps it from going stale.
+    sopdash itself reads and writes through `read_store_file`, `read_raw_file` and `write_atomically`; this is
+    what lets TinyDB (or a script using it) open any of the files as the document database they are.
     """
 
-    def __init__(self, path: Path, like: Path | None = None) -> None:
-        self.path, self.like = path, like
-        self._data: dict[str, dict[str, Any]] | None = None
-        self._holding = False
-        self._dirty = False
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
     def read(self) -> dict[str, dict[str, Any]]:
         """The whole document, checked for our shape and schema version."""
-        if self._data is None:
-            self._data = parse_store(read_bytes(self.path), self.path)
-        return self._data
+        return parse_store(read_bytes(self.path), self.path)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Replace the file with data in one atomic step (or at `flush`, while writes are held)."""
-        self._data = data
-        if self._holding:
-            self._dirty = True
-        else:
-            write_atomically(self.path, orjson.dumps(data), self.like)
-
-    def hold_writes(self) -> None:
-        """Keep writes in memory until `flush`, so several table changes land as one atomic replace."""
-        self._holding = True
-
-    def flush(self) -> None:
-        """Write what is held, if anything changed."""
-        if self._dirty and self._data is not None:
-            write_atomically(self.path, orjson.dumps(self._data), self.like)
-            self._dirty = False
+        """Replace the file with data in one atomic step."""
+        write_atomically(self.path, orjson.dumps(data))
 
 
 def read_bytes(path: Path) -> bytes:

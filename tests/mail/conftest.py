@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from mail_server import NOW, mail_config
 
+from sopdash.identity import current_login
+
 
 @pytest.fixture
 def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> Path:
@@ -19,3 +21,13 @@ def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> Pa
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
     monkeypatch.setenv("SOPDASH_NOW", NOW)
     return store
+
+
+@pytest.fixture(params=["file", "postgresql"])
+def mail_store(request: pytest.FixtureRequest, mail_env: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """mail_env's store, or in its place a fresh database reached as the role named like this OS login."""
+    if request.param == "file":
+        return str(mail_env)
+    url = request.getfixturevalue("postgres_db").url(current_login())
+    monkeypatch.setenv("SOPDASH_DB", url)
+    return url

@@ -1,10 +1,11 @@
-"""The issue's whole story with a real SMTP server and a Maildir: mail in, acknowledgement out, answer in."""
+"""The issue's whole story with a real SMTP server and a Maildir: mail in, acknowledgement out, answer in; on a
+store file and on PostgreSQL alike."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sopdash.store import TicketStore
+from sopdash.store.opening import open_store
 
 
 def client_mail(message_id: str, subject: str, body: str, parent: str = "") -> bytes:
@@ -20,7 +21,7 @@ def deliver_to(maildir: Path, name: str, raw: bytes) -> None:
     (maildir / "new" / name).write_bytes(raw)
 
 
-def test_mail_in_acknowledgement_out_answer_in(mail_env, smtp_server, sopdash, tmp_path, monkeypatch):
+def test_mail_in_acknowledgement_out_answer_in(mail_store, smtp_server, sopdash, tmp_path, monkeypatch):
     mailbox, _ = smtp_server
     maildir = tmp_path / "Maildir"
     for folder in ("new", "cur", "tmp"):
@@ -45,10 +46,10 @@ def test_mail_in_acknowledgement_out_answer_in(mail_env, smtp_server, sopdash, t
     deliver_to(maildir, "3.a", answer)  # the MTA delivered it twice
     out = sopdash("mail", "fetch", "--maildir", str(maildir)).out
     assert "reply #1" in out and "duplicate #1" in out
-    ticket = TicketStore(mail_env).get(1)
+    ticket = open_store(mail_store).get(1)
     assert ticket.status == "open"  # no longer waiting on the client
     assert [e.text for e in ticket.timeline if e.kind == "client"] == ["It is the one on floor 2."]
-    assert len(TicketStore(mail_env).live()) == 1
+    assert len(open_store(mail_store).live()) == 1
 
     reply = sopdash("ticket", "note", "1", "Driver reinstalled, please try again.", "--public")
     assert "mail sent to ann@example.com" in reply.out

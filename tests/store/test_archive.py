@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import orjson
+from tinydb import TinyDB
 import pytest
 
 from sopdash.core.errors import InputError, StoreError
@@ -17,6 +18,7 @@ from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket
 from sopdash.store import TicketStore
 from sopdash.store.archive import month_path
+from sopdash.store.storage import OrjsonStorage
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
@@ -221,3 +223,9 @@ def test_ids_stop_at_the_highest_sopdash_keeps(tmp_path: Path) -> None:
     assert store.add(lambda new_id: ticket(0).evolve(id=new_id)).id == MAX_TICKET_ID
     with pytest.raises(StoreError, match="ticket ids have reached"):
         store.add(lambda new_id: ticket(0).evolve(id=new_id))
+
+
+def test_tinydb_opens_the_live_file_and_every_month(store: TicketStore) -> None:
+    files = [store.path, *sorted(store.path.parent.glob("tickets.archive/*.json"))]
+    found = [sorted(doc.doc_id for doc in TinyDB(path, storage=OrjsonStorage).table("tickets").all()) for path in files]
+    assert found == [[1, 2], [3], [4]]

@@ -65,6 +65,12 @@ def test_transact_replaces_tickets_at_their_version(store) -> None:
     assert store.history() == stored
 
 
+def test_the_history_slices_together_are_the_history(store) -> None:
+    store.add_many([new_ticket(0, "a"), new_ticket(0, "b"), new_ticket(0, "c")])
+    sliced = sorted((ticket for read in store.history_slices(CREATED) for ticket in read()), key=lambda t: t.id)
+    assert sliced == store.history(CREATED) and len(sliced) == 3
+
+
 def test_transact_changes_and_adds_together(store) -> None:
     store.add(new_ticket)
 

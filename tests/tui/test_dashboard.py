@@ -216,9 +216,9 @@ async def test_a_refused_action_says_why_and_changes_nothing(store_path: Path):
         assert any("cannot close ticket #5" in str(n.message) for n in app._notifications)
 
 
-async def test_an_action_on_a_ticket_changed_meanwhile_is_refused(store_path: Path):
+async def test_an_action_on_a_ticket_changed_meanwhile_is_refused(store_path: Path, monkeypatch):
+    monkeypatch.setattr("sopdash.tui.app.STORE_WATCH_S", 3600)  # no automatic reload: the screen shows the old version
     app = make_app(store_path)
-    app.tick_s = 3600  # no automatic reload: the screen still shows the old version
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         TicketStore(store_path).update(5, lambda t: rules.assign(t, "bo", NOW, "bo"))

@@ -163,8 +163,9 @@ class PostgresStore:
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
 
-        Unlike the file store, each changed ticket moves on a version here: the guard trigger lets no write
-        keep a version (a schema migration that exempts delivery-only changes would lift this).
+        Each ticket keeps its version, as on the file store, so no technician's open dialog conflicts with the
+        mail gateway; the guard trigger lets a write keep the version only if it changes nothing but delivery
+        records.
         """
         stored = []
         with self._transaction() as conn:
@@ -173,9 +174,8 @@ class PostgresStore:
                     current = self._existing(conn, ticket_id, for_update=True)
                 except InputError:
                     continue
-                ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
-                conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
-                             (ticket.version, _doc(ticket), ticket_id))
+                ticket = change(current).evolve(id=ticket_id, version=current.version)
+                conn.execute("UPDATE sopdash.tickets SET doc = %s::json WHERE id = %s", (_doc(ticket), ticket_id))
                 stored.append(ticket)
         return stored
 

@@ -30,6 +30,56 @@ MANAGER_ONLY = "SD002"
 VERSION_SKIPPED = "SD003"
 _INIT_LOCK = 0x50D_DA5  # advisory lock key: two init-postgres at once take turns
 
+
+def _guard(version_rule: str) -> str:
+    """The guard trigger's function, with the rule for versions of its migration (the other rules never changed)."""
+    return """CREATE OR REPLACE FUNCTION sopdash.guard_ticket_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    altered bigint;
+BEGIN
+    IF NEW.id <> OLD.id THEN
+        RAISE EXCEPTION 'ticket #% cannot change its id', OLD.id USING ERRCODE = '{VERSION_SKIPPED}';
+    END IF;
+{version_rule}    SELECT count(*) INTO altered FROM (
+        SELECT entry - 'delivery' FROM jsonb_array_elements(OLD.doc::jsonb->'timeline') AS old(entry)
+        EXCEPT ALL
+        SELECT entry - 'delivery' FROM jsonb_array_elements(NEW.doc::jsonb->'timeline') AS new(entry)
+    ) AS gone;
+    IF altered > 0 THEN
+        RAISE EXCEPTION 'ticket #%: timeline entries are never altered or removed (% would be)', OLD.id, altered
+            USING ERRCODE = '{TIMELINE_ALTERED}';
+    END IF;
+    IF (NEW.doc #>> '{{manager_flag,acknowledged_at}}') IS NOT NULL
+       AND (NEW.doc #>> '{{manager_flag,acknowledged_at}}') IS DISTINCT FROM (OLD.doc #>> '{{manager_flag,acknowledged_at}}')
+       AND NOT pg_has_role(current_user, '{MANAGER_ROLE}', 'MEMBER') THEN
+        RAISE EXCEPTION 'ticket #%: only a manager (a member of {MANAGER_ROLE}) acknowledges a manager flag', OLD.id
+            USING ERRCODE = '{MANAGER_ONLY}';
+    END IF;
+    RETURN NEW;
+END $$;
+""".format(
+        version_rule=version_rule, VERSION_SKIPPED=VERSION_SKIPPED, TIMELINE_ALTERED=TIMELINE_ALTERED,
+        MANAGER_ONLY=MANAGER_ONLY, MANAGER_ROLE=MANAGER_ROLE,
+    )
+
+
+_STRICT_VERSION = f"""    IF NEW.version <> OLD.version + 1 THEN
+        RAISE EXCEPTION 'ticket #% is at version %: a change must make it version %', OLD.id, OLD.version,
+            OLD.version + 1 USING ERRCODE = '{VERSION_SKIPPED}';
+    END IF;
+"""
+# From migration 3: a write that keeps the version may change mail delivery records and nothing else (the mail
+# gateway's `annotate`, which must not make a technician's open dialog out of date).
+_DELIVERY_KEEPS_VERSION = f"""    IF NEW.version = OLD.version THEN
+        IF sopdash.without_delivery(NEW.doc::jsonb) IS DISTINCT FROM sopdash.without_delivery(OLD.doc::jsonb) THEN
+            RAISE EXCEPTION 'ticket #%: only mail delivery records change without a new version', OLD.id
+                USING ERRCODE = '{VERSION_SKIPPED}';
+        END IF;
+        RETURN NEW;
+    END IF;
+""" + _STRICT_VERSION
+
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
         1,
@@ -68,35 +118,7 @@ CREATE TABLE sopdash.changes (
     at timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE FUNCTION sopdash.guard_ticket_change() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    altered bigint;
-BEGIN
-    IF NEW.id <> OLD.id THEN
-        RAISE EXCEPTION 'ticket #% cannot change its id', OLD.id USING ERRCODE = '{VERSION_SKIPPED}';
-    END IF;
-    IF NEW.version <> OLD.version + 1 THEN
-        RAISE EXCEPTION 'ticket #% is at version %: a change must make it version %', OLD.id, OLD.version,
-            OLD.version + 1 USING ERRCODE = '{VERSION_SKIPPED}';
-    END IF;
-    SELECT count(*) INTO altered FROM (
-        SELECT entry - 'delivery' FROM jsonb_array_elements(OLD.doc::jsonb->'timeline') AS old(entry)
-        EXCEPT ALL
-        SELECT entry - 'delivery' FROM jsonb_array_elements(NEW.doc::jsonb->'timeline') AS new(entry)
-    ) AS gone;
-    IF altered > 0 THEN
-        RAISE EXCEPTION 'ticket #%: timeline entries are never altered or removed (% would be)', OLD.id, altered
-            USING ERRCODE = '{TIMELINE_ALTERED}';
-    END IF;
-    IF (NEW.doc #>> '{{manager_flag,acknowledged_at}}') IS NOT NULL
-       AND (NEW.doc #>> '{{manager_flag,acknowledged_at}}') IS DISTINCT FROM (OLD.doc #>> '{{manager_flag,acknowledged_at}}')
-       AND NOT pg_has_role(current_user, '{MANAGER_ROLE}', 'MEMBER') THEN
-        RAISE EXCEPTION 'ticket #%: only a manager (a member of {MANAGER_ROLE}) acknowledges a manager flag', OLD.id
-            USING ERRCODE = '{MANAGER_ONLY}';
-    END IF;
-    RETURN NEW;
-END $$;
-
+{_guard(_STRICT_VERSION)}
 CREATE TRIGGER guard_ticket_change BEFORE UPDATE ON sopdash.tickets
     FOR EACH ROW EXECUTE FUNCTION sopdash.guard_ticket_change();
 
@@ -140,6 +162,40 @@ CREATE POLICY own_entries ON sopdash.presence FOR ALL USING (login = current_use
 CREATE POLICY stale_entries ON sopdash.presence FOR DELETE USING (seen_at < now() - interval '{STALE_AFTER_S} seconds');
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON sopdash.presence TO {TECHNICIAN_ROLE};
+""",
+    ),
+    (
+        3,
+        "mail delivery records move on without a new version",
+        f"""
+CREATE FUNCTION sopdash.without_delivery(doc jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_set(doc, '{{timeline}}', coalesce((
+        SELECT jsonb_agg(entry - 'delivery' ORDER BY n)
+        FROM jsonb_array_elements(doc->'timeline') WITH ORDINALITY AS t(entry, n)
+    ), '[]'::jsonb))
+$$;
+{_guard(_DELIVERY_KEEPS_VERSION)}
+""",
+    ),
+    (
+        4,
+        "kept mail, the mail log and its outbox, beside the tickets",
+        f"""
+CREATE TABLE sopdash.kept_files (
+    relative text PRIMARY KEY,
+    data bytea NOT NULL,
+    kept_at timestamptz NOT NULL DEFAULT now(),
+    kept_by name NOT NULL DEFAULT session_user
+);
+CREATE TABLE sopdash.mail_log (
+    seq bigserial PRIMARY KEY,
+    record jsonb NOT NULL,
+    logged_by name NOT NULL DEFAULT session_user
+);
+-- kept mail may be kept again under the same name (as a file is replaced); the log is only ever added to
+GRANT SELECT, INSERT, UPDATE ON sopdash.kept_files TO {TECHNICIAN_ROLE};
+GRANT SELECT, INSERT ON sopdash.mail_log TO {TECHNICIAN_ROLE};
+GRANT USAGE ON SEQUENCE sopdash.mail_log_seq_seq TO {TECHNICIAN_ROLE};
 """,
     ),
 )
