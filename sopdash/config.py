@@ -67,7 +67,7 @@ def load_settings(cli_path: str | None = None, env: Mapping[str, str] = os.envir
     """Read and validate the config; a missing default file means all defaults, a missing named file is an error."""
     path = config_path(cli_path, env)
     named = bool(cli_path or env.get("SOPDASH_CONFIG"))
-    if not path.exists():
+    if not _exists(path):
         if named:
             raise InputError(f"no config file at {path}; create it or drop --config/SOPDASH_CONFIG")
         return settings_from_document({}, path, exists=False)
@@ -75,11 +75,21 @@ def load_settings(cli_path: str | None = None, env: Mapping[str, str] = os.envir
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except PermissionError:
         raise InputError(f"cannot read config {path}: permission denied; fix its permissions") from None
+    except OSError as error:  # a directory, a name too long
+        raise InputError(f"cannot read config {path}: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: not valid TOML ({error}); fix the file or point --config elsewhere") from None
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise InputError(f"{path}: nested too deeply to read; fix the file or point --config elsewhere") from None
     return settings_from_document(document, path, exists=True)
+
+
+def _exists(path: Path) -> bool:
+    """Whether there is a config at path; an unreadable or impossible path counts, so reading it says what is wrong."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def settings_from_document(document: Mapping[str, Any], path: Path, exists: bool = True) -> Settings:

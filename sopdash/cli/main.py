@@ -73,12 +73,14 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def check_encoding(argv: Sequence[str]) -> None:
-    """Refuse an argument that is not valid UTF-8 (Python hands such bytes over as lone surrogates)."""
+    """Refuse an argument that is not valid UTF-8 (Python hands such bytes over as lone surrogates) or holds a NUL."""
     for argument in argv:
         try:
             argument.encode("utf-8")
         except UnicodeEncodeError:
             raise InputError(f"argument {printable(argument)!r} is not valid UTF-8; fix the text or its encoding") from None
+        if "\0" in argument:  # only a caller of main() can pass one: the OS ends arguments there
+            raise InputError(f"argument {printable(argument)!r} holds a NUL character")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

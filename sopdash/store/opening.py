@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 def store_exists(location: Path | str) -> bool:
     """True if there is a store at location already (a database always counts: `init-postgres` made it)."""
-    return is_postgres_url(location) or Path(location).exists()
+    if is_postgres_url(location):
+        return True
+    try:
+        return Path(location).exists()
+    except OSError:  # a name too long, a directory it may not look in: opening the store says which
+        return True
 
 
 def presence_board(

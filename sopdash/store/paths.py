@@ -39,7 +39,11 @@ def lock_path_for(store_path: Path) -> Path:
 def following_links(store_path: Path) -> Path:
     """The file a store path names: a symlink is followed to its target, so a write replaces the target (never the
     link) and the lock, archive and temp files are the target's, shared with anyone who opens the target directly."""
-    return Path(os.path.realpath(store_path)) if store_path.is_symlink() else store_path
+    try:
+        linked = store_path.is_symlink()
+    except OSError:  # a name too long, a loop: the first read of the store names the problem
+        return store_path
+    return Path(os.path.realpath(store_path)) if linked else store_path
 
 
 def within_directory(path: Path, directory: Path) -> bool:
