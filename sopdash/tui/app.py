@@ -142,6 +142,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     def on_mount(self) -> None:
         if self.console.color_system == "standard":
             self.theme = "ansi-dark"  # 16 colours: the terminal's own palette reads better than approximations
+        self.queue.zone = self.escalations.zone = self.zone
         self.watch_privacy(self.privacy)
         self.set_reactive(SopdashApp.narrow, self.size.width < NARROW_BELOW)
         self.watch_narrow(self.narrow)
