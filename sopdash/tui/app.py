@@ -7,10 +7,12 @@ and every worker's outcome lands in `on_worker_state_changed`: an exception beco
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -49,6 +51,7 @@ from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, k
 from sopdash.tui.breach_alerts import BreachAlerts
 from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
+from sopdash.tui.crash_report import crash_report
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.dialogs.base import Dialog
 from sopdash.tui.dialogs.writing_dialog import WritingDialog
@@ -95,6 +98,12 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     """The list whose cursor the detail pane follows."""
     line_lost: var[str | None] = var(None, init=False)
     """Why a database store's change announcements stopped (changes are polled until it reconnects)."""
+
+    def _fatal_error(self) -> None:
+        """Textual's end after an unhandled error, with `crash_report` in place of its report (locals and all)."""
+        self.bell()
+        self._exit_renderables.append(Text(crash_report(sys.exc_info()[1] or self._exception)))
+        self._close_messages_no_wait()
 
     def __init__(self, desk: Desk, settings: Settings, tick_s: float = 1.0) -> None:
         super().__init__()
