@@ -192,6 +192,13 @@ def verdict_complete_step(ticket: Ticket, step: int) -> Verdict:
     )
 
 
+def verdict_next_step(ticket: Ticket) -> Verdict:
+    """Whether the next CompTIA step can be recorded now (the dashboard's one-key step)."""
+    if ticket.current_step is None:
+        return _verdict(_still_open(ticket), (True, "every troubleshooting step is done"))
+    return verdict_complete_step(ticket, ticket.current_step)
+
+
 def complete_step(ticket: Ticket, actor: str, now: datetime, step: int, note_text: str = "") -> Ticket:
     """SOP 4C: mark the next CompTIA troubleshooting step done, with an optional internal note."""
     if not 1 <= step <= len(TROUBLESHOOTING_STEPS):

@@ -37,12 +37,6 @@ class TicketAction:
     """Instead of a dialog, the query bar asks for a one-line note with this prompt."""
 
 
-def _step_verdict(ticket: Ticket) -> rules.Verdict:
-    if not ticket.is_open:
-        return rules.Verdict((f"it is {ticket.status}",))
-    return rules.Verdict(() if ticket.current_step else ("every troubleshooting step is done",))
-
-
 def _take_over(ticket: Ticket, me: str) -> Dialog | None:
     """Taking a ticket someone else holds asks first, naming them; taking a free one does not."""
     if ticket.assignee in ("", me):
@@ -88,7 +82,7 @@ ACTIONS: dict[str, TicketAction] = {
     "assign": TicketAction(
         call=lambda desk, t, login: desk.assign(t.id, login, seen_version=t.version),
         done=lambda desk, t, login: f"#{t.id} assigned to {desk.assignee(login).login}.{_warning(desk, login)}",
-        ask=lambda desk, t, privacy: AssignDialog(t, desk.roster.members.keys(), desk.actor, privacy=privacy),
+        ask=lambda desk, t, privacy: AssignDialog(t, desk.roster, desk.actor, privacy=privacy),
     ),
     "assign_to_me": TicketAction(
         call=lambda desk, t, _: desk.assign(t.id, desk.actor, seen_version=t.version),
@@ -116,7 +110,7 @@ ACTIONS: dict[str, TicketAction] = {
     "step": TicketAction(
         call=lambda desk, t, note: desk.complete_step(t.id, t.current_step or 0, note.strip(), seen_version=t.version),
         done=lambda desk, t, _: f"#{t.id}: step {t.current_step} done.",
-        verdict=_step_verdict,
+        verdict=rules.verdict_next_step,
         verb="record a step on",
         note_prompt=lambda t: f"step {t.current_step} done · note: ",
     ),
@@ -129,7 +123,11 @@ ACTIONS: dict[str, TicketAction] = {
     ),
     "resolve": TicketAction(
         call=lambda desk, t, resolution: desk.resolve(
-            t.id, resolution.summary, resolution.notify, seen_version=t.version
+            t.id,
+            resolution.summary,
+            resolution.notify,
+            seen_version=t.version,
+            allow_sensitive=resolution.allow_sensitive,
         ),
         done=lambda desk, t, resolution: (
             f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")

@@ -255,3 +255,13 @@ def test_only_the_escalation_that_raises_the_manager_flag_says_so():
     again = rules.escalate(first, "amara", at(2), "disruptive")
     assert again.needs_manager and not rules.raised_manager_flag(again)
     assert not rules.raised_manager_flag(rules.escalate(new_ticket(), "amara", at(1), "timing"))
+
+
+def test_the_next_step_is_refused_once_every_step_is_done_or_the_ticket_is_not_open():
+    ticket = new_ticket()
+    assert rules.verdict_next_step(ticket).allowed
+    for step in range(1, 7):
+        ticket = rules.complete_step(ticket, "amara", at(step), step)
+    assert rules.verdict_next_step(ticket).refusals == ("every troubleshooting step is done",)
+    closed = rules.resolve(new_ticket(), "amara", at(1), "fixed")
+    assert rules.verdict_next_step(closed).refusals == ("it is resolved",)

@@ -10,9 +10,11 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from sopdash.core.model import Requester, Ticket
+from sopdash.core.roster import Member, Roster
 from sopdash.tui.stylesheets import stylesheet
 
 CREATED = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+TEAM = Roster({login: Member(login) for login in ("alice", "bob", "carol")})
 
 
 def make_ticket(**changes: Any) -> Ticket:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dialog_host import DialogHost, make_ticket
+from dialog_host import TEAM, DialogHost, make_ticket
 from textual.binding import Binding
 from textual.widgets import TextArea
 
@@ -61,7 +61,7 @@ CLOSE_QUESTION = "Close ticket #1042 “Printer [URGENT] on 3rd floor jams”?"
 CASES = {
     "confirm": (lambda: ConfirmDialog(CLOSE_QUESTION, "Close ticket", "Close", "Keep open"), [], None),
     "priority": (lambda: PriorityDialog(make_ticket(priority="medium", triaged=False)), [], None),
-    "assign": (lambda: AssignDialog(make_ticket(), ["alice", "bob", "carol"], me="dave"), ["c"], None),
+    "assign": (lambda: AssignDialog(make_ticket(), TEAM, me="dave"), ["c"], None),
     "note": (lambda: TextDialog(make_ticket(), "note"), [], None),
     "reply": (lambda: TextDialog(make_ticket(), "reply"), [], None),
     "reply_private": (lambda: TextDialog(make_ticket(), "reply", privacy=True), [], None),

@@ -6,6 +6,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static, TextArea
 
 from sopdash.core.model import ManagerFlag
+from sopdash.core.roster import Roster
 from sopdash.core.rules import acknowledgement_message
 from sopdash.tui.dialogs import (
     AssignDialog,
@@ -22,7 +23,7 @@ from sopdash.tui.dialogs.buttons import DialogButton
 from sopdash.tui.dialogs.error_line import ErrorLine
 from sopdash.tui.dialogs.resolve_dialog import MarkedCheckbox
 from sopdash.tui.help_screen import HelpScreen
-from dialog_host import CREATED, DialogHost, make_ticket
+from dialog_host import CREATED, TEAM, DialogHost, make_ticket
 
 SIZE = (80, 24)
 
@@ -109,7 +110,7 @@ async def test_priority_confirming_an_untriaged_default_triages_it():
 
 
 def assign_dialog() -> AssignDialog:
-    return AssignDialog(make_ticket(assignee="alice"), ["alice", "bob", "carol"], me="dave")
+    return AssignDialog(make_ticket(assignee="alice"), TEAM, me="dave")
 
 
 async def test_assign_typed_login_and_me():
@@ -139,6 +140,24 @@ async def test_assign_refuses_empty_and_unchanged_on_the_spot():
         assert app.results == []
         await pilot.press("escape")
         assert app.results == [None]
+
+
+async def test_assign_refuses_a_login_the_roster_does_not_know_in_the_dialog():
+    app = DialogHost(assign_dialog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"zed", "enter")
+        assert app.results == []
+        assert "'zed' is not in the roster (technicians: alice, bob, carol)" in error_text(app)
+        await pilot.press("backspace", "backspace", "backspace", *"ME", "enter")
+        assert app.results == ["dave"]
+
+
+async def test_assign_without_a_roster_says_logins_go_unchecked_and_takes_them():
+    app = DialogHost(lambda: AssignDialog(make_ticket(), Roster(), me="dave"))
+    async with app.run_test(size=SIZE) as pilot:
+        assert "No roster lists the team: a login is taken unchecked" in shown_text(app)
+        await pilot.press(*"zed", "enter")
+        assert app.results == ["zed"]
 
 
 # Notes and replies
@@ -356,6 +375,30 @@ async def test_resolve_needs_a_summary():
         assert app.results == [] and "summary is required" in error_text(app)
         await pilot.press("escape")
         assert app.results == [None]
+
+
+async def test_a_sensitive_resolution_message_needs_send_anyway_which_the_result_carries():
+    app = DialogHost(lambda: ResolveDialog(make_ticket()))
+    async with app.run_test(size=SIZE) as pilot:
+        await write(pilot, "Moved you to the print server at 10.20.0.15")
+        await pilot.press("ctrl+s")
+        assert app.results == []
+        assert "• private IP address: “10.20.0.15”" in str(app.screen.query_one(".findings", Static).render())
+        assert "Send anyway" in str(app.screen.query_one("#resolve", DialogButton).label)
+        await pilot.press("ctrl+s")
+        assert app.results == [Resolution("Moved you to the print server at 10.20.0.15", True, allow_sensitive=True)]
+
+
+async def test_a_sensitive_summary_kept_from_the_client_is_not_asked_about():
+    app = DialogHost(lambda: ResolveDialog(make_ticket()))
+    async with app.run_test(size=SIZE) as pilot:
+        await write(pilot, "Server at 10.20.0.15")
+        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+n")  # not notifying: nothing goes to the client now
+        assert not app.screen.query_one(".findings", Static).display
+        assert "Send anyway" not in str(app.screen.query_one("#resolve", DialogButton).label)
+        await pilot.press("ctrl+s")
+        assert app.results == [Resolution("Server at 10.20.0.15", notify=False)]
 
 
 async def test_resolve_escape_after_typing_asks_before_discarding():

@@ -1,4 +1,4 @@
-"""Give a ticket to a technician: type a login (roster logins are suggested) or `me`."""
+"""Give a ticket to a technician: type a login (roster logins are suggested) or `me`; the roster checks it."""
 
 from __future__ import annotations
 
@@ -11,16 +11,20 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
+from sopdash.core.errors import SopdashError
 from sopdash.core.model import Ticket
+from sopdash.core.roster import ME, Roster
 from sopdash.core.text import one_line
 from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
 
-ME = "me"
 _SHOWN_LOGINS = 8
 
 
 class AssignDialog(TicketDialog[str]):
-    """Type the assignee's login; dismisses the login (`me` becomes the technician's own), or None if cancelled."""
+    """Type the assignee's login; dismisses the login (`me` becomes the technician's own), or None if cancelled.
+
+    A login the roster does not know is refused on the spot; without a roster the dialog says logins go unchecked.
+    """
 
     BINDINGS = [
         Binding("enter", "assign", "Assign", id="assign.confirm", priority=True),
@@ -28,10 +32,11 @@ class AssignDialog(TicketDialog[str]):
     ]
     FRAME_CLASS = "assign-dialog"
 
-    def __init__(self, ticket: Ticket, logins: Iterable[str], me: str, privacy: bool = False) -> None:
-        """`logins` are the roster's technicians, `me` the login of whoever runs the dashboard."""
+    def __init__(self, ticket: Ticket, roster: Roster, me: str, privacy: bool = False) -> None:
+        """`roster` knows the technicians, `me` is the login of whoever runs the dashboard."""
         super().__init__(ticket, privacy)
-        self.logins = sorted(set(logins) | {me})
+        self.roster = roster
+        self.logins = sorted(set(roster.members) | {me})
         self.me = me
 
     def frame_title(self) -> str:
@@ -53,6 +58,8 @@ class AssignDialog(TicketDialog[str]):
         return (DialogAction("assign", "Assign (enter)", "primary", "assign"), CANCEL)
 
     def _team(self) -> str:
+        if self.logins == [self.me]:
+            return "⚠ No roster lists the team: a login is taken unchecked (add [roster.LOGIN] to the config)."
         shown = ", ".join(self.logins[:_SHOWN_LOGINS]) + (", …" if len(self.logins) > _SHOWN_LOGINS else "")
         return f"Team: {shown}   (→ completes a suggestion)"
 
@@ -61,11 +68,16 @@ class AssignDialog(TicketDialog[str]):
         self.say("")
 
     def action_assign(self) -> None:
-        typed = self.query_one(Input).value.strip()
-        login = self.me if typed == ME else typed
-        if not login:
+        typed = self.query_one(Input).value
+        if not typed.strip():
             self.say(f"Type a login, or {ME} to take it yourself.")
-        elif login == self.ticket.assignee:
+            return
+        try:
+            login = self.roster.assignee(typed, self.me).login
+        except SopdashError as refusal:
+            self.say(str(refusal))
+            return
+        if login == self.ticket.assignee:
             self.say(f"It is already assigned to {login}.")
         else:
             self.submit(login)

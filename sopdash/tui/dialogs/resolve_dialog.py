@@ -18,15 +18,17 @@ from sopdash.core.presence import Activity
 from sopdash.core.rules import resolution_message
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
-from sopdash.tui.dialogs.writing_dialog import WritingDialog
+from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """What the technician chose: the resolution summary, and whether the client is notified now."""
+    """What the technician chose: the resolution summary, whether the client is notified now, and whether the
+    message goes although it looks sensitive (SOP 5A, "Send anyway")."""
 
     summary: str
     notify: bool = True
+    allow_sensitive: bool = False
 
 
 class MarkedCheckbox(Checkbox):
@@ -37,7 +39,7 @@ class MarkedCheckbox(Checkbox):
         return "X" if self.value else " "
 
 
-class ResolveDialog(WritingDialog[Resolution]):
+class ResolveDialog(DisclosureCheck[Resolution]):
     """Write the summary (ctrl+s resolves); dismisses a Resolution, or None (esc, asking first if anything was typed)."""
 
     BINDINGS = [
@@ -47,6 +49,7 @@ class ResolveDialog(WritingDialog[Resolution]):
     ]
     FRAME_CLASS = "resolve-dialog"
     activity: Activity = "resolve"
+    SEND_BUTTON = "resolve"
 
     def frame_title(self) -> str:
         return f"Resolve ticket #{self.ticket.id}"
@@ -57,11 +60,15 @@ class ResolveDialog(WritingDialog[Resolution]):
         yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
         yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
         yield from self.mail_route()
+        yield self.findings_view()
         with VerticalScroll(classes="preview", can_focus=False):
             yield Static("", id="preview", markup=False)
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("resolve", "Resolve (^s)", "primary", "resolve"), CANCEL)
+        return (DialogAction("resolve", self.send_label(), "primary", "resolve"), CANCEL)
+
+    def send_label(self) -> str:
+        return "Resolve (^s)"
 
     def on_mount(self) -> None:
         self._show_preview()
@@ -79,6 +86,7 @@ class ResolveDialog(WritingDialog[Resolution]):
     def _show_preview(self) -> None:
         """The message the client will get, or why there is none; names masked in privacy mode."""
         self.say("")
+        self.text_changed(self._message())
         preview = self.query_one("#preview", Static)
         if not self.notify:
             preview.update(
@@ -95,11 +103,18 @@ class ResolveDialog(WritingDialog[Resolution]):
     def action_toggle_notify(self) -> None:
         self.query_one(MarkedCheckbox).toggle()
 
+    def _message(self) -> str:
+        """What the client is sent, unmasked as it will go (nothing when not notifying)."""
+        return resolution_message(self.ticket, self.summary.strip()) if self.notify else ""
+
     def action_resolve(self) -> None:
         if not self.summary.strip():
             self.say("A resolution summary is required (SOP 4D).")
             return
-        self.submit(Resolution(self.summary.strip(), self.notify))
+        message = self._message()
+        if message and self.unconfirmed_findings(message):
+            return
+        self.submit(Resolution(self.summary.strip(), self.notify, allow_sensitive=self.sent_anyway(message)))
 
     def action_cancel(self) -> None:
         if not self.summary.strip():

@@ -15,16 +15,12 @@ from sopdash.core.display import requester_label
 from sopdash.core.model import Ticket
 from sopdash.core.presence import Activity
 from sopdash.core.rules import acknowledgement_message
-from sopdash.core.sensitive import Finding, find_sensitive
 from sopdash.core.text import printable
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
-from sopdash.tui.dialogs.buttons import DialogButton
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
-from sopdash.tui.dialogs.writing_dialog import WritingDialog
+from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
 
 TextKind = Literal["note", "reply", "acknowledge"]
-
-_SHOWN_FINDINGS = 3
 
 
 def reply_template(ticket: Ticket) -> str:
@@ -32,7 +28,7 @@ def reply_template(ticket: Ticket) -> str:
     return f"Hello {ticket.requester.name or 'there'},\n\n\n\nKind regards,\nSupport"
 
 
-class TextDialog(WritingDialog[str]):
+class TextDialog(DisclosureCheck[str]):
     """Edit a note or reply; dismisses the text (ctrl+s) or None (esc, after asking if anything was typed).
 
     Privacy mode masks the title and heading; the text itself is exactly what the client will get, so it is not.
@@ -52,7 +48,6 @@ class TextDialog(WritingDialog[str]):
         super().__init__(ticket, privacy, route)
         self.kind = kind
         self.initial_text = printable(self._template() if text is None else text)
-        self._confirmed_text: str | None = None
 
     @property
     def is_public(self) -> bool:
@@ -97,10 +92,10 @@ class TextDialog(WritingDialog[str]):
         if self.is_public:
             yield from self.mail_route()
         yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
-        yield Static("", classes="findings", markup=False)
+        yield self.findings_view()
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("save", self._save_label(), "primary", "save"), CANCEL)
+        return (DialogAction("save", self.send_label(), "primary", "save"), CANCEL)
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
@@ -109,7 +104,7 @@ class TextDialog(WritingDialog[str]):
         else:
             editor.move_cursor(editor.document.end)
 
-    def _save_label(self) -> str:
+    def send_label(self) -> str:
         return "Send (^s)" if self.is_public else "Save note (^s)"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -126,8 +121,7 @@ class TextDialog(WritingDialog[str]):
     @on(TextArea.Changed)
     def _edited(self) -> None:
         self.say("")
-        if self._confirmed_text is not None and self.text != self._confirmed_text:
-            self._disarm()
+        self.text_changed(self.text)
 
     def action_save(self) -> None:
         """Save a note; send a public text once SOP 5A's check is passed or explicitly overridden."""
@@ -135,41 +129,15 @@ class TextDialog(WritingDialog[str]):
         if not text.strip():
             self.say("Nothing to save: the text is empty.")
             return
-        if self.is_public and text != self._confirmed_text:
-            findings = find_sensitive(text)
-            if findings:
-                self._arm(text, findings)
-                return
+        findings = self.unconfirmed_findings(text) if self.is_public else []
+        if findings:
+            editor = self.query_one(TextArea)
+            editor.move_cursor(editor.document.get_location_from_index(findings[0].start))
+            editor.focus()
+            return
         self.submit(text)
 
     action_send = action_save  # ctrl+s under its public name
-
-    def _arm(self, text: str, findings: list[Finding]) -> None:
-        """Show what looks sensitive and wait for a second ctrl+s ("send anyway") on exactly this text."""
-        self._confirmed_text = text
-        lines = ["⚠ This may disclose client-sensitive information (SOP 5A):"]
-        lines += [f"  • {finding.kind}: “{finding.excerpt}”" for finding in findings[:_SHOWN_FINDINGS]]
-        if len(findings) > _SHOWN_FINDINGS:
-            lines.append(f"  • and {len(findings) - _SHOWN_FINDINGS} more")
-        lines.append("Edit it out, or press ctrl+s again to send it anyway.")
-        findings_view = self.query_one(".findings", Static)
-        findings_view.update(Content("\n".join(lines)))
-        findings_view.add_class("-shown")
-        button = self.query_one("#save", DialogButton)
-        button.label = "Send anyway (^s)"
-        button.variant = "error"
-        button.refresh(layout=True)  # a longer label needs a wider button
-        editor = self.query_one(TextArea)
-        editor.move_cursor(editor.document.get_location_from_index(findings[0].start))
-        editor.focus()
-
-    def _disarm(self) -> None:
-        self._confirmed_text = None
-        self.query_one(".findings", Static).remove_class("-shown")
-        button = self.query_one("#save", DialogButton)
-        button.label = self._save_label()
-        button.variant = "primary"
-        button.refresh(layout=True)
 
     def action_cancel(self) -> None:
         if self.text == self.initial_text:
