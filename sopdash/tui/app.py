@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
+from sopdash.core.crash_report import crash_report
 from sopdash.core.detail import Line
 from sopdash.core.detail_people import other_ticket_lines, presence_lines
 from sopdash.core.display import client_line
@@ -51,7 +52,6 @@ from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, k
 from sopdash.tui.breach_alerts import BreachAlerts
 from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
-from sopdash.tui.crash_report import crash_report
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.dialogs.base import Dialog
 from sopdash.tui.dialogs.writing_dialog import WritingDialog

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard_fixtures import make_app, new, settle, write_store
-from sopdash.tui.crash_report import crash_report
+from sopdash.core.crash_report import crash_report
 
 SECRET = "ann.secret@client.example.com"
 
