@@ -1,4 +1,5 @@
-"""The dashboard on a store, for bench_archive.py: prints a line as each moment comes, as `name seconds MB`.
+"""The dashboard on a store, for bench_archive.py: prints a line as each moment comes, as `name seconds MB cpu`
+(cpu: processor seconds this process has used so far).
 
 Run by the bench as its own process, so that its memory is the dashboard's alone:
   python bench/dashboard_probe.py STORE TICKET_ID TICKETS
@@ -31,7 +32,7 @@ def peak_mb() -> float:
 
 
 def tell(name: str, seconds: float) -> None:
-    print(f"{name} {seconds:.3f} {peak_mb():.0f}", flush=True)
+    print(f"{name} {seconds:.3f} {peak_mb():.0f} {time.process_time():.3f}", flush=True)
 
 
 async def probe(path: Path, ticket_id: int, every: int) -> None:

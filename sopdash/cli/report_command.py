@@ -10,7 +10,6 @@ from sopdash.clock import clock_from_env
 from sopdash.core.period import resolve_period
 from sopdash.report import FORMATS, redact, render, report_from
 from sopdash.report_tally import tally_history
-from sopdash.store.gc_pause import gc_paused
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,8 +35,7 @@ def print_report(args: argparse.Namespace) -> int:
     policy = settings_for(args).policy
     now = clock_from_env(os.environ)()
     since, until = resolve_period(args.since, args.until, now, policy.calendar.tz)
-    with gc_paused(freeze=True):  # a command about to exit: never scan the tickets and figures for cycles
-        counted = tally_history(store, policy, since, until, now)
+    counted = tally_history(store, policy, since, until, now)
     report = report_from(counted, since, until, now, policy.calendar.tz)
     print(render(redact(report) if args.redact else report, args.format), end="")
     return 0

@@ -101,8 +101,12 @@ class TicketStore:
         slices: list[Callable[[], list[Ticket]]] = [lambda: not_closed_before(list(live.tickets.values()), since)]
         for month in months_from(archived, since):
             ids = archived[month]
-            slices.append(lambda month=month, ids=ids: not_closed_before(listed(self._month(month), ids, self.path, month), since))
+            slices.append(lambda month=month, ids=ids: not_closed_before(self._uncached(month, ids), since))
         return slices
+
+    def _uncached(self, month: str, ids: list[int]) -> list[Ticket]:
+        """A month's listed tickets, read without keeping them: a slice is read once, often in another process."""
+        return listed(read_store_file(month_path(self.path, month)).tickets, ids, self.path, month)
 
     def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
         archived: dict[str, list[int]] = live.record.get("archived", {})
