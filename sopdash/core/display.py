@@ -67,3 +67,13 @@ def time_ago(moment: datetime, now: datetime) -> str:
     if seconds < 86400:
         return f"{seconds // 3600}h ago"
     return f"{seconds // 86400}d ago"
+
+
+def changes_since(seen: Ticket, now: Ticket, shown: int = 2) -> str:
+    """What happened to a ticket since the version `seen`, who did it, newest last: `bo: assigned to bo`."""
+    entries = now.timeline[len(seen.timeline) :] if now.timeline[: len(seen.timeline)] == seen.timeline else ()
+    if not entries:
+        return f"it is at version {now.version} now (you saw {seen.version})"
+    said = [f"{one_line(entry.author)}: {one_line(entry.text)}" for entry in entries[-shown:]]
+    more = len(entries) - len(said)
+    return "; ".join(said) + (f" (and {more} more)" if more else "")
