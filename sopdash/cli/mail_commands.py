@@ -94,14 +94,19 @@ def send_queued(args: argparse.Namespace) -> int:
     """`mail send [--watch]`: deliver what is due; with --watch, again every interval."""
     desk = open_desk(args)
     settings = mail_settings(desk.mail)
+    if not args.watch:
+        report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
+        print("\n".join([*report.lines, report.summary()]))
+        return 0
     rounds = 0
     while True:
-        report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
-        for line in report.lines:
+        try:  # a long-running sender outlives a store that is briefly locked or unreadable
+            report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
+            lines = report.lines
+        except SopdashError as error:
+            lines = [f"sopdash: {one_line(str(error))}; trying again in {args.interval:g} s"]
+        for line in lines:
             print(line, flush=True)
-        if not args.watch:
-            print(report.summary())
-            return 0
         rounds += 1
         if args.rounds and rounds >= args.rounds:
             return 0

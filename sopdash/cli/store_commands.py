@@ -85,12 +85,28 @@ def show_config(args: argparse.Namespace) -> int:
         ("roster", roster_lines(settings)),
         ("alerts", [f"{settings.alerts} (breach alerts; bell {'on' if settings.bell else 'off'})"]),
         ("replies", [", ".join(reply.name for reply in settings.replies) or "none ([replies.NAME] text = \"…\")"]),
+        ("mail", mail_lines(settings)),
     ]
     width = max(len(title) for title, _ in sections)
     for title, lines in sections:
         for n, line in enumerate(lines):
             print(f"{(title if n == 0 else '').ljust(width)}  {line}")
     return 0
+
+
+def mail_lines(settings: Settings) -> list[str]:
+    """The desk's address, how mail leaves, and the inbound limits; or that mail is off."""
+    mail = settings.mail
+    if mail is None:
+        return ["off (add a [mail] table to send replies and take clients' mail)"]
+    sender = f"{mail.name} <{mail.address}>" if mail.name else mail.address
+    login = f" as {mail.username} (password from {mail.password_file})" if mail.username else ""
+    tls = " with STARTTLS" if mail.smtp_url.startswith("smtp://") and mail.starttls else ""
+    return [
+        f"from {sender}, subject tag {mail.subject_tag}",
+        f"sent via {mail.where()}{tls}{login}",
+        f"inbound: {mail.max_message_mb:g} MB a message, {mail.max_new_tickets_per_sender_hour} new tickets a sender an hour",
+    ]
 
 
 def store_source(args: argparse.Namespace, settings: Settings) -> str:

@@ -3,21 +3,20 @@ who else is on which ticket — in the detail pane, as a mark on queue rows, and
 a client someone else is already answering.
 
 Every tick a worker renews this dashboard's entry (a write only when it changed or every few seconds) and
-lists the others (one directory listing when nobody else is around). A store without a file (PostgreSQL)
-has no presence directory, and the dashboard simply shows nobody.
+lists the others (one directory listing when nobody else is around; on PostgreSQL, rows of sopdash.presence).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-
 from textual import work
 from textual.app import App
 from textual.reactive import var
 
+from sopdash.core.errors import SopdashError
 from sopdash.core.presence import VIEWING, Presence, busy_tickets, reply_warning
 from sopdash.desk import Desk
+from sopdash.store.opening import presence_board
 from sopdash.store.presence import PresenceBoard
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
 from sopdash.tui.dialogs.writing_dialog import WritingDialog
@@ -33,15 +32,13 @@ class PresenceWatch(App[int]):
     _presence_board: PresenceBoard | None = None
 
     def start_presence(self) -> None:
-        path = getattr(self.desk.store, "path", None)
-        if isinstance(path, Path):
-            self._presence_board = PresenceBoard(path, self.desk.actor)
+        self._presence_board = presence_board(self.desk.store, self.desk.actor)  # type: ignore[arg-type]
 
     def stop_presence(self) -> None:
         if self._presence_board is not None:
             try:
                 self._presence_board.leave()
-            except OSError:
+            except (OSError, SopdashError):
                 pass  # it goes stale by itself
 
     def share_presence(self) -> None:
@@ -64,6 +61,9 @@ class PresenceWatch(App[int]):
             others = tuple(board.others())
         except OSError as error:
             self.call_from_thread(self._presence_failed, f"{board.directory}: {error.strerror or error}")
+            return
+        except SopdashError as error:  # a database store's presence table
+            self.call_from_thread(self._presence_failed, str(error))
             return
         self.call_from_thread(self._presence_heard, others)
 

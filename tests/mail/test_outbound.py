@@ -155,13 +155,26 @@ def test_mail_test_reports_what_happened(mail_env, smtp_server, sopdash):
     assert refused.code == 1 and "550 5.1.1 no such user here (refused for good)" in refused.err
 
 
-def test_mail_send_watch_runs_bounded_rounds(mail_env, smtp_server, sopdash):
+def test_mail_send_watch_runs_bounded_rounds(mail_env, smtp_server, sopdash, monkeypatch):
     ticket_id = new_ticket(sopdash)
     smtp_server[0].mode = "4xx"
     sopdash("ticket", "ack", str(ticket_id))
     smtp_server[0].mode = "accept"
+    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:30:00+00:00")
     result = sopdash("mail", "send", "--watch", "--interval", "0", "--rounds", "2")
     assert result.code == 0
+    assert result.out.splitlines() == [f"#{ticket_id} to ann@example.com: sent"]
+    assert len(smtp_server[0].messages) == 1
+
+
+def test_mail_send_watch_outlives_an_unreadable_store(mail_env, smtp_server, sopdash):
+    new_ticket(sopdash)
+    good = mail_env.read_bytes()
+    mail_env.write_text("{not json")
+    result = sopdash("mail", "send", "--watch", "--interval", "0", "--rounds", "2")
+    mail_env.write_bytes(good)
+    assert result.code == 0
+    assert result.out.count("is not a sopdash store") == 2 and "trying again in 0 s" in result.out
 
 
 def test_sensitive_text_is_refused_before_anything_is_queued(mail_env, smtp_server, sopdash):
@@ -179,3 +192,11 @@ def test_internal_notes_never_leave(mail_env, smtp_server, sopdash):
     sopdash("mail", "send")
     assert smtp_server[0].messages == []
     assert all(e.delivery is None for e in TicketStore(mail_env).get(ticket_id).timeline)
+
+
+def test_config_says_how_mail_goes(mail_env, sopdash):
+    lines = [line.strip() for line in sopdash("config").out.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("mail "))
+    assert lines[start] == "mail      from Example IT Help Desk <help@desk.example.org>, subject tag [#{id}]"
+    assert lines[start + 1].startswith("sent via smtp://127.0.0.1:")
+    assert lines[start + 2] == "inbound: 10 MB a message, 20 new tickets a sender an hour"

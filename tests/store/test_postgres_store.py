@@ -11,8 +11,9 @@ import psycopg
 import pytest
 from pg_cluster import POSTGRES_BIN
 
+from sopdash.core import delivery, rules
 from sopdash.core.errors import RuleRefused, StoreError
-from sopdash.core.model import ManagerFlag, Ticket, TimelineEntry
+from sopdash.core.model import ManagerFlag, Requester, Ticket, TimelineEntry
 from sopdash.store.postgres.pg_store import PostgresStore
 from sopdash.store.postgres import schema
 from sopdash.store.postgres.schema import SCHEMA_VERSION, init_postgres
@@ -225,3 +226,20 @@ def test_only_delivery_records_change_without_a_new_version(postgres_db) -> None
 
     assert done.returncode != 0 and "only mail delivery records change without a new version" in done.stderr
     assert delivered.returncode == 0, delivered.stderr
+
+
+def test_a_read_after_changes_elsewhere_sees_each_of_them(postgres_db) -> None:
+    mine, theirs = PostgresStore(postgres_db.url("amara")), PostgresStore(postgres_db.url("bo"))
+    created = rules.create(1, "Printer jams", Requester("Ann", "ann@example.com"), CREATED, "bo")
+    acknowledged = rules.acknowledge(created, "bo", CREATED, "Thank you, we are on it.")
+    theirs.add(lambda i: delivery.queue_deliveries(created, acknowledged, lambda _: "<m1@desk.example.org>", CREATED))
+    theirs.add_many([Ticket(id=0, subject=f"Ticket {n}", created_at=CREATED) for n in (2, 3)])
+    mine.history()  # what a dashboard holds
+
+    theirs.update(2, lambda t: t.evolve(subject="changed"))
+    theirs.add(lambda i: Ticket(id=i, subject="new", created_at=CREATED))
+    theirs.annotate({1: lambda t: delivery.with_delivery(t, "<m1@desk.example.org>", lambda d: delivery.sent(d, CREATED))})
+
+    assert mine.history() == PostgresStore(postgres_db.url("amara")).history()
+    assert [t.subject for t in mine.live()] == ["Printer jams", "changed", "Ticket 3", "new"]
+    assert [e.delivery.state for e in mine.get(1).timeline if e.delivery] == ["sent"]

