@@ -17,6 +17,7 @@ from sopdash.core.clocks import BREACHED, WARNING, TicketClocks
 from sopdash.core.errors import InputError
 from sopdash.core.model import OPEN_STATUSES, PRIORITIES, STATUSES, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.roster import ME
 from sopdash.core.board import Board, Moment, Row
 
 FLAGS = ("breached", "at-risk", "breaching", "escalated", "manager", "unacked", "untriaged")
@@ -107,7 +108,7 @@ def parse_query(text: str, me: str) -> Query:
             chosen = frozenset(_choose(v.casefold(), PRIORITIES, "priority") for v in _values(value, "p"))
             query = replace(query, priorities=chosen)
         elif key == "a":
-            logins = {"" if v.casefold() == "none" else me if v.casefold() == "me" else v for v in _values(value, "a")}
+            logins = {"" if v.casefold() == "none" else me if v.casefold() == ME else v for v in _values(value, "a")}
             query = replace(query, assignees=frozenset(logins))
         elif key == "s":
             values = [v.casefold() for v in _values(value, "s")]

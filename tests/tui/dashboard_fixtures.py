@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Sequence
@@ -89,7 +91,8 @@ async def settle(pilot) -> None:
     """
     for _ in range(2):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        # A worker that failed has said so on screen (the app's one error path); waiting must not raise it again.
+        await asyncio.gather(*(worker.wait() for worker in pilot.app.workers), return_exceptions=True)
         await pilot.pause(0.02)  # a thread worker's message reaches the loop a moment after the worker ends
 
 
