@@ -7,11 +7,13 @@ and every worker's outcome lands in `on_worker_state_changed`: an exception beco
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -25,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
+from sopdash.core.crash_report import crash_report
 from sopdash.core.detail import Line
 from sopdash.core.detail_people import other_ticket_lines, presence_lines
 from sopdash.core.display import changes_since, client_line
@@ -97,6 +100,12 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     """The list whose cursor the detail pane follows."""
     line_lost: var[str | None] = var(None, init=False)
     """Why a database store's change announcements stopped (changes are polled until it reconnects)."""
+
+    def _fatal_error(self) -> None:
+        """Textual's end after an unhandled error, with `crash_report` in place of its report (locals and all)."""
+        self.bell()
+        self._exit_renderables.append(Text(crash_report(sys.exc_info()[1] or self._exception)))
+        self._close_messages_no_wait()
 
     def __init__(self, desk: Desk, settings: Settings, tick_s: float = 1.0) -> None:
         super().__init__()
@@ -270,8 +279,8 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         """Reload if another process changed the store (every write replaces the live file; a database counts
         its announcements, or polls its change log while their line is down)."""
         self.line_lost = getattr(self.desk.store, "connection_lost", None)
-        if self._reloading or self.board is None:
-            return
+        if self._reloading or self._acting or self.board is None:
+            return  # an action's own write is reloaded when the action is done
         try:
             signature = self.desk.store.signature()
         except SopdashError as error:
