@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from sopdash.clock import fixed_clock
 from sopdash.config import Settings, settings_from_document
@@ -89,8 +91,22 @@ async def settle(pilot) -> None:
     """
     for _ in range(2):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await finished(pilot.app.workers)
         await pilot.pause(0.02)  # a thread worker's message reaches the loop a moment after the worker ends
+
+
+async def finished(workers) -> None:
+    """Wait for the workers to end, however they end: a failed one (an unreadable store) is the app's to
+    report, and `WorkerManager.wait_for_complete` would raise it here instead."""
+    await asyncio.gather(*(worker.wait() for worker in list(workers)), return_exceptions=True)
+
+
+async def until(pilot, condition: Callable[[], bool], within_s: float = 10) -> None:
+    """Let the dashboard run (its timers, its workers) until `condition()` holds; fail after `within_s`."""
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < within_s, "not seen in time"
+        await settle(pilot)
 
 
 async def keys(pilot, *pressed: str) -> None:
