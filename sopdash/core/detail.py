@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sopdash.core.clocks import MET, MET_LATE, UNKNOWN, ClockReading, TicketClocks
 from sopdash.core.display import (
+    LINE_SHOWN,
     client_line,
     client_text,
     local_time,
@@ -71,7 +72,7 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
     facts = [priority_label(ticket), ticket.status, f"tier {ticket.tier}"]
     facts.append(f"assigned to {one_line(ticket.assignee)}" if ticket.assignee else "unassigned")
     if ticket.category:
-        facts.append(one_line(ticket.category))
+        facts.append(one_line(ticket.category, LINE_SHOWN))
     lines: list[Line] = [
         (Span(f"#{ticket.id} ", "title"), Span(client_line(ticket.subject, ticket.requester, privacy), "title")),
         (Span(" · ".join(facts)),),

@@ -9,6 +9,8 @@ from sopdash.core.privacy import mask_email, mask_phone, mask_requester, scrub_t
 from sopdash.core.text import one_line, printable
 
 UNTRIAGED = "untriaged"
+LINE_SHOWN = 1_000  # characters of one-line client text (a subject): more than any screen is wide
+TEXT_SHOWN = 20_000  # characters of a body or message in the ticket detail
 
 
 def priority_label(ticket: Ticket, short: bool = False) -> str:
@@ -41,13 +43,27 @@ def requester_contact(requester: Requester, privacy: bool) -> str:
 
 
 def client_line(text: str, requester: Requester, privacy: bool) -> str:
-    """Client-written text on one line (a subject), with names, e-mails and phones masked in privacy mode."""
-    return one_line(scrub_text(text, requester) if privacy else text)
+    """Client-written text on one line (a subject), with names, e-mails and phones masked in privacy mode; a
+    giant one is cut to LINE_SHOWN characters before anything else is done to it."""
+    text = _cut_between_words(text, 4 * LINE_SHOWN)  # folding whitespace can shrink it: keep some to spare
+    return one_line(scrub_text(text, requester) if privacy else text, LINE_SHOWN)
 
 
 def client_text(text: str, requester: Requester, privacy: bool) -> str:
-    """Client-written text keeping its lines (a body, a message), masked in privacy mode."""
-    return printable(scrub_text(text, requester) if privacy else text)
+    """Client-written text keeping its lines (a body, a message), masked in privacy mode; beyond TEXT_SHOWN
+    characters, a note says how much more there is (a megabyte body took the detail pane 3.5 s)."""
+    shown = _cut_between_words(text, TEXT_SHOWN)
+    more = f"\n… {len(text) - len(shown):,} more characters (`sopdash ticket show ID --json` prints them)"
+    return printable(scrub_text(shown, requester) if privacy else shown) + (more if len(shown) < len(text) else "")
+
+
+def _cut_between_words(text: str, limit: int) -> str:
+    """text up to limit characters, cut at a space or line end if there is one, so no address is cut in two."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:end] if end > 0 else cut
 
 
 def local_time(moment: datetime | None, zone: tzinfo, with_zone: bool = True) -> str:
@@ -67,3 +83,13 @@ def time_ago(moment: datetime, now: datetime) -> str:
     if seconds < 86400:
         return f"{seconds // 3600}h ago"
     return f"{seconds // 86400}d ago"
+
+
+def changes_since(seen: Ticket, now: Ticket, shown: int = 2) -> str:
+    """What happened to a ticket since the version `seen`, who did it, newest last: `bo: assigned to bo`."""
+    entries = now.timeline[len(seen.timeline) :] if now.timeline[: len(seen.timeline)] == seen.timeline else ()
+    if not entries:
+        return f"it is at version {now.version} now (you saw {seen.version})"
+    said = [f"{one_line(entry.author)}: {one_line(entry.text)}" for entry in entries[-shown:]]
+    more = len(entries) - len(said)
+    return "; ".join(said) + (f" (and {more} more)" if more else "")

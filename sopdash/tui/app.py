@@ -7,27 +7,32 @@ and every worker's outcome lands in `on_worker_state_changed`: an exception beco
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import DescendantFocus, Event, InputEvent, Resize
+from textual.events import DescendantFocus, Event, InputEvent, Key, Resize
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
+from sopdash.core.crash_report import crash_report
 from sopdash.core.detail import Line
 from sopdash.core.detail_people import other_ticket_lines, presence_lines
-from sopdash.core.display import client_line
+from sopdash.core.display import changes_since, client_line
+from sopdash.core.errors import ConflictError, SopdashError, error_text
 from sopdash.core.inbound import client_messages
-from sopdash.core.errors import SopdashError, error_text
 from sopdash.core.model import Ticket
 from sopdash.core.queue import (
     DEFAULT_VIEW,
@@ -58,7 +63,7 @@ from sopdash.tui.presence_watch import PresenceWatch
 from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.stylesheets import stylesheet
-from sopdash.tui.ticket_actions import ACTIONS, TicketAction
+from sopdash.tui.ticket_actions import ACTIONS, ChangedMeanwhile, Errand, TicketAction
 from sopdash.tui.ticket_forms import TicketForms
 from sopdash.tui.widgets.counts_header import CountsHeader
 from sopdash.tui.widgets.escalation_pane import EscalationPane
@@ -96,6 +101,12 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     line_lost: var[str | None] = var(None, init=False)
     """Why a database store's change announcements stopped (changes are polled until it reconnects)."""
 
+    def _fatal_error(self) -> None:
+        """Textual's end after an unhandled error, with `crash_report` in place of its report (locals and all)."""
+        self.bell()
+        self._exit_renderables.append(Text(crash_report(sys.exc_info()[1] or self._exception)))
+        self._close_messages_no_wait()
+
     def __init__(self, desk: Desk, settings: Settings, tick_s: float = 1.0) -> None:
         super().__init__()
         self.desk = desk
@@ -116,7 +127,13 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self._board_has_history = False
         self._archive_progress = ""
         self._after_history: Callable[[], object] | None = None
-        self._acting: dict[Worker, tuple[TicketAction, Ticket, Any, Dialog | None]] = {}
+        self._acting: dict[Worker, Errand] = {}
+        # The panes, held rather than looked up: cheaper on every key, and still there for a late tick at exit.
+        self.queue = TicketQueue(id="queue", classes="pane")
+        self.detail = TicketDetail(self.zone, id="detail", classes="pane")
+        self.escalations = EscalationPane(id="escalations", classes="pane")
+        self.query_bar = QueryBar(id="query-bar")
+        self._key_screens: WeakKeyDictionary[Key, Screen] = WeakKeyDictionary()
         self._collector = IdleCollector()
         self.set_keymap(self._keymap)
 
@@ -124,28 +141,12 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
 
     def compose(self) -> ComposeResult:
         yield CountsHeader(id="header")
-        yield TicketQueue(id="queue", classes="pane")
+        yield self.queue
         with Horizontal(id="lower", classes="-show-detail"):
-            yield TicketDetail(self.zone, id="detail", classes="pane")
-            yield EscalationPane(id="escalations", classes="pane")
-        yield QueryBar(id="query-bar")
+            yield self.detail
+            yield self.escalations
+        yield self.query_bar
         yield Footer()
-
-    @property
-    def queue(self) -> TicketQueue:
-        return self.query_one("#queue", TicketQueue)
-
-    @property
-    def detail(self) -> TicketDetail:
-        return self.query_one("#detail", TicketDetail)
-
-    @property
-    def escalations(self) -> EscalationPane:
-        return self.query_one("#escalations", EscalationPane)
-
-    @property
-    def query_bar(self) -> QueryBar:
-        return self.query_one("#query-bar", QueryBar)
 
     def on_mount(self) -> None:
         if self.console.color_system == "standard":
@@ -172,7 +173,17 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     async def on_event(self, event: Event) -> None:
         if isinstance(event, InputEvent):
             self._collector.input_seen()
+            if isinstance(event, Key) and not event.is_forwarded:
+                self._key_screens[event] = self.screen
         await super().on_event(event)
+
+    def on_key(self, event: Key) -> None:
+        """Type-ahead: a key sent to the screen that was in front when it came, and left unused there, goes to
+        the screen in front now (a dialog its key before opened), in the order typed, instead of being lost."""
+        sent_to = self._key_screens.pop(event, None)
+        if sent_to is not None and sent_to is not self.screen:
+            event.prevent_default()
+            self.post_message(Key(event.key, event.character))
 
     def on_resize(self, event: Resize) -> None:
         self.narrow = event.size.width < NARROW_BELOW
@@ -568,8 +579,8 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     def action_reload(self) -> None:
         self.reload()
 
-    def action_go_to(self) -> None:
-        self.push_screen(
+    async def action_go_to(self) -> None:
+        await self.push_screen(
             GotoDialog(self.board.by_id.keys() if self.board and self._board_has_history else ()),
             lambda ticket_id: None if ticket_id is None else self.goto_ticket(ticket_id),
         )
@@ -606,12 +617,12 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
 
     # Ticket actions.
 
-    def action_ticket(self, name: str) -> None:
+    async def action_ticket(self, name: str) -> None:
         """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the marked tickets, else the one shown."""
         if not self.act_on_marked(name):
-            self.act(ACTIONS[name])
+            await self.act(ACTIONS[name])
 
-    def act(self, action: TicketAction) -> None:
+    async def act(self, action: TicketAction) -> None:
         """Refuse at once what the SOP will not allow; else ask (a dialog, or the step's note), then send."""
         ticket = self.current_ticket
         if ticket is None:
@@ -624,35 +635,41 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
                 Question(
                     action.note_prompt(ticket),
                     "optional internal note · enter records the step · esc cancels",
-                    submitted=lambda note: self._send(action, ticket, note, None) and self._focus_queue(),
+                    submitted=lambda note: self._send(Errand(action, ticket), note) and self._focus_queue(),
                     cancelled=self._focus_queue,
                 )
             )
         else:
             dialog = action.ask(self.desk, ticket, self.privacy) if action.ask else None
+            errand = Errand(action, ticket, dialog)
             if dialog is None:
-                self._send(action, ticket, None, None)
+                self._send(errand, None)
                 return
-            dialog.sender = lambda value: self._send(action, ticket, value, dialog)
+            dialog.sender = lambda value: self._send(errand, value)
             if isinstance(dialog, WritingDialog) and dialog.activity == "reply":
                 self.warn_if_answered(ticket.id, lambda: self.push_screen(dialog))
             else:
-                self.push_screen(dialog)
+                await self.push_screen(dialog)  # mounted before the next key is handled: type-ahead reaches it
 
-    def _send(self, action: TicketAction, ticket: Ticket, value: Any, dialog: Dialog | None) -> bool:
-        """Tell the desk, in a worker; `on_worker_state_changed` hears how it went."""
-        self._acting[self._call_desk(action, ticket, value)] = (action, ticket, value, dialog)
+    def _send(self, errand: Errand, value: Any) -> bool:
+        """Tell the desk, in a worker, on the version of the ticket the errand holds; `on_worker_state_changed`
+        hears how it went."""
+        errand.value = value
+        self._acting[self._call_desk(errand.action, errand.ticket, value)] = errand
         return True
 
     @work(thread=True, group=ACTING, exit_on_error=False)
     def _call_desk(self, action: TicketAction, ticket: Ticket, value: Any) -> None:
-        action.call(self.desk, ticket, value)
+        try:
+            action.call(self.desk, ticket, value)
+        except ConflictError as error:
+            raise ChangedMeanwhile(str(error), self.desk.ticket(ticket.id)) from error
 
     def _action_done(self, worker: Worker) -> None:
-        action, ticket, value, dialog = self._acting.pop(worker)
-        if dialog is not None and self.screen is dialog:
-            dialog.dismiss(value)
-        self.notify(action.done(self.desk, ticket, value), markup=False)
+        errand = self._acting.pop(worker)
+        if errand.dialog is not None and self.screen is errand.dialog:
+            errand.dialog.dismiss(errand.value)
+        self.notify(errand.action.done(self.desk, errand.ticket, errand.value), markup=False)
         self.reload()
         self.deliver_mail()
 
@@ -675,9 +692,18 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self.reload()
 
     def _action_failed(self, worker: Worker, error: str) -> None:
-        _, _, _, dialog = self._acting.pop(worker)
-        if dialog is not None and dialog in self.screen_stack:
-            dialog.refused(error)
+        """Not done: a dialog stays open with everything typed and says why; a ticket that changed meanwhile
+        is taken at its new version, so sending again applies to what the technician now sees."""
+        errand = self._acting.pop(worker)
+        if isinstance(worker.error, ChangedMeanwhile):
+            seen, errand.ticket = errand.ticket, worker.error.ticket
+            error = f"{error.rstrip('.')} — {changes_since(seen, errand.ticket)}."
+            if errand.dialog is not None:
+                errand.dialog.ticket_changed(errand.ticket)
+                error += " Your text is kept: send again to apply it to the new version."
+            self.reload()
+        if errand.dialog is not None and errand.dialog in self.screen_stack:
+            errand.dialog.refused(error)
         else:
             self._say_not_done(error)
 

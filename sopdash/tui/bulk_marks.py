@@ -73,6 +73,8 @@ class BulkMarks(App[int]):
         queue.action_cursor_down()
 
     def watch_marked(self, marked: frozenset[int]) -> None:
+        if not self.query("#queue"):
+            return  # a bulk action finished as the dashboard was closing
         self.queue.set_marked(marked)  # type: ignore[attr-defined]
         self._update_titles()  # type: ignore[attr-defined]
 

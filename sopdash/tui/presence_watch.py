@@ -35,15 +35,16 @@ class PresenceWatch(App[int]):
         self._presence_board = presence_board(self.desk.store, self.desk.actor)  # type: ignore[arg-type]
 
     def stop_presence(self) -> None:
-        if self._presence_board is not None:
+        board, self._presence_board = self._presence_board, None  # a tick that comes late announces nothing
+        if board is not None:
             try:
-                self._presence_board.leave()
+                board.leave()
             except (OSError, SopdashError):
                 pass  # it goes stale by itself
 
     def share_presence(self) -> None:
         """Every tick: announce what this dashboard shows, and hear the others (in a worker)."""
-        if self._presence_board is not None:
+        if self._presence_board is not None and self.query("#queue"):  # none while the dashboard closes
             ticket_id, activity = self.presence_activity()
             self._share(self._presence_board, ticket_id, activity)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sopdash.core import rules
 from sopdash.core.delivery import mail_route
+from sopdash.core.errors import ConflictError
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
@@ -35,6 +36,24 @@ class TicketAction:
     """How a refusal names the action: `cannot {verb} ticket #…`."""
     note_prompt: Callable[[Ticket], str] | None = None
     """Instead of a dialog, the query bar asks for a one-line note with this prompt."""
+
+
+@dataclass(slots=True)
+class Errand:
+    """One action under way: on which version of the ticket, through which dialog, with what it was given."""
+
+    action: TicketAction
+    ticket: Ticket
+    dialog: Dialog | None = None
+    value: Any = None
+
+
+class ChangedMeanwhile(ConflictError):
+    """The desk refused the action because the ticket changed since it was shown; `ticket` is how it is now."""
+
+    def __init__(self, message: str, ticket: Ticket) -> None:
+        super().__init__(message)
+        self.ticket = ticket
 
 
 def _take_over(ticket: Ticket, me: str) -> Dialog | None:

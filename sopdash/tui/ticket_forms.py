@@ -67,11 +67,11 @@ class TicketForms(App[int]):
         self.notify(f"#{ticket_id} created.", markup=False)
         self.go_to_after_reload(ticket_id)  # type: ignore[attr-defined]
 
-    def action_edit_ticket(self) -> None:
+    async def action_edit_ticket(self) -> None:
         categories = categories_in_use(self._tickets_loaded())
-        self.act(replace(EDIT, ask=lambda desk, t, privacy: EditTicketDialog(t, categories, privacy)))  # type: ignore[attr-defined]
+        await self.act(replace(EDIT, ask=lambda desk, t, privacy: EditTicketDialog(t, categories, privacy)))  # type: ignore[attr-defined]
 
     def reply_with(self, reply: CannedReply) -> None:
         """Open the public-reply dialog on the current ticket with a canned reply filled in (from the palette)."""
         ask = lambda desk, t, privacy: TextDialog(t, "reply", reply.filled(t, self.technician), privacy)  # noqa: E731
-        self.act(replace(ACTIONS["reply"], ask=ask))  # type: ignore[attr-defined]
+        self.call_later(self.act, replace(ACTIONS["reply"], ask=ask))  # type: ignore[attr-defined]

@@ -91,14 +91,9 @@ async def settle(pilot) -> None:
     """
     for _ in range(2):
         await pilot.pause()
-        await finished(pilot.app.workers)
+        # A worker that failed has said so on screen (the app's one error path); waiting must not raise it again.
+        await asyncio.gather(*(worker.wait() for worker in pilot.app.workers), return_exceptions=True)
         await pilot.pause(0.02)  # a thread worker's message reaches the loop a moment after the worker ends
-
-
-async def finished(workers) -> None:
-    """Wait for the workers to end, however they end: a failed one (an unreadable store) is the app's to
-    report, and `WorkerManager.wait_for_complete` would raise it here instead."""
-    await asyncio.gather(*(worker.wait() for worker in list(workers)), return_exceptions=True)
 
 
 async def until(pilot, condition: Callable[[], bool], within_s: float = 10) -> None:

@@ -33,13 +33,14 @@ async def test_others_are_shown_and_answering_warns_first(tmp_path):
         await keys(pilot, "y")
         assert isinstance(app.screen, TextDialog)
         await share(pilot)
-        mine = msgspec.json.decode(app._presence_board.path.read_bytes(), type=Presence)
+        own_entry = app._presence_board.path
+        mine = msgspec.json.decode(own_entry.read_bytes(), type=Presence)
         assert (mine.login, mine.ticket_id, mine.activity) == ("amara", ticket_id, "reply")
         await keys(pilot, "escape")
         dana.leave()
         await share(pilot)
         assert "dana" not in app.detail.plain_text()
-    assert not app._presence_board.path.exists()  # quitting removes this dashboard's entry
+    assert not own_entry.exists()  # quitting removes this dashboard's entry
 
 
 async def test_viewing_is_a_plain_mark_and_no_warning(tmp_path):

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from dashboard_fixtures import ME, NOW, keys, make_app, new, settle, typed, write_store
 
+from sopdash.core import rules
 from sopdash.store import TicketStore
+from sopdash.tui.dialogs.error_line import ErrorLine
 
 
 async def test_arrival_to_closed_from_the_keyboard(tmp_path: Path):
@@ -73,3 +75,23 @@ async def test_only_a_manager_acknowledges_the_flag(tmp_path: Path):
         await keys(pilot, "M")
         assert store.get(1) == before
         assert any("not a manager" in str(n.message) for n in app._notifications)
+
+
+async def test_a_conflict_keeps_the_dialog_and_its_text_and_sending_again_applies_it(tmp_path: Path):
+    path = write_store(tmp_path / "tickets.json", [new(1, "Printer", "Ada Byron", 5, "low")])
+    store = TicketStore(path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "v")
+        dialog = app.screen
+        await typed(pilot, "Replaced the toner")
+        store.update(1, lambda t: rules.assign(t, "bo", NOW, "bo"))  # another technician, while the dialog is open
+        await keys(pilot, "ctrl+s")
+        assert app.screen is dialog and dialog.summary == "Replaced the toner"
+        said = str(dialog.query_one(ErrorLine).render())
+        assert "changed since you looked at it" in said and "bo: assigned to bo" in said and "send again" in said
+        assert store.get(1).status == "new"
+        await keys(pilot, "ctrl+s")
+        assert app.screen is not dialog
+        assert (store.get(1).status, store.get(1).resolution, store.get(1).assignee) == ("resolved", "Replaced the toner", "bo")

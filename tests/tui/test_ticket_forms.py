@@ -11,6 +11,7 @@ from sopdash.config import settings_from_document
 from sopdash.desk import Desk
 from sopdash.store import TicketStore
 from sopdash.tui.app import SopdashApp
+from sopdash.tui.dialogs import ResolveDialog, TextDialog
 from sopdash.tui.dialogs.ticket_form_dialogs import EditTicketDialog, NewTicketDialog
 
 REPLIES = {"vpn": {"text": "Hello {name}, please reconnect the VPN. Ticket #{id} ({subject}). {technician}"}}
@@ -85,3 +86,29 @@ async def test_canned_reply_inside_the_reply_dialog(tmp_path):
         sent = TicketStore(path).get(ticket.id).timeline[-1]
         assert (sent.kind, sent.author) == ("public", ME)
         assert sent.text == f"Hello {ticket.requester.name}, please reconnect the VPN. Ticket #{ticket.id} ({ticket.subject}). amara"
+
+
+async def test_canned_reply_from_the_palette_and_inside_resolve(tmp_path):
+    path = write_store(tmp_path / "t.json", fixture_tickets())
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app = pilot.app
+        ticket = TicketStore(path).get(app.current_id)
+        (title, _, run), = [action for action in app.palette_actions() if action[0].startswith("Canned reply")]
+        assert title == "Canned reply: vpn"
+        run()
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog)
+        assert app.screen.text.startswith(f"Hello {ticket.requester.name}, please reconnect the VPN")
+        await keys(pilot, "escape", "y")
+        await keys(pilot, "v", "ctrl+r", "enter")
+        assert isinstance(app.screen, ResolveDialog)
+        assert app.screen.summary.startswith(f"Hello {ticket.requester.name}")
+
+
+async def test_notes_take_no_canned_reply(tmp_path):
+    path = write_store(tmp_path / "t.json", fixture_tickets())
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+r")
+        assert isinstance(pilot.app.screen, TextDialog) and pilot.app.screen.text == ""

@@ -88,6 +88,9 @@ class Dialog(ModalScreen[ResultT]):
             self.say("")
             self.sender(result)
 
+    def ticket_changed(self, ticket: Ticket) -> None:
+        """The ticket changed while the dialog was open: what it says now is about `ticket`."""
+
     def refused(self, message: str) -> None:
         """The action was not done: keep everything typed, say why, and let the technician send again."""
         self.sending = False
@@ -109,6 +112,9 @@ class TicketDialog(Dialog[ResultT]):
 
     def heading(self) -> Static:
         return Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
+
+    def ticket_changed(self, ticket: Ticket) -> None:
+        self.ticket = ticket
 
     def mail_route(self) -> Iterator[Static]:
         """The line that says where the mail goes, when mail is on."""

@@ -12,11 +12,17 @@ from textual.widgets import Input
 from sopdash.tui.dialogs.base import Dialog
 
 
+class TicketNumber(Input):
+    """The number field; its enter says "Go" in the footer. Not a priority binding on the dialog: enter then
+    reaches the field after the digits typed before it (type-ahead)."""
+
+    BINDINGS = [Binding("enter", "submit", "Go", id="goto.go")]
+
+
 class GotoDialog(Dialog[int]):
     """Type a ticket number (`#` optional), enter jumps; dismisses the id, or None if cancelled."""
 
     BINDINGS = [
-        Binding("enter", "go", "Go", id="goto.go", priority=True),
         Binding("escape", "cancel", "Cancel", id="goto.cancel"),
     ]
     FRAME_CLASS = "goto-dialog"
@@ -30,11 +36,17 @@ class GotoDialog(Dialog[int]):
         return "Go to ticket"
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="ticket number, e.g. 1042", restrict=r"#?[0-9]{0,12}", compact=True, id="ticket-id")
+        yield TicketNumber(
+            placeholder="ticket number, e.g. 1042", restrict=r"#?[0-9]{0,12}", compact=True, id="ticket-id"
+        )
 
     @on(Input.Changed)
     def _clear_error(self) -> None:
         self.say("")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_go()
 
     def action_go(self) -> None:
         digits = self.query_one(Input).value.lstrip("#")
