@@ -185,10 +185,10 @@ def dashboard_figures(big: Path, small: Path, env: dict[str, str]) -> None:
 def probe_dashboard(path: Path, env: dict[str, str]) -> dict[str, tuple[float, float, float]]:
     """{moment: (seconds, resident peak MB, processor seconds so far)} from bench/dashboard_probe.py; `queue` counted
     from the process start."""
+    every, ticket_id = len(TicketStore(path).history()), first_open(path)
     started = time.perf_counter()
-    every = len(TicketStore(path).history())
     probe = subprocess.Popen([sys.executable, str(Path(__file__).with_name("dashboard_probe.py")), str(path),
-                              str(first_open(path)), str(every)], env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                              str(ticket_id), str(every)], env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True)
     figures: dict[str, tuple[float, float, float]] = {}
     assert probe.stdout is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sopdash.core.clocks import ClockReading, TicketClocks
+from sopdash.core.clocks import TicketClocks
 from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.display import priority_label
 from sopdash.core.marks import clock_text
@@ -25,21 +25,17 @@ def ticket_document(ticket: Ticket, clocks: TicketClocks) -> dict:
     return {**ticket.to_dict(), "sla": clocks.to_dict()}
 
 
-def clock_cell(reading: ClockReading) -> str:
-    """A clock as the dashboard shows it: symbol plus countdown (`▲ 1h05m`, `✖ -35m`), or `✔ met` once stopped."""
-    return clock_text(reading.state, reading.remaining_s)
-
-
-def queue_table(rows: list[Row], width: int) -> str:
-    """The queue as an aligned text table; the subject gets what is left of `width` columns."""
+def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str:
+    """The queue as an aligned text table, clocks as the dashboard reads them at `now`; the subject gets what is
+    left of `width` columns."""
     header = ("ID", "PRIORITY", "STATUS", "ACK", "RESOLUTION", "ASSIGNEE", "SUBJECT")
     table = [header] + [
         (
             f"#{t.id}",
             priority_label(t),
             t.status,
-            clock_cell(c.ack),
-            clock_cell(c.resolution),
+            clock_text(c.ack, now, zone),
+            clock_text(c.resolution, now, zone),
             one_line(t.assignee) or "-",
             one_line(t.subject),
         )

@@ -161,7 +161,7 @@ def list_tickets(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text([ticket_document(t, c) for t, c in rows]))
     elif rows:
-        print(queue_table(rows, shutil.get_terminal_size((120, 24)).columns))
+        print(queue_table(rows, shutil.get_terminal_size((120, 24)).columns, now, desk.policy.calendar.tz))
     else:
         print("no tickets" if args.all else "no open tickets (--all lists resolved and closed ones too)")
     return 0

@@ -77,10 +77,10 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
         (Span(f"#{ticket.id} ", "title"), Span(client_line(ticket.subject, ticket.requester, privacy), "title")),
         (Span(" · ".join(facts)),),
         _field("From", requester_contact(ticket.requester, privacy)),
-        _field("Created", f"{local_time(ticket.created_at, zone)} ({time_ago(ticket.created_at, now)})"),
+        _field("Created", f"{local_time(ticket.created_at, zone, now=now)} ({time_ago(ticket.created_at, now)})"),
         (),
-        _clock("Ack", clocks.ack, ticket.acknowledged_at, zone),
-        _clock("Resolve", clocks.resolution, ticket.resolved_at, zone),
+        _clock("Ack", clocks.ack, ticket.acknowledged_at, now, zone),
+        _clock("Resolve", clocks.resolution, ticket.resolved_at, now, zone),
     ]
     if ticket.resolution:
         lines.append(_field("Summary", client_line(ticket.resolution, ticket.requester, privacy)))
@@ -94,17 +94,17 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
     return lines
 
 
-def _clock(label: str, reading: ClockReading, stopped_at: datetime | None, zone: tzinfo) -> Line:
+def _clock(label: str, reading: ClockReading, stopped_at: datetime | None, now: datetime, zone: tzinfo) -> Line:
     """`Resolve   ▲ 25m at risk · due Wed 25 Nov 16:12 EST`; a stopped clock says when it stopped."""
     head = Span(f"{label:<{LABEL_WIDTH}}", "label")
-    shown = clock_text(reading.state, reading.remaining_s)
+    shown = clock_text(reading, now, zone)
     if reading.state == UNKNOWN:
         return (head, Span(shown, CLOCK_STYLES[UNKNOWN]), Span(f" · {CLOCK_WORDS[UNKNOWN]}"))
     stopped = reading.state in (MET, MET_LATE)
     shown += "" if stopped else f" {CLOCK_WORDS[reading.state]}"
     after = f" · done {stopped_at.astimezone(zone):%a %H:%M}" if stopped_at is not None else ""
     if reading.due:
-        after += f" · due {local_time(reading.due, zone)}"
+        after += f" · due {local_time(reading.due, zone, now=now)}"
     elif not stopped:
         after += " · no due time while paused"
     return (head, Span(shown, CLOCK_STYLES[reading.state]), Span(after))

@@ -66,11 +66,14 @@ def _cut_between_words(text: str, limit: int) -> str:
     return cut[:end] if end > 0 else cut
 
 
-def local_time(moment: datetime | None, zone: tzinfo, with_zone: bool = True) -> str:
-    """`Wed 25 Nov 09:30 EST` (or without the zone) in the team's zone; `—` for no time."""
+def local_time(moment: datetime | None, zone: tzinfo, with_zone: bool = True, now: datetime | None = None) -> str:
+    """`Wed 25 Nov 09:30 EST` (or without the zone) in the team's zone, with the year when it is not the year of
+    `now` (`Fri 16 Jun 2023 08:12 EDT`); `—` for no time."""
     if moment is None:
         return "—"
-    return moment.astimezone(zone).strftime("%a %d %b %H:%M %Z" if with_zone else "%a %d %b %H:%M")
+    shown = moment.astimezone(zone)
+    year = " %Y" if now is not None and shown.year != now.astimezone(zone).year else ""
+    return shown.strftime(f"%a %d %b{year} %H:%M" + (" %Z" if with_zone else ""))
 
 
 def time_ago(moment: datetime, now: datetime) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sopdash.core.clocks import BREACHED, MET, MET_LATE, PAUSED, RUNNING, UNKNOWN, WARNING
-from sopdash.core.durations import format_countdown
+from datetime import datetime, timedelta, tzinfo
+
+from sopdash.core.clocks import BREACHED, MET, MET_LATE, PAUSED, RUNNING, UNKNOWN, WARNING, ClockReading
 
 CLOCK_SYMBOLS = {
     RUNNING: "·",
@@ -35,13 +36,41 @@ CLOCK_STYLES = {
 }
 
 
-def clock_text(state: str, remaining_s: float) -> str:
-    """`▲ 42m`, `✖ -1h05m`, `‖ 3h10m`, `✔ met`: the symbol, then the countdown while the clock is live."""
+WEEKDAY_AHEAD = timedelta(days=6)  # due sooner than this reads as a weekday and a time, later as days
+
+
+def clock_text(reading: ClockReading, now: datetime, zone: tzinfo) -> str:
+    """How a clock reads at `now`, the one countdown of the CLI and the dashboard: the symbol, then
+
+    - due today (in `zone`): the business time left, `▲ 42m`, `· 2h14m`, or late today, `✖ -35m`;
+    - due on a later day: when, `· Fri 08:12`, or in how many calendar days, `· 9d`;
+    - late for a day or more: by calendar days, `✖ -12d`; paused: the business time left, `‖ 40h`;
+    - stopped: `✔ met`, `✗ late`; a ticket whose times cannot be counted: `? dates`.
+    """
+    state = reading.state
     symbol = CLOCK_SYMBOLS[state]
-    if state == MET:
-        return f"{symbol} met"
-    if state == MET_LATE:
-        return f"{symbol} late"
-    if state == UNKNOWN:
-        return f"{symbol} dates"
-    return f"{symbol} {format_countdown(remaining_s)}"
+    if state in _STOPPED_WORDS:
+        return f"{symbol} {_STOPPED_WORDS[state]}"
+    due = reading.due
+    if due is not None and state in (RUNNING, WARNING) and due.astimezone(zone).date() > now.astimezone(zone).date():
+        ahead = due - now
+        return f"{symbol} {due.astimezone(zone):%a %H:%M}" if ahead < WEEKDAY_AHEAD else f"{symbol} {ahead.days}d"
+    if due is not None and state == BREACHED and now - due >= timedelta(days=1):
+        return f"{symbol} -{(now - due).days}d"
+    return f"{symbol} {business_time(reading.remaining_s)}"
+
+
+_STOPPED_WORDS = {MET: "met", MET_LATE: "late", UNKNOWN: "dates"}
+
+
+def business_time(seconds: float) -> str:
+    """`2h14m`, `45m`, `40h` (hours, never business "days"), or `-35m` once late; minutes round towards the deadline."""
+    sign = "-" if seconds < 0 else ""
+    # Whole minutes, counted towards the deadline: 59 s left reads 0m, 1 s late reads -1m.
+    minutes = -int(seconds // 60) if seconds < 0 else int(seconds // 60)
+    hours, mins = divmod(minutes, 60)
+    if hours >= 10:
+        return f"{sign}{hours}h"
+    if hours:
+        return f"{sign}{hours}h{mins:02d}m"
+    return f"{sign}{mins}m"

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from sopdash.core.errors import StoreError
+from sopdash.core.limits import in_range
 from sopdash.store.archive import archive_directory, month_path
 from sopdash.store.debris import debris_lines
 from sopdash.store.paths import following_links, within_directory
@@ -58,13 +59,18 @@ def link_lines(given: Path, path: Path) -> list[str]:
 
 
 def invalid_lines(path: Path, docs: dict[str, dict]) -> list[str]:
-    """An error for each ticket document that is not a valid ticket."""
+    """An error for each ticket document that is not a valid ticket; a warning for one the clocks cannot count."""
     lines = []
     for key, doc in docs.items():
         try:
-            ticket_from_doc(path, int(key), doc)
+            ticket = ticket_from_doc(path, int(key), doc)
         except StoreError as error:
             lines.append(f"error: {error}")
+            continue
+        times = [ticket.created_at, ticket.acknowledged_at, ticket.resolved_at, ticket.closed_at]
+        if not all(in_range(moment) for moment in (*times, *(entry.at for entry in ticket.timeline)) if moment):
+            lines.append(f"warning: {path}: ticket {key} holds a time outside the years sopdash handles (1970 to "
+                         "2199), so its clocks show `? dates`; correct the time in the file")
     return lines
 
 

@@ -151,6 +151,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     def on_mount(self) -> None:
         if self.console.color_system == "standard":
             self.theme = "ansi-dark"  # 16 colours: the terminal's own palette reads better than approximations
+        self.queue.zone = self.escalations.zone = self.zone
         self.watch_privacy(self.privacy)
         self.set_reactive(SopdashApp.narrow, self.size.width < NARROW_BELOW)
         self.watch_narrow(self.narrow)
@@ -279,8 +280,8 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         """Reload if another process changed the store (every write replaces the live file; a database counts
         its announcements, or polls its change log while their line is down)."""
         self.line_lost = getattr(self.desk.store, "connection_lost", None)
-        if self._reloading or self.board is None:
-            return
+        if self._reloading or self._acting or self.board is None:
+            return  # an action's own write is reloaded when the action is done
         try:
             signature = self.desk.store.signature()
         except SopdashError as error:

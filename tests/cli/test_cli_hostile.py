@@ -126,6 +126,7 @@ def test_a_ticket_the_clocks_cannot_count_is_marked_and_takes_nothing_down(env, 
     for args in (("ticket", "note", "1", "still here"), ("report",), ("check",)):
         result = sopdash(*args)
         assert result.code == 0, (args, result.err)
+    assert "ticket 1 holds a time outside the years sopdash handles" in result.out
 
 
 @pytest.mark.parametrize("args", [("report", "--until", "9999-12-31"), ("report", "--since", "0001-01-01"),

@@ -383,7 +383,8 @@ async def test_a_store_that_refuses_writes_is_reported(store_path: Path):
         assert TicketStore(store_path).get(5).assignee == ""
 
 
-async def test_a_store_that_becomes_unreadable_is_reported_once_and_recovers(store_path: Path):
+async def test_a_store_that_becomes_unreadable_is_reported_once_and_recovers(store_path: Path, monkeypatch):
+    monkeypatch.setattr("sopdash.tui.app.STORE_WATCH_S", 3600)  # reloads come only when the test calls the watch
     app = make_app(store_path)
     failed_reads = []
     read = app.desk.tickets

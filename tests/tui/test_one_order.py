@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from dashboard_fixtures import CONFIG, NOW, fixture_settings, make_app, settle
 
 from sopdash.cli.main import main
+from sopdash.core.clocks import ClockReading
 from sopdash.core.marks import clock_text
 from sopdash.demo import write_demo_store
 
@@ -27,10 +29,14 @@ def listed(store: Path, capsys, *options: str) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
-def cells(document: dict) -> tuple[str, str]:
+def cells(document: dict, zone) -> tuple[str, ...]:
     """The two countdowns of a `--json` ticket, as the queue writes them."""
-    sla = document["sla"]
-    return tuple(clock_text(sla[c]["state"], sla[c]["remaining_s"]) for c in ("ack", "resolution"))
+    readings = []
+    for clock in ("ack", "resolution"):
+        sla = document["sla"][clock]
+        due = datetime.fromisoformat(sla["due"]).timestamp() if sla["due"] else None
+        readings.append(ClockReading(sla["state"], due, sla["remaining_s"], sla["target_s"]))
+    return tuple(clock_text(reading, NOW, zone) for reading in readings)
 
 
 async def test_ticket_list_json_is_in_the_dashboard_queue_order(tmp_path: Path, monkeypatch, capsys):
@@ -47,5 +53,5 @@ async def test_ticket_list_json_is_in_the_dashboard_queue_order(tmp_path: Path, 
         assert [d["id"] for d in everything] == [row.ticket.id for row in rows]
         for document, row in zip(everything, rows):
             clocks = row.clocks(app.moment)
-            on_screen = tuple(clock_text(r.state, r.remaining_s) for r in (clocks.ack, clocks.resolution))
-            assert cells(document) == on_screen, document["id"]
+            on_screen = tuple(clock_text(r, app.moment.now, app.zone) for r in (clocks.ack, clocks.resolution))
+            assert cells(document, app.zone) == on_screen, document["id"]

@@ -8,6 +8,7 @@ bumps when the content changes. A key press costs a couple of lines, whatever th
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timezone, tzinfo
 
 from rich.segment import Segment
 from rich.style import Style
@@ -57,6 +58,8 @@ class CursorList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.moment: Moment | None = None
         self.privacy = False
+        self.zone: tzinfo = timezone.utc
+        """The team's zone, in which clocks say when they fall due (set by the app)."""
         self.cursor = 0
         self._version = 0
         self._cache: dict[tuple, Strip] = {}
@@ -110,7 +113,7 @@ class CursorList(ScrollView, can_focus=True):
             return []
         top = round(self.scroll_offset.y)
         return [
-            clock_text(reading.state, reading.remaining_s)
+            clock_text(reading, moment.now, self.zone)
             for index in range(top, min(top + self.visible_lines, self.line_count))
             for reading in self.line_clocks(index, moment)
         ]

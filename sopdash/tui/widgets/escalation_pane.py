@@ -115,7 +115,7 @@ class EscalationPane(CursorList):
         line.append(f"#{ticket.id} ", self.style_of("strong"))
         if entry.group == NEEDS and self.moment is not None:
             reading = entry.row.clocks(self.moment).resolution
-            line.append(clock_text(reading.state, reading.remaining_s), self.clock_style(reading.state))
+            line.append(clock_text(reading, self.moment.now, self.zone), self.clock_style(reading.state))
             line.append(f" {ticket.priority}")
         elif entry.group == ESCALATED and ticket.escalations and self.moment is not None:
             last = ticket.escalations[-1]

@@ -37,8 +37,8 @@ ESSENTIAL = (
     Column("status", "STATUS", 8),
     Column("subject", "SUBJECT", 0),
     Column("assignee", "ASSIGNEE", 8),
-    Column("ack", "ACK", 9),
-    Column("resolution", "RESOLVE", 9),
+    Column("ack", "ACK", 11),  # `▲ Fri 08:12`
+    Column("resolution", "RESOLVE", 11),
 )
 # Added while the subject keeps MIN_SUBJECT cells; shown before the assignee.
 OPTIONAL = (Column("requester", "REQUESTER", 18),)
@@ -179,7 +179,8 @@ class TicketQueue(CursorList):
         return marks
 
     def _clock_cell(self, reading: ClockReading, column: Column) -> Text:
-        return Text(_cell(clock_text(reading.state, reading.remaining_s), column), self.clock_style(reading.state))
+        assert self.moment is not None
+        return Text(_cell(clock_text(reading, self.moment.now, self.zone), column), self.clock_style(reading.state))
 
 
 def _cell(value: str, column: Column) -> str:
