@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from sopdash.clock import fixed_clock
 from sopdash.config import Settings, settings_from_document
@@ -94,6 +94,14 @@ async def settle(pilot) -> None:
         # A worker that failed has said so on screen (the app's one error path); waiting must not raise it again.
         await asyncio.gather(*(worker.wait() for worker in pilot.app.workers), return_exceptions=True)
         await pilot.pause(0.02)  # a thread worker's message reaches the loop a moment after the worker ends
+
+
+async def until(pilot, condition: Callable[[], bool], within_s: float = 10) -> None:
+    """Let the dashboard run (its timers, its workers) until `condition()` holds; fail after `within_s`."""
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < within_s, "not seen in time"
+        await settle(pilot)
 
 
 async def keys(pilot, *pressed: str) -> None:

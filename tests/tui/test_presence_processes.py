@@ -16,14 +16,15 @@ OTHER_DASHBOARD = """
 import asyncio, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from dashboard_fixtures import make_app
+from dashboard_fixtures import make_app, until
+from sopdash.tui.dialogs.writing_dialog import WritingDialog
 
 async def main():
     app = make_app(Path(sys.argv[1]))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.5)
-        await pilot.app.workers.wait_for_complete()
+        await until(pilot, lambda: app.current_id is not None)  # `R` answers the ticket shown: wait for the board
         await pilot.press("R")
+        await until(pilot, lambda: isinstance(app.screen, WritingDialog))
         print("replying", flush=True)
         await asyncio.sleep(60)  # bounded: the test kills it long before
 
