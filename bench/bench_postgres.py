@@ -1,6 +1,10 @@
 """The PostgreSQL store against the file store on the same 50,000 tickets, in the same run: one action, the
 dashboard's first frame, another technician's change reaching the screen, eight technicians acting at once,
-and the report.
+and the report over the year.
+
+The tickets are the history `sopdash demo --count 50000` writes, as bench_archive.py measures the file store on
+(a year of a desk: a few hundred open, the rest closed month by month). A second, stress figure gives the first
+frame and the report on 50,000 tickets created over 30 days with 15% of them open.
 
 Run: .venv/bin/python bench/bench_postgres.py [--count 50000] [--burst 100]
 Needs Debian's PostgreSQL 15 server programs (as `.ci/run` installs); the server is a throw-away cluster in a
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import orjson
@@ -41,15 +46,19 @@ ACTIONS = 60
 TECHNICIANS = ["amara", *(f"tech{n}" for n in range(WRITERS))]
 MIXED_ACTIONS = Path(__file__).with_name("mixed_actions.py")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "SOPDASH_NOW": NOW.isoformat(), "SOPDASH_CONFIG": os.devnull}
+A_YEAR_AGO = (NOW - timedelta(days=365)).date().isoformat()
 
 
-def action_times(location: str, count: int) -> list[float]:
-    """Seconds for each of `ACTIONS` single actions (note, assign, priority) by one technician on random tickets."""
-    desk = Desk(open_store(location), SETTINGS.policy, SETTINGS.roster, "amara", lambda: NOW)
+def action_times(location: str) -> list[float]:
+    """Seconds for each of `ACTIONS` single actions (note, assign, priority) by one technician on random open tickets."""
+    store = open_store(location)
+    desk = Desk(store, SETTINGS.policy, SETTINGS.roster, "amara", lambda: NOW)
+    open_ids = [ticket.id for ticket in store.live() if ticket.status != "closed"]
     rng = random.Random(3)
     times = []
     for n in range(ACTIONS):
-        ticket_id = rng.randint(1, count)
+        ticket_id = rng.choice(open_ids)
         started = time.perf_counter()
         if n % 3 == 0:
             desk.note(ticket_id, f"bench note {n}")
@@ -113,14 +122,13 @@ def burst(location: str, count: int, actions: int) -> dict[str, float]:
             "lost": lost, "median s": statistics.median(waits), "longest wait s": max(waits)}
 
 
-def report_time(location: str, runs: int = 3) -> float:
-    """Median seconds of `sopdash report` over the store."""
-    env = {**os.environ, "SOPDASH_NOW": NOW.isoformat()}
+def report_time(location: str, since: str, runs: int = 3) -> float:
+    """Median seconds of `sopdash report --since since` over the store."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sopdash.cli.main", "report", "--db", location, "--since", "2026-10-01"],
-                       env=env, check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "sopdash.cli.main", "report", "--db", location, "--since", since],
+                       env=ENV, check=True, capture_output=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -142,31 +150,47 @@ def main() -> None:
     options = parser.parse_args()
     cluster = start_cluster(fsync=True)
     try:
-        with psycopg.connect(cluster.url(), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE bench")
-        with psycopg.connect(cluster.url(database="bench"), autocommit=True) as conn:
-            init_postgres(conn, TECHNICIANS)
         with tempfile.TemporaryDirectory(prefix="sopdash-bench-") as directory:
-            tickets = make_tickets(options.count, open_share=0.15)
-            stores = {"postgresql": cluster.url("amara", "bench"), "file": str(Path(directory) / "tickets.json")}
-            open_store(stores["file"], create=True).add_many(tickets)
-            open_store(cluster.url(database="bench")).add_many(tickets)
-            print(f"{options.count:,} tickets, 15% open, in each store\n")
-            for name, location in stores.items():
+            history = {"postgresql": database(cluster, "history"), "file": str(Path(directory) / "history" / "tickets.json")}
+            for location in (history["file"], cluster.url(database="history")):
+                demo = [sys.executable, "-m", "sopdash", "demo", "--db", location, "--count", str(options.count), "--seed", "1"]
+                subprocess.run(demo, env=ENV, check=True, capture_output=True)
+            open_now = sum(t.status != "closed" for t in open_store(history["file"]).live())
+            print(f"{options.count:,} tickets of `sopdash demo` ({open_now:,} open, the rest closed over a year) in each store\n")
+            for name, location in history.items():
                 print(f"{name}:", flush=True)
-                times = action_times(location, options.count)
+                times = action_times(location)
                 say("one action (median, max of 60)", f"{ms(statistics.median(times))} {ms(max(times))}")
                 for figure, seconds in asyncio.run(dashboard(location)).items():
                     say(figure, ms(seconds))
-                say("report (median of 3)", ms(report_time(location)))
+                say("report over the year (median of 3)", ms(report_time(location, A_YEAR_AGO)))
                 actions = options.burst if name == "postgresql" else options.file_burst
                 result = burst(location, options.count, actions)
                 say(f"{WRITERS} processes x {actions} mixed actions at once",
                     f"{result['landed']} landed, {result['refused (stale version)']} refused as stale, "
                     f"{result['gave up']} gave up waiting, {result['lost']} lost; waits median "
                     f"{result['median s'] * 1000:.1f} ms, longest {result['longest wait s'] * 1000:.0f} ms")
+            stress = {"postgresql": database(cluster, "stress"), "file": str(Path(directory) / "stress" / "tickets.json")}
+            tickets = make_tickets(options.count, open_share=0.15)
+            open_store(stress["file"], create=True).add_many(tickets)
+            open_store(cluster.url(database="stress")).add_many(tickets)
+            print(f"\nstress: {options.count:,} tickets created over 30 days, 15% of them open, in each store\n")
+            for name, location in stress.items():
+                print(f"{name}:", flush=True)
+                say("first frame with tickets", ms(asyncio.run(dashboard(location))["first frame with tickets"]))
+                say("report since 2026-10-01 (median of 3)", ms(report_time(location, "2026-10-01")))
+            print(f"\nload average {' '.join(f'{load:.1f}' for load in os.getloadavg())} on {os.cpu_count()} processors")
     finally:
         cluster.stop()
+
+
+def database(cluster, name: str) -> str:
+    """A new database `name` with the sopdash schema; the URL the technician amara uses."""
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    with psycopg.connect(cluster.url(database=name), autocommit=True) as conn:
+        init_postgres(conn, TECHNICIANS)
+    return cluster.url("amara", name)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from datetime import datetime, timezone
@@ -243,3 +244,40 @@ def test_a_read_after_changes_elsewhere_sees_each_of_them(postgres_db) -> None:
     assert mine.history() == PostgresStore(postgres_db.url("amara")).history()
     assert [t.subject for t in mine.live()] == ["Printer jams", "changed", "Ticket 3", "new"]
     assert [e.delivery.state for e in mine.get(1).timeline if e.delivery] == ["sent"]
+
+
+# -- the report's history slices ----------------------------------------------------------------
+
+
+def closed_in(month: int) -> Ticket:
+    at = datetime(2026, month, 10, tzinfo=timezone.utc)
+    return Ticket(id=0, subject=f"closed in month {month}", created_at=at, status="closed", closed_at=at)
+
+
+def test_history_is_sliced_by_closing_month_and_each_slice_reads_in_a_forked_child(postgres_db) -> None:
+    store = PostgresStore(postgres_db.url("amara"))
+    store.add_many([Ticket(id=0, subject="open", created_at=CREATED), closed_in(1), closed_in(3), closed_in(4)])
+    slices = store.history_slices(datetime(2026, 2, 1, tzinfo=timezone.utc))
+
+    assert len(slices) == 3  # the tickets not closed, March, April
+    read_end, write_end = os.pipe()
+    if (pid := os.fork()) == 0:  # the child reads over its own connection, never the parent's
+        os.close(read_end)
+        with os.fdopen(write_end, "w") as pipe:
+            pipe.write(",".join(t.subject for t in slices[2]()))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        assert pipe.read() == "closed in month 4"
+    os.waitpid(pid, 0)
+    assert [t.subject for t in slices[0]()] == ["open"] and store.role() == "amara"
+
+
+def test_a_history_slice_read_after_a_change_is_refused(postgres_db) -> None:
+    store = PostgresStore(postgres_db.url("amara"))
+    store.add_many([Ticket(id=0, subject="open", created_at=CREATED), closed_in(3)])
+    slices = store.history_slices()
+    store.update(1, lambda t: t.evolve(subject="changed"))
+
+    with pytest.raises(StoreError, match="changed while being read"):
+        slices[0]()

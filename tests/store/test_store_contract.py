@@ -71,6 +71,19 @@ def test_the_history_slices_together_are_the_history(store) -> None:
     assert sliced == store.history(CREATED) and len(sliced) == 3
 
 
+def test_the_history_slices_of_tickets_closed_over_months_are_the_history(store) -> None:
+    closed = [(CREATED - timedelta(days=40), "closed long ago"), (CREATED + timedelta(days=3), "closed in March"),
+              (CREATED + timedelta(days=35), "closed in April"), (CREATED + timedelta(days=36), "also in April")]
+    store.add_many([new_ticket(0, "open"),
+                    *(Ticket(id=0, subject=subject, created_at=at - timedelta(days=1), status="closed", closed_at=at)
+                      for at, subject in closed)])
+    store.archive()
+    for since in (None, CREATED):
+        sliced = sorted((ticket for read in store.history_slices(since) for ticket in read()), key=lambda t: t.id)
+        assert sliced == store.history(since)
+    assert [t.subject for t in store.history(CREATED)] == ["open", "closed in March", "closed in April", "also in April"]
+
+
 def test_transact_changes_and_adds_together(store) -> None:
     store.add(new_ticket)
 
