@@ -158,8 +158,11 @@ def bad_ticket(path: Path, ticket_id: int, problem: str) -> StoreError:
 
 
 def missing_store(path: Path) -> StoreError:
-    """The error for a store file that does not exist."""
-    return StoreError(f"no ticket store at {path}; create one with `sopdash demo --db {path}` or `sopdash ticket new`")
+    """The error for a store file that does not exist: it may be a real store on a path typed wrong, so init first."""
+    return StoreError(
+        f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`"
+        f" (or `sopdash demo --db {path}` to try sopdash on sample data)"
+    )
 
 
 def parse_store(raw: bytes, path: Path) -> dict[str, dict[str, Any]]:

@@ -48,9 +48,10 @@ from sopdash.core.queue import (
 )
 from sopdash.desk import Desk
 from sopdash.idle_collector import IdleCollector
+from sopdash.keys import check_keys
 from sopdash.mail.outbox import SendReport, deliver_queued
 from sopdash.mail.settings import MailSettings
-from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, keymap
+from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS
 from sopdash.tui.breach_alerts import BreachAlerts
 from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands
@@ -116,7 +117,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self.set_reactive(SopdashApp.privacy, settings.privacy)
         self.board: Board | None = None
         self.moment: Moment | None = None
-        self._keymap = keymap(settings.keys)
+        self._keymap = check_keys(settings.keys)
         self._reloading = False
         self._reload_again = False
         self._arranged_at: datetime | None = None

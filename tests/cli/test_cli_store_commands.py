@@ -37,6 +37,14 @@ def test_check_a_missing_store(env, sopdash):
     assert f"error: no ticket store at {env}" in result.out
 
 
+def test_report_on_a_missing_store_points_to_init_not_demo_data(env, sopdash, tmp_path):
+    missing = tmp_path / "missing.json"
+    result = sopdash("report", "--db", str(missing))
+    assert result.code == 2
+    assert result.err.startswith(f"sopdash: no ticket store at {missing}; create an empty one with `sopdash init --db {missing}`")
+    assert not missing.exists()
+
+
 def test_check_reports_a_bad_config_and_still_checks_the_store(env, sopdash, new_ticket, tmp_path):
     new_ticket()
     (tmp_path / "config.toml").write_text("[calendar]\ntimezone = \"Mars/Olympus\"\n", encoding="utf-8")

@@ -139,7 +139,7 @@ def test_unknown_ticket_is_an_input_error(store: TicketStore) -> None:
 
 def test_missing_store_says_how_to_create_one(tmp_path: Path) -> None:
     path = tmp_path / "none.json"
-    with pytest.raises(StoreError, match=r"no ticket store at .*none\.json; create one with `sopdash demo --db"):
+    with pytest.raises(StoreError, match=r"no ticket store at .*none\.json; create an empty one with `sopdash init --db .*none\.json`"):
         TicketStore(path)
     assert not path.exists()
 

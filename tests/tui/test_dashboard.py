@@ -12,7 +12,7 @@ from dashboard_fixtures import ME, NOW, make_app, new, settle, untrusted_tickets
 from sopdash.core import rules
 from sopdash.core.errors import ConfigError, StoreError
 from sopdash.store import TicketStore
-from sopdash.tui.bindings import keymap
+from sopdash.keys import check_keys
 
 NOT_CLOSED_BY_URGENCY = [5, 1, 2, 8, 7, 3, 6, 4, 9]
 
@@ -404,9 +404,9 @@ async def test_a_store_that_becomes_unreadable_is_reported_once_and_recovers(sto
 
 
 def test_keys_can_be_remapped_by_binding_id():
-    assert keymap({"acknowledge": "ctrl+a"}) == {"acknowledge": "ctrl+a"}
+    assert check_keys({"acknowledge": "ctrl+a"}) == {"acknowledge": "ctrl+a"}
     with pytest.raises(ConfigError, match="keys.acknowledgement: no such binding"):
-        keymap({"acknowledgement": "ctrl+a"})
+        check_keys({"acknowledgement": "ctrl+a"})
 
 
 async def test_a_remapped_key_works(tmp_path: Path):
