@@ -16,7 +16,6 @@ from typing import Any
 
 import msgspec
 
-from sopdash.core.model import Ticket
 from sopdash.store.storage import access_error
 
 ARCHIVE_AFTER = timedelta(days=14)
@@ -39,11 +38,6 @@ def month_path(store_path: Path, month: str) -> Path:
 def month_of(moment: datetime) -> str:
     """The archive month ("2026-03") that holds tickets closed at moment."""
     return f"{moment.astimezone(timezone.utc):%Y-%m}"
-
-
-def ticket_month(ticket: Ticket) -> str:
-    """The archive month of a closed ticket."""
-    return month_of(archived_at(ticket.created_at, ticket.closed_at))
 
 
 def archived_at(created_at: datetime, closed_at: datetime | None) -> datetime:
