@@ -20,7 +20,7 @@ from mail_server import Mailbox, free_port
 from pg_cluster import Cluster, ClusterUnavailable, start_cluster
 
 from sopdash.cli.main import main
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 from sopdash.store.postgres.schema import init_postgres
 
 TEMPLATE = "sopdash_template"

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from sopdash.bulk import act_on_each
+from sopdash.desk.bulk import act_on_each
 from sopdash.clock import fixed_clock
 from sopdash.core.model import Requester
 from sopdash.core.policy import SlaPolicy

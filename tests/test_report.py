@@ -16,7 +16,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.model import Requester
 from sopdash.core.period import resolve_period
 from sopdash.core.policy import SlaPolicy
-from sopdash.report import (
+from sopdash.report.sla import (
     breaches_by_day,
     build_report,
     redact,
@@ -25,8 +25,8 @@ from sopdash.report import (
     render_text,
     report_from,
 )
-from sopdash import report_tally
-from sopdash.report_tally import Tally, merged, tally
+from sopdash.report import tally as report_tally
+from sopdash.report.tally import Tally, merged, tally
 from sopdash.store import TicketStore
 
 # Business hours Mon–Fri 08:00–17:00 UTC (9 h a day); urgent counts around the clock.

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from sopdash.core import rules
 from sopdash.core.model import Requester
 from sopdash.core.policy import SlaPolicy
-from sopdash.report import build_report, redact, render_text
+from sopdash.report.sla import build_report, redact, render_text
 
 POLICY = SlaPolicy.from_config({"calendar": {"timezone": "UTC"}})
 SINCE = datetime(2023, 5, 1, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from sopdash.config import Settings, load_settings
 from sopdash.core.errors import StoreError
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 from sopdash.store import Store, resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 

@@ -12,7 +12,7 @@ from sopdash.cli.context import desk_on, settings_for, store_path_for
 from sopdash.cli.init_command import offer_new_store
 from sopdash.clock import clock_from_env
 from sopdash.core.roster import Member, Roster
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 from sopdash.store.opening import store_exists
 
 

@@ -8,8 +8,8 @@ import os
 from sopdash.cli.context import command_parent, settings_for, store_for
 from sopdash.clock import clock_from_env
 from sopdash.core.period import resolve_period
-from sopdash.report import FORMATS, redact, render, report_from
-from sopdash.report_tally import tally_history
+from sopdash.report.sla import FORMATS, redact, render, report_from
+from sopdash.report.tally import tally_history
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

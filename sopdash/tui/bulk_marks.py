@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
 
-from sopdash.bulk import BulkOutcome, act_on_each
+from sopdash.desk.bulk import BulkOutcome, act_on_each
 from sopdash.core.board import Board
 from sopdash.core.model import Ticket
 from sopdash.desk import Desk

@@ -2,7 +2,7 @@
 
 It opens on the last four weeks; `[` and `]` step back and forth, `w` and `m` switch to whole weeks or months,
 and `/` takes a period typed the way `sopdash report --since/--until` takes it. Every figure comes from
-`sopdash.report.build_report` (the same as `sopdash report`), computed in a thread so a big store never
+`sopdash.report.sla.build_report` (the same as `sopdash report`), computed in a thread so a big store never
 freezes the dashboard. Every bar has its number written next to it.
 """
 
@@ -31,10 +31,10 @@ from sopdash.core.errors import SopdashError, error_text
 from sopdash.core.model import Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import one_line
-from sopdash.report import ClockStats, GroupStats, Report, duration_text
-from sopdash.report_tally import Breach
+from sopdash.report.sla import ClockStats, GroupStats, Report, duration_text
+from sopdash.report.tally import Breach
 from sopdash.core.period import MONTH, WEEK, Period, period_from_text
-from sopdash.stats import WEEKS, Figures, default_period, figures_for
+from sopdash.report.stats import WEEKS, Figures, default_period, figures_for
 from sopdash.tui.widgets.query_bar import Question, QueryBar
 from sopdash.tui.stylesheets import stylesheet
 

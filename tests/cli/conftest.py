@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 
 NOW = "2026-11-25T09:00:00+00:00"  # a Wednesday, inside business hours
 ME = current_login()

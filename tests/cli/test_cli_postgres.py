@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 
 ME = current_login()
 FIXTURE = "tests/fixtures/spiceworks_small.json"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 
 ME = current_login()
 SECRET = "The printer is at 10.20.0.15 now."

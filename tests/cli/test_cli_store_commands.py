@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 
 
 def test_check_a_healthy_store(env, sopdash, new_ticket):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from sopdash.core.model import TROUBLESHOOTING_STEPS
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 
 ME = current_login()
 

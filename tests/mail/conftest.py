@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from mail_server import NOW, mail_config
 
-from sopdash.identity import current_login
+from sopdash.desk.identity import current_login
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from dialog_host import DialogHost
 from rich.console import Console
 from textual.widgets import Sparkline, Static
 
-from sopdash import stats
+from sopdash.report import stats
 from sopdash.core import rules
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
-from sopdash.report import build_report
+from sopdash.report.sla import build_report
 from sopdash.tui.stats_screen import StatsScreen, bar
 
 # Business hours Mon–Fri 08:00–17:00 UTC; urgent counts around the clock.

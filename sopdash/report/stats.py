@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from sopdash.core.model import Ticket
 from sopdash.core.period import Period, last_days
 from sopdash.core.policy import SlaPolicy
-from sopdash.report import Report, breaches_by_day, build_report
+from sopdash.report.sla import Report, breaches_by_day, build_report
 
 WEEKS = 4
 WEEK_DAYS = 7

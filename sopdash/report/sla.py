@@ -25,7 +25,7 @@ from sopdash.core.model import PRIORITIES, Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
 from sopdash.core.text import json_text, one_line
-from sopdash.report_tally import Breach, ClockTally, GroupTally, Tally, tally
+from sopdash.report.tally import Breach, ClockTally, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")
 _SUBJECT_WIDTH = 40
