@@ -14,6 +14,7 @@ from sopdash.core.errors import StoreError
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.desk.identity import current_login
+from sopdash.desk.settings import DeskSettings
 from sopdash.store import Store, resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 
@@ -39,8 +40,15 @@ def command_parent() -> argparse.ArgumentParser:
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
-    """The config in effect: `--config`, else $SOPDASH_CONFIG, else the per-user file."""
-    return load_settings(args.config, os.environ)
+    """The settings in effect: the technician's config (`--config`, else $SOPDASH_CONFIG, else the per-user file)
+    with the desk's policy from the settings beside the store in effect; its notes said on stderr."""
+    db = getattr(args, "db", None)
+    settings = load_settings(
+        args.config, os.environ, lambda own_store: DeskSettings(resolve_store_path(db, os.environ, own_store)).read()
+    )
+    for note in settings.notes:
+        tell(note)
+    return settings
 
 
 def store_path_for(args: argparse.Namespace, settings: Settings) -> Path | str:
@@ -78,11 +86,12 @@ def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
         raise StoreError(f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`")
     clock = clock_from_env(os.environ)
     store = store_on(path, settings, create=create)
+    desk_settings = DeskSettings(path)
     if not hasattr(store, "role"):
-        return Desk(store, settings.policy, settings.roster, current_login(), clock, mail=settings.mail)
+        return Desk(store, settings.policy, settings.roster, current_login(), clock, settings.mail, desk_settings)
     role = store.role()
     roster = settings.roster.with_manager(role, store.is_manager())
-    return Desk(store, settings.policy, roster, role, clock, mail=settings.mail)
+    return Desk(store, settings.policy, roster, role, clock, settings.mail, desk_settings)
 
 
 def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from sopdash import __version__
 from sopdash.cli import (
+    config_commands,
     import_command,
     init_command,
     mail_commands,
@@ -24,7 +25,8 @@ from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import printable
 
 COMMAND_MODULES = (
-    ticket_commands, init_command, store_commands, store_admin_commands, import_command, report_command, mail_commands
+    ticket_commands, init_command, store_commands, config_commands, store_admin_commands, import_command,
+    report_command, mail_commands,
 )
 
 EXIT_INTERNAL = 70

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+import msgspec
+
+from sopdash.core.config_table import decode_table
 from sopdash.core.errors import ConfigError, InputError, RuleRefused
 from sopdash.core.model import MAX_TIER
 from sopdash.core.text import one_line
 
 ME = "me"
 """What a technician types for their own login: in an assignment, as in the `a:me` filter."""
-
-
-MEMBER_KEYS = ("tier", "manager", "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +76,16 @@ class Roster:
         for login, entry in table.items():
             if not isinstance(entry, Mapping):
                 raise ConfigError(f"roster.{login}", "must be a table like { tier = 2, manager = true }")
-            unknown = sorted(set(entry) - set(MEMBER_KEYS))
-            if unknown:
-                raise ConfigError(f"roster.{login}.{unknown[0]}", f"unknown key (known: {', '.join(MEMBER_KEYS)})")
-            tier = entry.get("tier", 1)
-            if isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= MAX_TIER:
-                raise ConfigError(f"roster.{login}.tier", f"{tier!r} is not a tier from 1 to {MAX_TIER}")
-            manager = entry.get("manager", False)
-            if not isinstance(manager, bool):
-                raise ConfigError(f"roster.{login}.manager", f"{manager!r} is not true or false")
-            members[login] = Member(login, str(entry.get("name", "")), tier, manager)
+            given = decode_table(entry, _MemberTable, f"roster.{login}")
+            if not 1 <= given.tier <= MAX_TIER:
+                raise ConfigError(f"roster.{login}.tier", f"{given.tier!r} is not a tier from 1 to {MAX_TIER}")
+            members[login] = Member(login, given.name, given.tier, given.manager)
         return cls(members)
+
+
+class _MemberTable(msgspec.Struct, forbid_unknown_fields=True):
+    """One `[roster.LOGIN]` table as written."""
+
+    tier: int = 1
+    manager: bool = False
+    name: str = ""

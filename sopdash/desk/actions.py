@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sopdash.clock import Clock
 from sopdash.core import edit, rules
@@ -27,6 +27,9 @@ from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Progress
 
+if TYPE_CHECKING:
+    from sopdash.desk.settings import DeskSettings
+
 
 @dataclass
 class Desk:
@@ -38,6 +41,16 @@ class Desk:
     actor: str
     clock: Clock
     mail: MailSettings | None = None
+    settings: DeskSettings | None = None
+    """The desk's own settings, which a running dashboard watches (None: not watched, as in tests)."""
+
+    def adopt(self, policy: SlaPolicy, roster: Roster, mail: MailSettings | None) -> None:
+        """Take the desk's settings as changed while running; the actor's manager mark stays as it was given (on
+        PostgreSQL it is the database role's, not the roster's)."""
+        is_manager = self.roster.is_manager(self.actor)
+        self.policy, self.mail = policy, mail
+        by_role = self.settings is not None and self.settings.managers_by_role
+        self.roster = roster.with_manager(self.actor, is_manager) if by_role else roster
 
     def tickets(self) -> list[Ticket]:
         """The working set: every ticket not closed, and those closed recently."""

@@ -7,20 +7,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 from urllib.parse import unquote, urlsplit
 
+import msgspec
+
+from sopdash.core.config_table import decode_table, positive_number, whole_number
 from sopdash.core.errors import ConfigError
 
-KEYS = (
-    "address",
-    "name",
-    "smtp_url",
-    "starttls",
-    "username",
-    "password_file",
-    "sendmail",
-    "subject_tag",
-    "max_message_mb",
-    "max_new_tickets_per_sender_hour",
-)
+MAX_MESSAGE_MB = 1024  # one message with its attachments: a gigabyte is past any mail server's limit
+MAX_NEW_TICKETS_HOUR = 100_000
 SMTP_PORTS = {"smtp": 25, "smtps": 465}
 
 
@@ -67,59 +60,74 @@ class MailSettings:
         """The settings in `[mail]`; None (mail off) when the table is absent or empty."""
         if not table:
             return None
-        unknown = sorted(set(table) - set(KEYS))
-        if unknown:
-            raise ConfigError(f"mail.{unknown[0]}", f"unknown key (known: {', '.join(KEYS)})")
-        address = _text(table, "address")
+        given = decode_table(table, _MailTable, "mail")
+        address = _line(given.address, "address")
         if "@" not in address or any(c.isspace() for c in address):
             raise ConfigError("mail.address", f"{address!r} is not an e-mail address like help@desk.example.org")
-        smtp_url, sendmail = _text(table, "smtp_url"), _text(table, "sendmail")
+        smtp_url, sendmail = _line(given.smtp_url, "smtp_url"), _line(given.sendmail, "sendmail")
         if bool(smtp_url) == bool(sendmail):
             raise ConfigError("mail.smtp_url", "set either smtp_url (smtp://host:587, smtps://host:465) or sendmail")
         if smtp_url:
             _check_smtp_url(smtp_url)
-        tag = _text(table, "subject_tag") or "[#{id}]"
+        tag = _line(given.subject_tag, "subject_tag") or "[#{id}]"
         if tag.count("{id}") != 1 or tag.replace("{id}", "").count("{") or tag.replace("{id}", "").count("}"):
             raise ConfigError("mail.subject_tag", f"{tag!r} must hold {{id}} once and no other braces, e.g. [#{{id}}]")
         return cls(
             address=address,
-            name=_text(table, "name"),
+            name=_line(given.name, "name"),
             smtp_url=smtp_url,
-            starttls=_flag(table, "starttls", True),
-            username=_text(table, "username"),
-            password_file=_text(table, "password_file"),
-            sendmail=tuple(shlex.split(sendmail)),
+            starttls=given.starttls,
+            username=_line(given.username, "username"),
+            password_file=_line(given.password_file, "password_file"),
+            sendmail=_command(sendmail) if sendmail else (),
             subject_tag=tag,
-            max_message_mb=_number(table, "max_message_mb", 10),
-            max_new_tickets_per_sender_hour=int(_number(table, "max_new_tickets_per_sender_hour", 20)),
+            max_message_mb=positive_number(given.max_message_mb, "mail.max_message_mb", MAX_MESSAGE_MB, " (MB)"),
+            max_new_tickets_per_sender_hour=whole_number(
+                given.max_new_tickets_per_sender_hour, "mail.max_new_tickets_per_sender_hour", 1, MAX_NEW_TICKETS_HOUR
+            ),
         )
 
 
-def _text(table: Mapping[str, Any], key: str) -> str:
-    value = table.get(key, "")
-    if not isinstance(value, str):
-        raise ConfigError(f"mail.{key}", f"{value!r} is not a string")
+class _MailTable(msgspec.Struct, forbid_unknown_fields=True):
+    """`[mail]` as written: the keys it may hold and their types (checked further by `MailSettings.from_config`)."""
+
+    address: str = ""
+    name: str = ""
+    smtp_url: str = ""
+    starttls: bool = True
+    username: str = ""
+    password_file: str = ""
+    sendmail: str = ""
+    subject_tag: str = ""
+    max_message_mb: float = 10
+    max_new_tickets_per_sender_hour: int = 20
+
+
+def _line(value: str, key: str) -> str:
     if any(c in value for c in "\r\n\0"):
         raise ConfigError(f"mail.{key}", "must be one line")
     return value.strip()
 
 
-def _flag(table: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = table.get(key, default)
-    if not isinstance(value, bool):
-        raise ConfigError(f"mail.{key}", f"{value!r} is not true or false")
-    return value
-
-
-def _number(table: Mapping[str, Any], key: str, default: float) -> float:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"mail.{key}", f"{value!r} is not a positive number")
-    return value
+def _command(sendmail: str) -> tuple[str, ...]:
+    """`sendmail` split as a shell would (no shell runs it); a ConfigError for an unterminated quote."""
+    try:
+        command = tuple(shlex.split(sendmail))
+    except ValueError as error:
+        raise ConfigError(
+            "mail.sendmail", f"{sendmail!r} cannot be split into a command ({error}); close the quote, e.g. "
+            '"/usr/sbin/sendmail -t -i"'
+        ) from None
+    if not (command and command[0]):
+        raise ConfigError("mail.sendmail", f"{sendmail!r} names no command, e.g. \"/usr/sbin/sendmail -t -i\"")
+    return command
 
 
 def _check_smtp_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed [ in an IPv6 host
+        raise ConfigError("mail.smtp_url", f"{url!r} is not smtp://host[:port] or smtps://host[:port]") from None
     if parts.scheme not in SMTP_PORTS or not parts.hostname:
         raise ConfigError("mail.smtp_url", f"{url!r} is not smtp://host[:port] or smtps://host[:port]")
     if parts.password:

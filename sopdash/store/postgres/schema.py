@@ -5,6 +5,8 @@ Triggers the technicians cannot switch off (only the schema's owner can) keep th
   - a change must make the ticket exactly one version newer, so an out-of-date write cannot slip through;
   - no timeline entry once written may be altered or removed (only its mail `delivery` record moves on);
   - only a member of `sopdash_manager` may acknowledge a manager flag;
+  - the desk's settings (`sopdash.settings`, one row) are read by everyone and changed only by managers, each
+    change logged in `sopdash.settings_log` by a trigger, with the role and time the database gives;
   - every write is recorded in `sopdash.changes` with the database role that made it, a table the
     technicians can read but not write, and announced on the `sopdash_tickets` channel (LISTEN/NOTIFY).
 Technicians log in as their own roles, members of `sopdash_technician`: they may read, add and change
@@ -196,6 +198,58 @@ CREATE TABLE sopdash.mail_log (
 GRANT SELECT, INSERT, UPDATE ON sopdash.kept_files TO {TECHNICIAN_ROLE};
 GRANT SELECT, INSERT ON sopdash.mail_log TO {TECHNICIAN_ROLE};
 GRANT USAGE ON SEQUENCE sopdash.mail_log_seq_seq TO {TECHNICIAN_ROLE};
+""",
+    ),
+    (
+        5,
+        "the desk's settings, changed by managers, every change logged",
+        f"""
+CREATE TABLE sopdash.settings (
+    id boolean PRIMARY KEY DEFAULT true CHECK (id),  -- one row: the desk's settings
+    document text NOT NULL,  -- TOML, as in a file store's <store>.settings.toml
+    version integer NOT NULL CHECK (version >= 1),
+    changed_by name NOT NULL DEFAULT session_user,
+    changed_at timestamptz NOT NULL DEFAULT now(),
+    how text NOT NULL DEFAULT '',
+    changes jsonb NOT NULL DEFAULT '[]'
+);
+CREATE TABLE sopdash.settings_log (
+    seq bigserial PRIMARY KEY,
+    at timestamptz NOT NULL,
+    changed_by name NOT NULL,
+    version integer NOT NULL,
+    how text NOT NULL,
+    changes jsonb NOT NULL,
+    document text NOT NULL
+);
+
+CREATE FUNCTION sopdash.guard_settings_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.version <> coalesce(OLD.version, 0) + 1 THEN
+        RAISE EXCEPTION 'the desk''s settings are at version %: a change must make them version %',
+            coalesce(OLD.version, 0), coalesce(OLD.version, 0) + 1 USING ERRCODE = '{VERSION_SKIPPED}';
+    END IF;
+    NEW.changed_by := session_user;
+    NEW.changed_at := now();
+    RETURN NEW;
+END $$;
+CREATE TRIGGER guard_settings_change BEFORE INSERT OR UPDATE ON sopdash.settings
+    FOR EACH ROW EXECUTE FUNCTION sopdash.guard_settings_change();
+
+CREATE FUNCTION sopdash.log_settings_change() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO sopdash.settings_log (at, changed_by, version, how, changes, document)
+        VALUES (NEW.changed_at, NEW.changed_by, NEW.version, NEW.how, NEW.changes, NEW.document);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER log_settings_change AFTER INSERT OR UPDATE ON sopdash.settings
+    FOR EACH ROW EXECUTE FUNCTION sopdash.log_settings_change();
+REVOKE EXECUTE ON FUNCTION sopdash.log_settings_change() FROM PUBLIC;
+
+-- every technician reads the desk's settings and their log; managers change the settings; nobody writes the log
+GRANT SELECT ON sopdash.settings, sopdash.settings_log TO {TECHNICIAN_ROLE};
+GRANT INSERT, UPDATE ON sopdash.settings TO {MANAGER_ROLE};
 """,
     ),
 )

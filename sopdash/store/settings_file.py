@@ -1,0 +1,235 @@
+"""`<store file name>.settings.toml`: the desk's settings beside a store file, and `<…>.settings.log.jsonl`, who
+changed them when.
+
+Both sit in the shared folder, so they are opened without following links and only as plain files. The settings
+are replaced whole (temp file, fsync, rename) under the store's lock; the file keeps its mode and group, 0640 in
+the store file's group when new: the group reads the desk's policy, and only who may write the file changes it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import pwd
+import stat
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from sopdash.core.errors import RuleRefused, StoreError
+from sopdash.store.contract import Signature
+from sopdash.store.lock import exclusive_lock
+from sopdash.store.paths import following_links, is_postgres_url, lock_path_for
+from sopdash.store.storage import access_error, fsync_directory, group_name
+
+if TYPE_CHECKING:
+    from sopdash.store.postgres.settings import DatabaseSettings
+
+SETTINGS_MODE = 0o640  # the group reads the policy; only the file's owner changes it (`chmod g+w` lets the group)
+MAX_SETTINGS_BYTES = 1 << 20
+MAX_LOG_BYTES = 64 << 20
+
+
+def settings_path_for(store_path: Path) -> Path:
+    """`<store file name>.settings.toml`, beside the store file (a linked store's target)."""
+    store_path = following_links(Path(store_path))
+    return store_path.with_name(store_path.name + ".settings.toml")
+
+
+def settings_log_path_for(store_path: Path) -> Path:
+    """`<store file name>.settings.log.jsonl`: one line per change of the desk's settings."""
+    store_path = following_links(Path(store_path))
+    return store_path.with_name(store_path.name + ".settings.log.jsonl")
+
+
+class SettingsFile:
+    """The desk's settings beside one store file."""
+
+    managers_by_role = False  # the settings' roster says who is a manager
+
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = following_links(Path(store_path))
+        self.path = settings_path_for(self.store_path)
+        self.log_path = settings_log_path_for(self.store_path)
+
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
+    def read(self) -> str | None:
+        """The settings file's text; None if the desk has none."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise _open_error(self.path, error) from None
+        with os.fdopen(fd, "rb") as file:
+            _plain_file(os.fstat(fd), self.path)
+            data = file.read(MAX_SETTINGS_BYTES + 1)
+        if len(data) > MAX_SETTINGS_BYTES:
+            raise StoreError(f"{self.path} is over {MAX_SETTINGS_BYTES >> 20} MB; it is not the desk's settings — "
+                             "restore it from a backup")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise StoreError(f"{self.path} is not UTF-8 text; fix it or restore it from a backup") from None
+
+    def signature(self) -> Signature | None:
+        """(mtime_ns, size, inode) of the settings file, which every change replaces; None if there is none."""
+        try:
+            status = os.lstat(self.path)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise access_error(self.path, "read", error) from None
+        return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+    def refusal(self) -> str | None:
+        """Why this login may not change the desk's settings; None if it may.
+
+        An existing file: who may write it (its owner, its group if group-writable, root). No file yet: whoever
+        owns the store's folder, or root, creates it (so no colleague can make the desk's policy theirs first).
+        """
+        try:
+            status = os.lstat(self.path)
+        except FileNotFoundError:
+            folder = os.stat(self.store_path.parent)
+            if os.geteuid() in (0, folder.st_uid):
+                return None
+            return (f"the desk has no settings file yet, and only the owner of {self.store_path.parent} "
+                    f"({_owner(folder.st_uid)}) or root creates it")
+        except OSError as error:
+            raise access_error(self.path, "read", error) from None
+        _plain_file(status, self.path)
+        if os.access(self.path, os.W_OK, follow_symlinks=False):
+            return None
+        group = f", or group '{group_name(status.st_gid)}' once it is group-writable" if not status.st_mode & 0o020 else ""
+        return (f"only who may write {self.path} changes the desk's policy: its owner {_owner(status.st_uid)}{group} "
+                f"(mode {stat.S_IMODE(status.st_mode):04o})")
+
+    def replace(self, text: str, expected: Signature | None, record: dict[str, Any]) -> None:
+        """Write text as the settings, under the store lock, if they are still at `expected`; then log record.
+
+        RuleRefused if someone changed them since they were read (read again and retry).
+        """
+        refusal = self.refusal()
+        if refusal:
+            raise RuleRefused(refusal)
+        with exclusive_lock(lock_path_for(self.store_path)):
+            if self.signature() != expected:
+                raise RuleRefused(f"the desk's settings changed while you edited them ({self.path}); nothing was "
+                                  "saved — look again and retry")
+            self._write(text.encode("utf-8"))
+            self._log(record)
+
+    def log(self, limit: int) -> list[dict[str, Any]]:
+        """The last `limit` changes, oldest first; a line that is not a record is skipped."""
+        try:
+            fd = os.open(self.log_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise _open_error(self.log_path, error) from None
+        with os.fdopen(fd, "rb") as file:
+            status = os.fstat(fd)
+            _plain_file(status, self.log_path)
+            file.seek(max(0, status.st_size - MAX_LOG_BYTES))
+            lines = file.read(MAX_LOG_BYTES).splitlines()
+        records = []
+        for line in lines[-limit:]:
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records
+
+    def _write(self, data: bytes) -> None:
+        """Temp file (O_EXCL, never through a link), mode and group set through it, fsync, rename, fsync folder."""
+        folder = self.path.parent
+        mode, gid = self._permissions()
+        try:
+            fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        except OSError as error:
+            raise access_error(folder, "write in", error) from None
+        try:
+            with os.fdopen(fd, "wb") as file:
+                os.fchmod(fd, mode)
+                _keep_group(fd, gid)
+                file.write(data)
+                file.flush()
+                os.fsync(fd)
+            os.replace(temp, self.path)
+        except OSError as error:
+            raise access_error(self.path, "write", error) from None
+        finally:
+            Path(temp).unlink(missing_ok=True)
+        fsync_directory(folder)
+
+    def _permissions(self) -> tuple[int, int]:
+        """The settings file's mode and group, or for a new one 0640 and the store file's group."""
+        try:
+            status = os.lstat(self.path)
+            return stat.S_IMODE(status.st_mode), status.st_gid
+        except FileNotFoundError:
+            return SETTINGS_MODE, os.stat(self.store_path).st_gid
+
+    def _log(self, record: dict[str, Any]) -> None:
+        """Append one line to the log (created like the settings file), never through a link."""
+        mode, gid = self._permissions()
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        try:
+            fd = os.open(self.log_path, flags, mode)
+        except OSError as error:
+            raise _open_error(self.log_path, error) from None
+        try:
+            status = os.fstat(fd)
+            _plain_file(status, self.log_path)
+            if status.st_size == 0:
+                os.fchmod(fd, mode)
+                _keep_group(fd, gid)
+            os.write(fd, orjson.dumps(record) + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _plain_file(status: os.stat_result, path: Path) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        raise StoreError(f"{path} is not a plain file; sopdash will not use it — remove it and restore the desk's "
+                         "settings from a backup (`sopdash config` shows them)")
+
+
+def _open_error(path: Path, error: OSError) -> StoreError:
+    if error.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
+        return StoreError(f"{path} is a symbolic link; sopdash does not follow links in the shared folder — "
+                          "put the file itself there")
+    return access_error(path, "open", error)
+
+
+def _keep_group(fd: int, gid: int) -> None:
+    if os.fstat(fd).st_gid != gid:
+        try:
+            os.fchown(fd, -1, gid)
+        except PermissionError:
+            raise StoreError(f"cannot give the desk's settings the group '{group_name(gid)}': you are not in it") from None
+
+
+def _owner(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def settings_backend_for(location: Path | str) -> SettingsFile | DatabaseSettings:
+    """Where the desk's settings of the store at location are: the file beside a store file, or the database's table."""
+    if is_postgres_url(location):
+        from sopdash.store.postgres.settings import DatabaseSettings
+
+        return DatabaseSettings(str(location))
+    return SettingsFile(Path(location))
