@@ -175,6 +175,7 @@ def show_config(args: argparse.Namespace) -> int:
         ("replies", [", ".join(reply.name for reply in settings.replies) or "none ([replies.NAME] text = \"…\")"]),
         ("mail", mail_lines(settings)),
         ("set", origin_lines(settings)),
+        *([("note", [note.removeprefix("note: ") for note in settings.notes])] if settings.notes else []),
     ]
     width = max(len(title) for title, _ in sections)
     for title, lines in sections:

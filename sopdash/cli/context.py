@@ -41,13 +41,15 @@ def command_parent() -> argparse.ArgumentParser:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     """The settings in effect: the technician's config (`--config`, else $SOPDASH_CONFIG, else the per-user file)
-    with the desk's policy from the settings beside the store in effect; its notes said on stderr."""
+    with the desk's policy from the settings beside the store in effect; its notes said on a terminal's stderr
+    (`config`, `check` and the dashboard say them always; a script or the MTA is not told on every run)."""
     db = getattr(args, "db", None)
     settings = load_settings(
         args.config, os.environ, lambda own_store: DeskSettings(resolve_store_path(db, os.environ, own_store)).read()
     )
-    for note in settings.notes:
-        tell(note)
+    if sys.stderr.isatty():
+        for note in settings.notes:
+            tell(note)
     return settings
 
 

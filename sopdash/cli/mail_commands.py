@@ -7,12 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, open_desk, settings_for
+from sopdash.cli.context import command_parent, desk_on, open_desk, settings_for, store_path_for
 from sopdash.core.delivery import queued_message_ids
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
+from sopdash.desk.settings import SettingsWatch
 from sopdash.mail.compose import mailbox, new_message_id, probe_message
 from sopdash.mail.inbox import EX_TEMPFAIL, receive
 from sopdash.mail.maildir import Maildir
@@ -91,18 +92,21 @@ def _last_reason(report: SendReport) -> str:
 
 
 def send_queued(args: argparse.Namespace) -> int:
-    """`mail send [--watch]`: deliver what is due; with --watch, again every interval."""
-    desk = open_desk(args)
-    settings = mail_settings(desk.mail)
+    """`mail send [--watch]`: deliver what is due; with --watch, again every interval, following the desk's settings."""
+    settings = settings_for(args)
+    desk = desk_on(store_path_for(args, settings), settings)
+    mail_settings(desk.mail)
     if not args.watch:
-        report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
+        report = deliver_queued(desk.store, desk.mail, desk.clock, wait_for_sender=1.0)
         print("\n".join([*report.lines, report.summary()]))
         return 0
+    watch = SettingsWatch(desk, settings)
     rounds = 0
     while True:
         try:  # a long-running sender outlives a store that is briefly locked or unreadable
-            report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
-            lines = report.lines
+            lines = _followed(watch.poll())
+            report = deliver_queued(desk.store, mail_settings(desk.mail), desk.clock, wait_for_sender=1.0)
+            lines += report.lines
         except SopdashError as error:
             lines = [f"sopdash: {one_line(str(error))}; trying again in {args.interval:g} s"]
         for line in lines:
@@ -111,6 +115,11 @@ def send_queued(args: argparse.Namespace) -> int:
         if args.rounds and rounds >= args.rounds:
             return 0
         time.sleep(args.interval)
+
+
+def _followed(change: tuple[object, str] | None) -> list[str]:
+    """What `mail send --watch` says when the desk's settings changed."""
+    return [] if change is None else [f"sopdash: {one_line(change[1])}"]
 
 
 def receive_one(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sopdash.cli.context import command_parent, settings_for, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.core.errors import InputError, SopdashError, StoreError
+from sopdash.desk.settings import DeskSettings
 from sopdash.store import resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import is_postgres_url
@@ -43,10 +44,15 @@ def check_store(args: argparse.Namespace) -> int:
     try:
         settings = settings_for(args)
         lines.append(f"config: {settings.path}" + ("" if settings.exists else " (not found; defaults in effect)"))
+        lines += [f"warning: {note.removeprefix('note: ')}" for note in settings.notes]
         path = store_path_for(args, settings)
     except SopdashError as error:
         lines.append(f"error: {error}")
         path = resolve_store_path(args.db, os.environ, None)
+    try:
+        lines += DeskSettings(path).check()
+    except SopdashError as error:
+        lines.append(f"error: {error}")
     try:
         store = open_store(path)
         if args.fix:

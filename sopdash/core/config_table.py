@@ -45,7 +45,7 @@ def _config_error(message: str, table: Mapping[str, Any], kind: type[msgspec.Str
 def positive_number(value: float, key: str, most: float, unit: str = "") -> float:
     """value if it is a finite number above zero and at most `most`; else a ConfigError saying the range."""
     if not (math.isfinite(value) and 0 < value <= most):
-        raise ConfigError(key, f"{value!r} is not a number above 0 and at most {most:g}{unit}")
+        raise ConfigError(key, f"{value!r} is not a positive number of at most {most:g}{unit}")
     return value
 
 

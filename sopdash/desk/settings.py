@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from sopdash.clock import system_clock
-from sopdash.config import DESK_TABLES, DeskDocument, desk_policy_from_document, desk_tables
-from sopdash.core.errors import InputError, RuleRefused
+from sopdash.config import DESK_TABLES, DeskDocument, Settings, desk_policy_from_document, desk_tables
+from sopdash.core.errors import InputError, RuleRefused, SopdashError
+from sopdash.desk.actions import Desk
 from sopdash.store.contract import Signature
 from sopdash.store.settings_file import settings_backend_for
 from sopdash.store.storage import write_atomically
@@ -100,6 +101,10 @@ class DeskSettings:
         """The settings as written (for `config edit`) and their signature as read."""
         expected = self.signature()
         return self.backend.read() or "", expected
+
+    def check(self) -> list[str]:
+        """Diagnosis lines for `sopdash check` ("error:"/"warning:" for problems)."""
+        return self.backend.check()
 
     def log(self, limit: int = 20) -> list[dict[str, Any]]:
         """The last changes, oldest first: at, by, how, changes ({key, from, to})."""
@@ -263,3 +268,35 @@ def _without_desk_tables(path: Path, text: str) -> None:
     backup = path.with_name(path.name + ".bak")
     write_atomically(backup, text.encode("utf-8"), like=path)
     write_atomically(path, tomlkit.dumps(own).encode("utf-8"), like=path)
+
+
+class SettingsWatch:
+    """A running dashboard's eye on the desk's settings: when they change, the desk takes the new policy, roster and
+    mail, and `poll` says what changed (or why the new settings cannot be used, keeping the old)."""
+
+    def __init__(self, desk: Desk, settings: Settings) -> None:
+        self.desk, self.settings = desk, settings
+        self.signature: Signature | None = None
+        self.signature = self._signature()
+
+    def poll(self) -> tuple[Settings | None, str] | None:
+        """None while nothing changed; else (the settings now in effect, what to tell the technician), with None
+        for settings that cannot be used (the message says why)."""
+        signature = self._signature()
+        if signature == self.signature or self.desk.settings is None:
+            return None
+        self.signature = signature
+        try:
+            settings = self.settings.with_desk(self.desk.settings.read())
+            news = self.desk.settings.news(self.settings.desk_document, settings.desk_document)
+        except SopdashError as error:
+            return None, f"The desk's settings changed but cannot be used, so the previous ones stay: {error}"
+        self.desk.adopt(settings.policy, settings.roster, settings.mail)
+        self.settings = settings
+        return settings, news
+
+    def _signature(self) -> Signature | None:
+        try:
+            return self.desk.settings.signature() if self.desk.settings is not None else None
+        except SopdashError:
+            return self.signature  # unreadable for a moment: look again next time

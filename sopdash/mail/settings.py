@@ -81,7 +81,7 @@ class MailSettings:
             password_file=_line(given.password_file, "password_file"),
             sendmail=_command(sendmail) if sendmail else (),
             subject_tag=tag,
-            max_message_mb=positive_number(given.max_message_mb, "mail.max_message_mb", MAX_MESSAGE_MB, " (MB)"),
+            max_message_mb=positive_number(given.max_message_mb, "mail.max_message_mb", MAX_MESSAGE_MB, " MB"),
             max_new_tickets_per_sender_hour=whole_number(
                 given.max_new_tickets_per_sender_hour, "mail.max_new_tickets_per_sender_hour", 1, MAX_NEW_TICKETS_HOUR
             ),

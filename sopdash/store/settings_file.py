@@ -148,6 +148,31 @@ class SettingsFile:
                 records.append(record)
         return records
 
+    def check(self) -> list[str]:
+        """Diagnosis lines for `sopdash check`: where the settings are, who may change them, what is off."""
+        try:
+            status = os.lstat(self.path)
+        except FileNotFoundError:
+            lines = [f"settings: none yet ({self.path})"]
+            if self.store_path.exists() and os.stat(self.store_path).st_mode & 0o020:
+                lines.append("warning: the store is shared but the desk has no settings, so each login's own config "
+                             "sets its policy and roster (a private [roster.LOGIN] manager = true counts); create them "
+                             "with `sopdash config migrate` or `sopdash config set`")
+            return lines
+        except OSError as error:
+            return [f"error: {access_error(self.path, 'read', error)}"]
+        mode = stat.S_IMODE(status.st_mode)
+        if not stat.S_ISREG(status.st_mode):
+            return [f"error: {self.path} is not a plain file; remove it and restore the desk's settings from a backup"]
+        lines = [f"settings: {self.path} (mode {mode:04o}, owner {_owner(status.st_uid)}, group "
+                 f"{group_name(status.st_gid)}; who may write it changes the desk's policy)"]
+        if mode & 0o002:
+            lines.append(f"error: anyone on the machine may change the desk's policy; run `chmod o-w {self.path}`")
+        elif mode & 0o020:
+            lines.append(f"warning: every member of group '{group_name(status.st_gid)}' may change the desk's policy "
+                         f"and roster; `chmod g-w {self.path}` leaves it to its owner")
+        return lines
+
     def _write(self, data: bytes) -> None:
         """Temp file (O_EXCL, never through a link), mode and group set through it, fsync, rename, fsync folder."""
         folder = self.path.parent

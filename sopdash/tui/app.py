@@ -47,6 +47,7 @@ from sopdash.core.queue import (
     view_named,
 )
 from sopdash.desk import Desk
+from sopdash.desk.settings import SettingsWatch
 from sopdash.idle_collector import IdleCollector
 from sopdash.keys import check_keys
 from sopdash.mail.outbox import SendReport, deliver_queued
@@ -136,6 +137,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self.query_bar = QueryBar(id="query-bar")
         self._key_screens: WeakKeyDictionary[Key, Screen] = WeakKeyDictionary()
         self._collector = IdleCollector()
+        self._settings_watch = SettingsWatch(desk, settings)
         self.set_keymap(self._keymap)
 
     # Layout.
@@ -163,8 +165,10 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self.set_interval(self.tick_s, self.tick)
         self.set_interval(STORE_WATCH_S, self._watch_store)
         self._listen_to_store()
-        if self.desk.mail is not None:
-            self.set_interval(DELIVER_EVERY_S, self.deliver_mail)
+        self.set_interval(DELIVER_EVERY_S, self.deliver_mail)  # nothing while mail is off (the desk may turn it on)
+        if self.desk.settings is not None:  # the desk's own settings are followed: say what the config leaves out
+            for note in self.settings.notes:
+                self.notify(note.removeprefix("note: "), title="Your config", severity="warning", timeout=20, markup=False)
         self._collector.start()
         self.start_presence()
 
@@ -237,6 +241,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         """Every second: advance the clocks on screen, share presence with the other dashboards, raise breach
         alerts, and collect garbage if the technician has paused."""
         self._advance_clocks()
+        self._follow_desk_settings()
         self.share_presence()
         self.check_alerts()
         self._collector.collect_if_idle()
@@ -252,6 +257,20 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
                 if self._arranged_at and (moment.now - self._arranged_at).total_seconds() >= RESORT_EVERY_S:
                     self._rearrange()
         self._update_header()
+
+    def _follow_desk_settings(self) -> None:
+        """Take the desk's settings when someone changes them, say what changed, and count the clocks anew."""
+        change = self._settings_watch.poll()
+        if change is None:
+            return
+        settings, news = change
+        if settings is None:
+            self.notify(news, title="Desk settings", severity="error", timeout=15, markup=False)
+            return
+        self.settings = settings
+        self.notify(news, title="Desk settings", timeout=10, markup=False)
+        if self.board is not None:
+            self.reload()
 
     def _listen_to_store(self) -> None:
         """A store that announces changes (PostgreSQL's LISTEN/NOTIFY) has the board reloaded the moment one

@@ -21,6 +21,10 @@ from sopdash.store.postgres.connection import connect, first_line, shown_url
 from sopdash.store.postgres.schema import MANAGER_ROLE
 
 
+class _NoTable(StoreError):
+    """The database has no sopdash schema, or one from before the desk's settings."""
+
+
 class DatabaseSettings:
     """The desk's settings beside a database's tickets, over a connection of its own (opened when first needed)."""
 
@@ -33,15 +37,19 @@ class DatabaseSettings:
         self._conn: psycopg.Connection | None = None
 
     def read(self) -> str | None:
-        """The settings' TOML; None if the desk has none yet."""
-        with self._session() as conn:
-            row = conn.execute("SELECT document FROM sopdash.settings").fetchone()
-        return row[0] if row else None
+        """The settings' TOML; None if the desk has none yet (or its schema predates them: opening the store says so)."""
+        return self._one("SELECT document FROM sopdash.settings")
 
     def signature(self) -> Signature | None:
         """The settings' version (each change adds one); None if there are none."""
-        with self._session() as conn:
-            row = conn.execute("SELECT version FROM sopdash.settings").fetchone()
+        return self._one("SELECT version FROM sopdash.settings")
+
+    def _one(self, query: str) -> Any:
+        try:
+            with self._session() as conn:
+                row = conn.execute(query).fetchone()
+        except _NoTable:
+            return None
         return row[0] if row else None
 
     def refusal(self) -> str | None:
@@ -84,6 +92,12 @@ class DatabaseSettings:
             ).fetchall()
         return [{"at": at.isoformat(), "by": by, "how": how, "changes": changes} for at, by, how, changes in reversed(rows)]
 
+    def check(self) -> list[str]:
+        """Diagnosis lines for `sopdash check`: whether the desk has settings, and who may change them."""
+        version = self.signature()
+        state = f"version {version}" if version is not None else "none yet"
+        return [f"settings: {self.where}, {state}; members of {MANAGER_ROLE} change them"]
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -95,9 +109,9 @@ class DatabaseSettings:
                 if self._conn is None or self._conn.closed or self._conn.broken:
                     self._conn = connect(self.url)
                 yield self._conn
-            except errors.UndefinedTable:
-                raise StoreError(f"{shown_url(self.url)} has no table for the desk's settings; an administrator "
-                                 "brings the schema up to date with `sopdash store init-postgres --db URL`") from None
+            except (errors.UndefinedTable, errors.InvalidSchemaName):
+                raise _NoTable(f"{shown_url(self.url)} has no table for the desk's settings; an administrator "
+                               "brings the schema up to date with `sopdash store init-postgres --db URL`") from None
             except errors.InsufficientPrivilege as error:
                 raise RuleRefused(f"{shown_url(self.url)}: {first_line(error)}") from None
             except psycopg.Error as error:
