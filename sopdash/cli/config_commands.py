@@ -45,9 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     config.set_defaults(handler=show_config)
     actions = config.add_subparsers(dest="action", title="actions", metavar="ACTION")
-    set_ = actions.add_parser("set", parents=[parent], help="change one desk setting (e.g. sla.high.ack 30m)")
-    set_.add_argument("key", metavar="KEY")
-    set_.add_argument("value", metavar="VALUE", help='a TOML value (true, 0.5, ["08:00-17:00"]) or plain text')
+    set_ = actions.add_parser(
+        "set", parents=[parent], help="change desk settings, checked and saved together (e.g. sla.high.ack 30m)"
+    )
+    set_.add_argument("pairs", nargs="+", metavar="KEY VALUE",
+                      help='each a key and a TOML value (true, 0.5, ["08:00-17:00"]) or plain text')
     set_.set_defaults(handler=set_setting)
     unset = actions.add_parser("unset", parents=[parent], help="remove one desk setting (its default applies)")
     unset.add_argument("key", metavar="KEY")
@@ -72,12 +74,17 @@ def desk_settings(args: argparse.Namespace) -> DeskSettings:
 
 
 def set_setting(args: argparse.Namespace) -> int:
-    """`config set KEY VALUE`: one desk setting changed, the whole checked, the change logged."""
-    parts = settable_key(args.key)
-    value = setting_value(args.value)
+    """`config set KEY VALUE [KEY VALUE…]`: desk settings changed together, the whole checked, the change logged."""
+    if len(args.pairs) % 2:
+        raise InputError(f"give each key a value: {args.pairs[-1]} has none")
+    pairs = [(settable_key(key), setting_value(value)) for key, value in zip(args.pairs[::2], args.pairs[1::2])]
+
+    def set_all(document: object) -> None:
+        for parts, value in pairs:
+            set_key(document, parts, value)
+
     settings = desk_settings(args)
-    changes = settings.change(lambda document: set_key(document, parts, value), current_login(),
-                              f"config set {args.key}")
+    changes = settings.change(set_all, current_login(), f"config set {' '.join(args.pairs[::2])}")
     return said(changes, settings)
 
 

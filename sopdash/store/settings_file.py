@@ -104,16 +104,19 @@ class SettingsFile:
         except OSError as error:
             raise access_error(self.path, "read", error) from None
         _plain_file(status, self.path)
-        if os.access(self.path, os.W_OK, follow_symlinks=False):
+        if _writable(self.path) and (_writable(self.log_path) or not os.path.lexists(self.log_path)):
             return None
+        if _writable(self.path):
+            return f"you may write {self.path} but not its log {self.log_path}; give both the same mode"
         group = f", or group '{group_name(status.st_gid)}' once it is group-writable" if not status.st_mode & 0o020 else ""
         return (f"only who may write {self.path} changes the desk's policy: its owner {_owner(status.st_uid)}{group} "
                 f"(mode {stat.S_IMODE(status.st_mode):04o})")
 
     def replace(self, text: str, expected: Signature | None, record: dict[str, Any]) -> None:
-        """Write text as the settings, under the store lock, if they are still at `expected`; then log record.
+        """Write text as the settings, under the store lock, if they are still at `expected`, and log record.
 
-        RuleRefused if someone changed them since they were read (read again and retry).
+        RuleRefused if someone changed them since they were read (read again and retry). The log is opened first,
+        so a change that could not be logged is not made.
         """
         refusal = self.refusal()
         if refusal:
@@ -122,8 +125,13 @@ class SettingsFile:
             if self.signature() != expected:
                 raise RuleRefused(f"the desk's settings changed while you edited them ({self.path}); nothing was "
                                   "saved — look again and retry")
-            self._write(text.encode("utf-8"))
-            self._log(record)
+            log = self._open_log()
+            try:
+                self._write(text.encode("utf-8"))
+                os.write(log, orjson.dumps(record) + b"\n")
+                os.fsync(log)
+            finally:
+                os.close(log)
 
     def log(self, limit: int) -> list[dict[str, Any]]:
         """The last `limit` changes, oldest first; a line that is not a record is skipped."""
@@ -203,8 +211,8 @@ class SettingsFile:
         except FileNotFoundError:
             return SETTINGS_MODE, os.stat(self.store_path).st_gid
 
-    def _log(self, record: dict[str, Any]) -> None:
-        """Append one line to the log (created like the settings file), never through a link."""
+    def _open_log(self) -> int:
+        """The log opened for appending (created like the settings file), never through a link."""
         mode, gid = self._permissions()
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
         try:
@@ -217,10 +225,14 @@ class SettingsFile:
             if status.st_size == 0:
                 os.fchmod(fd, mode)
                 _keep_group(fd, gid)
-            os.write(fd, orjson.dumps(record) + b"\n")
-            os.fsync(fd)
-        finally:
+        except BaseException:
             os.close(fd)
+            raise
+        return fd
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids, follow_symlinks=False)
 
 
 def _plain_file(status: os.stat_result, path: Path) -> None:
