@@ -51,3 +51,31 @@ def test_the_textual_free_binding_ids_are_the_dashboards():
     assert BINDING_IDS == DASHBOARD_IDS
     assert check_keys({binding_id: "z" for binding_id in DASHBOARD_IDS})
 
+
+
+HOSTILE_MAIL = [
+    ("max_message_mb = inf", "mail.max_message_mb"),
+    ("max_message_mb = nan", "mail.max_message_mb"),
+    ("max_message_mb = 1e308", "mail.max_message_mb"),
+    ("max_new_tickets_per_sender_hour = inf", "mail.max_new_tickets_per_sender_hour"),
+    ("max_new_tickets_per_sender_hour = nan", "mail.max_new_tickets_per_sender_hour"),
+    ("max_new_tickets_per_sender_hour = 0.5", "mail.max_new_tickets_per_sender_hour"),
+    ("max_new_tickets_per_sender_hour = 0", "mail.max_new_tickets_per_sender_hour"),
+    ("sendmail = \"/usr/sbin/sendmail -f 'help\"", "mail.sendmail"),
+]
+
+
+@pytest.mark.parametrize(("line", "key"), HOSTILE_MAIL)
+@pytest.mark.parametrize("command", [("check",), ("config",), ("ticket", "list"), ("report",), ("mail", "send")])
+def test_every_command_survives_a_hostile_mail_table(tmp_path, monkeypatch, sopdash, line, key, command):
+    sendmail = "" if line.startswith("sendmail") else 'sendmail = "/usr/sbin/sendmail -t -i"\n'
+    (tmp_path / "config.toml").write_text(f'[mail]\naddress = "help@desk.example.org"\n{sendmail}{line}\n')
+    monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("SOPDASH_DB", str(tmp_path / "tickets.json"))
+    assert sopdash("init").code == 2  # refused: the config is wrong, so nothing is created
+
+    result = sopdash(*command)
+
+    assert result.code == 2, result.err
+    said = result.out + result.err
+    assert f"{tmp_path / 'config.toml'}: {key}: " in said and "internal error" not in said

@@ -178,14 +178,20 @@ toml_value = st.one_of(
 )
 toml_key = st.sampled_from(["path", "url", "privacy", "bell", "alerts", "timezone", "hours", "holidays", "country",
                             "warn_at", "warn_before", "pause_when_waiting", "ack", "resolve", "tier", "manager",
-                            "name", "acknowledge", "quit", "foo", "privacyy"])
+                            "name", "acknowledge", "quit", "foo", "privacyy", "archive_after", "address", "smtp_url",
+                            "sendmail", "subject_tag", "max_message_mb", "max_new_tickets_per_sender_hour",
+                            "starttls", "text"])
 toml_table = st.sampled_from(["store", "calendar", "sla", "sla.urgent", "sla.low", "roster.ann", "ui", "keys",
-                              "calendar.hours", "replies.vpn", "nope"])
+                              "calendar.hours", "replies.vpn", "nope", "mail"])
+MAIL_TABLES = st.lists(st.tuples(toml_key, toml_value), max_size=4).map(
+    lambda kv: '[mail]\naddress = "help@desk.example.org"\nsendmail = "/usr/sbin/sendmail -t -i"\n'
+               + "".join(f"{k} = {v}\n" for k, v in dict(kv).items() if k not in ("address", "sendmail")))
 CONFIGS = st.one_of(
     st.lists(st.tuples(toml_table, st.lists(st.tuples(toml_key, toml_value), max_size=3)), max_size=4).map(
         lambda tables: "".join(f"[{t}]\n" + "".join(f"{k} = {v}\n" for k, v in dict(kv).items()) + "\n"
                                for t, kv in dict(tables).items())),
     hostile_text,
+    MAIL_TABLES,
     st.sampled_from(['calendar = "24x7"\n', "a = " + "[" * 3000 + "]" * 3000 + "\n", "[sla]\nwarn_at = 0.5\nwarn_before = \"1h\"\n"]),
 )
 
@@ -200,6 +206,21 @@ def test_the_config_survives_hostile_files(desk, text, command):
         before = (desk / "tickets.json").read_bytes()
         assert_well_behaved(*run_main("--config", str(config), *command))
         assert (desk / "tickets.json").read_bytes() == before
+
+
+@FUZZ
+@given(text=CONFIGS, command=st.sampled_from([("config",), ("check",), ("ticket", "list"), ("mail", "send")]))
+def test_the_desks_settings_survive_hostile_files(desk, text, command):
+    fresh(desk)
+    settings = desk / "tickets.json.settings.toml"
+    settings.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        with environment(desk):
+            before = (desk / "tickets.json").read_bytes()
+            assert_well_behaved(*run_main(*command))
+            assert (desk / "tickets.json").read_bytes() == before
+    finally:
+        settings.unlink()
 
 
 @pytest.mark.parametrize(
