@@ -178,12 +178,12 @@ toml_value = st.one_of(
 )
 toml_key = st.sampled_from(["path", "url", "privacy", "bell", "alerts", "timezone", "hours", "holidays", "country",
                             "warn_at", "warn_before", "pause_when_waiting", "ack", "resolve", "tier", "manager",
-                            "name", "acknowledge", "quit", "foo", "privacyy", "archive_after", "address", "smtp_url",
-                            "sendmail", "subject_tag", "max_message_mb", "max_new_tickets_per_sender_hour",
-                            "starttls", "text"])
+                            "name", "acknowledge", "quit", "foo", "privacyy", "archive_after", "text"])
+mail_key = st.sampled_from(["smtp_url", "sendmail", "subject_tag", "max_message_mb", "max_new_tickets_per_sender_hour",
+                            "starttls", "name", "username", "password_file", "foo"])
 toml_table = st.sampled_from(["store", "calendar", "sla", "sla.urgent", "sla.low", "roster.ann", "ui", "keys",
                               "calendar.hours", "replies.vpn", "nope", "mail"])
-MAIL_TABLES = st.lists(st.tuples(toml_key, toml_value), max_size=4).map(
+MAIL_TABLES = st.lists(st.tuples(mail_key, toml_value), min_size=1, max_size=4).map(
     lambda kv: '[mail]\naddress = "help@desk.example.org"\nsendmail = "/usr/sbin/sendmail -t -i"\n'
                + "".join(f"{k} = {v}\n" for k, v in dict(kv).items() if k not in ("address", "sendmail")))
 CONFIGS = st.one_of(
@@ -206,6 +206,26 @@ def test_the_config_survives_hostile_files(desk, text, command):
         before = (desk / "tickets.json").read_bytes()
         assert_well_behaved(*run_main("--config", str(config), *command))
         assert (desk / "tickets.json").read_bytes() == before
+
+
+mail_value = st.one_of(
+    st.sampled_from(["inf", "nan", "-inf", "1e308", "0.5", "0", "-1", "2e9", '"a \'b"', "'\"x'", '"smtp://[::1"']),
+    toml_value,
+)
+
+
+@FUZZ
+@given(key=mail_key, value=mail_value, command=st.sampled_from([("check",), ("ticket", "list"), ("mail", "send")]))
+def test_any_mail_value_gets_a_message_naming_the_key(desk, key, value, command):
+    config = desk / "fuzz.toml"
+    transport = "" if key == "smtp_url" else 'smtp_url = "smtp://mail.example.org"\n'
+    config.write_text(f'[mail]\naddress = "help@desk.example.org"\n{transport}{key} = {value}\n', encoding="utf-8",
+                      errors="surrogatepass")
+    with environment(desk):
+        code, out, err = run_main("--config", str(config), *command)
+    assert_well_behaved(code, out, err)
+    said = out + err
+    assert code == 0 or f"mail.{key}" in said or "not valid TOML" in said or "mail.smtp_url" in said, said
 
 
 @FUZZ
