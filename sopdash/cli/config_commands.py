@@ -106,11 +106,11 @@ def edit_settings(args: argparse.Namespace) -> int:
     fd, name = tempfile.mkstemp(prefix="sopdash-settings-", suffix=".toml")  # 0600, in the technician's temp dir
     with os.fdopen(fd, "w", encoding="utf-8") as copy:
         copy.write(text)
-    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
     try:
+        editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
         subprocess.run([*editor, name], check=True)
         edited = Path(name).read_text(encoding="utf-8")
-    except (OSError, subprocess.CalledProcessError, UnicodeDecodeError) as error:
+    except (OSError, ValueError, subprocess.CalledProcessError) as error:
         raise InputError(f"the editor did not finish ({one_line(str(error))}); nothing was saved (your copy: {name})") from None
     try:
         changes = settings.save(edited, current_login(), "config edit", expected, text)
@@ -126,8 +126,8 @@ def migrate_settings(args: argparse.Namespace) -> int:
     if not own.exists:
         raise InputError(f"no config file at {own.path}; nothing to move")
     settings = desk_settings(args)
+    read_config(own.path)  # readable, valid TOML, or a message naming the file
     text = own.path.read_text(encoding="utf-8")
-    read_config(own.path)  # valid TOML, or a message naming the file
     done, changes = migrate(own.path, text, settings, current_login())
     for line in done:
         print(line)

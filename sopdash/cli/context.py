@@ -14,7 +14,7 @@ from sopdash.core.errors import StoreError
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.desk.identity import current_login
-from sopdash.desk.settings import DeskSettings
+from sopdash.desk.settings import DeskSettings, read_desk_settings
 from sopdash.store import Store, resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 
@@ -45,7 +45,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
     (`config`, `check` and the dashboard say them always; a script or the MTA is not told on every run)."""
     db = getattr(args, "db", None)
     settings = load_settings(
-        args.config, os.environ, lambda own_store: DeskSettings(resolve_store_path(db, os.environ, own_store)).read()
+        args.config, os.environ, lambda own_store: read_desk_settings(resolve_store_path(db, os.environ, own_store))
     )
     if sys.stderr.isatty():
         for note in settings.notes:

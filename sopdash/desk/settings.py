@@ -106,6 +106,10 @@ class DeskSettings:
         """Diagnosis lines for `sopdash check` ("error:"/"warning:" for problems)."""
         return self.backend.check()
 
+    def close(self) -> None:
+        """Let go of what the settings hold open (a database connection)."""
+        self.backend.close()
+
     def log(self, limit: int = 20) -> list[dict[str, Any]]:
         """The last changes, oldest first: at, by, how, changes ({key, from, to})."""
         return self.backend.log(limit)
@@ -118,6 +122,15 @@ class DeskSettings:
         named = "; ".join(change.line() for change in changes[:NEWS_CHANGES])
         more = f"; and {len(changes) - NEWS_CHANGES} more" if len(changes) > NEWS_CHANGES else ""
         return f"Desk settings changed{by}: {named or 'nothing the dashboard uses'}{more}"
+
+
+def read_desk_settings(location: Path | str) -> DeskDocument | None:
+    """The desk's settings beside the store at location, read once; None if the desk has none."""
+    settings = DeskSettings(location)
+    try:
+        return settings.read()
+    finally:
+        settings.close()
 
 
 def parse(text: str, where: str) -> dict[str, Any]:

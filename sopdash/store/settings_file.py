@@ -34,14 +34,12 @@ MAX_LOG_BYTES = 64 << 20
 
 def settings_path_for(store_path: Path) -> Path:
     """`<store file name>.settings.toml`, beside the store file (a linked store's target)."""
-    store_path = following_links(Path(store_path))
-    return store_path.with_name(store_path.name + ".settings.toml")
+    return Path(f"{following_links(Path(store_path))}.settings.toml")
 
 
 def settings_log_path_for(store_path: Path) -> Path:
     """`<store file name>.settings.log.jsonl`: one line per change of the desk's settings."""
-    store_path = following_links(Path(store_path))
-    return store_path.with_name(store_path.name + ".settings.log.jsonl")
+    return Path(f"{following_links(Path(store_path))}.settings.log.jsonl")
 
 
 class SettingsFile:
@@ -180,6 +178,9 @@ class SettingsFile:
             lines.append(f"warning: every member of group '{group_name(status.st_gid)}' may change the desk's policy "
                          f"and roster; `chmod g-w {self.path}` leaves it to its owner")
         return lines
+
+    def close(self) -> None:
+        """Nothing stays open between calls."""
 
     def _write(self, data: bytes) -> None:
         """Temp file (O_EXCL, never through a link), mode and group set through it, fsync, rename, fsync folder."""

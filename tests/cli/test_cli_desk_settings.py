@@ -227,3 +227,18 @@ def test_on_postgresql_managers_change_the_settings_and_the_database_logs_it(env
     log = sopdash("config", "log").out.splitlines()
     assert [line.split()[2] for line in log] == ["dana", "dana"]
     assert "sla.high.ack (not set) → \"30m\"" in log[0]
+
+
+def test_config_edit_saves_a_valid_edit_and_keeps_a_bad_one_aside(env, sopdash, monkeypatch):
+    sopdash("init")
+    sopdash("config", "set", "sla.high.ack", "1h")
+    monkeypatch.setenv("EDITOR", "sed -i s/1h/45m/")
+    assert sopdash("config", "edit").code == 0
+    assert 'ack = "45m"' in settings_file(env).read_text()
+
+    monkeypatch.setenv("EDITOR", "sed -i s/45m/99h/")
+    refused = sopdash("config", "edit")
+    assert refused.code == 2 and "sla.high.ack" in refused.err and "your edited copy is" in refused.err
+    Path(refused.err.rsplit("your edited copy is ", 1)[1].strip()).unlink()
+    assert 'ack = "45m"' in settings_file(env).read_text()
+    assert [r["how"] for r in log_records(env)] == ["config set sla.high.ack", "config edit"]
