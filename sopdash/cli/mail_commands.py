@@ -101,6 +101,8 @@ def send_queued(args: argparse.Namespace) -> int:
         print("\n".join([*report.lines, report.summary()]))
         return 0
     watch = SettingsWatch(desk, settings)
+    print(f"sopdash: delivering mail from {desk.store.location} every {args.interval:g} s, following the desk's "
+          "settings", file=sys.stderr, flush=True)
     rounds = 0
     while True:
         try:  # a long-running sender outlives a store that is briefly locked or unreadable

@@ -49,10 +49,13 @@ def check_store(args: argparse.Namespace) -> int:
     except SopdashError as error:
         lines.append(f"error: {error}")
         path = resolve_store_path(args.db, os.environ, None)
+    desk_settings = DeskSettings(path)
     try:
-        lines += DeskSettings(path).check()
+        lines += desk_settings.check()
     except SopdashError as error:
         lines.append(f"error: {error}")
+    finally:
+        desk_settings.close()
     try:
         store = open_store(path)
         if args.fix:

@@ -242,3 +242,17 @@ def test_config_edit_saves_a_valid_edit_and_keeps_a_bad_one_aside(env, sopdash, 
     Path(refused.err.rsplit("your edited copy is ", 1)[1].strip()).unlink()
     assert 'ack = "45m"' in settings_file(env).read_text()
     assert [r["how"] for r in log_records(env)] == ["config set sla.high.ack", "config edit"]
+
+
+def test_mail_send_watch_follows_the_desks_settings(env, sopdash):
+    sopdash("init")
+    assert sopdash("config", "set", "mail.address", "help@desk.example.org", "mail.sendmail", "/bin/true").code == 0
+    watching = subprocess.Popen([sys.executable, "-m", "sopdash", "mail", "send", "--watch", "--interval", "0.1",
+                                 "--rounds", "100"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "delivering mail from" in watching.stderr.readline()
+        assert sopdash("config", "set", "mail.name", "Example IT").code == 0
+        out, _ = watching.communicate(timeout=60)
+    finally:
+        watching.kill()
+    assert f"Desk settings changed by {ME}: mail.name (not set) → Example IT" in out
