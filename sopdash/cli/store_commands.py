@@ -44,7 +44,7 @@ def check_store(args: argparse.Namespace) -> int:
     try:
         settings = settings_for(args)
         lines.append(f"config: {settings.path}" + ("" if settings.exists else " (not found; defaults in effect)"))
-        lines += [f"warning: {note.removeprefix('note: ')}" for note in settings.notes]
+        lines += [f"warning: {note.removeprefix('note: ').replace('`', '')}" for note in settings.notes]
         path = store_path_for(args, settings)
     except SopdashError as error:
         lines.append(f"error: {error}")
