@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
@@ -31,6 +31,7 @@ from sopdash.store.storage import (
     StoreFile,
     access_error,
     missing_store,
+    read_raw_file,
     read_store_file,
 )
 
@@ -212,8 +213,14 @@ class TicketStore:
         """What `sopdash check --fix` did: links and FIFOs planted where sopdash keeps its own files removed and
         modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed."""
         done = repair_sidecars(self.path)
-        with exclusive_lock(self.lock_path, notify=self.notify):
+        with self._locked():
             return done + remove_debris(self.path)
+
+    def _locked(self) -> AbstractContextManager[None]:
+        """The store's lock; a file that is not a store (a link to /etc/passwd, say) gets no lock file made beside it."""
+        if not os.path.lexists(self.lock_path):
+            read_raw_file(self.path)
+        return exclusive_lock(self.lock_path, notify=self.notify)
 
     def _exists(self) -> bool:
         try:
@@ -234,7 +241,7 @@ class TicketStore:
     @contextmanager
     def _writing(self, every_due: bool = False) -> Iterator[LockedWrite]:
         """The store read under the lock; what changes inside is committed in one step, or not at all."""
-        with exclusive_lock(self.lock_path, notify=self.notify):
+        with self._locked():
             write = LockedWrite(self.path)
             yield write
             moved = write.commit(self.clock(), self.archive_after, every_due)
