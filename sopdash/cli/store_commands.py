@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `check`, `config` and `demo` to the command line."""
     parent = command_parent()
     check = subparsers.add_parser("check", parents=[parent], help="diagnose the store and the config")
-    check.add_argument("--fix", action="store_true", help="remove temp files that interrupted writes left (under the lock)")
+    check.add_argument("--fix", action="store_true",
+                       help="remove temp files of interrupted writes (under the lock) and links or FIFOs planted beside the store; set modes")
     check.set_defaults(handler=check_store)
     config = subparsers.add_parser("config", parents=[parent], help="show the config file and the settings in effect")
     config.set_defaults(handler=show_config)

@@ -21,7 +21,7 @@ from sopdash.core.errors import StoreError
 from sopdash.store.contract import Store
 from sopdash.store.lock import exclusive_lock
 from sopdash.store.paths import files_dir_for, is_postgres_url
-from sopdash.store.safe_files import SHARED_FOLDER_MODE, Folder, folder_at, share, writable_in_place
+from sopdash.store.safe_files import SHARED_FOLDER_MODE, Folder, UnsafeEntry, folder_at, share, writable_in_place
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class KeptFiles:
                 fd = folder.open_file(MAIL_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
                 try:
                     status = os.fstat(fd)
-                    if not writable_in_place(status, self._store_status().st_gid):
+                    if not writable_in_place(status, self._store_mode()[1]):
                         raise StoreError(f"{target} is {_owned(status)}, so sopdash will not write to it; "
                                          "`sopdash check` says more")
                     if status.st_uid == os.geteuid():
@@ -119,6 +119,8 @@ class KeptFiles:
         with self._folder([], create=True) as folder, ExitStack() as held:
             try:
                 held.enter_context(exclusive_lock(self.root / SENDING_LOCK, timeout, folder=folder))
+            except UnsafeEntry:
+                raise  # a link or FIFO planted there: not another sender at work
             except StoreError:
                 yield False
                 return
@@ -137,31 +139,31 @@ class KeptFiles:
         mode, gid = self._folder_mode() if create else (SHARED_FOLDER_MODE, -1)
         try:
             folder = folder_at(self.store_path, (self.root.name, *names), create, mode, gid)
-        except FileNotFoundError:
-            if not create:
-                raise  # nothing kept there yet: the caller says what that means
-            raise access_error(self.root.joinpath(*names), "create", FileNotFoundError()) from None
         except OSError as error:
+            if isinstance(error, FileNotFoundError) and not create:
+                raise  # nothing kept there yet: the caller says what that means
             raise access_error(self.root.joinpath(*names), "create" if create else "open", error) from None
         with folder:
             yield folder
 
-    def _store_status(self) -> os.stat_result:
+    def _store_mode(self) -> tuple[int, int]:
+        """The store file's mode for files (read and write bits) and its group; 0660 and none before it exists."""
         try:
-            return self.store_path.stat()
+            store = self.store_path.stat()
+        except FileNotFoundError:
+            return NEW_FILE_MODE, -1
         except OSError as error:
             raise access_error(self.store_path, "read", error) from None
+        return stat.S_IMODE(store.st_mode) & 0o666, store.st_gid
 
     def _folder_mode(self) -> tuple[int, int]:
         """A new folder's mode and group: the store's mode, with search where reading is allowed, setgid and sticky."""
-        store = self._store_status()
-        mode = stat.S_IMODE(store.st_mode) & 0o666
-        return mode | (mode & 0o444) >> 2 | stat.S_ISGID | stat.S_ISVTX, store.st_gid
+        mode, gid = self._store_mode()
+        return mode | (mode & 0o444) >> 2 | stat.S_ISGID | stat.S_ISVTX, gid
 
     def _match_store(self, fd: int) -> None:
         """Give the open file fd the store's mode and group (through the descriptor)."""
-        store = self._store_status()
-        share(fd, stat.S_IMODE(store.st_mode) & 0o666, store.st_gid)
+        share(fd, *self._store_mode())
 
 
 def _owned(status: os.stat_result) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 import socket
-import stat
 import time
 from collections.abc import Callable
 from pathlib import Path

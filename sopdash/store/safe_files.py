@@ -58,7 +58,7 @@ class Folder:
         made = False
         if create:
             try:
-                os.mkdir(name, 0o700, dir_fd=self.fd)  # private until its mode is set through its descriptor
+                os.mkdir(name, mode & 0o777, dir_fd=self.fd)  # less the umask until set through its descriptor
                 made = True
             except FileExistsError:
                 pass
@@ -86,10 +86,10 @@ class Folder:
             raise self.unsafe(name, "file")
         return fd
 
-    def read(self, name: str, limit: int | None = None) -> bytes:
-        """The regular file `name`; with limit, at most limit + 1 bytes (so the caller sees it is too long)."""
+    def read(self, name: str) -> bytes:
+        """The regular file `name`, whole."""
         with open(self.open_file(name), "rb") as file:
-            return file.read() if limit is None else file.read(limit + 1)
+            return file.read()
 
     def temp_file(self, name: str) -> tuple[int, str]:
         """A new private file `.NAME.XXXXXXXXXXXX.tmp` under an unpredictable name, made with O_EXCL: (fd, its name)."""

@@ -24,6 +24,7 @@ from sopdash.store.storage import SCHEMA_VERSION, group_name, read_store_file
 
 _MONTH = re.compile(r"\d{4}-\d{2}\.json")
 _KEPT_WALK_LIMIT = 200_000  # entries looked at in `<store>.files/`; a desk keeps a few per mail
+_LEFT = "if it leads to this store's {}, move that back in place of the link; otherwise remove the link"
 
 
 class Scan:
@@ -137,22 +138,16 @@ def _scan(store_path: Path, archived: dict[str, list[int]] | None, schema: objec
 
 
 def _presence(scan: Scan, home: Folder, name: str) -> None:
-    if scan.odd_entry(home, name, "folder", removable=True):
-        return
-    folder = _opened(home, name)
-    if folder is None:
-        return
-    with folder:
-        scan.folder_modes(folder, sticky=True)
-        for entry in sorted(folder.names()):
-            scan.odd_entry(folder, entry, "file", removable=True)
+    folder = _sidecar(scan, home, name, removable=True)
+    if folder is not None:
+        with folder:
+            scan.folder_modes(folder, sticky=True)
+            for entry in sorted(folder.names()):
+                scan.odd_entry(folder, entry, "file", removable=True)
 
 
 def _kept(scan: Scan, home: Folder, name: str) -> None:
-    left = "if it leads to this store's kept mail, move that back in place of the link; otherwise remove the link"
-    if scan.odd_entry(home, name, "folder", removable=False, left=left):
-        return
-    folder = _opened(home, name)
+    folder = _sidecar(scan, home, name, removable=False, left=_LEFT.format("kept mail"))
     if folder is not None:
         with folder:
             _walk(scan, folder, [_KEPT_WALK_LIMIT])
@@ -178,10 +173,7 @@ def _walk(scan: Scan, folder: Folder, budget: list[int]) -> None:
 
 
 def _archive(scan: Scan, home: Folder, name: str, archived: dict[str, list[int]] | None) -> None:
-    left = "if it leads to this store's archive, move that back in place of the link; otherwise remove the link"
-    if scan.odd_entry(home, name, "folder", removable=False, left=left):
-        return
-    folder = _opened(home, name)
+    folder = _sidecar(scan, home, name, removable=False, left=_LEFT.format("archive"))
     if folder is None:
         return
     with folder:
@@ -191,6 +183,13 @@ def _archive(scan: Scan, home: Folder, name: str, archived: dict[str, list[int]]
                 listed = archived is None or entry.removesuffix(".json") in archived
                 scan.odd_entry(folder, entry, "file", removable=not listed,
                                left="the live file lists this month: put the month's file in its place (from a backup)")
+
+
+def _sidecar(scan: Scan, home: Folder, name: str, removable: bool, left: str = "") -> Folder | None:
+    """The sidecar folder name, opened; None (and what is there reported) if it is missing or no plain folder."""
+    if scan.odd_entry(home, name, "folder", removable, left):
+        return None
+    return _opened(home, name)
 
 
 def _opened(folder: Folder, name: str) -> Folder | None:

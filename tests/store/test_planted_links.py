@@ -28,7 +28,6 @@ import orjson
 import pytest
 
 import sopdash
-from sopdash.cli.main import main
 from sopdash.core.errors import StoreError
 from sopdash.core.model import Ticket
 from sopdash.core.presence import Presence

@@ -278,7 +278,7 @@ def test_check_warns_when_world_readable(store: TicketStore) -> None:
 
 
 def test_unreadable_store_names_path_and_fix(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    def denied(self: Folder, name: str, limit: int | None = None) -> bytes:
+    def denied(self: Folder, name: str) -> bytes:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Folder, "read", denied)
