@@ -24,6 +24,8 @@ from sopdash.store.storage import SCHEMA_VERSION, group_name, read_store_file
 
 _MONTH = re.compile(r"\d{4}-\d{2}\.json")
 _KEPT_WALK_LIMIT = 200_000  # entries looked at in `<store>.files/`; a desk keeps a few per mail
+_REMOVES = ("removes it (never what it points at)", "removed it; what it pointed at is untouched")
+_REGROUPS = ("gives it the store's group", "gave it the store's group")
 _LEFT = "if it leads to this store's {}, move that back in place of the link; otherwise remove the link"
 
 
@@ -36,11 +38,12 @@ class Scan:
         self.lines: list[str] = []
         self.gid = store_path.stat().st_gid
 
-    def found(self, level: str, problem: str, fix: Callable[[], object] | None = None, done: str = "",
+    def found(self, level: str, problem: str, fix: Callable[[], object] | None = None, does: tuple[str, str] = ("", ""),
               left: str = "") -> None:
-        """One problem: reported by `check`; by --fix repaired with fix (then `done` says what was done) or left."""
+        """One problem: reported by `check` (with what --fix does, does[0]); by --fix repaired with fix (then does[1]
+        says what was done) or, without fix, left (with the advice in left)."""
         if not self.repair:
-            advice = f"; `sopdash check --fix` {done}" if fix else (f"; {left}" if left else "")
+            advice = f"; `sopdash check --fix` {does[0]}" if fix else (f"; {left}" if left else "")
             self.lines.append(f"{level}: {problem}{advice}")
         elif fix is None:
             if level != "note":
@@ -48,7 +51,7 @@ class Scan:
         else:
             try:
                 fix()
-                self.lines.append(f"fixed: {problem}: {done}")
+                self.lines.append(f"fixed: {problem}; {does[1]}")
             except OSError as error:
                 self.lines.append(f"left for you: {problem}; --fix could not: {error.strerror or error}")
 
@@ -62,8 +65,8 @@ class Scan:
             return False
         removable = removable and not stat.S_ISDIR(status.st_mode) and not stat.S_ISREG(status.st_mode)
         problem = f"{folder.path / name} is {folder.describe(name)}, where sopdash keeps a plain {expected}"
-        self.found("error", problem, (lambda: folder.remove(name)) if removable else None,
-                   "removes it (never what it points at)", left or "move it away by hand")
+        self.found("error", problem, (lambda: folder.remove(name)) if removable else None, _REMOVES,
+                   left or "move it away by hand")
         return True
 
     def folder_modes(self, folder: Folder, sticky: bool) -> None:
@@ -74,7 +77,7 @@ class Scan:
         if wanted != mode:
             missing = "open to users outside the group" if mode & 0o007 else "not sticky, so one technician can remove another's files"
             self.found("warning", f"{folder.path} has mode {mode:04o}: {missing}", lambda: os.fchmod(folder.fd, wanted),
-                       f"sets {wanted:04o}")
+                       (f"sets {wanted:04o}", f"set it to {wanted:04o}"))
         self.group(folder.fd, folder.path, status)
 
     def file_modes(self, folder: Folder, name: str, status: os.stat_result) -> None:
@@ -86,15 +89,16 @@ class Scan:
         mode = stat.S_IMODE(status.st_mode)
         if mode & 0o007:
             self.found("warning", f"{path} has mode {mode:04o}: open to users outside the group",
-                       lambda: _through(folder, name, lambda fd: os.fchmod(fd, mode & ~0o007)), f"sets {mode & ~0o007:04o}")
+                       lambda: _through(folder, name, lambda fd: os.fchmod(fd, mode & ~0o007)),
+                       (f"sets {mode & ~0o007:04o}", f"set it to {mode & ~0o007:04o}"))
         if status.st_gid != self.gid:
             self.found("warning", f"{path} belongs to group {group_name(status.st_gid)}, not the store's {group_name(self.gid)}",
-                       lambda: _through(folder, name, lambda fd: os.fchown(fd, -1, self.gid)), "gives it the store's group")
+                       lambda: _through(folder, name, lambda fd: os.fchown(fd, -1, self.gid)), _REGROUPS)
 
     def group(self, fd: int, path: Path, status: os.stat_result) -> None:
         if status.st_gid != self.gid:
             self.found("warning", f"{path} belongs to group {group_name(status.st_gid)}, not the store's {group_name(self.gid)}",
-                       lambda: os.fchown(fd, -1, self.gid), "gives it the store's group")
+                       lambda: os.fchown(fd, -1, self.gid), _REGROUPS)
 
 
 def sidecar_lines(store_path: Path, archived: dict[str, list[int]] | None, schema: object) -> list[str]:
