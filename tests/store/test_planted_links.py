@@ -113,13 +113,18 @@ def untouched(path: Path) -> tuple:
 
 
 def _ensure_users() -> tuple[User, User, int]:
-    _as_root(["groupadd", "-f", GROUP])
+    """The two users and their group, each made only if missing (the password files are left alone otherwise)."""
+    try:
+        grp.getgrnam(GROUP)
+    except KeyError:
+        _as_root(["groupadd", GROUP])
     for name in (PLANTER, VICTIM):
         try:
             pwd.getpwnam(name)
         except KeyError:
             _as_root(["useradd", "-M", "-U", "-G", GROUP, "-d", "/nonexistent", "-s", "/usr/sbin/nologin", name])
-        _as_root(["usermod", "-aG", GROUP, name])
+        if name not in grp.getgrnam(GROUP).gr_mem:
+            _as_root(["usermod", "-aG", GROUP, name])
     users = [pwd.getpwnam(name) for name in (PLANTER, VICTIM)]
     return User(PLANTER, users[0].pw_uid, users[0].pw_gid), User(VICTIM, users[1].pw_uid, users[1].pw_gid), grp.getgrnam(GROUP).gr_gid
 
