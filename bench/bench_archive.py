@@ -89,7 +89,7 @@ def same_open_tickets(big: Path, small: Path, count: int) -> None:
 def describe(path: Path) -> str:
     store = TicketStore(path)
     live, every = store.live(), store.history()
-    months = list(path.with_suffix(".archive").glob("*.json"))
+    months = list(path.with_name(path.name + ".archive").glob("*.json"))
     size = path.stat().st_size + sum(month.stat().st_size for month in months)
     return (f"{len(every):,} tickets ({sum(t.status != 'closed' for t in every)} not closed), {len(live):,} in the "
             f"live file ({path.stat().st_size / 1e6:.1f} MB), {len(months)} archive months, {size / 1e6:.0f} MB in all")

@@ -7,7 +7,7 @@ import argparse
 
 from sopdash.cli.context import command_parent, settings_for, store_for, store_on, store_path_for
 from sopdash.core.errors import InputError, StoreError
-from sopdash.store import TicketStore, resolve_store_path
+from sopdash.store import SCHEMA_VERSION, TicketStore, resolve_store_path
 from sopdash.store.archive import archive_directory
 from sopdash.store.copying import copy_store
 from sopdash.store.paths import is_postgres_url
@@ -34,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     archive.set_defaults(handler=archive_store)
     migrate = commands.add_parser(
-        "migrate", parents=[parent], help="split an old single-file store into live file and archive"
+        "migrate", parents=[parent],
+        help="bring an old store up to date: split a single-file one, move an archive to <store>.archive/",
     )
     migrate.set_defaults(handler=migrate_store)
     copy = commands.add_parser(
@@ -60,9 +61,10 @@ def archive_store(args: argparse.Namespace) -> int:
 
 
 def migrate_store(args: argparse.Namespace) -> int:
-    """Split an old single-file store (the store reports the split), or say there is nothing to do."""
+    """Split an old single-file store (the store reports the split) or move its archive to the folder named after
+    the whole file, or say there is nothing to do."""
     store = file_store_for(args)
-    if not store.is_single_file():
+    if store.schema() == SCHEMA_VERSION:
         print(f"{store.path} is already split into live file and archive; nothing to do")
         return 0
     store.archive()

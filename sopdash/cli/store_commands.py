@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `check` and `demo` to the command line."""
     parent = command_parent()
     check = subparsers.add_parser("check", parents=[parent], help="diagnose the store and the config")
-    check.add_argument("--fix", action="store_true", help="remove temp files that interrupted writes left (under the lock)")
+    check.add_argument("--fix", action="store_true",
+                       help="remove temp files of interrupted writes (under the lock) and links or FIFOs planted beside the store; set modes")
     check.set_defaults(handler=check_store)
     demo = subparsers.add_parser("demo", parents=[parent], help="write a realistic demo store (times relative to now)")
     demo.add_argument("--count", type=positive_int, metavar="N", help="how many tickets (default: the demo's own mix)")

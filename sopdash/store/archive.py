@@ -1,6 +1,7 @@
 """The archive's layout: which closed tickets leave the live file, and which month file each goes to.
 
-Closed tickets older than `store.archive_after` live in `<store>.archive/YYYY-MM.json`, one TinyDB file per
+Closed tickets older than `store.archive_after` live in `<store>.archive/YYYY-MM.json` (`tickets.json.archive/`;
+a store of schema 2 keeps them in `tickets.archive/` until its next write moves them), one TinyDB file per
 closing month (UTC). A ticket's month is that of its closing, or of its creation if that is later (an
 imported ticket can say it closed before it was opened): a ticket created in or after a month is never in an
 earlier month's file, which is what lets a report over a period read only the months from its start on.
@@ -10,13 +11,18 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from sopdash.store.storage import access_error
+from sopdash.core.errors import StoreError
+from sopdash.store.paths import archive_dir_for, old_archive_dir_for
+from sopdash.store.safe_files import Folder, share, store_directory
+from sopdash.store.storage import SCHEMA_VERSION, STEM_ARCHIVE_SCHEMA, StoreFile, access_error, read_store_file
 
 ARCHIVE_AFTER = timedelta(days=14)
 ARCHIVE_BATCH = timedelta(days=1)
@@ -25,14 +31,37 @@ a move reads and rewrites a month file (about 9 MB at 4,000 tickets a month), wh
 pay for one ticket."""
 
 
-def archive_directory(store_path: Path) -> Path:
-    """`tickets.archive/` beside `tickets.json`."""
-    return store_path.with_suffix(".archive")
+def archive_directory(store_path: Path, schema: object = SCHEMA_VERSION) -> Path:
+    """`tickets.json.archive/` beside `tickets.json`; `tickets.archive/` for a store of schema 2."""
+    return old_archive_dir_for(store_path) if schema == STEM_ARCHIVE_SCHEMA else archive_dir_for(store_path)
 
 
-def month_path(store_path: Path, month: str) -> Path:
+def month_path(store_path: Path, month: str, schema: object = SCHEMA_VERSION) -> Path:
     """The archive file of one month ("2026-03")."""
-    return archive_directory(store_path) / f"{month}.json"
+    return archive_directory(store_path, schema) / f"{month}.json"
+
+
+@contextmanager
+def archive_folder(store_path: Path, schema: object = SCHEMA_VERSION) -> Iterator[Folder]:
+    """The archive folder, opened without following a link (UnsafeEntry if one is there); a StoreError if it is
+    missing, for then the months the live file lists are too."""
+    directory = archive_directory(store_path, schema)
+    try:
+        with store_directory(store_path) as home:
+            folder = home.folder(directory.name)
+    except FileNotFoundError:
+        raise StoreError(f"{directory} is missing, but {store_path} lists tickets archived in it; restore the archive "
+                         "from a backup") from None
+    except OSError as error:
+        raise access_error(directory, "read", error) from None
+    with folder:
+        yield folder
+
+
+def read_month(store_path: Path, month: str, schema: object = SCHEMA_VERSION) -> StoreFile:
+    """One month file, every ticket validated (`read_store_file`)."""
+    with archive_folder(store_path, schema) as folder:
+        return read_store_file(month_path(store_path, month, schema), folder)
 
 
 def month_of(moment: datetime) -> str:
@@ -102,15 +131,19 @@ def worth_a_look(oldest_closed: datetime | None, now: datetime, after: timedelta
     return oldest_closed is not None and now - after - oldest_closed >= ARCHIVE_BATCH
 
 
-def make_archive_directory(store_path: Path) -> Path:
-    """The archive directory, shared with the group as the store's own directory is, and with nobody else."""
+@contextmanager
+def made_archive_folder(store_path: Path) -> Iterator[Folder]:
+    """The archive folder, made if missing: shared with the group as the store's own directory is, and with nobody
+    else. No sticky bit: whoever archives next replaces a month file another technician wrote."""
     directory = archive_directory(store_path)
     try:
-        directory.mkdir(exist_ok=True)
-        mode = stat.S_IMODE(directory.parent.stat().st_mode) & 0o2770 | 0o700
-        mine = directory.stat()
-        if stat.S_IMODE(mine.st_mode) != mode and mine.st_uid == os.getuid():
-            os.chmod(directory, mode)
+        with store_directory(store_path) as home:
+            mode = stat.S_IMODE(os.fstat(home.fd).st_mode) & 0o2770 | 0o700
+            folder = home.folder(directory.name, create=True, mode=mode)
     except OSError as error:
         raise access_error(directory, "create", error) from None
-    return directory
+    with folder:
+        mine = os.fstat(folder.fd)
+        if stat.S_IMODE(mine.st_mode) != mode and mine.st_uid == os.geteuid():
+            share(folder.fd, mode)
+        yield folder

@@ -1,4 +1,5 @@
-"""`sopdash check` for the file store: the live file, every archive month, where each ticket is, and permissions."""
+"""`sopdash check` for the file store: the live file, every archive month, where each ticket is, permissions, and
+what sits beside the store (`sidecar_check`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from pathlib import Path
 
 from sopdash.core.errors import StoreError
 from sopdash.core.limits import in_range
-from sopdash.store.archive import archive_directory, month_path
+from sopdash.store.archive import archive_directory, archive_folder, month_path
 from sopdash.store.debris import debris_lines
 from sopdash.store.paths import following_links, within_directory
+from sopdash.store.sidecar_check import sidecar_lines
 from sopdash.store.storage import (
     SINGLE_FILE_SCHEMA,
+    STEM_ARCHIVE_SCHEMA,
     TICKETS,
     access_error,
     group_name,
@@ -25,26 +28,34 @@ from sopdash.store.storage import (
 
 def diagnose(given: Path, lock_path: Path) -> list[str]:
     """Diagnosis lines for the store at `given` (a link is followed); the problems start with "error:" or "warning:"."""
-    path = following_links(given)
+    try:
+        path = following_links(given)
+    except StoreError as error:
+        return [f"store: {given}", f"error: {error}"]
     lines = [f"store: {given}", *link_lines(given, path)]
     advise = within_directory(path, given.parent)
     try:
         live = parse_store(read_bytes(path), path)
     except StoreError as error:
-        return [*lines, f"error: {error}", *permission_lines(path, lock_path, advise)]
+        return [*lines, f"error: {error}", *permission_lines(path, lock_path, advise), *sidecar_lines(path, None, None)]
     record = live["meta"]["1"]
     archived: dict[str, list[int]] = record.get("archived", {}) if isinstance(record.get("archived"), dict) else {}
-    if record.get("schema") == SINGLE_FILE_SCHEMA:
+    schema = record.get("schema")
+    if schema == SINGLE_FILE_SCHEMA:
         lines.append("schema: version 1, one file (the next write or `sopdash store migrate` splits it into live and archive)")
+    elif schema == STEM_ARCHIVE_SCHEMA:
+        lines.append(f"schema: version 2, archive in {archive_directory(path, schema)} (the next write or `sopdash store "
+                     f"migrate` moves it to {archive_directory(path)})")
     else:
-        lines.append(f"schema: version {record.get('schema')}")
+        lines.append(f"schema: version {schema}")
     problems = list(invalid_lines(path, live[TICKETS]))
-    month_lines, month_problems = archive_lines(path, archived)
+    month_lines, month_problems = archive_lines(path, archived, schema)
     problems += month_problems + placement_lines(live[TICKETS], archived)
     invalid = sum(1 for line in problems if " is invalid " in line)
     archived_count = sum(len(ids) for ids in archived.values())
     lines.append(f"tickets: {len(live[TICKETS])} live, {archived_count} archived in {len(archived)} months ({invalid} invalid)")
-    return [*lines, *month_lines, *problems, *permission_lines(path, lock_path, advise), *debris_lines(path)]
+    return [*lines, *month_lines, *problems, *permission_lines(path, lock_path, advise),
+            *sidecar_lines(path, archived, schema), *debris_lines(path)]
 
 
 def link_lines(given: Path, path: Path) -> list[str]:
@@ -74,14 +85,15 @@ def invalid_lines(path: Path, docs: dict[str, dict]) -> list[str]:
     return lines
 
 
-def archive_lines(path: Path, archived: dict[str, list[int]]) -> tuple[list[str], list[str]]:
+def archive_lines(path: Path, archived: dict[str, list[int]], schema: object) -> tuple[list[str], list[str]]:
     """(notes, problems) for every month file: readable, valid, holding what the live file lists there."""
     notes: list[str] = []
     problems: list[str] = []
     for month in sorted(archived):
-        month_file = month_path(path, month)
+        month_file = month_path(path, month, schema)
         try:
-            docs = parse_store(read_bytes(month_file), month_file)[TICKETS]
+            with archive_folder(path, schema) as folder:
+                docs = parse_store(read_bytes(month_file, folder), month_file)[TICKETS]
         except StoreError as error:
             problems.append(f"error: {error}")
             continue
@@ -95,8 +107,13 @@ def archive_lines(path: Path, archived: dict[str, list[int]]) -> tuple[list[str]
             notes.append(f"note: {month_file} holds {leftovers} unlisted copies left by an interrupted or undone move; "
                          "never read, and dropped when the month is next written")
         problems += world_readable_lines(month_file)
-    directory = archive_directory(path)
-    unknown = sorted(p.name for p in directory.glob("*.json") if p.stem not in archived) if directory.is_dir() else []
+    directory = archive_directory(path, schema)
+    try:
+        with archive_folder(path, schema) as folder:
+            names = folder.names()
+    except StoreError:  # none yet, or a link (the sidecar lines name it)
+        names = []
+    unknown = sorted(name for name in names if name.endswith(".json") and name.removesuffix(".json") not in archived)
     if unknown:
         notes.append(f"note: {directory} holds month files the live file does not list ({', '.join(unknown)}); never read")
     return notes, problems
@@ -125,13 +142,16 @@ def permission_lines(path: Path, lock_path: Path, advise: bool = True) -> list[s
 
 
 def file_lines(label: str, path: Path, advise: bool = True) -> list[str]:
-    """Mode and group of path (nothing if it is missing), with a warning if this user cannot read it."""
+    """Mode and group of path itself (nothing if it is missing, or not a regular file: the sidecar lines say what it
+    is), with a warning if this user cannot read it."""
     try:
-        status = path.stat()
+        status = path.lstat()
     except FileNotFoundError:
         return []
     except OSError as error:
         return [f"error: {_advice(access_error(path, 'read', error), advise)}"]
+    if not stat.S_ISREG(status.st_mode):
+        return [f"{label}: {path} is not a regular file"]
     mode = stat.S_IMODE(status.st_mode)
     lines = [f"{label}: {path} mode {mode:04o}, group {group_name(status.st_gid)}"]
     if not os.access(path, os.R_OK):
@@ -142,7 +162,8 @@ def file_lines(label: str, path: Path, advise: bool = True) -> list[str]:
 def world_readable_lines(path: Path, advise: bool = True) -> list[str]:
     """A warning if users outside the support group can read the store's client details."""
     try:
-        readable = bool(path.stat().st_mode & stat.S_IROTH)
+        status = path.lstat()
+        readable = stat.S_ISREG(status.st_mode) and bool(status.st_mode & stat.S_IROTH)
     except OSError:
         return []  # file_lines has already said why
     fix = f"; run `chmod o-rwx {path}`" if advise else ""
@@ -152,10 +173,10 @@ def world_readable_lines(path: Path, advise: bool = True) -> list[str]:
 def world_writable_lines(path: Path, advise: bool = True) -> list[str]:
     """A warning if anyone on the machine can change path: the store, its lock, or the directory holding them."""
     try:
-        status = path.stat()
+        status = path.stat() if path.is_dir() else path.lstat()  # the store's directory may be a chosen link
     except OSError:
         return []
-    if not status.st_mode & stat.S_IWOTH:
+    if stat.S_ISLNK(status.st_mode) or not status.st_mode & stat.S_IWOTH:
         return []
     fix = f"; run `chmod o-w {path}`" if advise else ""
     return [f"warning: {path} is world-writable: anyone on this machine can change or replace the tickets{fix}"]

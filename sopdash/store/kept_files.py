@@ -1,15 +1,18 @@
 """`<store>.files/`: the original of every client mail, its attachments, rejected and held mail, and the mail log.
 
-Everything here gets the store file's own mode and group, so kept mail is exactly as private as the tickets.
+Everything here gets the store file's own mode and group, so kept mail is exactly as private as the tickets. The
+folders are made setgid and sticky: a technician can add files but never remove or replace a colleague's. Every
+folder and file is opened without following a link (see `safe_files`).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import orjson
 from typing import TYPE_CHECKING
@@ -18,6 +21,7 @@ from sopdash.core.errors import StoreError
 from sopdash.store.contract import Store
 from sopdash.store.lock import exclusive_lock
 from sopdash.store.paths import files_dir_for, is_postgres_url
+from sopdash.store.safe_files import SHARED_FOLDER_MODE, Folder, UnsafeEntry, folder_at, share, writable_in_place
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
 if TYPE_CHECKING:
@@ -44,44 +48,59 @@ class KeptFiles:
         self.root = files_dir_for(self.store_path)
 
     def keep(self, relative: str, data: bytes) -> str:
-        """Write data at relative (atomically, with the store's permissions); returns relative."""
-        target = self._inside(relative)
-        self._make_dirs(target.parent)
-        write_atomically(target, data)
-        self._match_store(target)
-        return relative
+        """Write data at relative (atomically, with the store's permissions); returns where it went: relative, or
+        beside it under a new name if a colleague's different file is there already (the sticky folder keeps it)."""
+        *folders, name = self._parts(relative)
+        with self._folder(folders, create=True) as folder:
+            status = folder.entry(name)
+            if status is not None and stat.S_ISREG(status.st_mode) and status.st_uid != os.geteuid():
+                if folder.read(name) == data:
+                    return relative  # kept already, by a colleague
+                stem, dot, suffix = name.partition(".")
+                name = f"{stem}-{secrets.token_hex(4)}{dot}{suffix}"
+            write_atomically(folder.path / name, data, like=self.store_path, folder=folder)
+        return "/".join([*folders, name])
 
     def path(self, relative: str) -> Path:
         """Where a kept file is."""
-        return self._inside(relative)
+        return self.root.joinpath(*self._parts(relative))
 
     def read(self, relative: str) -> bytes:
         """What was kept at relative."""
-        target = self._inside(relative)
+        *folders, name = self._parts(relative)
+        target = self.path(relative)
         try:
-            return target.read_bytes()
+            with self._folder(folders) as folder:
+                return folder.read(name)
         except OSError as error:
             raise access_error(target, "read", error) from None
 
     def append_log(self, record: dict) -> None:
-        """Add one record to the mail log (one JSON line, appended in one write)."""
+        """Add one record to the mail log (one JSON line, appended in one write): only to a regular file with no
+        other name, owned by this user or the desk's group, never through a link."""
         target = self.root / MAIL_LOG
-        self._make_dirs(self.root)
         line = orjson.dumps(record) + b"\n"
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, NEW_FILE_MODE)
+        with self._folder([], create=True) as folder:
             try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
-        except OSError as error:
-            raise access_error(target, "write", error) from None
-        self._match_store(target)
+                fd = folder.open_file(MAIL_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+                try:
+                    status = os.fstat(fd)
+                    if not writable_in_place(status, self._store_mode()[1]):
+                        raise StoreError(f"{target} is {_owned(status)}, so sopdash will not write to it; "
+                                         "`sopdash check` says more")
+                    if status.st_uid == os.geteuid():
+                        self._match_store(fd)
+                    os.write(fd, line)
+                finally:
+                    os.close(fd)
+            except OSError as error:
+                raise access_error(target, "write", error) from None
 
     def read_log(self, limit: int) -> list[dict]:
         """The last `limit` records of the mail log, oldest first (a damaged line is skipped)."""
         try:
-            lines = (self.root / MAIL_LOG).read_bytes().splitlines()
+            with self._folder([]) as folder:
+                lines = folder.read(MAIL_LOG).splitlines()
         except FileNotFoundError:
             return []
         except OSError as error:
@@ -97,44 +116,58 @@ class KeptFiles:
     @contextmanager
     def sending(self, timeout: float) -> Iterator[bool]:
         """Whether this process may deliver the outbox now: one sender at a time, so no message goes twice."""
-        self._make_dirs(self.root)
-        with ExitStack() as held:
+        with self._folder([], create=True) as folder, ExitStack() as held:
             try:
-                held.enter_context(exclusive_lock(self.root / SENDING_LOCK, timeout))
+                held.enter_context(exclusive_lock(self.root / SENDING_LOCK, timeout, folder=folder))
+            except UnsafeEntry:
+                raise  # a link or FIFO planted there: not another sender at work
             except StoreError:
                 yield False
                 return
             yield True
 
-    def _inside(self, relative: str) -> Path:
-        target = (self.root / relative).resolve()
-        if self.root.resolve() not in target.parents:
+    def _parts(self, relative: str) -> list[str]:
+        """The names on the way to relative, each a plain name: nothing absolute, empty, `.`, `..` or with a NUL."""
+        parts = PurePosixPath(relative).parts
+        if not parts or parts[0] == "/" or any(part in (".", "..") or "\0" in part for part in parts):
             raise StoreError(f"{relative!r} is not a path inside {self.root}")
-        return target
+        return list(parts)
 
-    def _make_dirs(self, directory: Path) -> None:
-        missing = [d for d in (directory, *directory.parents) if not d.exists() and (d == self.root or self.root in d.parents)]
-        for folder in reversed(missing):
-            try:
-                folder.mkdir(exist_ok=True)
-            except OSError as error:
-                raise access_error(folder, "create", error) from None
-            self._match_store(folder, directory=True)
+    @contextmanager
+    def _folder(self, names: list[str], create: bool = False) -> Iterator[Folder]:
+        """The folder `<store>.files/NAMES…`, each step opened without following a link (made if create)."""
+        mode, gid = self._folder_mode() if create else (SHARED_FOLDER_MODE, -1)
+        try:
+            folder = folder_at(self.store_path, (self.root.name, *names), create, mode, gid)
+        except OSError as error:
+            if isinstance(error, FileNotFoundError) and not create:
+                raise  # nothing kept there yet: the caller says what that means
+            raise access_error(self.root.joinpath(*names), "create" if create else "open", error) from None
+        with folder:
+            yield folder
 
-    def _match_store(self, path: Path, directory: bool = False) -> None:
-        """Give path the store's mode (folders also the search bit where reading is allowed) and group."""
+    def _store_mode(self) -> tuple[int, int]:
+        """The store file's mode for files (read and write bits) and its group; 0660 and none before it exists."""
         try:
             store = self.store_path.stat()
         except FileNotFoundError:
-            return
-        mode = stat.S_IMODE(store.st_mode) & 0o666
-        if directory:
-            mode |= (mode & 0o444) >> 2 | stat.S_ISGID
-        try:
-            os.chmod(path, mode)
-            if path.stat().st_gid != store.st_gid:
-                os.chown(path, -1, store.st_gid)
-        except PermissionError:
-            pass  # made by another technician: they already gave it the store's permissions
+            return NEW_FILE_MODE, -1
         except OSError as error:
-            raise access_error(path, "set permissions on", error) from None
+            raise access_error(self.store_path, "read", error) from None
+        return stat.S_IMODE(store.st_mode) & 0o666, store.st_gid
+
+    def _folder_mode(self) -> tuple[int, int]:
+        """A new folder's mode and group: the store's mode, with search where reading is allowed, setgid and sticky."""
+        mode, gid = self._store_mode()
+        return mode | (mode & 0o444) >> 2 | stat.S_ISGID | stat.S_ISVTX, gid
+
+    def _match_store(self, fd: int) -> None:
+        """Give the open file fd the store's mode and group (through the descriptor)."""
+        share(fd, *self._store_mode())
+
+
+def _owned(status: os.stat_result) -> str:
+    """Why a file is not fit to write into, in words."""
+    if status.st_nlink > 1:
+        return f"a file with {status.st_nlink} names (a hard link to a file elsewhere)"
+    return "owned by neither you nor the store's group"

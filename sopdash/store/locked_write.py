@@ -12,7 +12,8 @@ not name are leftovers, never read. So a write goes in this order:
    tickets in, new ids counted — the one atomic step that makes the whole write happen.
 
 A crash before 2 leaves the old store, plus unread copies the next move to that month writes over; a crash
-after 2 leaves the new store. A ticket that comes back from the archive (reopened, or changed by an import)
+after 2 leaves the new store. A store of schema 2 has its months copied to the new archive folder first (see
+`archive_migration`), and step 2 makes it schema 3. A ticket that comes back from the archive (reopened, or changed by an import)
 is simply put in the live file and struck from its month's list in step 2; its old copy is a leftover.
 """
 
@@ -29,14 +30,22 @@ import orjson
 from sopdash.core.errors import InputError, StoreError
 from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket, format_time
-from sopdash.store.archive import doc_archived_at, due_for_archive, make_archive_directory, month_path, worth_a_look
+from sopdash.store.safe_files import Folder
+from sopdash.store.archive import (
+    doc_archived_at,
+    due_for_archive,
+    made_archive_folder,
+    month_path,
+    read_month,
+    worth_a_look,
+)
+from sopdash.store.archive_migration import copy_old_archive
 from sopdash.store.storage import (
     SCHEMA_VERSION,
     SINGLE_FILE_SCHEMA,
     RawFile,
     raw_ticket,
     read_raw_file,
-    read_store_file,
     write_atomically,
 )
 
@@ -48,7 +57,8 @@ class LockedWrite:
         self.path = path
         self.live = read_raw_file(path)
         self.record: dict[str, Any] = self.live.meta["1"]
-        self.upgrading = self.record.get("schema") == SINGLE_FILE_SCHEMA
+        self.schema = self.record.get("schema")  # where the archive is read from until the commit
+        self.upgrading = self.schema == SINGLE_FILE_SCHEMA
         if self.upgrading:
             self.record = {"schema": SCHEMA_VERSION, "next_id": _highest_id(self.docs) + 1, "archived": {}}
         self.archived: dict[str, list[int]] = self.record.setdefault("archived", {})
@@ -67,14 +77,14 @@ class LockedWrite:
         doc = self.docs.get(str(ticket_id))
         if doc is not None:
             return raw_ticket(self.path, str(ticket_id), doc)
-        return find_archived(self.path, self.archived, ticket_id)
+        return find_archived(self.path, self.archived, ticket_id, self.schema)
 
     def every_ticket(self) -> list[Ticket]:
         """Every ticket, live and archived, sorted by id (reads the whole archive)."""
         tickets = [raw_ticket(self.path, key, doc) for key, doc in self.docs.items()]
         for month, ids in self.archived.items():
-            stored = read_store_file(month_path(self.path, month)).tickets
-            tickets.extend(listed(stored, ids, self.path, month))
+            stored = read_month(self.path, month, self.schema).tickets
+            tickets.extend(listed(stored, ids, self.path, month, self.schema))
         return sorted(tickets, key=lambda ticket: ticket.id)
 
     def put(self, tickets: Sequence[Ticket]) -> None:
@@ -115,10 +125,13 @@ class LockedWrite:
         by_month: dict[str, list[str]] = {}
         for key, month in due.items():
             by_month.setdefault(month, []).append(key)
+        if self.schema != SCHEMA_VERSION:
+            copy_old_archive(self.path, {month: ids for month, ids in self.listed_before.items() if ids})
+            self.record["schema"] = self.schema = SCHEMA_VERSION
         if by_month:
-            make_archive_directory(self.path)
-        for month, keys in sorted(by_month.items()):
-            self._add_to_month(month, keys)
+            with made_archive_folder(self.path) as folder:
+                for month, keys in sorted(by_month.items()):
+                    self._add_to_month(folder, month, keys)
         for month, keys in by_month.items():
             self.archived[month] = sorted({*self.archived.get(month, ()), *map(int, keys)})
         for key in due:
@@ -151,17 +164,17 @@ class LockedWrite:
         self.record["oldest_closed"] = format_time(oldest)
         return due
 
-    def _add_to_month(self, month: str, keys: list[str]) -> None:
+    def _add_to_month(self, folder: Folder, month: str, keys: list[str]) -> None:
         """Step 1: the month's file with these live tickets added as unlisted copies, and its leftovers dropped."""
         path = month_path(self.path, month)
-        if path.exists():
+        if folder.entry(path.name) is not None:  # a link or FIFO there is refused by the read
             kept = set(map(str, self.listed_before.get(month, ())))
-            tickets = {key: doc for key, doc in read_raw_file(path).tickets.items() if key in kept}
+            tickets = {key: doc for key, doc in read_raw_file(path, folder).tickets.items() if key in kept}
         else:
             tickets = {}
         tickets.update((key, self.docs[key]) for key in keys)
         month_file = RawFile({"1": {"schema": SCHEMA_VERSION, "month": month}}, tickets)
-        write_atomically(path, month_file.encode(), like=self.path)
+        write_atomically(path, month_file.encode(), like=self.path, folder=folder)
 
 
 def listing_month(archived: dict[str, list[int]], ticket_id: int) -> str | None:
@@ -169,23 +182,23 @@ def listing_month(archived: dict[str, list[int]], ticket_id: int) -> str | None:
     return next((month for month, ids in archived.items() if ticket_id in ids), None)
 
 
-def find_archived(store_path: Path, archived: dict[str, list[int]], ticket_id: int) -> Ticket:
+def find_archived(store_path: Path, archived: dict[str, list[int]], ticket_id: int, schema: object) -> Ticket:
     """An archived ticket, read from the one month file that lists it; InputError if no month does."""
     month = listing_month(archived, ticket_id)
     if month is None:
         raise InputError(f"no ticket #{ticket_id}")
-    stored = read_store_file(month_path(store_path, month)).tickets
-    return listed(stored, [ticket_id], store_path, month)[0]
+    stored = read_month(store_path, month, schema).tickets
+    return listed(stored, [ticket_id], store_path, month, schema)[0]
 
 
-def listed(stored: dict[int, Ticket], ids: list[int], store_path: Path, month: str) -> list[Ticket]:
+def listed(stored: dict[int, Ticket], ids: list[int], store_path: Path, month: str, schema: object) -> list[Ticket]:
     """The tickets of a month file that its list names; a StoreError if one is missing."""
     try:
         return [stored[ticket_id] for ticket_id in ids]
     except KeyError as missing:
         raise StoreError(
-            f"{month_path(store_path, month)} lacks ticket {missing.args[0]}, which {store_path} says is archived there; "
-            "restore the archive from a backup"
+            f"{month_path(store_path, month, schema)} lacks ticket {missing.args[0]}, which {store_path} says is "
+            "archived there; restore the archive from a backup"
         ) from None
 
 

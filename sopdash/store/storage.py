@@ -6,7 +6,7 @@ import grp
 import os
 import pwd
 import stat
-import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,12 +16,14 @@ from tinydb.storages import Storage
 
 from sopdash.core.errors import InputError, StoreError
 from sopdash.core.model import Ticket
+from sopdash.store.safe_files import NEW_FILE_MODE, Folder, GroupRefused, store_directory
 
-SCHEMA_VERSION = 2  # the live file with its archive index, and the archive's month files
+SCHEMA_VERSION = 3  # the live file with its archive index in `<store>.archive/`, and the archive's month files
+STEM_ARCHIVE_SCHEMA = 2  # the same with the archive in `<stem>.archive/`; read as is, moved on the next write
 SINGLE_FILE_SCHEMA = 1  # the store before the archive: every ticket in one file; read as is, split on the first write
+KNOWN_SCHEMAS = (SINGLE_FILE_SCHEMA, STEM_ARCHIVE_SCHEMA, SCHEMA_VERSION)
 TICKETS = "tickets"
 META = "meta"
-NEW_FILE_MODE = 0o660
 FIRST_USER_GID = 1000  # below are the system's own groups (Debian's SYS_GID_MAX is 999)
 RESTORE_HINT = "restore it from a backup or point --db elsewhere"
 
@@ -45,10 +47,12 @@ class OrjsonStorage(Storage):
         write_atomically(self.path, orjson.dumps(data))
 
 
-def read_bytes(path: Path) -> bytes:
-    """The raw file; a missing or unreadable file is a StoreError with the fix."""
+def read_bytes(path: Path, folder: Folder | None = None) -> bytes:
+    """The raw file, opened without following a link (in folder, a sidecar opened already, if given); a missing or
+    unreadable file is a StoreError with the fix."""
     try:
-        return path.read_bytes()
+        with nullcontext(folder) if folder is not None else store_directory(path) as home:
+            return home.read(path.name)
     except FileNotFoundError:
         raise missing_store(path) from None
     except OSError as error:
@@ -72,9 +76,9 @@ class StoreFile(NamedTuple):
     tickets: dict[int, Ticket]
 
 
-def read_store_file(path: Path) -> StoreFile:
-    """The file at path, every ticket validated; a StoreError naming the first problem."""
-    raw = read_bytes(path)
+def read_store_file(path: Path, folder: Folder | None = None) -> StoreFile:
+    """The file at path (in folder, if given), every ticket validated; a StoreError naming the first problem."""
+    raw = read_bytes(path, folder)
     return decode_file(raw, path) or careful_read(raw, path)
 
 
@@ -113,9 +117,10 @@ _RAW_FILE = msgspec.json.Decoder(RawFile)
 _RAW_ENCODER = msgspec.json.Encoder()
 
 
-def read_raw_file(path: Path) -> RawFile:
-    """The file at path with its tickets as raw bytes, its shape and schema checked; a StoreError naming the problem."""
-    raw = read_bytes(path)
+def read_raw_file(path: Path, folder: Folder | None = None) -> RawFile:
+    """The file at path (in folder, if given) with its tickets as raw bytes, its shape and schema checked; a StoreError
+    naming the problem."""
+    raw = read_bytes(path, folder)
     try:
         document = _RAW_FILE.decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -186,7 +191,7 @@ def check_schema(meta: Any, path: Path) -> None:
     version = record.get("schema") if isinstance(record, dict) else None
     if version is None:
         raise not_a_store(path, "no schema version")
-    if version not in (SINGLE_FILE_SCHEMA, SCHEMA_VERSION):
+    if version not in KNOWN_SCHEMAS:
         if isinstance(version, int) and version > SCHEMA_VERSION:
             raise StoreError(f"{path} has schema version {version}; this sopdash understands {SCHEMA_VERSION} — upgrade sopdash")
         raise not_a_store(path, f"unknown schema version {version!r}")
@@ -206,69 +211,47 @@ def not_a_store(path: Path, problem: str) -> StoreError:
     return StoreError(f"{path} is not a sopdash store ({problem}); {RESTORE_HINT}")
 
 
-def write_atomically(path: Path, data: bytes, like: Path | None = None) -> None:
-    """Write a temp file beside path, fsync it, rename it over path and fsync the directory.
+def write_atomically(path: Path, data: bytes, like: Path | None = None, folder: Folder | None = None) -> None:
+    """Write a temp file beside path (in folder, a sidecar opened already, if given), fsync it, rename it over path
+    and fsync the directory.
 
     The temp file takes the old file's mode and group (or, for a new file, those of `like`), so a save by one
     technician does not lock the others out of the shared store.
     """
-    directory = path.parent
-    refuse_read_only(path)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise access_error(directory, "write in", error) from None
-    try:
-        with os.fdopen(fd, "wb") as temp:
-            match_permissions(temp.fileno(), path if like is None or path.exists() else like)
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, path)
+        with nullcontext(folder) if folder is not None else store_directory(path) as home:
+            current = home.entry(path.name)
+            if current is not None and stat.S_ISREG(current.st_mode):
+                refuse_read_only(path, current, home)
+            else:
+                current = _status(like)
+            mode, gid = (stat.S_IMODE(current.st_mode), current.st_gid) if current is not None else (NEW_FILE_MODE, -1)
+            try:
+                temp = home.temp_file(path.name)
+            except OSError as error:
+                raise access_error(home.path, "write in", error) from None
+            home.replace(temp, path.name, data, mode, gid)
+    except GroupRefused:
+        raise StoreError(f"cannot keep group '{group_name(gid)}' on {path}: you are not in it; {membership_fix(gid)}") from None
     except OSError as error:
         raise access_error(path, "write", error) from None
-    finally:
-        Path(temp_name).unlink(missing_ok=True)  # only still there if the replace did not happen
-    fsync_directory(directory)
 
 
-def refuse_read_only(path: Path) -> None:
-    """A StoreError if path is read-only: a replace needs only the directory, so without this anyone could overwrite it."""
+def _status(path: Path | None) -> os.stat_result | None:
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        return None if path is None else path.stat()
     except FileNotFoundError:
-        return
-    if not mode & 0o222 or not os.access(path, os.W_OK):  # no write bit at all stops even root
+        return None
+
+
+def refuse_read_only(path: Path, status: os.stat_result, folder: Folder) -> None:
+    """A StoreError if path is read-only: a replace needs only the directory, so without this anyone could overwrite it."""
+    mode = stat.S_IMODE(status.st_mode)
+    if not mode & 0o222 or not os.access(path.name, os.W_OK, dir_fd=folder.fd):  # no write bit at all stops even root
         raise StoreError(
             f"{path} is read-only (mode {mode:04o}), so sopdash will not replace it; if it should take changes, "
             f"run `chmod ug+w {path}`"
         )
-
-
-def match_permissions(fd: int, path: Path) -> None:
-    """Give the open file fd the mode and group of path, or 0660 if path does not exist yet."""
-    try:
-        current = path.stat()
-    except FileNotFoundError:
-        os.fchmod(fd, NEW_FILE_MODE)
-        return
-    os.fchmod(fd, stat.S_IMODE(current.st_mode))
-    if os.fstat(fd).st_gid != current.st_gid:
-        try:
-            os.fchown(fd, -1, current.st_gid)
-        except PermissionError:
-            raise StoreError(
-                f"cannot keep group '{group_name(current.st_gid)}' on {path}: you are not in it; {membership_fix(current.st_gid)}"
-            ) from None
-
-
-def fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable."""
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def access_error(path: Path, doing: str, error: OSError) -> StoreError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
@@ -13,13 +13,14 @@ from pathlib import Path
 from sopdash.clock import Clock, system_clock
 from sopdash.core.errors import ConflictError, StoreError
 from sopdash.core.model import Ticket
-from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, month_of, month_path
+from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
 from sopdash.store.contract import Plan, Progress, Signature
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.debris import remove_debris
+from sopdash.store.sidecar_check import repair_sidecars
 from sopdash.store.paths import following_links, lock_path_for, make_directory
 from sopdash.store.storage import (
     META,
@@ -30,6 +31,7 @@ from sopdash.store.storage import (
     StoreFile,
     access_error,
     missing_store,
+    read_raw_file,
     read_store_file,
 )
 
@@ -98,32 +100,36 @@ class TicketStore:
         own (a month that changed since this call may raise StoreError: then read history)."""
         live = read_store_file(self.path)
         archived: dict[str, list[int]] = live.record.get("archived", {})
+        schema = live.record.get("schema")
         slices: list[Callable[[], list[Ticket]]] = [lambda: not_closed_before(list(live.tickets.values()), since)]
         for month in months_from(archived, since):
             ids = archived[month]
-            slices.append(lambda month=month, ids=ids: not_closed_before(self._uncached(month, ids), since))
+            slices.append(lambda month=month, ids=ids: not_closed_before(self._uncached(month, ids, schema), since))
         return slices
 
-    def _uncached(self, month: str, ids: list[int]) -> list[Ticket]:
+    def _uncached(self, month: str, ids: list[int], schema: object) -> list[Ticket]:
         """A month's listed tickets, read without keeping them: a slice is read once, often in another process."""
-        return listed(read_store_file(month_path(self.path, month)).tickets, ids, self.path, month)
+        return listed(read_month(self.path, month, schema).tickets, ids, self.path, month, schema)
 
     def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
         archived: dict[str, list[int]] = live.record.get("archived", {})
+        schema = live.record.get("schema")
         months = months_from(archived, since)
         for done, month in enumerate(months, 1):
-            yield from listed(self._month(month), archived[month], self.path, month)
+            yield from listed(self._month(month, schema), archived[month], self.path, month, schema)
             if progress is not None:
                 progress(done, len(months))
 
-    def _month(self, month: str) -> dict[int, Ticket]:
+    def _month(self, month: str, schema: object) -> dict[int, Ticket]:
         """One archive month's tickets by id, read again only if its file changed since the last read."""
-        path = month_path(self.path, month)
-        signature = file_signature(path)
-        cached = self._months.get(month)
-        if cached is None or cached[0] != signature:
-            cached = (signature, read_store_file(path).tickets)
-            self._months[month] = cached
+        path = month_path(self.path, month, schema)
+        with archive_folder(self.path, schema) as folder:
+            status = folder.entry(path.name)
+            signature = None if status is None else (status.st_mtime_ns, status.st_size, status.st_ino)
+            cached = self._months.get(str(path))
+            if cached is None or cached[0] != signature:
+                cached = (signature, read_store_file(path, folder).tickets)
+                self._months[str(path)] = cached
         return cached[1]
 
     def get(self, ticket_id: int) -> Ticket:
@@ -131,7 +137,7 @@ class TicketStore:
         live = read_store_file(self.path)
         if ticket_id in live.tickets:
             return live.tickets[ticket_id]
-        return find_archived(self.path, live.record.get("archived", {}), ticket_id)
+        return find_archived(self.path, live.record.get("archived", {}), ticket_id, live.record.get("schema"))
 
     def add(self, make: Callable[[int], Ticket]) -> Ticket:
         """Store make(new_id) as version 1 under an id never used before; returns it as stored."""
@@ -169,7 +175,11 @@ class TicketStore:
 
     def is_single_file(self) -> bool:
         """True for a store written before the archive existed, whose next write splits it."""
-        return read_store_file(self.path).record.get("schema") == SINGLE_FILE_SCHEMA
+        return self.schema() == SINGLE_FILE_SCHEMA
+
+    def schema(self) -> object:
+        """The live file's schema version: before SCHEMA_VERSION, its next write (or `store migrate`) upgrades it."""
+        return read_store_file(self.path).record.get("schema")
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes under the lock, each ticket keeping its version.
@@ -200,9 +210,17 @@ class TicketStore:
         return diagnose(self.given, self.lock_path)
 
     def fix(self) -> list[str]:
-        """What `sopdash check --fix` did: the temp files of interrupted writes removed, under the lock."""
-        with exclusive_lock(self.lock_path, notify=self.notify):
-            return remove_debris(self.path)
+        """What `sopdash check --fix` did: links and FIFOs planted where sopdash keeps its own files removed and
+        modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed."""
+        done = repair_sidecars(self.path)
+        with self._locked():
+            return done + remove_debris(self.path)
+
+    def _locked(self) -> AbstractContextManager[None]:
+        """The store's lock; a file that is not a store (a link to /etc/passwd, say) gets no lock file made beside it."""
+        if not os.path.lexists(self.lock_path):
+            read_raw_file(self.path)
+        return exclusive_lock(self.lock_path, notify=self.notify)
 
     def _exists(self) -> bool:
         try:
@@ -223,7 +241,7 @@ class TicketStore:
     @contextmanager
     def _writing(self, every_due: bool = False) -> Iterator[LockedWrite]:
         """The store read under the lock; what changes inside is committed in one step, or not at all."""
-        with exclusive_lock(self.lock_path, notify=self.notify):
+        with self._locked():
             write = LockedWrite(self.path)
             yield write
             moved = write.commit(self.clock(), self.archive_after, every_due)

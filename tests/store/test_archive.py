@@ -52,7 +52,7 @@ def test_old_closed_tickets_go_to_their_closing_month(store: TicketStore) -> Non
     assert listed(store) == {"2026-03": [3], "2026-06": [4]}
     assert [t.id for t in store.history()] == [1, 2, 3, 4]
     month = month_path(store.path, "2026-03")
-    assert month == store.path.parent / "tickets.archive" / "2026-03.json"
+    assert month == store.path.parent / "tickets.json.archive" / "2026-03.json"
     assert list(orjson.loads(month.read_bytes())["tickets"]) == ["3"]
 
 
@@ -107,9 +107,9 @@ def test_archive_after_is_the_stores_setting(tmp_path: Path) -> None:
 
 
 def test_month_files_share_the_live_files_permissions(store: TicketStore) -> None:
-    for path in store.path.parent.glob("tickets.archive/*.json"):
+    for path in store.path.parent.glob("tickets.json.archive/*.json"):
         assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(store.path.stat().st_mode) == 0o660
-    assert not stat.S_IMODE(store.path.with_suffix(".archive").stat().st_mode) & 0o007
+    assert not stat.S_IMODE(store.path.with_name("tickets.json.archive").stat().st_mode) & 0o007
 
 
 def test_a_missing_ticket_is_still_an_input_error(store: TicketStore) -> None:
@@ -138,7 +138,7 @@ def test_an_old_single_file_store_is_read_as_it_is_and_split_on_the_first_write(
     assert not store.is_single_file()
     assert [t.id for t in store.live()] == [1] and listed(store) == {"2026-03": [2], "2026-06": [3]}
     assert store.history()[1:] == before[1:]
-    assert told == [f"split the single-file store {path}: 2 closed tickets moved to 2 month files in {tmp_path / 'tickets.archive'}"]
+    assert told == [f"split the single-file store {path}: 2 closed tickets moved to 2 month files in {tmp_path / 'tickets.json.archive'}"]
     assert store.add(lambda new_id: ticket(0).evolve(id=new_id)).id == 4
 
 
@@ -226,6 +226,6 @@ def test_ids_stop_at_the_highest_sopdash_keeps(tmp_path: Path) -> None:
 
 
 def test_tinydb_opens_the_live_file_and_every_month(store: TicketStore) -> None:
-    files = [store.path, *sorted(store.path.parent.glob("tickets.archive/*.json"))]
+    files = [store.path, *sorted(store.path.parent.glob("tickets.json.archive/*.json"))]
     found = [sorted(doc.doc_id for doc in TinyDB(path, storage=OrjsonStorage).table("tickets").all()) for path in files]
     assert found == [[1, 2], [3], [4]]

@@ -2,7 +2,6 @@
 
 import os
 import re
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreErr
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.store import SCHEMA_VERSION, TicketStore
 from sopdash.store.lock import exclusive_lock, holder_text
+from sopdash.store.safe_files import Folder
 
 CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
@@ -162,7 +162,7 @@ UNREADABLE = {
     "plain tinydb": (b'{"_default": {"1": {"id": 1}}}', "no schema version"),
     "tickets not a table": (orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": [VALID_TICKET]}), "no tickets table"),
     "ticket not a document": (orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": {"1": "hi"}}), "tickets entry '1'"),
-    "newer schema": (store_document(VALID_TICKET, schema=7), "schema version 7; this sopdash understands 2 — upgrade sopdash"),
+    "newer schema": (store_document(VALID_TICKET, schema=7), f"schema version 7; this sopdash understands {SCHEMA_VERSION} — upgrade sopdash"),
     "odd schema": (store_document(VALID_TICKET, schema="one"), "unknown schema version 'one'"),
 }
 INVALID_TICKET = {
@@ -231,7 +231,7 @@ def test_check_names_every_invalid_ticket(tmp_path: Path) -> None:
 
     report = TicketStore(path).check()
 
-    assert "schema: version 2" in report and "tickets: 3 live, 0 archived in 0 months (2 invalid)" in report
+    assert f"schema: version {SCHEMA_VERSION}" in report and "tickets: 3 live, 0 archived in 0 months (2 invalid)" in report
     errors = [line for line in report if line.startswith("error:")]
     assert len(errors) == 2 and "ticket 2 is invalid (status" in errors[0] and "ticket 3 is invalid (priority" in errors[1]
 
@@ -278,10 +278,10 @@ def test_check_warns_when_world_readable(store: TicketStore) -> None:
 
 
 def test_unreadable_store_names_path_and_fix(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    def denied(self: Path) -> bytes:
+    def denied(self: Folder, name: str) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Folder, "read", denied)
     with pytest.raises(StoreError, match=rf"cannot read {store.path}: permission denied; (give the group access|add yourself)"):
         store.history()
 
@@ -289,17 +289,17 @@ def test_unreadable_store_names_path_and_fix(store: TicketStore, monkeypatch: py
 def test_unwritable_directory_names_it_and_writes_nothing(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
     before = store.path.read_bytes()
 
-    def denied(**kwargs: object) -> tuple[int, str]:
+    def denied(self: Folder, name: str) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(Folder, "temp_file", denied)
     with pytest.raises(StoreError, match=rf"cannot write in {store.path.parent}: permission denied"):
         store.add(new_ticket)
     assert store.path.read_bytes() == before
 
 
 def test_a_failed_write_leaves_no_temp_file(store: TicketStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(src: str, dst: object) -> None:
+    def broken(src: str, dst: object, **dir_fds: int) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
@@ -323,4 +323,4 @@ def test_a_waiting_writer_says_who_it_is_queued_behind(store: TicketStore, monke
             with exclusive_lock(store.lock_path, timeout=0.1, notify=told.append):
                 pass
     assert told == [f"waiting for the store: queued behind {holder_text()}"]
-    assert store.lock_path.read_text() == ""  # the holder's name goes with the lock
+    assert store.lock_path.read_text().strip() == ""  # the holder's name goes with the lock
