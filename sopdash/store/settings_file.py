@@ -8,11 +8,9 @@ the store file's group when new: the group reads the desk's policy, and only who
 
 from __future__ import annotations
 
-import errno
 import os
 import pwd
 import stat
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +20,8 @@ from sopdash.core.errors import RuleRefused, StoreError
 from sopdash.store.contract import Signature
 from sopdash.store.lock import exclusive_lock
 from sopdash.store.paths import following_links, is_postgres_url, lock_path_for
-from sopdash.store.storage import access_error, fsync_directory, group_name
+from sopdash.store.safe_files import UnsafeEntry, share, store_directory
+from sopdash.store.storage import access_error, group_name
 
 if TYPE_CHECKING:
     from sopdash.store.postgres.settings import DatabaseSettings
@@ -58,14 +57,10 @@ class SettingsFile:
 
     def read(self) -> str | None:
         """The settings file's text; None if the desk has none."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError:
+        fd = self._open(self.path.name)
+        if fd is None:
             return None
-        except OSError as error:
-            raise _open_error(self.path, error) from None
         with os.fdopen(fd, "rb") as file:
-            _plain_file(os.fstat(fd), self.path)
             data = file.read(MAX_SETTINGS_BYTES + 1)
         if len(data) > MAX_SETTINGS_BYTES:
             raise StoreError(f"{self.path} is over {MAX_SETTINGS_BYTES >> 20} MB; it is not the desk's settings — "
@@ -133,15 +128,11 @@ class SettingsFile:
 
     def log(self, limit: int) -> list[dict[str, Any]]:
         """The last `limit` changes, oldest first; a line that is not a record is skipped."""
-        try:
-            fd = os.open(self.log_path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError:
+        fd = self._open(self.log_path.name)
+        if fd is None:
             return []
-        except OSError as error:
-            raise _open_error(self.log_path, error) from None
         with os.fdopen(fd, "rb") as file:
             status = os.fstat(fd)
-            _plain_file(status, self.log_path)
             file.seek(max(0, status.st_size - MAX_LOG_BYTES))
             lines = file.read(MAX_LOG_BYTES).splitlines()
         records = []
@@ -184,25 +175,16 @@ class SettingsFile:
 
     def _write(self, data: bytes) -> None:
         """Temp file (O_EXCL, never through a link), mode and group set through it, fsync, rename, fsync folder."""
-        folder = self.path.parent
         mode, gid = self._permissions()
         try:
-            fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        except OSError as error:
-            raise access_error(folder, "write in", error) from None
-        try:
-            with os.fdopen(fd, "wb") as file:
-                os.fchmod(fd, mode)
-                _keep_group(fd, gid)
-                file.write(data)
-                file.flush()
-                os.fsync(fd)
-            os.replace(temp, self.path)
+            with store_directory(self.store_path) as folder:
+                folder.replace(folder.temp_file(self.path.name), self.path.name, data, mode, gid)
+        except UnsafeEntry:
+            raise
+        except PermissionError:
+            raise StoreError(f"cannot give the desk's settings the group '{group_name(gid)}': you are not in it") from None
         except OSError as error:
             raise access_error(self.path, "write", error) from None
-        finally:
-            Path(temp).unlink(missing_ok=True)
-        fsync_directory(folder)
 
     def _permissions(self) -> tuple[int, int]:
         """The settings file's mode and group, or for a new one 0640 and the store file's group."""
@@ -212,23 +194,30 @@ class SettingsFile:
         except FileNotFoundError:
             return SETTINGS_MODE, os.stat(self.store_path).st_gid
 
+    def _open(self, name: str, flags: int = os.O_RDONLY, mode: int = SETTINGS_MODE) -> int | None:
+        """A descriptor on the plain file `name` beside the store, never through a link; None if it is not there."""
+        try:
+            with store_directory(self.store_path) as folder:
+                return folder.open_file(name, flags, mode)
+        except FileNotFoundError:
+            return None
+        except UnsafeEntry:
+            raise
+        except OSError as error:
+            raise access_error(self.path.parent / name, "open", error) from None
+
     def _open_log(self) -> int:
         """The log opened for appending (created like the settings file), never through a link."""
         mode, gid = self._permissions()
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        fd = self._open(self.log_path.name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, mode)
+        if fd is None:
+            raise StoreError(f"the store's folder {self.path.parent} is gone; nothing was saved")
         try:
-            fd = os.open(self.log_path, flags, mode)
-        except OSError as error:
-            raise _open_error(self.log_path, error) from None
-        try:
-            status = os.fstat(fd)
-            _plain_file(status, self.log_path)
-            if status.st_size == 0:
-                os.fchmod(fd, mode)
-                _keep_group(fd, gid)
-        except BaseException:
+            if os.fstat(fd).st_size == 0:
+                share(fd, mode, gid, strict=True)
+        except PermissionError:
             os.close(fd)
-            raise
+            raise StoreError(f"cannot give the desk's settings the group '{group_name(gid)}': you are not in it") from None
         return fd
 
 
@@ -240,21 +229,6 @@ def _plain_file(status: os.stat_result, path: Path) -> None:
     if not stat.S_ISREG(status.st_mode):
         raise StoreError(f"{path} is not a plain file; sopdash will not use it — remove it and restore the desk's "
                          "settings from a backup (`sopdash config` shows them)")
-
-
-def _open_error(path: Path, error: OSError) -> StoreError:
-    if error.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
-        return StoreError(f"{path} is a symbolic link; sopdash does not follow links in the shared folder — "
-                          "put the file itself there")
-    return access_error(path, "open", error)
-
-
-def _keep_group(fd: int, gid: int) -> None:
-    if os.fstat(fd).st_gid != gid:
-        try:
-            os.fchown(fd, -1, gid)
-        except PermissionError:
-            raise StoreError(f"cannot give the desk's settings the group '{group_name(gid)}': you are not in it") from None
 
 
 def _owner(uid: int) -> str:

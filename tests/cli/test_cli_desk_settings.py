@@ -145,7 +145,7 @@ def test_a_fifo_in_place_of_the_settings_does_not_hang(env, sopdash):
     sopdash("init")
     os.mkfifo(settings_file(env))
     result = sopdash("ticket", "list")
-    assert result.code == 2 and "not a plain file" in result.err
+    assert result.code == 2 and "is a FIFO" in result.err
 
 
 @contextmanager
