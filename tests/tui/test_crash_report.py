@@ -33,12 +33,11 @@ async def test_a_crash_ends_the_dashboard_with_code_1_and_the_safe_report(tmp_pa
     def explode() -> None:
         failing_with_client_data()
 
-    with pytest.raises(ValueError):
-        async with app.run_test(size=(100, 30)) as pilot:
-            await settle(pilot)
-            app.action_help = explode
-            await pilot.press("question_mark")
-            await pilot.pause()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.dashboard.action_help = explode
+        await pilot.press("question_mark")
+        await pilot.pause()
     assert app.return_code == 1
     shown = capsys.readouterr().err
     assert "the dashboard stopped on an internal error (ValueError)" in shown
@@ -54,7 +53,7 @@ async def test_a_ticket_the_clocks_cannot_count_does_not_take_the_dashboard_down
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.board is not None and len(app.board.rows) == 2
+        assert app.dashboard.board is not None and len(app.dashboard.board.rows) == 2
         await pilot.press("j", "k", "x", "j", "k")
         await settle(pilot)
         assert app.is_running
