@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.events import Key
 from dashboard_fixtures import ME, NOW, make_app, new, settle, untrusted_tickets, write_store
 
 from sopdash.core import rules
@@ -366,6 +367,19 @@ async def test_dashboard_keys_do_nothing_while_a_dialog_is_open(store_path: Path
         await pilot.press("escape")
         await pilot.press("x")
         assert app.dashboard.privacy
+
+
+async def test_keys_typed_right_after_quit_do_nothing_and_it_leaves_cleanly(store_path: Path):
+    """Issue 18: privacy on, then `q` and `e` in one burst opened the escalate dialog on a closing app (an internal
+    error, exit status 0); now nothing runs after `q`."""
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        for key in ("q", "e"):
+            app.post_message(Key(key, key))
+        await pilot.pause(0.3)
+    assert app.return_code == 0
 
 
 async def test_a_store_that_refuses_writes_is_reported(store_path: Path):
