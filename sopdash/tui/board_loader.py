@@ -64,13 +64,17 @@ class BoardLoader:
         """In the worker: the board, arranged for the query and ordering the screen had when the read began."""
         signature = self.desk.signature()  # before reading: a write during the read shows on the next look
         if with_history:
-            tickets = self.desk.history(progress=lambda done, total: self.screen.post_message(ArchiveRead(done, total)))
+            tickets = self.desk.history(progress=self._archive_progress)
         else:
             tickets = self.desk.tickets()
         # The business calendars extend their tables under their own lock, so this thread may share them.
         board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
         arrangement = arrange(board, query, ordering, board.moment(board.loaded_at))
         self.screen.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True, with_history=with_history))
+
+    def _archive_progress(self, done: int, total: int) -> None:
+        """In the worker, as the archive's months are read."""
+        self.screen.post_message(ArchiveRead(done, total))
 
     def loaded(self, with_history: bool) -> bool:
         """A read reached the screen: back to idle; True if another was asked for meanwhile (to start once the

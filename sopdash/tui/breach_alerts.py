@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.notifications import SeverityLevel
+
 from sopdash.core.alerts import ClockKey, clock_states, new_alerts
 from sopdash.core.board import Board, Moment
 from sopdash.core.display import client_line
@@ -54,7 +56,7 @@ class BreachAlerts:
         for alert in reading.alerts:
             row = reading.board.by_id.get(alert.ticket_id)
             subject = client_line(row.ticket.subject, row.ticket.requester, self.screen.privacy) if row else ""
-            severity = "error" if alert.state == "breached" else "warning"
+            severity: SeverityLevel = "error" if alert.state == "breached" else "warning"
             self.screen.notify(alert.message(subject), title="Breach alert", severity=severity, timeout=15, markup=False)
         if reading.alerts and self.bell:
             self.screen.app.bell()

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual.notifications import SeverityLevel
+
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
@@ -101,7 +103,7 @@ class BulkMarks:
         if result.dialog is not None and result.dialog in screen.app.screen_stack:
             result.dialog.dismiss(None)
         screen.marked = frozenset(ticket_id for ticket_id, _ in result.outcome.refused)
-        severity = "warning" if result.outcome.refused else "information"
+        severity: SeverityLevel = "warning" if result.outcome.refused else "information"
         screen.notify(result.outcome.summary(), title="Bulk action", severity=severity, timeout=10, markup=False)
         screen.loader.reload()
 

@@ -51,7 +51,7 @@ from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS
 from sopdash.tui.board_loader import RELOAD, BoardLoader
 from sopdash.tui.breach_alerts import ALERTS, BreachAlerts
 from sopdash.tui.bulk_marks import BulkMarks
-from sopdash.tui.commands import DashboardCommands
+from sopdash.tui.commands import DashboardCommands, PaletteAction
 from sopdash.tui.crash import reported
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.errands import Errands
@@ -604,9 +604,9 @@ class DashboardScreen(Screen[None]):
             tickets = [row.ticket for row in self.board.rows]
             self.app.push_screen(StatsScreen(tickets, self.desk.policy, self.desk.clock(), self.privacy))
 
-    def palette_actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def palette_actions(self) -> list[PaletteAction]:
         """Every dashboard key as a palette command (PaletteHost)."""
-        actions = []
+        actions: list[PaletteAction] = []
         for binding in self._keyed(APP_BINDINGS):
             if binding.action in ("command_palette",):
                 continue

@@ -21,6 +21,7 @@ from sopdash.desk.bulk import BulkOutcome
 
 if TYPE_CHECKING:
     from sopdash.tui.dialogs.base import Dialog
+    from sopdash.tui.dialogs.ticket_form_dialogs import NewTicketDialog
     from sopdash.tui.ticket_actions import Errand
 
 
@@ -61,7 +62,7 @@ class TicketCreated(Message):
     """The desk created ticket `ticket_id` from the new-ticket form `dialog`."""
 
     ticket_id: int
-    dialog: Dialog
+    dialog: NewTicketDialog
 
 
 @dataclass
