@@ -153,7 +153,7 @@ async def dashboard(path: Path) -> dict[str, float]:
     frames = Frames(app)
     figures: dict[str, float] = {}
     async with app.run_test(size=SIZE) as pilot:
-        while not app.queue.arrangement.rows:
+        while not app.dashboard.queue.arrangement.rows:
             await asyncio.sleep(0.001)
         figures["startup (app start to tickets on screen)"] = await since(started, frames)
         await pilot.pause(0.3)
@@ -164,24 +164,24 @@ async def dashboard(path: Path) -> dict[str, float]:
         figures["j/k: detail pane too (median)"] = statistics.median(moves_settled)
         figures["j/k: detail pane too (p95)"] = percentile(moves_settled, 0.95)
         figures["G/g/page keys: all repainted (median)"] = statistics.median(jumps_settled)
-        app.reload()
+        app.dashboard.loader.reload()
         during, during_settled = await key_latencies(app, frames, ["j", "k"] * 5)
         figures["j/k while the store reloads (median)"] = statistics.median(during_settled)
         figures["j/k while the store reloads (max)"] = max(during_settled)
         await app.workers.wait_for_complete()
-        sorted_before = app.queue.arrangement
+        sorted_before = app.dashboard.queue.arrangement
         started = time.perf_counter()
         app._driver.send_message(events.Key("s", "s"))
-        while app.queue.arrangement is sorted_before:
+        while app.dashboard.queue.arrangement is sorted_before:
             await asyncio.sleep(0.001)
         figures["re-sort (s), done in a worker"] = await since(started, frames)
         await app.workers.wait_for_complete()
-        new_id = len(app.board.rows) + 1
+        new_id = len(app.dashboard.board.rows) + 1
         started = time.perf_counter()
         TicketStore(path).add(
             lambda ticket_id: rules.create(ticket_id, "Fire alarm", Requester("Joe"), NOW, "intake", priority="urgent")
         )
-        while new_id not in app.queue.arrangement.index:
+        while new_id not in app.dashboard.queue.arrangement.index:
             await asyncio.sleep(0.05)  # a coarse poll: a busy main thread would slow the loading worker down
         figures["another process's new ticket on screen"] = await since(started, frames)
         await app.workers.wait_for_complete()

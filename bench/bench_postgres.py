@@ -81,17 +81,17 @@ async def dashboard(location: str) -> dict[str, float]:
     frames = Frames(app)
     figures = {}
     async with app.run_test(size=SIZE) as pilot:
-        while not app.queue.arrangement.rows:
+        while not app.dashboard.queue.arrangement.rows:
             await asyncio.sleep(0.001)
         figures["first frame with tickets"] = await since(started, frames)
         await pilot.pause(0.5)
         await app.workers.wait_for_complete()
-        new_id = max(app.queue.arrangement.index) + 1
+        new_id = max(app.dashboard.queue.arrangement.index) + 1
         started = time.perf_counter()
         open_store(location).add(
             lambda ticket_id: rules.create(ticket_id, "Fire alarm", Requester("Joe"), NOW, "intake", priority="urgent")
         )
-        while new_id not in app.queue.arrangement.index:
+        while new_id not in app.dashboard.queue.arrangement.index:
             await asyncio.sleep(0.01)
         figures["another technician's new ticket on screen"] = await since(started, frames)
         await app.workers.wait_for_complete()

@@ -39,19 +39,19 @@ async def probe(path: Path, ticket_id: int, every: int) -> None:
     settings = load_settings()
     app = SopdashApp(desk_on(path, settings), settings)
     async with app.run_test(size=SIZE) as pilot:
-        while not app.queue.arrangement.rows:
+        while not app.dashboard.queue.arrangement.rows:
             await asyncio.sleep(0.005)
         tell("queue", 0.0)
         await pilot.pause(0.5)
-        before = app.board.by_id[ticket_id].ticket.version
+        before = app.dashboard.board.by_id[ticket_id].ticket.version
         subprocess.run([sys.executable, "-m", "sopdash", "ticket", "note", str(ticket_id), "probe", "--db", str(path)],
                        check=True, stdout=subprocess.DEVNULL)
-        while app.board.by_id[ticket_id].ticket.version == before:
+        while app.dashboard.board.by_id[ticket_id].ticket.version == before:
             await asyncio.sleep(0.01)
         tell("change", time.time() - path.stat().st_mtime)  # since the note replaced the live file
         asked = time.perf_counter()
-        app.action_view("all")
-        while len(app.board.rows) < every or len(app.queue.arrangement.rows) < every:
+        app.dashboard.action_view("all")
+        while len(app.dashboard.board.rows) < every or len(app.dashboard.queue.arrangement.rows) < every:
             await asyncio.sleep(0.01)
         tell("archive", time.perf_counter() - asked)
 

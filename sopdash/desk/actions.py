@@ -25,7 +25,11 @@ from sopdash.core.roster import Assignee, Roster
 from sopdash.mail.compose import new_message_id
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
-from sopdash.store.contract import Progress
+from sopdash.store.contract import Progress, Signature
+
+if TYPE_CHECKING:
+    from sopdash.desk.presence import PresenceBoard
+    from sopdash.mail.outbox import SendReport
 
 if TYPE_CHECKING:
     from sopdash.desk.settings import DeskSettings
@@ -165,3 +169,33 @@ class Desk:
 
     def reopen(self, ticket_id: int, seen_version: int | None = None) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.reopen(t, self.actor, now), seen_version)
+
+    # What a live view needs besides the actions (the dashboard): changes, presence, delivery.
+
+    def signature(self) -> Signature | None:
+        """A token that changes with every write to the store, by any process; None if the store is gone."""
+        return self.store.signature()
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """Have callback called, from another thread, whenever the store announces a change (PostgreSQL's
+        LISTEN/NOTIFY); a store that announces nothing never calls it, and `signature` is watched instead."""
+        subscribe = getattr(self.store, "subscribe", None)  # until the store contract has it for every backend
+        if subscribe is not None:
+            subscribe(callback)
+
+    def connection_lost(self) -> str | None:
+        """Why the store's change announcements stopped (changes are polled until it reconnects); None if all is well."""
+        return getattr(self.store, "connection_lost", None)  # until the store contract has it for every backend
+
+    def presence(self) -> PresenceBoard:
+        """This technician's place on the presence board beside the store."""
+        from sopdash.store.opening import presence_board
+
+        return presence_board(self.store, self.actor)  # type: ignore[arg-type]
+
+    def deliver_queued(self, timeout: float) -> SendReport:
+        """Send the queued mail whose time has come (mail must be configured); each connection waits at most timeout."""
+        from sopdash.mail.outbox import deliver_queued
+
+        assert self.mail is not None, "deliver_queued needs mail configured"
+        return deliver_queued(self.store, self.mail, self.clock, timeout=timeout)

@@ -7,48 +7,60 @@ changes alert is `sopdash.core.alerts`'s answer.
 
 from __future__ import annotations
 
-from textual import work
-from textual.app import App
+from functools import partial
+from typing import TYPE_CHECKING
 
-from sopdash.core.alerts import ClockAlert, ClockKey, clock_states, new_alerts
+from textual.notifications import SeverityLevel
+
+from sopdash.core.alerts import ClockKey, clock_states, new_alerts
 from sopdash.core.board import Board, Moment
 from sopdash.core.display import client_line
 from sopdash.desk import Desk
+from sopdash.tui.messages import ClocksRead
+
+if TYPE_CHECKING:
+    from sopdash.tui.dashboard import DashboardScreen
+
+ALERTS = "alerts"  # worker group
 
 
-class BreachAlerts(App[int]):
-    """Part of the dashboard app (`SopdashApp`): alerts for watched clocks going at risk or breached."""
+class BreachAlerts:
+    """Alerts for `screen` when watched clocks go at risk or breach; `scope` is `[ui] alerts`, `bell` `[ui] bell`."""
 
-    desk: Desk
-    board: Board | None
-    moment: Moment | None
-    privacy: bool
-    _alert_states: dict[ClockKey, str] | None = None
-    _alerts_reading = False
+    def __init__(self, screen: DashboardScreen, desk: Desk, scope: str, bell: bool) -> None:
+        self.screen = screen
+        self.desk = desk
+        self.scope = scope
+        self.bell = bell
+        self._states: dict[ClockKey, str] | None = None
+        self._reading = False
 
-    def check_alerts(self) -> None:
+    def check(self, board: Board | None, moment: Moment | None) -> None:
         """Read the watched clocks again (every tick; skipped while the last reading is still under way)."""
-        scope = self.settings.alerts  # type: ignore[attr-defined]
-        if scope == "off" or self.board is None or self.moment is None or self._alerts_reading:
+        if self.scope == "off" or board is None or moment is None or self._reading:
             return
-        self._alerts_reading = True
-        self._read_clocks(self.board, self.moment, scope, self._alert_states)
+        self._reading = True
+        read = partial(self._read, board, moment, self._states)
+        self.screen.run_worker(read, group=ALERTS, thread=True, exit_on_error=False)
 
-    @work(thread=True, group="alerts", exit_on_error=False)
-    def _read_clocks(self, board: Board, moment: Moment, scope: str, previous: dict[ClockKey, str] | None) -> None:
-        try:
-            rows = ((row.ticket, row.clocks(moment)) for row in board.rows if row.ticket.is_open)
-            current = clock_states(rows, scope, self.desk.actor)
-            self.call_from_thread(self._clocks_read, board, current, new_alerts(previous, current))
-        finally:
-            self._alerts_reading = False
+    def _read(self, board: Board, moment: Moment, previous: dict[ClockKey, str] | None) -> None:
+        """In the worker."""
+        rows = ((row.ticket, row.clocks(moment)) for row in board.rows if row.ticket.is_open)
+        current = clock_states(rows, self.scope, self.desk.actor)
+        self.screen.post_message(ClocksRead(board, current, new_alerts(previous, current)))
 
-    def _clocks_read(self, board: Board, current: dict[ClockKey, str], alerts: list[ClockAlert]) -> None:
-        self._alert_states = current
-        for alert in alerts:
-            row = board.by_id.get(alert.ticket_id)
-            subject = client_line(row.ticket.subject, row.ticket.requester, self.privacy) if row else ""
-            severity = "error" if alert.state == "breached" else "warning"
-            self.notify(alert.message(subject), title="Breach alert", severity=severity, timeout=15, markup=False)
-        if alerts and self.settings.bell:  # type: ignore[attr-defined]
-            self.bell()
+    def read(self, reading: ClocksRead) -> None:
+        """One notification per clock that changed state, and the bell if any did."""
+        self._reading = False
+        self._states = reading.states
+        for alert in reading.alerts:
+            row = reading.board.by_id.get(alert.ticket_id)
+            subject = client_line(row.ticket.subject, row.ticket.requester, self.screen.privacy) if row else ""
+            severity: SeverityLevel = "error" if alert.state == "breached" else "warning"
+            self.screen.notify(alert.message(subject), title="Breach alert", severity=severity, timeout=15, markup=False)
+        if reading.alerts and self.bell:
+            self.screen.app.bell()
+
+    def failed(self) -> None:
+        """The reading failed (said by the screen): the next tick reads again."""
+        self._reading = False

@@ -24,7 +24,7 @@ PaletteAction = tuple[str, str, Callable[[], object]]
 
 
 class PaletteHost(Protocol):
-    """What the palette needs from the dashboard app."""
+    """What the palette needs from the screen it was opened on (the dashboard)."""
 
     def palette_actions(self) -> Sequence[PaletteAction]:
         """Every action as (title, help, callable), in the order to list them."""
@@ -64,7 +64,7 @@ class DashboardCommands(Provider):
 
     @property
     def host(self) -> PaletteHost:
-        return cast(PaletteHost, self.app)
+        return cast(PaletteHost, self.screen)
 
     async def startup(self) -> None:
         """Read the tickets once per palette, not once per key."""

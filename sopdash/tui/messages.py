@@ -1,13 +1,28 @@
-"""Typed messages between the dashboard's workers, panes and app."""
+"""Typed messages to the dashboard screen: how every worker reports back, and how panes say what happened.
+
+A worker posts one of these when it has done its work (posting is safe from any thread); a worker that fails
+raises instead, and `DashboardScreen.on_worker_state_changed` hears it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
+from sopdash.core.alerts import ClockAlert, ClockKey
 from sopdash.core.board import Board
+from sopdash.core.presence import Presence
 from sopdash.core.queue import Arrangement, Ordering, Query
+from sopdash.core.requesters import TicketsByRequester
+from sopdash.desk.bulk import BulkOutcome
+
+if TYPE_CHECKING:
+    from sopdash.tui.dialogs.base import Dialog
+    from sopdash.tui.dialogs.ticket_form_dialogs import NewTicketDialog
+    from sopdash.tui.ticket_actions import Errand
 
 
 @dataclass
@@ -21,6 +36,73 @@ class QueueArranged(Message):
     ordering: Ordering
     reloaded: bool = False
     with_history: bool = False
+
+
+@dataclass
+class ArchiveRead(Message):
+    """The reload worker has read `done` of the archive's `total` months."""
+
+    done: int
+    total: int
+
+
+class StoreAnnounced(Message):
+    """The store announced a change (sent from the store's listening thread)."""
+
+
+@dataclass
+class ActionDone(Message):
+    """The desk carried out a ticket action."""
+
+    errand: Errand
+
+
+@dataclass
+class TicketCreated(Message):
+    """The desk created ticket `ticket_id` from the new-ticket form `dialog`."""
+
+    ticket_id: int
+    dialog: NewTicketDialog
+
+
+@dataclass
+class BulkDone(Message):
+    """A bulk action went through every marked ticket; `dialog` asked for it, if one did."""
+
+    outcome: BulkOutcome
+    dialog: Dialog | None
+
+
+@dataclass
+class MailDelivered(Message):
+    """A delivery run sent, retried or failed some mail: `summary` says how many, at `severity`."""
+
+    summary: str
+    severity: SeverityLevel
+
+
+@dataclass
+class PresenceHeard(Message):
+    """Every other dashboard's fresh presence entry, just read."""
+
+    others: tuple[Presence, ...]
+
+
+@dataclass
+class ClocksRead(Message):
+    """The watched clocks of `board`, read: their states now, and the alerts their changes raise."""
+
+    board: Board
+    states: dict[ClockKey, str]
+    alerts: list[ClockAlert]
+
+
+@dataclass
+class RequestersGrouped(Message):
+    """The tickets of `board`, grouped by requester."""
+
+    board: Board
+    index: TicketsByRequester
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """The SOP's actions on the ticket in the detail pane, each written once, as data: what the SOP refuses up
 front, what the technician is asked, what the desk is told, and what the dashboard says when it is done.
 
-`SopdashApp.act` runs every one of them the same way (docs/architecture.md follows a key press through it).
-The desk call runs in a worker with the version of the ticket on screen, so a change another technician
-made meanwhile is refused rather than overwritten.
+`Errands.act` (tui/errands.py) runs every one of them the same way (docs/architecture.md follows a key press
+through it). The desk call runs in a worker with the version of the ticket on screen, so a change another
+technician made meanwhile is refused rather than overwritten.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from sopdash.core import rules
 from sopdash.core.delivery import mail_route
-from sopdash.core.errors import ConflictError
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
@@ -48,12 +47,20 @@ class Errand:
     value: Any = None
 
 
-class ChangedMeanwhile(ConflictError):
-    """The desk refused the action because the ticket changed since it was shown; `ticket` is how it is now."""
+class NotDone(Exception):
+    """What a worker raises when the desk refused or failed its call (the reason is `__cause__`): the `dialog`
+    that asked, to say why in; the `errand`, for a ticket action; and the ticket as it is `now`, when it changed
+    since it was shown."""
 
-    def __init__(self, message: str, ticket: Ticket) -> None:
-        super().__init__(message)
-        self.ticket = ticket
+    def __init__(self, dialog: Dialog | None, errand: Errand | None = None, now: Ticket | None = None) -> None:
+        super().__init__("not done")
+        self.dialog = dialog
+        self.errand = errand
+        self.now = now
+
+    @property
+    def reason(self) -> BaseException:
+        return self.__cause__ or self
 
 
 def _take_over(ticket: Ticket, me: str) -> Dialog | None:

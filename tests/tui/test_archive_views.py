@@ -27,7 +27,7 @@ def archived_path(tmp_path: Path) -> Path:
 
 
 def board_ids(app) -> set[int]:
-    return set(app.board.by_id)
+    return set(app.dashboard.board.by_id)
 
 
 async def test_the_queue_comes_from_the_live_file_alone(archived_path: Path):
@@ -43,20 +43,20 @@ async def test_the_all_view_reads_the_archive_and_says_so_meanwhile(archived_pat
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles: list[str] = []
-        update_titles = app._update_titles
+        update_titles = app.dashboard.update_titles
 
         def recorded() -> None:
             update_titles()
-            titles.append(str(app.queue.border_title))
+            titles.append(str(app.dashboard.queue.border_title))
 
-        app._update_titles = recorded
+        app.dashboard.update_titles = recorded
         await pilot.press("f9")
         await settle(pilot)
         assert {t.id for t in app.desk.store.history()} == board_ids(app)
-        assert {row.ticket.id for row in app.queue.arrangement.rows} == board_ids(app)
+        assert {row.ticket.id for row in app.dashboard.queue.arrangement.rows} == board_ids(app)
         assert any("reading the archive…" in title for title in titles)
         assert any("reading the archive 1/2 months" in title for title in titles)
-        assert "reading the archive" not in str(app.queue.border_title)
+        assert "reading the archive" not in str(app.dashboard.queue.border_title)
 
 
 async def test_a_filter_over_closed_tickets_reads_the_archive(archived_path: Path):
@@ -65,7 +65,7 @@ async def test_a_filter_over_closed_tickets_reads_the_archive(archived_path: Pat
         await settle(pilot)
         await pilot.press("slash", *"s:closed old", "enter")
         await settle(pilot)
-        assert sorted(row.ticket.subject for row in app.queue.arrangement.rows) == ["Old VPN trouble", "Old printer jam"]
+        assert sorted(row.ticket.subject for row in app.dashboard.queue.arrangement.rows) == ["Old VPN trouble", "Old printer jam"]
 
 
 async def test_going_to_an_archived_ticket_reads_the_archive_first(archived_path: Path):
@@ -73,10 +73,10 @@ async def test_going_to_an_archived_ticket_reads_the_archive_first(archived_path
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         archived = min({t.id for t in app.desk.store.history()} - board_ids(app))
-        app.goto_ticket(archived)
+        app.dashboard.goto_ticket(archived)
         await settle(pilot)
         await settle(pilot)
-        assert app.queue.current_id == archived
+        assert app.dashboard.queue.current_id == archived
 
 
 async def test_the_statistics_read_the_archive_first(archived_path: Path):

@@ -32,7 +32,7 @@ async def ticks_at(pilot, clock: Clock, *minutes: int) -> None:
     """Tick the dashboard with the clock moved on by each of `minutes` in turn (0: tick again at the same time)."""
     for step in minutes:
         clock.now += timedelta(minutes=step)
-        pilot.app.tick()
+        pilot.app.dashboard.tick()
         await settle(pilot)
 
 # A ticket 20 minutes into its 30-minute urgent acknowledgement (at risk from 22.5): at risk 3 minutes on,

@@ -14,15 +14,15 @@ async def test_bulk_assign_of_five_from_the_keyboard(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await keys(pilot, *["space"] * 5)
-        assert len(app.marked) == 5
-        assert "5 marked" in str(app.queue.border_title)
-        assert "■ Laptop" in app.queue.render_line(1).text
+        assert len(app.dashboard.marked) == 5
+        assert "5 marked" in str(app.dashboard.queue.border_title)
+        assert "■ Laptop" in app.dashboard.queue.render_line(1).text
         await keys(pilot, "A")
         await typed(pilot, "bo")
         await keys(pilot, "enter")
         assert [t.assignee for t in TicketStore(path).live()] == ["bo"] * 5
-        assert app.marked == frozenset()
-        assert "1 Queue" in str(app.queue.border_title) and "marked" not in str(app.queue.border_title)
+        assert app.dashboard.marked == frozenset()
+        assert "1 Queue" in str(app.dashboard.queue.border_title) and "marked" not in str(app.dashboard.queue.border_title)
 
 
 async def test_bulk_refusals_are_summarised_and_stay_marked(tmp_path):
@@ -34,10 +34,10 @@ async def test_bulk_refusals_are_summarised_and_stay_marked(tmp_path):
         await settle(pilot)
         app.notify = lambda message, **_: notes.append(message)  # type: ignore[method-assign]
         await keys(pilot, "F9")  # all tickets, so the closed one can be marked too
-        app.marked = frozenset({3, 10})  # #3 is assigned to amara already; #10 is closed
+        app.dashboard.marked = frozenset({3, 10})  # #3 is assigned to amara already; #10 is closed
         await keys(pilot, "m")
         assert notes[-1].startswith("assign to amara: 0 of 2 done; #3 refused: it is already assigned to amara; #10 refused")
-        assert app.marked == frozenset({3, 10})
+        assert app.dashboard.marked == frozenset({3, 10})
         assert TicketStore(path).get(10).assignee != ME
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from sopdash.tui.commands import TICKET_HITS, DashboardCommands
 
 
-class PaletteApp(App):
-    """Stands in for the dashboard: the three methods the provider reads."""
+class PaletteScreen(Screen):
+    """Stands in for the dashboard screen: the three methods the provider reads."""
 
     COMMANDS = {DashboardCommands}
 
@@ -29,6 +30,19 @@ class PaletteApp(App):
 
     def goto_ticket(self, ticket_id: int) -> None:
         self.done.append(f"goto {ticket_id}")
+
+
+class PaletteApp(App):
+    def __init__(self, tickets: list[tuple[int, str]]) -> None:
+        super().__init__()
+        self.palette_screen = PaletteScreen(tickets)
+
+    def get_default_screen(self) -> Screen:
+        return self.palette_screen
+
+    @property
+    def done(self) -> list[str]:
+        return self.palette_screen.done
 
 
 TICKETS = [(1042, "Printer [URGENT] jams [/b] again"), (1043, "VPN drops every hour")]

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard_fixtures import make_app, new, settle, write_store
 from sopdash.core.crash_report import crash_report
+from sopdash.tui.app import SopdashApp, run_dashboard
 
 SECRET = "ann.secret@client.example.com"
 
@@ -33,16 +34,31 @@ async def test_a_crash_ends_the_dashboard_with_code_1_and_the_safe_report(tmp_pa
     def explode() -> None:
         failing_with_client_data()
 
-    with pytest.raises(ValueError):
-        async with app.run_test(size=(100, 30)) as pilot:
-            await settle(pilot)
-            app.action_help = explode
-            await pilot.press("question_mark")
-            await pilot.pause()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.dashboard.action_help = explode
+        await pilot.press("question_mark")
+        await pilot.pause()
     assert app.return_code == 1
     shown = capsys.readouterr().err
     assert "the dashboard stopped on an internal error (ValueError)" in shown
     assert SECRET not in shown
+
+
+def test_the_exit_status_says_the_dashboard_stopped_on_an_error(tmp_path: Path, monkeypatch, capsys):
+    """Issue 18: `sopdash` exited 0 after an internal error; it exits 1."""
+    store = write_store(tmp_path / "tickets.json", [new(1, "VPN", "Ann", 5, "low")])
+    app = make_app(store)
+
+    async def crash(pilot) -> None:
+        await settle(pilot)
+        pilot.app.dashboard.action_help = failing_with_client_data
+        await pilot.press("question_mark")
+
+    run = SopdashApp.run
+    monkeypatch.setattr(SopdashApp, "run", lambda self: run(self, headless=True, size=(100, 30), auto_pilot=crash))
+    assert run_dashboard(app.desk, app.settings) == 1
+    assert SECRET not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("year", [1, 2, 9999])
@@ -54,7 +70,7 @@ async def test_a_ticket_the_clocks_cannot_count_does_not_take_the_dashboard_down
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.board is not None and len(app.board.rows) == 2
+        assert app.dashboard.board is not None and len(app.dashboard.board.rows) == 2
         await pilot.press("j", "k", "x", "j", "k")
         await settle(pilot)
         assert app.is_running

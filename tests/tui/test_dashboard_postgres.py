@@ -44,7 +44,7 @@ async def shows(pilot, ticket_id: int, version: int, within_s: float) -> float |
     """Seconds until the dashboard shows the ticket at version, or None if not within within_s."""
     started = time.perf_counter()
     while time.perf_counter() - started < within_s:
-        board = pilot.app.board
+        board = pilot.app.dashboard.board
         if board is not None and board.by_id[ticket_id].ticket.version >= version:
             return time.perf_counter() - started
         await pilot.pause(0.005)
@@ -60,14 +60,14 @@ async def test_two_dashboards_show_a_change_from_the_command_line_at_once(backen
     async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
         await settle(one)
         await settle(two)
-        version = first.board.by_id[2].ticket.version
+        version = first.dashboard.board.by_id[2].ticket.version
 
         assert main(["--db", location, "ticket", "note", "2", "called the client back"]) == 0
 
         seen = [await shows(one, 2, version + 1, within_s), await shows(two, 2, version + 1, within_s)]
         assert None not in seen, seen
         for app in (first, second):
-            assert app.board.by_id[2].ticket.timeline[-1].text == "called the client back"
+            assert app.dashboard.board.by_id[2].ticket.timeline[-1].text == "called the client back"
 
 
 async def test_a_lost_connection_is_said_on_screen_and_heals_by_itself(database):
@@ -78,14 +78,14 @@ async def test_a_lost_connection_is_said_on_screen_and_heals_by_itself(database)
             conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%%'")
         for _ in range(60):
             await pilot.pause(0.05)
-            if app.line_lost:
+            if app.dashboard.line_lost:
                 break
-        assert app.line_lost and "reconnecting to the database" in str(app.queue.border_title)
+        assert app.dashboard.line_lost and "reconnecting to the database" in str(app.dashboard.queue.border_title)
         for _ in range(100):
             await pilot.pause(0.05)
-            if app.line_lost is None:
+            if app.dashboard.line_lost is None:
                 break
-        assert app.line_lost is None and "reconnecting" not in str(app.queue.border_title)
+        assert app.dashboard.line_lost is None and "reconnecting" not in str(app.dashboard.queue.border_title)
         messages = [str(n.message) for n in app._notifications]
         assert any("Lost the database connection" in m for m in messages)
         assert any("Reconnected" in m for m in messages)
@@ -98,7 +98,7 @@ async def test_dashboards_on_postgresql_see_who_is_on_which_ticket(database):
         await settle(two)
         for _ in range(80):  # presence is shared every tick
             await one.pause(0.05)
-            if mine.presence and theirs.presence:
+            if mine.dashboard.presence and theirs.dashboard.presence:
                 break
-        assert [(p.login, p.ticket_id) for p in mine.presence] == [("bo", theirs.current_id)]
-        assert [(p.login, p.ticket_id) for p in theirs.presence] == [(ME, mine.current_id)]
+        assert [(p.login, p.ticket_id) for p in mine.dashboard.presence] == [("bo", theirs.dashboard.current_id)]
+        assert [(p.login, p.ticket_id) for p in theirs.dashboard.presence] == [(ME, mine.dashboard.current_id)]

@@ -33,9 +33,9 @@ async def test_every_due_time_on_screen_matches_ticket_show_json(tmp_path: Path,
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for ticket_id, sla in slas.items():
-            app.goto_ticket(ticket_id)
+            app.dashboard.goto_ticket(ticket_id)
             await settle(pilot)
-            shown = app.detail.plain_text()
+            shown = app.dashboard.detail.plain_text()
             for clock in ("ack", "resolution"):
                 if sla[clock]["due"]:
                     assert shown_due(sla[clock]["due"]) in shown, (ticket_id, clock)

@@ -45,7 +45,7 @@ async def test_acknowledge_says_where_the_mail_goes_and_sends_it(tmp_path, smtp_
         await settle(pilot)
         await settle(pilot)
         assert [m["Subject"] for m in mailbox.messages] == ["Re: Printer jams [#1]"]
-        assert "mail ✓ sent to ann@example.com" in app.detail.plain_text()
+        assert "mail ✓ sent to ann@example.com" in app.dashboard.detail.plain_text()
 
 
 async def test_failed_mail_is_counted_and_listed(tmp_path, smtp_server):
@@ -56,9 +56,9 @@ async def test_failed_mail_is_counted_and_listed(tmp_path, smtp_server):
     async with app.run_test(size=(120, 40)) as pilot:
         await acknowledge(pilot)
         assert "✗ 1 mail failed" in str(app.query_one("#counts").render())
-        lines = [app.escalations.render_item(i, 80).plain for i in range(app.escalations.line_count)]
+        lines = [app.dashboard.escalations.render_item(i, 80).plain for i in range(app.dashboard.escalations.line_count)]
         assert "CLIENT MAIL FAILED  1" in lines
         assert any(line.startswith("#1 ✗ 550 5.1.1 no such user here") for line in lines)
-        assert "mail ✗ failed: 550 5.1.1 no such user here" in app.detail.plain_text()
+        assert "mail ✗ failed: 550 5.1.1 no such user here" in app.dashboard.detail.plain_text()
         ticket = TicketStore(store).get(1)
         assert delivery.failed_mail(ticket) is not None and ticket.mail_revision == 1

@@ -45,13 +45,13 @@ async def test_ticket_list_json_is_in_the_dashboard_queue_order(tmp_path: Path, 
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        shown = [row.ticket for row in app.queue.arrangement.rows]
+        shown = [row.ticket for row in app.dashboard.queue.arrangement.rows]
         assert [d["id"] for d in open_only] == [t.id for t in shown if t.is_open]
         await pilot.press("f9")  # every ticket, closed too
         await settle(pilot)
-        rows = app.queue.arrangement.rows
+        rows = app.dashboard.queue.arrangement.rows
         assert [d["id"] for d in everything] == [row.ticket.id for row in rows]
         for document, row in zip(everything, rows):
-            clocks = row.clocks(app.moment)
-            on_screen = tuple(clock_text(r, app.moment.now, app.zone) for r in (clocks.ack, clocks.resolution))
-            assert cells(document, app.zone) == on_screen, document["id"]
+            clocks = row.clocks(app.dashboard.moment)
+            on_screen = tuple(clock_text(r, app.dashboard.moment.now, app.dashboard.zone) for r in (clocks.ack, clocks.resolution))
+            assert cells(document, app.dashboard.zone) == on_screen, document["id"]

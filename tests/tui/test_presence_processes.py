@@ -22,7 +22,7 @@ from sopdash.tui.dialogs.writing_dialog import WritingDialog
 async def main():
     app = make_app(Path(sys.argv[1]))
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.current_id is not None)  # `R` answers the ticket shown: wait for the board
+        await until(pilot, lambda: app.dashboard.current_id is not None)  # `R` answers the ticket shown: wait for the board
         await pilot.press("R")
         await until(pilot, lambda: isinstance(app.screen, WritingDialog))
         print("replying", flush=True)
@@ -37,7 +37,7 @@ async def until(pilot, condition, within_s: float) -> float:
     start = time.monotonic()
     while not condition():
         assert time.monotonic() - start < within_s, "not seen in time"
-        pilot.app.share_presence()
+        pilot.app.dashboard.presence_watch.share()
         await settle(pilot)
         await asyncio.sleep(0.1)
     return time.monotonic() - start
@@ -55,9 +55,9 @@ async def test_another_dashboard_process_is_seen_writing_and_gone_when_killed(tm
         )
         try:
             assert other.stdout.readline().strip() == "replying"
-            seen_s = await until(pilot, lambda: "is writing a reply" in app.detail.plain_text(), 2.0)
+            seen_s = await until(pilot, lambda: "is writing a reply" in app.dashboard.detail.plain_text(), 2.0)
         finally:
             other.send_signal(signal.SIGKILL)
             other.wait(timeout=10)
-        gone_s = await until(pilot, lambda: "is writing" not in app.detail.plain_text(), 10.0)
+        gone_s = await until(pilot, lambda: "is writing" not in app.dashboard.detail.plain_text(), 10.0)
     assert seen_s < 2.0 and gone_s < 10.0

@@ -15,17 +15,17 @@ async def test_other_tickets_listed_open_first_and_O_jumps_round(tmp_path):
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.goto_ticket(3)
+        app.dashboard.goto_ticket(3)
         await settle(pilot)
-        shown = app.detail.plain_text()
+        shown = app.dashboard.detail.plain_text()
         assert "Also from #1 new      Laptop fan loud" in shown
         assert "O jumps there" in shown
         await keys(pilot, "O")
-        assert app.current_id == 1
+        assert app.dashboard.current_id == 1
         await keys(pilot, "O")
-        assert app.current_id == 3
-        app.goto_ticket(2)
+        assert app.dashboard.current_id == 3
+        app.dashboard.goto_ticket(2)
         await settle(pilot)
-        assert "Also from" not in app.detail.plain_text()
+        assert "Also from" not in app.dashboard.detail.plain_text()
         await keys(pilot, "x")  # privacy mode masks the other tickets' requester details too
-        assert "Ann" not in app.detail.plain_text()
+        assert "Ann" not in app.dashboard.detail.plain_text()

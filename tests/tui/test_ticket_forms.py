@@ -43,7 +43,7 @@ async def test_new_ticket_from_the_keyboard(tmp_path):
         assert (created.requester.name, created.requester.email, created.requester.phone) == (
             "Dana Smith", "dana@example.com", "+1 212 555 0100")
         assert created.body == "It jams on every page."
-        assert pilot.app.current_id == 11
+        assert pilot.app.dashboard.current_id == 11
 
 
 async def test_new_ticket_refusal_stays_in_the_form(tmp_path):
@@ -62,7 +62,7 @@ async def test_edit_ticket_from_the_keyboard_audits_each_change(tmp_path):
     path = write_store(tmp_path / "t.json", fixture_tickets())
     async with app_on(path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        ticket_id = pilot.app.current_id
+        ticket_id = pilot.app.dashboard.current_id
         before = TicketStore(path).get(ticket_id)
         await keys(pilot, "E")
         assert isinstance(pilot.app.screen, EditTicketDialog)
@@ -80,7 +80,7 @@ async def test_canned_reply_inside_the_reply_dialog(tmp_path):
     path = write_store(tmp_path / "t.json", fixture_tickets())
     async with app_on(path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        ticket = TicketStore(path).get(pilot.app.current_id)
+        ticket = TicketStore(path).get(pilot.app.dashboard.current_id)
         await keys(pilot, "R", "ctrl+r", "enter")
         await keys(pilot, "ctrl+s")
         sent = TicketStore(path).get(ticket.id).timeline[-1]
@@ -93,8 +93,8 @@ async def test_canned_reply_from_the_palette_and_inside_resolve(tmp_path):
     async with app_on(path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app = pilot.app
-        ticket = TicketStore(path).get(app.current_id)
-        (title, _, run), = [action for action in app.palette_actions() if action[0].startswith("Canned reply")]
+        ticket = TicketStore(path).get(app.dashboard.current_id)
+        (title, _, run), = [action for action in app.dashboard.palette_actions() if action[0].startswith("Canned reply")]
         assert title == "Canned reply: vpn"
         run()
         await settle(pilot)

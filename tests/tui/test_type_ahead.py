@@ -12,11 +12,11 @@ async def test_colon_digits_and_enter_as_one_burst_go_to_the_ticket(store_path: 
     app = make_app(store_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.queue.current_id != 4
+        assert app.dashboard.queue.current_id != 4
         for key, character in (("colon", ":"), ("4", "4"), ("enter", "\r")):
             app.post_message(Key(key, character))  # no pause between them: the dialog is not open yet
         await settle(pilot)
-        assert app.screen is not None and app.queue.current_id == 4
+        assert app.screen is not None and app.dashboard.queue.current_id == 4
         assert not app.screen.is_modal
 
 

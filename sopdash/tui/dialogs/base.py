@@ -1,9 +1,10 @@
 """What every dialog shares: a titled frame, a line for refusals, buttons for the mouse, the footer, and how it hands
 over its result.
 
-A dialog `submit`s what the technician chose. Opened for a ticket action (`SopdashApp.act`), it stays open
+A dialog `submit`s what the technician chose. Opened for a ticket action (`Errands.act`), it stays open
 while the desk works, and closes only once the change is made: a refusal or a conflict is said on its error
 line, with everything typed still there. Opened on its own, `submit` simply dismisses with the result.
+Opened for a bulk action, its `marked` says so in its title and heading instead of the ticket it was opened on.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ class DialogAction(NamedTuple):
 CANCEL = DialogAction("cancel", "Cancel (esc)", "default", "cancel")
 
 
+class MarkedTickets(NamedTuple):
+    """What a dialog says when it acts on every marked ticket: its frame's title and the heading under it."""
+
+    title: str
+    heading: str
+
+
 class Dialog(ModalScreen[ResultT]):
     """A modal dialog; subclasses say what goes in the frame (`compose_body`) and which buttons it has."""
 
@@ -48,6 +56,7 @@ class Dialog(ModalScreen[ResultT]):
         super().__init__(classes="dialog-screen")
         self.sender: Callable[[ResultT], None] | None = None
         self.sending = False
+        self.marked: MarkedTickets | None = None
 
     def frame_title(self) -> str:
         raise NotImplementedError
@@ -60,7 +69,7 @@ class Dialog(ModalScreen[ResultT]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes=f"dialog {self.FRAME_CLASS}") as frame:
-            frame.border_title = Content(self.frame_title())
+            frame.border_title = Content(self.marked.title if self.marked else self.frame_title())
             yield from self.compose_body()
             yield ErrorLine()
             buttons = list(self.buttons())
@@ -111,6 +120,8 @@ class TicketDialog(Dialog[ResultT]):
         self.route = route
 
     def heading(self) -> Static:
+        if self.marked:
+            return Static(Content(self.marked.heading), classes="ticket-heading")
         return Static(ticket_heading(self.ticket, self.privacy), classes="ticket-heading")
 
     def ticket_changed(self, ticket: Ticket) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +25,7 @@ from sopdash.core.requesters import requester_key
 from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction, TicketDialog
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
 
+ResultT = TypeVar("ResultT")
 SAVE_KEYS = [Binding("ctrl+s", "save", "Save", id="form.save"), Binding("escape", "cancel", "Cancel", id="form.cancel")]
 
 
@@ -55,7 +57,7 @@ def parse_requester(text: str, known: dict[str, Requester]) -> Requester:
     return Requester(name or match.name, email, match.phone)
 
 
-class FormDialog:
+class FormDialog(Dialog[ResultT]):
     """What both forms share: labelled inputs, enter moving to the next field, typing clearing the error line."""
 
     def field(self, label: str, value: str = "", suggestions: Sequence[str] = (), **options) -> ComposeResult:
@@ -64,13 +66,13 @@ class FormDialog:
         yield Input(value, suggester=suggester, compact=True, **options)
 
     def on_input_submitted(self) -> None:
-        self.focus_next()  # type: ignore[attr-defined]
+        self.focus_next()
 
     def on_input_changed(self) -> None:
-        self.say("")  # type: ignore[attr-defined]
+        self.say("")
 
 
-class NewTicketDialog(FormDialog, Dialog[NewTicket]):
+class NewTicketDialog(FormDialog[NewTicket]):
     """The fields of a new ticket; submits a NewTicket (ctrl+s), or dismisses None (esc)."""
 
     BINDINGS = SAVE_KEYS
@@ -123,7 +125,7 @@ class NewTicketDialog(FormDialog, Dialog[NewTicket]):
         self.app.push_screen(ConfirmDialog.discard("ticket"), lambda discard: self.dismiss(None) if discard else None)
 
 
-class EditTicketDialog(FormDialog, TicketDialog[dict]):
+class EditTicketDialog(FormDialog[dict], TicketDialog[dict]):
     """The ticket's subject, category and requester details to correct; submits the changed fields (ctrl+s).
 
     In privacy mode the requester's details are not shown, so only the subject and category can be corrected.

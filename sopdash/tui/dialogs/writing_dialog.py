@@ -3,7 +3,8 @@ the technician's presence says they are writing, and those that reach the client
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import Protocol, TypeVar, cast
 
 from textual.binding import Binding
 from textual.widgets import TextArea
@@ -16,11 +17,21 @@ from sopdash.tui.dialogs.canned_reply_picker import CannedReplyPicker
 ResultT = TypeVar("ResultT")
 
 
+class CannedReplySource(Protocol):
+    """What the app offers a writing dialog: the config's canned replies, and who `{technician}` is."""
+
+    @property
+    def canned_replies(self) -> Sequence[CannedReply]: ...
+
+    @property
+    def technician(self) -> str: ...
+
+
 class WritingDialog(TicketDialog[ResultT]):
     """A ticket dialog with one text to write; ctrl+r fills in a canned reply where the client reads it.
 
-    The app provides `canned_replies` and `technician` (the name `{technician}` becomes). What is sent still
-    goes through the dialog's own checks (SOP 5A for anything public).
+    The app is a `CannedReplySource`. What is sent still goes through the dialog's own checks (SOP 5A for
+    anything public).
     """
 
     BINDINGS = [Binding("ctrl+r", "canned_reply", "Canned reply", id="dialog.canned_reply")]
@@ -37,8 +48,12 @@ class WritingDialog(TicketDialog[ResultT]):
             return self.takes_canned_replies
         return True
 
+    @property
+    def source(self) -> CannedReplySource:
+        return cast(CannedReplySource, self.app)
+
     def action_canned_reply(self) -> None:
-        replies = self.app.canned_replies  # type: ignore[attr-defined]
+        replies = self.source.canned_replies
         if not replies:
             self.say('No canned replies yet: add [replies.NAME] with text = "…" to the config.')
             return
@@ -48,7 +63,7 @@ class WritingDialog(TicketDialog[ResultT]):
         """Put the filled-in reply in the text: in place of an untouched template, else at the cursor."""
         if reply is None:
             return
-        text = reply.filled(self.ticket, self.app.technician)  # type: ignore[attr-defined]
+        text = reply.filled(self.ticket, self.source.technician)
         editor = self.query_one(TextArea)
         if editor.text.strip() and editor.text != getattr(self, "initial_text", ""):
             editor.insert(text)

@@ -1,0 +1,118 @@
+"""Reading the store into the board the dashboard shows: in a worker, one read at a time, the archive only once
+a view, `:` or the statistics need it.
+
+Whether a read runs is a small state machine, changed only on the UI thread: idle; loading; or loading with
+another read asked for meanwhile, which starts once this one is on screen (a burst of changes costs two
+reads, not one each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from functools import partial
+from typing import TYPE_CHECKING
+
+from sopdash.core.board import Board
+from sopdash.core.queue import Ordering, Query, arrange
+from sopdash.desk import Desk
+from sopdash.tui.messages import ArchiveRead, QueueArranged
+
+if TYPE_CHECKING:
+    from sopdash.tui.dashboard import DashboardScreen
+
+RELOAD = "reload"  # worker group
+
+
+class Loading(Enum):
+    IDLE = "idle"
+    LOADING = "loading"
+    LOADING_AGAIN = "loading, and again once done"
+
+
+class BoardLoader:
+    """Reads the store for `screen` (which shows the board in its `QueueArranged` handler)."""
+
+    def __init__(self, screen: DashboardScreen, desk: Desk) -> None:
+        self.screen = screen
+        self.desk = desk
+        self.state = Loading.IDLE
+        self.with_history = False
+        """Whether a read takes in the archive too."""
+        self.has_history = False
+        """Whether the board on screen holds the archive."""
+        self.progress = ""
+        """How far reading the archive got, for the queue's title."""
+        self._error = ""
+        self._after_history: Callable[[], object] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.state is not Loading.IDLE
+
+    def reload(self) -> None:
+        """Read the store again in a worker; asked for while a read runs, another follows it."""
+        if self.state is not Loading.IDLE:
+            self.state = Loading.LOADING_AGAIN
+            return
+        self.state = Loading.LOADING
+        screen = self.screen
+        read = partial(self._read, screen.board, screen.queue_query, screen.ordering, self.with_history)
+        screen.run_worker(read, group=RELOAD, thread=True, exclusive=True, exit_on_error=False)
+
+    def _read(self, previous: Board | None, query: Query, ordering: Ordering, with_history: bool) -> None:
+        """In the worker: the board, arranged for the query and ordering the screen had when the read began."""
+        signature = self.desk.signature()  # before reading: a write during the read shows on the next look
+        if with_history:
+            tickets = self.desk.history(progress=self._archive_progress)
+        else:
+            tickets = self.desk.tickets()
+        # The business calendars extend their tables under their own lock, so this thread may share them.
+        board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
+        arrangement = arrange(board, query, ordering, board.moment(board.loaded_at))
+        self.screen.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True, with_history=with_history))
+
+    def _archive_progress(self, done: int, total: int) -> None:
+        """In the worker, as the archive's months are read."""
+        self.screen.post_message(ArchiveRead(done, total))
+
+    def loaded(self, with_history: bool) -> bool:
+        """A read reached the screen: back to idle; True if another was asked for meanwhile (to start once the
+        board is shown)."""
+        again = self.state is Loading.LOADING_AGAIN
+        self.state = Loading.IDLE
+        self.has_history = with_history
+        if with_history and self.progress:
+            self.progress = ""
+            self.screen.update_titles()
+        if self._error:
+            self._error = ""
+            self.screen.notify("The store can be read again.", title="Store")
+        if with_history and self._after_history is not None:
+            then, self._after_history = self._after_history, None
+            self.screen.call_later(then)
+        return again
+
+    def failed(self, error: str) -> None:
+        """The read failed: the last good board stays on screen, and the error is said."""
+        self.state = Loading.IDLE
+        self.report(error)
+
+    def report(self, error: str) -> None:
+        """Say why the store cannot be read, once until it can be again."""
+        if error != self._error:
+            self._error = error
+            self.screen.notify(error, title="Cannot read the store", severity="error", timeout=10, markup=False)
+
+    def read_history(self, then: Callable[[], object] | None = None) -> None:
+        """Take in the archive too, its progress in the queue's title; then call `then`."""
+        self._after_history = then
+        if not self.with_history:
+            self.with_history = True
+            self.progress = "reading the archive…"
+            self.screen.update_titles()
+            self.reload()
+
+    def archive_read(self, done: int, total: int) -> None:
+        self.progress = f"reading the archive {done}/{total} months"
+        self.screen.update_titles()

@@ -1,0 +1,655 @@
+"""The dashboard screen: queue, ticket detail and escalations, live on the shared store.
+
+The screen owns the panes and the state they show (view, filter, ordering, privacy, marks, others' presence,
+which lower pane shows, which list the detail follows): each a reactive with one watcher that brings the panes
+in line. The rest is done by helpers it holds, each with its own worker group: `BoardLoader` reads the store,
+`StoreWatch` sees other processes' changes, `Errands` runs ticket actions, `BulkMarks` acts on marked
+tickets, `TicketForms` creates and edits, `MailDelivery` sends, `PresenceWatch`, `BreachAlerts` and
+`RequesterTickets` keep their pieces of the picture. Every worker reports back with a typed message handled
+here, and every worker's failure lands in `on_worker_state_changed`: a message on screen, never an exit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.events import DescendantFocus, Resize, ScreenResume
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from sopdash.config import Settings
+from sopdash.core.board import Board, Moment, Row
+from sopdash.core.detail import Line
+from sopdash.core.detail_people import other_ticket_lines, presence_lines
+from sopdash.core.display import client_line
+from sopdash.core.errors import SopdashError, error_text
+from sopdash.core.model import Ticket
+from sopdash.core.presence import Presence, busy_tickets
+from sopdash.core.queue import (
+    DEFAULT_VIEW,
+    KEYS_HELP,
+    VIEWS,
+    Arrangement,
+    Ordering,
+    Query,
+    View,
+    arrange,
+    parse_query,
+    view_named,
+)
+from sopdash.desk import Desk
+from sopdash.desk.settings import SettingsWatch
+from sopdash.tui.arrivals import announce_arrivals
+from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS
+from sopdash.tui.board_loader import RELOAD, BoardLoader
+from sopdash.tui.breach_alerts import ALERTS, BreachAlerts
+from sopdash.tui.bulk_marks import BulkMarks
+from sopdash.tui.commands import DashboardCommands, PaletteAction
+from sopdash.tui.crash import reported
+from sopdash.tui.dialogs import GotoDialog
+from sopdash.tui.errands import Errands
+from sopdash.tui.help_screen import HelpScreen
+from sopdash.tui.mail_delivery import MailDelivery
+from sopdash.tui.messages import (
+    ActionDone,
+    ArchiveRead,
+    BulkDone,
+    ClocksRead,
+    MailDelivered,
+    PresenceHeard,
+    QueueArranged,
+    RequestersGrouped,
+    StoreAnnounced,
+    TicketCreated,
+    TicketOpened,
+)
+from sopdash.tui.presence_watch import PRESENCE, PresenceWatch
+from sopdash.tui.requester_tickets import RequesterTickets
+from sopdash.tui.stats_screen import StatsScreen
+from sopdash.tui.store_watch import StoreWatch
+from sopdash.tui.ticket_actions import ACTIONS, NotDone
+from sopdash.tui.ticket_forms import TicketForms
+from sopdash.tui.widgets.counts_header import CountsHeader
+from sopdash.tui.widgets.escalation_pane import EscalationPane
+from sopdash.tui.widgets.query_bar import Question, QueryBar
+from sopdash.tui.widgets.ticket_detail import TicketDetail
+from sopdash.tui.widgets.ticket_queue import TicketQueue
+
+PANES = ("queue", "detail", "escalations")
+NARROW_BELOW = 100  # columns: below this the lower panes take turns instead of sitting side by side
+RESORT_EVERY_S = 60  # urgency order drifts slowly as clocks on different calendars run
+ARRANGE = "arrange"  # worker group
+
+
+class DashboardScreen(Screen[None]):
+    """One technician's live view of the queue, acting through the desk."""
+
+    BINDINGS = APP_BINDINGS
+    COMMANDS = {DashboardCommands}
+
+    view: var[View] = var(DEFAULT_VIEW, init=False)
+    filter_text: var[str] = var("", init=False)
+    ordering: var[Ordering] = var(Ordering(), init=False)
+    privacy: var[bool] = var(False, init=False)
+    marked: var[frozenset[int]] = var(frozenset(), init=False)
+    """The tickets marked with `space`, by id."""
+    presence: var[tuple[Presence, ...]] = var((), init=False)
+    """Every other dashboard's fresh presence entry."""
+    lower_pane: var[str] = var("detail", init=False)
+    """Which lower pane shows when there is room for one only."""
+    narrow: var[bool] = var(False, init=False)
+    detail_source: var[str] = var("queue", init=False)
+    """The list whose cursor the detail pane follows."""
+    line_lost: var[str | None] = var(None, init=False)
+    """Why a database store's change announcements stopped (changes are polled until it reconnects)."""
+
+    def __init__(self, desk: Desk, settings: Settings, keys: Mapping[str, str], tick_s: float = 1.0) -> None:
+        """`keys` is the config's `[keys]` (binding id → keys), for the help and the palette."""
+        super().__init__()
+        self.desk = desk
+        self.settings = settings
+        self.keys = keys
+        self.tick_s = tick_s
+        self.zone = desk.policy.calendar.tz
+        self.set_reactive(DashboardScreen.privacy, settings.privacy)
+        self.board: Board | None = None
+        self.moment: Moment | None = None
+        self._arranged_at: datetime | None = None
+        self._go_to_after_arrange: int | None = None
+        # The panes, held rather than looked up: cheaper on every key, and still there for a late tick at exit.
+        self.queue = TicketQueue(id="queue", classes="pane")
+        self.detail = TicketDetail(self.zone, id="detail", classes="pane")
+        self.escalations = EscalationPane(id="escalations", classes="pane")
+        self.query_bar = QueryBar(id="query-bar")
+        self.loader = BoardLoader(self, desk)
+        self.store_watch = StoreWatch(self, desk)
+        self.errands = Errands(self, desk)
+        self.bulk = BulkMarks(self, desk)
+        self.forms = TicketForms(self, desk)
+        self.mail = MailDelivery(self, desk)
+        self.presence_watch = PresenceWatch(self, desk)
+        self.alerts = BreachAlerts(self, desk, settings.alerts, settings.bell)
+        self.requesters = RequesterTickets(self)
+        self.settings_watch = SettingsWatch(desk, settings)
+
+    # Layout.
+
+    def compose(self) -> ComposeResult:
+        yield CountsHeader(id="header")
+        yield self.queue
+        with Horizontal(id="lower", classes="-show-detail"):
+            yield self.detail
+            yield self.escalations
+        yield self.query_bar
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.queue.zone = self.escalations.zone = self.zone
+        self.watch_privacy(self.privacy)
+        self.set_reactive(DashboardScreen.narrow, self.app.size.width < NARROW_BELOW)
+        self.watch_narrow(self.narrow)
+        self.watch(self.queue, "highlighted", self._follow_cursor("queue"), init=False)
+        self.watch(self.escalations, "highlighted", self._follow_cursor("escalations"), init=False)
+        self.queue.focus()
+        self.loader.reload()
+        self.set_interval(self.tick_s, self.tick)
+        self.store_watch.start()
+        self.mail.start()
+        self.presence_watch.start()
+        if self.desk.settings is not None:  # the desk's own settings are followed: say what the config leaves out
+            for note in self.settings.notes:
+                self.notify(note.removeprefix("note: "), title="Your config", severity="warning", timeout=20, markup=False)
+
+    def on_unmount(self) -> None:
+        self.presence_watch.stop()
+
+    def on_resize(self, event: Resize) -> None:
+        self.narrow = event.size.width < NARROW_BELOW
+
+    def on_screen_resume(self, _: ScreenResume) -> None:
+        self.narrow = self.app.size.width < NARROW_BELOW  # the terminal may have been resized behind a dialog
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "-narrow")
+        footer = self.query_one(Footer)
+        footer.compact = narrow
+        footer.show_command_palette = not narrow  # room for the keys; `?` lists ctrl+p
+        self.update_titles()
+
+    def watch_lower_pane(self, pane: str) -> None:
+        lower = self.query_one("#lower")
+        lower.set_class(pane == "detail", "-show-detail")
+        lower.set_class(pane == "escalations", "-show-escalations")
+        self.update_titles()
+
+    def update_titles(self) -> None:
+        """Pane titles; set only when they change, since a new title repaints the whole pane."""
+        rows = self.queue.arrangement.rows
+        if self.board is None:
+            title = "1 Queue · loading the store…"
+        else:
+            title = f"1 Queue · {self.view.title} · {len(rows)} of {len(self.board.rows)} · sort {self.ordering.label()}"
+        if self.filter_text:
+            title += f" · /{self.filter_text}"
+        if self.marked:
+            title += f" · {len(self.marked)} marked"
+        if self.loader.progress:
+            title += f" · {self.loader.progress}"
+        if self.line_lost:
+            title += " · reconnecting to the database…"
+        ticket_id = self.current_id
+        hint = {"detail": "3 escalations ▸", "escalations": "2 ticket ▸"}[self.lower_pane] if self.narrow else ""
+        titles = {
+            self.queue: (title, ""),
+            self.detail: ("2 Ticket" + (f" #{ticket_id}" if ticket_id is not None else ""), hint),
+            self.escalations: ("3 Escalations", hint),
+        }
+        for pane, (title, subtitle) in titles.items():
+            if pane.border_title != title:
+                pane.border_title = Content(title)
+            if (pane.border_subtitle or "") != subtitle:
+                pane.border_subtitle = Content(subtitle) if subtitle else None
+
+    # Time and the store.
+
+    @reported
+    def tick(self) -> None:
+        """Every second: advance the clocks on screen, share presence with the other dashboards, raise breach
+        alerts."""
+        self._advance_clocks()
+        self._follow_desk_settings()
+        self.presence_watch.share()
+        self.alerts.check(self.board, self.moment)
+
+    def _follow_desk_settings(self) -> None:
+        """Take the desk's settings when someone changes them, say what changed, and count the clocks anew."""
+        change = self.settings_watch.poll()
+        if change is None:
+            return
+        settings, news = change
+        if settings is None:
+            self.notify(news, title="Desk settings", severity="error", timeout=15, markup=False)
+            return
+        self.settings = self.app.settings = settings
+        self.notify(news, title="Desk settings", timeout=10, markup=False)
+        if self.board is not None:
+            self.loader.reload()
+
+    def _advance_clocks(self) -> None:
+        if self.board is not None:
+            moment = self.board.moment(self.desk.clock())
+            if moment != self.moment:
+                self.moment = moment
+                self.queue.tick(moment)
+                self.escalations.tick(moment)
+                self._show_detail()
+                if self._arranged_at and (moment.now - self._arranged_at).total_seconds() >= RESORT_EVERY_S:
+                    self._rearrange()
+        self._update_header()
+
+    @on(StoreAnnounced)
+    @reported
+    def _store_announced(self) -> None:
+        if self.board is not None:
+            self.loader.reload()
+
+    @on(ArchiveRead)
+    @reported
+    def _archive_read(self, message: ArchiveRead) -> None:
+        self.loader.archive_read(message.done, message.total)
+
+    def watch_line_lost(self, lost: str | None) -> None:
+        if lost is not None:
+            self.notify(f"Lost the database connection that announces changes ({lost}); looking every second "
+                        "and reconnecting.", title="Store", severity="warning", timeout=10, markup=False)
+        else:
+            self.notify("Reconnected to the database: changes show at once again.", title="Store")
+        self.update_titles()
+
+    def _board_loaded(self, board: Board, with_history: bool) -> bool:
+        """Put a freshly read board on screen; True if another read was asked for meanwhile."""
+        previous, self.board = self.board, board
+        self.moment = board.moment(board.loaded_at)
+        self._arranged_at = board.loaded_at
+        again = self.loader.loaded(with_history)
+        self.escalations.show(board, self.moment)
+        announce_arrivals(self, previous, board, self.privacy, self.settings.bell)
+        self.requesters.group(board)
+        return again
+
+    # The queue: view, filter, sort.
+
+    @property
+    def queue_query(self) -> Query:
+        """The view's filter with the typed filter on top."""
+        me = self.desk.actor
+        return parse_query(self.filter_text, me).over(parse_query(self.view.filter_text, me))
+
+    def watch_view(self) -> None:
+        self._rearrange()
+
+    def watch_filter_text(self) -> None:
+        self._rearrange()
+
+    def watch_ordering(self) -> None:
+        self._rearrange()
+
+    def _rearrange(self) -> None:
+        """Arrange the queue again in a worker (the title says what is asked for at once)."""
+        self.update_titles()
+        if self.board is None or self.moment is None:
+            return
+        if self.queue_query.includes_closed and not self.loader.with_history:
+            self.loader.read_history()  # the reload arranges the queue
+            return
+        self._arranged_at = self.moment.now
+        self._arrange_board(self.board, self.queue_query, self.ordering, self.moment)
+
+    @work(thread=True, exclusive=True, group=ARRANGE, exit_on_error=False)
+    def _arrange_board(self, board: Board, query: Query, ordering: Ordering, moment: Moment) -> None:
+        self.post_message(QueueArranged(board, arrange(board, query, ordering, moment), query, ordering))
+
+    @on(QueueArranged)
+    @reported
+    def _queue_arranged(self, message: QueueArranged) -> None:
+        again = self._board_loaded(message.board, message.with_history) if message.reloaded else False
+        if message.board is not self.board:
+            return  # arranged on a board a reload has replaced meanwhile
+        if message.query == self.queue_query and message.ordering == self.ordering:
+            self._show_arrangement(message.arrangement)
+        elif message.reloaded:
+            self._rearrange()  # the filter or sort changed while the store was read
+        if message.reloaded:
+            self._advance_clocks()
+        if again:
+            self.loader.reload()
+
+    def _show_arrangement(self, arrangement: Arrangement) -> None:
+        assert self.board is not None
+        self.queue.show(arrangement, self.moment or self.board.moment(self.board.loaded_at))
+        if self._go_to_after_arrange in arrangement.index:
+            ticket_id, self._go_to_after_arrange = self._go_to_after_arrange, None
+            self.queue.go_to(ticket_id)
+        self._show_detail()
+
+    def action_sort(self) -> None:
+        self.ordering = self.ordering.next_key()
+
+    def action_reverse_sort(self) -> None:
+        self.ordering = self.ordering.reversed()
+
+    def action_next_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+
+    def action_view(self, name: str) -> None:
+        self.view = view_named(name)
+
+    def action_filter(self) -> None:
+        self.query_bar.ask(
+            Question(
+                "/",
+                f"{KEYS_HELP}   enter keeps · esc clears",
+                submitted=self._keep_filter,
+                changed=lambda text: self._set_filter(text, quiet=True),
+                cancelled=self._clear_filter,
+                value=self.filter_text,
+            )
+        )
+
+    def _keep_filter(self, text: str) -> bool:
+        """Enter in the filter bar: keep the filter, or say what is wrong with it and leave the bar open."""
+        return self._set_filter(text, quiet=False) and self.focus_queue()
+
+    def _clear_filter(self) -> None:
+        self._set_filter("", quiet=True)
+        self.focus_queue()
+
+    def focus_queue(self) -> bool:
+        """Back to the queue once the query bar closes."""
+        self.queue.focus()
+        return True
+
+    def _set_filter(self, text: str, quiet: bool) -> bool:
+        """Apply a typed filter; an unfinished term is ignored while typing and reported on enter."""
+        try:
+            parse_query(text, self.desk.actor)
+        except SopdashError as error:
+            if not quiet:
+                self.notify(str(error), title="Filter", severity="error", markup=False)
+            return False
+        self.filter_text = text.strip()
+        return True
+
+    # Panes.
+
+    @property
+    def current_id(self) -> int | None:
+        """The ticket the detail pane shows and the actions apply to."""
+        if self.detail_source == "escalations":
+            return self.escalations.current_id
+        return self.queue.current_id
+
+    @property
+    def current_row(self) -> Row | None:
+        ticket_id = self.current_id
+        return self.board.by_id.get(ticket_id) if self.board and ticket_id is not None else None
+
+    @property
+    def current_ticket(self) -> Ticket | None:
+        row = self.current_row
+        return row.ticket if row else None
+
+    def _show_detail(self) -> None:
+        self.detail.show(self.current_row, self.moment, self.privacy, self._detail_people())
+        self.update_titles()
+
+    def _detail_people(self) -> list[Line]:
+        """Who else is on the shown ticket, and its requester's other tickets."""
+        ticket = self.current_ticket
+        if ticket is None:
+            return []
+        others = self.requesters.others(ticket)
+        return presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
+
+    def watch_detail_source(self) -> None:
+        self._show_detail()
+
+    def watch_presence(self, presence: tuple[Presence, ...]) -> None:
+        self.queue.set_busy(busy_tickets(presence))
+        self._show_detail()
+
+    @on(RequestersGrouped)
+    @reported
+    def _requesters_grouped(self, message: RequestersGrouped) -> None:
+        self.requesters.grouped(message)
+        self._show_detail()
+
+    def _follow_cursor(self, pane: str) -> Callable[[int | None], None]:
+        """A watcher of a list pane's cursor: the detail pane follows the pane it shows."""
+
+        def cursor_moved(_: int | None) -> None:
+            if pane == self.detail_source:
+                self._show_detail()
+
+        return cursor_moved
+
+    def on_ticket_opened(self, message: TicketOpened) -> None:
+        self.detail_source = message.pane
+        self.action_focus_pane("detail")
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        widget = event.widget
+        if widget is self.queue or widget is self.escalations:
+            self.detail_source = widget.id or "queue"
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane != "queue":
+            self.lower_pane = pane
+        {"queue": self.queue, "detail": self.detail, "escalations": self.escalations}[pane].focus()
+
+    def _focused_pane(self) -> str:
+        focused = self.focused
+        return next((pane for pane in PANES if focused is self.query_one(f"#{pane}")), "queue")
+
+    def action_next_pane(self) -> None:
+        self.action_focus_pane(PANES[(PANES.index(self._focused_pane()) + 1) % len(PANES)])
+
+    def action_previous_pane(self) -> None:
+        self.action_focus_pane(PANES[(PANES.index(self._focused_pane()) - 1) % len(PANES)])
+
+    def action_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self.notify("Privacy mode on: client names, e-mails and phones are masked." if self.privacy else "Privacy mode off.")
+
+    def watch_privacy(self, privacy: bool) -> None:
+        self.queue.set_privacy(privacy)
+        self.escalations.set_privacy(privacy)
+        self._show_detail()
+        self._update_header()
+
+    def action_reload(self) -> None:
+        self.loader.reload()
+
+    async def action_go_to(self) -> None:
+        await self.app.push_screen(
+            GotoDialog(self.board.by_id.keys() if self.board and self.loader.has_history else ()),
+            lambda ticket_id: None if ticket_id is None else self.goto_ticket(ticket_id),
+        )
+
+    def goto_ticket(self, ticket_id: int) -> None:
+        """Put the queue cursor on a ticket, switching to the `all` view if the current one hides it (and reading
+        the archive if the ticket is not in the live file)."""
+        if self.board is None:
+            return
+        if ticket_id not in self.board.by_id:
+            if self.loader.has_history:
+                self.notify(f"There is no ticket #{ticket_id}.", severity="error")
+            else:
+                self.loader.read_history(lambda: self.goto_ticket(ticket_id))
+            return
+        self.detail_source = "queue"
+        self.queue.focus()
+        if not self.queue.go_to(ticket_id):
+            self.notify(f"#{ticket_id} is not in this view: showing all tickets.")
+            self._go_to_after_arrange = ticket_id
+            self.filter_text = ""
+            self.view = view_named("all")
+
+    def go_to_after_reload(self, ticket_id: int) -> None:
+        """Put the queue cursor on a ticket this dashboard just made, once the store is read again."""
+        self._go_to_after_arrange = ticket_id
+        self.loader.reload()
+
+    def _update_header(self) -> None:
+        counts = self.board.counts(self.moment) if self.board and self.moment else None
+        now = self.moment.now if self.moment else self.desk.clock()
+        for header in self.query(CountsHeader):  # none while the dashboard closes and a tick comes late
+            header.show(counts, self.desk.actor, now, self.zone, self.privacy)
+
+    # Ticket actions, marks and forms.
+
+    async def action_ticket(self, name: str) -> None:
+        """Run the SOP action `name` (see `ticket_actions.ACTIONS`) on the marked tickets, else the one shown."""
+        if not self.bulk.act(name):
+            await self.errands.act(ACTIONS[name])
+
+    @on(ActionDone)
+    @reported
+    def _action_done(self, message: ActionDone) -> None:
+        self.errands.done(message.errand)
+
+    def action_mark(self) -> None:
+        """`space`: mark or unmark the ticket under the queue cursor, and move down."""
+        ticket_id = self.queue.current_id
+        if ticket_id is None:
+            return
+        self.marked = self.marked ^ {ticket_id}
+        self.queue.action_cursor_down()
+
+    def watch_marked(self, marked: frozenset[int]) -> None:
+        self.queue.set_marked(marked)
+        self.update_titles()
+
+    @on(BulkDone)
+    @reported
+    def _bulk_done(self, message: BulkDone) -> None:
+        self.bulk.done(message)
+
+    def action_new_ticket(self) -> None:
+        self.forms.new_ticket()
+
+    @on(TicketCreated)
+    @reported
+    def _ticket_created(self, message: TicketCreated) -> None:
+        self.forms.created(message.ticket_id, message.dialog)
+
+    async def action_edit_ticket(self) -> None:
+        await self.forms.edit()
+
+    def action_other_ticket(self) -> None:
+        """`O`: go to the requester's next other ticket (open ones first), round and round."""
+        ticket = self.current_ticket
+        if ticket is None:
+            return
+        following = self.requesters.next_after(ticket)
+        if following is None:
+            self.notify("The requester has no other tickets.", markup=False)
+            return
+        self.goto_ticket(following.id)
+
+    @on(MailDelivered)
+    @reported
+    def _mail_delivered(self, message: MailDelivered) -> None:
+        self.notify(message.summary, title="Mail", severity=message.severity, markup=False)
+        self.loader.reload()
+
+    @on(PresenceHeard)
+    @reported
+    def _presence_heard(self, message: PresenceHeard) -> None:
+        self.presence_watch.heard(message.others)
+
+    @on(ClocksRead)
+    @reported
+    def _clocks_read(self, message: ClocksRead) -> None:
+        self.alerts.read(message)
+
+    @reported
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Where every worker's failure lands: said on screen (in the dialog that asked, for an action), never
+        an exit."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        error = worker.error
+        if isinstance(error, NotDone):
+            self.errands.not_done(error)
+        elif worker.group == RELOAD:
+            self.loader.failed(error_text(error))
+        elif worker.group == PRESENCE:
+            self.presence_watch.failed(error)
+        else:
+            if worker.group == ALERTS:
+                self.alerts.failed()
+            self.notify(error_text(error), title="Something went wrong", severity="error", timeout=10, markup=False)
+
+    # Help, statistics, the palette, leaving.
+
+    def _keyed(self, bindings: Sequence[Binding]) -> list[Binding]:
+        return [b.with_key(self.keys[b.id]) if b.id in self.keys else b for b in bindings]
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpScreen(
+                {
+                    "Dashboard": self._keyed(APP_BINDINGS),
+                    "Queue and escalation lists": self._keyed(LIST_BINDINGS),
+                    "Ticket detail": self._keyed(DETAIL_BINDINGS),
+                }
+            )
+        )
+
+    def action_stats(self) -> None:
+        """SLA compliance for the last 4 weeks (the `sopdash report` figures, with charts), once the archive is read."""
+        if self.board is not None and not self.loader.has_history:
+            self.loader.read_history(self.action_stats)
+        elif self.board is not None:
+            tickets = [row.ticket for row in self.board.rows]
+            self.app.push_screen(StatsScreen(tickets, self.desk.policy, self.desk.clock(), self.privacy))
+
+    def palette_actions(self) -> list[PaletteAction]:
+        """Every dashboard key as a palette command (PaletteHost)."""
+        actions: list[PaletteAction] = []
+        for binding in self._keyed(APP_BINDINGS):
+            if binding.action in ("command_palette",):
+                continue
+            title = binding.description[:1].upper() + binding.description[1:]
+            key = self.app.get_key_display(binding)
+            actions.append((title, f"key: {key}", lambda action=binding.action: self.run_action(action)))
+        for reply in self.settings.replies:
+            actions.append((f"Canned reply: {reply.name}", "public reply to the client", lambda r=reply: self.forms.reply_with(r)))
+        return actions
+
+    def palette_tickets(self) -> list[tuple[int, str]]:
+        """Every loaded ticket with its subject as shown (PaletteHost)."""
+        if self.board is None:
+            return []
+        return [(r.ticket.id, client_line(r.ticket.subject, r.ticket.requester, self.privacy)) for r in self.board.rows]
+
+    def action_command_palette(self) -> None:
+        self.app.action_command_palette()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("ticket", "edit_ticket", "other_ticket") and self.current_ticket is None:
+            return None  # the ticket actions' keys do nothing while no ticket is shown
+        return True
