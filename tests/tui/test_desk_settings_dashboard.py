@@ -46,7 +46,7 @@ async def test_a_policy_change_by_another_process_reaches_a_running_dashboard(tm
     app = dashboard_following(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        board = app.board
+        board = app.dashboard.board
         assert app.desk.policy.targets["high"].ack_s == 3600
 
         await another_technician("config", "set", "sla.high.ack", "30m", store=store, config=tmp_path / "theirs.toml")
@@ -57,7 +57,7 @@ async def test_a_policy_change_by_another_process_reaches_a_running_dashboard(tm
 
         assert app.desk.policy.targets["high"].ack_s == 1800, "the dashboard did not take the new policy in 5 s"
         assert app.settings.desk.document["sla"]["high"]["ack"] == "30m"
-        assert app.board is not board  # the clocks were counted anew on the new policy
+        assert app.dashboard.board is not board  # the clocks were counted anew on the new policy
         said = [str(n.message) for n in app._notifications]
         assert f"Desk settings changed by {current_login()}: sla.high.ack 1h → 30m" in said
     log = store.with_name("tickets.json.settings.log.jsonl").read_text(encoding="utf-8").splitlines()
