@@ -2,7 +2,6 @@
 
 import csv
 import io
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -28,6 +27,7 @@ from sopdash.report.sla import (
 from sopdash.report import tally as report_tally
 from sopdash.report.tally import Tally, merged, tally
 from sopdash.store import TicketStore
+from sopdash.core.documents import document
 
 # Business hours Mon–Fri 08:00–17:00 UTC (9 h a day); urgent counts around the clock.
 POLICY = SlaPolicy.from_config({"calendar": {"timezone": "UTC"}})
@@ -145,7 +145,7 @@ def test_breaches_are_counted_on_the_day_their_deadline_fell(report):
 
 
 def test_breaches_by_day_follow_the_report_time_zone(report):
-    tokyo = replace(report, tz=ZoneInfo("Asia/Tokyo"))  # UTC+9: Tue 15:30 is Wed 00:30, Thu 16:00 is Fri 01:00
+    tokyo = msgspec.structs.replace(report, period=msgspec.structs.replace(report.period, tz=ZoneInfo("Asia/Tokyo")))  # UTC+9: Tue 15:30 is Wed 00:30, Thu 16:00 is Fri 01:00
     assert breaches_by_day(tokyo) == {date(2023, 5, 2): 1, date(2023, 5, 3): 1, date(2023, 5, 5): 2, date(2023, 5, 6): 1}
 
 
@@ -265,7 +265,7 @@ def closed_desk() -> list:
 
 def old_single_file_store(path, tickets) -> None:
     """A store as sopdash wrote it before the archive: schema 1, every ticket in one file."""
-    docs = {str(n): ticket.evolve(id=n, version=1).to_dict() for n, ticket in enumerate(tickets, 1)}
+    docs = {str(n): document(ticket.evolve(id=n, version=1)) for n, ticket in enumerate(tickets, 1)}
     path.write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": docs}))
 
 

@@ -78,11 +78,9 @@ def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
         raise StoreError(f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`")
     clock = clock_from_env(os.environ)
     store = store_on(path, settings, create=create)
-    if not hasattr(store, "role"):
-        return Desk(store, settings.policy, settings.roster, current_login(), clock, mail=settings.mail)
-    role = store.role()
-    roster = settings.roster.with_manager(role, store.is_manager())
-    return Desk(store, settings.policy, roster, role, clock, mail=settings.mail)
+    actor, manager = store.actor(current_login()), store.manager_rights()
+    roster = settings.roster if manager is None else settings.roster.with_manager(actor, manager)
+    return Desk(store, settings.policy, roster, actor, clock, mail=settings.mail)
 
 
 def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:

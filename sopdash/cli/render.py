@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sopdash.core.clocks import TicketClocks
+from sopdash.core.clocks import ClockReading, TicketClocks
 from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.display import priority_label
+from sopdash.core.documents import plain
 from sopdash.core.marks import clock_text
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line, truncate
@@ -22,7 +23,12 @@ Row = tuple[Ticket, TicketClocks]
 
 def ticket_document(ticket: Ticket, clocks: TicketClocks) -> dict:
     """The `--json` form of one ticket: its stored fields plus both SLA clocks."""
-    return {**ticket.to_dict(), "sla": clocks.to_dict()}
+    return {**plain(ticket), "sla": {"ack": clock_document(clocks.ack), "resolution": clock_document(clocks.resolution)}}
+
+
+def clock_document(clock: ClockReading) -> dict:
+    """One clock in `--json`: its deadline as a time rather than the epoch seconds the clocks count in."""
+    return {"due": clock.due, "state": clock.state, "remaining_s": clock.remaining_s, "target_s": clock.target_s}
 
 
 def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str:

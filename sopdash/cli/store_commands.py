@@ -17,7 +17,6 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.store import resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import STORE_ENV, is_postgres_url
-from sopdash.store.ticket_store import TicketStore
 
 EXIT_UNHEALTHY = 2
 HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}
@@ -58,7 +57,7 @@ def check_store(args: argparse.Namespace) -> int:
     try:
         store = open_store(path)
         if args.fix:
-            lines += store.fix() if isinstance(store, TicketStore) else ["fix: nothing to do for a database"]
+            lines += store.fix()
         lines += store.check()
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]

@@ -10,6 +10,8 @@ import re
 
 import orjson
 
+from sopdash.core.documents import json_bytes
+
 # CSI: ESC [ or 0x9b, parameter bytes, intermediate bytes, one final byte (the three classes do not overlap).
 _CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
 # OSC, DCS, SOS, PM, APC: a string up to BEL or ST (ESC \ or 0x9c); an unterminated one loses its introducer below.
@@ -45,6 +47,7 @@ def truncate(text: str, width: int) -> str:
 
 
 def json_text(document: object) -> str:
-    """One indented JSON document, with every control character escaped so no client text can steer the terminal."""
-    text = orjson.dumps(document, option=orjson.OPT_INDENT_2).decode()
+    """One indented JSON document (Structs and times as `sopdash.core.documents` writes them), with every control
+    character escaped so no client text can steer the terminal."""
+    text = json_bytes(document, orjson.OPT_INDENT_2).decode()
     return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

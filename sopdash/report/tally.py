@@ -18,7 +18,7 @@ import msgspec
 
 from sopdash.core.clocks import BREACHED, MET, MET_LATE, ClockPolicy, ClockReading, ticket_clocks
 from sopdash.core.errors import StoreError
-from sopdash.core.model import ESCALATION_REASONS, Requester, Ticket, format_time
+from sopdash.core.model import ESCALATION_REASONS, Requester, Ticket
 from sopdash.store.contract import Store
 from sopdash.store.gc_pause import gc_paused
 
@@ -33,7 +33,7 @@ _MISSED = frozenset({MET_LATE, BREACHED})
 class Breach(msgspec.Struct, frozen=True, gc=False):
     """A clock that missed its target: `breached` (still open, past due) or `met_late`."""
 
-    ticket_id: int
+    ticket_id: int = msgspec.field(name="ticket")
     subject: str
     priority: str
     assignee: str
@@ -43,20 +43,6 @@ class Breach(msgspec.Struct, frozen=True, gc=False):
     state: str
     due: datetime | None
     over_s: int
-
-    def to_dict(self) -> dict:
-        return {
-            "ticket": self.ticket_id,
-            "subject": self.subject,
-            "priority": self.priority,
-            "assignee": self.assignee,
-            "category": self.category,
-            "requester": self.requester.to_dict(),
-            "clock": self.clock,
-            "state": self.state,
-            "due": format_time(self.due),
-            "over_s": self.over_s,
-        }
 
 
 class ClockTally(msgspec.Struct, gc=False):

@@ -10,17 +10,22 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
+import orjson
+
 from sopdash.clock import Clock, system_clock
-from sopdash.core.errors import ConflictError, StoreError
+from sopdash.core.documents import json_bytes
+from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, month_of, month_path
-from sopdash.store.contract import Plan, Progress, Signature
+from sopdash.store.contract import Plan, Progress, Signature, Store
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
+from sopdash.store.kept_files import KeptFiles
 from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.debris import remove_debris
 from sopdash.store.paths import following_links, lock_path_for, make_directory
+from sopdash.store.presence import PresenceDirectory
 from sopdash.store.storage import (
     META,
     SCHEMA_VERSION,
@@ -36,7 +41,7 @@ from sopdash.store.storage import (
 _READ_ATTEMPTS = 3  # a history read that meets a move under way starts again; a third clash is not a coincidence
 
 
-class TicketStore:
+class TicketStore(Store):
     """The live file every technician shares, with its archive of month files: locked, atomic writes (see
     `LockedWrite`) and unlocked, consistent reads."""
 
@@ -170,6 +175,39 @@ class TicketStore:
     def is_single_file(self) -> bool:
         """True for a store written before the archive existed, whose next write splits it."""
         return read_store_file(self.path).record.get("schema") == SINGLE_FILE_SCHEMA
+
+    def split_single_file(self) -> bool:
+        """Split a store written before the archive existed (`notify` hears where the months went); False if it
+        was split already."""
+        if not self.is_single_file():
+            return False
+        self.archive()
+        return True
+
+    def next_id(self) -> int:
+        """The id the next new ticket gets: the live file's high-water mark."""
+        return int(read_store_file(self.path).record.get("next_id", 1))
+
+    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+        """Fill the empty store with tickets as they are and go on numbering at next_id; InputError if it ever
+        held a ticket. Closed tickets that are due go to their months, as if they had always been there."""
+        with exclusive_lock(self.lock_path):
+            held = read_store_file(self.path)
+            if held.tickets or held.record.get("archived") or held.record.get("next_id", 1) != 1:
+                raise InputError(f"{self.location} is not empty; copy into a new store")
+            document = empty_store()
+            document[META]["1"]["next_id"] = next_id
+            document[TICKETS] = {str(ticket.id): orjson.Fragment(json_bytes(ticket)) for ticket in tickets}
+            OrjsonStorage(self.path).write(document)
+        self.archive()
+
+    def presence_board(self, login: str, pid: int | None = None) -> PresenceDirectory:
+        """Dashboards announce themselves in `<store>.presence/` beside the live file."""
+        return PresenceDirectory(self.path, login, pid=pid)
+
+    def kept_files(self) -> KeptFiles:
+        """`<store>.files/` beside the live file."""
+        return KeptFiles(self.path)
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes under the lock, each ticket keeping its version.

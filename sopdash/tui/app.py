@@ -256,9 +256,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     def _listen_to_store(self) -> None:
         """A store that announces changes (PostgreSQL's LISTEN/NOTIFY) has the board reloaded the moment one
         comes; the tick's signature check stays as the fallback."""
-        subscribe = getattr(self.desk.store, "subscribe", None)
-        if subscribe is not None:
-            subscribe(self._store_announced)
+        self.desk.store.subscribe(self._store_announced)
 
     def _store_announced(self) -> None:
         """Called in the store's listening thread."""
@@ -280,7 +278,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     def _watch_store(self) -> None:
         """Reload if another process changed the store (every write replaces the live file; a database counts
         its announcements, or polls its change log while their line is down)."""
-        self.line_lost = getattr(self.desk.store, "connection_lost", None)
+        self.line_lost = self.desk.store.connection_lost
         if self._reloading or self._acting or self.board is None:
             return  # an action's own write is reloaded when the action is done
         try:

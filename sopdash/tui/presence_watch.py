@@ -16,7 +16,6 @@ from textual.reactive import var
 from sopdash.core.errors import SopdashError
 from sopdash.core.presence import VIEWING, Presence, busy_tickets, reply_warning
 from sopdash.desk import Desk
-from sopdash.store.opening import presence_board
 from sopdash.store.presence import PresenceBoard
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
 from sopdash.tui.dialogs.writing_dialog import WritingDialog
@@ -32,7 +31,7 @@ class PresenceWatch(App[int]):
     _presence_board: PresenceBoard | None = None
 
     def start_presence(self) -> None:
-        self._presence_board = presence_board(self.desk.store, self.desk.actor)  # type: ignore[arg-type]
+        self._presence_board = self.desk.store.presence_board(self.desk.actor)
 
     def stop_presence(self) -> None:
         board, self._presence_board = self._presence_board, None  # a tick that comes late announces nothing

@@ -19,17 +19,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
-import orjson
 import psycopg
 from psycopg import errors
 
 from sopdash.clock import Clock, system_clock
+from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
 from sopdash.store.archive import ARCHIVE_AFTER
-from sopdash.store.contract import Progress
+from sopdash.store.contract import Progress, Store
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
+from sopdash.store.postgres.kept_files import DatabaseFiles
+from sopdash.store.postgres.presence import DatabasePresence
 from sopdash.store.postgres.schema import (
     MANAGER_ONLY,
     MANAGER_ROLE,
@@ -62,7 +64,7 @@ FROM unnest(%s::bigint[], %s::integer[], %s::text[]::json[]) AS v(id, version, d
 """
 
 
-class PostgresStore:
+class PostgresStore(Store):
     """The team's tickets in a PostgreSQL database initialised by `sopdash store init-postgres`."""
 
     def __init__(
@@ -235,6 +237,22 @@ class PostgresStore:
         self._conn.close()
 
     # -- who is here ---------------------------------------------------------------------------
+
+    def actor(self, login: str) -> str:
+        """The database role, whatever the OS login: the technician the audit trail names."""
+        return self.role()
+
+    def manager_rights(self) -> bool:
+        """The database says who is a manager (sopdash_manager), whatever the config's roster says."""
+        return self.is_manager()
+
+    def presence_board(self, login: str, pid: int | None = None) -> DatabasePresence:
+        """Dashboards announce themselves in sopdash.presence, as the database role."""
+        return DatabasePresence(self, pid=pid)
+
+    def kept_files(self) -> DatabaseFiles:
+        """Kept mail and the mail log in the database beside the tickets."""
+        return DatabaseFiles(self)
 
     def role(self) -> str:
         """The database role this store acts as: the technician named in the audit trail."""
@@ -417,7 +435,7 @@ def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket
 
 
 def _doc(ticket: Ticket) -> str:
-    return orjson.dumps(ticket.to_dict()).decode()
+    return json_bytes(ticket).decode()
 
 
 def _decode_without_collecting(raw: bytes) -> list[Ticket]:
