@@ -3,12 +3,14 @@
 `printable` removes escape sequences (CSI, OSC, DCS and the other string commands, in their 7-bit and 8-bit
 forms), C0 and C1 control characters and the bidi embeddings, overrides and isolates that reorder what a
 line seems to say; it keeps newlines, tabs and every other Unicode character. Every pattern here matches in
-time linear in the text.
+time linear in the text. Widths are terminal cells as Rich counts them (a CJK character or an emoji takes two),
+so a cut or padded line lines up whatever script it is in.
 """
 
 import re
 
 import orjson
+from rich.cells import cell_len, set_cell_size
 
 from sopdash.core.documents import json_bytes
 
@@ -33,7 +35,7 @@ def printable(text: str) -> str:
 
 
 def one_line(text: str, limit: int | None = None) -> str:
-    """`printable(text)` folded onto one line, for table cells and headers; cut to `limit` characters if given."""
+    """`printable(text)` folded onto one line, for table cells and headers; cut to `limit` cells if given."""
     if limit is None:
         return " ".join(printable(text).split())
     cut = len(text) > 4 * limit  # fold only what can show, so a megabyte field costs what a line costs
@@ -41,9 +43,21 @@ def one_line(text: str, limit: int | None = None) -> str:
     return truncate(line + ELLIPSIS if cut else line, limit)
 
 
+def cell_width(text: str) -> int:
+    """The terminal cells text takes."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def truncate(text: str, width: int) -> str:
-    """text cut to width characters, marking the cut with an ellipsis."""
-    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+    """text cut to width cells, marking the cut with an ellipsis (a wide character cut in half leaves a space)."""
+    if cell_width(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)) + ELLIPSIS
+
+
+def pad(text: str, width: int) -> str:
+    """text followed by the spaces that fill it to width cells."""
+    return text + " " * (width - cell_width(text))
 
 
 def json_text(document: object) -> str:

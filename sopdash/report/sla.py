@@ -23,7 +23,7 @@ from sopdash.core.durations import format_countdown
 from sopdash.core.model import PRIORITIES, Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
-from sopdash.core.text import json_text, one_line
+from sopdash.core.text import cell_width, json_text, one_line, pad
 from sopdash.report.tally import Breach, ClockTally, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")
@@ -303,6 +303,5 @@ def text_breach_rows(breaches: Sequence[Breach], tz: tzinfo) -> list[BreachRow]:
 
 
 def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(map(len, column)) for column in zip(*rows)]
-    template = "  ".join(f"%-{width}s" for width in widths)
-    return [(template % row).rstrip() for row in rows]
+    widths = [max(map(cell_width, column)) for column in zip(*rows)]
+    return ["  ".join(map(pad, row, widths)).rstrip() for row in rows]
