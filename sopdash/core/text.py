@@ -10,7 +10,6 @@ so a cut or padded line lines up whatever script it is in.
 import re
 
 import orjson
-from rich.cells import cell_len, set_cell_size
 
 from sopdash.core.documents import json_bytes
 
@@ -45,13 +44,21 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 def cell_width(text: str) -> int:
     """The terminal cells text takes."""
-    return len(text) if text.isascii() else cell_len(text)
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len  # Rich loads only for text that needs it, so a command starts without it
+
+    return cell_len(text)
 
 
 def truncate(text: str, width: int) -> str:
     """text cut to width cells, marking the cut with an ellipsis (a wide character cut in half leaves a space)."""
     if cell_width(text) <= width:
         return text
+    if text.isascii():
+        return text[: max(width - 1, 0)] + ELLIPSIS
+    from rich.cells import set_cell_size
+
     return set_cell_size(text, max(width - 1, 0)) + ELLIPSIS
 
 

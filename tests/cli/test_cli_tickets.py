@@ -14,7 +14,7 @@ ME = current_login()
 TICKET_FIELDS = {
     "id", "subject", "body", "requester", "category", "priority", "triaged", "status", "assignee", "tier",
     "escalations", "manager_flag", "troubleshooting", "timeline", "created_at", "acknowledged_at", "resolved_at",
-    "resolution", "client_notified_at", "closed_at", "source", "version",
+    "resolution", "client_notified_at", "closed_at", "source", "version", "mail_revision",
 }
 CLOCK_FIELDS = {"due", "state", "remaining_s", "target_s"}
 
