@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -303,6 +304,17 @@ def test_tallies_of_any_split_merge_into_the_whole_report():
         assert report_from(merged(sent), SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
 
 
+def test_a_share_whose_process_dies_is_counted_again_from_the_whole_history(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_tally, "_processors", lambda: 2)
+    store = TicketStore(tmp_path / "tickets.json", create=True, clock=lambda: NOW + timedelta(days=60))
+    store.add_many([t.evolve(id=0) for t in closed_desk()])
+    whole = report_from(tally(store.history(SINCE), POLICY, SINCE, UNTIL, NOW), SINCE, UNTIL, NOW, POLICY.calendar.tz)
+    live, month = store.history_slices(SINCE)
+    dies = lambda: os._exit(9)  # noqa: E731  (a child killed mid-count)
+    counted = report_tally.tally_history([live, dies], lambda: store.history(SINCE), POLICY, SINCE, UNTIL, NOW)
+    assert report_from(counted, SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
+
+
 @pytest.mark.parametrize("processors", [1, 2, 4])
 def test_history_counted_a_share_per_processor_is_the_whole_tally(tmp_path, monkeypatch, processors):
     monkeypatch.setattr(report_tally, "_processors", lambda: processors)
@@ -310,5 +322,5 @@ def test_history_counted_a_share_per_processor_is_the_whole_tally(tmp_path, monk
     store.add_many([t.evolve(id=0) for t in closed_desk()])
     assert len(store.history_slices(SINCE)) == 2  # the live file and May's month file
     whole = report_from(tally(store.history(SINCE), POLICY, SINCE, UNTIL, NOW), SINCE, UNTIL, NOW, POLICY.calendar.tz)
-    counted = report_tally.tally_history(store, POLICY, SINCE, UNTIL, NOW)
+    counted = report_tally.tally_history(store.history_slices(SINCE), lambda: store.history(SINCE), POLICY, SINCE, UNTIL, NOW)
     assert report_from(counted, SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole

@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, open_desk, settings_for
+from sopdash.cli.context import open_desk, settings_for
+from sopdash.cli.options import command_parent
 from sopdash.core.delivery import queued_message_ids
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.model import Ticket

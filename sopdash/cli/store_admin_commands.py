@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 
-from sopdash.cli.context import command_parent, settings_for, store_for, store_on, store_path_for
+from sopdash.cli.context import settings_for, store_for, store_on, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.core.errors import InputError, StoreError
-from sopdash.store import resolve_store_path
+from sopdash.store.paths import resolve_store_path
 from sopdash.store.copying import copy_store
 from sopdash.store.paths import is_postgres_url
 

@@ -8,15 +8,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.cli.context import settings_for, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
 from sopdash.config import Settings
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.core.policy import SlaPolicy
-from sopdash.store import resolve_store_path
 from sopdash.store.opening import open_store, store_exists
-from sopdash.store.paths import STORE_ENV, is_postgres_url
+from sopdash.store.paths import STORE_ENV, is_postgres_url, resolve_store_path
 
 EXIT_UNHEALTHY = 2
 HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}

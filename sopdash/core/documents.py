@@ -4,6 +4,7 @@ a time as the store keeps it (`format_time`: ISO 8601 in UTC, to the second), a 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -11,6 +12,9 @@ import msgspec
 import orjson
 
 from sopdash.core.model import format_time
+from sopdash.core.text import BIDI
+
+_RAW_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI}]")  # left unescaped by orjson; only ever inside JSON strings
 
 
 def plain(value: Any) -> Any:
@@ -22,6 +26,13 @@ def plain(value: Any) -> Any:
 def json_bytes(value: Any, option: int = 0) -> bytes:
     """value as compact JSON (orjson `option`s added), times and zones written by the one hook."""
     return orjson.dumps(plain(value), default=_json_type, option=orjson.OPT_PASSTHROUGH_DATETIME | option)
+
+
+def json_text(value: Any) -> str:
+    """value as one indented JSON document, with every control character escaped so no client text can steer the
+    terminal."""
+    text = json_bytes(value, orjson.OPT_INDENT_2).decode()
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _json_type(value: Any) -> str:

@@ -9,20 +9,15 @@ so a cut or padded line lines up whatever script it is in.
 
 import re
 
-import orjson
-
-from sopdash.core.documents import json_bytes
-
 # CSI: ESC [ or 0x9b, parameter bytes, intermediate bytes, one final byte (the three classes do not overlap).
 _CSI = r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
 # OSC, DCS, SOS, PM, APC: a string up to BEL or ST (ESC \ or 0x9c); an unterminated one loses its introducer below.
 _STRING_COMMAND = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
 _OTHER_ESCAPE = r"\x1b[ -/]*[0-~]"
 _ESCAPE_SEQUENCE = re.compile(f"{_CSI}|{_STRING_COMMAND}|{_OTHER_ESCAPE}")
-_BIDI = "\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes smuggled in by surrogateescape (argv, paths)
-_RAW_IN_JSON = re.compile(f"[\x7f-\x9f{_BIDI}]")  # left unescaped by orjson; only ever inside JSON strings
 ELLIPSIS = "…"
 
 
@@ -65,10 +60,3 @@ def truncate(text: str, width: int) -> str:
 def pad(text: str, width: int) -> str:
     """text followed by the spaces that fill it to width cells."""
     return text + " " * (width - cell_width(text))
-
-
-def json_text(document: object) -> str:
-    """One indented JSON document (Structs and times as `sopdash.core.documents` writes them), with every control
-    character escaped so no client text can steer the terminal."""
-    text = json_bytes(document, orjson.OPT_INDENT_2).decode()
-    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

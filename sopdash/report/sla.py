@@ -23,7 +23,8 @@ from sopdash.core.durations import format_countdown
 from sopdash.core.model import PRIORITIES, Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
-from sopdash.core.text import cell_width, json_text, one_line, pad
+from sopdash.core.documents import json_text
+from sopdash.core.text import cell_width, one_line, pad
 from sopdash.report.tally import Breach, ClockTally, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")

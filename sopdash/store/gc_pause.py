@@ -11,8 +11,10 @@ from contextlib import contextmanager
 def gc_paused() -> Iterator[None]:
     """Hold off the cyclic garbage collector while building many objects that form no cycles.
 
-    Decoding 50,000 tickets allocates millions of objects, each allocation nudging the collector into passes that
-    find nothing to free: pausing it reads a year of history in 0.6 s instead of 1.0 s.
+    Decoding a large store allocates millions of objects, each batch of them nudging the collector into passes
+    that find nothing to free (bench/bench_dashboard.py and bench_import_report.py measure the difference). Once
+    loaded, a long-lived process freezes what it keeps (`gc.freeze`, in the dashboard), so later full collections
+    do not scan it again.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -111,7 +111,8 @@ class TicketStore(Store):
 
     def _uncached(self, month: str, ids: list[int]) -> list[Ticket]:
         """A month's listed tickets, read without keeping them: a slice is read once, often in another process."""
-        return listed(read_store_file(month_path(self.path, month)).tickets, ids, self.path, month)
+        with gc_paused():
+            return listed(read_store_file(month_path(self.path, month)).tickets, ids, self.path, month)
 
     def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
         archived: dict[str, list[int]] = live.record.get("archived", {})

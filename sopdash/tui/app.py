@@ -7,6 +7,7 @@ and every worker's outcome lands in `on_worker_state_changed`: an exception beco
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -19,7 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.events import DescendantFocus, Event, InputEvent, Key, Resize
+from textual.events import DescendantFocus, Event, Key, Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -47,7 +48,6 @@ from sopdash.core.queue import (
     view_named,
 )
 from sopdash.desk import Desk
-from sopdash.idle_collector import IdleCollector
 from sopdash.keys import check_keys
 from sopdash.mail.outbox import SendReport, deliver_queued
 from sopdash.mail.settings import MailSettings
@@ -135,7 +135,6 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self.escalations = EscalationPane(id="escalations", classes="pane")
         self.query_bar = QueryBar(id="query-bar")
         self._key_screens: WeakKeyDictionary[Key, Screen] = WeakKeyDictionary()
-        self._collector = IdleCollector()
         self.set_keymap(self._keymap)
 
     # Layout.
@@ -165,18 +164,14 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         self._listen_to_store()
         if self.desk.mail is not None:
             self.set_interval(DELIVER_EVERY_S, self.deliver_mail)
-        self._collector.start()
         self.start_presence()
 
     def on_unmount(self) -> None:
-        self._collector.stop()
         self.stop_presence()
 
     async def on_event(self, event: Event) -> None:
-        if isinstance(event, InputEvent):
-            self._collector.input_seen()
-            if isinstance(event, Key) and not event.is_forwarded:
-                self._key_screens[event] = self.screen
+        if isinstance(event, Key) and not event.is_forwarded:
+            self._key_screens[event] = self.screen
         await super().on_event(event)
 
     def on_key(self, event: Key) -> None:
@@ -235,11 +230,10 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
 
     def tick(self) -> None:
         """Every second: advance the clocks on screen, share presence with the other dashboards, raise breach
-        alerts, and collect garbage if the technician has paused."""
+        alerts."""
         self._advance_clocks()
         self.share_presence()
         self.check_alerts()
-        self._collector.collect_if_idle()
 
     def _advance_clocks(self) -> None:
         if self.board is not None:
@@ -314,6 +308,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
 
     def _board_loaded(self, board: Board, with_history: bool) -> None:
         previous, self.board = self.board, board
+        gc.freeze()  # what a load keeps is never scanned by a full collection again, so none stalls a key press
         self._board_has_history = with_history
         self.moment = board.moment(board.loaded_at)
         self._arranged_at = board.loaded_at

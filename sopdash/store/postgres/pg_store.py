@@ -9,7 +9,6 @@ hands out a number twice. What the technician's database role may do is decided 
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreErr
 from sopdash.core.model import Ticket, validation_problem
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import Progress, Store
+from sopdash.store.gc_pause import gc_paused
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
 from sopdash.store.postgres.kept_files import DatabaseFiles
@@ -439,19 +439,9 @@ def _doc(ticket: Ticket) -> str:
 
 
 def _decode_without_collecting(raw: bytes) -> list[Ticket]:
-    """The tickets in raw, with the cyclic garbage collector held off meanwhile.
-
-    Decoding 50,000 tickets allocates millions of objects that form no cycles, and each batch of them sets off a
-    collection pass that finds nothing: 0.35 s with the collector off against 1.3–2.4 s with it on (measured
-    side by side on the bench's tickets).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """The tickets in raw, decoded with the cyclic garbage collector paused (see `gc_paused`)."""
+    with gc_paused():
         return _TICKETS.decode(raw)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _documents(conn: psycopg.Connection, condition: str = "", params: Sequence[Any] | Mapping[str, Any] = ()) -> bytes:
