@@ -1,8 +1,8 @@
 """The ticket model (docs/architecture.md): immutable msgspec Structs, checked when read from a document.
 
 The field types say what a stored ticket may hold (a priority is one of PRIORITIES, a time has an
-offset, a tier is 1–3), so msgspec both builds and checks a store of 50,000 tickets in C, in a
-fraction of what building them in Python took. Change a ticket with `evolve`.
+offset, a tier is 1–3), so msgspec both builds and checks a whole store in C, in a fraction of what
+building them in Python took. Their JSON form is `sopdash.core.documents`'s. Change a ticket with `evolve`.
 """
 
 from __future__ import annotations
