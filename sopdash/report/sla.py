@@ -304,5 +304,14 @@ def text_breach_rows(breaches: Sequence[Breach], tz: tzinfo) -> list[BreachRow]:
 
 
 def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(map(cell_width, column)) for column in zip(*rows)]
-    return ["  ".join(map(pad, row, widths)).rstrip() for row in rows]
+    """Rows as lines whose columns line up in terminal cells; a column of plain ASCII pads by a format, the others
+    cell by cell (a breach table can run to tens of thousands of rows)."""
+    columns = []
+    for column in zip(*rows):
+        if all(map(str.isascii, column)):
+            columns.append((f"%-{max(map(len, column))}s", column))
+        else:
+            width = max(map(cell_width, column))
+            columns.append(("%s", [pad(cell, width) for cell in column]))
+    template = "  ".join(form for form, _ in columns)
+    return [(template % row).rstrip() for row in zip(*(cells for _, cells in columns))]

@@ -77,7 +77,8 @@ class TicketStore(Store):
 
     def live(self) -> list[Ticket]:
         """The live file's tickets, sorted by id: every ticket not closed, and those closed within archive_after."""
-        return sorted(read_store_file(self.path).tickets.values(), key=attrgetter("id"))
+        with gc_paused():
+            return sorted(read_store_file(self.path).tickets.values(), key=attrgetter("id"))
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
         """Every ticket not closed before since (all when None), live and archived, sorted by id.
