@@ -15,6 +15,7 @@ from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, STATUSES, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.demo import DEFAULT_MIX, demo_tickets, write_demo_store
 from sopdash.store import TicketStore
+from sopdash.core.documents import document
 
 NY = ZoneInfo("America/New_York")
 POLICY = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York"}})
@@ -148,7 +149,7 @@ def test_a_negative_count_is_refused() -> None:
 
 def test_every_ticket_round_trips_through_its_document() -> None:
     for ticket in demo_tickets(SATURDAY_NIGHT, POLICY, count=500):
-        assert Ticket.from_dict(ticket.to_dict()) == ticket
+        assert Ticket.from_dict(document(ticket)) == ticket
 
 
 def test_write_demo_store_writes_a_store_that_reads_back_equal(tmp_path) -> None:

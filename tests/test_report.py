@@ -2,7 +2,7 @@
 
 import csv
 import io
-from dataclasses import replace
+import os
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from sopdash.report.sla import (
 from sopdash.report import tally as report_tally
 from sopdash.report.tally import Tally, merged, tally
 from sopdash.store import TicketStore
+from sopdash.core.documents import document
 
 # Business hours Mon–Fri 08:00–17:00 UTC (9 h a day); urgent counts around the clock.
 POLICY = SlaPolicy.from_config({"calendar": {"timezone": "UTC"}})
@@ -145,7 +146,7 @@ def test_breaches_are_counted_on_the_day_their_deadline_fell(report):
 
 
 def test_breaches_by_day_follow_the_report_time_zone(report):
-    tokyo = replace(report, tz=ZoneInfo("Asia/Tokyo"))  # UTC+9: Tue 15:30 is Wed 00:30, Thu 16:00 is Fri 01:00
+    tokyo = msgspec.structs.replace(report, period=msgspec.structs.replace(report.period, tz=ZoneInfo("Asia/Tokyo")))  # UTC+9: Tue 15:30 is Wed 00:30, Thu 16:00 is Fri 01:00
     assert breaches_by_day(tokyo) == {date(2023, 5, 2): 1, date(2023, 5, 3): 1, date(2023, 5, 5): 2, date(2023, 5, 6): 1}
 
 
@@ -265,7 +266,7 @@ def closed_desk() -> list:
 
 def old_single_file_store(path, tickets) -> None:
     """A store as sopdash wrote it before the archive: schema 1, every ticket in one file."""
-    docs = {str(n): ticket.evolve(id=n, version=1).to_dict() for n, ticket in enumerate(tickets, 1)}
+    docs = {str(n): document(ticket.evolve(id=n, version=1)) for n, ticket in enumerate(tickets, 1)}
     path.write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": docs}))
 
 
@@ -303,6 +304,17 @@ def test_tallies_of_any_split_merge_into_the_whole_report():
         assert report_from(merged(sent), SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
 
 
+def test_a_share_whose_process_dies_is_counted_again_from_the_whole_history(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_tally, "_processors", lambda: 2)
+    store = TicketStore(tmp_path / "tickets.json", create=True, clock=lambda: NOW + timedelta(days=60))
+    store.add_many([t.evolve(id=0) for t in closed_desk()])
+    whole = report_from(tally(store.history(SINCE), POLICY, SINCE, UNTIL, NOW), SINCE, UNTIL, NOW, POLICY.calendar.tz)
+    live, month = store.history_slices(SINCE)
+    dies = lambda: os._exit(9)  # noqa: E731  (a child killed mid-count)
+    counted = report_tally.tally_history([live, dies], lambda: store.history(SINCE), POLICY, SINCE, UNTIL, NOW)
+    assert report_from(counted, SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
+
+
 @pytest.mark.parametrize("processors", [1, 2, 4])
 def test_history_counted_a_share_per_processor_is_the_whole_tally(tmp_path, monkeypatch, processors):
     monkeypatch.setattr(report_tally, "_processors", lambda: processors)
@@ -310,5 +322,5 @@ def test_history_counted_a_share_per_processor_is_the_whole_tally(tmp_path, monk
     store.add_many([t.evolve(id=0) for t in closed_desk()])
     assert len(store.history_slices(SINCE)) == 2  # the live file and May's month file
     whole = report_from(tally(store.history(SINCE), POLICY, SINCE, UNTIL, NOW), SINCE, UNTIL, NOW, POLICY.calendar.tz)
-    counted = report_tally.tally_history(store, POLICY, SINCE, UNTIL, NOW)
+    counted = report_tally.tally_history(store.history_slices(SINCE), lambda: store.history(SINCE), POLICY, SINCE, UNTIL, NOW)
     assert report_from(counted, SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole

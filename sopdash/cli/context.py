@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from sopdash.clock import clock_from_env
 from sopdash.config import Settings, load_settings
@@ -15,28 +14,9 @@ from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.desk.identity import current_login
 from sopdash.desk.settings import DeskSettings, read_desk_settings
-from sopdash.store import Store, resolve_store_path
+from sopdash.store.contract import Store
+from sopdash.store.paths import resolve_store_path
 from sopdash.store.opening import open_store, store_exists
-
-
-def add_store_options(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
-    """`--db` and `--config`; subcommands repeat them with SUPPRESS so a value given before the command survives."""
-    parser.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        default=default,
-        help="the ticket store: a file, or postgresql://ROLE@HOST:PORT/DB (default: $SOPDASH_DB, config, data dir)",
-    )
-    parser.add_argument(
-        "--config", metavar="PATH", default=default, help="the config file (default: $SOPDASH_CONFIG, config dir)"
-    )
-
-
-def command_parent() -> argparse.ArgumentParser:
-    """A parent parser that lets `--db`/`--config` also follow a subcommand (`sopdash demo --db PATH`)."""
-    parent = argparse.ArgumentParser(add_help=False)
-    add_store_options(parent)
-    return parent
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
@@ -88,12 +68,9 @@ def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
         raise StoreError(f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`")
     clock = clock_from_env(os.environ)
     store = store_on(path, settings, create=create)
-    desk_settings = DeskSettings(path)
-    if not hasattr(store, "role"):
-        return Desk(store, settings.policy, settings.roster, current_login(), clock, settings.mail, desk_settings)
-    role = store.role()
-    roster = settings.roster.with_manager(role, store.is_manager())
-    return Desk(store, settings.policy, roster, role, clock, settings.mail, desk_settings)
+    actor, manager = store.actor(current_login()), store.manager_rights()
+    roster = settings.roster if manager is None else settings.roster.with_manager(actor, manager)
+    return Desk(store, settings.policy, roster, actor, clock, mail=settings.mail, settings=DeskSettings(path))
 
 
 def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:

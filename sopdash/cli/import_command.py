@@ -6,7 +6,8 @@ import argparse
 import os
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, settings_for, store_on, store_path_for
+from sopdash.cli.context import settings_for, store_on, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
 from sopdash.importers.spiceworks import ImportPlan, import_file, plan_import
 from sopdash.store.opening import store_exists

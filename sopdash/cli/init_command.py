@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.cli.context import settings_for, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.core.errors import InputError
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import is_postgres_url

@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, desk_on, open_desk, settings_for, store_path_for
+from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.core.delivery import queued_message_ids
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.model import Ticket
@@ -20,7 +21,6 @@ from sopdash.mail.maildir import Maildir
 from sopdash.mail.outbox import SendReport, deliver_queued
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import DeliveryError, open_transport
-from sopdash.store.kept_files import kept_files_for
 
 AFTER_COMMIT_TIMEOUT_S = 10.0
 WATCH_INTERVAL_S = 30.0
@@ -130,7 +130,7 @@ def receive_one(args: argparse.Namespace) -> int:
     try:
         desk = open_desk(args, create=True)
         settings = mail_settings(desk.mail)
-        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.clock)
+        outcome = receive(raw, desk.store, desk.store.kept_files(), settings, desk.clock)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
         return EX_TEMPFAIL
@@ -145,7 +145,7 @@ def fetch_maildir(args: argparse.Namespace) -> int:
     maildir = Maildir(args.maildir)
     handled = 0
     for name, raw in maildir.new_messages():
-        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.clock)
+        outcome = receive(raw, desk.store, desk.store.kept_files(), settings, desk.clock)
         if outcome.exit_code == EX_TEMPFAIL:
             print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
             return 1
@@ -159,7 +159,7 @@ def fetch_maildir(args: argparse.Namespace) -> int:
 def show_log(args: argparse.Namespace) -> int:
     """`mail log`: the last messages the gateway handled or dropped, oldest first."""
     desk = open_desk(args)
-    records = kept_files_for(desk.store).read_log(max(args.limit, 1))
+    records = desk.store.kept_files().read_log(max(args.limit, 1))
     if not records:
         print("no mail handled yet")
     for record in records:

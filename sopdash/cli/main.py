@@ -7,35 +7,38 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib import import_module
 from typing import TextIO
 
 from sopdash import __version__
-from sopdash.cli import (
-    config_commands,
-    import_command,
-    init_command,
-    mail_commands,
-    report_command,
-    store_admin_commands,
-    store_commands,
-    ticket_commands,
-)
-from sopdash.cli.context import add_store_options
+from sopdash.cli.options import add_store_options
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import printable
 
-COMMAND_MODULES = (
-    ticket_commands, init_command, store_commands, config_commands, store_admin_commands, import_command,
-    report_command, mail_commands,
-)
+# Each command and the module under sopdash.cli that registers and runs it: a module (and all it needs: the store,
+# the settings, mail) loads only when its command runs, or for --help and a mistyped command, which list them all.
+COMMANDS = {
+    "ticket": "ticket_commands",
+    "init": "init_command",
+    "check": "store_commands",
+    "config": "config_commands",
+    "demo": "store_commands",
+    "store": "store_admin_commands",
+    "import": "import_command",
+    "report": "report_command",
+    "mail": "mail_commands",
+}
+HELP = ("-h", "--help")
+TAKES_VALUE = ("--db", "--config")
 
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line (README: "The command line"); each command module registers its own subcommands."""
+def build_parser(argv: Sequence[str] = HELP) -> argparse.ArgumentParser:
+    """The command line (README: "The command line") as far as argv needs it; each command module registers its own
+    subcommands."""
     parser = argparse.ArgumentParser(
         prog="sopdash",
         description="Run a help-desk queue by the Support Engagement SOP. Without a command, opens the dashboard.",
@@ -45,9 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sopdash {__version__}")
     parser.set_defaults(handler=open_dashboard)
     subparsers = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(subparsers)
+    for module in command_modules(argv):
+        import_module(f"sopdash.cli.{module}").register(subparsers)
     return parser
+
+
+def command_modules(argv: Sequence[str]) -> list[str]:
+    """The modules argv's command needs: its own; none for the dashboard or --version; all to list them."""
+    words = iter(argv)
+    for word in words:
+        if word in TAKES_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return [COMMANDS[word]] if word in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+        elif word in HELP:
+            return list(dict.fromkeys(COMMANDS.values()))
+    return []
 
 
 def open_dashboard(args: argparse.Namespace) -> int:
@@ -61,7 +77,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Parse argv and run the command; SopdashError and friends propagate."""
     argv = sys.argv[1:] if argv is None else argv
     check_encoding(argv)
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:  # argparse: usage errors (2), --help and --version (0)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from sopdash.core.clocks import TicketClocks
+from sopdash.core.clocks import ClockReading, TicketClocks
 from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.display import priority_label
+from sopdash.core.documents import plain
 from sopdash.core.marks import clock_text
 from sopdash.core.model import Ticket
-from sopdash.core.text import one_line, truncate
+from sopdash.core.text import cell_width, one_line, pad, truncate
 
 MIN_SUBJECT_WIDTH = 20
 
@@ -22,7 +23,12 @@ Row = tuple[Ticket, TicketClocks]
 
 def ticket_document(ticket: Ticket, clocks: TicketClocks) -> dict:
     """The `--json` form of one ticket: its stored fields plus both SLA clocks."""
-    return {**ticket.to_dict(), "sla": clocks.to_dict()}
+    return {**plain(ticket), "sla": {"ack": clock_document(clocks.ack), "resolution": clock_document(clocks.resolution)}}
+
+
+def clock_document(clock: ClockReading) -> dict:
+    """One clock in `--json`: its deadline as a time rather than the epoch seconds the clocks count in."""
+    return {"due": clock.due, "state": clock.state, "remaining_s": clock.remaining_s, "target_s": clock.target_s}
 
 
 def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str:
@@ -41,11 +47,11 @@ def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str
         )
         for t, c in rows
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    widths = [max(cell_width(row[i]) for row in table) for i in range(len(header) - 1)]
     subject_width = max(MIN_SUBJECT_WIDTH, width - sum(widths) - 2 * len(widths))
     lines = []
     for *cells, subject in table:
-        aligned = [cells[0].rjust(widths[0]), *(cell.ljust(w) for cell, w in zip(cells[1:], widths[1:]))]
+        aligned = [cells[0].rjust(widths[0]), *(pad(cell, w) for cell, w in zip(cells[1:], widths[1:]))]
         lines.append("  ".join([*aligned, truncate(subject, subject_width)]).rstrip())
     return "\n".join(lines)
 

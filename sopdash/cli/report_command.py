@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from sopdash.cli.context import command_parent, settings_for, store_for
+from sopdash.cli.context import settings_for, store_for
+from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
 from sopdash.core.period import resolve_period
 from sopdash.report.sla import FORMATS, redact, render, report_from
@@ -35,7 +36,7 @@ def print_report(args: argparse.Namespace) -> int:
     policy = settings_for(args).policy
     now = clock_from_env(os.environ)()
     since, until = resolve_period(args.since, args.until, now, policy.calendar.tz)
-    counted = tally_history(store, policy, since, until, now)
+    counted = tally_history(store.history_slices(since), lambda: store.history(since), policy, since, until, now)
     report = report_from(counted, since, until, now, policy.calendar.tz)
     print(render(redact(report) if args.redact else report, args.format), end="")
     return 0

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 
-from sopdash.cli.context import command_parent, settings_for, store_for, store_on, store_path_for
+from sopdash.cli.context import settings_for, store_for, store_on, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.core.errors import InputError, StoreError
-from sopdash.store import SCHEMA_VERSION, TicketStore, resolve_store_path
-from sopdash.store.archive import archive_directory
+from sopdash.store.paths import resolve_store_path
 from sopdash.store.copying import copy_store
 from sopdash.store.paths import is_postgres_url
 
@@ -61,23 +61,14 @@ def archive_store(args: argparse.Namespace) -> int:
 
 
 def migrate_store(args: argparse.Namespace) -> int:
-    """Split an old single-file store (the store reports the split) or move its archive to the folder named after
-    the whole file, or say there is nothing to do."""
-    store = file_store_for(args)
-    if store.schema() == SCHEMA_VERSION:
-        print(f"{store.path} is already split into live file and archive; nothing to do")
-        return 0
-    store.archive()
-    print(f"{store.path} now holds {len(store.live())} live tickets; the rest are in {archive_directory(store.path)}")
-    return 0
-
-
-def file_store_for(args: argparse.Namespace) -> TicketStore:
-    """The file store the command line points at; a database was never one file, so this refuses one."""
+    """Bring an old store up to date — split a single file, move its archive to the folder named after the whole
+    file name — or say there is nothing to do."""
     store = store_for(args)
-    if not isinstance(store, TicketStore):
-        raise InputError(f"`sopdash store {args.store_command}` is for a file store; {store.location} keeps its history itself")
-    return store
+    if not store.upgrade():
+        print(f"{store.location} is up to date; nothing to do")
+        return 0
+    print(f"{store.location} now holds {len(store.live())} live tickets; the rest are in its archive")
+    return 0
 
 
 def copy_command(args: argparse.Namespace) -> int:

@@ -6,14 +6,13 @@ import argparse
 import os
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.cli.context import settings_for, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.desk.settings import DeskSettings
-from sopdash.store import resolve_store_path
 from sopdash.store.opening import open_store, store_exists
-from sopdash.store.paths import is_postgres_url
-from sopdash.store.ticket_store import TicketStore
+from sopdash.store.paths import is_postgres_url, resolve_store_path
 
 EXIT_UNHEALTHY = 2
 
@@ -60,7 +59,7 @@ def check_store(args: argparse.Namespace) -> int:
     try:
         store = open_store(path)
         if args.fix:
-            lines += store.fix() if isinstance(store, TicketStore) else ["fix: nothing to do for a database"]
+            lines += store.fix()
         lines += store.check()
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]

@@ -7,8 +7,8 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sopdash.cli.context import command_parent, open_desk, warn
-from sopdash.cli.mail_commands import deliver_after_commit
+from sopdash.cli.context import open_desk, warn
+from sopdash.cli.options import command_parent
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
@@ -17,7 +17,8 @@ from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, M
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
-from sopdash.core.text import json_text
+from sopdash.core.documents import json_text
+from sopdash.desk import Desk
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -179,11 +180,18 @@ def show_ticket(args: argparse.Namespace) -> int:
     return 0
 
 
+def delivered(desk: Desk, ticket: Ticket) -> str:
+    """`deliver_after_commit`'s note; the mail modules (smtplib, ssl) load only for a command that sends mail."""
+    from sopdash.cli.mail_commands import deliver_after_commit
+
+    return deliver_after_commit(desk, ticket)
+
+
 def acknowledge(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with sensitive_hint():
         ticket = desk.acknowledge(args.id, args.message, allow_sensitive=args.allow_sensitive)
-    return confirm(ticket, "acknowledged" + deliver_after_commit(desk, ticket))
+    return confirm(ticket, "acknowledged" + delivered(desk, ticket))
 
 
 def assign(args: argparse.Namespace) -> int:
@@ -204,7 +212,7 @@ def add_note(args: argparse.Namespace) -> int:
     if args.public:
         with sensitive_hint():
             ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
-        return confirm(ticket, "public reply recorded" + deliver_after_commit(desk, ticket))
+        return confirm(ticket, "public reply recorded" + delivered(desk, ticket))
     if args.allow_sensitive:
         raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
     return confirm(desk.note(args.id, args.text), "internal note added")
@@ -236,7 +244,7 @@ def resolve_ticket(args: argparse.Namespace) -> int:
     with sensitive_hint():
         ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive)
     notified = "client notified" if ticket.client_notified_at else "client not notified yet"
-    return confirm(ticket, f"resolved; {notified}" + deliver_after_commit(desk, ticket))
+    return confirm(ticket, f"resolved; {notified}" + delivered(desk, ticket))
 
 
 def edit_ticket(args: argparse.Namespace) -> int:
@@ -255,7 +263,7 @@ def notify_client(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with sensitive_hint():
         ticket = desk.notify_client(args.id, allow_sensitive=args.allow_sensitive)
-    return confirm(ticket, "client notified of the resolution" + deliver_after_commit(desk, ticket))
+    return confirm(ticket, "client notified of the resolution" + delivered(desk, ticket))
 
 
 def close_ticket(args: argparse.Namespace) -> int:

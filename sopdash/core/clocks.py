@@ -63,24 +63,12 @@ class ClockReading(msgspec.Struct, frozen=True, gc=False):
         """The deadline as an aware UTC datetime (None while paused)."""
         return None if self.due_s is None else datetime.fromtimestamp(round(self.due_s), tz=timezone.utc)
 
-    def to_dict(self) -> dict:
-        due = self.due
-        return {
-            "due": due.isoformat(timespec="seconds") if due else None,
-            "state": self.state,
-            "remaining_s": self.remaining_s,
-            "target_s": self.target_s,
-        }
-
 
 class TicketClocks(msgspec.Struct, frozen=True, gc=False):
     """Both clocks of a ticket."""
 
     ack: ClockReading
     resolution: ClockReading
-
-    def to_dict(self) -> dict:
-        return {"ack": self.ack.to_dict(), "resolution": self.resolution.to_dict()}
 
 
 def warn_left_s(target_s: float, policy: ClockPolicy) -> float:

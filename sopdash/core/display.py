@@ -51,7 +51,7 @@ def client_line(text: str, requester: Requester, privacy: bool) -> str:
 
 def client_text(text: str, requester: Requester, privacy: bool) -> str:
     """Client-written text keeping its lines (a body, a message), masked in privacy mode; beyond TEXT_SHOWN
-    characters, a note says how much more there is (a megabyte body took the detail pane 3.5 s)."""
+    characters, a note says how much more there is (a megabyte body would stall the detail pane)."""
     shown = _cut_between_words(text, TEXT_SHOWN)
     more = f"\n… {len(text) - len(shown):,} more characters (`sopdash ticket show ID --json` prints them)"
     return printable(scrub_text(shown, requester) if privacy else shown) + (more if len(shown) < len(text) else "")

@@ -24,7 +24,7 @@ CLOCK_WORDS = {
     MET_LATE: "met late",
     UNKNOWN: "cannot be counted: the ticket holds a time outside 1970–2199",
 }
-# Component-class suffix that styles each state (see styles/app.tcss).
+# Component-class suffix that styles each state (see tui/styles/app.tcss).
 CLOCK_STYLES = {
     RUNNING: "running",
     WARNING: "warning",

@@ -1,8 +1,8 @@
 """The ticket model (docs/architecture.md): immutable msgspec Structs, checked when read from a document.
 
 The field types say what a stored ticket may hold (a priority is one of PRIORITIES, a time has an
-offset, a tier is 1–3), so msgspec both builds and checks a store of 50,000 tickets in C, in a
-fraction of what building them in Python took. Change a ticket with `evolve`.
+offset, a tier is 1–3), so msgspec both builds and checks a whole store in C, in a fraction of what
+building them in Python took. Their JSON form is `sopdash.core.documents`'s. Change a ticket with `evolve`.
 """
 
 from __future__ import annotations
@@ -100,9 +100,6 @@ class Requester(msgspec.Struct, frozen=True, gc=False):
     email: str = ""
     phone: str = ""
 
-    def to_dict(self) -> dict:
-        return {"name": self.name, "email": self.email, "phone": self.phone}
-
 
 class Delivery(msgspec.Struct, frozen=True, gc=False):
     """Where a technician's public message stands on its way to the client's mailbox.
@@ -120,17 +117,6 @@ class Delivery(msgspec.Struct, frozen=True, gc=False):
     sent_at: Time | None = None
     next_try: Time | None = None
 
-    def to_dict(self) -> dict:
-        return {
-            "state": self.state,
-            "message_id": self.message_id,
-            "to": self.to,
-            "attempts": self.attempts,
-            "last_error": self.last_error,
-            "sent_at": format_time(self.sent_at),
-            "next_try": format_time(self.next_try),
-        }
-
 
 class Attachment(msgspec.Struct, frozen=True, gc=False):
     """A file that came with a client's mail: its safe name, size, and where it is kept beside the store."""
@@ -138,9 +124,6 @@ class Attachment(msgspec.Struct, frozen=True, gc=False):
     name: str
     size: int
     path: str = ""  # relative to `<store>.files/`; empty when it was left out (over the size limit)
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "size": self.size, "path": self.path}
 
 
 class Inbound(msgspec.Struct, frozen=True, gc=False):
@@ -152,17 +135,8 @@ class Inbound(msgspec.Struct, frozen=True, gc=False):
     quoted_folded: bool = False
     left_out: str = ""  # e.g. "2 attachments over the 10 MB limit"
 
-    def to_dict(self) -> dict:
-        return {
-            "message_id": self.message_id,
-            "eml": self.eml,
-            "attachments": [a.to_dict() for a in self.attachments],
-            "quoted_folded": self.quoted_folded,
-            "left_out": self.left_out,
-        }
 
-
-class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
+class TimelineEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     """One public message, client message, internal note or audit event.
 
     `kind` is `client` for a message the requester wrote (by mail or imported); `public` for a technician's
@@ -177,16 +151,6 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
     change: Change | None = None
     delivery: Delivery | None = None
     inbound: Inbound | None = None
-
-    def to_dict(self) -> dict:
-        doc = {"at": format_time(self.at), "author": self.author, "kind": self.kind, "text": self.text}
-        if self.change:
-            doc["change"] = self.change
-        if self.delivery is not None:
-            doc["delivery"] = self.delivery.to_dict()
-        if self.inbound is not None:
-            doc["inbound"] = self.inbound.to_dict()
-        return doc
 
 
 def status_changes(timeline: tuple[TimelineEntry, ...]) -> StatusChanges:
@@ -209,16 +173,6 @@ class Escalation(msgspec.Struct, frozen=True, gc=False):
     reason: Reason
     note: str = ""
 
-    def to_dict(self) -> dict:
-        return {
-            "at": format_time(self.at),
-            "by": self.by,
-            "from_tier": self.from_tier,
-            "to_tier": self.to_tier,
-            "reason": self.reason,
-            "note": self.note,
-        }
-
 
 class ManagerFlag(msgspec.Struct, frozen=True, gc=False):
     """SOP 6B/6C: a manager must know; stays raised until a manager acknowledges it."""
@@ -227,14 +181,6 @@ class ManagerFlag(msgspec.Struct, frozen=True, gc=False):
     reason: str
     acknowledged_at: Time | None = None
     by: str = ""
-
-    def to_dict(self) -> dict:
-        return {
-            "raised_at": format_time(self.raised_at),
-            "reason": self.reason,
-            "acknowledged_at": format_time(self.acknowledged_at),
-            "by": self.by,
-        }
 
 
 class StepRecord(msgspec.Struct, frozen=True, gc=False):
@@ -245,9 +191,6 @@ class StepRecord(msgspec.Struct, frozen=True, gc=False):
     by: str
     note: str = ""
 
-    def to_dict(self) -> dict:
-        return {"step": self.step, "at": format_time(self.at), "by": self.by, "note": self.note}
-
 
 class Source(msgspec.Struct, frozen=True, gc=False):
     """Where an imported ticket came from, so that re-imports update instead of duplicating."""
@@ -255,16 +198,12 @@ class Source(msgspec.Struct, frozen=True, gc=False):
     system: str = "sopdash"
     external_id: str = ""
 
-    def to_dict(self) -> dict:
-        return {"system": self.system, "external_id": self.external_id}
 
-
-class Ticket(msgspec.Struct, frozen=True, gc=False):
-    """A help-desk ticket with everything the SOP tracks about it."""
+class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
+    """A help-desk ticket with everything the SOP tracks about it; the fields in the order its document lists them."""
 
     id: TicketId
     subject: str
-    created_at: Time
     body: str = ""
     requester: Requester = Requester()
     category: str = ""
@@ -277,6 +216,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
     manager_flag: ManagerFlag | None = None
     troubleshooting: tuple[StepRecord, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+    created_at: Time
     acknowledged_at: Time | None = None
     resolved_at: Time | None = None
     resolution: str = ""
@@ -318,31 +258,3 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
             return msgspec.convert(doc, cls)
         except msgspec.ValidationError as error:
             raise InputError(f"ticket {doc.get('id')!r}: {validation_problem(error)}") from None
-
-    def to_dict(self) -> dict:
-        """The stored document: JSON types only, times as ISO 8601 UTC."""
-        return {
-            "id": self.id,
-            "subject": self.subject,
-            "body": self.body,
-            "requester": self.requester.to_dict(),
-            "category": self.category,
-            "priority": self.priority,
-            "triaged": self.triaged,
-            "status": self.status,
-            "assignee": self.assignee,
-            "tier": self.tier,
-            "escalations": [e.to_dict() for e in self.escalations],
-            "manager_flag": self.manager_flag.to_dict() if self.manager_flag else None,
-            "troubleshooting": [s.to_dict() for s in self.troubleshooting],
-            "timeline": [entry.to_dict() for entry in self.timeline],
-            "created_at": format_time(self.created_at),
-            "acknowledged_at": format_time(self.acknowledged_at),
-            "resolved_at": format_time(self.resolved_at),
-            "resolution": self.resolution,
-            "client_notified_at": format_time(self.client_notified_at),
-            "closed_at": format_time(self.closed_at),
-            "source": self.source.to_dict(),
-            "version": self.version,
-            **({"mail_revision": self.mail_revision} if self.mail_revision else {}),
-        }

@@ -179,19 +179,15 @@ class Desk:
     def subscribe(self, callback: Callable[[], None]) -> None:
         """Have callback called, from another thread, whenever the store announces a change (PostgreSQL's
         LISTEN/NOTIFY); a store that announces nothing never calls it, and `signature` is watched instead."""
-        subscribe = getattr(self.store, "subscribe", None)  # until the store contract has it for every backend
-        if subscribe is not None:
-            subscribe(callback)
+        self.store.subscribe(callback)
 
     def connection_lost(self) -> str | None:
         """Why the store's change announcements stopped (changes are polled until it reconnects); None if all is well."""
-        return getattr(self.store, "connection_lost", None)  # until the store contract has it for every backend
+        return self.store.connection_lost()
 
     def presence(self) -> PresenceBoard:
         """This technician's place on the presence board beside the store."""
-        from sopdash.store.opening import presence_board
-
-        return presence_board(self.store, self.actor)  # type: ignore[arg-type]
+        return self.store.presence_board(self.actor)
 
     def deliver_queued(self, timeout: float) -> SendReport:
         """Send the queued mail whose time has come (mail must be configured); each connection waits at most timeout."""

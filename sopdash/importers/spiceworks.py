@@ -43,9 +43,72 @@ LABOUR_UNIT_S = 1
 TIME_SPENT = "time_spent_s"
 
 _LOGIN_JUNK = re.compile(r"[^a-z0-9._-]+")
-_STRING = (str,)
-_ID = (str, int)
-_NUMBER = (int, float, str)
+_TIME_EXAMPLE = "a time like \"2023-05-05 18:52:48 UTC\""
+
+Id = str | int
+# Exports differ between Spiceworks versions and carry custom fields, so unknown keys are ignored, never refused; a
+# key sopdash reads must hold what it should (null counts as absent).
+
+
+class User(msgspec.Struct, frozen=True):
+    """A user of the export, as far as sopdash reads one."""
+
+    import_id: Id | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    role: str | None = None
+
+
+class Comment(msgspec.Struct, frozen=True):
+    """A comment on an exported ticket: a reply, a note, an action or a labour entry."""
+
+    body: str | None = None
+    is_public: bool | None = None
+    private: bool | None = None
+    action: str | None = None
+    details: Any = None  # odd details are a warning, not bad input (see `_change`)
+    created_by: Id | None = None
+    is_labor: bool | None = None
+    duration: int | float | str | None = None
+    created_at: str | None = None
+
+
+class ExportTicket(msgspec.Struct, frozen=True):
+    """A ticket of the export, as far as sopdash reads one."""
+
+    ticket_number: Id | None = None
+    summary: str | None = None
+    description: str | None = None
+    status: str | None = None
+    priority: Id | None = None
+    category: str | None = None
+    assigned_to: Id | None = None
+    created_by: Id | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    closed_at: str | None = None
+    Comments: list[Comment] | None = None
+
+
+class Export(msgspec.Struct, frozen=True):
+    """A Spiceworks Help Desk export: its tickets and the users they refer to."""
+
+    tickets: list[ExportTicket]
+    users: list[User] | None = None
+
+
+# What each key should hold, for the message that names a key holding something else.
+_EXPECTED = {
+    "users": "a list of users", "users[]": "a user object", "tickets[]": "a ticket object",
+    "Comments": "a list of comments", "Comments[]": "a comment object",
+    "import_id": "an id", "ticket_number": "a ticket number", "priority": "a string like \"1\"",
+    "category": "a category name", "assigned_to": "a user id", "created_by": "a user id",
+    "is_public": "true or false", "private": "true or false", "is_labor": "true or false",
+    "duration": "a number of seconds", "created_at": _TIME_EXAMPLE, "updated_at": _TIME_EXAMPLE, "closed_at": _TIME_EXAMPLE,
+}
+_PATH_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,21 +189,16 @@ class _ParseState:
 
 def parse_export(document: Any, existing: Sequence[Ticket], now: datetime) -> ImportPlan:
     """What importing `document` (a parsed Spiceworks export) into a store holding `existing` would do."""
-    if not isinstance(document, dict):
-        raise InputError(f"not a Spiceworks export: the top level is {_kind(document)}, not an object with `tickets`")
-    tickets = document.get("tickets")
-    if not isinstance(tickets, list):
-        found = "missing" if tickets is None else _kind(tickets)
-        raise InputError(f"tickets: not a Spiceworks export: `tickets` should be a list of tickets, is {found}")
+    export = _validated(document)
     state = _ParseState(now)
-    _read_users(document, state)
+    _read_users(export.users, state)
     stored = {t.source.external_id: t for t in existing if t.source.system == SYSTEM}
     next_id = max((t.id for t in existing), default=0) + 1
     seen: set[str] = set()
     added: list[Ticket] = []
     updated: list[Ticket] = []
     unchanged = skipped = 0
-    for index, doc in enumerate(tickets):
+    for index, doc in enumerate(export.tickets):
         path = f"tickets[{index}]"
         mapped = _ticket(doc, path, state, seen)
         if mapped is None:
@@ -249,24 +307,45 @@ def _entry_key(entry: TimelineEntry) -> tuple:
     return (entry.at, entry.author, entry.kind, entry.text)
 
 
-def _read_users(document: dict, state: _ParseState) -> None:
-    users = document.get("users")
+def _validated(document: Any) -> Export:
+    """The export's shape checked: an InputError naming the first key that holds the wrong kind of thing."""
+    if not isinstance(document, dict):
+        raise InputError(f"not a Spiceworks export: the top level is {_kind(document)}, not an object with `tickets`")
+    tickets = document.get("tickets")
+    if not isinstance(tickets, list):
+        found = "missing" if tickets is None else _kind(tickets)
+        raise InputError(f"tickets: not a Spiceworks export: `tickets` should be a list of tickets, is {found}")
+    try:
+        return msgspec.convert(document, Export)
+    except msgspec.ValidationError as error:
+        raise InputError(_shape_problem(document, error)) from None
+
+
+def _shape_problem(document: Any, error: msgspec.ValidationError) -> str:
+    """msgspec's complaint as `tickets[3].Comments[0].is_public: expected true or false, got 'yes' (a string)`."""
+    problem, _, where = str(error).partition(" - at `$")
+    value, path, key = document, "", ""
+    for name, index in _PATH_STEP.findall(where.rstrip("`")):
+        if name:
+            value, key = value.get(name), name
+            path += f".{name}" if path else name
+        else:
+            value, key = value[int(index)], f"{key.rstrip('[]')}[]"
+            path += f"[{index}]"
+    expected = _EXPECTED.get(key, "a string")
+    return f"{path}: expected {expected}, got {_kind(value)}" if path else problem
+
+
+def _read_users(users: list[User] | None, state: _ParseState) -> None:
     if users is None:
         state.warn("users", "missing; every user reference will be unknown")
         return
-    if not isinstance(users, list):
-        raise InputError(f"users: expected a list of users, got {_kind(users)}")
     logins: dict[str, str] = {}
     for index, doc in enumerate(users):
         path = f"users[{index}]"
-        if not isinstance(doc, dict):
-            raise InputError(f"{path}: expected a user object, got {_kind(doc)}")
-        import_id = _get(doc, "import_id", path, _ID, "an id")
-        email = (_get(doc, "email", path, _STRING, "a string") or "").strip()
-        first = _get(doc, "first_name", path, _STRING, "a string") or ""
-        last = _get(doc, "last_name", path, _STRING, "a string") or ""
-        phone = _get(doc, "phone", path, _STRING, "a string") or ""
-        role = _get(doc, "role", path, _STRING, "a string")
+        import_id, role = doc.import_id, doc.role
+        email = (doc.email or "").strip()
+        first, last, phone = doc.first_name or "", doc.last_name or "", doc.phone or ""
         if import_id is None:
             state.warn(path, "no import_id; nothing can refer to this user, skipped")
             continue
@@ -293,60 +372,41 @@ def _login(email: str, import_id: str) -> str:
     return local or f"spiceworks-{import_id}"
 
 
-def _ticket(doc: Any, path: str, state: _ParseState, seen: set[str]) -> tuple[Ticket, datetime] | None:
+def _ticket(doc: ExportTicket, path: str, state: _ParseState, seen: set[str]) -> tuple[Ticket, datetime] | None:
     """The ticket in doc with its last activity time, or None (with a warning) if it must be skipped."""
-    if not isinstance(doc, dict):
-        raise InputError(f"{path}: expected a ticket object, got {_kind(doc)}")
-    number = _get(doc, "ticket_number", path, _ID, "a ticket number")
-    summary = _get(doc, "summary", path, _STRING, "a string")
-    description = _get(doc, "description", path, _STRING, "a string") or ""
-    status = _get(doc, "status", path, _STRING, "a string")
-    priority = _get(doc, "priority", path, _ID, "a string like \"1\"")
-    category = _get(doc, "category", path, _STRING, "a category name") or ""
-    assigned_to = _get(doc, "assigned_to", path, _ID, "a user id")
-    created_by = _get(doc, "created_by", path, _ID, "a user id")
-    times = {key: _time(doc, key, path, state) for key in ("created_at", "updated_at", "closed_at")}
-    comments = _get(doc, "Comments", path, (list,), "a list of comments") or []
-    entries = [e for i, c in enumerate(comments) for e in _comment(c, f"{path}.Comments[{i}]", state)]
-    if number is None or str(number).strip() == "":
-        state.warn(path, "no ticket_number; skipped (it could not be matched on a re-import)")
+    times = {
+        "created_at": _time(doc.created_at, f"{path}.created_at", state),
+        "updated_at": _time(doc.updated_at, f"{path}.updated_at", state),
+        "closed_at": _time(doc.closed_at, f"{path}.closed_at", state),
+    }
+    entries = [e for i, c in enumerate(doc.Comments or ()) for e in _comment(c, f"{path}.Comments[{i}]", state)]
+    number = _number(doc, path, state, seen)
+    if number is None:
         return None
-    number = str(number).strip()
-    if number in seen:
-        state.warn(f"{path}.ticket_number", f"{number} appears twice in the export; this one is skipped")
-        return None
-    seen.add(number)
-    created_at = times["created_at"]
-    # Without these a ticket cannot be shown or clocked: bad input, which stops the whole import.
-    if created_at is None:
-        found = "missing" if not doc.get("created_at") else f"{doc['created_at']!r} is not a usable time"
-        raise InputError(f"{path}.created_at: {found}; every ticket needs the time it was created")
-    if not summary or not summary.strip():
-        raise InputError(f"{path}.summary: missing; every ticket needs a summary")
+    created_at = _required(doc, path, times["created_at"])
     entries.sort(key=lambda item: item[0].at)
     timeline = _running_time_spent([entry for entry, _ in entries])
-    activity = [t for t in (times["created_at"], times["updated_at"], times["closed_at"]) if t]
-    activity += [entry.at for entry in timeline]
-
-    requester = state.person(created_by, f"{path}.created_by")
-    if created_by is None:
+    activity = [t for t in times.values() if t] + [entry.at for entry in timeline]
+    last_activity = max(activity, default=created_at)
+    requester = state.person(doc.created_by, f"{path}.created_by")
+    if doc.created_by is None:
         state.warn(f"{path}.created_by", "missing; the ticket has no requester")
     acknowledged_at = next((entry.at for entry, acknowledges in entries if acknowledges), None)
-    mapped_status, closed_at = _status(status, times, timeline, acknowledged_at, f"{path}.status", state)
-    if mapped_status == "closed":
+    status, closed_at = _status(doc.status, times, timeline, acknowledged_at, f"{path}.status", state)
+    if status == "closed":
         timeline = _close_history(timeline, closed_at)
-    elif mapped_status == "waiting":
-        timeline = _waiting_history(timeline, times["updated_at"] or max(activity, default=created_at))
+    elif status == "waiting":
+        timeline = _waiting_history(timeline, times["updated_at"] or last_activity)
     ticket = Ticket(
         id=0,
-        subject=summary.strip(),
-        body=description,
+        subject=(doc.summary or "").strip(),
+        body=doc.description or "",
         requester=Requester(requester.name, requester.email, requester.phone) if requester else Requester(),
-        category=category.strip(),
-        priority=_priority(priority, f"{path}.priority", state),
-        triaged=str(priority).strip() in PRIORITY_MAP if priority is not None else False,
-        status=mapped_status,
-        assignee=state.login(assigned_to, f"{path}.assigned_to"),
+        category=(doc.category or "").strip(),
+        priority=_priority(doc.priority, f"{path}.priority", state),
+        triaged=str(doc.priority).strip() in PRIORITY_MAP,
+        status=status,
+        assignee=state.login(doc.assigned_to, f"{path}.assigned_to"),
         timeline=tuple(timeline),
         created_at=created_at,
         acknowledged_at=acknowledged_at,
@@ -354,7 +414,31 @@ def _ticket(doc: Any, path: str, state: _ParseState, seen: set[str]) -> tuple[Ti
         closed_at=closed_at,
         source=Source(SYSTEM, number),
     )
-    return ticket, max(activity, default=created_at)
+    return ticket, last_activity
+
+
+def _number(doc: ExportTicket, path: str, state: _ParseState, seen: set[str]) -> str | None:
+    """The ticket's number, the key a re-import matches on; None (with a warning) if it is missing or repeated."""
+    number = str(doc.ticket_number if doc.ticket_number is not None else "").strip()
+    if not number:
+        state.warn(path, "no ticket_number; skipped (it could not be matched on a re-import)")
+        return None
+    if number in seen:
+        state.warn(f"{path}.ticket_number", f"{number} appears twice in the export; this one is skipped")
+        return None
+    seen.add(number)
+    return number
+
+
+def _required(doc: ExportTicket, path: str, created_at: datetime | None) -> datetime:
+    """The creation time, checked with the summary: without them a ticket cannot be shown or clocked, which is bad
+    input that stops the whole import."""
+    if created_at is None:
+        found = "missing" if not doc.created_at else f"{doc.created_at!r} is not a usable time"
+        raise InputError(f"{path}.created_at: {found}; every ticket needs the time it was created")
+    if not (doc.summary or "").strip():
+        raise InputError(f"{path}.summary: missing; every ticket needs a summary")
+    return created_at
 
 
 def _priority(value: Any, path: str, state: _ParseState) -> str:
@@ -415,19 +499,11 @@ def _waiting_history(timeline: list[TimelineEntry], since: datetime) -> list[Tim
     return sorted([*timeline, event], key=lambda entry: entry.at)
 
 
-def _comment(doc: Any, path: str, state: _ParseState) -> list[tuple[TimelineEntry, bool]]:
+def _comment(doc: Comment, path: str, state: _ParseState) -> list[tuple[TimelineEntry, bool]]:
     """The timeline entries of one comment, each with whether it acknowledges the ticket (SOP 4B)."""
-    if not isinstance(doc, dict):
-        raise InputError(f"{path}: expected a comment object, got {_kind(doc)}")
-    body = _get(doc, "body", path, _STRING, "a string") or ""
-    is_public = _get(doc, "is_public", path, (bool,), "true or false")
-    private = _get(doc, "private", path, (bool,), "true or false")
-    action = _get(doc, "action", path, _STRING, "a string")
-    details = doc.get("details")
-    author_id = _get(doc, "created_by", path, _ID, "a user id")
-    is_labour = _get(doc, "is_labor", path, (bool,), "true or false")
-    duration = _get(doc, "duration", path, _NUMBER, "a number of seconds")
-    at = _time(doc, "created_at", path, state)
+    body, is_public, private, action = doc.body or "", doc.is_public, doc.private, doc.action
+    author_id, is_labour, duration = doc.created_by, doc.is_labor, doc.duration
+    at = _time(doc.created_at, f"{path}.created_at", state)
     if at is None:
         state.warn(path, "no readable created_at; comment skipped")
         return []
@@ -439,7 +515,7 @@ def _comment(doc: Any, path: str, state: _ParseState) -> list[tuple[TimelineEntr
     name = (author.login if technician else author.display) if author else f"spiceworks-{author_id or 'unknown'}"
     entries: list[tuple[TimelineEntry, bool]] = []
     if action:
-        change = _change(details, f"{path}.details", state)
+        change = _change(doc.details, f"{path}.details", state)
         text = body.strip() or _describe(change) or action
         entries.append((TimelineEntry(at, name, "event", text, change or None), False))
     elif not body.strip():
@@ -494,7 +570,7 @@ def _change(details: Any, path: str, state: _ParseState) -> dict[str, list[Any]]
     change: dict[str, list[Any]] = {}
     for key, pair in details.items():
         if not (isinstance(pair, list) and len(pair) == 2):
-            state.warn(f"{path}.{key}", f"expected an [old, new] pair, got {_kind(pair)}; ignored")
+            state.warn(path, f"expected an [old, new] pair, got {_kind(pair)}; ignored")
             continue
         old, new = pair
         if key == "status":
@@ -527,9 +603,8 @@ def _describe(change: Mapping[str, list[Any]]) -> str:
     return "; ".join(f"{key}: {old or '-'} → {new or '-'}" for key, (old, new) in change.items())
 
 
-def _time(doc: dict, key: str, path: str, state: _ParseState) -> datetime | None:
-    """A Spiceworks time (`2023-05-05 18:52:48 UTC`, or ISO 8601); unreadable is a warning and None."""
-    text = _get(doc, key, path, _STRING, "a time like \"2023-05-05 18:52:48 UTC\"")
+def _time(text: str | None, path: str, state: _ParseState) -> datetime | None:
+    """A Spiceworks time (`2023-05-05 18:52:48 UTC`, or ISO 8601) at path; unreadable is a warning and None."""
     if text is None or not text.strip():
         return None
     cleaned = text.strip()
@@ -538,25 +613,15 @@ def _time(doc: dict, key: str, path: str, state: _ParseState) -> datetime | None
     try:
         moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
     except ValueError:
-        state.warn(f"{path}.{key}", f"{text!r} is not a time like \"2023-05-05 18:52:48 UTC\"; ignored")
+        state.warn(path, f"{text!r} is not a time like \"2023-05-05 18:52:48 UTC\"; ignored")
         return None
     if moment.tzinfo is None:
-        state.warn(f"{path}.{key}", f"{text!r} has no time zone; taken as UTC")
+        state.warn(path, f"{text!r} has no time zone; taken as UTC")
         moment = moment.replace(tzinfo=timezone.utc)
     if not in_range(moment):
-        state.warn(f"{path}.{key}", f"{text!r} is outside the years sopdash handles (1970 to 2199); ignored")
+        state.warn(path, f"{text!r} is outside the years sopdash handles (1970 to 2199); ignored")
         return None
     return moment.astimezone(timezone.utc).replace(microsecond=0)
-
-
-def _get(doc: dict, key: str, path: str, types: tuple[type, ...], what: str) -> Any:
-    """doc[key] if absent, null, or of one of `types`; otherwise an InputError naming its path."""
-    value = doc.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
-        raise InputError(f"{path}.{key}: expected {what}, got {_kind(value)}")
-    return value
 
 
 def _kind(value: Any) -> str:

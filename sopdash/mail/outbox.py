@@ -17,7 +17,6 @@ from sopdash.mail.compose import BadAddress, outgoing
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import CONNECT_TIMEOUT_S, DeliveryError, open_transport
 from sopdash.store import Store
-from sopdash.store.kept_files import kept_files_for
 
 BATCH = 100
 
@@ -60,7 +59,7 @@ def deliver_queued(
     wait_for_sender: float = 0.0,
 ) -> SendReport:
     """Send what is due, one sender at a time; a busy outbox (another sender) is left alone."""
-    kept = kept_files_for(store)
+    kept = store.kept_files()
     with kept.sending(wait_for_sender) as mine:
         if not mine:
             return SendReport(busy=True)

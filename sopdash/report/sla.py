@@ -13,7 +13,6 @@ import csv
 import io
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from functools import cache, partial
 from typing import Iterable, Sequence
@@ -24,7 +23,8 @@ from sopdash.core.durations import format_countdown
 from sopdash.core.model import PRIORITIES, Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
-from sopdash.core.text import json_text, one_line
+from sopdash.core.documents import json_text
+from sopdash.core.text import cell_width, one_line, pad
 from sopdash.report.tally import Breach, ClockTally, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")
@@ -35,13 +35,13 @@ _BREACH_COLUMNS = ("ticket", "clock", "state", "over by", "due", "priority", "as
 BreachRow = tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ClockStats:
-    """How one clock fared over a group of tickets."""
+class ClockStats(msgspec.Struct, frozen=True):
+    """How one clock fared over a group of tickets; `pct` is the share of decided clocks within target, in percent."""
 
     within: int = 0
     late: int = 0
     pending: int = 0
+    pct: float | None = None
     median_s: int | None = None
     p90_s: int | None = None
 
@@ -50,24 +50,8 @@ class ClockStats:
         """Clocks with an outcome: within target or not."""
         return self.within + self.late
 
-    @property
-    def pct(self) -> float | None:
-        """Share of decided clocks that were within target, in percent."""
-        return round(100 * self.within / self.decided, 1) if self.decided else None
 
-    def to_dict(self) -> dict:
-        return {
-            "within": self.within,
-            "late": self.late,
-            "pending": self.pending,
-            "pct": self.pct,
-            "median_s": self.median_s,
-            "p90_s": self.p90_s,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class GroupStats:
+class GroupStats(msgspec.Struct, frozen=True):
     """The figures of one row: overall, a priority, a technician or a category."""
 
     name: str
@@ -75,43 +59,42 @@ class GroupStats:
     ack: ClockStats
     resolution: ClockStats
 
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "created": self.created,
-            "ack": self.ack.to_dict(),
-            "resolution": self.resolution.to_dict(),
-        }
 
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """Every figure of the report for one period, ready to render."""
+class Period(msgspec.Struct, frozen=True):
+    """The span a report counts, and the zone its text is in."""
 
     since: datetime
     until: datetime
+    tz: tzinfo = msgspec.field(name="timezone")
+
+
+class Report(msgspec.Struct, frozen=True):
+    """Every figure of the report for one period, ready to render (its fields in the order the JSON lists them)."""
+
+    period: Period
     generated_at: datetime
-    tz: tzinfo
+    redacted: bool
     overall: GroupStats
     by_priority: tuple[GroupStats, ...]
     by_technician: tuple[GroupStats, ...]
     by_category: tuple[GroupStats, ...]
     escalations: dict[str, int]
     breaches: tuple[Breach, ...]
-    redacted: bool = False
 
-    def to_dict(self) -> dict:
-        return {
-            "period": {"since": format_time(self.since), "until": format_time(self.until), "timezone": str(self.tz)},
-            "generated_at": format_time(self.generated_at),
-            "redacted": self.redacted,
-            "overall": self.overall.to_dict(),
-            "by_priority": [g.to_dict() for g in self.by_priority],
-            "by_technician": [g.to_dict() for g in self.by_technician],
-            "by_category": [g.to_dict() for g in self.by_category],
-            "escalations": dict(self.escalations),
-            "breaches": [b.to_dict() for b in self.breaches],
-        }
+    @property
+    def since(self) -> datetime:
+        """The first instant counted."""
+        return self.period.since
+
+    @property
+    def until(self) -> datetime:
+        """The instant after the last one counted."""
+        return self.period.until
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone the text report's times are in."""
+        return self.period.tz
 
 
 def build_report(
@@ -124,10 +107,9 @@ def build_report(
 def report_from(counted: Tally, since: datetime, until: datetime, now: datetime, tz: tzinfo) -> Report:
     """The report of a tally (of a whole store, or the parts of one merged): percentiles, groups in order."""
     return Report(
-        since=since,
-        until=until,
+        period=Period(since, until, tz),
         generated_at=now,
-        tz=tz,
+        redacted=False,
         overall=_group_stats("overall", counted.overall),
         by_priority=_ordered(counted.by_priority, PRIORITIES),
         by_technician=_ordered(counted.by_technician),
@@ -150,7 +132,9 @@ def _group_stats(name: str, group: GroupTally) -> GroupStats:
 
 def _clock_stats(clock: ClockTally) -> ClockStats:
     used = sorted(clock.used)
-    return ClockStats(clock.within, clock.late, clock.pending, percentile(used, 50), percentile(used, 90))
+    decided = clock.within + clock.late
+    pct = round(100 * clock.within / decided, 1) if decided else None
+    return ClockStats(clock.within, clock.late, clock.pending, pct, percentile(used, 50), percentile(used, 90))
 
 
 def percentile(ordered: list[int], p: float) -> int | None:
@@ -174,7 +158,7 @@ def redact(report: Report) -> Report:
         msgspec.structs.replace(b, requester=mask_requester(b.requester), subject=scrub_text(b.subject, b.requester))
         for b in report.breaches
     )
-    return replace(report, breaches=breaches, redacted=True)
+    return msgspec.structs.replace(report, breaches=breaches, redacted=True)
 
 
 def render(report: Report, fmt: str, breach_rows: Sequence[BreachRow] | None = None) -> str:
@@ -187,7 +171,7 @@ def render(report: Report, fmt: str, breach_rows: Sequence[BreachRow] | None = N
 def render_json(report: Report) -> str:
     """One JSON document; times ISO 8601 UTC, durations in seconds; control characters escaped, so no text can act
     on a terminal."""
-    return json_text(report.to_dict()) + "\n"
+    return json_text(report) + "\n"
 
 
 _METRIC_HEADER = (
@@ -320,6 +304,14 @@ def text_breach_rows(breaches: Sequence[Breach], tz: tzinfo) -> list[BreachRow]:
 
 
 def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(map(len, column)) for column in zip(*rows)]
-    template = "  ".join(f"%-{width}s" for width in widths)
-    return [(template % row).rstrip() for row in rows]
+    """Rows as lines whose columns line up in terminal cells; a column of plain ASCII pads by a format, the others
+    cell by cell (a breach table can run to tens of thousands of rows)."""
+    columns = []
+    for column in zip(*rows):
+        if all(map(str.isascii, column)):
+            columns.append((f"%-{max(map(len, column))}s", column))
+        else:
+            width = max(map(cell_width, column))
+            columns.append(("%s", [pad(cell, width) for cell in column]))
+    template = "  ".join(form for form, _ in columns)
+    return [(template % row).rstrip() for row in zip(*(cells for _, cells in columns))]

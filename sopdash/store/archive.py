@@ -27,8 +27,7 @@ from sopdash.store.storage import SCHEMA_VERSION, STEM_ARCHIVE_SCHEMA, StoreFile
 ARCHIVE_AFTER = timedelta(days=14)
 ARCHIVE_BATCH = timedelta(days=1)
 """Tickets leave the live file once the oldest due one is a day overdue, so moves come a day's worth at a time:
-a move reads and rewrites a month file (about 9 MB at 4,000 tickets a month), which no single write should
-pay for one ticket."""
+a move reads and rewrites a whole month file, which no single write should pay for one ticket."""
 
 
 def archive_directory(store_path: Path, schema: object = SCHEMA_VERSION) -> Path:

@@ -3,7 +3,9 @@
 A store keeps a working set (the live tickets: every ticket not closed, and those closed recently) apart
 from its history (older closed tickets). Actions work on the live set; views, search and reports that need
 history ask for the span they need. The TinyDB file store (`TicketStore`) and the PostgreSQL store both
-keep this contract; tests of the contract run against both.
+derive from `Store`: what every store must do is abstract, and a capability a backend has nothing to do for
+(announcing changes, a lost connection, debris to clean, an old layout to split) has a default here, so no
+caller asks which backend it has. Tests of the contract run against both.
 
 Errors are `SopdashError`s: `InputError` for a ticket that does not exist, `ConflictError` for a stale
 version, `StoreError` for a store that cannot be read or written.
@@ -11,11 +13,17 @@ version, `StoreError` for a store that cannot be read or written.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 from sopdash.core.model import Ticket
+
+if TYPE_CHECKING:
+    from sopdash.store.kept_files import KeptFiles
+    from sopdash.store.postgres.kept_files import DatabaseFiles
+    from sopdash.store.presence import PresenceBoard
 
 Signature = Hashable
 """A cheap token that differs after any change to any ticket, by any process (what the dashboard watches)."""
@@ -27,64 +35,110 @@ Progress = Callable[[int, int], None]
 """Told (done, total) as history is read, so a screen can show how far it got."""
 
 
-@runtime_checkable
-class Store(Protocol):
+class Store(ABC):
     """A ticket store shared by every technician: writes serialised and atomic, reads consistent."""
 
-    @property
-    def location(self) -> str:
-        """Where the store is, for messages (a path or a URL without its password)."""
-        ...
+    location: str
+    """Where the store is, for messages (a path or a URL without its password)."""
 
+    @abstractmethod
     def live(self) -> list[Ticket]:
         """The working set, sorted by id: every ticket not closed, and those closed within `store.archive_after`."""
-        ...
 
+    @abstractmethod
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
         """Every ticket not closed before since (every ticket ever when None), live and archived, sorted by id."""
-        ...
 
+    @abstractmethod
     def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
         """history(since) cut into slices that each read on their own, in any process (a file store: the live set
         and one per archive month), so a report can count them at once; a slice that meets a change raises StoreError."""
-        ...
 
+    @abstractmethod
     def get(self, ticket_id: int) -> Ticket:
         """One ticket, live or archived (an archived one costs only its own month); InputError if there is none."""
-        ...
 
+    @abstractmethod
     def add(self, make: Callable[[int], Ticket]) -> Ticket:
         """Store make(new_id) as version 1 under a new id, never one used before; returns it as stored."""
-        ...
 
+    @abstractmethod
     def add_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
         """Store tickets as version 1 in one write under new ids in order; returns them as stored."""
-        ...
 
+    @abstractmethod
     def update(
         self, ticket_id: int, change: Callable[[Ticket], Ticket], *, expected_version: int | None = None
     ) -> Ticket:
         """Apply change to the ticket as stored now and store it as the next version (ConflictError if it is no
         longer at expected_version); an archived ticket that changes comes back to the live set."""
-        ...
 
+    @abstractmethod
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes (nothing else) in one write; the file store keeps each ticket's
         version, so no open dialog conflicts with them. A ticket that is gone is skipped. Returns them as stored."""
-        ...
 
+    @abstractmethod
     def transact(self, plan: Plan) -> tuple[list[Ticket], list[Ticket]]:
         """Under one lock: plan(every ticket) -> (changed, new); all written in one step, or none (imports)."""
-        ...
 
+    @abstractmethod
     def signature(self) -> Signature | None:
         """A token that changes with every write to the store; None if the store is gone."""
-        ...
 
+    @abstractmethod
     def archive(self) -> int:
         """Move closed tickets older than `store.archive_after` out of the live set now; how many moved."""
-        ...
 
+    @abstractmethod
     def check(self) -> list[str]:
         """Diagnosis lines for `sopdash check`; problems start with "error:" or "warning:"."""
-        ...
+
+    @abstractmethod
+    def next_id(self) -> int:
+        """The id the next new ticket gets (what `sopdash store copy` carries over)."""
+
+    @abstractmethod
+    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+        """Fill this empty store with tickets exactly as they are (ids, versions) and go on numbering at next_id;
+        InputError if it ever held a ticket."""
+
+    @abstractmethod
+    def presence_board(self, login: str, pid: int | None = None) -> PresenceBoard:
+        """Where the dashboard of process pid (this one by default) announces which ticket login is on."""
+
+    @abstractmethod
+    def kept_files(self) -> KeptFiles | DatabaseFiles:
+        """Where kept mail, its attachments, the mail log and the outbox lock are."""
+
+    # -- capabilities with nothing to do on some backend -----------------------------------------
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """Have callback called (from a background thread) as soon as a change is announced; a store that does
+        not announce changes calls nothing, and watchers rely on `signature`."""
+        return None
+
+    @property
+    def connection_lost(self) -> str | None:
+        """Why changes are not being announced right now (they are polled meanwhile); None when all is well."""
+        return None
+
+    def actor(self, login: str) -> str:
+        """Who acts on this store when the OS login is login (a database names its own role)."""
+        return login
+
+    def manager_rights(self) -> bool | None:
+        """Whether the store itself says the actor is a manager; None leaves it to the config's roster."""
+        return None
+
+    def fix(self) -> list[str]:
+        """What `sopdash check --fix` did."""
+        return ["fix: nothing to do for this store"]
+
+    def upgrade(self) -> bool:
+        """Bring a store an older sopdash wrote up to the layout this one writes; False if it was up to date."""
+        return False
+
+    def close(self) -> None:
+        """Let go of connections and listeners."""
+        return None

@@ -8,17 +8,14 @@ count and by a SHA-256 over the tickets' documents; a destination that already h
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from typing import NamedTuple
 
 import orjson
 
-from sopdash.core.errors import InputError, StoreError
+from sopdash.core.documents import json_bytes
+from sopdash.core.errors import StoreError
 from sopdash.core.model import Ticket
-from sopdash.store import Store, TicketStore
-from sopdash.store.lock import exclusive_lock
-from sopdash.store.storage import META, TICKETS, OrjsonStorage, read_store_file
-from sopdash.store.ticket_store import empty_store
+from sopdash.store.contract import Store
 
 
 class Contents(NamedTuple):
@@ -32,7 +29,7 @@ class Contents(NamedTuple):
         """SHA-256 over the next id and every ticket's document, keys sorted, in id order."""
         digest = hashlib.sha256(str(self.next_id).encode())
         for ticket in self.tickets:
-            digest.update(orjson.dumps(ticket.to_dict(), option=orjson.OPT_SORT_KEYS))
+            digest.update(json_bytes(ticket, orjson.OPT_SORT_KEYS))
         return digest.hexdigest()
 
     def describe(self) -> str:
@@ -41,7 +38,7 @@ class Contents(NamedTuple):
 
 def contents(store: Store) -> Contents:
     """Every ticket of store, live and archived, and its next id."""
-    return Contents(store.history(), next_id(store))
+    return Contents(store.history(), store.next_id())
 
 
 def copy_store(source: Store, destination: Store) -> tuple[Contents, Contents]:
@@ -50,32 +47,9 @@ def copy_store(source: Store, destination: Store) -> tuple[Contents, Contents]:
     StoreError if the two differ after the copy; InputError if the destination was not empty.
     """
     read = contents(source)
-    restore(destination, read.tickets, read.next_id)
+    destination.restore(read.tickets, read.next_id)
     written = contents(destination)
     if written != read:
         raise StoreError(f"the copy in {destination.location} does not match {source.location}: "
                          f"{written.describe()} against {read.describe()}")
     return read, written
-
-
-def next_id(store: Store) -> int:
-    """The id the next new ticket in store gets."""
-    if isinstance(store, TicketStore):
-        return int(read_store_file(store.path).record.get("next_id", 1))
-    return store.next_id()
-
-
-def restore(store: Store, tickets: Sequence[Ticket], next_id: int) -> None:
-    """Fill the empty store with tickets as they are; InputError if it ever held a ticket."""
-    if not isinstance(store, TicketStore):
-        store.restore(tickets, next_id)
-        return
-    with exclusive_lock(store.lock_path):
-        held = read_store_file(store.path)
-        if held.tickets or held.record.get("archived") or held.record.get("next_id", 1) != 1:
-            raise InputError(f"{store.location} is not empty; copy into a new store")
-        document = empty_store()
-        document[META]["1"]["next_id"] = next_id
-        document[TICKETS] = {str(ticket.id): ticket.to_dict() for ticket in tickets}
-        OrjsonStorage(store.path).write(document)
-    store.archive()  # the closed tickets that are due go to their months, as if they had always been there

@@ -1,4 +1,4 @@
-"""`<store>.files/`: the original of every client mail, its attachments, rejected and held mail, and the mail log.
+"""`<store>.files/` (what `TicketStore.kept_files` gives): the original of every client mail, its attachments, rejected and held mail, and the mail log.
 
 Everything here gets the store file's own mode and group, so kept mail is exactly as private as the tickets. The
 folders are made setgid and sticky: a technician can add files but never remove or replace a colleague's. Every
@@ -15,29 +15,15 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
 
 import orjson
-from typing import TYPE_CHECKING
 
 from sopdash.core.errors import StoreError
-from sopdash.store.contract import Store
 from sopdash.store.lock import exclusive_lock
-from sopdash.store.paths import files_dir_for, is_postgres_url
+from sopdash.store.paths import files_dir_for
 from sopdash.store.safe_files import SHARED_FOLDER_MODE, Folder, UnsafeEntry, folder_at, share, writable_in_place
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
-if TYPE_CHECKING:
-    from sopdash.store.postgres.kept_files import DatabaseFiles
-
 MAIL_LOG = "mail-log.jsonl"
 SENDING_LOCK = "sending.lock"
-
-
-def kept_files_for(store: Store) -> KeptFiles | DatabaseFiles:
-    """The folder beside a store file; for a PostgreSQL store, the tables beside its tickets."""
-    if is_postgres_url(store.location):
-        from sopdash.store.postgres.kept_files import DatabaseFiles
-
-        return DatabaseFiles(store)
-    return KeptFiles(Path(store.location))
 
 
 class KeptFiles:

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import orjson
 
+from sopdash.core.documents import json_bytes
 from sopdash.core.errors import InputError, StoreError
 from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket, format_time
@@ -97,7 +97,7 @@ class LockedWrite:
                 if not self.archived[month]:
                     del self.archived[month]
                 self.fetched.add(ticket.id)
-            self.docs[key] = msgspec.Raw(orjson.dumps(ticket.to_dict()))
+            self.docs[key] = msgspec.Raw(json_bytes(ticket))
             self.changed.add(key)
 
     def insert(self, tickets: Sequence[Ticket]) -> list[Ticket]:

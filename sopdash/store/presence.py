@@ -18,6 +18,7 @@ import os
 import re
 import socket
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,23 +34,19 @@ MAX_ENTRY_BYTES = 4096  # an entry is about 120 bytes; anything much longer is n
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _decode = msgspec.json.Decoder(Presence).decode
 
-__all__ = ["HEARTBEAT_S", "PresenceBoard", "presence_dir_for"]
+__all__ = ["HEARTBEAT_S", "PresenceBoard", "PresenceDirectory", "presence_dir_for"]
 
 
-class PresenceBoard:
-    """This dashboard's announcement, and everyone else's still-fresh ones."""
+class PresenceBoard(ABC):
+    """This dashboard's announcement, and everyone else's still-fresh ones, wherever a store keeps them."""
 
     def __init__(
-        self, store_path: Path, login: str, wall: Callable[[], float] = time.time, host: str | None = None, pid: int | None = None
+        self, login: str, wall: Callable[[], float] = time.time, host: str | None = None, pid: int | None = None
     ) -> None:
-        self.store_path = Path(store_path)
-        self.directory = presence_dir_for(self.store_path)
         self.login = login
         self.host = host or socket.gethostname()
         self.pid = os.getpid() if pid is None else pid
         self.wall = wall
-        self.name = f"{_UNSAFE.sub('_', login)}@{_UNSAFE.sub('_', self.host)}.{self.pid}.json"
-        self.path = self.directory / self.name
         self._announced: tuple[int | None, str] | None = None
         self._renewed_s = 0.0
 
@@ -62,6 +59,31 @@ class PresenceBoard:
         self._publish(Presence(self.login, self.host, self.pid, now_s, ticket_id, activity))  # type: ignore[arg-type]
         self._announced, self._renewed_s = state, now_s
         return True
+
+    @abstractmethod
+    def others(self) -> list[Presence]:
+        """Every other dashboard's fresh entry; stale ones are cleared."""
+
+    @abstractmethod
+    def leave(self) -> None:
+        """Remove this dashboard's entry (on exit; a crash leaves it to go stale)."""
+
+    @abstractmethod
+    def _publish(self, entry: Presence) -> None:
+        """Write this dashboard's entry."""
+
+
+class PresenceDirectory(PresenceBoard):
+    """Presence as one small file per dashboard in `<store>.presence/` beside the store file."""
+
+    def __init__(
+        self, store_path: Path, login: str, wall: Callable[[], float] = time.time, host: str | None = None, pid: int | None = None
+    ) -> None:
+        super().__init__(login, wall, host, pid)
+        self.store_path = Path(store_path)
+        self.directory = presence_dir_for(self.store_path)
+        self.name = f"{_UNSAFE.sub('_', login)}@{_UNSAFE.sub('_', self.host)}.{self.pid}.json"
+        self.path = self.directory / self.name
 
     def others(self) -> list[Presence]:
         """Every other dashboard's fresh entry; stale ones and those of dead local processes are deleted (where the

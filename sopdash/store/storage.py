@@ -85,7 +85,7 @@ def read_store_file(path: Path, folder: Folder | None = None) -> StoreFile:
 def decode_file(raw: bytes, path: Path) -> StoreFile | None:
     """The file in raw, parsed, built and checked in one pass in C; None if anything in it is off.
 
-    None sends the caller down `careful_read`, which names the first problem. 50,000 tickets take about 0.5 s here.
+    None sends the caller down `careful_read`, which names the first problem.
     """
     try:
         document = _STORE_FILE.decode(raw)
@@ -102,7 +102,7 @@ class RawFile(msgspec.Struct):
     """A file as a writer holds it: the meta table, and each ticket as the bytes stored (parsed only when needed).
 
     A write under the lock decodes the one ticket it changes and copies the others' bytes back verbatim: on a
-    live file of 2,400 tickets (6 MB) that is a tenth of the time and memory of building every document.
+    large live file that is a fraction of the time and memory of building every document (README: Speed).
     """
 
     meta: dict[str, Any]

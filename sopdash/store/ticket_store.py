@@ -10,18 +10,23 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
 
+import orjson
+
 from sopdash.clock import Clock, system_clock
-from sopdash.core.errors import ConflictError, StoreError
+from sopdash.core.documents import json_bytes
+from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
-from sopdash.store.contract import Plan, Progress, Signature
+from sopdash.store.contract import Plan, Progress, Signature, Store
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
+from sopdash.store.kept_files import KeptFiles
 from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.debris import remove_debris
 from sopdash.store.sidecar_check import repair_sidecars
 from sopdash.store.paths import following_links, lock_path_for, make_directory
+from sopdash.store.presence import PresenceDirectory
 from sopdash.store.storage import (
     META,
     SCHEMA_VERSION,
@@ -38,7 +43,7 @@ from sopdash.store.storage import (
 _READ_ATTEMPTS = 3  # a history read that meets a move under way starts again; a third clash is not a coincidence
 
 
-class TicketStore:
+class TicketStore(Store):
     """The live file every technician shares, with its archive of month files: locked, atomic writes (see
     `LockedWrite`) and unlocked, consistent reads."""
 
@@ -74,7 +79,8 @@ class TicketStore:
 
     def live(self) -> list[Ticket]:
         """The live file's tickets, sorted by id: every ticket not closed, and those closed within archive_after."""
-        return sorted(read_store_file(self.path).tickets.values(), key=attrgetter("id"))
+        with gc_paused():
+            return sorted(read_store_file(self.path).tickets.values(), key=attrgetter("id"))
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
         """Every ticket not closed before since (all when None), live and archived, sorted by id.
@@ -109,7 +115,8 @@ class TicketStore:
 
     def _uncached(self, month: str, ids: list[int], schema: object) -> list[Ticket]:
         """A month's listed tickets, read without keeping them: a slice is read once, often in another process."""
-        return listed(read_month(self.path, month, schema).tickets, ids, self.path, month, schema)
+        with gc_paused():
+            return listed(read_month(self.path, month, schema).tickets, ids, self.path, month, schema)
 
     def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
         archived: dict[str, list[int]] = live.record.get("archived", {})
@@ -180,6 +187,39 @@ class TicketStore:
     def schema(self) -> object:
         """The live file's schema version: before SCHEMA_VERSION, its next write (or `store migrate`) upgrades it."""
         return read_store_file(self.path).record.get("schema")
+
+    def upgrade(self) -> bool:
+        """Bring a store an older sopdash wrote up to date — split a single file, move the archive to the folder
+        named after the whole file name (`notify` hears where the months went); False if it was up to date."""
+        if self.schema() == SCHEMA_VERSION:
+            return False
+        self.archive()
+        return True
+
+    def next_id(self) -> int:
+        """The id the next new ticket gets: the live file's high-water mark."""
+        return int(read_store_file(self.path).record.get("next_id", 1))
+
+    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+        """Fill the empty store with tickets as they are and go on numbering at next_id; InputError if it ever
+        held a ticket. Closed tickets that are due go to their months, as if they had always been there."""
+        with exclusive_lock(self.lock_path):
+            held = read_store_file(self.path)
+            if held.tickets or held.record.get("archived") or held.record.get("next_id", 1) != 1:
+                raise InputError(f"{self.location} is not empty; copy into a new store")
+            document = empty_store()
+            document[META]["1"]["next_id"] = next_id
+            document[TICKETS] = {str(ticket.id): orjson.Fragment(json_bytes(ticket)) for ticket in tickets}
+            OrjsonStorage(self.path).write(document)
+        self.archive()
+
+    def presence_board(self, login: str, pid: int | None = None) -> PresenceDirectory:
+        """Dashboards announce themselves in `<store>.presence/` beside the live file."""
+        return PresenceDirectory(self.path, login, pid=pid)
+
+    def kept_files(self) -> KeptFiles:
+        """`<store>.files/` beside the live file."""
+        return KeptFiles(self.path)
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes under the lock, each ticket keeping its version.

@@ -1,5 +1,5 @@
 """The dashboard's application: what is global to it — the config and its key map, the theme, keys typed ahead
-of a dialog, idle garbage collection, leaving and the crash report. The dashboard itself is `DashboardScreen`.
+of a dialog, leaving and the crash report. The dashboard itself is `DashboardScreen`.
 """
 
 from __future__ import annotations
@@ -11,19 +11,16 @@ from rich.console import RenderableType
 from textual.actions import ActionParseResult
 from textual.app import App
 from textual.dom import DOMNode
-from textual.events import Event, InputEvent, Key
+from textual.events import Event, Key
 from textual.screen import Screen
 
 from sopdash.config import Settings
 from sopdash.core.canned import CannedReply
 from sopdash.desk import Desk
-from sopdash.idle_collector import IdleCollector
 from sopdash.keys import check_keys
 from sopdash.tui.crash import end_on_crash
 from sopdash.tui.dashboard import DashboardScreen
 from sopdash.tui.stylesheets import stylesheet
-
-IDLE_CHECK_S = 1.0  # how often to see whether the technician paused long enough for a full collection
 
 
 class SopdashApp(App[int]):
@@ -42,7 +39,6 @@ class SopdashApp(App[int]):
         self.leaving = False
         """Set once the app is asked to exit: no action runs after that."""
         self._key_screens: WeakKeyDictionary[Key, Screen] = WeakKeyDictionary()
-        self._collector = IdleCollector()
         self.set_keymap(self.keys)
 
     def get_default_screen(self) -> Screen:
@@ -51,11 +47,6 @@ class SopdashApp(App[int]):
     def on_mount(self) -> None:
         if self.console.color_system == "standard":
             self.theme = "ansi-dark"  # 16 colours: the terminal's own palette reads better than approximations
-        self._collector.start()
-        self.set_interval(IDLE_CHECK_S, self._collector.collect_if_idle)
-
-    def on_unmount(self) -> None:
-        self._collector.stop()
 
     # What the dialogs that write to a client ask the app for (CannedReplySource).
 
@@ -72,10 +63,8 @@ class SopdashApp(App[int]):
     # Keys typed ahead.
 
     async def on_event(self, event: Event) -> None:
-        if isinstance(event, InputEvent):
-            self._collector.input_seen()
-            if isinstance(event, Key) and not event.is_forwarded:
-                self._key_screens[event] = self.screen
+        if isinstance(event, Key) and not event.is_forwarded:
+            self._key_screens[event] = self.screen
         await super().on_event(event)
 
     def on_key(self, event: Key) -> None:

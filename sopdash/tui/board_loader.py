@@ -8,6 +8,8 @@ reads, not one each).
 
 from __future__ import annotations
 
+import gc
+
 from collections.abc import Callable
 from enum import Enum
 from functools import partial
@@ -81,6 +83,7 @@ class BoardLoader:
         board is shown)."""
         again = self.state is Loading.LOADING_AGAIN
         self.state = Loading.IDLE
+        gc.freeze()  # what a load keeps is never scanned by a full collection again, so none stalls a key press
         self.has_history = with_history
         if with_history and self.progress:
             self.progress = ""

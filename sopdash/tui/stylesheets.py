@@ -1,18 +1,8 @@
-"""Where the dashboard's stylesheets are, whether sopdash runs from an installed package or a checkout."""
+"""Where the dashboard's Textual stylesheets are: `styles/` beside this module, shipped as package data."""
 
-from importlib.resources import files
 from pathlib import Path
 
-
-def _styles_dir() -> Path:
-    try:
-        return Path(str(files("sopdash.styles")))
-    except ModuleNotFoundError:
-        # Imported straight from a checkout (not installed): styles/ sits beside the package.
-        return Path(__file__).resolve().parents[2] / "styles"
-
-
-STYLES_DIR = _styles_dir()
+STYLES_DIR = Path(__file__).with_name("styles")
 
 
 def stylesheet(name: str) -> Path:

@@ -49,8 +49,24 @@ def test_the_cli_path_never_imports_textual(process_env):
         "codes = [main(['ticket', 'new', '--subject', 'x', '--requester', 'a@b.c']), main(['ticket', 'list']),"
         " main(['ticket', 'show', '1']), main(['config']), main(['check'])]\n"
         "assert codes == [0, 0, 0, 0, 0], codes\n"
-        "loaded = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') or m == 'sopdash.tui.app']\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] == 'textual' or m == 'sopdash.tui.app']\n"
         "assert not loaded, loaded\n"
+    )
+    result = run([sys.executable, "-c", code], process_env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_command_loads_only_what_it_needs(process_env):
+    code = (
+        "import sys\n"
+        "from sopdash.cli.main import main\n"
+        "def loaded(): return sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich', 'smtplib', 'ssl',"
+        " 'email', 'msgspec', 'tinydb', 'psycopg'} | {m for m in sys.modules if m.startswith('sopdash.cli.')})\n"
+        "assert main(['--version']) == 0\n"
+        "assert loaded() == ['sopdash.cli.main', 'sopdash.cli.options'], loaded()\n"
+        "assert main(['ticket', 'new', '--subject', 'x', '--requester', 'a@b.c']) == 0\n"
+        "assert main(['ticket', 'list']) == 0\n"
+        "assert not {'smtplib', 'ssl', 'textual', 'sopdash.cli.mail_commands'} & set(loaded()), loaded()\n"
     )
     result = run([sys.executable, "-c", code], process_env)
     assert result.returncode == 0, result.stderr

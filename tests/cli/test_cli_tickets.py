@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from rich.cells import cell_len
 from sopdash.core.model import TROUBLESHOOTING_STEPS
 from sopdash.desk.identity import current_login
 
@@ -13,7 +14,7 @@ ME = current_login()
 TICKET_FIELDS = {
     "id", "subject", "body", "requester", "category", "priority", "triaged", "status", "assignee", "tier",
     "escalations", "manager_flag", "troubleshooting", "timeline", "created_at", "acknowledged_at", "resolved_at",
-    "resolution", "client_notified_at", "closed_at", "source", "version",
+    "resolution", "client_notified_at", "closed_at", "source", "version", "mail_revision",
 }
 CLOCK_FIELDS = {"due", "state", "remaining_s", "target_s"}
 
@@ -130,6 +131,22 @@ def test_list_truncates_long_subjects_and_strips_control_characters(env, sopdash
     assert "\x1b" not in row
     assert "Evil red [b]subject[/b] x" in row
     assert row.endswith("…") and len(row) <= 100
+
+
+@pytest.mark.parametrize("columns", ["120", "60"])
+def test_list_aligns_wide_characters_by_terminal_cells(env, sopdash, new_ticket, monkeypatch, columns):
+    printer = "网络打印机无法连接 🖨️"
+    new_ticket("Printer on floor 2 will not connect to the network at all")
+    new_ticket(printer)
+    new_ticket(f"{printer} {printer}")
+    monkeypatch.setenv("COLUMNS", columns)
+    header, *rows = sopdash("ticket", "list").out.splitlines()
+    subject_at = cell_len(header[: header.index("SUBJECT")])
+    for row in rows:
+        first = row.index("P") if row.split()[0] == "#1" else row.index("网")
+        assert cell_len(row[:first]) == subject_at, row
+    cut = [cell_len(row) for row in rows if row.endswith("…")]
+    assert cut and all(width == cut[0] for width in cut) and max(map(cell_len, rows)) == cut[0]
 
 
 def test_show_text_has_clocks_in_the_calendar_zone_and_marks_internal_notes(env, sopdash, new_ticket, tmp_path):

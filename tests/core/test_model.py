@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sopdash.core import rules
 from sopdash.core.errors import InputError
 from sopdash.core.model import TIMELINE_KINDS, Requester, Ticket, status_changes
+from sopdash.core.documents import document
 
 T0 = datetime(2026, 11, 23, 14, 0, tzinfo=timezone.utc)
 
@@ -28,13 +29,13 @@ def worked() -> Ticket:
 
 def stored(ticket: Ticket) -> Ticket:
     """The ticket as the store reads it back."""
-    return Ticket.from_dict(orjson.loads(orjson.dumps(ticket.to_dict())))
+    return Ticket.from_dict(orjson.loads(orjson.dumps(document(ticket))))
 
 
 def test_a_ticket_reads_back_equal_to_what_was_saved():
     original = worked()
     assert stored(original) == original
-    assert stored(original).to_dict() == original.to_dict()
+    assert document(stored(original)) == document(original)
 
 
 def test_status_changes_are_the_status_events_in_order():
@@ -71,7 +72,7 @@ def test_tickets_are_immutable_and_change_through_evolve():
     ],
 )
 def test_a_bad_entry_makes_the_ticket_invalid_naming_the_field(entry, problem):
-    doc = worked().to_dict()
+    doc = document(worked())
     doc["timeline"].insert(1, entry)
     with pytest.raises(InputError, match=rf"^ticket 7: {problem}"):
         Ticket.from_dict(doc)
@@ -88,19 +89,19 @@ def test_a_bad_entry_makes_the_ticket_invalid_naming_the_field(entry, problem):
     ],
 )
 def test_a_bad_field_makes_the_ticket_invalid_naming_it(field, value, problem):
-    doc = {**worked().to_dict(), field: value}
+    doc = {**document(worked()), field: value}
     with pytest.raises(InputError, match=rf"^ticket 7: {problem}"):
         Ticket.from_dict(doc)
 
 
 def test_times_with_another_offset_are_read_as_the_same_instant_and_saved_in_utc():
-    doc = worked().to_dict()
+    doc = document(worked())
     doc["created_at"] = "2026-11-23T15:00:00+01:00"
     doc["timeline"][0]["at"] = "2026-11-23T14:00:00Z"
     ticket = Ticket.from_dict(doc)
     assert ticket.created_at == T0 and ticket.timeline[0].at == T0
-    assert ticket.to_dict()["created_at"] == "2026-11-23T14:00:00+00:00"
-    assert ticket.to_dict()["timeline"][0]["at"] == "2026-11-23T14:00:00+00:00"
+    assert document(ticket)["created_at"] == "2026-11-23T14:00:00+00:00"
+    assert document(ticket)["timeline"][0]["at"] == "2026-11-23T14:00:00+00:00"
 
 
 stored_times = st.datetimes(timezones=st.just(timezone.utc)).map(lambda moment: moment.isoformat(timespec="seconds"))
@@ -117,8 +118,8 @@ entry_docs = st.lists(
 @given(entry_docs)
 def test_a_stored_timeline_reads_back_as_saved(docs):
     docs = orjson.loads(orjson.dumps(docs))
-    ticket = Ticket.from_dict({**worked().to_dict(), "timeline": docs})
-    assert ticket.to_dict()["timeline"] == docs
+    ticket = Ticket.from_dict({**document(worked()), "timeline": docs})
+    assert document(ticket)["timeline"] == docs
     assert status_changes(ticket.timeline) == tuple(
         (datetime.fromisoformat(doc["at"]).timestamp(), doc["change"]["status"][1])
         for doc in docs

@@ -8,6 +8,7 @@ from sopdash.core import rules
 from sopdash.core.errors import InputError, RuleRefused
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.sensitive import SensitiveText
+from sopdash.core.documents import document
 
 T0 = datetime(2026, 11, 23, 14, 0, tzinfo=timezone.utc)
 
@@ -191,7 +192,7 @@ def test_ticket_round_trips_through_its_document():
     ticket = rules.escalate(ticket, "amara", at(2), "disruptive", "shouting")
     ticket = rules.acknowledge_manager_flag(ticket, "dana", at(3), is_manager=True)
     ticket = rules.resolve(ticket, "amara", at(4), "fixed")
-    assert Ticket.from_dict(ticket.to_dict()) == ticket
+    assert Ticket.from_dict(document(ticket)) == ticket
 
 
 SECRET = "Your temporary password is Xk9pq; the printer is at 10.20.0.15."

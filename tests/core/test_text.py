@@ -46,7 +46,7 @@ def test_one_line_with_a_limit_cuts_a_giant_field_cheaply():
 
 
 def test_json_text_escapes_bidi_and_c1_but_keeps_the_data():
-    from sopdash.core.text import json_text
+    from sopdash.core.documents import json_text
     import orjson
 
     document = {"subject": "a\u202eb\x9bc"}

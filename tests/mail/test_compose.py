@@ -25,7 +25,7 @@ def replied(ticket: Ticket, text: str = "We are on it.") -> tuple[Ticket, Timeli
 def test_reply_threads_to_the_clients_latest_message():
     client = TimelineEntry(AT, "Ann", "client", "Still broken", inbound=Inbound("<c2@mail.example.com>"))
     older = TimelineEntry(AT.replace(hour=8), "Ann", "client", "Broken", inbound=Inbound("<c1@mail.example.com>"))
-    ticket = Ticket(7, "Printer", AT, requester=Requester("Ann", "ann@example.com"), timeline=(older, client))
+    ticket = Ticket(id=7, subject="Printer", created_at=AT, requester=Requester("Ann", "ann@example.com"), timeline=(older, client))
     ticket, entry = replied(ticket)
     message = outgoing(ticket, entry, SETTINGS)
     assert message["In-Reply-To"] == "<c2@mail.example.com>" == message["References"]
@@ -35,7 +35,7 @@ def test_reply_threads_to_the_clients_latest_message():
 
 def test_ticket_text_cannot_inject_headers():
     evil = "Printer\r\nBcc: all@example.com\nX-Evil: 1 " + "long " * 100
-    ticket = Ticket(3, evil, AT, requester=Requester("Ann\r\nBcc: x@example.com", "ann@example.com"))
+    ticket = Ticket(id=3, subject=evil, created_at=AT, requester=Requester("Ann\r\nBcc: x@example.com", "ann@example.com"))
     ticket, entry = replied(ticket, "Line one\r\nBcc: not-a-header@example.com")
     raw = outgoing(ticket, entry, SETTINGS).as_bytes()
     headers = raw.split(b"\r\n\r\n", 1)[0]
@@ -51,7 +51,7 @@ def test_subject_drops_earlier_prefixes_and_tags():
 
 
 def test_a_bad_requester_address_is_refused():
-    ticket = Ticket(3, "x", AT, requester=Requester("Ann", "not an address"))
+    ticket = Ticket(id=3, subject="x", created_at=AT, requester=Requester("Ann", "not an address"))
     ticket, entry = replied(ticket)
     with pytest.raises(BadAddress):
         outgoing(ticket, entry, SETTINGS)

@@ -9,6 +9,7 @@ from mail_server import DESK, free_port, mail_config
 
 from sopdash.core.model import Requester
 from sopdash.store import TicketStore
+from sopdash.core.documents import document
 
 
 def new_ticket(sopdash, subject: str = "Printer jams", email: str = "ann@example.com") -> int:
@@ -19,7 +20,7 @@ def new_ticket(sopdash, subject: str = "Printer jams", email: str = "ann@example
 
 def deliveries(store: Path, ticket_id: int) -> list[dict]:
     ticket = TicketStore(store).get(ticket_id)
-    return [e.delivery.to_dict() for e in ticket.timeline if e.kind == "public"]
+    return [document(e.delivery) for e in ticket.timeline if e.kind == "public"]
 
 
 def test_acknowledgement_is_sent_from_the_desk_to_the_requester(mail_env, smtp_server, sopdash):

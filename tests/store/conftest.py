@@ -28,5 +28,4 @@ def store(store_location: str) -> Iterator:
     """An empty store of each backend, opened as the technician `amara` would open it."""
     opened = open_store(store_location)
     yield opened
-    if hasattr(opened, "close"):
-        opened.close()
+    opened.close()

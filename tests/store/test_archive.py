@@ -19,6 +19,7 @@ from sopdash.core.model import Ticket
 from sopdash.store import TicketStore
 from sopdash.store.archive import month_path
 from sopdash.store.storage import OrjsonStorage
+from sopdash.core.documents import document
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
@@ -121,7 +122,7 @@ def test_a_missing_ticket_is_still_an_input_error(store: TicketStore) -> None:
 
 
 def old_store(path: Path, tickets: list[Ticket]) -> None:
-    docs = {str(n): t.evolve(id=n, version=1).to_dict() for n, t in enumerate(tickets, 1)}
+    docs = {str(n): document(t.evolve(id=n, version=1)) for n, t in enumerate(tickets, 1)}
     path.write_bytes(orjson.dumps({"meta": {"1": {"schema": 1}}, "tickets": docs}))
 
 

@@ -33,7 +33,7 @@ from sopdash.core.model import Ticket
 from sopdash.core.presence import Presence
 from sopdash.store import TicketStore
 from sopdash.store.kept_files import KeptFiles
-from sopdash.store.presence import PresenceBoard
+from sopdash.store.presence import PresenceDirectory
 
 GROUP = "sdfiles-desk"
 PLANTER, VICTIM = "sdfiles-amy", "sdfiles-ben"
@@ -288,8 +288,8 @@ def test_a_presence_folder_linked_to_a_private_folder_is_neither_cleaned_nor_ope
     before = untouched(private)
     desk.plant_link(desk.store.with_name("tickets.json.presence"), private)
 
-    script = ("import sys; from pathlib import Path; from sopdash.store.presence import PresenceBoard\n"
-              "board = PresenceBoard(Path(sys.argv[1]), 'ben')\n"
+    script = ("import sys; from pathlib import Path; from sopdash.store.presence import PresenceDirectory\n"
+              "board = PresenceDirectory(Path(sys.argv[1]), 'ben')\n"
               "try:\n    board.announce(3); board.others()\nexcept Exception as error:\n    print(error)\n")
     done = desk.run(desk.victim, desk.python, "-c", script, str(desk.store))
 
@@ -298,16 +298,16 @@ def test_a_presence_folder_linked_to_a_private_folder_is_neither_cleaned_nor_ope
 
 
 def test_a_planted_presence_temp_file_name_cannot_redirect_the_write(desk: Desk) -> None:
-    planter = PresenceBoard(desk.store, PLANTER)
+    planter = PresenceDirectory(desk.store, PLANTER)
     planter.announce(1)  # the folder exists, made by a dashboard
     os.chown(planter.path, desk.planter.uid, desk.group)
     private = desk.victim_file("private", "my notes\n", 0o600)
     before = untouched(private)
-    victim = PresenceBoard(desk.store, VICTIM, pid=4242)
+    victim = PresenceDirectory(desk.store, VICTIM, pid=4242)
     desk.plant_link(victim.directory / f".{victim.path.name}.tmp", private)  # the name the old code always used
 
-    script = ("import sys; from pathlib import Path; from sopdash.store.presence import PresenceBoard\n"
-              f"PresenceBoard(Path(sys.argv[1]), {VICTIM!r}, pid=4242).announce(3)\n")
+    script = ("import sys; from pathlib import Path; from sopdash.store.presence import PresenceDirectory\n"
+              f"PresenceDirectory(Path(sys.argv[1]), {VICTIM!r}, pid=4242).announce(3)\n")
     done = desk.run(desk.victim, desk.python, "-c", script, str(desk.store))
 
     assert untouched(private) == before
@@ -380,11 +380,11 @@ def test_a_store_path_linked_by_a_colleague_is_not_followed(desk: Desk) -> None:
 
 def test_a_fifo_in_the_presence_folder_hangs_nobody(tmp_path: Path) -> None:
     store = tmp_path / "tickets.json"
-    other = PresenceBoard(store, "dana", host="other-box", pid=7)
+    other = PresenceDirectory(store, "dana", host="other-box", pid=7)
     other.announce(5)
     os.mkfifo(other.directory / "x.json")
-    script = ("import sys; from pathlib import Path; from sopdash.store.presence import PresenceBoard\n"
-              "print([p.login for p in PresenceBoard(Path(sys.argv[1]), 'amara').others()])\n")
+    script = ("import sys; from pathlib import Path; from sopdash.store.presence import PresenceDirectory\n"
+              "print([p.login for p in PresenceDirectory(Path(sys.argv[1]), 'amara').others()])\n")
 
     done = subprocess.run([sys.executable, "-c", script, str(store)], capture_output=True, text=True, timeout=FIFO_TIMEOUT_S)
 
@@ -414,14 +414,14 @@ def test_a_fifo_as_lock_or_mail_log_is_refused_without_hanging(tmp_path: Path) -
 
 def test_a_forged_entry_dated_2100_expires_by_the_readers_clock(tmp_path: Path) -> None:
     store = tmp_path / "tickets.json"
-    PresenceBoard(store, "amara").announce(None)
+    PresenceDirectory(store, "amara").announce(None)
     forged = tmp_path / "tickets.json.presence" / "mallory@other-box.1.json"
     forged.write_bytes(msgspec.json.encode(Presence("mallory", "other-box", 1, YEAR_2100_S, 4, "reply")))
     os.utime(forged, (YEAR_2100_S, YEAR_2100_S))  # its mtime forged too; its ctime is the kernel's
 
     now = time.time()
-    assert [p.login for p in PresenceBoard(store, "amara", wall=lambda: now).others()] == ["mallory"]  # fresh once
-    later = PresenceBoard(store, "amara", wall=lambda: now + 11)
+    assert [p.login for p in PresenceDirectory(store, "amara", wall=lambda: now).others()] == ["mallory"]  # fresh once
+    later = PresenceDirectory(store, "amara", wall=lambda: now + 11)
 
     assert later.others() == []
     assert not forged.exists()
@@ -429,7 +429,7 @@ def test_a_forged_entry_dated_2100_expires_by_the_readers_clock(tmp_path: Path) 
 
 def test_an_oversized_presence_entry_is_not_read(tmp_path: Path) -> None:
     store = tmp_path / "tickets.json"
-    board = PresenceBoard(store, "amara")
+    board = PresenceDirectory(store, "amara")
     board.announce(None)
     huge = board.directory / "dana@other-box.7.json"
     huge.write_bytes(msgspec.json.encode(Presence("dana", "other-box", 7, time.time(), 4)) + b" " * 10_000_000)
@@ -441,8 +441,8 @@ def test_an_oversized_presence_entry_is_not_read(tmp_path: Path) -> None:
 
 
 def test_shared_folders_are_sticky_and_setgid_so_no_colleague_removes_anothers_entry(desk: Desk) -> None:
-    script = ("import sys, time; from pathlib import Path; from sopdash.store.presence import PresenceBoard\n"
-              f"PresenceBoard(Path(sys.argv[1]), {VICTIM!r}, pid=99).announce(3)\n")
+    script = ("import sys, time; from pathlib import Path; from sopdash.store.presence import PresenceDirectory\n"
+              f"PresenceDirectory(Path(sys.argv[1]), {VICTIM!r}, pid=99).announce(3)\n")
     assert desk.run(desk.victim, desk.python, "-c", script, str(desk.store)).returncode == 0
     assert desk.sopdash(desk.victim, "mail", "receive", stdin=mail()).returncode == 0
     presence, files = desk.store.with_name("tickets.json.presence"), desk.store.with_name("tickets.json.files")
@@ -579,7 +579,7 @@ def test_check_reports_each_planted_thing_and_fix_repairs_what_it_safely_can(tmp
     store.add_many([closed(300), Ticket(id=0, subject="Open", created_at=NOW)])
     store.archive()
     KeptFiles(store.path).keep("mail/2026/03/a.eml", b"From: a@b.example\r\n\r\nhi\r\n")
-    PresenceBoard(store.path, "amara").announce(1)
+    PresenceDirectory(store.path, "amara").announce(1)
     victim = tmp_path / "victim"
     victim.write_text("not yours\n", encoding="utf-8")
     victim.chmod(0o600)

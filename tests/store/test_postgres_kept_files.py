@@ -6,12 +6,11 @@ import psycopg
 import pytest
 
 from sopdash.core.errors import StoreError
-from sopdash.store.kept_files import kept_files_for
 from sopdash.store.postgres.pg_store import PostgresStore
 
 
 def test_kept_mail_reads_back_and_is_replaced_under_the_same_name(postgres_db) -> None:
-    kept = kept_files_for(PostgresStore(postgres_db.url("amara")))
+    kept = PostgresStore(postgres_db.url("amara")).kept_files()
 
     kept.keep("2026/11/a.eml", b"first")
     kept.keep("2026/11/a.eml", b"\x00second")
@@ -22,7 +21,7 @@ def test_kept_mail_reads_back_and_is_replaced_under_the_same_name(postgres_db) -
 
 
 def test_the_mail_log_reads_back_its_last_lines_and_cannot_be_rewritten(postgres_db) -> None:
-    kept = kept_files_for(PostgresStore(postgres_db.url("amara")))
+    kept = PostgresStore(postgres_db.url("amara")).kept_files()
     for n in range(5):
         kept.append_log({"n": n})
 
@@ -34,8 +33,8 @@ def test_the_mail_log_reads_back_its_last_lines_and_cannot_be_rewritten(postgres
 
 
 def test_one_sender_at_a_time(postgres_db) -> None:
-    mine = kept_files_for(PostgresStore(postgres_db.url("amara")))
-    theirs = kept_files_for(PostgresStore(postgres_db.url("bo")))
+    mine = PostgresStore(postgres_db.url("amara")).kept_files()
+    theirs = PostgresStore(postgres_db.url("bo")).kept_files()
 
     with mine.sending(0) as first:
         with theirs.sending(0.1) as second:

@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 from sopdash.store import TicketStore
-from sopdash.store.presence import HEARTBEAT_S, PresenceBoard, presence_dir_for
+from sopdash.store.presence import HEARTBEAT_S, PresenceDirectory, presence_dir_for
 
 ANNOUNCER = """
 import sys, time
 from pathlib import Path
-from sopdash.store.presence import PresenceBoard
-board = PresenceBoard(Path(sys.argv[1]), "dana")
+from sopdash.store.presence import PresenceDirectory
+board = PresenceDirectory(Path(sys.argv[1]), "dana")
 board.announce(int(sys.argv[2]), sys.argv[3])
 print("ready", flush=True)
 for _ in range(600):  # bounded: the test kills it long before
@@ -46,7 +46,7 @@ def start_announcer(store: Path, ticket_id: int, activity: str) -> subprocess.Po
 
 def test_another_process_is_seen_and_gone_as_soon_as_it_dies(tmp_path):
     store = tmp_path / "tickets.json"
-    me = PresenceBoard(store, "amara")
+    me = PresenceDirectory(store, "amara")
     process = start_announcer(store, 12, "reply")
     try:
         (other,) = me.others()
@@ -61,8 +61,8 @@ def test_another_process_is_seen_and_gone_as_soon_as_it_dies(tmp_path):
 def test_entry_of_another_host_goes_stale_after_ten_seconds_and_is_cleaned(tmp_path):
     wall = Wall()
     store = tmp_path / "tickets.json"
-    remote = PresenceBoard(store, "dana", wall, host="other-box", pid=4242)
-    me = PresenceBoard(store, "amara", wall)
+    remote = PresenceDirectory(store, "dana", wall, host="other-box", pid=4242)
+    me = PresenceDirectory(store, "amara", wall)
     remote.announce(7)
     wall.now_s += 9.5
     assert [p.login for p in me.others()] == ["dana"]
@@ -73,7 +73,7 @@ def test_entry_of_another_host_goes_stale_after_ten_seconds_and_is_cleaned(tmp_p
 
 def test_announcing_writes_only_on_change_or_heartbeat(tmp_path):
     wall = Wall()
-    board = PresenceBoard(tmp_path / "t.json", "amara", wall)
+    board = PresenceDirectory(tmp_path / "t.json", "amara", wall)
     assert board.announce(3)
     wall.now_s += 1
     assert not board.announce(3)
@@ -83,7 +83,7 @@ def test_announcing_writes_only_on_change_or_heartbeat(tmp_path):
 
 
 def test_own_entry_is_not_among_others_and_leave_removes_it(tmp_path):
-    board = PresenceBoard(tmp_path / "t.json", "amara")
+    board = PresenceDirectory(tmp_path / "t.json", "amara")
     board.announce(3)
     assert board.others() == []
     board.leave()
@@ -94,7 +94,7 @@ def test_presence_never_touches_the_ticket_store(tmp_path):
     store_path = tmp_path / "tickets.json"
     TicketStore(store_path, create=True)
     before = (store_path.read_bytes(), store_path.stat().st_mtime_ns)
-    board = PresenceBoard(store_path, "amara")
+    board = PresenceDirectory(store_path, "amara")
     board.announce(1, "reply")
     board.others()
     board.leave()
@@ -103,7 +103,7 @@ def test_presence_never_touches_the_ticket_store(tmp_path):
 
 
 def test_a_garbled_entry_is_ignored_and_cleaned_once_old(tmp_path):
-    board = PresenceBoard(tmp_path / "t.json", "amara")
+    board = PresenceDirectory(tmp_path / "t.json", "amara")
     board.announce(None)
     garbled = board.directory / "x@y.1.json"
     garbled.write_text("{not json")

@@ -9,14 +9,14 @@ import psycopg
 import pytest
 
 from sopdash.core.model import Ticket
-from sopdash.store.opening import open_store, presence_board
+from sopdash.store.opening import open_store
 
 
 def test_two_dashboards_see_each_other_and_leave(store_location: str) -> None:
     mine, theirs = open_store(store_location), open_store(store_location.replace("amara@", "bo@"))
     mine.add(lambda i: Ticket(id=i, subject="Printer jams", created_at=datetime(2026, 3, 2, tzinfo=timezone.utc)))
     before = mine.history()
-    me, them = presence_board(mine, "amara"), presence_board(theirs, "bo", pid=os.getppid())  # a live process
+    me, them = mine.presence_board("amara"), theirs.presence_board("bo", pid=os.getppid())  # a live process
 
     me.announce(1)
     them.announce(1, "reply")

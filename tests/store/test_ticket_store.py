@@ -12,6 +12,7 @@ from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreErr
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.store import SCHEMA_VERSION, TicketStore
 from sopdash.store.lock import exclusive_lock, holder_text
+from sopdash.core.documents import document
 from sopdash.store.safe_files import Folder
 
 CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -70,7 +71,7 @@ def test_update_increments_version(store: TicketStore) -> None:
 
 
 def test_load_is_sorted_by_id(store: TicketStore) -> None:
-    store.path.write_bytes(store_document(new_ticket(3).to_dict(), new_ticket(1).to_dict(), new_ticket(2).to_dict()))
+    store.path.write_bytes(store_document(document(new_ticket(3)), document(new_ticket(1)), document(new_ticket(2))))
     assert [t.id for t in store.history()] == [1, 2, 3]
 
 
@@ -153,7 +154,7 @@ def test_create_makes_the_directory_and_keeps_an_existing_store(tmp_path: Path) 
 
 # -- corrupt files ----------------------------------------------------------------------------
 
-VALID_TICKET = new_ticket(1).to_dict()
+VALID_TICKET = document(new_ticket(1))
 UNREADABLE = {
     "garbage": (b"\x89PNG\r\n\x1a\n\x00\xffgarbage", "invalid JSON at line 1"),
     "truncated": (store_document(VALID_TICKET)[:-40], "invalid JSON at line 1"),
@@ -207,7 +208,7 @@ def test_unreadable_store_is_refused_by_add_and_left_untouched(tmp_path: Path, r
 
 def test_a_write_elsewhere_keeps_an_invalid_ticket_as_it_was(tmp_path: Path) -> None:
     # writes validate only the tickets they touch (validating 50,000 per note is too slow); load() still refuses
-    bad = {**new_ticket(2).to_dict(), "priority": "hgh"}
+    bad = {**document(new_ticket(2)), "priority": "hgh"}
     path = tmp_path / "tickets.json"
     path.write_bytes(store_document(VALID_TICKET, bad))
     store = TicketStore(path)
@@ -227,7 +228,7 @@ def test_corrupt_store_names_the_fix(corrupt: tuple[TicketStore, bytes, str]) ->
 
 def test_check_names_every_invalid_ticket(tmp_path: Path) -> None:
     path = tmp_path / "tickets.json"
-    path.write_bytes(store_document(VALID_TICKET, {**new_ticket(2).to_dict(), "status": "gone"}, {**new_ticket(3).to_dict(), "priority": "asap"}))
+    path.write_bytes(store_document(VALID_TICKET, {**document(new_ticket(2)), "status": "gone"}, {**document(new_ticket(3)), "priority": "asap"}))
 
     report = TicketStore(path).check()
 

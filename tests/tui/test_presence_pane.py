@@ -7,7 +7,7 @@ import msgspec
 from dashboard_fixtures import fixture_tickets, keys, make_app, settle, write_store
 
 from sopdash.core.presence import Presence
-from sopdash.store.presence import PresenceBoard
+from sopdash.store.presence import PresenceDirectory
 from sopdash.tui.dialogs import ConfirmDialog, TextDialog
 
 
@@ -19,7 +19,7 @@ async def share(pilot) -> None:
 async def test_others_are_shown_and_answering_warns_first(tmp_path):
     path = write_store(tmp_path / "t.json", fixture_tickets())
     app = make_app(path)
-    dana = PresenceBoard(path, "dana", host="other-box", pid=4242)
+    dana = PresenceDirectory(path, "dana", host="other-box", pid=4242)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         ticket_id = app.dashboard.current_id
@@ -46,7 +46,7 @@ async def test_others_are_shown_and_answering_warns_first(tmp_path):
 async def test_viewing_is_a_plain_mark_and_no_warning(tmp_path):
     path = write_store(tmp_path / "t.json", fixture_tickets())
     app = make_app(path)
-    lee = PresenceBoard(path, "lee", host="other-box", pid=4343)
+    lee = PresenceDirectory(path, "lee", host="other-box", pid=4343)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         lee.announce(app.dashboard.current_id)

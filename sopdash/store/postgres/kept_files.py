@@ -11,11 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from psycopg.types.json import Jsonb
 
 from sopdash.core.errors import StoreError
-from sopdash.store.postgres.pg_store import PostgresStore
+
+if TYPE_CHECKING:
+    from sopdash.store.postgres.pg_store import PostgresStore
 
 SENDING_LOCK = 0x5E_4D_A1  # advisory lock key of the outbox
 _RETRY_S = 0.05

@@ -9,7 +9,6 @@ hands out a number twice. What the technician's database role may do is decided 
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,17 +18,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
-import orjson
 import psycopg
 from psycopg import errors
 
 from sopdash.clock import Clock, system_clock
+from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
 from sopdash.store.archive import ARCHIVE_AFTER
-from sopdash.store.contract import Progress
+from sopdash.store.contract import Progress, Store
+from sopdash.store.gc_pause import gc_paused
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
+from sopdash.store.postgres.kept_files import DatabaseFiles
+from sopdash.store.postgres.presence import DatabasePresence
 from sopdash.store.postgres.schema import (
     MANAGER_ONLY,
     MANAGER_ROLE,
@@ -62,7 +64,7 @@ FROM unnest(%s::bigint[], %s::integer[], %s::text[]::json[]) AS v(id, version, d
 """
 
 
-class PostgresStore:
+class PostgresStore(Store):
     """The team's tickets in a PostgreSQL database initialised by `sopdash store init-postgres`."""
 
     def __init__(
@@ -236,6 +238,22 @@ class PostgresStore:
 
     # -- who is here ---------------------------------------------------------------------------
 
+    def actor(self, login: str) -> str:
+        """The database role, whatever the OS login: the technician the audit trail names."""
+        return self.role()
+
+    def manager_rights(self) -> bool:
+        """The database says who is a manager (sopdash_manager), whatever the config's roster says."""
+        return self.is_manager()
+
+    def presence_board(self, login: str, pid: int | None = None) -> DatabasePresence:
+        """Dashboards announce themselves in sopdash.presence, as the database role."""
+        return DatabasePresence(self, pid=pid)
+
+    def kept_files(self) -> DatabaseFiles:
+        """Kept mail and the mail log in the database beside the tickets."""
+        return DatabaseFiles(self)
+
     def role(self) -> str:
         """The database role this store acts as: the technician named in the audit trail."""
         with self.session() as conn:
@@ -336,7 +354,7 @@ class PostgresStore:
 
         Every write gives a row a new xmin, so comparing (id, xmin) pairs finds what changed, delivery records
         included: a dashboard's reload after one change reads the working set's small pairs and one document
-        instead of every document (about 0.1 s instead of 1 s at 50,000 tickets). The working set is chosen in the
+        instead of every document. The working set is chosen in the
         server, so a dashboard's first frame decodes the few hundred live tickets, not the whole history. A change
         between the two reads is simply read again the next time.
         """
@@ -417,30 +435,20 @@ def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket
 
 
 def _doc(ticket: Ticket) -> str:
-    return orjson.dumps(ticket.to_dict()).decode()
+    return json_bytes(ticket).decode()
 
 
 def _decode_without_collecting(raw: bytes) -> list[Ticket]:
-    """The tickets in raw, with the cyclic garbage collector held off meanwhile.
-
-    Decoding 50,000 tickets allocates millions of objects that form no cycles, and each batch of them sets off a
-    collection pass that finds nothing: 0.35 s with the collector off against 1.3–2.4 s with it on (measured
-    side by side on the bench's tickets).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """The tickets in raw, decoded with the cyclic garbage collector paused (see `gc_paused`)."""
+    with gc_paused():
         return _TICKETS.decode(raw)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _documents(conn: psycopg.Connection, condition: str = "", params: Sequence[Any] | Mapping[str, Any] = ()) -> bytes:
     """The documents of the tickets (those matching condition) as one JSON array, in id order.
 
-    Row by row with the bytes as stored, joined here: about 0.5 s for 50,000 tickets, where building one
-    string in the server (string_agg) took 0.7 s and decoding each row to a Python str cost more again.
+    Row by row with the bytes as stored, joined here: quicker than building one string in the server (string_agg),
+    and than decoding each row to a Python str (bench/bench_postgres.py).
     """
     rows = conn.execute(f"SELECT doc FROM sopdash.tickets {condition} ORDER BY id", params).fetchall()
     return b"[" + b",".join(row[0] for row in rows) + b"]"

@@ -8,14 +8,15 @@ Presence never touches the tickets table, so it never bumps a version nor announ
 
 from __future__ import annotations
 
-import os
-import socket
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sopdash.core.presence import STALE_AFTER_S, Presence
-from sopdash.store.postgres.pg_store import PostgresStore
 from sopdash.store.presence import PresenceBoard
+
+if TYPE_CHECKING:
+    from sopdash.store.postgres.pg_store import PostgresStore
 
 _FRESH = f"seen_at >= now() - interval '{STALE_AFTER_S} seconds'"
 
@@ -25,14 +26,9 @@ class DatabasePresence(PresenceBoard):
 
     def __init__(
         self, store: PostgresStore, wall: Callable[[], float] = time.time, host: str | None = None, pid: int | None = None
-    ) -> None:  # not PresenceBoard's: there is no directory, and the login is the database role
+    ) -> None:
+        super().__init__(store.role(), wall, host, pid)  # the login is the database role
         self.store = store
-        self.login = store.role()
-        self.host = host or socket.gethostname()
-        self.pid = os.getpid() if pid is None else pid
-        self.wall = wall
-        self._announced: tuple[int | None, str] | None = None
-        self._renewed_s = 0.0
 
     def _publish(self, entry: Presence) -> None:
         with self.store.session() as conn:

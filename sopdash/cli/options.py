@@ -1,0 +1,27 @@
+"""`--db` and `--config`, which the top level and every command take: cheap to import, so `sopdash --version`
+loads nothing of the store or the settings."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_store_options(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
+    """`--db` and `--config`; subcommands repeat them with SUPPRESS so a value given before the command survives."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        default=default,
+        help="the ticket store: a file, or postgresql://ROLE@HOST:PORT/DB (default: $SOPDASH_DB, config, data dir)",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", default=default, help="the config file (default: $SOPDASH_CONFIG, config dir)"
+    )
+
+
+def command_parent() -> argparse.ArgumentParser:
+    """A parent parser that lets `--db`/`--config` also follow a subcommand (`sopdash demo --db PATH`)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    add_store_options(parent)
+    return parent

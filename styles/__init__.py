@@ -1,1 +1,0 @@
-"""The dashboard's Textual stylesheets (.tcss), shipped as package data."""
