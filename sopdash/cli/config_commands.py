@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sopdash.cli.context import command_parent, settings_for, store_path_for
+from sopdash.cli.context import STORE_ENV, settings_for, store_exists, store_path_for
+from sopdash.cli.options import command_parent
 from sopdash.config import Settings, read_config
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
 from sopdash.core.errors import InputError, RuleRefused, SopdashError
@@ -30,8 +31,6 @@ from sopdash.desk.settings import (
     shown,
     unset_key,
 )
-from sopdash.store.opening import store_exists
-from sopdash.store.paths import STORE_ENV
 
 HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}
 LOG_LINES = 20

@@ -15,7 +15,7 @@ from sopdash.desk import Desk
 from sopdash.desk.identity import current_login
 from sopdash.desk.settings import DeskSettings, read_desk_settings
 from sopdash.store.contract import Store
-from sopdash.store.paths import resolve_store_path
+from sopdash.store.paths import STORE_ENV, resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 
 
