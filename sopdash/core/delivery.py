@@ -8,10 +8,11 @@ dialog fail with a conflict; the Message-ID names the ticket, so a record is fou
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import msgspec
 
+from sopdash.core.display import local_time
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
 
 DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
@@ -41,12 +42,28 @@ def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[in
     return after.evolve(timeline=tuple(timeline))
 
 
-def due(ticket: Ticket, now: datetime) -> Iterator[TimelineEntry]:
-    """The queued entries of a ticket whose next try has come."""
+def due(ticket: Ticket, now: datetime, at_once: bool = False) -> Iterator[TimelineEntry]:
+    """The queued entries of a ticket whose next try has come; with at_once, every queued one (`mail send --now`)."""
     for entry in ticket.timeline:
         delivery = entry.delivery
-        if delivery is not None and delivery.state == "queued" and (delivery.next_try is None or delivery.next_try <= now):
+        if delivery is None or delivery.state != "queued":
+            continue
+        if at_once or delivery.next_try is None or delivery.next_try <= now:
             yield entry
+
+
+def waiting(ticket: Ticket, now: datetime) -> Iterator[Delivery]:
+    """The ticket's queued mail whose next try is still to come."""
+    for entry in ticket.timeline:
+        delivery = entry.delivery
+        if delivery is not None and delivery.state == "queued" and delivery.next_try is not None and delivery.next_try > now:
+            yield delivery
+
+
+def next_try_text(moment: datetime, now: datetime, zone: tzinfo) -> str:
+    """When waiting mail is tried next, in the team's zone: `21:14` today, `Thu 26 Nov 00:14` on another day."""
+    shown = moment.astimezone(zone)
+    return f"{shown:%H:%M}" if shown.date() == now.astimezone(zone).date() else local_time(moment, zone, with_zone=False)
 
 
 def queued_message_ids(ticket: Ticket) -> set[str]:
@@ -83,6 +100,12 @@ def with_delivery(ticket: Ticket, message_id: str, change: Callable[[Delivery], 
         for entry in ticket.timeline
     )
     return ticket.evolve(timeline=timeline)
+
+
+def with_result(ticket: Ticket, result: Delivery) -> Ticket:
+    """The ticket with the outcome of a try at one of its queued mails; a delivery no longer queued is left as it is
+    (a bounce decided it meanwhile, or the same outcome was recorded before)."""
+    return with_delivery(ticket, result.message_id, lambda old: result if old.state == "queued" else old)
 
 
 def failed_mail(ticket: Ticket) -> Delivery | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from rich.text import Text
@@ -49,8 +49,6 @@ from sopdash.core.queue import (
 from sopdash.desk import Desk
 from sopdash.idle_collector import IdleCollector
 from sopdash.keys import check_keys
-from sopdash.mail.outbox import SendReport, deliver_queued
-from sopdash.mail.settings import MailSettings
 from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS
 from sopdash.tui.breach_alerts import BreachAlerts
 from sopdash.tui.bulk_marks import BulkMarks
@@ -69,6 +67,9 @@ from sopdash.tui.ticket_forms import TicketForms
 from sopdash.tui.widgets.counts_header import CountsHeader
 from sopdash.tui.widgets.escalation_pane import EscalationPane
 from sopdash.tui.widgets.query_bar import Question, QueryBar
+
+if TYPE_CHECKING:
+    from sopdash.desk.delivery import SendReport
 from sopdash.tui.widgets.ticket_detail import TicketDetail
 from sopdash.tui.widgets.ticket_queue import TicketQueue
 
@@ -661,9 +662,9 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         return True
 
     @work(thread=True, group=ACTING, exit_on_error=False)
-    def _call_desk(self, action: TicketAction, ticket: Ticket, value: Any) -> None:
+    def _call_desk(self, action: TicketAction, ticket: Ticket, value: Any) -> object:
         try:
-            action.call(self.desk, ticket, value)
+            return action.call(self.desk, ticket, value)
         except ConflictError as error:
             raise ChangedMeanwhile(str(error), self.desk.ticket(ticket.id)) from error
 
@@ -671,7 +672,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         errand = self._acting.pop(worker)
         if errand.dialog is not None and self.screen is errand.dialog:
             errand.dialog.dismiss(errand.value)
-        self.notify(errand.action.done(self.desk, errand.ticket, errand.value), markup=False)
+        self.notify(errand.action.said(self.desk, errand, worker.result), markup=False)
         self.reload()
         self.deliver_mail()
 
@@ -680,17 +681,17 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
     def deliver_mail(self) -> None:
         """Deliver whatever mail is due, in the background (nothing while mail is off)."""
         if self.desk.mail is not None:
-            self._deliver(self.desk.mail)
+            self._deliver()
 
     @work(thread=True, exclusive=True, group=MAIL, exit_on_error=False)
-    def _deliver(self, mail: MailSettings) -> None:
-        report = deliver_queued(self.desk.store, mail, self.desk.clock, timeout=DELIVERY_TIMEOUT_S)
+    def _deliver(self) -> None:
+        report = self.desk.deliver_mail(timeout=DELIVERY_TIMEOUT_S)
         if report.sent or report.retrying or report.failed:
             self.call_from_thread(self._mail_delivered, report)
 
     def _mail_delivered(self, report: SendReport) -> None:
         severity = "error" if report.failed else "warning" if report.retrying else "information"
-        self.notify(report.summary(), title="Mail", severity=severity, markup=False)
+        self.notify(report.summary(self.desk.policy.calendar.tz), title="Mail", severity=severity, markup=False)
         self.reload()
 
     def _action_failed(self, worker: Worker, error: str) -> None:

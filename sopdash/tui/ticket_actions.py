@@ -36,6 +36,17 @@ class TicketAction:
     """How a refusal names the action: `cannot {verb} ticket #…`."""
     note_prompt: Callable[[Ticket], str] | None = None
     """Instead of a dialog, the query bar asks for a one-line note with this prompt."""
+    unsent: Callable[[Ticket, Any, str], str] | None = None
+    """For an action that writes to the client: what is said instead of `done` when no mail was queued for them,
+    given the words that say why (`recorded — mail is off: the client was not told`)."""
+
+    def said(self, desk: Desk, errand: Errand, after: object) -> str:
+        """The done message, true to what became of the mail when the action wrote to the client."""
+        if self.unsent is not None and isinstance(after, Ticket):
+            mail = desk.mail_after(after, try_now=False)
+            if not mail.told:
+                return self.unsent(errand.ticket, errand.value, mail.words())
+        return self.done(desk, errand.ticket, errand.value)
 
 
 @dataclass(slots=True)
@@ -87,6 +98,7 @@ ACTIONS: dict[str, TicketAction] = {
         # The dialog ran the SOP 5A check; text still flagged was confirmed with "Send anyway".
         call=lambda desk, t, text: desk.acknowledge(t.id, text, seen_version=t.version, allow_sensitive=True),
         done=lambda desk, t, _: f"#{t.id} acknowledged.",
+        unsent=lambda t, _, why: f"#{t.id} acknowledged; {why}.",
         ask=lambda desk, t, privacy: TextDialog(
             t, "acknowledge", privacy=privacy, route=mail_route_of(desk, t, privacy)
         ),
@@ -116,6 +128,7 @@ ACTIONS: dict[str, TicketAction] = {
     "reply": TicketAction(
         call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True),
         done=lambda desk, t, _: f"Reply sent on #{t.id}.",
+        unsent=lambda t, _, why: f"Reply on #{t.id} {why}.",
         ask=lambda desk, t, privacy: TextDialog(
             t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy)
         ),
@@ -151,6 +164,7 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, resolution: (
             f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")
         ),
+        unsent=lambda t, resolution, why: f"#{t.id} resolved; {why}." if resolution.notify else f"#{t.id} resolved.",
         ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy, route=mail_route_of(desk, t, privacy)),
     ),
     "close": TicketAction(

@@ -17,7 +17,8 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static, TextArea
 
-from sopdash.core.edit import check_email, current_values
+from sopdash.core.addresses import checked_address
+from sopdash.core.edit import current_values
 from sopdash.core.errors import InputError
 from sopdash.core.model import PRIORITIES, Requester, Ticket
 from sopdash.core.requesters import requester_key
@@ -48,7 +49,7 @@ def parse_requester(text: str, known: dict[str, Requester]) -> Requester:
     name, email = parseaddr(text.strip())
     if "@" not in email:
         raise InputError("requester: type an e-mail address, or Name <e-mail>")
-    email = check_email(email, "requester")
+    email = checked_address(email, "requester")
     match = known.get(email.casefold())
     if match is None:
         return Requester(name, email)
