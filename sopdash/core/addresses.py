@@ -1,24 +1,29 @@
 """E-mail addresses as sopdash takes them in: one check, by `email-validator`, wherever an address enters.
 
-Syntax only, never the network (a help desk records a client's address even when their domain is down).
-An address this check passes is one Python's mail headers and SMTP can carry, so a stored address fails
-only when a record older than the check, or edited by hand, holds one it would have refused.
+Syntax only, never the network (a help desk records a client's address even when their domain is down),
+and ASCII before the @-sign: Python's mail headers cannot carry anything else, and few servers take it.
+A domain in another script is fine: mail carries it in its ASCII (IDNA) form. An address this check
+passes is one our mail can carry, so a stored address fails at delivery only when it is older than the
+check or was edited by hand, and then only its own message fails.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sopdash.core.errors import InputError
+
+if TYPE_CHECKING:
+    from email_validator import ValidatedEmail
 
 
 def address_problem(address: str) -> str:
-    """Why `address` is not an e-mail address sopdash can write to, in the library's words; "" if it is one."""
-    # Imported here: the library costs ~25 ms to import, and most commands never look at an address.
-    from email_validator import EmailNotValidError, validate_email
-
+    """Why `address` is not an e-mail address sopdash can write to (`the part after the @-sign …`); "" if it is one."""
     try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError as error:
-        return str(error)
+        _validated(address)
+    except ValueError as error:  # EmailNotValidError
+        text = str(error).rstrip(".")
+        return text[:1].lower() + text[1:]
     return ""
 
 
@@ -27,6 +32,20 @@ def checked_address(address: str, what: str = "e-mail") -> str:
     address = address.strip()
     problem = address_problem(address) if address else ""
     if problem:
-        raise InputError(f"{what}: {address!r} is not an e-mail address ({problem[0].lower()}{problem[1:].rstrip('.')})")
+        raise InputError(f"{what}: {address!r} is not an e-mail address ({problem})")
     return address
 
+
+def ascii_form(address: str) -> str:
+    """A valid address as mail carries it, its domain in ASCII (`ann@xn--exmple-qta.com`); any other as it is."""
+    try:
+        return _validated(address).ascii_email or address
+    except ValueError:
+        return address
+
+
+def _validated(address: str) -> ValidatedEmail:
+    # Imported here: the library takes ~25 ms to import, and most commands never look at an address.
+    from email_validator import validate_email
+
+    return validate_email(address, check_deliverability=False, allow_smtputf8=False)

@@ -372,7 +372,7 @@ def _requester(person: Person | None, path: str, state: _ParseState) -> Requeste
     email = person.email
     problem = address_problem(email) if email else ""
     if problem:
-        state.warn(path, f"requester e-mail {email!r} is not an e-mail address ({problem.rstrip('.')}); "
+        state.warn(path, f"requester e-mail {email!r} is not an e-mail address ({problem}); "
                          "imported without it (set it with `sopdash ticket edit ID --email`)")
         email = ""
     return Requester(person.name, email, person.phone)

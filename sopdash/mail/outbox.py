@@ -16,6 +16,7 @@ from email.errors import MessageError
 
 from sopdash.clock import Clock
 from sopdash.core import delivery as outbound
+from sopdash.core.addresses import ascii_form
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
 from sopdash.mail.compose import BadAddress, outgoing
 from sopdash.mail.delivery_journal import DeliveryJournal
@@ -147,7 +148,7 @@ def _send_one(transport, item: Pending, settings: MailSettings, clock: Clock) ->
     except (ValueError, LookupError, MessageError) as error:  # text that Python's mail code cannot carry
         return outbound.failed(record, f"cannot be written as mail: {error}", attempted=False)
     try:
-        transport.send(message, record.to)
+        transport.send(message, ascii_form(record.to))
     except DeliveryError as error:
         if error.connection_lost:
             raise _ConnectionLost(item, error) from None
