@@ -47,6 +47,8 @@ def requester_address(requester: Requester) -> str:
 def parse_requester(text: str, known: dict[str, Requester]) -> Requester:
     """A requester from `Name <e-mail>` or a bare e-mail; a known address brings its name and phone along."""
     name, email = parseaddr(text.strip())
+    if "@" not in email and "@" in text and "<" not in text:
+        name, email = "", text  # what no parser takes for an address: the check below says why
     if "@" not in email:
         raise InputError("requester: type an e-mail address, or Name <e-mail>")
     email = checked_address(email, "requester")
