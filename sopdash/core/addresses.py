@@ -9,6 +9,7 @@ check or was edited by hand, and then only its own message fails.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sopdash.core.errors import InputError
@@ -44,6 +45,7 @@ def ascii_form(address: str) -> str:
         return address
 
 
+@lru_cache(maxsize=1024)  # a delivery run checks the desk's own address and each client's several times
 def _validated(address: str) -> ValidatedEmail:
     # Imported here: the library takes ~25 ms to import, and most commands never look at an address.
     from email_validator import validate_email

@@ -1,11 +1,13 @@
 """The outbox's journal: each delivery result kept the moment it is known, written into the tickets in batches.
 
-Writing a result into the store costs a write of the whole live file (tens of milliseconds at a thousand
-tickets, a second at fifty thousand) under the lock every technician waits on, so results are kept first
-in a small journal among the kept files (`outbox/results.jsonl`, rewritten whole, atomically, before the
-next message goes) and written into the tickets with one `Store.annotate` every `BATCH` results and at
-the end of a run. A sender killed at any point therefore re-sends at most the one message it had handed
-over but not yet journaled: the next run writes the journal into the tickets before it reads what is due.
+Writing a result into a file store rewrites the whole live file under the lock every technician waits on,
+and its cost grows with the store, so results are first appended to a small journal among the kept files
+(`outbox/results.jsonl`, one line in one write before the next message goes) and written into the tickets
+with one `Store.annotate` every `BATCH` results and at the end of a run. A sender killed at any point
+therefore re-sends at most the one message it had handed over but not yet journaled: the next run writes
+the journal into the tickets before it reads what is due. The journal is not synced to disk line by line
+(that would cost more than the sending); the writes into the tickets are, so a power cut re-sends at
+most the results since the last batch.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class DeliveryJournal:
     def add(self, ticket_id: int, result: Delivery) -> None:
         """Keep one result before anything else is sent; settled into the tickets every BATCH results."""
         self.results.append(_Result(ticket_id, result))
-        self.kept.keep(JOURNAL, b"".join(_encoder.encode(kept) + b"\n" for kept in self.results))
+        self.kept.append(JOURNAL, _encoder.encode(self.results[-1]) + b"\n")
         if len(self.results) >= BATCH:
             self.settle()
 
