@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 from sopdash.core.errors import InputError
 from sopdash.core.model import Delivery, Ticket
 from sopdash.core.text import one_line
-from sopdash.mail.outbox import SendReport, deliver_queued
-from sopdash.mail.transport import CONNECT_TIMEOUT_S
 
 if TYPE_CHECKING:
     from sopdash.desk.actions import Desk
+    from sopdash.mail.outbox import SendReport
 
 AFTER_ACTION_TIMEOUT_S = 10.0
 MAIL_OFF = "recorded — mail is off: the client was not told"
@@ -60,6 +59,8 @@ def mail_after(desk: Desk, ticket: Ticket, try_now: bool) -> MailOutcome:
         return MailOutcome()
     if not try_now or record.state != "queued":
         return MailOutcome(record)
+    from sopdash.mail.outbox import deliver_queued  # the transports load only when something is sent
+
     report = deliver_queued(
         desk.store, desk.mail, desk.clock, only={record.message_id}, timeout=AFTER_ACTION_TIMEOUT_S
     )
@@ -73,6 +74,9 @@ def deliver_due(
     """One delivery run: the mail that is due (with at_once, all that is queued); InputError while mail is off."""
     if desk.mail is None:
         raise InputError(MAIL_OFF_FIX)
+    from sopdash.mail.outbox import deliver_queued
+    from sopdash.mail.transport import CONNECT_TIMEOUT_S
+
     timeout = CONNECT_TIMEOUT_S if timeout is None else timeout
     return deliver_queued(
         desk.store, desk.mail, desk.clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once
