@@ -28,12 +28,18 @@ def address_problem(address: str) -> str:
     return ""
 
 
+def not_an_address(address: str) -> str:
+    """`'a@@b.example' is not an e-mail address (the part after …)`, or "" if it is one."""
+    problem = address_problem(address)
+    return f"{address!r} is not an e-mail address ({problem})" if problem else ""
+
+
 def checked_address(address: str, what: str = "e-mail") -> str:
     """The address as given, stripped; InputError naming `what` and the reason if it is not one (empty is allowed)."""
     address = address.strip()
-    problem = address_problem(address) if address else ""
+    problem = not_an_address(address) if address else ""
     if problem:
-        raise InputError(f"{what}: {address!r} is not an e-mail address ({problem})")
+        raise InputError(f"{what}: {problem}")
     return address
 
 

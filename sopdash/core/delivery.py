@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 
 import msgspec
 
+from sopdash.core.addresses import not_an_address
 from sopdash.core.display import local_time
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
 
@@ -24,19 +25,21 @@ NO_ADDRESS = "the requester has no e-mail address"
 def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[int], str], now: datetime) -> Ticket:
     """`after` with a delivery record on each technician's public entry that `before` did not have yet.
 
-    A requester without an address gets a `failed` record at once, so the missing mail shows.
+    A requester without an address, or with one no mail can carry (stored before addresses were checked,
+    or edited by hand), gets a `failed` record at once with the reason, so the missing mail shows.
     """
     timeline = list(after.timeline)
     address = after.requester.email.strip()
+    problem = not_an_address(address) if address else NO_ADDRESS
     for index in range(len(before.timeline), len(timeline)):
         entry = timeline[index]
         if entry.kind != "public" or entry.delivery is not None:
             continue
         message_id = new_message_id(after.id)
         record = (
-            Delivery("queued", message_id, to=address, next_try=now)
-            if address
-            else Delivery("failed", message_id, last_error=NO_ADDRESS)
+            Delivery("failed", message_id, to=address, last_error=problem)
+            if problem
+            else Delivery("queued", message_id, to=address, next_try=now)
         )
         timeline[index] = msgspec.structs.replace(entry, delivery=record)
     return after.evolve(timeline=tuple(timeline))
@@ -139,7 +142,9 @@ def delivery_text(delivery: Delivery) -> str:
 def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:
     """Where a public message on this ticket will go, for the dialogs that write one (`where`: the transport)."""
     address = ticket.requester.email.strip()
-    if not address:
-        return f"✗ No mail: {NO_ADDRESS}; the message is only recorded."
+    problem = not_an_address(address) if address else NO_ADDRESS
+    if problem:
+        why = "the requester's address is not one mail can carry" if privacy and address else problem
+        return f"✗ No mail: {why}; the message is only recorded."
     shown = "(masked)" if privacy else address
     return f"✉ Goes by mail to {shown} via {where}."

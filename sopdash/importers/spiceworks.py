@@ -29,7 +29,7 @@ from typing import Any, Mapping, Sequence
 import msgspec
 import orjson
 
-from sopdash.core.addresses import address_problem
+from sopdash.core.addresses import not_an_address
 from sopdash.core.durations import format_countdown
 from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_DURATION_S, in_range
@@ -370,10 +370,9 @@ def _requester(person: Person | None, path: str, state: _ParseState) -> Requeste
     if person is None:
         return Requester()
     email = person.email
-    problem = address_problem(email) if email else ""
+    problem = not_an_address(email) if email else ""
     if problem:
-        state.warn(path, f"requester e-mail {email!r} is not an e-mail address ({problem}); "
-                         "imported without it (set it with `sopdash ticket edit ID --email`)")
+        state.warn(path, f"requester e-mail {problem}; imported without it (set it with `sopdash ticket edit ID --email`)")
         email = ""
     return Requester(person.name, email, person.phone)
 

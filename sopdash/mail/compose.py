@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
-from sopdash.core.addresses import address_problem, ascii_form
+from sopdash.core.addresses import ascii_form, not_an_address
 from sopdash.core.delivery import latest_client_message_id
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.core.text import one_line
@@ -59,13 +59,13 @@ def reply_subject(subject: str, ticket_id: int, settings: MailSettings) -> str:
 def mailbox(name: str, address: str) -> Address:
     """A display name and address as a header value (the domain in ASCII); BadAddress, with why, if it is not one."""
     address = address.strip()
-    problem = address_problem(address) if address else "it is empty"
+    problem = not_an_address(address) if address else "no e-mail address"
     if not problem:
         try:
             return Address(display_name=one_line(name)[:MAX_SUBJECT], addr_spec=ascii_form(address))
         except (ValueError, IndexError, MessageError) as error:  # the header code is stricter than the check
-            problem = str(error)
-    raise BadAddress(f"{address!r} is not an e-mail address ({problem})")
+            problem = f"{address!r} is not an e-mail address ({error})"
+    raise BadAddress(problem)
 
 
 def outgoing(ticket: Ticket, entry: TimelineEntry, settings: MailSettings) -> EmailMessage:

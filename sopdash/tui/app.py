@@ -67,11 +67,11 @@ from sopdash.tui.ticket_forms import TicketForms
 from sopdash.tui.widgets.counts_header import CountsHeader
 from sopdash.tui.widgets.escalation_pane import EscalationPane
 from sopdash.tui.widgets.query_bar import Question, QueryBar
+from sopdash.tui.widgets.ticket_detail import TicketDetail
+from sopdash.tui.widgets.ticket_queue import TicketQueue
 
 if TYPE_CHECKING:
     from sopdash.desk.delivery import SendReport
-from sopdash.tui.widgets.ticket_detail import TicketDetail
-from sopdash.tui.widgets.ticket_queue import TicketQueue
 
 PANES = ("queue", "detail", "escalations")
 NARROW_BELOW = 100  # columns: below this the lower panes take turns instead of sitting side by side
@@ -672,7 +672,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
         errand = self._acting.pop(worker)
         if errand.dialog is not None and self.screen is errand.dialog:
             errand.dialog.dismiss(errand.value)
-        self.notify(errand.action.said(self.desk, errand, worker.result), markup=False)
+        self.notify(errand.action.said(self.desk, errand, worker.result, self.privacy), markup=False)
         self.reload()
         self.deliver_mail()
 

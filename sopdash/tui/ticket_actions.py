@@ -14,6 +14,7 @@ from typing import Any
 
 from sopdash.core import rules
 from sopdash.core.delivery import mail_route
+from sopdash.core.display import client_line
 from sopdash.core.errors import ConflictError
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
@@ -40,12 +41,13 @@ class TicketAction:
     """For an action that writes to the client: what is said instead of `done` when no mail was queued for them,
     given the words that say why (`recorded — mail is off: the client was not told`)."""
 
-    def said(self, desk: Desk, errand: Errand, after: object) -> str:
-        """The done message, true to what became of the mail when the action wrote to the client."""
+    def said(self, desk: Desk, errand: Errand, after: object, privacy: bool) -> str:
+        """The done message, true to what became of the mail when the action wrote to the client (the reason
+        masked like every pane in privacy mode: an old record's reason may hold the address)."""
         if self.unsent is not None and isinstance(after, Ticket):
             mail = desk.mail_after(after, try_now=False)
             if not mail.told:
-                return self.unsent(errand.ticket, errand.value, mail.words())
+                return self.unsent(errand.ticket, errand.value, client_line(mail.words(), after.requester, privacy))
         return self.done(desk, errand.ticket, errand.value)
 
 

@@ -91,3 +91,18 @@ async def test_a_new_ticket_for_an_address_no_mail_can_carry_stays_in_the_form(t
         error = str(pilot.app.screen.query_one(".error").render())
         assert "'a@@b.example' is not an e-mail address (the part after the @-sign" in error
         assert len(TicketStore(path).live()) == 1
+
+
+async def test_in_privacy_mode_an_old_bad_address_is_masked_in_what_is_said(tmp_path, smtp_server):
+    mailbox, port = smtp_server
+    path = write_store(tmp_path / "t.json", [new(1, "Printer jams", "Ann Lee", 10, "high", email="ann.lee@@corp.example")])
+    app = mail_app(path, port)
+    messages = said(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "x", "R")
+        await typed(pilot, "On it.")
+        await keys(pilot, "ctrl+s")
+    (words,) = [m for m in messages if m.startswith("Reply on #1")]
+    assert words.startswith("Reply on #1 recorded — mail not sent: ") and "is not an e-mail address" in words
+    assert "ann.lee" not in words and mailbox.messages == []
