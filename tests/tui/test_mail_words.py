@@ -38,6 +38,13 @@ def said(app: SopdashApp) -> list[str]:
     return messages
 
 
+async def reply(pilot, text: str, *first: str) -> None:
+    """`R` (after the keys in `first`), the text, ctrl+s."""
+    await keys(pilot, *first, "R")
+    await typed(pilot, text)
+    await keys(pilot, "ctrl+s")
+
+
 async def test_with_mail_off_nothing_is_said_to_be_sent(tmp_path):
     path = write_store(tmp_path / "t.json", [new(1, "Printer jams", "Ann Lee", 10, "high")])
     app = make_app(path)
@@ -45,9 +52,8 @@ async def test_with_mail_off_nothing_is_said_to_be_sent(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await keys(pilot, "a", "ctrl+s")
-        await keys(pilot, "R")
-        await typed(pilot, "Trying a new driver.")
-        await keys(pilot, "ctrl+s", "v")
+        await reply(pilot, "Trying a new driver.")
+        await keys(pilot, "v")
         await typed(pilot, "Reinstalled the driver")
         await keys(pilot, "ctrl+s")
     assert f"#1 acknowledged; {NOT_TOLD}." in messages
@@ -64,15 +70,9 @@ async def test_with_mail_on_a_reply_is_sent_and_a_missing_address_is_said(tmp_pa
     messages = said(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        app.goto_ticket(1)
-        await keys(pilot, "R")
-        await typed(pilot, "On it.")
-        await keys(pilot, "ctrl+s")
-        await settle(pilot)
-        app.goto_ticket(2)
-        await keys(pilot, "R")
-        await typed(pilot, "On it.")
-        await keys(pilot, "ctrl+s")
+        for ticket_id in (1, 2):
+            app.goto_ticket(ticket_id)
+            await reply(pilot, "On it.")
     assert "Reply sent on #1." in messages
     assert "Reply on #2 recorded — mail not sent: the requester has no e-mail address." in messages
     assert [m["To"] for m in mailbox.messages] == ["Ann Lee <ann@example.com>"]
@@ -100,9 +100,7 @@ async def test_in_privacy_mode_an_old_bad_address_is_masked_in_what_is_said(tmp_
     messages = said(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await keys(pilot, "x", "R")
-        await typed(pilot, "On it.")
-        await keys(pilot, "ctrl+s")
+        await reply(pilot, "On it.", "x")
     (words,) = [m for m in messages if m.startswith("Reply on #1")]
     assert words.startswith("Reply on #1 recorded — mail not sent: ") and "is not an e-mail address" in words
     assert "ann.lee" not in words and mailbox.messages == []
