@@ -126,7 +126,7 @@ def bench_send(messages: int, folder: Path) -> None:
         took = time.perf_counter() - started
     finally:
         controller.stop()
-    assert report.sent == messages, report.summary()
+    assert report.sent == messages, report.summary(timezone.utc)
     print(f"mail send, {messages} queued messages over one connection: {took:.2f} s "
           f"(target {SEND_TARGET_S} s: {'met' if took <= SEND_TARGET_S else 'MISSED'}); "
           f"plain smtplib {baseline:.2f} s; ratio {took / baseline:.2f}x; server counted {handler.count}")

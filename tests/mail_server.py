@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -19,8 +20,11 @@ class Mailbox:
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     mode: str = "accept"
     keep: bool = True  # the speed bench only counts
+    delay: float = 0.0  # seconds before each answer, so a test can act while a run is under way
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.mode == "4xx":
             return "451 4.3.0 mailbox busy, try again later"
         if self.mode == "5xx":

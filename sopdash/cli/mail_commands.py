@@ -9,20 +9,16 @@ from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
-from sopdash.core.delivery import queued_message_ids
 from sopdash.core.errors import InputError, SopdashError
-from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
-from sopdash.desk import Desk
+from sopdash.desk.delivery import AFTER_ACTION_TIMEOUT_S, MAIL_OFF_FIX
 from sopdash.desk.settings import SettingsWatch
 from sopdash.mail.compose import mailbox, new_message_id, probe_message
 from sopdash.mail.inbox import EX_TEMPFAIL, receive
 from sopdash.mail.maildir import Maildir
-from sopdash.mail.outbox import SendReport, deliver_queued
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import DeliveryError, open_transport
 
-AFTER_COMMIT_TIMEOUT_S = 10.0
 WATCH_INTERVAL_S = 30.0
 LOG_LINES = 20
 
@@ -34,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = mail.add_subparsers(dest="action", required=True, title="actions", metavar="ACTION")
 
     send = actions.add_parser("send", parents=[parent], help="deliver queued outbound mail, retrying with back-off")
+    send.add_argument("--now", action="store_true", help="also try the mail waiting for a later retry, at once")
     send.add_argument("--watch", action="store_true", help="keep running, delivering as mail is queued")
     send.add_argument("--interval", type=float, default=WATCH_INTERVAL_S, metavar="S", help=argparse.SUPPRESS)
     send.add_argument("--rounds", type=int, default=0, metavar="N", help=argparse.SUPPRESS)  # bounded --watch (tests)
@@ -64,41 +61,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def mail_settings(mail: MailSettings | None) -> MailSettings:
     """The [mail] settings; an InputError naming the fix when mail is off."""
     if mail is None:
-        raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
+        raise InputError(MAIL_OFF_FIX)
     return mail
 
 
-def deliver_after_commit(desk: Desk, ticket: Ticket) -> str:
-    """A short try at delivering what the action just queued; the words that say how it went (or "")."""
-    if desk.mail is None:
-        return ""
-    ids = queued_message_ids(ticket)
-    if not ids:
-        latest = next((e.delivery for e in reversed(ticket.timeline) if e.kind == "public"), None)
-        return f"; mail not sent: {latest.last_error}" if latest is not None and latest.state == "failed" else ""
-    report = deliver_queued(desk.store, desk.mail, desk.clock, only=ids, timeout=AFTER_COMMIT_TIMEOUT_S)
-    to = one_line(ticket.requester.email)
-    if report.sent and not (report.retrying or report.failed):
-        return f"; mail sent to {to}"
-    if report.failed:
-        return f"; mail to {to} failed ({_last_reason(report)})"
-    if report.busy:
-        return f"; mail to {to} queued"
-    return f"; mail to {to} queued, will retry ({_last_reason(report)})"
-
-
-def _last_reason(report: SendReport) -> str:
-    return report.lines[-1].partition(" (")[2].rstrip(")") if report.lines else ""
-
-
 def send_queued(args: argparse.Namespace) -> int:
-    """`mail send [--watch]`: deliver what is due; with --watch, again every interval, following the desk's settings."""
+    """`mail send [--now] [--watch]`: deliver what is due (with --now, all that is queued); with --watch, again
+    every interval, following the desk's settings."""
     settings = settings_for(args)
     desk = desk_on(store_path_for(args, settings), settings)
-    mail_settings(desk.mail)
     if not args.watch:
-        report = deliver_queued(desk.store, desk.mail, desk.clock, wait_for_sender=1.0)
-        print("\n".join([*report.lines, report.summary()]))
+        report = desk.deliver_mail(at_once=args.now, wait_for_sender=1.0)
+        print("\n".join([*report.lines, report.summary(desk.policy.calendar.tz)]))
         return 0
     watch = SettingsWatch(desk, settings)
     print(f"sopdash: delivering mail from {desk.store.location} every {args.interval:g} s, following the desk's "
@@ -107,7 +81,7 @@ def send_queued(args: argparse.Namespace) -> int:
     while True:
         try:  # a long-running sender outlives a store that is briefly locked or unreadable
             lines = _followed(watch.poll())
-            report = deliver_queued(desk.store, mail_settings(desk.mail), desk.clock, wait_for_sender=1.0)
+            report = desk.deliver_mail(at_once=args.now and rounds == 0, wait_for_sender=1.0)
             lines += report.lines
         except SopdashError as error:
             lines = [f"sopdash: {one_line(str(error))}; trying again in {args.interval:g} s"]
@@ -181,7 +155,7 @@ def send_test(args: argparse.Namespace) -> int:
         raise InputError(str(error)) from None
     message_id = new_message_id(0, settings.domain)
     try:
-        with open_transport(settings, AFTER_COMMIT_TIMEOUT_S) as transport:
+        with open_transport(settings, AFTER_ACTION_TIMEOUT_S) as transport:
             transport.send(probe_message(settings, args.address, message_id), args.address)
     except DeliveryError as error:
         later = "a temporary refusal: try again later" if error.temporary else "refused for good"

@@ -8,10 +8,12 @@ dialog fail with a conflict; the Message-ID names the ticket, so a record is fou
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import msgspec
 
+from sopdash.core.addresses import not_an_address
+from sopdash.core.display import local_time
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
 
 DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
@@ -23,30 +25,48 @@ NO_ADDRESS = "the requester has no e-mail address"
 def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[int], str], now: datetime) -> Ticket:
     """`after` with a delivery record on each technician's public entry that `before` did not have yet.
 
-    A requester without an address gets a `failed` record at once, so the missing mail shows.
+    A requester without an address, or with one no mail can carry (stored before addresses were checked,
+    or edited by hand), gets a `failed` record at once with the reason, so the missing mail shows.
     """
     timeline = list(after.timeline)
     address = after.requester.email.strip()
+    problem = not_an_address(address) if address else NO_ADDRESS
     for index in range(len(before.timeline), len(timeline)):
         entry = timeline[index]
         if entry.kind != "public" or entry.delivery is not None:
             continue
         message_id = new_message_id(after.id)
         record = (
-            Delivery("queued", message_id, to=address, next_try=now)
-            if address
-            else Delivery("failed", message_id, last_error=NO_ADDRESS)
+            Delivery("failed", message_id, to=address, last_error=problem)
+            if problem
+            else Delivery("queued", message_id, to=address, next_try=now)
         )
         timeline[index] = msgspec.structs.replace(entry, delivery=record)
     return after.evolve(timeline=tuple(timeline))
 
 
-def due(ticket: Ticket, now: datetime) -> Iterator[TimelineEntry]:
-    """The queued entries of a ticket whose next try has come."""
+def due(ticket: Ticket, now: datetime, at_once: bool = False) -> Iterator[TimelineEntry]:
+    """The queued entries of a ticket whose next try has come; with at_once, every queued one (`mail send --now`)."""
     for entry in ticket.timeline:
         delivery = entry.delivery
-        if delivery is not None and delivery.state == "queued" and (delivery.next_try is None or delivery.next_try <= now):
+        if delivery is None or delivery.state != "queued":
+            continue
+        if at_once or delivery.next_try is None or delivery.next_try <= now:
             yield entry
+
+
+def waiting(ticket: Ticket, now: datetime) -> Iterator[Delivery]:
+    """The ticket's queued mail whose next try is still to come."""
+    for entry in ticket.timeline:
+        delivery = entry.delivery
+        if delivery is not None and delivery.state == "queued" and delivery.next_try is not None and delivery.next_try > now:
+            yield delivery
+
+
+def next_try_text(moment: datetime, now: datetime, zone: tzinfo) -> str:
+    """When waiting mail is tried next, in the team's zone: `21:14` today, `Thu 26 Nov 00:14` on another day."""
+    shown = moment.astimezone(zone)
+    return f"{shown:%H:%M}" if shown.date() == now.astimezone(zone).date() else local_time(moment, zone, with_zone=False)
 
 
 def queued_message_ids(ticket: Ticket) -> set[str]:
@@ -85,6 +105,12 @@ def with_delivery(ticket: Ticket, message_id: str, change: Callable[[Delivery], 
     return ticket.evolve(timeline=timeline)
 
 
+def with_result(ticket: Ticket, result: Delivery) -> Ticket:
+    """The ticket with the outcome of a try at one of its queued mails; a delivery no longer queued is left as it is
+    (a bounce decided it meanwhile, or the same outcome was recorded before)."""
+    return with_delivery(ticket, result.message_id, lambda old: result if old.state == "queued" else old)
+
+
 def failed_mail(ticket: Ticket) -> Delivery | None:
     """The ticket's latest delivery if it failed: the client has not heard the last thing we said."""
     latest = next((e.delivery for e in reversed(ticket.timeline) if e.delivery is not None), None)
@@ -116,7 +142,9 @@ def delivery_text(delivery: Delivery) -> str:
 def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:
     """Where a public message on this ticket will go, for the dialogs that write one (`where`: the transport)."""
     address = ticket.requester.email.strip()
-    if not address:
-        return f"✗ No mail: {NO_ADDRESS}; the message is only recorded."
+    problem = not_an_address(address) if address else NO_ADDRESS
+    if problem:
+        why = "the requester's address is not one mail can carry" if privacy and address else problem
+        return f"✗ No mail: {why}; the message is only recorded."
     shown = "(masked)" if privacy else address
     return f"✉ Goes by mail to {shown} via {where}."

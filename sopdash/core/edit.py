@@ -13,6 +13,7 @@ from datetime import datetime
 
 import msgspec
 
+from sopdash.core.addresses import checked_address
 from sopdash.core.errors import InputError, RuleRefused
 from sopdash.core.model import Ticket, TimelineEntry
 
@@ -30,8 +31,8 @@ REQUESTER_FIELDS = ("name", "email", "phone")
 def edit(ticket: Ticket, actor: str, now: datetime, **changes: str | None) -> Ticket:
     """The ticket with the given fields set (None leaves a field as it is); one audit event per changed field.
 
-    Refused on a closed ticket and when nothing would change; a blank subject or an e-mail without `@`
-    is an input error.
+    Refused on a closed ticket and when nothing would change; a blank subject or an e-mail that is not
+    an address (`core/addresses.py`) is an input error.
     """
     wanted = _checked({field: value for field, value in changes.items() if value is not None})
     if ticket.status == "closed":
@@ -71,14 +72,6 @@ def categories_in_use(tickets: Iterable[Ticket]) -> list[str]:
     return [category for category, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))]
 
 
-def check_email(email: str, what: str = "e-mail") -> str:
-    """An e-mail address as given, stripped; InputError if it has no `@` (empty is allowed: unknown)."""
-    email = email.strip()
-    if email and "@" not in email:
-        raise InputError(f"{what}: {email!r} is not an e-mail address")
-    return email
-
-
 def _checked(changes: dict[str, str]) -> dict[str, str]:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -87,7 +80,7 @@ def _checked(changes: dict[str, str]) -> dict[str, str]:
     if "subject" in cleaned and not cleaned["subject"]:
         raise InputError("subject must not be empty")
     if "email" in cleaned:
-        cleaned["email"] = check_email(cleaned["email"])
+        cleaned["email"] = checked_address(cleaned["email"])
     return cleaned
 
 

@@ -6,7 +6,7 @@ version the technician last saw and are refused if the ticket moved on; notes an
 Every text bound for the client is refused if it looks sensitive (SOP 5A) unless `allow_sensitive` is
 passed, and such an override lands in the audit trail.
 With mail configured, every public entry an action adds is queued for delivery in the same write: the
-action never waits on the network (`sopdash.mail.outbox` delivers afterwards).
+action never waits on the network (`deliver_mail` and `mail_after`, in `desk/delivery.py`, deliver afterwards).
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
+import msgspec
+
 from sopdash.clock import Clock
 from sopdash.core import edit, rules
+from sopdash.core.addresses import checked_address
 from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
@@ -28,11 +31,10 @@ from sopdash.store import Store
 from sopdash.store.contract import Progress, Signature
 
 if TYPE_CHECKING:
+    from sopdash.desk.delivery import MailOutcome
     from sopdash.desk.presence import PresenceBoard
-    from sopdash.mail.outbox import SendReport
-
-if TYPE_CHECKING:
     from sopdash.desk.settings import DeskSettings
+    from sopdash.mail.outbox import SendReport
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Desk:
         self, subject: str, requester: Requester, body: str = "", priority: str | None = None, category: str = ""
     ) -> Ticket:
         now = self.clock()
+        requester = msgspec.structs.replace(requester, email=checked_address(requester.email, "requester"))
         return self.store.add(
             lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)
         )
@@ -189,9 +192,16 @@ class Desk:
         """This technician's place on the presence board beside the store."""
         return self.store.presence_board(self.actor)
 
-    def deliver_queued(self, timeout: float) -> SendReport:
-        """Send the queued mail whose time has come (mail must be configured); each connection waits at most timeout."""
-        from sopdash.mail.outbox import deliver_queued
+    # Mail: imported when used, so an action that sends nothing does not load the mail transports.
 
-        assert self.mail is not None, "deliver_queued needs mail configured"
-        return deliver_queued(self.store, self.mail, self.clock, timeout=timeout)
+    def mail_after(self, ticket: Ticket, try_now: bool = True) -> MailOutcome:
+        """What became of the mail the action that returned `ticket` wrote to the client (see `desk/delivery.py`)."""
+        from sopdash.desk.delivery import mail_after
+
+        return mail_after(self, ticket, try_now)
+
+    def deliver_mail(self, at_once: bool = False, wait_for_sender: float = 0.0, timeout: float | None = None) -> SendReport:
+        """One delivery run over the outbox: what is due, or with at_once all that is queued."""
+        from sopdash.desk.delivery import deliver_due
+
+        return deliver_due(self, at_once, wait_for_sender, timeout)

@@ -13,6 +13,9 @@ sopdash on an imported ticket survives a re-import: sopdash-only fields (tier, e
 flag, troubleshooting, resolution summary) are kept, local timeline entries are merged in, and while
 the local work is newer than the ticket's last activity in the export, its status, assignee, priority
 and clock stops are kept too.
+
+A requester address that is not an e-mail address (`core/addresses.py`) is left out of its ticket with a
+warning naming the ticket and the address; an address set in sopdash is kept where the export has none usable.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any, Mapping, Sequence
 import msgspec
 import orjson
 
+from sopdash.core.addresses import not_an_address
 from sopdash.core.durations import format_countdown
 from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_DURATION_S, in_range
@@ -277,8 +281,12 @@ def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
     """`imported` laid over the stored `current`, keeping the work done in sopdash (see the module docstring)."""
     imported_keys = {_entry_key(entry) for entry in imported.timeline}
     local = [entry for entry in current.timeline if _entry_key(entry) not in imported_keys]
+    requester = imported.requester
+    if not requester.email and current.requester.email:  # unusable or missing in the export: keep the one set here
+        requester = msgspec.structs.replace(requester, email=current.requester.email)
     merged = imported.evolve(
         id=current.id,
+        requester=requester,
         version=current.version,
         tier=current.tier,
         escalations=current.escalations,
@@ -401,7 +409,7 @@ def _ticket(doc: ExportTicket, path: str, state: _ParseState, seen: set[str]) ->
         id=0,
         subject=(doc.summary or "").strip(),
         body=doc.description or "",
-        requester=Requester(requester.name, requester.email, requester.phone) if requester else Requester(),
+        requester=_requester(requester, f"{path}.created_by", state),
         category=(doc.category or "").strip(),
         priority=_priority(doc.priority, f"{path}.priority", state),
         triaged=str(doc.priority).strip() in PRIORITY_MAP,
@@ -439,6 +447,18 @@ def _required(doc: ExportTicket, path: str, created_at: datetime | None) -> date
     if not (doc.summary or "").strip():
         raise InputError(f"{path}.summary: missing; every ticket needs a summary")
     return created_at
+
+
+def _requester(person: Person | None, path: str, state: _ParseState) -> Requester:
+    """The ticket's client; an address no mail could go to is left out, with a warning that names it."""
+    if person is None:
+        return Requester()
+    email = person.email
+    problem = not_an_address(email) if email else ""
+    if problem:
+        state.warn(path, f"requester e-mail {problem}; imported without it (set it with `sopdash ticket edit ID --email`)")
+        email = ""
+    return Requester(person.name, email, person.phone)
 
 
 def _priority(value: Any, path: str, state: _ParseState) -> str:

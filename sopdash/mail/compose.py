@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from sopdash.core.addresses import ascii_form, not_an_address
 from sopdash.core.delivery import latest_client_message_id
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.core.text import one_line
@@ -55,15 +57,15 @@ def reply_subject(subject: str, ticket_id: int, settings: MailSettings) -> str:
 
 
 def mailbox(name: str, address: str) -> Address:
-    """A display name and address as a header value; BadAddress if the address is not one."""
+    """A display name and address as a header value (the domain in ASCII); BadAddress, with why, if it is not one."""
     address = address.strip()
-    local, at, domain = address.rpartition("@")
-    if not (local and at and domain) or any(c.isspace() or c in "<>,;\"()" for c in address):
-        raise BadAddress(f"{address!r} is not an e-mail address")
-    try:
-        return Address(display_name=one_line(name)[:MAX_SUBJECT], addr_spec=address)
-    except (ValueError, IndexError) as error:
-        raise BadAddress(f"{address!r} is not an e-mail address ({error})") from None
+    problem = not_an_address(address) if address else "no e-mail address"
+    if not problem:
+        try:
+            return Address(display_name=one_line(name)[:MAX_SUBJECT], addr_spec=ascii_form(address))
+        except (ValueError, IndexError, MessageError) as error:  # the header code is stricter than the check
+            problem = f"{address!r} is not an e-mail address ({error})"
+    raise BadAddress(problem)
 
 
 def outgoing(ticket: Ticket, entry: TimelineEntry, settings: MailSettings) -> EmailMessage:

@@ -1,51 +1,82 @@
-"""Deliver what is queued: every due delivery record, over one transport session, results recorded in batches.
+"""Deliver what is queued: every due delivery record over one transport session, each result journaled as it is known.
 
-Results are written with `Store.annotate` every `BATCH` messages, so a crash re-sends at most one
-batch, and one technician's open dialog never conflicts with a delivery changing state.
+One bad message fails alone: an address no mail can carry, or a message the transport refuses for good, is
+`failed` with the reason, and the run goes on with the next. Results go through `delivery_journal`, so a
+sender killed at any point re-sends at most the message it was handing over; the tickets keep their
+versions (`Store.annotate`), so an open dialog never fails with a conflict because a mail went out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
+from email.errors import MessageError
 
 from sopdash.clock import Clock
 from sopdash.core import delivery as outbound
+from sopdash.core.addresses import ascii_form
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
 from sopdash.mail.compose import BadAddress, outgoing
+from sopdash.mail.delivery_journal import DeliveryJournal
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import CONNECT_TIMEOUT_S, DeliveryError, open_transport
 from sopdash.store import Store
 
-BATCH = 100
-
 
 @dataclass
 class SendReport:
-    """What one delivery run did."""
+    """What one delivery run did, and what it left waiting for a later try."""
 
     sent: int = 0
-    retrying: int = 0
+    retrying: int = 0  # tried in this run and refused for now
     failed: int = 0
+    waiting: int = 0  # queued mail whose next try is still to come, those retrying included
+    next_try: datetime | None = None
+    at: datetime | None = None
     busy: bool = False  # another sopdash was delivering, so this one left the outbox alone
     lines: list[str] = field(default_factory=list)
+    results: list[Delivery] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self, zone: tzinfo) -> str:
+        """`2 sent, 0 failed, 1 waiting, next try 21:14` (times in the team's zone)."""
         if self.busy:
             return "another sopdash is delivering the outbox; left to it"
-        return f"{self.sent} sent, {self.retrying} still queued, {self.failed} failed"
+        text = f"{self.sent} sent, {self.failed} failed, {self.waiting} waiting"
+        if self.next_try is not None and self.at is not None:
+            text += f", next try {outbound.next_try_text(self.next_try, self.at, zone)}"
+        return text
+
+    def count(self, ticket_id: int, result: Delivery) -> None:
+        """Add one message's outcome."""
+        self.results.append(result)
+        if result.state == "queued":
+            self.retrying += 1
+            self.wait_for(result.next_try)
+        else:
+            setattr(self, result.state, getattr(self, result.state) + 1)
+        reason = f" ({result.last_error})" if result.last_error else ""
+        self.lines.append(f"#{ticket_id} to {result.to or '(no address)'}: {result.state}{reason}")
+
+    def wait_for(self, next_try: datetime | None) -> None:
+        """Count one message waiting for its next try."""
+        self.waiting += 1
+        if next_try is not None and (self.next_try is None or next_try < self.next_try):
+            self.next_try = next_try
 
 
 Pending = tuple[Ticket, TimelineEntry]
 
 
-def pending(tickets: Iterable[Ticket], now: datetime, only: set[str] | None = None) -> list[Pending]:
-    """Every queued delivery whose next try has come (only those named, if `only` is given)."""
+def pending(
+    tickets: Iterable[Ticket], now: datetime, only: set[str] | None = None, at_once: bool = False
+) -> list[Pending]:
+    """Every queued delivery whose next try has come (every queued one with at_once; only those named, if given)."""
     return [
         (ticket, entry)
         for ticket in tickets
-        for entry in outbound.due(ticket, now)
+        for entry in outbound.due(ticket, now, at_once)
         if only is None or entry.delivery.message_id in only
     ]
 
@@ -57,44 +88,47 @@ def deliver_queued(
     only: set[str] | None = None,
     timeout: float = CONNECT_TIMEOUT_S,
     wait_for_sender: float = 0.0,
+    at_once: bool = False,
 ) -> SendReport:
-    """Send what is due, one sender at a time; a busy outbox (another sender) is left alone."""
+    """Send what is due (with at_once, all that is queued), one sender at a time; a busy outbox is left alone."""
     kept = store.kept_files()
     with kept.sending(wait_for_sender) as mine:
         if not mine:
             return SendReport(busy=True)
-        due = pending(store.live(), clock(), only)
-        return _deliver(store, settings, clock, due, timeout)
+        journal = DeliveryJournal(store, kept)
+        journal.recover()
+        now = clock()
+        tickets = store.live()
+        report = SendReport(at=now)
+        if only is None and not at_once:
+            for ticket in tickets:
+                for later in outbound.waiting(ticket, now):
+                    report.wait_for(later.next_try)
+        _deliver(journal, report, settings, clock, pending(tickets, now, only, at_once), timeout)
+        journal.settle()
+        return report
 
 
-def _deliver(store: Store, settings: MailSettings, clock: Clock, due: list[Pending], timeout: float) -> SendReport:
-    report = SendReport()
-    results: dict[str, tuple[int, Delivery]] = {}
-
+def _deliver(
+    journal: DeliveryJournal, report: SendReport, settings: MailSettings, clock: Clock, due: list[Pending], timeout: float
+) -> None:
     def settle(item: Pending, result: Delivery) -> None:
-        results[result.message_id] = (item[0].id, result)
-        state = "retrying" if result.state == "queued" else result.state
-        setattr(report, state, getattr(report, state) + 1)
-        to = item[1].delivery.to or "(no address)"
-        report.lines.append(f"#{item[0].id} to {to}: {result.state}" + (f" ({result.last_error})" if result.last_error else ""))
-        if len(results) >= BATCH:
-            _record(store, results)
+        journal.add(item[0].id, result)
+        report.count(item[0].id, result)
 
-    queue = list(due)
+    queue = deque(due)
     while queue:
         try:
             with open_transport(settings, timeout) as transport:
                 while queue:
-                    item = queue.pop(0)
+                    item = queue.popleft()
                     settle(item, _send_one(transport, item, settings, clock))
-        except DeliveryError as error:  # the session could not start or was lost: the rest wait for a later run
-            for item in queue:
+        except DeliveryError as error:  # the session could not start: the rest wait for a later run
+            while queue:
+                item = queue.popleft()
                 settle(item, outbound.retry_later(item[1].delivery, clock(), error.reason))
-            queue = []
         except _ConnectionLost as lost:
             settle(lost.item, outbound.retry_later(lost.item[1].delivery, clock(), lost.error.reason))
-    _record(store, results)
-    return report
 
 
 class _ConnectionLost(Exception):
@@ -110,8 +144,10 @@ def _send_one(transport, item: Pending, settings: MailSettings, clock: Clock) ->
         message = outgoing(ticket, entry, settings)
     except BadAddress as error:
         return outbound.failed(record, str(error), attempted=False)
+    except (ValueError, LookupError, MessageError) as error:  # text that Python's mail code cannot carry
+        return outbound.failed(record, f"cannot be written as mail: {error}", attempted=False)
     try:
-        transport.send(message, record.to)
+        transport.send(message, ascii_form(record.to))
     except DeliveryError as error:
         if error.connection_lost:
             raise _ConnectionLost(item, error) from None
@@ -119,22 +155,3 @@ def _send_one(transport, item: Pending, settings: MailSettings, clock: Clock) ->
             return outbound.retry_later(record, clock(), error.reason)
         return outbound.failed(record, error.reason)
     return outbound.sent(record, clock())
-
-
-def _record(store: Store, results: dict[str, tuple[int, Delivery]]) -> None:
-    """Write the results so far, grouped per ticket, and forget them."""
-    per_ticket: dict[int, list[Delivery]] = {}
-    for ticket_id, result in results.values():
-        per_ticket.setdefault(ticket_id, []).append(result)
-    results.clear()
-    if per_ticket:
-        store.annotate({ticket_id: _replacing(records) for ticket_id, records in per_ticket.items()})
-
-
-def _replacing(records: list[Delivery]) -> Callable[[Ticket], Ticket]:
-    def change(ticket: Ticket) -> Ticket:
-        for record in records:
-            ticket = outbound.with_delivery(ticket, record.message_id, lambda _old, new=record: new)
-        return ticket
-
-    return change

@@ -1,7 +1,8 @@
 """How mail leaves the box: one SMTP connection (STARTTLS or TLS, optional login) or the local sendmail program.
 
 Each transport sorts a refusal into temporary (stays queued: 4xx, timeout, connection refused or lost)
-or permanent (fails: 5xx, or sendmail's permanent exit codes), as `DeliveryError.temporary`.
+or permanent (fails: 5xx, sendmail's permanent exit codes, or a message that cannot be written out), as
+`DeliveryError.temporary`; a fault of one message never ends the session for the others.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import smtplib
 import socket
 import ssl
 import subprocess
+from email.errors import MessageError
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +21,8 @@ from sopdash.mail.settings import MailSettings
 
 CONNECT_TIMEOUT_S = 20.0
 SENDMAIL_TIMEOUT_S = 60.0
+# what Python's mail code raises for a message (not a connection) it cannot write out
+UNSENDABLE = (ValueError, LookupError, MessageError)
 # sysexits that sendmail-compatible programs use for "try again later"
 SENDMAIL_TEMPORARY = {69, 70, 71, 74, 75}
 
@@ -77,6 +81,10 @@ class SmtpTransport:
             raise _refusal(smtplib.SMTPResponseException(code, text)) from None
         except smtplib.SMTPResponseException as error:
             raise _refusal(error) from None
+        except smtplib.SMTPNotSupportedError as error:  # e.g. an address beyond ASCII to a server without SMTPUTF8
+            raise DeliveryError(f"{self.settings.where()} cannot take this message: {error}", temporary=False) from None
+        except UNSENDABLE as error:
+            raise unsendable(error) from None
         except (OSError, smtplib.SMTPException) as error:
             self.client = None
             raise DeliveryError(f"connection to {self.settings.where()} lost: {_why(error)}", True, True) from None
@@ -119,9 +127,11 @@ class SendmailTransport:
     def send(self, message: EmailMessage, to: str) -> None:
         """Pipe one message to the program; its exit code says sent, try later or failed."""
         try:
-            done = subprocess.run(
-                self.command, input=message.as_bytes(), capture_output=True, timeout=self.timeout, check=False
-            )
+            data = message.as_bytes()
+        except UNSENDABLE as error:
+            raise unsendable(error) from None
+        try:
+            done = subprocess.run(self.command, input=data, capture_output=True, timeout=self.timeout, check=False)
         except FileNotFoundError:
             raise DeliveryError(f"no sendmail program at {self.command[0]}; fix mail.sendmail", temporary=True) from None
         except (OSError, subprocess.TimeoutExpired) as error:
@@ -144,6 +154,11 @@ def read_password(settings: MailSettings) -> str:
         return Path(settings.password_file).read_text(encoding="utf-8").splitlines()[0].strip()
     except (OSError, IndexError, UnicodeDecodeError) as error:
         raise DeliveryError(f"cannot read mail.password_file {settings.password_file}: {_why(error)}", True) from None
+
+
+def unsendable(error: Exception) -> DeliveryError:
+    """A message Python's mail code cannot put on the wire: refused for good, never retried."""
+    return DeliveryError(f"cannot be written as mail: {_why(error)}", temporary=False)
 
 
 def _refusal(error: smtplib.SMTPResponseException) -> DeliveryError:

@@ -524,7 +524,7 @@ class DashboardScreen(Screen[None]):
     @on(ActionDone)
     @reported
     def _action_done(self, message: ActionDone) -> None:
-        self.errands.done(message.errand)
+        self.errands.done(message.errand, message.after)
 
     def action_mark(self) -> None:
         """`space`: mark or unmark the ticket under the queue cursor, and move down."""

@@ -76,10 +76,10 @@ class Errands:
     def _carry_out(self, errand: Errand) -> None:
         """In the worker."""
         try:
-            errand.action.call(self.desk, errand.ticket, errand.value)
+            after = errand.action.call(self.desk, errand.ticket, errand.value)
         except Exception as error:
             raise NotDone(errand.dialog, errand, self._now(errand.ticket) if isinstance(error, ConflictError) else None) from error
-        self.screen.post_message(ActionDone(errand))
+        self.screen.post_message(ActionDone(errand, after))
 
     def _now(self, ticket: Ticket) -> Ticket | None:
         try:
@@ -87,13 +87,13 @@ class Errands:
         except SopdashError:
             return None
 
-    def done(self, errand: Errand) -> None:
+    def done(self, errand: Errand, after: object) -> None:
         """Close the dialog, say what changed, read the store again and send the mail the action queued."""
         self.under_way -= 1
         screen = self.screen
         if errand.dialog is not None and screen.app.screen is errand.dialog:
             errand.dialog.dismiss(errand.value)
-        screen.notify(errand.action.done(self.desk, errand.ticket, errand.value), markup=False)
+        screen.notify(errand.action.said(self.desk, errand, after, screen.privacy), markup=False)
         screen.loader.reload()
         screen.mail.deliver()
 

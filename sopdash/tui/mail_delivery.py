@@ -35,7 +35,7 @@ class MailDelivery:
 
     def _deliver(self) -> None:
         """In the worker."""
-        report = self.desk.deliver_queued(timeout=DELIVERY_TIMEOUT_S)
+        report = self.desk.deliver_mail(timeout=DELIVERY_TIMEOUT_S)
         if report.sent or report.retrying or report.failed:
             severity: SeverityLevel = "error" if report.failed else "warning" if report.retrying else "information"
-            self.screen.post_message(MailDelivered(report.summary(), severity))
+            self.screen.post_message(MailDelivered(report.summary(self.desk.policy.calendar.tz), severity))

@@ -52,9 +52,10 @@ class StoreAnnounced(Message):
 
 @dataclass
 class ActionDone(Message):
-    """The desk carried out a ticket action."""
+    """The desk carried out a ticket action; `after` is what the desk returned (the ticket as it is now)."""
 
     errand: Errand
+    after: object = None
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from sopdash.core import rules
 from sopdash.core.delivery import mail_route
+from sopdash.core.display import client_line
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
@@ -35,6 +36,18 @@ class TicketAction:
     """How a refusal names the action: `cannot {verb} ticket #…`."""
     note_prompt: Callable[[Ticket], str] | None = None
     """Instead of a dialog, the query bar asks for a one-line note with this prompt."""
+    unsent: Callable[[Ticket, Any, str], str] | None = None
+    """For an action that writes to the client: what is said instead of `done` when no mail was queued for them,
+    given the words that say why (`recorded — mail is off: the client was not told`)."""
+
+    def said(self, desk: Desk, errand: Errand, after: object, privacy: bool) -> str:
+        """The done message, true to what became of the mail when the action wrote to the client (the reason
+        masked like every pane in privacy mode: an old record's reason may hold the address)."""
+        if self.unsent is not None and isinstance(after, Ticket):
+            mail = desk.mail_after(after, try_now=False)
+            if not mail.told:
+                return self.unsent(errand.ticket, errand.value, client_line(mail.words(), after.requester, privacy))
+        return self.done(desk, errand.ticket, errand.value)
 
 
 @dataclass(slots=True)
@@ -94,6 +107,7 @@ ACTIONS: dict[str, TicketAction] = {
         # The dialog ran the SOP 5A check; text still flagged was confirmed with "Send anyway".
         call=lambda desk, t, text: desk.acknowledge(t.id, text, seen_version=t.version, allow_sensitive=True),
         done=lambda desk, t, _: f"#{t.id} acknowledged.",
+        unsent=lambda t, _, why: f"#{t.id} acknowledged; {why}.",
         ask=lambda desk, t, privacy: TextDialog(
             t, "acknowledge", privacy=privacy, route=mail_route_of(desk, t, privacy)
         ),
@@ -123,6 +137,7 @@ ACTIONS: dict[str, TicketAction] = {
     "reply": TicketAction(
         call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True),
         done=lambda desk, t, _: f"Reply sent on #{t.id}.",
+        unsent=lambda t, _, why: f"Reply on #{t.id} {why}.",
         ask=lambda desk, t, privacy: TextDialog(
             t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy)
         ),
@@ -158,6 +173,7 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, resolution: (
             f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")
         ),
+        unsent=lambda t, resolution, why: f"#{t.id} resolved; {why}." if resolution.notify else f"#{t.id} resolved.",
         ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy, route=mail_route_of(desk, t, privacy)),
     ),
     "close": TicketAction(

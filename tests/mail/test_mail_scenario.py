@@ -34,7 +34,7 @@ def test_mail_in_acknowledgement_out_answer_in(mail_store, smtp_server, sopdash,
     assert "will retry" in sopdash("ticket", "ack", "1").out
     mailbox.mode = "accept"
     monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:05:00+00:00")
-    assert sopdash("mail", "send").out.splitlines()[-1] == "1 sent, 0 still queued, 0 failed"
+    assert sopdash("mail", "send").out.splitlines()[-1] == "1 sent, 0 failed, 0 waiting"
     (acknowledgement,) = mailbox.messages
     assert acknowledgement["In-Reply-To"] == "<ann-1@example.com>"  # threaded to the client's message
     assert acknowledgement["Subject"] == "Re: Scanner not found [#1]"

@@ -66,13 +66,13 @@ def test_a_4xx_stays_queued_and_is_retried_with_back_off(mail_env, smtp_server, 
     (record,) = deliveries(mail_env, ticket_id)
     assert (record["state"], record["attempts"], record["next_try"]) == ("queued", 1, "2026-11-25T09:01:00+00:00")
     # not due yet: nothing is tried
-    assert sopdash("mail", "send").out.strip() == "0 sent, 0 still queued, 0 failed"
+    assert sopdash("mail", "send").out.strip() == "0 sent, 0 failed, 1 waiting, next try 09:01"
     monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:01:00+00:00")
-    assert "1 still queued" in sopdash("mail", "send").out
+    assert sopdash("mail", "send").out.splitlines()[-1] == "0 sent, 0 failed, 1 waiting, next try 09:03"
     assert deliveries(mail_env, ticket_id)[0]["next_try"] == "2026-11-25T09:03:00+00:00"  # waits double
     mailbox.mode = "accept"
     monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:05:00+00:00")
-    assert sopdash("mail", "send").out.splitlines()[-1] == "1 sent, 0 still queued, 0 failed"
+    assert sopdash("mail", "send").out.splitlines()[-1] == "1 sent, 0 failed, 0 waiting"
     (record,) = deliveries(mail_env, ticket_id)
     assert (record["state"], record["attempts"], record["last_error"]) == ("sent", 3, "")
     assert len(mailbox.messages) == 1
@@ -110,7 +110,7 @@ def test_smtp_down_keeps_everything_queued(mail_env, sopdash, tmp_path, monkeypa
     sopdash("ticket", "resolve", str(second), "--summary", "Replaced the cable.")
     monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T12:00:00+00:00")
     result = sopdash("mail", "send")
-    assert result.out.splitlines()[-1] == "0 sent, 2 still queued, 0 failed"
+    assert result.out.splitlines()[-1] == "0 sent, 0 failed, 2 waiting, next try 12:02"  # each tried twice now
     assert "cannot reach smtp://127.0.0.1" in result.out
     assert {d["state"] for t in (first, second) for d in deliveries(mail_env, t)} == {"queued"}
 
@@ -123,7 +123,7 @@ def test_queued_messages_of_several_tickets_go_in_one_run(mail_env, smtp_server,
         sopdash("ticket", "ack", str(ticket_id))
     mailbox.mode = "accept"
     monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T12:00:00+00:00")
-    assert sopdash("mail", "send").out.splitlines()[-1] == "3 sent, 0 still queued, 0 failed"
+    assert sopdash("mail", "send").out.splitlines()[-1] == "3 sent, 0 failed, 0 waiting"
     assert sorted(m["Subject"] for m in mailbox.messages) == [f"Re: Request {n} [#{i}]" for n, i in enumerate(ids)]
 
 
@@ -132,7 +132,9 @@ def test_no_mail_without_a_mail_table(tmp_path, monkeypatch, sopdash):
     monkeypatch.setenv("SOPDASH_DB", str(tmp_path / "t.json"))
     monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
     ticket_id = new_ticket(sopdash)
-    assert sopdash("ticket", "ack", str(ticket_id)).out.strip() == f"#{ticket_id} acknowledged"
+    assert sopdash("ticket", "ack", str(ticket_id)).out.strip() == (
+        f"#{ticket_id} acknowledged; recorded — mail is off: the client was not told"
+    )
     assert TicketStore(tmp_path / "t.json").get(ticket_id).timeline[-2].delivery is None
     result = sopdash("mail", "send")
     assert result.code == 2 and "mail is off: add a [mail] table" in result.err

@@ -40,6 +40,16 @@ class DatabaseFiles:
             )
         return relative
 
+    def append(self, relative: str, data: bytes) -> None:
+        """Add data to the end of what was kept under relative."""
+        with self.store.session() as conn:
+            added = conn.execute(
+                "UPDATE sopdash.kept_files SET data = data || %s, kept_at = now(), kept_by = session_user "
+                "WHERE relative = %s", (data, relative)
+            ).rowcount
+        if not added:
+            raise StoreError(f"{self.store.location} keeps nothing under {relative!r} to add to")
+
     def read(self, relative: str) -> bytes:
         """What was kept under relative."""
         with self.store.session() as conn:

@@ -18,7 +18,8 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static, TextArea
 
-from sopdash.core.edit import check_email, current_values
+from sopdash.core.addresses import checked_address
+from sopdash.core.edit import current_values
 from sopdash.core.errors import InputError
 from sopdash.core.model import PRIORITIES, Requester, Ticket
 from sopdash.core.requesters import requester_key
@@ -48,9 +49,11 @@ def requester_address(requester: Requester) -> str:
 def parse_requester(text: str, known: dict[str, Requester]) -> Requester:
     """A requester from `Name <e-mail>` or a bare e-mail; a known address brings its name and phone along."""
     name, email = parseaddr(text.strip())
+    if "@" not in email and "@" in text and "<" not in text:
+        name, email = "", text  # what no parser takes for an address: the check below says why
     if "@" not in email:
         raise InputError("requester: type an e-mail address, or Name <e-mail>")
-    email = check_email(email, "requester")
+    email = checked_address(email, "requester")
     match = known.get(email.casefold())
     if match is None:
         return Requester(name, email)
