@@ -186,7 +186,7 @@ class Desk:
 
     def connection_lost(self) -> str | None:
         """Why the store's change announcements stopped (changes are polled until it reconnects); None if all is well."""
-        return self.store.connection_lost()
+        return self.store.connection_lost
 
     def presence(self) -> PresenceBoard:
         """This technician's place on the presence board beside the store."""

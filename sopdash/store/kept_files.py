@@ -50,15 +50,8 @@ class KeptFiles:
     def append(self, relative: str, data: bytes) -> None:
         """Add data to the end of a file kept before (never through a link), in one write: a process killed
         after it returns has lost none of it."""
-        target = self._inside(relative)
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
-            try:
-                os.write(fd, data)
-            finally:
-                os.close(fd)
-        except OSError as error:
-            raise access_error(target, "write", error) from None
+        *folders, name = self._parts(relative)
+        self._append(folders, name, data, create=False)
 
     def path(self, relative: str) -> Path:
         """Where a kept file is."""
@@ -75,13 +68,16 @@ class KeptFiles:
             raise access_error(target, "read", error) from None
 
     def append_log(self, record: dict) -> None:
-        """Add one record to the mail log (one JSON line, appended in one write): only to a regular file with no
-        other name, owned by this user or the desk's group, never through a link."""
-        target = self.root / MAIL_LOG
-        line = orjson.dumps(record) + b"\n"
-        with self._folder([], create=True) as folder:
+        """Add one record to the mail log (one JSON line, appended in one write)."""
+        self._append([], MAIL_LOG, orjson.dumps(record) + b"\n", create=True)
+
+    def _append(self, folders: list[str], name: str, data: bytes, create: bool) -> None:
+        """Append data in one write, only to a regular file with no other name, owned by this user or the desk's
+        group, never through a link."""
+        target = self.root.joinpath(*folders, name)
+        with self._folder(folders, create=create) as folder:
             try:
-                fd = folder.open_file(MAIL_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+                fd = folder.open_file(name, os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0))
                 try:
                     status = os.fstat(fd)
                     if not writable_in_place(status, self._store_mode()[1]):
@@ -89,7 +85,7 @@ class KeptFiles:
                                          "`sopdash check` says more")
                     if status.st_uid == os.geteuid():
                         self._match_store(fd)
-                    os.write(fd, line)
+                    os.write(fd, data)
                 finally:
                     os.close(fd)
             except OSError as error:

@@ -13,7 +13,6 @@ from sopdash.core.model import Delivery, Requester
 from sopdash.mail.compose import new_message_id
 from sopdash.mail.delivery_journal import JOURNAL, DeliveryJournal
 from sopdash.store import TicketStore
-from sopdash.store.kept_files import kept_files_for
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 
@@ -39,7 +38,7 @@ def queued(store: TicketStore, ticket_id: int) -> Delivery:
 
 def test_a_journal_left_behind_is_written_into_the_tickets_first(tmp_path):
     store = queued_store(tmp_path / "t.json", 3)
-    kept = kept_files_for(store)
+    kept = store.kept_files()
     first, third = queued(store, 1), queued(store, 3)
     left = journal_line(1, outbound.sent(first, NOW)) + b"{damaged\n" + journal_line(3, outbound.failed(third, "550 no"))
     kept.keep(JOURNAL, left)

@@ -71,7 +71,7 @@ async def test_with_mail_on_a_reply_is_sent_and_a_missing_address_is_said(tmp_pa
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         for ticket_id in (1, 2):
-            app.goto_ticket(ticket_id)
+            app.dashboard.goto_ticket(ticket_id)
             await reply(pilot, "On it.")
     assert "Reply sent on #1." in messages
     assert "Reply on #2 recorded — mail not sent: the requester has no e-mail address." in messages
