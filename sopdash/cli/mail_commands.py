@@ -13,9 +13,8 @@ from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
+from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
 from sopdash.mail.compose import mailbox, new_message_id, probe_message
-from sopdash.mail.inbox import EX_TEMPFAIL, receive
-from sopdash.mail.maildir import Maildir
 from sopdash.mail.outbox import SendReport, deliver_queued
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import DeliveryError, open_transport
@@ -117,9 +116,7 @@ def receive_one(args: argparse.Namespace) -> int:
     """`mail receive`: one message from stdin; sysexits, never a traceback an MTA would bounce on."""
     raw = sys.stdin.buffer.read()
     try:
-        desk = open_desk(args, create=True)
-        settings = mail_settings(desk.mail)
-        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.clock)
+        outcome = Intake.on(open_desk(args, create=True)).receive(raw)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
         return EX_TEMPFAIL
@@ -128,21 +125,20 @@ def receive_one(args: argparse.Namespace) -> int:
 
 
 def fetch_maildir(args: argparse.Namespace) -> int:
-    """`mail fetch --maildir DIR`: each message in DIR/new handled, then moved to DIR/cur (kept there on 75)."""
-    desk = open_desk(args, create=True)
-    settings = mail_settings(desk.mail)
-    maildir = Maildir(args.maildir)
-    handled = 0
-    for name, raw in maildir.new_messages():
-        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.clock)
+    """`mail fetch --maildir DIR`: each message in DIR/new handled, then moved to DIR/cur; one that cannot be read
+    or handled stays in new/ (exit 1) and the next is handled; a locked store (75) ends the run."""
+    handled, left = 0, 0
+    for name, outcome in Intake.on(open_desk(args, create=True)).fetch(args.maildir):
+        if outcome.exit_code in (EX_OK, EX_DATAERR):
+            handled += 1
+            print(f"{name}: {outcome.line()}")
+            continue
+        left += 1
+        print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
         if outcome.exit_code == EX_TEMPFAIL:
-            print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
             return 1
-        maildir.mark_seen(name)
-        handled += 1
-        print(f"{name}: {outcome.line()}")
-    print(f"{handled} message(s) handled from {args.maildir}")
-    return 0
+    print(f"{handled} message(s) handled from {args.maildir}" + (f", {left} left in new/" if left else ""))
+    return 1 if left else 0
 
 
 def show_log(args: argparse.Namespace) -> int:

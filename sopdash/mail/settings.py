@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -20,8 +22,13 @@ KEYS = (
     "subject_tag",
     "max_message_mb",
     "max_new_tickets_per_sender_hour",
+    "max_replies_per_ticket_hour",
+    "trusted_domains",
 )
 SMTP_PORTS = {"smtp": 25, "smtps": 465}
+MOST_MESSAGE_MB = 1024
+MOST_PER_HOUR = 100_000
+_DOMAIN = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,8 @@ class MailSettings:
     subject_tag: str = "[#{id}]"
     max_message_mb: float = 10
     max_new_tickets_per_sender_hour: int = 20
+    max_replies_per_ticket_hour: int = 30
+    trusted_domains: tuple[str, ...] = ()  # senders here may write into any ticket they name, not only their own
 
     @property
     def max_message_bytes(self) -> int:
@@ -90,8 +99,10 @@ class MailSettings:
             password_file=_text(table, "password_file"),
             sendmail=tuple(shlex.split(sendmail)),
             subject_tag=tag,
-            max_message_mb=_number(table, "max_message_mb", 10),
-            max_new_tickets_per_sender_hour=int(_number(table, "max_new_tickets_per_sender_hour", 20)),
+            max_message_mb=_number(table, "max_message_mb", 10, MOST_MESSAGE_MB),
+            max_new_tickets_per_sender_hour=_count(table, "max_new_tickets_per_sender_hour", 20),
+            max_replies_per_ticket_hour=_count(table, "max_replies_per_ticket_hour", 30),
+            trusted_domains=_domains(table, "trusted_domains"),
         )
 
 
@@ -111,11 +122,29 @@ def _flag(table: Mapping[str, Any], key: str, default: bool) -> bool:
     return value
 
 
-def _number(table: Mapping[str, Any], key: str, default: float) -> float:
+def _number(table: Mapping[str, Any], key: str, default: float, most: float) -> float:
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"mail.{key}", f"{value!r} is not a positive number")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value <= most) or math.isnan(value):
+        raise ConfigError(f"mail.{key}", f"{value!r} is not a positive number of at most {most:,}")
     return value
+
+
+def _count(table: Mapping[str, Any], key: str, default: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not (0 < value <= MOST_PER_HOUR):
+        raise ConfigError(f"mail.{key}", f"{value!r} is not a positive whole number of at most {MOST_PER_HOUR:,}")
+    return value
+
+
+def _domains(table: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(domain, str) for domain in value):
+        raise ConfigError(f"mail.{key}", f'{value!r} is not a list of domains, e.g. ["example.org"]')
+    domains = tuple(domain.strip().lower() for domain in value)
+    for domain in domains:
+        if not _DOMAIN.fullmatch(domain):
+            raise ConfigError(f"mail.{key}", f"{domain!r} is not a domain like example.org (no @, no wildcards)")
+    return domains
 
 
 def _check_smtp_url(url: str) -> None:

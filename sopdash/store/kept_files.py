@@ -63,6 +63,16 @@ class KeptFiles:
         except OSError as error:
             raise access_error(target, "read", error) from None
 
+    def find(self, relative: str) -> bytes | None:
+        """What was kept at relative, None if nothing was."""
+        target = self._inside(relative)
+        try:
+            return target.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise access_error(target, "read", error) from None
+
     def append_log(self, record: dict) -> None:
         """Add one record to the mail log (one JSON line, appended in one write)."""
         target = self.root / MAIL_LOG

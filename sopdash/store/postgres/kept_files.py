@@ -39,11 +39,16 @@ class DatabaseFiles:
 
     def read(self, relative: str) -> bytes:
         """What was kept under relative."""
+        data = self.find(relative)
+        if data is None:
+            raise StoreError(f"{self.store.location} keeps nothing under {relative!r}")
+        return data
+
+    def find(self, relative: str) -> bytes | None:
+        """What was kept under relative, None if nothing was."""
         with self.store.session() as conn:
             row = conn.execute("SELECT data FROM sopdash.kept_files WHERE relative = %s", (relative,)).fetchone()
-        if row is None:
-            raise StoreError(f"{self.store.location} keeps nothing under {relative!r}")
-        return bytes(row[0])
+        return None if row is None else bytes(row[0])
 
     def append_log(self, record: dict) -> None:
         """Add one record to the mail log."""
