@@ -4,8 +4,9 @@
 write lock does: the message is parsed (`sopdash.mail`) and kept as an .eml with its attachments (nothing that
 arrives is lost), the duplicate index asked, the ticket it names read, and `core/inbound` asked where it goes.
 Under the lock (`Store.transact_by_id`) only that ticket is read again, the decision made on it as it is now, and
-one ticket written, so intake costs what one message costs however long the history. Every outcome goes to the
-mail log.
+one ticket written, so intake costs what one message costs however long the history. Intakes take that lock one
+at a time (`intake_turn`), so a burst of mail queues among itself and a technician's action waits behind one
+message at most. Every outcome goes to the mail log.
 """
 
 from __future__ import annotations
@@ -151,7 +152,8 @@ class Intake:
                 return self._reply(mail, letter, where.ticket, now, decided)
             return self._new(mail, letter, where, now, decided)
 
-        _, made = self.store.transact_by_id(plan)
+        with self.kept.intake_turn():
+            _, made = self.store.transact_by_id(plan)
         outcome = decided[0]
         if made:
             outcome = Outcome(outcome.action, outcome.reason, made[0].id)
@@ -201,7 +203,8 @@ class Intake:
             decided.append(Outcome("out-of-office", f"kept as an event ({robot})", named.id))
             return [rules.out_of_office(ticket, now, event)], []
 
-        self.store.transact_by_id(plan)
+        with self.kept.intake_turn():
+            self.store.transact_by_id(plan)
         return decided[0]
 
     def _bounced(self, report: Bounce) -> Outcome:
@@ -214,7 +217,8 @@ class Intake:
         def mark_failed(ticket: Ticket) -> Ticket:
             return with_delivery(ticket, report.original_id, lambda d: failed(d, report.reason, attempted=False))
 
-        self.store.annotate({ticket.id: mark_failed})
+        with self.kept.intake_turn():
+            self.store.annotate({ticket.id: mark_failed})
         return Outcome("bounce", f"{report.original_id} marked failed: {report.reason}", ticket.id)
 
     def _named(self, mail: IncomingMail) -> int | None:
@@ -255,7 +259,8 @@ class Intake:
                 self.index.build(tickets, now - rules.FLOOD_WINDOW)
             return [], []
 
-        self.store.transact_by_id(plan)
+        with self.kept.intake_turn():
+            self.store.transact_by_id(plan)
 
     def _letter(self, mail: IncomingMail, base: str, eml: str) -> Letter:
         """The message within the limits, its quoted history folded, its attachments kept up to the size limit."""

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 MAIL_LOG = "mail-log.jsonl"
 SENDING_LOCK = "sending.lock"
+INTAKE_LOCK = "intake.lock"
+INTAKE_TIMEOUT_S = 60.0
 
 
 def kept_files_for(store: Store) -> KeptFiles | DatabaseFiles:
@@ -43,11 +45,12 @@ class KeptFiles:
         self.store_path = Path(store_path)
         self.root = files_dir_for(self.store_path)
 
-    def keep(self, relative: str, data: bytes) -> str:
-        """Write data at relative (atomically, with the store's permissions); returns relative."""
+    def keep(self, relative: str, data: bytes, durable: bool = True) -> str:
+        """Write data at relative (atomically, with the store's permissions; durable: synced to disk); returns
+        relative."""
         target = self._inside(relative)
         self._make_dirs(target.parent)
-        write_atomically(target, data)
+        write_atomically(target, data, durable=durable)
         self._match_store(target)
         return relative
 
@@ -115,6 +118,14 @@ class KeptFiles:
                 yield False
                 return
             yield True
+
+    @contextmanager
+    def intake_turn(self) -> Iterator[None]:
+        """One mail intake at a time: a burst of mail queues here among itself, so a technician's action waits in
+        the store's lock behind one message at most; a StoreError after INTAKE_TIMEOUT_S (the MTA tries again)."""
+        self._make_dirs(self.root)
+        with exclusive_lock(self.root / INTAKE_LOCK, INTAKE_TIMEOUT_S):
+            yield
 
     def _inside(self, relative: str) -> Path:
         target = (self.root / relative).resolve()

@@ -5,8 +5,10 @@ Both are kept files (`<store>.files/index/`, or rows of the kept-files table on 
 by a hash of the key, each a small JSON object. They change only inside a `transact_by_id` plan, under the store's
 write lock and before its commit: on PostgreSQL in the same transaction; on a file, a crash between the two can
 leave an entry naming a ticket that lacks the message, so an entry is believed only once the ticket it names has
-been read and holds the message. A store without the index (older than it, or copied without its kept files)
-has it built once from its history.
+been read and holds the message. On a file a shard is replaced atomically but not synced on its own, which keeps
+the lock short: the commit's fsync that follows carries the rename with it on a journalling file system, and a
+shard lost in a power cut anyway would at worst let an MTA's retry of that one message open a second ticket.
+A store without the index (older than it, or copied without its kept files) has it built once from its history.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ BUILT = "index/built"
 class Kept(Protocol):
     """What the index needs of the kept files (`KeptFiles` beside a file, `DatabaseFiles` in PostgreSQL)."""
 
-    def keep(self, relative: str, data: bytes) -> str: ...
+    def keep(self, relative: str, data: bytes, durable: bool = True) -> str: ...
 
     def find(self, relative: str) -> bytes | None: ...
 
@@ -75,7 +77,7 @@ class MailIndex:
             limit = keep_since.timestamp()
             shard = {who: kept for who, times in shard.items() if isinstance(times, dict)
                      and (kept := {key: at for key, at in times.items() if isinstance(at, (int, float)) and at >= limit})}
-            self.kept.keep(name, orjson.dumps(shard))
+            self.kept.keep(name, orjson.dumps(shard), durable=False)
 
     def build(self, tickets: Iterable[Ticket], opened_since: datetime) -> None:
         """Index every client Message-ID the tickets hold and the tickets mail opened since opened_since, adding to
@@ -98,7 +100,7 @@ class MailIndex:
     def _merge(self, name: str, entries: dict) -> None:
         shard = _load(self.kept.find(name))
         shard.update(entries)
-        self.kept.keep(name, orjson.dumps(shard))
+        self.kept.keep(name, orjson.dumps(shard), durable=False)
 
 
 def _name(template: str, key: str) -> str:

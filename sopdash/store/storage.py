@@ -206,8 +206,9 @@ def not_a_store(path: Path, problem: str) -> StoreError:
     return StoreError(f"{path} is not a sopdash store ({problem}); {RESTORE_HINT}")
 
 
-def write_atomically(path: Path, data: bytes, like: Path | None = None) -> None:
-    """Write a temp file beside path, fsync it, rename it over path and fsync the directory.
+def write_atomically(path: Path, data: bytes, like: Path | None = None, durable: bool = True) -> None:
+    """Write a temp file beside path, fsync it, rename it over path and fsync the directory (without durable, no
+    fsync: for a file whose loss in a power cut costs nothing that matters, written under the lock).
 
     The temp file takes the old file's mode and group (or, for a new file, those of `like`), so a save by one
     technician does not lock the others out of the shared store.
@@ -223,13 +224,15 @@ def write_atomically(path: Path, data: bytes, like: Path | None = None) -> None:
             match_permissions(temp.fileno(), path if like is None or path.exists() else like)
             temp.write(data)
             temp.flush()
-            os.fsync(temp.fileno())
+            if durable:
+                os.fsync(temp.fileno())
         os.replace(temp_name, path)
     except OSError as error:
         raise access_error(path, "write", error) from None
     finally:
         Path(temp_name).unlink(missing_ok=True)  # only still there if the replace did not happen
-    fsync_directory(directory)
+    if durable:
+        fsync_directory(directory)
 
 
 def refuse_read_only(path: Path) -> None:

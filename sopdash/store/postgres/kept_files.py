@@ -27,8 +27,9 @@ class DatabaseFiles:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    def keep(self, relative: str, data: bytes) -> str:
-        """Keep data under relative (replacing what was kept there); returns relative."""
+    def keep(self, relative: str, data: bytes, durable: bool = True) -> str:
+        """Keep data under relative (replacing what was kept there); returns relative. Always durable: the database
+        commits it (in the transaction this thread has open, if any)."""
         with self.store.session() as conn:
             conn.execute(
                 "INSERT INTO sopdash.kept_files (relative, data) VALUES (%s, %s) "
@@ -63,6 +64,12 @@ class DatabaseFiles:
                 "ORDER BY seq", (limit,)
             ).fetchall()
         return [row[0] for row in rows]
+
+    @contextmanager
+    def intake_turn(self) -> Iterator[None]:
+        """Mail intakes take turns already: `PostgresStore.transact_by_id` runs one at a time, and a technician's
+        action waits only for the row it changes."""
+        yield
 
     @contextmanager
     def sending(self, timeout: float) -> Iterator[bool]:
