@@ -198,7 +198,7 @@ class Intake:
         def plan(fetch: Fetch) -> Plan:
             ticket = fetch(named.id)
             if ticket is None or rules.noted_already(ticket, event):
-                decided.append(Outcome("dropped", f"{robot}; the same notice is on the ticket already", named.id))
+                decided.append(Outcome("dropped", f"{robot}; the same notice is on #{named.id} already", named.id))
                 return [], []
             decided.append(Outcome("out-of-office", f"kept as an event ({robot})", named.id))
             return [rules.out_of_office(ticket, now, event)], []

@@ -21,17 +21,29 @@ from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.policy import SlaPolicy
 from sopdash.store import TicketStore
 from sopdash.store.kept_files import KeptFiles
+from sopdash.store.opening import open_store
 
 MALLORY = "mallory@evil.example"
 
 
-@pytest.fixture
-def ann_ticket(mail_env, sopdash):
-    """Ticket #1 from Ann, acknowledged by mail; returns (store path, the acknowledgement's Message-ID)."""
+def acknowledged(location: str, sopdash) -> str:
+    """Ticket #1 from Ann, acknowledged by mail: the acknowledgement's Message-ID."""
     sopdash("ticket", "new", "--subject", "Printer jams", "--requester", "ann@example.com", "--name", "Ann Example")
     assert "mail sent" in sopdash("ticket", "ack", "1").out
-    (sent,) = [e.delivery.message_id for e in TicketStore(mail_env).get(1).timeline if e.delivery]
-    return mail_env, sent
+    (sent,) = [e.delivery.message_id for e in open_store(location).get(1).timeline if e.delivery]
+    return sent
+
+
+@pytest.fixture
+def ann_ticket(mail_env, sopdash):
+    """(store path, our Message-ID) of ticket #1 on a store file."""
+    return mail_env, acknowledged(str(mail_env), sopdash)
+
+
+@pytest.fixture
+def ann_anywhere(mail_store, sopdash):
+    """(store location, our Message-ID) of ticket #1 on a store file and on PostgreSQL."""
+    return mail_store, acknowledged(mail_store, sopdash)
 
 
 def message(sender: str, subject: str, message_id: str, extra: str = "", body: str = "Please send the new password.",
@@ -54,19 +66,19 @@ def forged_id(real: str) -> str:
     return forged
 
 
-def stranger_ticket(store: Path) -> None:
+def stranger_ticket(location) -> None:
     """Ticket #1 untouched but for the acknowledgement; #2 is the stranger's, saying which ticket it named."""
-    first = TicketStore(store).get(1)
+    first = open_store(str(location)).get(1)
     assert [e.kind for e in first.timeline].count("client") == 0
-    second = TicketStore(store).get(2)
+    second = open_store(str(location)).get(2)
     assert second.requester.email == MALLORY
     assert second.timeline[0].text == (
         f"ticket created from mail by {MALLORY}; names #1 but came from {MALLORY}, who is not on #1"
     )
 
 
-def test_a_forged_in_reply_to_with_a_guessed_token_opens_a_new_ticket(ann_ticket, sopdash, monkeypatch):
-    store, our_id = ann_ticket
+def test_a_forged_in_reply_to_with_a_guessed_token_opens_a_new_ticket(ann_anywhere, sopdash, monkeypatch):
+    store, our_id = ann_anywhere
     raw = message(f"Ann Example <{MALLORY}>", "Re: Printer jams", "<f1@evil.example>", f"In-Reply-To: {forged_id(our_id)}\n")
     result = pipe(sopdash, monkeypatch, raw)
     assert (result.code, result.out.strip()) == (0, f"ticket #2: new ticket from {MALLORY}, names #1 but is not on it")
@@ -88,16 +100,16 @@ def test_a_copied_display_name_opens_a_new_ticket_that_shows_the_address(ann_tic
     assert f"Ann Example <{MALLORY}>" in shown and "names #1 but came from" in shown
 
 
-def test_a_stranger_can_neither_end_waiting_nor_reopen(ann_ticket, sopdash, monkeypatch):
-    store, our_id = ann_ticket
+def test_a_stranger_can_neither_end_waiting_nor_reopen(ann_anywhere, sopdash, monkeypatch):
+    store, our_id = ann_anywhere
     sopdash("ticket", "wait", "1")
     pipe(sopdash, monkeypatch, message(MALLORY, "Re: [#1]", "<w1@evil.example>", f"In-Reply-To: {forged_id(our_id)}\n"))
-    assert TicketStore(store).get(1).status == "waiting"
+    assert open_store(store).get(1).status == "waiting"
     sopdash("ticket", "wait", "1", "--off")
     sopdash("ticket", "resolve", "1", "--summary", "Cleared the paper path.")
     pipe(sopdash, monkeypatch, message(MALLORY, "Re: [#1]", "<w2@evil.example>"))
-    assert TicketStore(store).get(1).status == "resolved"
-    assert len(TicketStore(store).live()) == 3
+    assert open_store(store).get(1).status == "resolved"
+    assert len(open_store(store).live()) == 3
 
 
 def test_the_requesters_own_reply_still_threads_and_ends_waiting(ann_ticket, sopdash, monkeypatch):
@@ -110,15 +122,15 @@ def test_the_requesters_own_reply_still_threads_and_ends_waiting(ann_ticket, sop
     assert ticket.status == "open" and ticket.timeline[-2].inbound.sender == "ann@example.com"
 
 
-def test_our_real_message_id_threads_whoever_answers_and_the_entry_shows_who(ann_ticket, sopdash, monkeypatch):
+def test_our_real_message_id_threads_whoever_answers_and_the_entry_shows_who(ann_anywhere, sopdash, monkeypatch):
     """A colleague Ann forwarded our mail to answers it: the token proves they saw it; the address says who they are."""
-    store, our_id = ann_ticket
+    store, our_id = ann_anywhere
     raw = message("Ann Example <bob@example.net>", "Re: Printer jams", "<b1@example.net>", f"In-Reply-To: {our_id}\n",
                   body="I am Ann's colleague; the printer is on floor 2.")
     assert pipe(sopdash, monkeypatch, raw).out.startswith("reply #1: from bob@example.net appended")
     shown = sopdash("ticket", "show", "1").out
     assert "CLIENT    Ann Example <bob@example.net>: I am Ann's colleague" in shown
-    ticket = TicketStore(store).get(1)
+    ticket = open_store(store).get(1)
     now = ticket.timeline[-1].at
     private = plain_lines(ticket_detail(ticket, ticket_clocks(ticket, SlaPolicy.from_config({}), now), now, timezone.utc, True))
     assert "not the requester <b***@e***.net>: " in private and "bob@example.net" not in private
