@@ -9,15 +9,11 @@ from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
-from sopdash.core.errors import InputError, SopdashError
+from sopdash.core.errors import SopdashError
 from sopdash.core.text import one_line
-from sopdash.desk.delivery import AFTER_ACTION_TIMEOUT_S, MAIL_OFF_FIX
+from sopdash.desk.delivery import send_probe
+from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
 from sopdash.desk.settings import SettingsWatch
-from sopdash.mail.compose import mailbox, new_message_id, probe_message
-from sopdash.mail.inbox import EX_TEMPFAIL, receive
-from sopdash.mail.maildir import Maildir
-from sopdash.mail.settings import MailSettings
-from sopdash.mail.transport import DeliveryError, open_transport
 
 WATCH_INTERVAL_S = 30.0
 LOG_LINES = 20
@@ -58,13 +54,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     test.set_defaults(handler=send_test)
 
 
-def mail_settings(mail: MailSettings | None) -> MailSettings:
-    """The [mail] settings; an InputError naming the fix when mail is off."""
-    if mail is None:
-        raise InputError(MAIL_OFF_FIX)
-    return mail
-
-
 def send_queued(args: argparse.Namespace) -> int:
     """`mail send [--now] [--watch]`: deliver what is due (with --now, all that is queued); with --watch, again
     every interval, following the desk's settings."""
@@ -75,7 +64,7 @@ def send_queued(args: argparse.Namespace) -> int:
         print("\n".join([*report.lines, report.summary(desk.policy.calendar.tz)]))
         return 0
     watch = SettingsWatch(desk, settings)
-    print(f"sopdash: delivering mail from {desk.store.location} every {args.interval:g} s, following the desk's "
+    print(f"sopdash: delivering mail from {desk.location} every {args.interval:g} s, following the desk's "
           "settings", file=sys.stderr, flush=True)
     rounds = 0
     while True:
@@ -102,9 +91,7 @@ def receive_one(args: argparse.Namespace) -> int:
     """`mail receive`: one message from stdin; sysexits, never a traceback an MTA would bounce on."""
     raw = sys.stdin.buffer.read()
     try:
-        desk = open_desk(args, create=True)
-        settings = mail_settings(desk.mail)
-        outcome = receive(raw, desk.store, desk.store.kept_files(), settings, desk.clock)
+        outcome = Intake.on(open_desk(args, create=True)).receive(raw)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
         return EX_TEMPFAIL
@@ -113,27 +100,26 @@ def receive_one(args: argparse.Namespace) -> int:
 
 
 def fetch_maildir(args: argparse.Namespace) -> int:
-    """`mail fetch --maildir DIR`: each message in DIR/new handled, then moved to DIR/cur (kept there on 75)."""
-    desk = open_desk(args, create=True)
-    settings = mail_settings(desk.mail)
-    maildir = Maildir(args.maildir)
-    handled = 0
-    for name, raw in maildir.new_messages():
-        outcome = receive(raw, desk.store, desk.store.kept_files(), settings, desk.clock)
+    """`mail fetch --maildir DIR`: each message in DIR/new handled, then moved to DIR/cur; one that cannot be read
+    or handled stays in new/ (exit 1) and the next is handled; a locked store (75) ends the run."""
+    handled, left = 0, 0
+    for name, outcome in Intake.on(open_desk(args, create=True)).fetch(args.maildir):
+        if outcome.exit_code in (EX_OK, EX_DATAERR):
+            handled += 1
+            print(f"{name}: {outcome.line()}")
+            continue
+        left += 1
+        print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
         if outcome.exit_code == EX_TEMPFAIL:
-            print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
             return 1
-        maildir.mark_seen(name)
-        handled += 1
-        print(f"{name}: {outcome.line()}")
-    print(f"{handled} message(s) handled from {args.maildir}")
-    return 0
+    print(f"{handled} message(s) handled from {args.maildir}" + (f", {left} left in new/" if left else ""))
+    return 1 if left else 0
 
 
 def show_log(args: argparse.Namespace) -> int:
     """`mail log`: the last messages the gateway handled or dropped, oldest first."""
     desk = open_desk(args)
-    records = desk.store.kept_files().read_log(max(args.limit, 1))
+    records = desk.mail_log(max(args.limit, 1))
     if not records:
         print("no mail handled yet")
     for record in records:
@@ -148,18 +134,6 @@ def show_log(args: argparse.Namespace) -> int:
 
 def send_test(args: argparse.Namespace) -> int:
     """`mail test ADDRESS`: one test message straight through the transport; exit 1 if it was refused."""
-    settings = mail_settings(settings_for(args).mail)
-    try:
-        mailbox("", args.address)
-    except ValueError as error:
-        raise InputError(str(error)) from None
-    message_id = new_message_id(0, settings.domain)
-    try:
-        with open_transport(settings, AFTER_ACTION_TIMEOUT_S) as transport:
-            transport.send(probe_message(settings, args.address, message_id), args.address)
-    except DeliveryError as error:
-        later = "a temporary refusal: try again later" if error.temporary else "refused for good"
-        print(f"not sent via {settings.where()}: {error.reason} ({later})", file=sys.stderr)
-        return 1
-    print(f"sent a test message to {args.address} via {settings.where()} (Message-ID {message_id})")
-    return 0
+    sent, line = send_probe(settings_for(args).mail, args.address)
+    print(line, file=sys.stdout if sent else sys.stderr)
+    return 0 if sent else 1

@@ -19,7 +19,6 @@ from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.documents import json_text
-from sopdash.desk import Desk
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

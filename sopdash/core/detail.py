@@ -24,6 +24,7 @@ from sopdash.core.display import (
 from sopdash.core.delivery import delivery_text
 from sopdash.core.marks import CLOCK_STYLES, CLOCK_WORDS, clock_text
 from sopdash.core.model import TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
+from sopdash.core.privacy import mask_email
 from sopdash.core.text import one_line
 
 LABEL_WIDTH = 10
@@ -162,9 +163,7 @@ def _timeline(ticket: Ticket, zone: tzinfo, privacy: bool) -> list[Line]:
     indent = " " * (2 + TIME_WIDTH + LABEL_WIDTH)
     for entry in reversed(ticket.timeline):
         kind = entry.kind
-        author = (
-            requester_label(ticket.requester, privacy) if kind == "client" and privacy else one_line(entry.author)
-        )
+        author = _client_author(entry, ticket, privacy) if kind == "client" else one_line(entry.author)
         first, *rest = client_text(entry.text, ticket.requester, privacy).strip().split("\n")
         lines.append(
             (
@@ -179,6 +178,18 @@ def _timeline(ticket: Ticket, zone: tzinfo, privacy: bool) -> list[Line]:
     return lines
 
 
+def _client_author(entry: TimelineEntry, ticket: Ticket, privacy: bool) -> str:
+    """Who wrote a client entry, with the address it came from (a name alone can be copied by anyone):
+    `Bob Client <mallory@evil.example>`; masked in privacy mode, where mail not from the requester says so."""
+    sender = entry.inbound.sender if entry.inbound is not None else ""
+    if privacy:
+        requester = not sender or sender.lower() == ticket.requester.email.strip().lower()
+        name = requester_label(ticket.requester, privacy) if requester else "not the requester"
+        return f"{name} <{one_line(mask_email(sender))}>" if sender else name
+    name, address = one_line(entry.author), one_line(sender)
+    return f"{name} <{address}>" if address and name != address else name or address
+
+
 def _mail_lines(entry: TimelineEntry, indent: str, ticket: Ticket, privacy: bool) -> list[Line]:
     """Under an entry: where its mail stands (`✓ sent to …`), or what came with the client's mail."""
     if entry.delivery is not None:
@@ -191,7 +202,9 @@ def _mail_lines(entry: TimelineEntry, indent: str, ticket: Ticket, privacy: bool
         f"attachment {one_line(a.name)} ({a.size:,} bytes)" + ("" if a.path else ", left out") for a in mail.attachments
     ]
     if mail.left_out:
-        lines.append(mail.left_out)
+        lines.append(one_line(mail.left_out))
     if mail.quoted_folded:
         lines.append(f"quoted history folded away; the whole message is kept as {one_line(mail.eml)}")
+    elif mail.left_out:
+        lines.append(f"the whole message is kept as {one_line(mail.eml)}")
     return [(Span(indent + line, "dim"),) for line in lines]

@@ -127,13 +127,14 @@ class Attachment(msgspec.Struct, frozen=True, gc=False):
 
 
 class Inbound(msgspec.Struct, frozen=True, gc=False):
-    """What a client's mail was: its Message-ID, the kept original, its attachments, and what was left out."""
+    """What a client's mail was: its Message-ID, who sent it, the kept original, its attachments, what was left out."""
 
     message_id: str
     eml: str = ""  # relative to `<store>.files/`
     attachments: tuple[Attachment, ...] = ()
     quoted_folded: bool = False
     left_out: str = ""  # e.g. "2 attachments over the 10 MB limit"
+    sender: str = ""  # the From address, whatever name it came with ("" in mail kept before it was recorded)
 
 
 class TimelineEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):

@@ -188,6 +188,15 @@ class Desk:
         """Why the store's change announcements stopped (changes are polled until it reconnects); None if all is well."""
         return self.store.connection_lost
 
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: its file, or its database URL without a password."""
+        return self.store.location
+
+    def mail_log(self, limit: int) -> list[dict]:
+        """The last `limit` records of the mail log (what intake handled or dropped, and why), oldest first."""
+        return self.store.kept_files().read_log(limit)
+
     def presence(self) -> PresenceBoard:
         """This technician's place on the presence board beside the store."""
         return self.store.presence_board(self.actor)

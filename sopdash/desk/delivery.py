@@ -18,6 +18,7 @@ from sopdash.core.text import one_line
 if TYPE_CHECKING:
     from sopdash.desk.actions import Desk
     from sopdash.mail.outbox import SendReport
+    from sopdash.mail.settings import MailSettings
 
 AFTER_ACTION_TIMEOUT_S = 10.0
 MAIL_OFF = "recorded — mail is off: the client was not told"
@@ -81,3 +82,24 @@ def deliver_due(
     return deliver_queued(
         desk.store, desk.mail, desk.clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once
     )
+
+
+def send_probe(mail: MailSettings | None, address: str) -> tuple[bool, str]:
+    """One test message to address straight through the transport (`mail test`): (sent, what happened)."""
+    from sopdash.mail.compose import mailbox, new_message_id, probe_message
+    from sopdash.mail.transport import DeliveryError, open_transport
+
+    if mail is None:
+        raise InputError(MAIL_OFF_FIX)
+    try:
+        mailbox("", address)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    message_id = new_message_id(0, mail.domain)
+    try:
+        with open_transport(mail, AFTER_ACTION_TIMEOUT_S) as transport:
+            transport.send(probe_message(mail, address, message_id), address)
+    except DeliveryError as error:
+        later = "a temporary refusal: try again later" if error.temporary else "refused for good"
+        return False, f"not sent via {mail.where()}: {error.reason} ({later})"
+    return True, f"sent a test message to {address} via {mail.where()} (Message-ID {message_id})"

@@ -1,4 +1,5 @@
-"""Mail in and out: the desk's replies delivered to clients, and clients' mail turned into tickets.
+"""Mail in and out: the desk's replies delivered to clients, and clients' mail read (what it does to a ticket is
+decided in `core/inbound` and carried out by the desk's intake, `desk/intake`).
 
 Outbound delivery records live on the public timeline entries themselves (`Delivery`), written with
 `Store.annotate`, which does not bump a ticket's version: a delivery changing state never makes a

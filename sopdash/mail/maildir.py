@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
 from pathlib import Path
 
 from sopdash.core.errors import InputError
@@ -17,13 +17,25 @@ class Maildir:
         if not (self.root / "new").is_dir() or not (self.root / "cur").is_dir():
             raise InputError(f"{self.root} is not a Maildir (it needs new/ and cur/ folders)")
 
-    def new_messages(self) -> Iterator[tuple[str, bytes]]:
-        """(name, bytes) of each message in new/, in delivery order (Maildir names start with the time)."""
-        for path in sorted(p for p in (self.root / "new").iterdir() if p.is_file() and not p.name.startswith(".")):
+    def new_names(self) -> list[str]:
+        """The names in new/ but folders and hidden names, in delivery order (Maildir names start with the time)."""
+        return sorted(p.name for p in (self.root / "new").iterdir() if not p.name.startswith(".") and not _folder(p))
+
+    def read(self, name: str) -> bytes | None:
+        """A message in new/; None if another fetch took it meanwhile, an InputError if it cannot be read or is not
+        a plain file (a link or a FIFO planted there is never followed or waited on)."""
+        path = self.root / "new" / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise InputError(f"cannot read {path}: {error.strerror}") from None
+        with os.fdopen(fd, "rb") as message:
+            if not stat.S_ISREG(os.fstat(message.fileno()).st_mode):
+                raise InputError(f"cannot read {path}: not a plain file")
             try:
-                yield path.name, path.read_bytes()
-            except FileNotFoundError:  # another fetch took it meanwhile
-                continue
+                return message.read()
             except OSError as error:
                 raise InputError(f"cannot read {path}: {error.strerror}") from None
 
@@ -35,3 +47,10 @@ class Maildir:
             pass
         except OSError as error:
             raise InputError(f"cannot move {name} to {self.root / 'cur'}: {error.strerror}") from None
+
+
+def _folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except FileNotFoundError:
+        return True  # gone meanwhile: nothing to read

@@ -3,6 +3,11 @@
 Headers are decoded by Python's `email` package (RFC 2047, any charset it knows; an unknown one is read as
 Latin-1 rather than refused); bodies by their transfer encoding (quoted-printable, base64). HTML-only mail
 becomes text through inscriptis, which is made for exactly this and keeps lists and tables readable.
+
+Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
+`email` package recurses once a level and would overflow the stack) are not read at all, only the headers
+are, and HTML beyond MAX_HTML characters is not turned into text. `unread` says what was left, so the
+desk can tell the technician; the original is kept whole either way.
 """
 
 from __future__ import annotations
@@ -12,11 +17,21 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 from sopdash.core.text import one_line
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+MAX_DEPTH = 32  # nested parts; real mail, forwards of forwards included, stays under ten
+MAX_HTML = 2_000_000  # characters of an HTML-only body turned into text
+MAX_ADDRESS = 254  # RFC 5321's longest path, and so the longest address anyone can send from
+# what the nesting of a message is made of, in a lower-cased copy: a boundary declared, a boundary line (`--b`, or
+# `--b--` closing), a forwarded message (which nests without a boundary of its own)
+_STRUCTURE = re.compile(
+    rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))|\n--([^\r\n]{1,200}?)(--)?[ \t]*\r?(?:\n|$)|message/rfc822'
+)
+_STRUCTURE_STARTS = (b"boundary", b"\n--", b"message/rfc822")
 _WINDOWS_1252_LABELS = ("iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii")
 
 
@@ -46,6 +61,7 @@ class IncomingMail:
     parents: list[str] = field(default_factory=list)  # In-Reply-To then References, nearest first
     attachments: list[Part] = field(default_factory=list)
     from_html: bool = False
+    unread: str = ""  # what of the message was not read, and why ("" when all of it was)
 
     def header(self, name: str) -> str:
         """A header's decoded value on one line ("" when absent)."""
@@ -57,15 +73,24 @@ def read_message(raw: bytes) -> IncomingMail:
     """The message in raw; Unparseable when there is nothing that looks like a mail message."""
     if not raw.strip():
         raise Unparseable("empty input")
+    depth = nesting_depth(raw)
     try:
-        message = message_from_bytes(raw, policy=policy.default)
+        if depth > MAX_DEPTH:
+            message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        else:
+            message = message_from_bytes(raw, policy=policy.default)
         name, sender = _sender(message)
         subject = one_line(_header_text(message, "Subject"))
     except (ValueError, TypeError, LookupError, IndexError, AttributeError) as error:  # malformed beyond repair
         raise Unparseable(f"cannot read the headers ({error})") from None
     if not sender:
         raise Unparseable("no sender address in From")
-    text, from_html = _body_text(message)
+    if depth > MAX_DEPTH:
+        text, from_html, attachments = "", False, []
+        unread = f"its parts are nested {depth} levels deep, more than the {MAX_DEPTH} sopdash reads: none was read"
+    else:
+        text, from_html, unread = _body_text(message)
+        attachments = list(_attachments(message))
     return IncomingMail(
         message=message,
         message_id=_message_id(message, raw),
@@ -73,10 +98,51 @@ def read_message(raw: bytes) -> IncomingMail:
         sender=sender,
         subject=subject,
         text=text,
-        parents=message_ids(_header_text(message, "In-Reply-To")) + message_ids(_header_text(message, "References"))[::-1],
-        attachments=list(_attachments(message)),
+        parents=_parents(message),
+        attachments=attachments,
         from_html=from_html,
+        unread=unread,
     )
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deeply the parts of raw nest, read from its boundaries without parsing it (an estimate that is never low
+    for a message the `email` package could read: a part whose closing line is missing counts until its parent ends).
+
+    Only the places where a structure can start are looked at (found by `bytes.find`, ten times quicker than a
+    pattern over the whole message), so a 50 MB attachment costs what copying it costs.
+    """
+    text = b"\n" + raw.lower()
+    starts = sorted(at for start in _STRUCTURE_STARTS for at in _places(text, start))
+    open_parts: list[bytes | None] = []  # boundaries still open, innermost last; None for a forwarded message
+    deepest = 0
+    for at in starts:
+        match = _STRUCTURE.match(text, at)
+        if match is None:
+            continue
+        declared, line = match[1] or match[2], match[3]
+        if declared:
+            open_parts.append(declared)
+        elif line is not None:
+            if line in open_parts:  # this part's boundary: every part opened inside it has ended
+                del open_parts[len(open_parts) - open_parts[::-1].index(line):]
+                if match[4]:
+                    open_parts.pop()
+        else:
+            open_parts.append(None)
+        deepest = max(deepest, len(open_parts))
+    return deepest
+
+
+def _places(text: bytes, needle: bytes):
+    at = text.find(needle)
+    while at != -1:
+        yield at
+        at = text.find(needle, at + 1)
+
+
+def _parents(message: EmailMessage) -> list[str]:
+    return message_ids(_header_text(message, "In-Reply-To")) + message_ids(_header_text(message, "References"))[::-1]
 
 
 def message_ids(value: str) -> list[str]:
@@ -97,7 +163,9 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     addresses = [pair for pair in getaddresses([raw]) if pair[1]] or [parseaddr(raw)]
     name, address = addresses[0]
     address = address.strip().lower()
-    if "@" not in address or any(c.isspace() or c in "<>\r\n" for c in address):
+    if "@" not in address or len(address) > MAX_ADDRESS or not address.isprintable() or any(
+        c.isspace() or c in "<>" for c in address
+    ):
         return "", ""
     return one_line(name), address
 
@@ -110,18 +178,21 @@ def _message_id(message: EmailMessage, raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@no-message-id.sopdash>"
 
 
-def _body_text(message: EmailMessage) -> tuple[str, bool]:
-    """The plain-text body (preferred), else the HTML body as text; (text, came from HTML)."""
+def _body_text(message: EmailMessage) -> tuple[str, bool, str]:
+    """The plain-text body (preferred), else the HTML body as text: (text, came from HTML, what was not read)."""
     try:
         body = message.get_body(preferencelist=("plain", "html"))
     except (KeyError, LookupError):
         body = None
     if body is None:
-        return "", False
+        return "", False, ""
     content = _text_of(body)
-    if body.get_content_subtype() == "html":
-        return html_to_text(content), True
-    return content, False
+    if body.get_content_subtype() != "html":
+        return content, False, ""
+    if len(content) > MAX_HTML:
+        unread = f"its HTML text was {len(content):,} characters; the first {MAX_HTML:,} were read"
+        return html_to_text(content[:MAX_HTML]), True, unread
+    return html_to_text(content), True, ""
 
 
 def _text_of(part: EmailMessage) -> str:

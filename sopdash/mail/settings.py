@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -15,6 +16,7 @@ from sopdash.core.errors import ConfigError
 MAX_MESSAGE_MB = 1024  # one message with its attachments: a gigabyte is past any mail server's limit
 MAX_NEW_TICKETS_HOUR = 100_000
 SMTP_PORTS = {"smtp": 25, "smtps": 465}
+_DOMAIN = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,8 @@ class MailSettings:
     subject_tag: str = "[#{id}]"
     max_message_mb: float = 10
     max_new_tickets_per_sender_hour: int = 20
+    max_replies_per_ticket_hour: int = 30
+    trusted_domains: tuple[str, ...] = ()  # senders here may write into any ticket they name, not only their own
 
     @property
     def max_message_bytes(self) -> int:
@@ -85,6 +89,10 @@ class MailSettings:
             max_new_tickets_per_sender_hour=whole_number(
                 given.max_new_tickets_per_sender_hour, "mail.max_new_tickets_per_sender_hour", 1, MAX_NEW_TICKETS_HOUR
             ),
+            max_replies_per_ticket_hour=whole_number(
+                given.max_replies_per_ticket_hour, "mail.max_replies_per_ticket_hour", 1, MAX_NEW_TICKETS_HOUR
+            ),
+            trusted_domains=_domains(given.trusted_domains),
         )
 
 
@@ -101,6 +109,8 @@ class _MailTable(msgspec.Struct, forbid_unknown_fields=True):
     subject_tag: str = ""
     max_message_mb: float = 10
     max_new_tickets_per_sender_hour: int = 20
+    max_replies_per_ticket_hour: int = 30
+    trusted_domains: list[str] = msgspec.field(default_factory=list)
 
 
 def _line(value: str, key: str) -> str:
@@ -121,6 +131,14 @@ def _command(sendmail: str) -> tuple[str, ...]:
     if not (command and command[0]):
         raise ConfigError("mail.sendmail", f"{sendmail!r} names no command, e.g. \"/usr/sbin/sendmail -t -i\"")
     return command
+
+
+def _domains(value: list[str]) -> tuple[str, ...]:
+    domains = tuple(domain.strip().lower() for domain in value)
+    for domain in domains:
+        if not _DOMAIN.fullmatch(domain):
+            raise ConfigError("mail.trusted_domains", f"{domain!r} is not a domain like example.org (no @, no wildcards)")
+    return domains
 
 
 def _check_smtp_url(url: str) -> None:

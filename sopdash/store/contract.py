@@ -31,6 +31,15 @@ Signature = Hashable
 Plan = Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
 """Given every ticket, the (changed, new) tickets to write together (what an import does)."""
 
+Fetch = Callable[[int], Ticket | None]
+"""The ticket with an id as stored now, None if there is none (what a `transact_by_id` plan reads through)."""
+
+Maker = Callable[[int], Ticket]
+"""A new ticket, given the id the store numbers it with."""
+
+ByIdPlan = Callable[[Fetch], tuple[Sequence[Ticket], Sequence[Maker]]]
+"""Given fetch, the (changed tickets, makers of new tickets) to write together (what mail intake does)."""
+
 Progress = Callable[[int, int], None]
 """Told (done, total) as history is read, so a screen can show how far it got."""
 
@@ -81,6 +90,12 @@ class Store(ABC):
     @abstractmethod
     def transact(self, plan: Plan) -> tuple[list[Ticket], list[Ticket]]:
         """Under one lock: plan(every ticket) -> (changed, new); all written in one step, or none (imports)."""
+
+    @abstractmethod
+    def transact_by_id(self, plan: ByIdPlan) -> tuple[list[Ticket], list[Ticket]]:
+        """Like transact, reading only the tickets plan fetches, so it costs what they cost, not the history: under
+        the write lock (one such plan at a time; what it fetches held against every other writer), plan(fetch) ->
+        (changed, makers); each maker is called with its new ticket's id; all written in one step, or none."""
 
     @abstractmethod
     def signature(self) -> Signature | None:

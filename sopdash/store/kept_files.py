@@ -24,6 +24,8 @@ from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
 MAIL_LOG = "mail-log.jsonl"
 SENDING_LOCK = "sending.lock"
+INTAKE_LOCK = "intake.lock"
+INTAKE_TIMEOUT_S = 60.0
 
 
 class KeptFiles:
@@ -33,8 +35,8 @@ class KeptFiles:
         self.store_path = Path(store_path)
         self.root = files_dir_for(self.store_path)
 
-    def keep(self, relative: str, data: bytes) -> str:
-        """Write data at relative (atomically, with the store's permissions); returns where it went: relative, or
+    def keep(self, relative: str, data: bytes, durable: bool = True) -> str:
+        """Write data at relative (atomically, with the store's permissions; durable: synced to disk); returns where it went: relative, or
         beside it under a new name if a colleague's different file is there already (the sticky folder keeps it)."""
         *folders, name = self._parts(relative)
         with self._folder(folders, create=True) as folder:
@@ -44,7 +46,7 @@ class KeptFiles:
                     return relative  # kept already, by a colleague
                 stem, dot, suffix = name.partition(".")
                 name = f"{stem}-{secrets.token_hex(4)}{dot}{suffix}"
-            write_atomically(folder.path / name, data, like=self.store_path, folder=folder)
+            write_atomically(folder.path / name, data, like=self.store_path, folder=folder, durable=durable)
         return "/".join([*folders, name])
 
     def append(self, relative: str, data: bytes) -> None:
@@ -66,6 +68,17 @@ class KeptFiles:
                 return folder.read(name)
         except OSError as error:
             raise access_error(target, "read", error) from None
+
+    def find(self, relative: str) -> bytes | None:
+        """What was kept at relative, None if nothing was."""
+        *folders, name = self._parts(relative)
+        try:
+            with self._folder(folders) as folder:
+                return folder.read(name)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise access_error(self.path(relative), "read", error) from None
 
     def append_log(self, record: dict) -> None:
         """Add one record to the mail log (one JSON line, appended in one write)."""
@@ -120,6 +133,14 @@ class KeptFiles:
                 yield False
                 return
             yield True
+
+    @contextmanager
+    def intake_turn(self) -> Iterator[None]:
+        """One mail intake at a time: a burst of mail queues here among itself, so a technician's action waits in
+        the store's lock behind one message at most; a StoreError after INTAKE_TIMEOUT_S (the MTA tries again)."""
+        with self._folder([], create=True) as folder:
+            with exclusive_lock(self.root / INTAKE_LOCK, INTAKE_TIMEOUT_S, folder=folder):
+                yield
 
     def _parts(self, relative: str) -> list[str]:
         """The names on the way to relative, each a plain name: nothing absolute, empty, `.`, `..` or with a NUL."""

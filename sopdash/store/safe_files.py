@@ -101,20 +101,23 @@ class Folder:
                 continue
         raise FileExistsError(errno.EEXIST, "no free temp file name", str(self.path))
 
-    def replace(self, temp: tuple[int, str], name: str, data: bytes, mode: int, gid: int = -1) -> None:
+    def replace(self, temp: tuple[int, str], name: str, data: bytes, mode: int, gid: int = -1, durable: bool = True) -> None:
         """Write data to the temp file (from `temp_file`; mode and group gid set through its descriptor), fsync it,
-        rename it over `name` and fsync the folder: `name` is the old file or the new one, whatever happens."""
+        rename it over `name` and fsync the folder: `name` is the old file or the new one, whatever happens (without
+        durable, nothing is fsynced: a power cut may lose the new file)."""
         fd, temp_name = temp
         try:
             with open(fd, "wb") as file:
                 share(fd, mode, gid, strict=True)
                 file.write(data)
                 file.flush()
-                os.fsync(fd)
+                if durable:
+                    os.fsync(fd)
             os.replace(temp_name, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
         finally:
             self.remove(temp_name)  # only still there if the rename did not happen
-        os.fsync(self.fd)
+        if durable:
+            os.fsync(self.fd)
 
     def entry(self, name: str) -> os.stat_result | None:
         """What is at `name` itself (a link is not followed); None if nothing is."""

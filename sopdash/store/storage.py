@@ -211,9 +211,11 @@ def not_a_store(path: Path, problem: str) -> StoreError:
     return StoreError(f"{path} is not a sopdash store ({problem}); {RESTORE_HINT}")
 
 
-def write_atomically(path: Path, data: bytes, like: Path | None = None, folder: Folder | None = None) -> None:
+def write_atomically(path: Path, data: bytes, like: Path | None = None, folder: Folder | None = None,
+                     durable: bool = True) -> None:
     """Write a temp file beside path (in folder, a sidecar opened already, if given), fsync it, rename it over path
-    and fsync the directory.
+    and fsync the directory (without durable, no fsync: for a file whose loss in a power cut costs nothing that
+    matters, written under the lock).
 
     The temp file takes the old file's mode and group (or, for a new file, those of `like`), so a save by one
     technician does not lock the others out of the shared store.
@@ -230,7 +232,7 @@ def write_atomically(path: Path, data: bytes, like: Path | None = None, folder: 
                 temp = home.temp_file(path.name)
             except OSError as error:
                 raise access_error(home.path, "write in", error) from None
-            home.replace(temp, path.name, data, mode, gid)
+            home.replace(temp, path.name, data, mode, gid, durable)
     except GroupRefused:
         raise StoreError(f"cannot keep group '{group_name(gid)}' on {path}: you are not in it; {membership_fix(gid)}") from None
     except OSError as error:

@@ -17,7 +17,7 @@ from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
-from sopdash.store.contract import Plan, Progress, Signature, Store
+from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.kept_files import KeptFiles
@@ -162,6 +162,14 @@ class TicketStore(Store):
         with self._writing() as write:
             changed, new = plan(write.every_ticket())
             return _replace(write, changed), write.insert(new)
+
+    def transact_by_id(self, plan: ByIdPlan) -> tuple[list[Ticket], list[Ticket]]:
+        """Under one lock: plan(fetch) -> (changed, makers), reading only the tickets it fetches (an archived one costs
+        its month); the changes and the made tickets written in one commit, or nothing is."""
+        with self._writing() as write:
+            changed, makers = plan(lambda ticket_id: _fetched(write, ticket_id))
+            first = write.next_id()
+            return _replace(write, changed), write.insert([make(first + n) for n, make in enumerate(makers)])
 
     def update(
         self, ticket_id: int, change: Callable[[Ticket], Ticket], *, expected_version: int | None = None
@@ -318,6 +326,13 @@ def file_signature(path: Path) -> Signature:
     except OSError as error:
         raise access_error(path, "read", error) from None
     return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+
+def _fetched(write: LockedWrite, ticket_id: int) -> Ticket | None:
+    try:
+        return write.ticket(ticket_id)
+    except InputError:
+        return None
 
 
 def _replace(write: LockedWrite, tickets: Sequence[Ticket]) -> list[Ticket]:

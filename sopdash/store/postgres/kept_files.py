@@ -30,8 +30,9 @@ class DatabaseFiles:
     def __init__(self, store: PostgresStore) -> None:
         self.store = store
 
-    def keep(self, relative: str, data: bytes) -> str:
-        """Keep data under relative (replacing what was kept there); returns relative."""
+    def keep(self, relative: str, data: bytes, durable: bool = True) -> str:
+        """Keep data under relative (replacing what was kept there); returns relative. Always durable: the database
+        commits it (in the transaction this thread has open, if any)."""
         with self.store.session() as conn:
             conn.execute(
                 "INSERT INTO sopdash.kept_files (relative, data) VALUES (%s, %s) "
@@ -52,11 +53,16 @@ class DatabaseFiles:
 
     def read(self, relative: str) -> bytes:
         """What was kept under relative."""
+        data = self.find(relative)
+        if data is None:
+            raise StoreError(f"{self.store.location} keeps nothing under {relative!r}")
+        return data
+
+    def find(self, relative: str) -> bytes | None:
+        """What was kept under relative, None if nothing was."""
         with self.store.session() as conn:
             row = conn.execute("SELECT data FROM sopdash.kept_files WHERE relative = %s", (relative,)).fetchone()
-        if row is None:
-            raise StoreError(f"{self.store.location} keeps nothing under {relative!r}")
-        return bytes(row[0])
+        return None if row is None else bytes(row[0])
 
     def append_log(self, record: dict) -> None:
         """Add one record to the mail log."""
@@ -71,6 +77,12 @@ class DatabaseFiles:
                 "ORDER BY seq", (limit,)
             ).fetchall()
         return [row[0] for row in rows]
+
+    @contextmanager
+    def intake_turn(self) -> Iterator[None]:
+        """Mail intakes take turns already: `PostgresStore.transact_by_id` runs one at a time, and a technician's
+        action waits only for the row it changes."""
+        yield
 
     @contextmanager
     def sending(self, timeout: float) -> Iterator[bool]:

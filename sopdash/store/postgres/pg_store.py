@@ -26,7 +26,7 @@ from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
 from sopdash.store.archive import ARCHIVE_AFTER
-from sopdash.store.contract import Progress, Store
+from sopdash.store.contract import ByIdPlan, Progress, Store
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.connection import connect, first_line, shown_url
@@ -48,6 +48,7 @@ Signature = tuple[int, int, int]
 _TICKETS = msgspec.json.Decoder(list[Ticket])
 _TICKET = msgspec.json.Decoder(Ticket)
 _NEWEST_CHANGE = "SELECT coalesce(max(seq), 0) FROM sopdash.changes"
+_BY_ID_LOCK = 0x1D_7A4E  # advisory lock key: one transact_by_id at a time
 # the working set, as the file store's live file: not closed, or closed (at or after creation) within archive_after
 _LIVE = "WHERE status <> 'closed' OR greatest(created_at, closed_at) >= %(cutoff)s"
 
@@ -159,6 +160,23 @@ class PostgresStore(Store):
             conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
             changed, new = plan(self._decode_all(_documents(conn)))
             return _replace(conn, changed), _insert(conn, new)
+
+    def transact_by_id(self, plan: ByIdPlan) -> tuple[list[Ticket], list[Ticket]]:
+        """One at a time (an advisory lock), each ticket plan fetches locked FOR UPDATE: plan(fetch) -> (changed,
+        makers), each maker given a fresh id from the sequence; all land, or nothing does. What plan writes through
+        this store's other tables (kept files) on this thread joins the same transaction."""
+        with self._transaction() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
+            changed, makers = plan(lambda ticket_id: self._maybe(conn, ticket_id))
+            replaced = _replace(conn, changed)
+            made = []
+            for make in makers:
+                (ticket_id,) = conn.execute("SELECT nextval('sopdash.ticket_ids')").fetchone()
+                ticket = make(ticket_id).evolve(id=ticket_id, version=1)
+                conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::json)",
+                             (ticket_id, _doc(ticket)))
+                made.append(ticket)
+            return replaced, made
 
     def update(
         self, ticket_id: int, change: Callable[[Ticket], Ticket], *, expected_version: int | None = None
@@ -348,6 +366,12 @@ class PostgresStore(Store):
             return _TICKET.decode(row[0])
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise self._bad_ticket(ticket_id, _problem(error)) from None
+
+    def _maybe(self, conn: psycopg.Connection, ticket_id: int) -> Ticket | None:
+        try:
+            return self._existing(conn, ticket_id, for_update=True)
+        except InputError:
+            return None
 
     def _tracked(self, condition: str, params: Mapping[str, Any]) -> list[Ticket]:
         """The tickets matching condition, sorted by id, reading again only the rows that changed since the last read.

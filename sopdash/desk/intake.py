@@ -1,0 +1,324 @@
+"""Mail intake: a client's message read, kept, and turned into what the SOP says, exactly once, in one short write.
+
+`sopdash mail receive` and `mail fetch` hand each message to `Intake.receive`. What can happen before the store's
+write lock does: the message is parsed (`sopdash.mail`) and kept as an .eml with its attachments (nothing that
+arrives is lost), the duplicate index asked, the ticket it names read, and `core/inbound` asked where it goes.
+Under the lock (`Store.transact_by_id`) only that ticket is read again, the decision made on it as it is now, and
+one ticket written, so intake costs what one message costs however long the history. Intakes take that lock one
+at a time (`intake_turn`), so a burst of mail queues among itself and a technician's action waits behind one
+message at most. Every outcome goes to the mail log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sopdash.clock import Clock
+from sopdash.core import inbound as rules
+from sopdash.core.delivery import failed, with_delivery
+from sopdash.core.errors import InputError, SopdashError
+from sopdash.core.limits import MAX_SUBJECT
+from sopdash.core.model import Attachment, Inbound, Requester, Ticket, format_time
+from sopdash.core.text import one_line
+from sopdash.desk.actions import Desk
+from sopdash.mail.compose import ticket_of_message_id
+from sopdash.mail.maildir import Maildir
+from sopdash.mail.parse import IncomingMail, Unparseable, read_message
+from sopdash.mail.quoting import fold_quoted
+from sopdash.mail.robots import Bounce, bounce, is_out_of_office, robot_reason
+from sopdash.mail.settings import MailSettings
+from sopdash.store import Store
+from sopdash.store.contract import Fetch, Maker
+from sopdash.store.kept_files import kept_files_for
+from sopdash.store.mail_index import MailIndex
+
+EX_OK = 0
+EX_DATAERR = 65  # sysexits: the message cannot be parsed at all
+EX_SOFTWARE = 70  # sysexits: sopdash failed on this message (it is kept; `mail fetch` leaves it in new/)
+EX_IOERR = 74  # sysexits: the message could not be read
+EX_TEMPFAIL = 75  # sysexits: the store is locked or unreachable; the MTA tries again later
+
+Plan = tuple[list[Ticket], list[Maker]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one message: `ticket` (opened), `reply` (appended), or why it changed no ticket."""
+
+    action: str
+    reason: str
+    ticket_id: int | None = None
+    exit_code: int = EX_OK
+
+    def line(self) -> str:
+        """One line for the terminal: `ticket #12: new ticket from ann@example.com`."""
+        where = f" #{self.ticket_id}" if self.ticket_id is not None else ""
+        return f"{self.action}{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A person's message as it goes into a ticket: within the limits, quoted history folded, attachments kept."""
+
+    subject: str
+    author: str
+    text: str
+    inbound: Inbound
+
+
+class Intake:
+    """Clients' mail taken into one desk's store."""
+
+    def __init__(self, store: Store, settings: MailSettings, clock: Clock) -> None:
+        self.store, self.settings, self.clock = store, settings, clock
+        self.kept = kept_files_for(store)
+        self.index = MailIndex(self.kept)
+
+    @classmethod
+    def on(cls, desk: Desk) -> Intake:
+        """Intake on the desk's store; an InputError naming the fix when mail is off."""
+        if desk.mail is None:
+            raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
+        return cls(desk.store, desk.mail, desk.clock)
+
+    def receive(self, raw: bytes) -> Outcome:
+        """Handle one RFC 5322 message; the outcome says what it did (and its sysexits code)."""
+        now = self.clock()
+        try:
+            mail = read_message(raw)
+        except Unparseable as error:
+            eml = self.kept.keep(f"rejected/{_stamp(now)}-{_digest(raw)}.eml", raw)
+            return self._log(now, None, Outcome("rejected", f"cannot be parsed: {error}", exit_code=EX_DATAERR), eml)
+        base = f"mail/{now:%Y/%m}/{_digest(mail.message_id.encode())}"
+        eml = self.kept.keep(f"{base}.eml", _kept_original(raw, mail, self.settings))
+        return self._log(now, mail, self._handle(mail, base, eml, now), eml)
+
+    def fetch(self, folder: Path) -> Iterator[tuple[str, Outcome]]:
+        """Each message in folder/new handled and moved to cur/, oldest first. One that cannot be read or handled
+        stays in new/ and the next is handled; a store that is locked or unreachable (75) ends the run."""
+        maildir = Maildir(folder)
+        for name in maildir.new_names():
+            try:
+                raw = maildir.read(name)
+            except InputError as error:
+                yield name, Outcome("failed", str(error), exit_code=EX_IOERR)
+                continue
+            if raw is None:  # another fetch took it
+                continue
+            outcome = self._guarded(raw)
+            yield name, outcome
+            if outcome.exit_code == EX_TEMPFAIL:
+                return
+            if outcome.exit_code in (EX_OK, EX_DATAERR):
+                maildir.mark_seen(name)
+
+    def _guarded(self, raw: bytes) -> Outcome:
+        """receive(raw), with a failure on this one message an outcome rather than the end of the run."""
+        try:
+            return self.receive(raw)
+        except SopdashError as error:
+            return Outcome("deferred", one_line(str(error)), exit_code=EX_TEMPFAIL)
+        except Exception as error:  # one bad message never blocks the ones behind it
+            return Outcome("failed", f"internal error: {type(error).__name__}: {error}", exit_code=EX_SOFTWARE)
+
+    def _handle(self, mail: IncomingMail, base: str, eml: str, now: datetime) -> Outcome:
+        report = bounce(mail)
+        if report is not None:
+            return self._bounced(report)
+        self._index_history(now)
+        seen = self._holder(mail.message_id, self.store.get)
+        if seen is not None:
+            return Outcome("duplicate", f"{mail.message_id} was handled before", seen)
+        named_id = self._named(mail)
+        named = self._read(named_id)
+        robot = robot_reason(mail, self.settings.address)
+        if robot:
+            return self._robot(mail, robot, named_id, named, now)
+        letter = self._letter(mail, base, eml)
+        decided: list[Outcome] = []
+
+        def plan(fetch: Fetch) -> Plan:
+            holder = self._holder(mail.message_id, fetch)
+            if holder is not None:
+                decided.append(Outcome("duplicate", f"{mail.message_id} was handled before", holder))
+                return [], []
+            current = fetch(named.id) if named is not None and named.status != "closed" else named
+            where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains)
+            if where.ticket is not None:
+                return self._reply(mail, letter, where.ticket, now, decided)
+            return self._new(mail, letter, where, now, decided)
+
+        with self.kept.intake_turn():
+            _, made = self.store.transact_by_id(plan)
+        outcome = decided[0]
+        if made:
+            outcome = Outcome(outcome.action, outcome.reason, made[0].id)
+        if outcome.action == "held":
+            self.kept.keep(f"held/{_stamp(now)}-{_digest(mail.message_id.encode())}.eml", self.kept.read(eml))
+        return outcome
+
+    def _reply(self, mail: IncomingMail, letter: Letter, ticket: Ticket, now: datetime, decided: list[Outcome]) -> Plan:
+        limit = self.settings.max_replies_per_ticket_hour
+        if rules.recent_replies(ticket, now) >= limit:
+            decided.append(Outcome("held", f"flood: #{ticket.id} had {limit} messages by mail in the last hour", ticket.id))
+            noted = rules.replies_held(ticket, now, limit)
+            return ([noted] if noted is not None else []), []
+        self.index.record(mail.message_id, ticket.id)
+        decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before)", ticket.id))
+        return [rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)], []
+
+    def _new(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome]) -> Plan:
+        limit = self.settings.max_new_tickets_per_sender_hour
+        if len(rules.recent(self.index.opened(mail.sender), now)) >= limit:
+            decided.append(Outcome("held", f"flood: {mail.sender} opened {limit} tickets in the last hour"))
+            return [], []
+        requester = Requester(name=letter.author if mail.sender_name else "", email=mail.sender)
+
+        def make(ticket_id: int) -> Ticket:
+            self.index.record(mail.message_id, ticket_id)
+            self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
+            return rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
+
+        decided.append(Outcome("ticket", f"new ticket from {mail.sender}{where.line}"))
+        return [], [make]
+
+    def _robot(self, mail: IncomingMail, robot: str, named_id: int | None, named: Ticket | None, now: datetime) -> Outcome:
+        """Mail no person wrote opens and reopens nothing; an absence notice on a ticket it may write to is an event."""
+        if named is None or not is_out_of_office(mail) or mail.sender == self.settings.address.lower():
+            return Outcome("dropped", robot, named_id)
+        if not rules.trusted(named, mail.sender, mail.parents, self.settings.trusted_domains):
+            return Outcome("dropped", f"{robot}; {rules.stranger_note(named.id, mail.sender)}", named.id)
+        event = rules.out_of_office_event(_author(mail), one_line(mail.subject, MAX_SUBJECT))
+        decided: list[Outcome] = []
+
+        def plan(fetch: Fetch) -> Plan:
+            ticket = fetch(named.id)
+            if ticket is None or rules.noted_already(ticket, event):
+                decided.append(Outcome("dropped", f"{robot}; the same notice is on #{named.id} already", named.id))
+                return [], []
+            decided.append(Outcome("out-of-office", f"kept as an event ({robot})", named.id))
+            return [rules.out_of_office(ticket, now, event)], []
+
+        with self.kept.intake_turn():
+            self.store.transact_by_id(plan)
+        return decided[0]
+
+    def _bounced(self, report: Bounce) -> Outcome:
+        """A bounce of a message we sent marks its delivery failed; any other changes nothing."""
+        ticket_id = ticket_of_message_id(report.original_id, self.settings.domain)
+        ticket = self._read(ticket_id)
+        if ticket is None or not rules.answers_ours(ticket, [report.original_id]):
+            return Outcome("dropped", f"a bounce for {report.original_id or 'a message'} that sopdash did not send")
+
+        def mark_failed(ticket: Ticket) -> Ticket:
+            return with_delivery(ticket, report.original_id, lambda d: failed(d, report.reason, attempted=False))
+
+        with self.kept.intake_turn():
+            self.store.annotate({ticket.id: mark_failed})
+        return Outcome("bounce", f"{report.original_id} marked failed: {report.reason}", ticket.id)
+
+    def _named(self, mail: IncomingMail) -> int | None:
+        """The ticket a message names: In-Reply-To/References naming one of our Message-IDs, else the subject tag."""
+        for parent in mail.parents:
+            ticket_id = ticket_of_message_id(parent, self.settings.domain)
+            if ticket_id is not None:
+                return ticket_id
+        return rules.tagged_ticket(mail.subject, self.settings.subject_tag)
+
+    def _read(self, ticket_id: int | None) -> Ticket | None:
+        if ticket_id is None:
+            return None
+        try:
+            return self.store.get(ticket_id)
+        except InputError:
+            return None
+
+    def _holder(self, message_id: str, fetch: Fetch) -> int | None:
+        """The ticket that holds this message already, found through the index and checked on the ticket itself."""
+        holder = self.index.holder(message_id)
+        if holder is None:
+            return None
+        try:
+            ticket = fetch(holder)
+        except InputError:
+            return None
+        return holder if ticket is not None and rules.holds_message(ticket, message_id) else None
+
+    def _index_history(self, now: datetime) -> None:
+        """Build the duplicate index from the history, once (read before the lock, written under it)."""
+        if self.index.built:
+            return
+        tickets = self.store.history()
+
+        def plan(fetch: Fetch) -> Plan:
+            if not self.index.built:
+                self.index.build(tickets, now - rules.FLOOD_WINDOW)
+            return [], []
+
+        with self.kept.intake_turn():
+            self.store.transact_by_id(plan)
+
+    def _letter(self, mail: IncomingMail, base: str, eml: str) -> Letter:
+        """The message within the limits, its quoted history folded, its attachments kept up to the size limit."""
+        subject, author, text, notes = rules.within_limits(mail.subject, _author(mail), mail.text)
+        text, folded = fold_quoted(text)
+        if mail.unread:
+            notes.append(mail.unread)
+        budget = self.settings.max_message_bytes - len(mail.text.encode())
+        attachments, left_out = [], []
+        for number, part in enumerate(mail.attachments, start=1):
+            name = rules.safe_file_name(part.filename, part.content_type, number)
+            if len(part.data) > budget:
+                left_out.append(Attachment(name, len(part.data)))
+                continue
+            budget -= len(part.data)
+            path = self.kept.keep(f"{base}/{number:02d}-{name}", part.data)
+            attachments.append(Attachment(name, len(part.data), path))
+        if left_out:
+            notes.insert(0, f"{len(left_out)} attachment(s) over the {self.settings.max_message_mb:g} MB limit left out")
+        inbound = Inbound(mail.message_id, eml, tuple(attachments + left_out), folded, "; ".join(notes), mail.sender)
+        return Letter(subject, author, text, inbound)
+
+    def _log(self, now: datetime, mail: IncomingMail | None, outcome: Outcome, eml: str) -> Outcome:
+        self.kept.append_log(
+            {
+                "at": format_time(now),
+                "message_id": mail.message_id if mail else "",
+                "from": mail.sender if mail else "",
+                "subject": one_line(mail.subject, MAX_SUBJECT) if mail else "",
+                "action": outcome.action,
+                "reason": one_line(outcome.reason),
+                "ticket": outcome.ticket_id,
+                "eml": eml,
+            }
+        )
+        return outcome
+
+
+def _author(mail: IncomingMail) -> str:
+    return mail.sender_name or mail.sender
+
+
+def _kept_original(raw: bytes, mail: IncomingMail, settings: MailSettings) -> bytes:
+    """The message as it came; over the size limit, its headers and (up to the limit) its text, saying so."""
+    limit = settings.max_message_bytes
+    if len(raw) <= limit:
+        return raw
+    head = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw else raw.split(b"\n\n", 1)[0]
+    note = (
+        f"\n\n[sopdash: the original was {len(raw)} bytes, over the {limit} byte limit; "
+        "kept here are its headers and text, without its attachments]\n\n"
+    )
+    return head[:limit] + note.encode() + mail.text.encode("utf-8")[:limit]
+
+
+def _stamp(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
