@@ -61,6 +61,7 @@ from sopdash.tui.dialogs.writing_dialog import WritingDialog
 from sopdash.tui.help_screen import HelpScreen
 from sopdash.tui.messages import QueueArranged, TicketOpened
 from sopdash.tui.presence_watch import PresenceWatch
+from sopdash.tui.terminal_loss import leave_with_terminal
 from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.stylesheets import stylesheet
@@ -167,6 +168,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
             self.set_interval(DELIVER_EVERY_S, self.deliver_mail)
         self._collector.start()
         self.start_presence()
+        leave_with_terminal(self, self.stop_presence)
 
     def on_unmount(self) -> None:
         self._collector.stop()
