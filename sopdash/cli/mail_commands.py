@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from sopdash.cli.context import command_parent, open_desk, settings_for
+from sopdash.cli.context import command_parent, desk_on, open_desk, settings_for, store_path_for
 from sopdash.core.delivery import queued_message_ids
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.model import Ticket
@@ -43,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[parent],
         help="handle one RFC 5322 message on standard input (for an MTA pipe)",
         description="Exit codes follow sysexits: 0 handled (also when deliberately dropped), "
-        "65 not a mail message (kept in rejected/), 75 store locked or unreachable (the MTA retries).",
+        "65 not a mail message (kept in rejected/), 75 no store at the path (none is created), mail off, "
+        "store locked or unreachable (the MTA keeps the message and retries).",
     )
     receive.set_defaults(handler=receive_one)
 
@@ -117,8 +118,9 @@ def receive_one(args: argparse.Namespace) -> int:
     """`mail receive`: one message from stdin; sysexits, never a traceback an MTA would bounce on."""
     raw = sys.stdin.buffer.read()
     try:
-        desk = open_desk(args, create=True)
-        settings = mail_settings(desk.mail)
+        config = settings_for(args)
+        settings = mail_settings(config.mail)  # before the store: with mail off nothing is opened, nothing made
+        desk = desk_on(store_path_for(args, config), config)
         outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.clock)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
@@ -129,7 +131,7 @@ def receive_one(args: argparse.Namespace) -> int:
 
 def fetch_maildir(args: argparse.Namespace) -> int:
     """`mail fetch --maildir DIR`: each message in DIR/new handled, then moved to DIR/cur (kept there on 75)."""
-    desk = open_desk(args, create=True)
+    desk = open_desk(args)
     settings = mail_settings(desk.mail)
     maildir = Maildir(args.maildir)
     handled = 0

@@ -147,7 +147,7 @@ def new_ticket(args: argparse.Namespace) -> int:
     if "@" not in args.requester:
         raise InputError(f"--requester: {args.requester!r} is not an email address")
     requester = Requester(name=args.name, email=args.requester, phone=args.phone)
-    desk = open_desk(args, create=True)
+    desk = open_desk(args)
     ticket = desk.create(args.subject, requester, args.body, args.priority, args.category)
     print(ticket.id)
     return 0

@@ -20,7 +20,7 @@ from sopdash.store.gc_pause import gc_paused
 from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.debris import remove_debris
-from sopdash.store.paths import following_links, lock_path_for, make_directory
+from sopdash.store.paths import lock_path_for, make_directory
 from sopdash.store.storage import (
     META,
     SCHEMA_VERSION,
@@ -55,7 +55,7 @@ class TicketStore:
         store has to say on the side: a wait for another writer, an old single-file store split.
         """
         self.given = Path(path)
-        self.path = following_links(self.given)
+        self.path = Path(os.path.realpath(self.given))  # relative, `..` and linked folders resolved once, here
         self.lock_path = lock_path_for(self.path)
         self.clock, self.archive_after, self.notify = clock, archive_after, notify
         self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
