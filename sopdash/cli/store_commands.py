@@ -14,6 +14,7 @@ from sopdash.config import Settings
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.core.policy import SlaPolicy
+from sopdash.desk.deployment_check import deployment_lines
 from sopdash.store import resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import STORE_ENV, is_postgres_url
@@ -48,6 +49,7 @@ def positive_int(text: str) -> int:
 def check_store(args: argparse.Namespace) -> int:
     """Print the diagnosis of the config and the store; exit 2 if either has an error."""
     lines = []
+    settings = None
     try:
         settings = settings_for(args)
         lines.append(f"config: {settings.path}" + ("" if settings.exists else " (not found; defaults in effect)"))
@@ -59,7 +61,7 @@ def check_store(args: argparse.Namespace) -> int:
         store = open_store(path)
         if args.fix:
             lines += store.fix() if isinstance(store, TicketStore) else ["fix: nothing to do for a database"]
-        lines += store.check()
+        lines += store.check() + (deployment_lines(store, settings) if settings else [])
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))

@@ -20,6 +20,7 @@ KEYS = (
     "subject_tag",
     "max_message_mb",
     "max_new_tickets_per_sender_hour",
+    "mta_user",
 )
 SMTP_PORTS = {"smtp": 25, "smtps": 465}
 
@@ -38,6 +39,7 @@ class MailSettings:
     subject_tag: str = "[#{id}]"
     max_message_mb: float = 10
     max_new_tickets_per_sender_hour: int = 20
+    mta_user: str = ""  # the Unix user the MTA runs `mail receive` as; `sopdash check` checks it can
 
     @property
     def max_message_bytes(self) -> int:
@@ -92,6 +94,7 @@ class MailSettings:
             subject_tag=tag,
             max_message_mb=_number(table, "max_message_mb", 10),
             max_new_tickets_per_sender_hour=int(_number(table, "max_new_tickets_per_sender_hour", 20)),
+            mta_user=_text(table, "mta_user"),
         )
 
 
