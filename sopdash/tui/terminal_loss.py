@@ -1,5 +1,6 @@
 """The dashboard leaves with its terminal: a hang-up or end of input on its terminal (what a dropped SSH session
-leaves behind, signal or not), SIGHUP and SIGTERM each end it within LEAVE_WITHIN_S, its presence removed first.
+leaves behind, signal or not), input with nothing but end-of-file in it (/dev/null), SIGHUP and SIGTERM each end
+it within LEAVE_WITHIN_S, its presence removed first.
 
 Left alone, Textual's input thread spins on a hung-up terminal's endless end-of-file and its output thread
 stops at the first EIO, so the dashboard would live on, busy and still "viewing". Here a thread waits, without
@@ -14,6 +15,7 @@ import asyncio
 import os
 import select
 import signal
+import stat
 import sys
 import threading
 import time
@@ -37,6 +39,12 @@ def leave_with_terminal(app: App, before_leaving: Callable[[], None]) -> None:
     threading.Thread(target=departure.watch, args=(terminal,), name="sopdash-terminal", daemon=True).start()
 
 
+def ended_for_good(fd: int) -> bool:
+    """Input that is neither a terminal nor a pipe or socket: every read gives end-of-file, at once."""
+    mode = os.fstat(fd).st_mode
+    return not (os.isatty(fd) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode))
+
+
 class Departure:
     """Ending the dashboard once, whichever reason comes first."""
 
@@ -47,7 +55,11 @@ class Departure:
         self._leaving = threading.Event()
 
     def watch(self, descriptors: set[int]) -> None:
-        """Wait (asleep, reading nothing) until the terminal hangs up or fails, then leave."""
+        """Wait (asleep, reading nothing) until the terminal hangs up or fails, then leave; input that is at its
+        end from the start and for ever (/dev/null, a file) is left at once."""
+        if ended_for_good(sys.__stdin__.fileno()):
+            self.leave(EXIT_HANGUP)
+            return
         poller = select.poll()
         for fd in descriptors:
             poller.register(fd, 0)  # no events asked for: only hang-up and error are reported

@@ -39,12 +39,12 @@ def demo_store(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 class Dashboard:
     """`sopdash --db STORE` on a new pty, in a session of its own: closing the pty sends it no SIGHUP."""
 
-    def __init__(self, store: Path, env: dict[str, str]) -> None:
+    def __init__(self, store: Path, env: dict[str, str], stdin: int | None = None) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sopdash", "--db", str(store)],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+            stdin=slave if stdin is None else stdin, stdout=slave, stderr=slave, env=env, start_new_session=True,
         )
         os.close(slave)
         self.presence = Path(f"{store}.presence")
@@ -111,5 +111,15 @@ def test_the_dashboard_leaves_with_its_terminal(demo_store, how: str):
         assert status == (143 if how == "SIGTERM" else 129)
         assert not entry.exists(), "its presence entry is still there"
         assert cpu_total - cpu_before < MAX_CPU_WHILE_LEAVING_S
+    finally:
+        dashboard.stop()
+
+
+def test_input_that_is_only_end_of_file_ends_the_dashboard(demo_store):
+    dashboard = Dashboard(*demo_store, stdin=subprocess.DEVNULL)
+    try:
+        status, _ = dashboard.wait_for_exit(20.0)
+        assert status == 129, "the dashboard kept reading the end of /dev/null"
+        assert dashboard.entry() == []
     finally:
         dashboard.stop()
