@@ -55,6 +55,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("fuzz")
     (directory / "config.toml").write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
     with environment(directory):
+        assert run_main("init")[0] == 0
         for subject in ("Printer jams", "VPN drops"):
             assert run_main("ticket", "new", "--subject", subject, "--requester", "ann@example.com")[0] == 0
     (directory / "baseline.json").write_bytes((directory / "tickets.json").read_bytes())

@@ -57,26 +57,26 @@ def store_for(args: argparse.Namespace, create: bool = False) -> Store:
     return store_on(store_path_for(args, settings), settings, create=create)
 
 
-def desk_on(path: Path | str, settings: Settings, create: bool = False) -> Desk:
+def desk_on(path: Path | str, settings: Settings) -> Desk:
     """A Desk on the store at path, on the clock SOPDASH_NOW may fix.
 
     On a file the technician is the OS login and the config's roster says who is a manager; on
     PostgreSQL the technician is the database role and the database says whether it is a manager.
     """
-    if not (create or store_exists(path)):
-        # Not `sopdash demo`: what is missing may be a real store on a path typed wrong.
+    if not store_exists(path):
+        # Only `init`, `demo` and `store copy` create a store: what is missing may be a real one on a path typed wrong.
         raise StoreError(f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`")
     clock = clock_from_env(os.environ)
-    store = store_on(path, settings, create=create)
+    store = store_on(path, settings)
     actor, manager = store.actor(current_login()), store.manager_rights()
     roster = settings.roster if manager is None else settings.roster.with_manager(actor, manager)
     return Desk(store, settings.policy, roster, actor, clock, mail=settings.mail, settings=DeskSettings(path))
 
 
-def open_desk(args: argparse.Namespace, create: bool = False) -> Desk:
+def open_desk(args: argparse.Namespace) -> Desk:
     """A Desk on the store the command line, environment and config point at."""
     settings = settings_for(args)
-    return desk_on(store_path_for(args, settings), settings, create=create)
+    return desk_on(store_path_for(args, settings), settings)
 
 
 def warn(message: str) -> None:

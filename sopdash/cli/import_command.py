@@ -43,7 +43,7 @@ def import_spiceworks(args: argparse.Namespace) -> int:
         print(f"dry run: nothing written to {path}; importing {args.file} would give")
         lines = plan.summary_lines(MAX_LISTED) + _updates(plan)
     else:
-        plan = import_file(args.file, store_on(path, settings, create=True), now)
+        plan = import_file(args.file, store_on(path, settings), now)
         print(f"imported {args.file} into {path}")
         lines = plan.summary_lines(MAX_LISTED)
     print("\n".join(lines))

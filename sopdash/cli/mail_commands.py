@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
-from sopdash.core.errors import SopdashError
+from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line
-from sopdash.desk.delivery import send_probe
+from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
 from sopdash.desk.settings import SettingsWatch
 
@@ -37,7 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[parent],
         help="handle one RFC 5322 message on standard input (for an MTA pipe)",
         description="Exit codes follow sysexits: 0 handled (also when deliberately dropped), "
-        "65 not a mail message (kept in rejected/), 75 store locked or unreachable (the MTA retries).",
+        "65 not a mail message (kept in rejected/), 75 no store at the path (none is created), mail off, "
+        "store locked or unreachable (the MTA keeps the message and retries).",
     )
     receive.set_defaults(handler=receive_one)
 
@@ -91,7 +92,10 @@ def receive_one(args: argparse.Namespace) -> int:
     """`mail receive`: one message from stdin; sysexits, never a traceback an MTA would bounce on."""
     raw = sys.stdin.buffer.read()
     try:
-        outcome = Intake.on(open_desk(args, create=True)).receive(raw)
+        config = settings_for(args)
+        if config.mail is None:  # before the store: with mail off nothing is opened, nothing made
+            raise InputError(MAIL_OFF_FIX)
+        outcome = Intake.on(desk_on(store_path_for(args, config), config)).receive(raw)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
         return EX_TEMPFAIL
@@ -103,7 +107,7 @@ def fetch_maildir(args: argparse.Namespace) -> int:
     """`mail fetch --maildir DIR`: each message in DIR/new handled, then moved to DIR/cur; one that cannot be read
     or handled stays in new/ (exit 1) and the next is handled; a locked store (75) ends the run."""
     handled, left = 0, 0
-    for name, outcome in Intake.on(open_desk(args, create=True)).fetch(args.maildir):
+    for name, outcome in Intake.on(open_desk(args)).fetch(args.maildir):
         if outcome.exit_code in (EX_OK, EX_DATAERR):
             handled += 1
             print(f"{name}: {outcome.line()}")

@@ -42,10 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "copy",
         parents=[parent],
         help="copy a whole store to a new one, file ⇄ PostgreSQL, and check the copy",
-        description="Copy every ticket (live and archived, ids and versions kept) and the next id from SOURCE to "
-        "DEST, each a file path or a postgresql:// URL; read the copy back and compare counts and SHA-256 "
-        "checksums. DEST must be empty: a new file, or a database just set up by init-postgres (copy in as "
-        "its owner, who alone may set where ids go on).",
+        description="Copy every ticket (live and archived, ids and versions kept), the next id, the kept mail "
+        "(originals, attachments, held and rejected mail) and the mail log from SOURCE to DEST, each a file path "
+        "or a postgresql:// URL; read the copy back and compare counts and SHA-256 checksums. DEST must be empty: "
+        "a new file, or a database just set up by init-postgres (copy in as its owner, who alone may set where ids "
+        "go on).",
     )
     copy.add_argument("source", metavar="SOURCE", help="the store to copy: a file or a postgresql:// URL")
     copy.add_argument("destination", metavar="DEST", help="an empty store: a new file or a postgresql:// URL")

@@ -10,6 +10,7 @@ from sopdash.cli.context import settings_for, store_path_for
 from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
 from sopdash.core.errors import InputError, SopdashError, StoreError
+from sopdash.desk.deployment_check import deployment_lines
 from sopdash.desk.settings import DeskSettings
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import is_postgres_url, resolve_store_path
@@ -41,6 +42,7 @@ def positive_int(text: str) -> int:
 def check_store(args: argparse.Namespace) -> int:
     """Print the diagnosis of the config and the store; exit 2 if either has an error."""
     lines = []
+    settings = None
     try:
         settings = settings_for(args)
         lines.append(f"config: {settings.path}" + ("" if settings.exists else " (not found; defaults in effect)"))
@@ -60,7 +62,7 @@ def check_store(args: argparse.Namespace) -> int:
         store = open_store(path)
         if args.fix:
             lines += store.fix()
-        lines += store.check()
+        lines += store.check() + (deployment_lines(store, settings) if settings else [])
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))

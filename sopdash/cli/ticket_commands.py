@@ -149,7 +149,7 @@ def new_ticket(args: argparse.Namespace) -> int:
         raise InputError("--requester: give the client's e-mail address")
     email = checked_address(args.requester, "--requester")  # before the store is opened: a refusal touches nothing
     requester = Requester(name=args.name, email=email, phone=args.phone)
-    desk = open_desk(args, create=True)
+    desk = open_desk(args)
     ticket = desk.create(args.subject, requester, args.body, args.priority, args.category)
     print(ticket.id)
     return 0

@@ -33,7 +33,7 @@ from sopdash.mail.robots import Bounce, bounce, is_out_of_office, robot_reason
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Fetch, Maker
-from sopdash.store.kept_files import kept_files_for
+
 from sopdash.store.mail_index import MailIndex
 
 EX_OK = 0
@@ -75,7 +75,7 @@ class Intake:
 
     def __init__(self, store: Store, settings: MailSettings, clock: Clock) -> None:
         self.store, self.settings, self.clock = store, settings, clock
-        self.kept = kept_files_for(store)
+        self.kept = store.kept_files()
         self.index = MailIndex(self.kept)
 
     @classmethod

@@ -35,6 +35,7 @@ class MailSettings:
     max_new_tickets_per_sender_hour: int = 20
     max_replies_per_ticket_hour: int = 30
     trusted_domains: tuple[str, ...] = ()  # senders here may write into any ticket they name, not only their own
+    mta_user: str = ""  # the Unix user the MTA runs `mail receive` as; `sopdash check` checks it can
 
     @property
     def max_message_bytes(self) -> int:
@@ -93,6 +94,7 @@ class MailSettings:
                 given.max_replies_per_ticket_hour, "mail.max_replies_per_ticket_hour", 1, MAX_NEW_TICKETS_HOUR
             ),
             trusted_domains=_domains(given.trusted_domains),
+            mta_user=_line(given.mta_user, "mta_user"),
         )
 
 
@@ -111,6 +113,7 @@ class _MailTable(msgspec.Struct, forbid_unknown_fields=True):
     max_new_tickets_per_sender_hour: int = 20
     max_replies_per_ticket_hour: int = 30
     trusted_domains: list[str] = msgspec.field(default_factory=list)
+    mta_user: str = ""
 
 
 def _line(value: str, key: str) -> str:

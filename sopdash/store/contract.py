@@ -14,8 +14,9 @@ version, `StoreError` for a store that cannot be read or written.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sopdash.core.model import Ticket
@@ -145,6 +146,14 @@ class Store(ABC):
     def manager_rights(self) -> bool | None:
         """Whether the store itself says the actor is a manager; None leaves it to the config's roster."""
         return None
+
+    def shared_file(self) -> Path | None:
+        """The file the store is, whose folder and group a team shares; None for a database."""
+        return None
+
+    def logins_without_role(self, logins: Iterable[str]) -> list[str]:
+        """Which of these logins may not act as technicians by the store's own roles (none: a file has no roles)."""
+        return []
 
     def fix(self) -> list[str]:
         """What `sopdash check --fix` did."""

@@ -104,8 +104,20 @@ class KeptFiles:
             except OSError as error:
                 raise access_error(target, "write", error) from None
 
-    def read_log(self, limit: int) -> list[dict]:
-        """The last `limit` records of the mail log, oldest first (a damaged line is skipped)."""
+    def names(self) -> list[str]:
+        """Every kept file (mail, attachments, held and rejected mail) relative to the folder, sorted; not the mail
+        log, the outbox lock, a write's temp file or anything but a regular file."""
+        found = []
+        for folder, _, files in os.walk(self.root):  # a linked folder is not followed
+            for name in files:
+                path = Path(folder, name)
+                if not (name.startswith(".") or path.parent == self.root and name in (MAIL_LOG, SENDING_LOCK)):
+                    if stat.S_ISREG(path.lstat().st_mode):
+                        found.append(str(path.relative_to(self.root)))
+        return sorted(found)
+
+    def read_log(self, limit: int | None = None) -> list[dict]:
+        """The last `limit` records of the mail log (all without one), oldest first (a damaged line is skipped)."""
         try:
             with self._folder([]) as folder:
                 lines = folder.read(MAIL_LOG).splitlines()
@@ -114,7 +126,7 @@ class KeptFiles:
         except OSError as error:
             raise access_error(self.root / MAIL_LOG, "read", error) from None
         records = []
-        for line in lines[-limit:]:
+        for line in lines[-limit:] if limit else lines:
             try:
                 records.append(orjson.loads(line))
             except orjson.JSONDecodeError:

@@ -62,7 +62,8 @@ class TicketStore(Store):
         store has to say on the side: a wait for another writer, an old single-file store split.
         """
         self.given = Path(path)
-        self.path = following_links(self.given)
+        # Relative, `..` and linked folders resolved once, here; a link at the store's own name only if it is ours.
+        self.path = following_links(Path(os.path.realpath(self.given.parent)) / self.given.name)
         self.lock_path = lock_path_for(self.path)
         self.clock, self.archive_after, self.notify = clock, archive_after, notify
         self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
@@ -220,6 +221,10 @@ class TicketStore(Store):
             document[TICKETS] = {str(ticket.id): orjson.Fragment(json_bytes(ticket)) for ticket in tickets}
             OrjsonStorage(self.path).write(document)
         self.archive()
+
+    def shared_file(self) -> Path:
+        """The live file."""
+        return self.path
 
     def presence_board(self, login: str, pid: int | None = None) -> PresenceDirectory:
         """Dashboards announce themselves in `<store>.presence/` beside the live file."""

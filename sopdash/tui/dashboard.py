@@ -75,6 +75,7 @@ from sopdash.tui.presence_watch import PRESENCE, PresenceWatch
 from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.store_watch import StoreWatch
+from sopdash.tui.terminal_loss import leave_with_terminal
 from sopdash.tui.ticket_actions import ACTIONS, NotDone
 from sopdash.tui.ticket_forms import TicketForms
 from sopdash.tui.widgets.counts_header import CountsHeader
@@ -164,6 +165,7 @@ class DashboardScreen(Screen[None]):
         self.store_watch.start()
         self.mail.start()
         self.presence_watch.start()
+        leave_with_terminal(self.app, self.presence_watch.stop)
         if self.desk.settings is not None:  # the desk's own settings are followed: say what the config leaves out
             for note in self.settings.notes:
                 self.notify(note.removeprefix("note: "), title="Your config", severity="warning", timeout=20, markup=False)

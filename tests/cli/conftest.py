@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sopdash.desk.identity import current_login
+from sopdash.store.opening import open_store
 
 NOW = "2026-11-25T09:00:00+00:00"  # a Wednesday, inside business hours
 ME = current_login()
@@ -20,7 +21,8 @@ def now() -> str:
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """SOPDASH_DB, SOPDASH_CONFIG and SOPDASH_NOW pointing at this test's own files; returns the store path."""
+    """SOPDASH_DB, SOPDASH_CONFIG and SOPDASH_NOW pointing at this test's own files, the store created empty as
+    `sopdash init` does; returns the store path."""
     config = tmp_path / "config.toml"
     config.write_text(
         f'[calendar]\ntimezone = "UTC"\n\n[roster.{ME}]\ntier = 1\n\n[roster.alice]\ntier = 2\n', encoding="utf-8"
@@ -30,7 +32,16 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
     monkeypatch.setenv("SOPDASH_NOW", NOW)
     monkeypatch.setenv("COLUMNS", "120")
+    open_store(store, create=True)
     return store
+
+
+@pytest.fixture
+def no_store(env: Path) -> Path:
+    """env, with nothing at the store path yet."""
+    for made in (env, env.with_name(env.name + ".lock")):
+        made.unlink()
+    return env
 
 
 @pytest.fixture

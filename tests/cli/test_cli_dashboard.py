@@ -36,15 +36,16 @@ def test_dashboard_opens_on_the_store_in_effect(env, sopdash, new_ticket, opened
     assert settings.policy is desk.policy
 
 
-def test_demo_dashboard_runs_on_a_temporary_store_that_is_removed_after(env, sopdash, opened):
+def test_demo_dashboard_runs_on_a_temporary_store_that_is_removed_after(no_store, sopdash, opened):
     assert sopdash("--demo").code == 0
     ((desk, _, tickets),) = opened
-    assert desk.store.path != env and not env.exists()
+    assert desk.store.path != no_store and not no_store.exists()
     assert len(tickets) > 5
     assert not desk.store.path.parent.exists()
 
 
-def test_dashboard_on_a_missing_store_fails_before_loading_the_tui(env, sopdash, monkeypatch):
+def test_dashboard_on_a_missing_store_fails_before_loading_the_tui(no_store, sopdash, monkeypatch):
+    env = no_store
     monkeypatch.setitem(sys.modules, "sopdash.tui.app", None)  # importing it now would raise
     result = sopdash()
     assert result.code == 2
@@ -61,7 +62,8 @@ class Terminal(io.StringIO):
 
 
 @pytest.mark.parametrize(("answer", "created"), [("y\n", True), ("yes\n", True), ("\n", False), ("", False)])
-def test_dashboard_at_a_terminal_offers_to_create_an_empty_store(env, sopdash, opened, monkeypatch, answer, created):
+def test_dashboard_at_a_terminal_offers_to_create_an_empty_store(no_store, sopdash, opened, monkeypatch, answer, created):
+    env = no_store
     monkeypatch.setattr(sys, "stdin", Terminal(answer))
     result = sopdash("--db", str(env))
     assert f"There is no ticket store at {env}." in result.out

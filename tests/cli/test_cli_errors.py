@@ -23,7 +23,8 @@ def test_corrupt_store_is_refused_and_left_untouched(env, sopdash, new_ticket):
         assert env.read_bytes() == corrupt
 
 
-def test_missing_store_names_the_fix(env, sopdash):
+def test_missing_store_names_the_fix(no_store, sopdash):
+    env = no_store
     result = sopdash("ticket", "list")
     assert result.code == 2
     assert result.err == f"sopdash: no ticket store at {env}; create an empty one with `sopdash init --db {env}`\n"

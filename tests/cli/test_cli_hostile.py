@@ -46,10 +46,11 @@ def test_escapes_in_paths_are_not_echoed(env, sopdash, tmp_path):
 
 def test_invalid_utf8_in_an_argument_is_an_input_error(env, sopdash):
     bad = b"bad\xff".decode("utf-8", "surrogateescape")
+    empty = env.read_bytes()
     result = sopdash("ticket", "new", "--subject", bad, "--requester", "a@b.c")
     assert result.code == 2
     assert result.err == "sopdash: argument 'bad\ufffd' is not valid UTF-8; fix the text or its encoding\n"
-    assert not env.exists()
+    assert env.read_bytes() == empty
 
 
 def test_calendar_24x7_is_accepted(env, sopdash, new_ticket, tmp_path):
@@ -158,8 +159,9 @@ def test_a_config_target_past_the_years_is_refused_before_any_command(env, sopda
 def test_text_past_its_length_limit_is_a_usage_error(env, sopdash, option, limit):
     args = {"--subject": "s", "--requester": "a@b.c"}
     args[option] = "x" * (limit + 1)
+    empty = env.read_bytes()
     result = sopdash("ticket", "new", *(part for pair in args.items() for part in pair))
     assert result.code == 2 and f"longer than the {limit:,} allowed" in result.err
-    assert not env.exists()
+    assert env.read_bytes() == empty
     args[option] = "x" * limit
     assert sopdash("ticket", "new", *(part for pair in args.items() for part in pair)).code == 0

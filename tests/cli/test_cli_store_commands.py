@@ -31,7 +31,8 @@ def test_check_a_corrupt_store(env, sopdash, new_ticket):
     assert env.read_bytes() == b"{not json"
 
 
-def test_check_a_missing_store(env, sopdash):
+def test_check_a_missing_store(no_store, sopdash):
+    env = no_store
     result = sopdash("check")
     assert result.code == 2
     assert f"error: no ticket store at {env}" in result.out
@@ -54,7 +55,8 @@ def test_check_reports_a_bad_config_and_still_checks_the_store(env, sopdash, new
     assert "tickets: 1 live, 0 archived in 0 months (0 invalid)" in result.out
 
 
-def test_config_shows_files_and_the_policy_in_effect(env, sopdash, tmp_path):
+def test_config_shows_files_and_the_policy_in_effect(no_store, sopdash, tmp_path):
+    env = no_store
     (tmp_path / "config.toml").write_text(
         '[calendar]\ntimezone = "Europe/Berlin"\nholidays = ["2026-12-24"]\n'
         '[calendar.hours]\nmon = ["08:00-12:00", "13:00-17:00"]\ntue = ["08:00-17:00"]\nwed = ["08:00-17:00"]\n'
@@ -148,7 +150,8 @@ def test_demo_with_the_real_demo_module(env, sopdash):
     assert sopdash("check").code == 0
 
 
-def test_init_creates_an_empty_store_and_never_replaces_one(env, sopdash):
+def test_init_creates_an_empty_store_and_never_replaces_one(no_store, sopdash):
+    env = no_store
     created = sopdash("init", "--db", str(env))
     assert (created.code, created.out, created.err) == (0, f"created an empty ticket store at {env}\n", "")
     assert sopdash("ticket", "list", "--json").out == "[]\n"

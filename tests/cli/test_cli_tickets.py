@@ -306,6 +306,7 @@ def test_options_may_follow_the_command(env, tmp_path, monkeypatch, sopdash):
     config = tmp_path / "c.toml"
     config.write_text("", encoding="utf-8")
     options = ("--db", str(store), "--config", str(config))
+    assert sopdash("init", *options).code == 0
     new = sopdash("ticket", "new", *options, "--subject", "x", "--requester", "a@b.c")
     assert new.code == 0, new.err
     assert [doc["id"] for doc in json.loads(sopdash(*options, "ticket", "list", "--json").out)] == [1]

@@ -400,6 +400,7 @@ def cli(tmp_path, monkeypatch, capsys):
 
 def test_import_command_prints_the_summary_and_is_idempotent(cli, tmp_path):
     db = str(tmp_path / "tickets.json")
+    assert cli("init", "--db", db)[0] == 0
     code, out, err = cli("import", "spiceworks", str(FIXTURE), "--db", db)
     assert (code, err) == (0, "")
     assert out.splitlines()[1:5] == [
@@ -424,6 +425,7 @@ def test_import_command_dry_run_creates_nothing(cli, tmp_path):
 
 def test_import_command_refuses_a_bad_file_with_exit_2(cli, tmp_path, export):
     db = tmp_path / "tickets.json"
+    cli("init", "--db", str(db))
     cli("import", "spiceworks", str(FIXTURE), "--db", str(db))
     before = db.read_bytes()
     export["tickets"][1]["Comments"][0]["is_public"] = "yes"
@@ -436,6 +438,7 @@ def test_import_command_refuses_a_bad_file_with_exit_2(cli, tmp_path, export):
 
 def test_import_command_refuses_a_ticket_with_nothing_but_a_number_and_writes_nothing(cli, tmp_path, export):
     db = tmp_path / "tickets.json"
+    cli("init", "--db", str(db))
     assert cli("import", "spiceworks", str(write(tmp_path, export)), "--db", str(db))[0] == 0
     before = db.read_bytes()
     export["tickets"].append({"ticket_number": "INC-9"})

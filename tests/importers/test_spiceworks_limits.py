@@ -22,6 +22,8 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("SOPDASH_DB", str(tmp_path / "tickets.json"))
     monkeypatch.setenv("SOPDASH_NOW", NOW)
+    assert main(["init"]) == 0
+    capsys.readouterr()
 
     def sopdash(*args: str) -> tuple[int, str, str]:
         code = main(list(args))

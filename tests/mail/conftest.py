@@ -8,11 +8,12 @@ import pytest
 from mail_server import NOW, mail_config
 
 from sopdash.desk.identity import current_login
+from sopdash.store.opening import open_store
 
 
 @pytest.fixture
 def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> Path:
-    """SOPDASH_DB/CONFIG/NOW for a store whose mail goes to the test server; returns the store path."""
+    """SOPDASH_DB/CONFIG/NOW for an empty store whose mail goes to the test server; returns the store path."""
     _, port = smtp_server
     config = tmp_path / "config.toml"
     config.write_text(mail_config(port), encoding="utf-8")
@@ -20,6 +21,7 @@ def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> Pa
     monkeypatch.setenv("SOPDASH_DB", str(store))
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
     monkeypatch.setenv("SOPDASH_NOW", NOW)
+    open_store(store, create=True)
     return store
 
 

@@ -131,6 +131,7 @@ def test_no_mail_without_a_mail_table(tmp_path, monkeypatch, sopdash):
     (tmp_path / "config.toml").write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
     monkeypatch.setenv("SOPDASH_DB", str(tmp_path / "t.json"))
     monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
+    assert sopdash("init").code == 0
     ticket_id = new_ticket(sopdash)
     assert sopdash("ticket", "ack", str(ticket_id)).out.strip() == (
         f"#{ticket_id} acknowledged; recorded — mail is off: the client was not told"

@@ -75,7 +75,8 @@ def test_a_link_to_a_store_elsewhere_is_followed_by_the_command_line(tmp_path, r
     (tmp_path / "shared").mkdir()
     real = tmp_path / "shared" / "tickets.json"
     link = tmp_path / "mine.json"
-    link.symlink_to(real)  # dangling until the first ticket creates the store
+    link.symlink_to(real)  # dangling until `init` creates the store
+    assert run("--db", str(link), "init")[0] == 0
     code, out, err = run("--db", str(link), "ticket", "new", "--subject", "x", "--requester", "a@b.c")
     assert (code, err) == (0, "")
     assert link.is_symlink() and real.is_file()

@@ -8,7 +8,6 @@ import pytest
 
 from sopdash.core.errors import ConflictError
 from sopdash.core.model import Ticket
-from sopdash.store.kept_files import kept_files_for
 from sopdash.store.paths import is_postgres_url
 
 CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -36,7 +35,7 @@ def test_a_plan_changes_what_it_fetched_and_makes_new_tickets_with_their_ids(sto
 
 def test_a_plan_that_fails_writes_nothing(store) -> None:
     store.add(new_ticket)
-    kept = kept_files_for(store)
+    kept = store.kept_files()
 
     def plan(fetch):
         fetch(1)
@@ -53,7 +52,7 @@ def test_a_plan_that_fails_writes_nothing(store) -> None:
 
 def test_what_a_plan_keeps_beside_the_store_lands_with_it(store) -> None:
     """On PostgreSQL what the plan keeps joins the transaction; on a file it is written before the commit."""
-    kept = kept_files_for(store)
+    kept = store.kept_files()
 
     def plan(fetch):
         kept.keep("index/probe.json", b'{"a": 1}')

@@ -69,8 +69,13 @@ class DatabaseFiles:
         with self.store.session() as conn:
             conn.execute("INSERT INTO sopdash.mail_log (record) VALUES (%s)", (Jsonb(record),))
 
-    def read_log(self, limit: int) -> list[dict]:
-        """The last `limit` records of the mail log, oldest first."""
+    def names(self) -> list[str]:
+        """Every kept file's name, sorted."""
+        with self.store.session() as conn:
+            return [row[0] for row in conn.execute("SELECT relative FROM sopdash.kept_files ORDER BY relative COLLATE \"C\"")]
+
+    def read_log(self, limit: int | None = None) -> list[dict]:
+        """The last `limit` records of the mail log (all without one), oldest first."""
         with self.store.session() as conn:
             rows = conn.execute(
                 "SELECT record FROM (SELECT seq, record FROM sopdash.mail_log ORDER BY seq DESC LIMIT %s) AS last "

@@ -10,7 +10,7 @@ hands out a number twice. What the technician's database role may do is decided 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
@@ -263,6 +263,20 @@ class PostgresStore(Store):
     def manager_rights(self) -> bool:
         """The database says who is a manager (sopdash_manager), whatever the config's roster says."""
         return self.is_manager()
+
+    def logins_without_role(self, logins: Iterable[str]) -> list[str]:
+        """Which logins have no role among the technicians: PostgreSQL authenticates an OS login as the role of the
+        same name."""
+        wanted = sorted(set(logins))
+        if not wanted:
+            return []
+        with self.session() as conn:
+            rows = conn.execute(
+                "SELECT rolname, pg_has_role(oid, %s, 'MEMBER') FROM pg_roles WHERE rolname = ANY(%s)",
+                (TECHNICIAN_ROLE, wanted),
+            ).fetchall()
+        members = {name for name, member in rows if member}
+        return [login for login in wanted if login not in members]
 
     def presence_board(self, login: str, pid: int | None = None) -> DatabasePresence:
         """Dashboards announce themselves in sopdash.presence, as the database role."""
