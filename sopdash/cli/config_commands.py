@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sopdash.cli.context import STORE_ENV, settings_for, store_exists, store_path_for
+from sopdash.cli.context import STORE_ENV, settings_for, store_exists, store_on, store_path_for
 from sopdash.cli.options import command_parent
 from sopdash.config import Settings, read_config
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
@@ -65,10 +65,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def desk_settings(args: argparse.Namespace) -> DeskSettings:
-    """The desk's settings beside the store in effect (which must exist: the settings belong to a desk)."""
-    location = store_path_for(args, settings_for(args))
+    """The desk's settings beside the store in effect (which must exist and be a store: the settings belong to a
+    desk, and nothing is written beside a file that is none)."""
+    settings = settings_for(args)
+    location = store_path_for(args, settings)
     if not store_exists(location):
         raise InputError(f"no ticket store at {location}, so no desk to set; create it with `sopdash init --db {location}`")
+    store = store_on(location, settings)
+    if store.shared_file() is not None:
+        store.next_id()  # a StoreError if the file is no store
     return DeskSettings(location)
 
 

@@ -13,7 +13,8 @@ from sopdash.core.errors import ConfigError
 
 T = TypeVar("T", bound=msgspec.Struct)
 
-KINDS = {str: "a string", bool: "true or false", int: "a whole number", float: "a number"}
+KINDS = {str: "a string", bool: "true or false", int: "a whole number", float: "a number",
+         list[str]: 'a list of strings, e.g. ["example.org"]'}
 _UNKNOWN = re.compile(r"unknown field `(.*)`")
 _AT = re.compile(r"- at `\$\.([^`\[]+)")
 

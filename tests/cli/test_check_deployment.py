@@ -89,7 +89,7 @@ def settings_with(tmp_path: Path, mail: str):
 def test_an_mta_user_that_does_not_exist_is_an_error_naming_useradd(tmp_path):
     store = open_store(tmp_path / "tickets.json", create=True)
     settings = settings_with(tmp_path, 'sendmail = "/bin/true"\nmta_user = "no-such-user-here"')
-    (line,) = mta_lines("no-such-user-here", store, settings)
+    (line,) = mta_lines("no-such-user-here", store.shared_file(), settings)
     assert line.startswith("error: [mail] mta_user no-such-user-here: no such user; create it with `sudo useradd")
 
 
@@ -97,7 +97,7 @@ def test_an_mta_user_that_does_not_exist_is_an_error_naming_useradd(tmp_path):
 def test_an_mta_user_outside_the_stores_group_is_an_error_naming_usermod(tmp_path):
     store = open_store(tmp_path / "tickets.json", create=True)
     settings = settings_with(tmp_path, 'sendmail = "/bin/true"\nmta_user = "nobody"')
-    lines = mta_lines("nobody", store, settings)
+    lines = mta_lines("nobody", store.shared_file(), settings)
     assert any("a pipe runs with that group alone; give the store a help-desk group of its own" in line
                for line in lines), lines  # the store's group is root's: never advise joining a system group
     assert all(line.startswith("error: the MTA's user nobody") for line in lines)

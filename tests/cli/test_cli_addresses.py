@@ -9,11 +9,12 @@ BAD = ["a@@b.example", "[@b.example", "a@b.example."]
 
 @pytest.mark.parametrize("address", BAD)
 def test_new_refuses_before_the_store_is_touched(env, sopdash, address):
+    before = env.read_bytes()
     result = sopdash("ticket", "new", "--subject", "Printer jams", "--requester", address)
     assert result.code == 2 and result.out == ""
     assert result.err.startswith(f"sopdash: --requester: {address!r} is not an e-mail address (")
     assert result.err.count("\n") == 1
-    assert not env.exists()
+    assert env.read_bytes() == before
 
 
 @pytest.mark.parametrize("address", BAD)

@@ -33,7 +33,6 @@ def log_records(store: Path) -> list[dict]:
 
 
 def test_the_settings_file_is_named_after_the_whole_store_file(env, sopdash):
-    assert sopdash("init").code == 0
     assert sopdash("config", "set", "sla.high.ack", "30m").code == 0
     assert settings_file(env).is_file()
     assert stat.S_IMODE(settings_file(env).stat().st_mode) == 0o640  # the group reads, the owner changes
@@ -256,3 +255,12 @@ def test_mail_send_watch_follows_the_desks_settings(env, sopdash):
     finally:
         watching.kill()
     assert f"Desk settings changed by {ME}: mail.name (not set) → Example IT" in out
+
+
+def test_nothing_is_set_beside_a_file_that_is_no_store(tmp_path, sopdash):
+    other = tmp_path / "elsewhere" / "passwd"
+    other.parent.mkdir()
+    other.write_text("root:x:0:0::/root:/bin/sh\n", encoding="utf-8")
+    result = sopdash("--db", str(other), "config", "set", "sla.high.ack", "30m")
+    assert result.code == 2 and "is not a sopdash store" in result.err
+    assert os.listdir(other.parent) == ["passwd"]

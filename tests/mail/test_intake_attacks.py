@@ -148,12 +148,12 @@ def test_a_trusted_domain_may_thread_by_the_tag(ann_ticket, sopdash, monkeypatch
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ('trusted_domains = "example.org"', "is not a list of domains"),
+        ('trusted_domains = "example.org"', "is not a list of strings"),
         ('trusted_domains = ["*.example.org"]', "is not a domain like example.org"),
         ('trusted_domains = ["ann@example.org"]', "is not a domain like example.org"),
-        ("max_replies_per_ticket_hour = 0.5", "is not a positive whole number"),
-        ("max_new_tickets_per_sender_hour = inf", "is not a positive whole number"),
-        ("max_new_tickets_per_sender_hour = nan", "is not a positive whole number"),
+        ("max_replies_per_ticket_hour = 0.5", "is not a whole number"),
+        ("max_new_tickets_per_sender_hour = inf", "is not a whole number"),
+        ("max_new_tickets_per_sender_hour = nan", "is not a whole number"),
         ("max_message_mb = inf", "is not a positive number"),
         ("max_message_mb = nan", "is not a positive number"),
         ("max_message_mb = 1e308", "is not a positive number"),
