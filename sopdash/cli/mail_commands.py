@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from sopdash.cli.context import command_parent, open_desk, settings_for
+from sopdash.clock import refuse_what_if
 from sopdash.core.delivery import queued_message_ids
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.model import Ticket
@@ -75,7 +77,7 @@ def deliver_after_commit(desk: Desk, ticket: Ticket) -> str:
     if not ids:
         latest = next((e.delivery for e in reversed(ticket.timeline) if e.kind == "public"), None)
         return f"; mail not sent: {latest.last_error}" if latest is not None and latest.state == "failed" else ""
-    report = deliver_queued(desk.store, desk.mail, desk.clock, only=ids, timeout=AFTER_COMMIT_TIMEOUT_S)
+    report = deliver_queued(desk.store, desk.mail, desk.action_clock, only=ids, timeout=AFTER_COMMIT_TIMEOUT_S)
     to = one_line(ticket.requester.email)
     if report.sent and not (report.retrying or report.failed):
         return f"; mail sent to {to}"
@@ -92,16 +94,17 @@ def _last_reason(report: SendReport) -> str:
 
 def send_queued(args: argparse.Namespace) -> int:
     """`mail send [--watch]`: deliver what is due; with --watch, again every interval."""
+    refuse_what_if(os.environ)
     desk = open_desk(args)
     settings = mail_settings(desk.mail)
     if not args.watch:
-        report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
+        report = deliver_queued(desk.store, settings, desk.action_clock, wait_for_sender=1.0)
         print("\n".join([*report.lines, report.summary()]))
         return 0
     rounds = 0
     while True:
         try:  # a long-running sender outlives a store that is briefly locked or unreadable
-            report = deliver_queued(desk.store, settings, desk.clock, wait_for_sender=1.0)
+            report = deliver_queued(desk.store, settings, desk.action_clock, wait_for_sender=1.0)
             lines = report.lines
         except SopdashError as error:
             lines = [f"sopdash: {one_line(str(error))}; trying again in {args.interval:g} s"]
@@ -119,7 +122,7 @@ def receive_one(args: argparse.Namespace) -> int:
     try:
         desk = open_desk(args, create=True)
         settings = mail_settings(desk.mail)
-        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.clock)
+        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.action_clock)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
         return EX_TEMPFAIL
@@ -134,7 +137,7 @@ def fetch_maildir(args: argparse.Namespace) -> int:
     maildir = Maildir(args.maildir)
     handled = 0
     for name, raw in maildir.new_messages():
-        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.clock)
+        outcome = receive(raw, desk.store, kept_files_for(desk.store), settings, desk.action_clock)
         if outcome.exit_code == EX_TEMPFAIL:
             print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
             return 1

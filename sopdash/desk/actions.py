@@ -36,8 +36,14 @@ class Desk:
     policy: SlaPolicy
     roster: Roster
     actor: str
-    clock: Clock
+    clock: Clock  # what "now" is for reading: clocks, the queue (SOPDASH_NOW may fix it for a what-if question)
     mail: MailSettings | None = None
+    stamp: Clock | None = None  # what actions are stamped with (the CLI: the system clock); `clock` when None
+
+    @property
+    def action_clock(self) -> Clock:
+        """The clock every write is stamped with: actions, mail intake and delivery."""
+        return self.stamp or self.clock
 
     def tickets(self) -> list[Ticket]:
         """The working set: every ticket not closed, and those closed recently."""
@@ -56,7 +62,7 @@ class Desk:
     def _apply(
         self, ticket_id: int, action: Callable[[Ticket, datetime], Ticket], seen_version: int | None = None
     ) -> Ticket:
-        now = self.clock()
+        now = self.action_clock()
         return self.store.update(
             ticket_id, lambda t: self._queue_mail(t, action(t, now), now), expected_version=seen_version
         )
@@ -71,7 +77,7 @@ class Desk:
     def create(
         self, subject: str, requester: Requester, body: str = "", priority: str | None = None, category: str = ""
     ) -> Ticket:
-        now = self.clock()
+        now = self.action_clock()
         return self.store.add(
             lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)
         )

@@ -684,7 +684,7 @@ class SopdashApp(BreachAlerts, BulkMarks, PresenceWatch, RequesterTickets, Ticke
 
     @work(thread=True, exclusive=True, group=MAIL, exit_on_error=False)
     def _deliver(self, mail: MailSettings) -> None:
-        report = deliver_queued(self.desk.store, mail, self.desk.clock, timeout=DELIVERY_TIMEOUT_S)
+        report = deliver_queued(self.desk.store, mail, self.desk.action_clock, timeout=DELIVERY_TIMEOUT_S)
         if report.sent or report.retrying or report.failed:
             self.call_from_thread(self._mail_delivered, report)
 

@@ -382,12 +382,12 @@ def test_an_export_without_users_imports_with_a_warning():
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
+def cli(tmp_path, monkeypatch, capsys, time_machine):
     """Run `sopdash ARGS…` in-process against this test's own config and clock; returns (code, out, err)."""
     config = tmp_path / "config.toml"
     config.write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
-    monkeypatch.setenv("SOPDASH_NOW", NOW.isoformat())
+    time_machine.move_to(NOW.isoformat(), tick=False)
     monkeypatch.delenv("SOPDASH_DB", raising=False)
 
     def run(*args: str) -> tuple[int, str, str]:
