@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from sopdash.core.chain import without_seals
 from sopdash.core.clocks import TicketClocks
 from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.display import priority_label
@@ -21,8 +22,8 @@ Row = tuple[Ticket, TicketClocks]
 
 
 def ticket_document(ticket: Ticket, clocks: TicketClocks) -> dict:
-    """The `--json` form of one ticket: its stored fields plus both SLA clocks."""
-    return {**ticket.to_dict(), "sla": clocks.to_dict()}
+    """The `--json` form of one ticket: its stored fields (without the seals `check` verifies) plus both SLA clocks."""
+    return {**without_seals(ticket).to_dict(), "sla": clocks.to_dict()}
 
 
 def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str:

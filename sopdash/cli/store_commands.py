@@ -12,9 +12,10 @@ from sopdash.cli.context import command_parent, settings_for, store_path_for
 from sopdash.clock import clock_from_env
 from sopdash.config import Settings
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
+from sopdash.core.chain import verify
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.core.policy import SlaPolicy
-from sopdash.store import resolve_store_path
+from sopdash.store import Store, resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import STORE_ENV, is_postgres_url
 from sopdash.store.ticket_store import TicketStore
@@ -60,6 +61,7 @@ def check_store(args: argparse.Namespace) -> int:
         if args.fix:
             lines += store.fix() if isinstance(store, TicketStore) else ["fix: nothing to do for a database"]
         lines += store.check()
+        lines += seal_lines(store)
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))
@@ -67,6 +69,15 @@ def check_store(args: argparse.Namespace) -> int:
     if healthy:
         print("ok")
     return 0 if healthy else EXIT_UNHEALTHY
+
+
+def seal_lines(store: Store) -> list[str]:
+    """What the timelines' seals say of every ticket (nothing if the tickets cannot be read: the lines above say why)."""
+    try:
+        tickets = store.history()
+    except StoreError:
+        return []
+    return verify(tickets).lines()
 
 
 def show_config(args: argparse.Namespace) -> int:

@@ -177,6 +177,7 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
     change: Change | None = None
     delivery: Delivery | None = None
     inbound: Inbound | None = None
+    seal: str = ""  # its link in the ticket's hash chain (core/chain.py); empty if written before sealing
 
     def to_dict(self) -> dict:
         doc = {"at": format_time(self.at), "author": self.author, "kind": self.kind, "text": self.text}
@@ -186,6 +187,8 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False):
             doc["delivery"] = self.delivery.to_dict()
         if self.inbound is not None:
             doc["inbound"] = self.inbound.to_dict()
+        if self.seal:
+            doc["seal"] = self.seal
         return doc
 
 
@@ -285,6 +288,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
     source: Source = Source()
     version: int = 1
     mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
+    timeline_seal: str = ""  # the newest entry's seal, so removing the newest entries shows (core/chain.py)
 
     @property
     def is_open(self) -> bool:
@@ -345,4 +349,5 @@ class Ticket(msgspec.Struct, frozen=True, gc=False):
             "source": self.source.to_dict(),
             "version": self.version,
             **({"mail_revision": self.mail_revision} if self.mail_revision else {}),
+            **({"timeline_seal": self.timeline_seal} if self.timeline_seal else {}),
         }

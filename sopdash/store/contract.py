@@ -3,7 +3,8 @@
 A store keeps a working set (the live tickets: every ticket not closed, and those closed recently) apart
 from its history (older closed tickets). Actions work on the live set; views, search and reports that need
 history ask for the span they need. The TinyDB file store (`TicketStore`) and the PostgreSQL store both
-keep this contract; tests of the contract run against both.
+keep this contract; tests of the contract run against both. Every write that adds timeline entries (`add`,
+`add_many`, `update`, `transact`) seals them (`sopdash.core.chain.seal`), so `sopdash check` finds a hand edit.
 
 Errors are `SopdashError`s: `InputError` for a ticket that does not exist, `ConflictError` for a stale
 version, `StoreError` for a store that cannot be read or written.

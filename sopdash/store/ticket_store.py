@@ -11,6 +11,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from sopdash.clock import Clock, system_clock
+from sopdash.core.chain import seal
 from sopdash.core.errors import ConflictError, StoreError
 from sopdash.core.model import Ticket
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, month_of, month_path
@@ -157,7 +158,7 @@ class TicketStore:
         with self._writing() as write:
             current = write.ticket(ticket_id)
             check_version(current, expected_version)
-            ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+            ticket = seal(change(current), current).evolve(id=ticket_id, version=current.version + 1)
             write.put([ticket])
             return ticket
 
@@ -268,7 +269,7 @@ def _replace(write: LockedWrite, tickets: Sequence[Ticket]) -> list[Ticket]:
     for ticket in tickets:
         current = write.ticket(ticket.id)
         check_version(current, ticket.version)
-        stored.append(ticket.evolve(version=current.version + 1))
+        stored.append(seal(ticket, current).evolve(version=current.version + 1))
     write.put(stored)
     return stored
 

@@ -24,6 +24,7 @@ import psycopg
 from psycopg import errors
 
 from sopdash.clock import Clock, system_clock
+from sopdash.core.chain import seal
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
 from sopdash.store.archive import ARCHIVE_AFTER
@@ -139,7 +140,7 @@ class PostgresStore:
         """Store make(new_id) as version 1 under a fresh id from the sequence; returns it as stored."""
         with self._transaction() as conn:
             (ticket_id,) = conn.execute("SELECT nextval('sopdash.ticket_ids')").fetchone()
-            ticket = make(ticket_id).evolve(id=ticket_id, version=1)
+            ticket = seal(make(ticket_id).evolve(id=ticket_id, version=1), None)
             conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::json)",
                          (ticket_id, _doc(ticket)))
         return ticket
@@ -155,8 +156,9 @@ class PostgresStore:
         """With every other writer held off: plan(every ticket) -> (changed, new); both land, or nothing does."""
         with self._transaction() as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
-            changed, new = plan(self._decode_all(_documents(conn)))
-            return _replace(conn, changed), _insert(conn, new)
+            everything = self._decode_all(_documents(conn))
+            changed, new = plan(everything)
+            return _replace(conn, changed, {ticket.id: ticket for ticket in everything}), _insert(conn, new)
 
     def update(
         self, ticket_id: int, change: Callable[[Ticket], Ticket], *, expected_version: int | None = None
@@ -165,7 +167,7 @@ class PostgresStore:
         with self._transaction() as conn:
             current = self._existing(conn, ticket_id, for_update=True)
             check_version(current, expected_version)
-            ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+            ticket = seal(change(current), current).evolve(id=ticket_id, version=current.version + 1)
             conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
                          (ticket.version, _doc(ticket), ticket_id))
         return ticket
@@ -391,14 +393,14 @@ def _insert(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]
     ids = [row[0] for row in conn.execute(
         "SELECT nextval('sopdash.ticket_ids') FROM generate_series(1, %s) ORDER BY 1", (len(tickets),)
     )]
-    stored = [ticket.evolve(id=ticket_id, version=1) for ticket_id, ticket in zip(ids, tickets)]
+    stored = [seal(ticket.evolve(id=ticket_id, version=1), None) for ticket_id, ticket in zip(ids, tickets)]
     with conn.cursor().copy("COPY sopdash.tickets (id, version, doc) FROM STDIN") as copy:
         for ticket in stored:
             copy.write_row((ticket.id, 1, _doc(ticket)))
     return stored
 
 
-def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]:
+def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket], before: Mapping[int, Ticket]) -> list[Ticket]:
     if not tickets:
         return []
     ids = [ticket.id for ticket in tickets]
@@ -411,7 +413,7 @@ def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket
             raise InputError(f"no ticket #{ticket.id}")
         if versions[ticket.id] != ticket.version:
             check_version(ticket.evolve(version=versions[ticket.id]), ticket.version)
-        stored.append(ticket.evolve(version=ticket.version + 1))
+        stored.append(seal(ticket, before.get(ticket.id)).evolve(version=ticket.version + 1))
     conn.execute(_REPLACE, ([t.id for t in stored], [t.version for t in stored], [_doc(t) for t in stored]))
     return stored
 
