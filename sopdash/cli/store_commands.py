@@ -21,6 +21,7 @@ from sopdash.store.paths import STORE_ENV, is_postgres_url
 from sopdash.store.ticket_store import TicketStore
 
 EXIT_UNHEALTHY = 2
+MAX_DEMO_COUNT = 100_000  # twice the benches' history; each ticket costs about 13 KB of memory while it is written
 HOURS_NAMES = {"24x7": "around the clock", "business": "business hours"}
 
 
@@ -33,16 +34,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     config = subparsers.add_parser("config", parents=[parent], help="show the config file and the settings in effect")
     config.set_defaults(handler=show_config)
     demo = subparsers.add_parser("demo", parents=[parent], help="write a realistic demo store (times relative to now)")
-    demo.add_argument("--count", type=positive_int, metavar="N", help="how many tickets (default: the demo's own mix)")
+    demo.add_argument("--count", type=demo_count, metavar="N",
+                      help=f"how many tickets, 1 to {MAX_DEMO_COUNT:,} (default: the demo's own mix)")
     demo.add_argument("--seed", type=int, metavar="S", help="random seed, for the same store every time")
     demo.add_argument("--force", action="store_true", help="replace an existing store")
     demo.set_defaults(handler=write_demo)
 
 
-def positive_int(text: str) -> int:
-    """A whole number of at least one."""
-    if not (text.isdigit() and int(text) >= 1):
+def demo_count(text: str) -> int:
+    """A whole number from 1 to MAX_DEMO_COUNT."""
+    if not (text.isascii() and text.isdigit()) or not text.strip("0"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    if len(text.lstrip("0")) > len(str(MAX_DEMO_COUNT)) or int(text) > MAX_DEMO_COUNT:
+        raise argparse.ArgumentTypeError(f"{text} is more than the {MAX_DEMO_COUNT:,} tickets a demo store holds")
     return int(text)
 
 
