@@ -4,6 +4,7 @@ untouched."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -13,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from sopdash.clock import WHAT_IF_REFUSAL
+from sopdash.clock import WHAT_IF_REFUSAL, clock_from_env, write_clock
+from sopdash.core.errors import InputError
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.roster import Roster
+from sopdash.desk import Desk
+from sopdash.store import TicketStore
 
 REFUSAL = f"sopdash: {WHAT_IF_REFUSAL}\n"
 
@@ -63,6 +69,8 @@ def test_read_only_questions_still_answer_at_sopdash_now(env, created):
         ("ticket", "resolve", "1", "--summary", "fixed"),
         ("ticket", "edit", "1", "--subject", "VPN drops"),
         ("store", "archive"),
+        ("import", "spiceworks", "export.json"),
+        ("mail", "send"),
     ],
 )
 def test_every_kind_of_write_refuses_sopdash_now(env, created, sopdash, monkeypatch, args):
@@ -79,3 +87,24 @@ def test_a_new_store_is_not_created_under_sopdash_now(tmp_path, sopdash, monkeyp
     result = sopdash("--db", str(store), "ticket", "new", "--subject", "x", "--requester", "a@b.example")
     assert (result.code, result.err) == (2, REFUSAL)
     assert not store.exists()
+
+
+def test_mail_intake_under_sopdash_now_is_a_temporary_failure(env, created, sopdash, monkeypatch):
+    """Exit 75: the MTA keeps the message and tries again, once SOPDASH_NOW is gone from its environment."""
+    before = env.read_bytes()
+    monkeypatch.setenv("SOPDASH_NOW", created.isoformat())
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"From: ann@example.com\n\nhello\n")))
+    result = sopdash("mail", "receive")
+    assert result.code == 75 and WHAT_IF_REFUSAL in result.err
+    assert env.read_bytes() == before
+
+
+def test_a_dashboard_desk_under_sopdash_now_reads_at_that_time_and_refuses_actions(env, created):
+    what_if = {"SOPDASH_NOW": (created + timedelta(days=180)).isoformat()}
+    desk = Desk(TicketStore(env), SlaPolicy.from_config({}), Roster(), "amara", clock_from_env(what_if),
+                stamp=write_clock(what_if))
+    before = env.read_bytes()
+    assert desk.clocks(desk.ticket(1)).ack.state == "breached"
+    with pytest.raises(InputError, match="SOPDASH_NOW is for read-only questions"):
+        desk.acknowledge(1)
+    assert env.read_bytes() == before
