@@ -149,13 +149,14 @@ def main() -> None:
         root = Path(temp)
         config = root / "config.toml"
         config.write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
-        env = {**os.environ, "SOPDASH_CONFIG": str(config), "SOPDASH_NOW": NOW.isoformat()}
+        env = {**os.environ, "SOPDASH_CONFIG": str(config), "SOPDASH_NOW": NOW.isoformat()}  # reports: a what-if time
+        writing_env = {name: value for name, value in env.items() if name != "SOPDASH_NOW"}  # a write takes real time
 
         export = spiceworks_export(options.tickets, rng)
         export_path = root / "export.json"
         export_path.write_bytes(orjson.dumps(export))
         comments = sum(len(t["Comments"]) for t in export["tickets"])
-        import_s, summary = run(sopdash("import", "spiceworks", str(export_path), "--db", str(root / "imported.json")), env)
+        import_s, summary = run(sopdash("import", "spiceworks", str(export_path), "--db", str(root / "imported.json")), writing_env)
         print(f"import: {options.tickets} tickets, {comments} comments into an empty store: {import_s:.2f} s "
               f"(target {IMPORT_TARGET_S:.0f} s) {'ok' if import_s <= IMPORT_TARGET_S else 'SLOW'}")
         print("  " + summary.splitlines()[1])

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sopdash.core.chain import ChainCheck, verify, without_seals
 from sopdash.core.clocks import CLOCK_STATES, PAUSED, ticket_clocks
 from sopdash.core.errors import InputError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, STATUSES, Ticket
@@ -155,7 +156,9 @@ def test_every_ticket_round_trips_through_its_document() -> None:
 def test_write_demo_store_writes_a_store_that_reads_back_equal(tmp_path) -> None:
     path = tmp_path / "demo" / "tickets.json"
     assert write_demo_store(path, MONDAY_MORNING, POLICY, count=120, seed=3) == 120
-    assert TicketStore(path).history() == demo_tickets(MONDAY_MORNING, POLICY, count=120, seed=3)
+    stored = TicketStore(path).history()
+    assert [without_seals(ticket) for ticket in stored] == demo_tickets(MONDAY_MORNING, POLICY, count=120, seed=3)
+    assert verify(stored) == ChainCheck(sealed=120, unsealed=[], problems=[])
 
 
 def test_write_demo_store_refuses_a_store_that_has_tickets(tmp_path) -> None:

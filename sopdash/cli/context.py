@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from sopdash.clock import clock_from_env
+from sopdash.clock import clock_from_env, write_clock
 from sopdash.config import Settings, load_settings
 from sopdash.core.errors import StoreError
 from sopdash.core.text import one_line
@@ -15,7 +15,7 @@ from sopdash.desk import Desk
 from sopdash.desk.identity import current_login
 from sopdash.desk.settings import DeskSettings, read_desk_settings
 from sopdash.store.contract import Store
-from sopdash.store.paths import STORE_ENV, resolve_store_path
+from sopdash.store.paths import STORE_ENV, is_postgres_url, resolve_store_path
 from sopdash.store.opening import open_store, store_exists
 
 
@@ -39,11 +39,12 @@ def store_path_for(args: argparse.Namespace, settings: Settings) -> Path | str:
 
 
 def store_on(location: Path | str, settings: Settings, create: bool = False) -> Store:
-    """The store at location: a file store archives by the config and the clock SOPDASH_NOW may fix, and says on
-    stderr what it does or waits for."""
-    return open_store(
-        location, create=create, clock=clock_from_env(os.environ), archive_after=settings.archive_after, notify=tell
-    )
+    """The store at location, archiving by the config, and saying on stderr what it does or waits for.
+
+    A file store reads its clock only as it writes (what is due for the archive), so it gets the write clock; a
+    database picks its working set by the clock, which SOPDASH_NOW may fix for a what-if question."""
+    clock = clock_from_env(os.environ) if is_postgres_url(location) else write_clock(os.environ)
+    return open_store(location, create=create, clock=clock, archive_after=settings.archive_after, notify=tell)
 
 
 def tell(message: str) -> None:
@@ -58,7 +59,8 @@ def store_for(args: argparse.Namespace, create: bool = False) -> Store:
 
 
 def desk_on(path: Path | str, settings: Settings) -> Desk:
-    """A Desk on the store at path, on the clock SOPDASH_NOW may fix.
+    """A Desk on the store at path: it reads by the clock SOPDASH_NOW may fix and stamps writes with the system
+    clock, refusing them while SOPDASH_NOW is set (`sopdash.clock`).
 
     On a file the technician is the OS login and the config's roster says who is a manager; on
     PostgreSQL the technician is the database role and the database says whether it is a manager.
@@ -66,11 +68,13 @@ def desk_on(path: Path | str, settings: Settings) -> Desk:
     if not store_exists(path):
         # Only `init`, `demo` and `store copy` create a store: what is missing may be a real one on a path typed wrong.
         raise StoreError(f"no ticket store at {path}; create an empty one with `sopdash init --db {path}`")
-    clock = clock_from_env(os.environ)
+    clock, stamp = clock_from_env(os.environ), write_clock(os.environ)
     store = store_on(path, settings)
     actor, manager = store.actor(current_login()), store.manager_rights()
     roster = settings.roster if manager is None else settings.roster.with_manager(actor, manager)
-    return Desk(store, settings.policy, roster, actor, clock, mail=settings.mail, settings=DeskSettings(path))
+    return Desk(
+        store, settings.policy, roster, actor, clock, mail=settings.mail, settings=DeskSettings(path), stamp=stamp
+    )
 
 
 def open_desk(args: argparse.Namespace) -> Desk:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sopdash.cli.context import settings_for, store_on, store_path_for
 from sopdash.cli.options import command_parent
-from sopdash.clock import clock_from_env
+from sopdash.clock import clock_from_env, refuse_what_if, system_clock
 from sopdash.importers.spiceworks import ImportPlan, import_file, plan_import
 from sopdash.store.opening import store_exists
 
@@ -36,13 +36,15 @@ def import_spiceworks(args: argparse.Namespace) -> int:
     """Import (or with --dry-run, plan) the export and print the summary."""
     settings = settings_for(args)
     path = store_path_for(args, settings)
-    now = clock_from_env(os.environ)()
     if args.dry_run:
+        now = clock_from_env(os.environ)()
         existing = store_on(path, settings).history() if store_exists(path) else []
         plan = plan_import(args.file, existing, now)
         print(f"dry run: nothing written to {path}; importing {args.file} would give")
         lines = plan.summary_lines(MAX_LISTED) + _updates(plan)
     else:
+        refuse_what_if(os.environ)
+        now = system_clock()
         plan = import_file(args.file, store_on(path, settings), now)
         print(f"imported {args.file} into {path}")
         lines = plan.summary_lines(MAX_LISTED)

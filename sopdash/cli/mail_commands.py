@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
+from sopdash.clock import refuse_what_if
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
@@ -37,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[parent],
         help="handle one RFC 5322 message on standard input (for an MTA pipe)",
         description="Exit codes follow sysexits: 0 handled (also when deliberately dropped), "
-        "65 not a mail message (kept in rejected/), 75 no store at the path (none is created), mail off, "
+        "65 not a mail message (kept in rejected/), 75 no store at the path (none is created), mail off, SOPDASH_NOW set, "
         "store locked or unreachable (the MTA keeps the message and retries).",
     )
     receive.set_defaults(handler=receive_one)
@@ -58,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def send_queued(args: argparse.Namespace) -> int:
     """`mail send [--now] [--watch]`: deliver what is due (with --now, all that is queued); with --watch, again
     every interval, following the desk's settings."""
+    refuse_what_if(os.environ)
     settings = settings_for(args)
     desk = desk_on(store_path_for(args, settings), settings)
     if not args.watch:
@@ -92,6 +95,7 @@ def receive_one(args: argparse.Namespace) -> int:
     """`mail receive`: one message from stdin; sysexits, never a traceback an MTA would bounce on."""
     raw = sys.stdin.buffer.read()
     try:
+        refuse_what_if(os.environ)  # 75: the MTA keeps the message until SOPDASH_NOW is gone from its environment
         config = settings_for(args)
         if config.mail is None:  # before the store: with mail off nothing is opened, nothing made
             raise InputError(MAIL_OFF_FIX)
@@ -106,6 +110,7 @@ def receive_one(args: argparse.Namespace) -> int:
 def fetch_maildir(args: argparse.Namespace) -> int:
     """`mail fetch --maildir DIR`: each message in DIR/new handled, then moved to DIR/cur; one that cannot be read
     or handled stays in new/ (exit 1) and the next is handled; a locked store (75) ends the run."""
+    refuse_what_if(os.environ)
     handled, left = 0, 0
     for name, outcome in Intake.on(open_desk(args)).fetch(args.maildir):
         if outcome.exit_code in (EX_OK, EX_DATAERR):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from sopdash.core.chain import without_seals
 from sopdash.core.clocks import ClockReading, TicketClocks
 from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.display import priority_label
@@ -22,8 +23,9 @@ Row = tuple[Ticket, TicketClocks]
 
 
 def ticket_document(ticket: Ticket, clocks: TicketClocks) -> dict:
-    """The `--json` form of one ticket: its stored fields plus both SLA clocks."""
-    return {**plain(ticket), "sla": {"ack": clock_document(clocks.ack), "resolution": clock_document(clocks.resolution)}}
+    """The `--json` form of one ticket: its stored fields (without the seals `check` verifies) plus both SLA clocks."""
+    fields = {key: value for key, value in plain(without_seals(ticket)).items() if key != "timeline_seal"}
+    return {**fields, "sla": {"ack": clock_document(clocks.ack), "resolution": clock_document(clocks.resolution)}}
 
 
 def clock_document(clock: ClockReading) -> dict:

@@ -9,13 +9,16 @@ from pathlib import Path
 from sopdash.cli.context import settings_for, store_path_for
 from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
+from sopdash.core.chain import verify
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.desk.deployment_check import deployment_lines
 from sopdash.desk.settings import DeskSettings
+from sopdash.store.contract import Store
 from sopdash.store.opening import open_store, store_exists
 from sopdash.store.paths import is_postgres_url, resolve_store_path
 
 EXIT_UNHEALTHY = 2
+MAX_DEMO_COUNT = 100_000  # twice the benches' history; each ticket costs about 13 KB of memory while it is written
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,16 +29,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="remove temp files of interrupted writes (under the lock) and links or FIFOs planted beside the store; set modes")
     check.set_defaults(handler=check_store)
     demo = subparsers.add_parser("demo", parents=[parent], help="write a realistic demo store (times relative to now)")
-    demo.add_argument("--count", type=positive_int, metavar="N", help="how many tickets (default: the demo's own mix)")
+    demo.add_argument("--count", type=demo_count, metavar="N",
+                      help=f"how many tickets, 1 to {MAX_DEMO_COUNT:,} (default: the demo's own mix)")
     demo.add_argument("--seed", type=int, metavar="S", help="random seed, for the same store every time")
     demo.add_argument("--force", action="store_true", help="replace an existing store")
     demo.set_defaults(handler=write_demo)
 
 
-def positive_int(text: str) -> int:
-    """A whole number of at least one."""
-    if not (text.isdigit() and int(text) >= 1):
+def demo_count(text: str) -> int:
+    """A whole number from 1 to MAX_DEMO_COUNT."""
+    if not (text.isascii() and text.isdigit()) or not text.strip("0"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    if len(text.lstrip("0")) > len(str(MAX_DEMO_COUNT)) or int(text) > MAX_DEMO_COUNT:
+        raise argparse.ArgumentTypeError(f"{text} is more than the {MAX_DEMO_COUNT:,} tickets a demo store holds")
     return int(text)
 
 
@@ -62,7 +68,7 @@ def check_store(args: argparse.Namespace) -> int:
         store = open_store(path)
         if args.fix:
             lines += store.fix()
-        lines += store.check() + (deployment_lines(store, settings) if settings else [])
+        lines += store.check() + seal_lines(store) + (deployment_lines(store, settings) if settings else [])
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))
@@ -70,6 +76,15 @@ def check_store(args: argparse.Namespace) -> int:
     if healthy:
         print("ok")
     return 0 if healthy else EXIT_UNHEALTHY
+
+
+def seal_lines(store: Store) -> list[str]:
+    """What the timelines' seals say of every ticket (nothing if the tickets cannot be read: the lines above say why)."""
+    try:
+        tickets = store.history()
+    except StoreError:
+        return []
+    return verify(tickets).lines()
 
 
 def write_demo(args: argparse.Namespace) -> int:

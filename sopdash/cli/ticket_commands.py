@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from sopdash.cli.context import open_desk, warn
 from sopdash.cli.options import command_parent
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
+from sopdash.cli.standard_input import StandardInput
 from sopdash.core.addresses import checked_address
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
@@ -24,6 +25,7 @@ from sopdash.core.documents import json_text
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `ticket` and its actions to the command line."""
     parent = command_parent()
+    long_text = StandardInput().text_up_to  # `-` reads the text from standard input, out of sight of `ps`
     ticket = subparsers.add_parser("ticket", parents=[parent], help="create, list, show and work tickets")
     actions = ticket.add_subparsers(dest="action", required=True, title="actions", metavar="ACTION")
 
@@ -39,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     new.add_argument("--requester", type=text_up_to(MAX_NAME), required=True, metavar="EMAIL", help="the client's email address")
     new.add_argument("--name", type=text_up_to(MAX_NAME), default="", help="the client's name")
     new.add_argument("--phone", type=text_up_to(MAX_NAME), default="", help="the client's phone number")
-    new.add_argument("--body", type=text_up_to(MAX_BODY), default="", help="the full description")
+    new.add_argument("--body", type=long_text(MAX_BODY), default="", help="the full description (- reads it from stdin)")
     new.add_argument("--priority", choices=PRIORITIES, help="leave out to create it untriaged (medium)")
     new.add_argument("--category", type=text_up_to(MAX_CATEGORY), default="", help="e.g. Hardware, Network")
 
@@ -51,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="print the ticket document as JSON")
 
     ack = action("ack", acknowledge, "acknowledge: send the client a receipt (stops the acknowledgement clock)")
-    ack.add_argument("--message", "-m", type=text_up_to(MAX_BODY), help="the reply to send (default: the courteous receipt template)")
+    ack.add_argument("--message", "-m", type=long_text(MAX_BODY),
+                     help="the reply to send (default: the courteous receipt template; - reads it from stdin)")
     allow_sensitive_option(ack)
 
     action("assign", assign, "assign to a technician").add_argument(
@@ -62,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
 
     note = action("note", add_note, "add an internal note (or, with --public, reply to the client)")
-    note.add_argument("text", type=text_up_to(MAX_BODY))
+    note.add_argument("text", type=long_text(MAX_BODY), help="the note, or - to read it from standard input")
     note.add_argument("--public", action="store_true", help="send it to the client as a public reply")
     allow_sensitive_option(note)
 
@@ -71,14 +74,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     step = action("step", complete_step, "mark a CompTIA troubleshooting step done")
     step.add_argument("step", type=int, metavar="N", help="step number, 1 to 6")
-    step.add_argument("--note", type=text_up_to(MAX_BODY), default="", help="an internal note about the step")
+    step.add_argument("--note", type=long_text(MAX_BODY), default="", help="an internal note about the step (- reads stdin)")
 
     escalate = action("escalate", escalate_ticket, "escalate to the next tier (SOP 6)")
     escalate.add_argument("--reason", required=True, choices=ESCALATION_REASONS)
-    escalate.add_argument("--note", type=text_up_to(MAX_BODY), default="", help="why, for the next tier")
+    escalate.add_argument("--note", type=long_text(MAX_BODY), default="", help="why, for the next tier (- reads stdin)")
 
     resolve = action("resolve", resolve_ticket, "resolve with a summary and notify the client")
-    resolve.add_argument("--summary", type=text_up_to(MAX_BODY), required=True, help="what fixed it")
+    resolve.add_argument("--summary", type=long_text(MAX_BODY), required=True, help="what fixed it (- reads it from stdin)")
     resolve.add_argument("--no-notify", action="store_true", help="do not send the client the resolution message")
     allow_sensitive_option(resolve)
 

@@ -152,6 +152,7 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     change: Change | None = None
     delivery: Delivery | None = None
     inbound: Inbound | None = None
+    seal: str = ""  # its link in the ticket's hash chain (core/chain.py); empty if written before sealing
 
 
 def status_changes(timeline: tuple[TimelineEntry, ...]) -> StatusChanges:
@@ -226,6 +227,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     source: Source = Source()
     version: int = 1
     mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
+    timeline_seal: str = ""  # the newest entry's seal, so removing the newest entries shows (core/chain.py)
 
     @property
     def is_open(self) -> bool:

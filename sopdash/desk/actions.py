@@ -45,10 +45,16 @@ class Desk:
     policy: SlaPolicy
     roster: Roster
     actor: str
-    clock: Clock
+    clock: Clock  # what "now" is for reading: clocks, the queue (SOPDASH_NOW may fix it for a what-if question)
     mail: MailSettings | None = None
     settings: DeskSettings | None = None
     """The desk's own settings, which a running dashboard watches (None: not watched, as in tests)."""
+    stamp: Clock | None = None  # what actions are stamped with (the CLI: the system clock); `clock` when None
+
+    @property
+    def action_clock(self) -> Clock:
+        """The clock every write is stamped with: actions, mail intake and delivery."""
+        return self.stamp or self.clock
 
     def adopt(self, policy: SlaPolicy, roster: Roster, mail: MailSettings | None) -> None:
         """Take the desk's settings as changed while running; the actor's manager mark stays as it was given (on
@@ -75,7 +81,7 @@ class Desk:
     def _apply(
         self, ticket_id: int, action: Callable[[Ticket, datetime], Ticket], seen_version: int | None = None
     ) -> Ticket:
-        now = self.clock()
+        now = self.action_clock()
         return self.store.update(
             ticket_id, lambda t: self._queue_mail(t, action(t, now), now), expected_version=seen_version
         )
@@ -90,7 +96,7 @@ class Desk:
     def create(
         self, subject: str, requester: Requester, body: str = "", priority: str | None = None, category: str = ""
     ) -> Ticket:
-        now = self.clock()
+        now = self.action_clock()
         requester = msgspec.structs.replace(requester, email=checked_address(requester.email, "requester"))
         return self.store.add(
             lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)

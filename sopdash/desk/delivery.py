@@ -63,7 +63,7 @@ def mail_after(desk: Desk, ticket: Ticket, try_now: bool) -> MailOutcome:
     from sopdash.mail.outbox import deliver_queued  # the transports load only when something is sent
 
     report = deliver_queued(
-        desk.store, desk.mail, desk.clock, only={record.message_id}, timeout=AFTER_ACTION_TIMEOUT_S
+        desk.store, desk.mail, desk.action_clock, only={record.message_id}, timeout=AFTER_ACTION_TIMEOUT_S
     )
     result = next((r for r in report.results if r.message_id == record.message_id), None)
     return MailOutcome(result, tried=True) if result is not None else MailOutcome(record)
@@ -80,7 +80,7 @@ def deliver_due(
 
     timeout = CONNECT_TIMEOUT_S if timeout is None else timeout
     return deliver_queued(
-        desk.store, desk.mail, desk.clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once
+        desk.store, desk.mail, desk.action_clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once
     )
 
 

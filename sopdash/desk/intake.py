@@ -83,7 +83,7 @@ class Intake:
         """Intake on the desk's store; an InputError naming the fix when mail is off."""
         if desk.mail is None:
             raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
-        return cls(desk.store, desk.mail, desk.clock)
+        return cls(desk.store, desk.mail, desk.action_clock)
 
     def receive(self, raw: bytes) -> Outcome:
         """Handle one RFC 5322 message; the outcome says what it did (and its sysexits code)."""

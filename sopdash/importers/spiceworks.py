@@ -21,6 +21,7 @@ warning naming the ticket and the address; an address set in sopdash is kept whe
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -279,8 +280,6 @@ def read_export(path: Path) -> Any:
 
 def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
     """`imported` laid over the stored `current`, keeping the work done in sopdash (see the module docstring)."""
-    imported_keys = {_entry_key(entry) for entry in imported.timeline}
-    local = [entry for entry in current.timeline if _entry_key(entry) not in imported_keys]
     requester = imported.requester
     if not requester.email and current.requester.email:  # unusable or missing in the export: keep the one set here
         requester = msgspec.structs.replace(requester, email=current.requester.email)
@@ -294,8 +293,11 @@ def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
         troubleshooting=current.troubleshooting,
         resolution=current.resolution,
         client_notified_at=current.client_notified_at,
-        timeline=tuple(sorted((*imported.timeline, *local), key=lambda entry: entry.at)),
+        timeline=tuple(sorted((*current.timeline, *_gained(current, imported)), key=lambda entry: entry.at)),
+        timeline_seal=current.timeline_seal,
     )
+    imported_keys = Counter(_entry_key(entry) for entry in imported.timeline)
+    local = [entry for entry in current.timeline if not _taken(imported_keys, entry)]
     if local and max(entry.at for entry in local) > last_activity:
         return merged.evolve(
             status=current.status,
@@ -309,6 +311,21 @@ def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
     acknowledged = min((t for t in (imported.acknowledged_at, current.acknowledged_at) if t), default=None)
     status = "open" if merged.status == "new" and acknowledged else merged.status
     return merged.evolve(acknowledged_at=acknowledged, status=status)
+
+
+def _gained(current: Ticket, imported: Ticket) -> list[TimelineEntry]:
+    """The imported entries the stored ticket lacks; those it has stay as stored (with their seals and mail)."""
+    stored = Counter(_entry_key(entry) for entry in current.timeline)
+    return [entry for entry in imported.timeline if not _taken(stored, entry)]
+
+
+def _taken(keys: Counter, entry: TimelineEntry) -> bool:
+    """Whether keys still holds entry's key, which it then gives up (so two equal entries match two, not one)."""
+    key = _entry_key(entry)
+    if keys[key]:
+        keys[key] -= 1
+        return True
+    return False
 
 
 def _entry_key(entry: TimelineEntry) -> tuple:

@@ -5,7 +5,9 @@ from its history (older closed tickets). Actions work on the live set; views, se
 history ask for the span they need. The TinyDB file store (`TicketStore`) and the PostgreSQL store both
 derive from `Store`: what every store must do is abstract, and a capability a backend has nothing to do for
 (announcing changes, a lost connection, debris to clean, an old layout to split) has a default here, so no
-caller asks which backend it has. Tests of the contract run against both.
+caller asks which backend it has. Tests of the contract run against both. Every write that adds timeline entries
+(`add`, `add_many`, `update`, `transact`, `transact_by_id`) seals them (`sopdash.core.chain.seal`), so `sopdash
+check` finds a hand edit; `annotate` changes only delivery records, which the seals leave out.
 
 Errors are `SopdashError`s: `InputError` for a ticket that does not exist, `ConflictError` for a stale
 version, `StoreError` for a store that cannot be read or written.

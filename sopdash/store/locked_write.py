@@ -26,6 +26,7 @@ from typing import Any
 
 import msgspec
 
+from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import InputError, StoreError
 from sopdash.core.limits import MAX_TICKET_ID
@@ -105,7 +106,7 @@ class LockedWrite:
         first = self.next_id()
         if first + len(tickets) - 1 > MAX_TICKET_ID:
             raise StoreError(f"ticket ids have reached {MAX_TICKET_ID}, the highest sopdash keeps; start a new store")
-        stored = [ticket.evolve(id=first + n, version=1) for n, ticket in enumerate(tickets)]
+        stored = [seal(ticket.evolve(id=first + n, version=1), None) for n, ticket in enumerate(tickets)]
         self.put(stored)
         if stored:
             self.record["next_id"] = first + len(stored)

@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 
 from sopdash.clock import Clock, system_clock
+from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
@@ -179,7 +180,7 @@ class TicketStore(Store):
         with self._writing() as write:
             current = write.ticket(ticket_id)
             check_version(current, expected_version)
-            ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+            ticket = seal(change(current), current).evolve(id=ticket_id, version=current.version + 1)
             write.put([ticket])
             return ticket
 
@@ -346,7 +347,7 @@ def _replace(write: LockedWrite, tickets: Sequence[Ticket]) -> list[Ticket]:
     for ticket in tickets:
         current = write.ticket(ticket.id)
         check_version(current, ticket.version)
-        stored.append(ticket.evolve(version=current.version + 1))
+        stored.append(seal(ticket, current).evolve(version=current.version + 1))
     write.put(stored)
     return stored
 

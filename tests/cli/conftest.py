@@ -1,4 +1,7 @@
-"""Fixtures for the CLI tests: a private store, config and fixed clock (`sopdash` itself is in tests/conftest.py)."""
+"""Fixtures for the CLI tests: a private store, config and fixed clock (`sopdash` itself is in tests/conftest.py).
+
+The clock is fixed by moving this process's system clock (time-machine): writes are stamped with the system
+clock, and SOPDASH_NOW, which only read-only commands honour, cannot fix it (sopdash/clock.py)."""
 
 from __future__ import annotations
 
@@ -15,14 +18,14 @@ ME = current_login()
 
 @pytest.fixture
 def now() -> str:
-    """The instant SOPDASH_NOW fixes for every test."""
+    """The instant the system clock stands at in every test."""
     return NOW
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """SOPDASH_DB, SOPDASH_CONFIG and SOPDASH_NOW pointing at this test's own files, the store created empty as
-    `sopdash init` does; returns the store path."""
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, time_machine) -> Path:
+    """SOPDASH_DB and SOPDASH_CONFIG pointing at this test's own files, the store created empty as `sopdash init`
+    does, the clock stopped at NOW (`time_machine` moves it on); returns the store path."""
     config = tmp_path / "config.toml"
     config.write_text(
         f'[calendar]\ntimezone = "UTC"\n\n[roster.{ME}]\ntier = 1\n\n[roster.alice]\ntier = 2\n', encoding="utf-8"
@@ -30,7 +33,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     store = tmp_path / "tickets.json"
     monkeypatch.setenv("SOPDASH_DB", str(store))
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
-    monkeypatch.setenv("SOPDASH_NOW", NOW)
+    time_machine.move_to(NOW, tick=False)
     monkeypatch.setenv("COLUMNS", "120")
     open_store(store, create=True)
     return store

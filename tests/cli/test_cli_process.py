@@ -20,7 +20,9 @@ def run(args: list[str], env_vars: dict[str, str]) -> subprocess.CompletedProces
 
 @pytest.fixture
 def process_env(env: Path) -> dict[str, str]:
-    return {name: os.environ[name] for name in ("SOPDASH_DB", "SOPDASH_CONFIG", "SOPDASH_NOW")}
+    """The test's store and config; a real process runs on the real clock (the env fixture's stands still only
+    in this process)."""
+    return {name: os.environ[name] for name in ("SOPDASH_DB", "SOPDASH_CONFIG")}
 
 
 def test_python_m_sopdash_creates_and_lists(process_env):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import time
 import types
 
 import pytest
 
+from sopdash.cli.store_commands import MAX_DEMO_COUNT, demo_count
 from sopdash.desk.identity import current_login
 
 
@@ -138,6 +141,25 @@ def test_demo_refuses_to_overwrite_unless_forced(env, sopdash, new_ticket, demo_
 def test_demo_count_must_be_positive(env, sopdash, demo_module):
     assert sopdash("demo", "--count", "0").code == 2
     assert demo_module == []
+
+
+@pytest.mark.parametrize("count", ["100001", "9223372036854775807", "9" * 5000, "00000000000000000000000100001"])
+def test_a_demo_count_beyond_the_maximum_is_refused_at_once(env, sopdash, demo_module, count):
+    result = sopdash("demo", "--count", count)
+    assert result.code == 2 and "is more than the 100,000 tickets a demo store holds" in result.err
+    assert demo_module == [] and not env.exists()
+
+
+def test_the_real_command_refuses_a_huge_demo_count_quickly(env):
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "sopdash", "demo", "--count", "9223372036854775807"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "100,000" in result.stderr
+    assert time.monotonic() - started < 10 and not env.exists()
+
+
+def test_the_largest_demo_count_is_taken():
+    assert demo_count("100000") == MAX_DEMO_COUNT == 100_000
 
 
 def test_demo_with_the_real_demo_module(env, sopdash):

@@ -116,11 +116,11 @@ def test_list_puts_the_most_urgent_first_with_clock_columns(env, sopdash, new_ti
     assert rows[0].endswith("Server room flooded")
 
 
-def test_list_shows_breached_and_met_clocks(env, sopdash, new_ticket, monkeypatch):
+def test_list_shows_breached_and_met_clocks(env, sopdash, new_ticket, monkeypatch, time_machine):
     new_ticket("VPN down", "--priority", "urgent")
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:10:00+00:00")
+    time_machine.move_to("2026-11-25T09:10:00+00:00", tick=False)
     sopdash("ticket", "ack", "1")
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T13:35:00+00:00")
+    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T13:35:00+00:00")  # a what-if question: how does it look then?
     row = sopdash("ticket", "list").out.splitlines()[1]
     assert "✔ met" in row and "✖ -35m" in row
 
@@ -178,11 +178,11 @@ def test_ticket_id_must_be_a_number(env, sopdash, new_ticket):
     assert "'abc' is not a ticket id like 12" in result.err
 
 
-def test_the_full_sop_path_through_the_cli(env, sopdash, new_ticket, monkeypatch):
+def test_the_full_sop_path_through_the_cli(env, sopdash, new_ticket, time_machine):
     ticket_id = str(new_ticket("Cannot print"))
 
     def step(now: str, *args: str, expect: str) -> dict:
-        monkeypatch.setenv("SOPDASH_NOW", now)
+        time_machine.move_to(now, tick=False)
         result = sopdash("ticket", *args)
         assert (result.code, result.out, result.err) == (0, f"#{ticket_id} {expect}\n", "")
         return shown(sopdash, int(ticket_id))

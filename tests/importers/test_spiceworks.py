@@ -9,6 +9,7 @@ import pytest
 
 from sopdash.cli.main import main
 from sopdash.core import rules
+from sopdash.core.chain import verify
 from sopdash.core.errors import InputError
 from sopdash.core.model import Requester, Source, Ticket
 from sopdash.importers.spiceworks import import_file, parse_export, plan_import
@@ -271,6 +272,7 @@ def test_a_newer_export_updates_the_tickets_it_holds(store, export, tmp_path):
     assert (stored.id, stored.version, stored.priority, stored.status) == (3, 2, "high", "open")
     assert stored.acknowledged_at == utc(4, 9)
     assert len(store.history()) == 4
+    assert verify(store.history()).problems == []  # the comment it gained is sealed on after the stored entries
 
 
 def test_work_done_in_sopdash_survives_a_reimport(store, export, tmp_path):
@@ -282,6 +284,7 @@ def test_work_done_in_sopdash_survives_a_reimport(store, export, tmp_path):
     plan = import_file(path, store, NOW)
     assert plan.unchanged == 4
     assert store.get(printer_id) == worked
+    assert verify(store.history()).problems == []
 
 
 def test_dry_run_writes_nothing(store, export, tmp_path):
@@ -382,12 +385,12 @@ def test_an_export_without_users_imports_with_a_warning():
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
+def cli(tmp_path, monkeypatch, capsys, time_machine):
     """Run `sopdash ARGS…` in-process against this test's own config and clock; returns (code, out, err)."""
     config = tmp_path / "config.toml"
     config.write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
-    monkeypatch.setenv("SOPDASH_NOW", NOW.isoformat())
+    time_machine.move_to(NOW.isoformat(), tick=False)
     monkeypatch.delenv("SOPDASH_DB", raising=False)
 
     def run(*args: str) -> tuple[int, str, str]:

@@ -16,12 +16,12 @@ CLIENT = {"import_id": 2, "email": "ann@example.com", "first_name": "Ann", "role
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], time_machine):
     """`sopdash ARGS…` in-process on this test's own store, config and clock; returns (code, out, err)."""
     (tmp_path / "config.toml").write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
     monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("SOPDASH_DB", str(tmp_path / "tickets.json"))
-    monkeypatch.setenv("SOPDASH_NOW", NOW)
+    time_machine.move_to(NOW, tick=False)
     assert main(["init"]) == 0
     capsys.readouterr()
 

@@ -12,15 +12,16 @@ from sopdash.store.opening import open_store
 
 
 @pytest.fixture
-def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> Path:
-    """SOPDASH_DB/CONFIG/NOW for an empty store whose mail goes to the test server; returns the store path."""
+def mail_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server, time_machine) -> Path:
+    """SOPDASH_DB/CONFIG for an empty store whose mail goes to the test server, the clock stopped at NOW; returns
+    the store path."""
     _, port = smtp_server
     config = tmp_path / "config.toml"
     config.write_text(mail_config(port), encoding="utf-8")
     store = tmp_path / "tickets.json"
     monkeypatch.setenv("SOPDASH_DB", str(store))
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
-    monkeypatch.setenv("SOPDASH_NOW", NOW)
+    time_machine.move_to(NOW, tick=False)
     open_store(store, create=True)
     return store
 

@@ -21,7 +21,7 @@ def deliver_to(maildir: Path, name: str, raw: bytes) -> None:
     (maildir / "new" / name).write_bytes(raw)
 
 
-def test_mail_in_acknowledgement_out_answer_in(mail_store, smtp_server, sopdash, tmp_path, monkeypatch):
+def test_mail_in_acknowledgement_out_answer_in(mail_store, smtp_server, sopdash, tmp_path, monkeypatch, time_machine):
     mailbox, _ = smtp_server
     maildir = tmp_path / "Maildir"
     for folder in ("new", "cur", "tmp"):
@@ -33,7 +33,7 @@ def test_mail_in_acknowledgement_out_answer_in(mail_store, smtp_server, sopdash,
     mailbox.mode = "disconnect"  # the SMTP server goes away: the acknowledgement waits, nothing is lost
     assert "will retry" in sopdash("ticket", "ack", "1").out
     mailbox.mode = "accept"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:05:00+00:00")
+    time_machine.move_to("2026-11-25T09:05:00+00:00", tick=False)
     assert sopdash("mail", "send").out.splitlines()[-1] == "1 sent, 0 failed, 0 waiting"
     (acknowledgement,) = mailbox.messages
     assert acknowledgement["In-Reply-To"] == "<ann-1@example.com>"  # threaded to the client's message

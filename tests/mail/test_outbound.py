@@ -42,21 +42,21 @@ def test_acknowledgement_is_sent_from_the_desk_to_the_requester(mail_env, smtp_s
     assert record["sent_at"] == "2026-11-25T09:00:00+00:00" and record["attempts"] == 1
 
 
-def test_delivery_state_does_not_change_the_ticket_version(mail_env, smtp_server, sopdash, monkeypatch):
+def test_delivery_state_does_not_change_the_ticket_version(mail_env, smtp_server, sopdash, monkeypatch, time_machine):
     mailbox, _ = smtp_server
     mailbox.mode = "4xx"
     ticket_id = new_ticket(sopdash)
     sopdash("ticket", "ack", str(ticket_id))
     version = TicketStore(mail_env).get(ticket_id).version
     mailbox.mode = "accept"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T10:00:00+00:00")
+    time_machine.move_to("2026-11-25T10:00:00+00:00", tick=False)
     assert sopdash("mail", "send").code == 0
     ticket = TicketStore(mail_env).get(ticket_id)
     assert ticket.version == version  # an open dialog on this version still acts without a conflict
     assert [e.delivery.state for e in ticket.timeline if e.kind == "public"] == ["sent"]
 
 
-def test_a_4xx_stays_queued_and_is_retried_with_back_off(mail_env, smtp_server, sopdash, monkeypatch):
+def test_a_4xx_stays_queued_and_is_retried_with_back_off(mail_env, smtp_server, sopdash, monkeypatch, time_machine):
     mailbox, _ = smtp_server
     mailbox.mode = "4xx"
     ticket_id = new_ticket(sopdash)
@@ -67,11 +67,11 @@ def test_a_4xx_stays_queued_and_is_retried_with_back_off(mail_env, smtp_server, 
     assert (record["state"], record["attempts"], record["next_try"]) == ("queued", 1, "2026-11-25T09:01:00+00:00")
     # not due yet: nothing is tried
     assert sopdash("mail", "send").out.strip() == "0 sent, 0 failed, 1 waiting, next try 09:01"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:01:00+00:00")
+    time_machine.move_to("2026-11-25T09:01:00+00:00", tick=False)
     assert sopdash("mail", "send").out.splitlines()[-1] == "0 sent, 0 failed, 1 waiting, next try 09:03"
     assert deliveries(mail_env, ticket_id)[0]["next_try"] == "2026-11-25T09:03:00+00:00"  # waits double
     mailbox.mode = "accept"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:05:00+00:00")
+    time_machine.move_to("2026-11-25T09:05:00+00:00", tick=False)
     assert sopdash("mail", "send").out.splitlines()[-1] == "1 sent, 0 failed, 0 waiting"
     (record,) = deliveries(mail_env, ticket_id)
     assert (record["state"], record["attempts"], record["last_error"]) == ("sent", 3, "")
@@ -91,38 +91,38 @@ def test_a_5xx_fails_with_the_reason(mail_env, smtp_server, sopdash):
     assert [e["delivery"]["state"] for e in shown["timeline"] if e["kind"] == "public"] == ["failed"]
 
 
-def test_a_dropped_connection_loses_nothing(mail_env, smtp_server, sopdash, monkeypatch):
+def test_a_dropped_connection_loses_nothing(mail_env, smtp_server, sopdash, monkeypatch, time_machine):
     mailbox, _ = smtp_server
     mailbox.mode = "disconnect"
     ticket_id = new_ticket(sopdash)
     assert "will retry (connection to smtp://127.0.0.1" in sopdash("ticket", "ack", str(ticket_id)).out
     mailbox.mode = "accept"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T10:00:00+00:00")
+    time_machine.move_to("2026-11-25T10:00:00+00:00", tick=False)
     assert "1 sent" in sopdash("mail", "send").out
     assert [m["Subject"] for m in mailbox.messages] == [f"Re: Printer jams [#{ticket_id}]"]
 
 
-def test_smtp_down_keeps_everything_queued(mail_env, sopdash, tmp_path, monkeypatch):
+def test_smtp_down_keeps_everything_queued(mail_env, sopdash, tmp_path, monkeypatch, time_machine):
     dead = free_port()  # nothing listens there: connection refused
     (tmp_path / "config.toml").write_text(mail_config(dead), encoding="utf-8")
     first, second = new_ticket(sopdash), new_ticket(sopdash, "VPN drops")
     sopdash("ticket", "ack", str(first))
     sopdash("ticket", "resolve", str(second), "--summary", "Replaced the cable.")
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T12:00:00+00:00")
+    time_machine.move_to("2026-11-25T12:00:00+00:00", tick=False)
     result = sopdash("mail", "send")
     assert result.out.splitlines()[-1] == "0 sent, 0 failed, 2 waiting, next try 12:02"  # each tried twice now
     assert "cannot reach smtp://127.0.0.1" in result.out
     assert {d["state"] for t in (first, second) for d in deliveries(mail_env, t)} == {"queued"}
 
 
-def test_queued_messages_of_several_tickets_go_in_one_run(mail_env, smtp_server, sopdash, monkeypatch):
+def test_queued_messages_of_several_tickets_go_in_one_run(mail_env, smtp_server, sopdash, monkeypatch, time_machine):
     mailbox, _ = smtp_server
     mailbox.mode = "4xx"
     ids = [new_ticket(sopdash, f"Request {n}") for n in range(3)]
     for ticket_id in ids:
         sopdash("ticket", "ack", str(ticket_id))
     mailbox.mode = "accept"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T12:00:00+00:00")
+    time_machine.move_to("2026-11-25T12:00:00+00:00", tick=False)
     assert sopdash("mail", "send").out.splitlines()[-1] == "3 sent, 0 failed, 0 waiting"
     assert sorted(m["Subject"] for m in mailbox.messages) == [f"Re: Request {n} [#{i}]" for n, i in enumerate(ids)]
 
@@ -159,12 +159,12 @@ def test_mail_test_reports_what_happened(mail_env, smtp_server, sopdash):
     assert refused.code == 1 and "550 5.1.1 no such user here (refused for good)" in refused.err
 
 
-def test_mail_send_watch_runs_bounded_rounds(mail_env, smtp_server, sopdash, monkeypatch):
+def test_mail_send_watch_runs_bounded_rounds(mail_env, smtp_server, sopdash, monkeypatch, time_machine):
     ticket_id = new_ticket(sopdash)
     smtp_server[0].mode = "4xx"
     sopdash("ticket", "ack", str(ticket_id))
     smtp_server[0].mode = "accept"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:30:00+00:00")
+    time_machine.move_to("2026-11-25T09:30:00+00:00", tick=False)
     result = sopdash("mail", "send", "--watch", "--interval", "0", "--rounds", "2")
     assert result.code == 0
     assert result.out.splitlines() == [f"#{ticket_id} to ann@example.com: sent"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import sopdash
+from sopdash.core.chain import without_seals
 from sopdash.core.errors import ConflictError, InputError, RuleRefused
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.store.opening import open_store
@@ -46,7 +47,8 @@ def test_add_update_load_round_trip(store) -> None:
     updated = store.update(added.id, lambda t: t.evolve(priority="high", timeline=(note("rebooted it"),)))
 
     assert store.history() == [updated] and store.get(added.id) == updated
-    assert (updated.priority, updated.timeline, updated.version) == ("high", (note("rebooted it"),), 2)
+    assert (updated.priority, without_seals(updated).timeline, updated.version) == ("high", (note("rebooted it"),), 2)
+    assert updated.timeline[0].seal and updated.timeline_seal == updated.timeline[0].seal  # the store sealed it
 
 
 def test_ids_increase_and_every_ticket_starts_at_version_one(store) -> None:

@@ -43,10 +43,10 @@ def with_note(text: str):
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], time_machine):
     (tmp_path / "config.toml").write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
     monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("SOPDASH_NOW", "2026-03-02T10:00:00+00:00")
+    time_machine.move_to("2026-03-02T10:00:00+00:00", tick=False)
 
     def sopdash(*args: str) -> tuple[int, str, str]:
         code = main(list(args))

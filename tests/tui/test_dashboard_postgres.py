@@ -51,9 +51,9 @@ async def shows(pilot, ticket_id: int, version: int, within_s: float) -> float |
     return None
 
 
-async def test_two_dashboards_show_a_change_from_the_command_line_at_once(backend, monkeypatch, tmp_path):
+async def test_two_dashboards_show_a_change_from_the_command_line_at_once(backend, monkeypatch, tmp_path, time_machine):
     location, within_s = backend
-    monkeypatch.setenv("SOPDASH_NOW", NOW.isoformat())
+    time_machine.move_to(NOW, tick=False)
     (tmp_path / "config.toml").write_text("", encoding="utf-8")  # defaults, whatever the machine has
     monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
     first, second = dashboard(location), dashboard(location)

@@ -22,6 +22,7 @@ import psycopg
 from psycopg import errors
 
 from sopdash.clock import Clock, system_clock
+from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
@@ -142,7 +143,7 @@ class PostgresStore(Store):
         """Store make(new_id) as version 1 under a fresh id from the sequence; returns it as stored."""
         with self._transaction() as conn:
             (ticket_id,) = conn.execute("SELECT nextval('sopdash.ticket_ids')").fetchone()
-            ticket = make(ticket_id).evolve(id=ticket_id, version=1)
+            ticket = seal(make(ticket_id).evolve(id=ticket_id, version=1), None)
             conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::json)",
                          (ticket_id, _doc(ticket)))
         return ticket
@@ -158,8 +159,9 @@ class PostgresStore(Store):
         """With every other writer held off: plan(every ticket) -> (changed, new); both land, or nothing does."""
         with self._transaction() as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
-            changed, new = plan(self._decode_all(_documents(conn)))
-            return _replace(conn, changed), _insert(conn, new)
+            everything = self._decode_all(_documents(conn))
+            changed, new = plan(everything)
+            return _replace(conn, changed, {ticket.id: ticket for ticket in everything}), _insert(conn, new)
 
     def transact_by_id(self, plan: ByIdPlan) -> tuple[list[Ticket], list[Ticket]]:
         """One at a time (an advisory lock), each ticket plan fetches locked FOR UPDATE: plan(fetch) -> (changed,
@@ -167,12 +169,20 @@ class PostgresStore(Store):
         this store's other tables (kept files) on this thread joins the same transaction."""
         with self._transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
-            changed, makers = plan(lambda ticket_id: self._maybe(conn, ticket_id))
-            replaced = _replace(conn, changed)
+            fetched: dict[int, Ticket] = {}
+
+            def fetch(ticket_id: int) -> Ticket | None:
+                ticket = self._maybe(conn, ticket_id)
+                if ticket is not None:
+                    fetched[ticket_id] = ticket
+                return ticket
+
+            changed, makers = plan(fetch)
+            replaced = _replace(conn, changed, fetched)  # sealed on from the tickets as fetched
             made = []
             for make in makers:
                 (ticket_id,) = conn.execute("SELECT nextval('sopdash.ticket_ids')").fetchone()
-                ticket = make(ticket_id).evolve(id=ticket_id, version=1)
+                ticket = seal(make(ticket_id).evolve(id=ticket_id, version=1), None)
                 conn.execute("INSERT INTO sopdash.tickets (id, version, doc) VALUES (%s, 1, %s::json)",
                              (ticket_id, _doc(ticket)))
                 made.append(ticket)
@@ -185,7 +195,7 @@ class PostgresStore(Store):
         with self._transaction() as conn:
             current = self._existing(conn, ticket_id, for_update=True)
             check_version(current, expected_version)
-            ticket = change(current).evolve(id=ticket_id, version=current.version + 1)
+            ticket = seal(change(current), current).evolve(id=ticket_id, version=current.version + 1)
             conn.execute("UPDATE sopdash.tickets SET version = %s, doc = %s::json WHERE id = %s",
                          (ticket.version, _doc(ticket), ticket_id))
         return ticket
@@ -447,14 +457,14 @@ def _insert(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]
     ids = [row[0] for row in conn.execute(
         "SELECT nextval('sopdash.ticket_ids') FROM generate_series(1, %s) ORDER BY 1", (len(tickets),)
     )]
-    stored = [ticket.evolve(id=ticket_id, version=1) for ticket_id, ticket in zip(ids, tickets)]
+    stored = [seal(ticket.evolve(id=ticket_id, version=1), None) for ticket_id, ticket in zip(ids, tickets)]
     with conn.cursor().copy("COPY sopdash.tickets (id, version, doc) FROM STDIN") as copy:
         for ticket in stored:
             copy.write_row((ticket.id, 1, _doc(ticket)))
     return stored
 
 
-def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]:
+def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket], before: Mapping[int, Ticket]) -> list[Ticket]:
     if not tickets:
         return []
     ids = [ticket.id for ticket in tickets]
@@ -467,7 +477,7 @@ def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket
             raise InputError(f"no ticket #{ticket.id}")
         if versions[ticket.id] != ticket.version:
             check_version(ticket.evolve(version=versions[ticket.id]), ticket.version)
-        stored.append(ticket.evolve(version=ticket.version + 1))
+        stored.append(seal(ticket, before.get(ticket.id)).evolve(version=ticket.version + 1))
     conn.execute(_REPLACE, ([t.id for t in stored], [t.version for t in stored], [_doc(t) for t in stored]))
     return stored
 
