@@ -4,9 +4,11 @@ and copying a store between the two."""
 from __future__ import annotations
 
 import argparse
+import os
 
 from sopdash.cli.context import settings_for, store_for, store_on, store_path_for
 from sopdash.cli.options import command_parent
+from sopdash.clock import refuse_what_if
 from sopdash.core.errors import InputError, StoreError
 from sopdash.store.paths import resolve_store_path
 from sopdash.store.copying import copy_store
@@ -74,6 +76,7 @@ def migrate_store(args: argparse.Namespace) -> int:
 
 def copy_command(args: argparse.Namespace) -> int:
     """Copy SOURCE into DEST and print what was copied and that the copy checks out."""
+    refuse_what_if(os.environ)  # before DEST is made: its archive is sorted by the write clock
     settings = settings_for(args)
     source = store_on(resolve_store_path(args.source, {}, None), settings)
     destination = store_on(resolve_store_path(args.destination, {}, None), settings, create=True)

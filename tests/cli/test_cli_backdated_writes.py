@@ -81,11 +81,17 @@ def test_every_kind_of_write_refuses_sopdash_now(env, created, sopdash, monkeypa
     assert env.read_bytes() == before
 
 
-def test_a_new_store_is_not_created_under_sopdash_now(tmp_path, sopdash, monkeypatch):
+def test_a_new_store_is_not_created_under_sopdash_now(env, created, tmp_path, sopdash, monkeypatch):
+    """`store copy` makes a store and sorts its archive by the write clock: refused before the copy is made. A
+    ticket command makes no store at all."""
     monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:00:00+00:00")
-    store = tmp_path / "tickets.json"
-    result = sopdash("--db", str(store), "ticket", "new", "--subject", "x", "--requester", "a@b.example")
+    copy = tmp_path / "copy.json"
+    result = sopdash("store", "copy", str(env), str(copy))
     assert (result.code, result.err) == (2, REFUSAL)
+    assert not copy.exists()
+    store = tmp_path / "missing.json"
+    result = sopdash("--db", str(store), "ticket", "new", "--subject", "x", "--requester", "a@b.example")
+    assert result.code == 2 and "no ticket store at" in result.err
     assert not store.exists()
 
 

@@ -55,8 +55,9 @@ def tree(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home of its own (the default store is under it), a config with mail on, no store, a Maildir."""
+def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, time_machine) -> Path:
+    """A home of its own (the default store is under it), a config with mail on, no store, a Maildir; the clock
+    stopped in-process (SOPDASH_NOW would refuse the writing commands before they look for the store)."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -64,7 +65,7 @@ def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(variable, raising=False)
     (tmp_path / "config.toml").write_text(mail_config(25), encoding="utf-8")
     monkeypatch.setenv("SOPDASH_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:00:00+00:00")
+    time_machine.move_to("2026-11-25T09:00:00+00:00", tick=False)
     for folder in ("new", "cur", "tmp"):
         (tmp_path / "Maildir" / folder).mkdir(parents=True)
     (tmp_path / "Maildir" / "new" / "1.a").write_bytes(MAIL)

@@ -40,7 +40,7 @@ def public_deliveries(location: str, ticket_id: int):
 
 
 @pytest.mark.parametrize("address", BAD_ADDRESSES)
-def test_a_bad_stored_address_fails_only_its_message(mail_store, smtp_server, sopdash, monkeypatch, address):
+def test_a_bad_stored_address_fails_only_its_message(mail_store, smtp_server, sopdash, time_machine, address):
     mailbox, _ = smtp_server
     mailbox.mode = "4xx"  # every acknowledgement stays queued for `mail send`
     first = new_ticket(sopdash, "Printer jams", "ann@example.com")
@@ -52,7 +52,7 @@ def test_a_bad_stored_address_fails_only_its_message(mail_store, smtp_server, so
     mailbox.mode = "accept"
     outputs = []
     for minute in (5, 30, 59):  # three runs, later each time: nothing due is left, nothing goes twice
-        monkeypatch.setenv("SOPDASH_NOW", f"2026-11-25T09:{minute:02d}:00+00:00")
+        time_machine.move_to(f"2026-11-25T09:{minute:02d}:00+00:00", tick=False)
         result = sopdash("mail", "send")
         assert result.code == 0, result.err
         outputs.append(result.out)
@@ -89,13 +89,13 @@ def test_a_domain_in_another_script_goes_in_its_ascii_form(mail_env, smtp_server
     assert mailbox.messages[0]["To"] == "Client <ann@xn--exmple-cua.com>"
 
 
-def test_mail_send_says_what_waits_and_now_tries_it_at_once(mail_env, smtp_server, sopdash, monkeypatch):
+def test_mail_send_says_what_waits_and_now_tries_it_at_once(mail_env, smtp_server, sopdash, time_machine):
     mailbox, _ = smtp_server
     mailbox.mode = "4xx"
     ticket_id = new_ticket(sopdash, "Printer jams", "ann@example.com")
     assert "queued, will retry (451" in sopdash("ticket", "ack", str(ticket_id)).out
     mailbox.mode = "accept"
-    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:00:30+00:00")
+    time_machine.move_to("2026-11-25T09:00:30+00:00", tick=False)
     assert sopdash("mail", "send").out == "0 sent, 0 failed, 1 waiting, next try 09:01\n"
     assert mailbox.messages == []
     result = sopdash("mail", "send", "--now")

@@ -167,3 +167,24 @@ def test_an_old_store_without_seals_is_reported_not_failed_and_sealed_where_it_s
     desk.edit(old[0], set_field("author", "bo"))  # an entry from before sealing, edited after it
     result = check(sopdash, desk)
     assert result.code == 2 and f"error: ticket #{old[0]}: timeline entry" in result.out
+
+
+def test_mail_intake_s_write_seals_what_it_adds(desk, sopdash):
+    """`transact_by_id`, the write mail intake makes: the entries it adds to fetched tickets and the tickets it
+    makes are sealed; a fetched ticket from before sealing is sealed where it stands, its old entries untouched
+    (on PostgreSQL the guard trigger refuses any change to them)."""
+    sealed, old = desk.ticket_with_history(), desk.ticket_with_history()
+    desk.edit(old, strip_seals)
+    later = CREATED + timedelta(hours=1)
+
+    def plan(fetch):
+        replies = [rules.note(fetch(ticket_id), "mail", later, "a reply by mail") for ticket_id in (sealed, old)]
+        return replies, [lambda new_id: rules.create(new_id, "Printer jams", Requester("Cy", "cy@example.com"), later, "mail")]
+
+    changed, (made,) = desk.store.transact_by_id(plan)
+    result = check(sopdash, desk)
+    assert result.code == 0, result.out
+    assert "timeline seals: 3 tickets sealed, 0 problems" in result.out.splitlines()
+    assert made.timeline_seal and all(entry.seal for entry in desk.store.get(made.id).timeline)
+    entries = desk.store.get(old).timeline
+    assert [bool(e.seal) for e in entries] == [False] * (len(entries) - 1) + [True]
