@@ -44,8 +44,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         config = Path(directory) / "config.toml"
         config.write_text('[calendar]\ntimezone = "UTC"\n', encoding="utf-8")
-        env = {**os.environ, "SOPDASH_DB": str(Path(directory) / "tickets.json"), "SOPDASH_CONFIG": str(config),
-               "SOPDASH_NOW": "2026-11-25T09:00:00+00:00"}
+        env = {**os.environ, "SOPDASH_DB": str(Path(directory) / "tickets.json"), "SOPDASH_CONFIG": str(config)}
+        env.pop("SOPDASH_NOW", None)
+        subprocess.run([*sopdash(), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
         for n in range(10):
             subprocess.run([*sopdash(), "ticket", "new", "--subject", f"Printer {n} jams", "--requester",
                             f"client{n}@example.com"], env=env, check=True, stdout=subprocess.DEVNULL)
