@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 
 from sopdash.core.chain import without_seals
 from sopdash.core.clocks import ClockReading, TicketClocks
-from sopdash.core.detail import plain_lines, ticket_detail
+from sopdash.core.detail import UNDER_TITLE, mail_off_lines, plain_lines, ticket_detail
 from sopdash.core.display import priority_label
 from sopdash.core.documents import plain
 from sopdash.core.marks import clock_text
@@ -58,6 +58,10 @@ def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str
     return "\n".join(lines)
 
 
-def ticket_text(ticket: Ticket, clocks: TicketClocks, now: datetime, tz: tzinfo) -> str:
-    """Everything about one ticket, as the dashboard's detail pane says it, times in `tz`."""
-    return plain_lines(ticket_detail(ticket, clocks, now, tz, privacy=False))
+def ticket_text(ticket: Ticket, clocks: TicketClocks, now: datetime, tz: tzinfo, mail_on: bool = True) -> str:
+    """Everything about one ticket, as the dashboard's detail pane says it, times in `tz` (and, with mail off, that
+    a client who wrote in by mail is not told what is written to them)."""
+    lines = ticket_detail(ticket, clocks, now, tz, privacy=False)
+    if not mail_on:
+        lines[UNDER_TITLE:UNDER_TITLE] = mail_off_lines(ticket)
+    return plain_lines(lines)

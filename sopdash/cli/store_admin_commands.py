@@ -10,6 +10,8 @@ from sopdash.cli.context import settings_for, store_for, store_on, store_path_fo
 from sopdash.cli.options import command_parent
 from sopdash.clock import refuse_what_if
 from sopdash.core.errors import InputError, StoreError
+from sopdash.desk.identity import current_login
+from sopdash.desk.settings import copy_settings
 from sopdash.store.paths import resolve_store_path
 from sopdash.store.copying import copy_store
 from sopdash.store.paths import is_postgres_url
@@ -78,10 +80,14 @@ def copy_command(args: argparse.Namespace) -> int:
     """Copy SOURCE into DEST and print what was copied and that the copy checks out."""
     refuse_what_if(os.environ)  # before DEST is made: its archive is sorted by the write clock
     settings = settings_for(args)
-    source = store_on(resolve_store_path(args.source, {}, None), settings)
-    destination = store_on(resolve_store_path(args.destination, {}, None), settings, create=True)
+    source_path, destination_path = (resolve_store_path(given, {}, None) for given in (args.source, args.destination))
+    source = store_on(source_path, settings)
+    destination = store_on(destination_path, settings, create=True)
     read, _ = copy_store(source, destination)
     print(f"copied {read.describe()} from {source.location} to {destination.location}; the copy reads back identical")
+    changes = copy_settings(source_path, destination_path, current_login())
+    if changes:
+        print(f"copied the desk's settings ({len(changes)} key{'s' if len(changes) != 1 else ''}); logged in the copy")
     return 0
 
 

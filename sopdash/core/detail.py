@@ -44,6 +44,8 @@ class Span(NamedTuple):
 
 
 Line = tuple[Span, ...]
+MAIL_OFF = "off: what you write to the client is recorded, not sent"
+UNDER_TITLE = 2  # lines: the title and the facts; what a face adds about the ticket goes after them
 
 
 def ticket_detail(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, privacy: bool) -> list[Line]:
@@ -56,6 +58,14 @@ def ticket_detail(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzi
         *_escalations(ticket, zone, privacy),
         *_timeline(ticket, zone, privacy),
     ]
+
+
+def mail_off_lines(ticket: Ticket) -> list[Line]:
+    """For a ticket whose client wrote in by mail while the desk's mail is off: that what is written to them is
+    only recorded (none for a ticket that never came by mail)."""
+    if not any(entry.inbound is not None for entry in ticket.timeline):
+        return []
+    return [_field("Mail", MAIL_OFF, "current")]
 
 
 def plain_lines(lines: list[Line], key_hints: bool = False) -> str:

@@ -124,6 +124,21 @@ class DeskSettings:
         return f"Desk settings changed{by}: {named or 'nothing the dashboard uses'}{more}"
 
 
+def copy_settings(source: Path | str, destination: Path | str, actor: str) -> list[Change]:
+    """Give the destination's desk the source's settings as written (checked and logged like any change, as `store
+    copy`); what changed (nothing when the source has none)."""
+    origin, target = DeskSettings(source), DeskSettings(destination)
+    try:
+        text, _ = origin.text()
+        if not text.strip():
+            return []
+        old_text, expected = target.text()
+        return target.save(text, actor, f"store copy from {origin.where}", expected, old_text)
+    finally:
+        origin.close()
+        target.close()
+
+
 def read_desk_settings(location: Path | str) -> DeskDocument | None:
     """The desk's settings beside the store at location, read once; None if the desk has none."""
     settings = DeskSettings(location)

@@ -88,3 +88,17 @@ def test_a_destination_that_keeps_mail_is_refused(desk_with_mail, sopdash, postg
 
     assert refused.code == 2 and "keeps mail already" in refused.err
     assert open_store(other).history() == []
+
+
+def test_the_desks_settings_go_with_the_copy_both_ways(mail_env, sopdash, postgres_db, tmp_path):
+    assert sopdash("config", "set", "sla.high.ack", "30m", "calendar.timezone", "Europe/London").code == 0
+    back = tmp_path / "back" / "tickets.json"
+
+    there = sopdash("store", "copy", str(mail_env), postgres_db.admin_url)
+    again = sopdash("store", "copy", postgres_db.admin_url, str(back))
+
+    assert there.code == 0 and "copied the desk's settings (2 keys)" in there.out, there.err
+    assert again.code == 0 and "copied the desk's settings (2 keys)" in again.out, again.err
+    shown = sopdash("--db", str(back), "config").out
+    assert "sla.high.ack = 30m" in shown and "Europe/London" in shown
+    assert "store copy from" in sopdash("--db", str(back), "config", "log").out

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
+
 from dashboard_fixtures import CONFIG, ME, NOW, keys, make_app, new, settle, typed, write_store
 from mail_server import DESK
 
 from sopdash.clock import fixed_clock
 from sopdash.config import settings_from_document
+from sopdash.core.detail import MAIL_OFF
+from sopdash.core.model import Inbound
 from sopdash.desk import Desk
 from sopdash.store import TicketStore
 from sopdash.tui.app import SopdashApp
@@ -104,3 +108,17 @@ async def test_in_privacy_mode_an_old_bad_address_is_masked_in_what_is_said(tmp_
     (words,) = [m for m in messages if m.startswith("Reply on #1")]
     assert words.startswith("Reply on #1 recorded — mail not sent: ") and "is not an e-mail address" in words
     assert "ann.lee" not in words and mailbox.messages == []
+
+
+async def test_with_mail_off_a_ticket_that_came_by_mail_says_the_client_is_not_told(tmp_path):
+    by_mail = new(1, "Printer jams", "Ann Lee", 10, "high")
+    came = msgspec.structs.replace(by_mail.timeline[0], inbound=Inbound("<p1@example.com>", sender="ann@example.com"))
+    by_mail = by_mail.evolve(timeline=(came, *by_mail.timeline[1:]))
+    path = write_store(tmp_path / "t.json", [by_mail, new(2, "Desk phone", "Bo Client", 20, "high")])
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await keys(pilot, ":", "1", "enter")
+        assert f"Mail      {MAIL_OFF}" in app.dashboard.detail.plain_text()
+        await keys(pilot, ":", "2", "enter")
+        assert MAIL_OFF not in app.dashboard.detail.plain_text()

@@ -11,13 +11,12 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from sopdash.core.board import Moment, Row
-from sopdash.core.detail import ROLES, Line, ticket_detail
+from sopdash.core.detail import ROLES, UNDER_TITLE, Line, ticket_detail
 from sopdash.tui.bindings import DETAIL_BINDINGS
 from sopdash.tui.widgets.line_view import LineView
 from sopdash.tui.widgets.styling import span_style
 
 NOTHING_SHOWN = "No ticket selected."
-PEOPLE_AFTER = 2  # lines: the title and the facts
 
 
 class TicketDetail(LineView, can_focus=True):
@@ -101,7 +100,7 @@ class TicketDetail(LineView, can_focus=True):
         styles: dict[str, Style] = {}
         text = Text()
         lines = ticket_detail(row.ticket, clocks, moment.now, self.zone, privacy)
-        lines[PEOPLE_AFTER:PEOPLE_AFTER] = people
+        lines[UNDER_TITLE:UNDER_TITLE] = people
         for line in lines:
             for span in line:
                 style = styles.get(span.role)
