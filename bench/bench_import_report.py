@@ -156,6 +156,7 @@ def main() -> None:
         export_path = root / "export.json"
         export_path.write_bytes(orjson.dumps(export))
         comments = sum(len(t["Comments"]) for t in export["tickets"])
+        run(sopdash("init", "--db", str(root / "imported.json")), writing_env)
         import_s, summary = run(sopdash("import", "spiceworks", str(export_path), "--db", str(root / "imported.json")), writing_env)
         print(f"import: {options.tickets} tickets, {comments} comments into an empty store: {import_s:.2f} s "
               f"(target {IMPORT_TARGET_S:.0f} s) {'ok' if import_s <= IMPORT_TARGET_S else 'SLOW'}")
