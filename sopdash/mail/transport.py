@@ -116,6 +116,9 @@ class SendmailTransport:
 
     def __init__(self, settings: MailSettings, timeout: float = SENDMAIL_TIMEOUT_S) -> None:
         self.command = settings.sendmail
+        if not any(argument.startswith(("-f", "-r")) for argument in self.command[1:]):
+            # the envelope sender is the desk, so a bounce comes back to intake, not to whoever ran the command
+            self.command = (*self.command, "-f", settings.address)
         self.timeout = timeout
 
     def __enter__(self) -> SendmailTransport:

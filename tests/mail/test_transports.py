@@ -91,7 +91,15 @@ def test_sendmail_gets_the_message_on_its_input(tmp_path):
     with open_transport(settings) as transport:
         transport.send(message(), "ann@example.com")
     assert b"Subject: Re: Printer jams [#1]" in (tmp_path / "delivered.eml").read_bytes()
-    assert (tmp_path / "arguments").read_text().strip() == "-t -i"
+    assert (tmp_path / "arguments").read_text().strip() == f"-t -i -f {DESK}"  # bounces come back to the desk
+
+
+def test_a_sender_the_admin_gave_sendmail_is_kept(tmp_path):
+    command = f"{fake_sendmail(tmp_path, 0)} -f bounces@desk.example.org"
+    settings = MailSettings.from_config({"address": DESK, "sendmail": command})
+    with open_transport(settings) as transport:
+        transport.send(message(), "ann@example.com")
+    assert (tmp_path / "arguments").read_text().strip() == "-t -i -f bounces@desk.example.org"
 
 
 @pytest.mark.parametrize(("code", "temporary"), [(75, True), (67, False)])
