@@ -25,7 +25,6 @@ from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
-from sopdash.mail.compose import new_message_id
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Progress, Signature
@@ -90,6 +89,8 @@ class Desk:
         """`after` with its new public entries queued for delivery, when mail is configured."""
         if self.mail is None:
             return after
+        from sopdash.mail.compose import new_message_id  # the `email` package, only for an action with mail on
+
         domain = self.mail.domain
         return queue_deliveries(before, after, lambda ticket_id: new_message_id(ticket_id, domain), now)
 

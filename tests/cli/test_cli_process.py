@@ -72,3 +72,15 @@ def test_a_command_loads_only_what_it_needs(process_env):
     )
     result = run([sys.executable, "-c", code], process_env)
     assert result.returncode == 0, result.stderr
+
+
+def test_ticket_list_loads_no_mail_and_no_key_table(process_env):
+    code = (
+        "import sys\n"
+        "from sopdash.cli.main import main\n"
+        "assert main(['ticket', 'list']) == 0\n"
+        "loaded = {'email', 'smtplib', 'sopdash.keys', 'sopdash.mail.compose'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    result = run([sys.executable, "-c", code], process_env)
+    assert result.returncode == 0, result.stderr
