@@ -2,7 +2,9 @@
 
 Headers are decoded by Python's `email` package (RFC 2047, any charset it knows; an unknown one is read as
 Latin-1 rather than refused); bodies by their transfer encoding (quoted-printable, base64). HTML-only mail
-becomes text through inscriptis, which is made for exactly this and keeps lists and tables readable.
+(or mail whose text part is blank) becomes text through inscriptis, which is made for exactly this and keeps
+lists and tables readable. Which parts are text and which attachments is `mail.parts`; files inside a
+winmail.dat (`mail.tnef`) or uuencoded in the text (`mail.uuencode`) are attachments too.
 
 Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
 `email` package recurses once a level and would overflow the stack) are not read at all, only the headers

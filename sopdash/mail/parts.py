@@ -6,7 +6,7 @@
 - multipart/signed: the signed part is read; the detached signature is not content and is left out.
 - multipart/mixed and any other multipart: each inline text part without a file name is text (Apple Mail splits
   the text around an inline image), everything else an attachment.
-- A forwarded message (message/*) is one attachment, kept whole; a part that is only an attachment is one too.
+- A forwarded message (message/*) is one attachment, kept whole; a message that is only a file is one too.
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ class Layout:
 def layout(message: EmailMessage, read: Callable[[EmailMessage], str]) -> Layout:
     """The text and attachment parts of message; `read` gives a text part's decoded text (to see it is blank)."""
     found = Layout()
-    _walk(message, found, read)
+    if message.get_content_type() in BODY_TYPES and message.get_content_disposition() != "attachment":
+        found.texts.append(message)  # a one-part message is its text, whatever name a mailer gave it
+    else:
+        _walk(message, found, read)
     return found
 
 

@@ -39,11 +39,10 @@ def unpack(data: bytes) -> Unpacked | None:
     """The files and text in a TNEF stream; None when it cannot be unpacked within the limits."""
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-m", "sopdash.mail.tnef"],
+            [sys.executable, "-I", "-m", "sopdash.mail.tnef", str(MEMORY_LIMIT + 8 * len(data))],
             input=data,
             capture_output=True,
             timeout=TIME_LIMIT,
-            preexec_fn=_limit_memory(MEMORY_LIMIT + 8 * len(data)),
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -58,21 +57,14 @@ def unpack(data: bytes) -> Unpacked | None:
         return None
 
 
-def _limit_memory(limit: int):
-    def limit_child() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return limit_child
-
-
-def _unpack_here(data: bytes) -> dict:
-    """In the child: the stream read by tnefparse into plain data."""
+def _unpack_here(data: bytes, memory_limit: int) -> dict:
+    """In the child: the stream read by tnefparse into plain data, within memory_limit bytes of address space."""
     import logging
+    import resource
 
     from tnefparse import TNEF
 
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     logging.getLogger("tnefparse").disabled = True  # its warnings about odd streams are not ours to print
     tnef = TNEF(data, do_checksum=False)
     files = [
@@ -92,4 +84,4 @@ def _as_text(value) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.buffer.write(orjson.dumps(_unpack_here(sys.stdin.buffer.read())))
+    sys.stdout.buffer.write(orjson.dumps(_unpack_here(sys.stdin.buffer.read(), int(sys.argv[1]))))

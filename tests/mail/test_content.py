@@ -118,3 +118,19 @@ def test_outlook_forward_is_kept_though_it_looks_like_quoted_history():
 def test_a_reply_to_a_forward_still_folds():
     text = "Thanks, deleted it.\n\nFrom: Help Desk <help@desk.example.org>\nSent: Thursday\nTo: Grace\n\nIt is phishing."
     assert fold_quoted(text, "RE: Fwd: Password expires today [#7]") == ("Thanks, deleted it.", True)
+
+
+def test_apple_mail_text_around_an_inline_image_is_all_text():
+    raw = (
+        b'From: a@example.com\nSubject: s\nContent-Type: multipart/mixed; boundary="b"\n\n--b\n'
+        b"Content-Type: text/plain\n\nBefore the photo.\n--b\nContent-Type: image/jpeg; name=IMG_0042.jpeg\n"
+        b"Content-Disposition: inline; filename=IMG_0042.jpeg\n\n\xff\xd8\n--b\nContent-Type: text/plain\n\n"
+        b"After the photo.\n--b--\n"
+    )
+    mail = read_message(raw)
+    assert mail.text == "Before the photo.\nAfter the photo." and files(mail) == [("IMG_0042.jpeg", "image/jpeg", 2)]
+
+
+def test_a_one_part_message_with_a_name_on_its_text_is_still_text():
+    mail = read_message(b'From: a@example.com\nSubject: s\nContent-Type: text/plain; name="body.txt"\n\nThe printer is down.\n')
+    assert (mail.text, mail.attachments) == ("The printer is down.\n", [])
