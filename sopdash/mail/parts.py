@@ -102,9 +102,16 @@ def _root(related: EmailMessage, children: list[EmailMessage]) -> EmailMessage:
     start = related.get_param("start")
     if isinstance(start, str) and start.strip():
         for child in children:
-            if (child.get("Content-ID") or "").strip() == start.strip():
+            if _content_id(child) == start.strip():
                 return child
     return children[0]
+
+
+def _content_id(part: EmailMessage) -> str:
+    try:
+        return str(part.get("Content-ID") or "").strip()
+    except (ValueError, TypeError, LookupError, IndexError):  # a header beyond decoding names no part
+        return ""
 
 
 def _is_file(part: EmailMessage) -> bool:
