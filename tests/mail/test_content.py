@@ -134,3 +134,25 @@ def test_apple_mail_text_around_an_inline_image_is_all_text():
 def test_a_one_part_message_with_a_name_on_its_text_is_still_text():
     mail = read_message(b'From: a@example.com\nSubject: s\nContent-Type: text/plain; name="body.txt"\n\nThe printer is down.\n')
     assert (mail.text, mail.attachments) == ("The printer is down.\n", [])
+
+
+def test_pgp_signed_alternative_keeps_its_text_and_leaves_the_signature_out():
+    raw = (
+        b'From: a@example.com\nSubject: s\nContent-Type: multipart/signed; protocol="application/pgp-signature";\n'
+        b' micalg=pgp-sha256; boundary="sig"\n\n--sig\nContent-Type: multipart/alternative; boundary="alt"\n\n'
+        b"--alt\nContent-Type: text/plain\n\nThe share is gone.\n--alt\nContent-Type: text/html\n\n<p>The share is gone.</p>\n"
+        b'--alt--\n\n--sig\nContent-Type: application/pgp-signature; name="signature.asc"\n\n'
+        b"-----BEGIN PGP SIGNATURE-----\nabc\n-----END PGP SIGNATURE-----\n--sig--\n"
+    )
+    mail = read_message(raw)
+    assert (mail.text, mail.attachments, mail.from_html) == ("The share is gone.", [], False)
+
+
+def test_an_outlook_invitation_keeps_its_calendar_part():
+    raw = (
+        b'From: a@example.com\nSubject: Invitation\nContent-Type: multipart/alternative; boundary="alt"\n\n'
+        b"--alt\nContent-Type: text/plain\n\nPlease join.\n--alt\nContent-Type: text/html\n\n<p>Please join.</p>\n"
+        b'--alt\nContent-Type: text/calendar; charset="utf-8"; method=REQUEST\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n--alt--\n'
+    )
+    mail = read_message(raw)
+    assert mail.text == "Please join." and [part.content_type for part in mail.attachments] == ["text/calendar"]
