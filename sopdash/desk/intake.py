@@ -265,7 +265,7 @@ class Intake:
     def _letter(self, mail: IncomingMail, base: str, eml: str) -> Letter:
         """The message within the limits, its quoted history folded, its attachments kept up to the size limit."""
         subject, author, text, notes = rules.within_limits(mail.subject, _author(mail), mail.text)
-        text, folded = fold_quoted(text)
+        text, folded = fold_quoted(text, mail.subject)
         if mail.unread:
             notes.append(mail.unread)
         budget = self.settings.max_message_bytes - len(mail.text.encode())

@@ -2,7 +2,9 @@
 
 Headers are decoded by Python's `email` package (RFC 2047, any charset it knows; an unknown one is read as
 Latin-1 rather than refused); bodies by their transfer encoding (quoted-printable, base64). HTML-only mail
-becomes text through inscriptis, which is made for exactly this and keeps lists and tables readable.
+(or mail whose text part is blank) becomes text through inscriptis, which is made for exactly this and keeps
+lists and tables readable. Which parts are text and which attachments is `mail.parts`; files inside a
+winmail.dat (`mail.tnef`) or uuencoded in the text (`mail.uuencode`) are attachments too.
 
 Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
 `email` package recurses once a level and would overflow the stack) are not read at all, only the headers
@@ -20,7 +22,10 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
+from sopdash.core.inbound import safe_file_name
 from sopdash.core.text import one_line
+from sopdash.mail import tnef, uuencode
+from sopdash.mail.parts import layout
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_DEPTH = 32  # nested parts; real mail, forwards of forwards included, stays under ten
@@ -89,8 +94,7 @@ def read_message(raw: bytes) -> IncomingMail:
         text, from_html, attachments = "", False, []
         unread = f"its parts are nested {depth} levels deep, more than the {MAX_DEPTH} sopdash reads: none was read"
     else:
-        text, from_html, unread = _body_text(message)
-        attachments = list(_attachments(message))
+        text, from_html, unread, attachments = _content(message)
     return IncomingMail(
         message=message,
         message_id=_message_id(message, raw),
@@ -178,16 +182,39 @@ def _message_id(message: EmailMessage, raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@no-message-id.sopdash>"
 
 
-def _body_text(message: EmailMessage) -> tuple[str, bool, str]:
-    """The plain-text body (preferred), else the HTML body as text: (text, came from HTML, what was not read)."""
-    try:
-        body = message.get_body(preferencelist=("plain", "html"))
-    except (KeyError, LookupError):
-        body = None
-    if body is None:
-        return "", False, ""
-    content = _text_of(body)
-    if body.get_content_subtype() != "html":
+def _content(message: EmailMessage) -> tuple[str, bool, str, list[Part]]:
+    """(the body text, whether it came from HTML, what was not read, the attachments) — see `mail.parts`.
+
+    Uuencoded files in the text and the files in a winmail.dat become attachments; a winmail.dat's text is the
+    body when there is no other, and a message with no text at all says which files it brought.
+    """
+    found = layout(message, _text_of)
+    texts, from_html, unread, attachments = [], False, "", []
+    for part in found.texts:
+        text, html, note = _read(part)
+        if not html:
+            text, files = uuencode.extract(text)
+            attachments += [Part(name, "application/octet-stream", data) for name, data in files]
+        if text.strip():
+            texts.append(text)
+            from_html, unread = from_html or html, unread or note
+    tnef_text = ""
+    for part in found.attachments:
+        unpacked = _unpacked(part)
+        if unpacked is None:
+            attachments.append(part)
+            continue
+        attachments += [Part(name, "application/octet-stream", data) for name, data in unpacked.files]
+        tnef_text = tnef_text or unpacked.text.strip() or (html_to_text(unpacked.html[:MAX_HTML]) if unpacked.html else "")
+    text = "\n".join(texts) or tnef_text
+    attachments = _once(attachments)
+    return text or _only_files(attachments), from_html, unread, attachments
+
+
+def _read(part: EmailMessage) -> tuple[str, bool, str]:
+    """A text part as text: (text, came from HTML, what was not read)."""
+    content = _text_of(part)
+    if part.get_content_subtype() != "html":
         return content, False, ""
     if len(content) > MAX_HTML:
         unread = f"its HTML text was {len(content):,} characters; the first {MAX_HTML:,} were read"
@@ -222,18 +249,42 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _attachments(message: EmailMessage):
-    for part in message.iter_attachments() if message.is_multipart() else ():
-        yield from _parts_of(part)
+def _unpacked(part: EmailMessage) -> tnef.Unpacked | None:
+    """What a winmail.dat part holds; None for any other part, or a winmail.dat that cannot be unpacked."""
+    data = _data(part)
+    if not tnef.is_tnef(part.get_content_type(), part.get_filename() or "", data):
+        return None
+    unpacked = tnef.unpack(data)
+    return unpacked if unpacked is not None and (unpacked.files or unpacked.text or unpacked.html) else None
 
 
-def _parts_of(part: EmailMessage):
-    if part.is_multipart() and part.get_content_maintype() == "multipart":
-        for inner in part.iter_parts():
-            yield from _parts_of(inner)
-        return
+def _once(attachments: list[EmailMessage | Part]) -> list[Part]:
+    """Each attachment as a Part, the same file (name and bytes) listed once."""
+    seen, parts = set(), []
+    for attachment in attachments:
+        part = attachment if isinstance(attachment, Part) else _as_part(attachment)
+        key = (part.filename, hashlib.sha256(part.data).digest())
+        if key not in seen:
+            seen.add(key)
+            parts.append(part)
+    return parts
+
+
+def _as_part(part: EmailMessage) -> Part:
+    return Part(filename=part.get_filename() or "", content_type=part.get_content_type(), data=_data(part))
+
+
+def _data(part: EmailMessage) -> bytes:
+    """A part's bytes, decoded by its transfer encoding; a message/rfc822 part (a forwarded message) kept whole."""
     data = part.get_payload(decode=True)
-    if data is None:  # a message/rfc822 part (a forwarded message): kept whole
+    if data is None:
         data = part.as_bytes() if part.get_content_maintype() == "message" else b""
-    filename = part.get_filename() or ""
-    yield Part(filename=filename, content_type=part.get_content_type(), data=data)
+    return data
+
+
+def _only_files(attachments: list[Part]) -> str:
+    """The body of a message that is only files: which they are."""
+    if not attachments:
+        return ""
+    names = ", ".join(safe_file_name(a.filename, a.content_type, n) for n, a in enumerate(attachments, start=1))
+    return f"[sopdash: the message has no text, only {len(attachments)} attachment(s): {names}]"

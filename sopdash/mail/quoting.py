@@ -2,7 +2,10 @@
 
 The cut is made at the first line that starts quoted history — Gmail's and Apple's "On … wrote:", Outlook's
 "-----Original Message-----", its underscore rule or its "From:/Sent:" block — and trailing `>` lines go too.
-A forwarded message is content, not history: it is never cut. The original is kept whole as an .eml.
+A forwarded message is content, not history: it is never cut, whether it follows a forward marker (Gmail's and
+Thunderbird's "Forwarded message" rule, Apple Mail's "Begin forwarded message:" with its `>` lines) or comes in a
+message whose subject says it is a forward (Outlook's "FW:" puts the forwarded message under the same
+"From:/Sent:" block a reply quotes). The original is kept whole as an .eml.
 """
 
 from __future__ import annotations
@@ -16,13 +19,21 @@ _ATTRIBUTION = re.compile(
 _OUTLOOK = re.compile(r"^\s*(-{3,}\s*original message\s*-{3,}|_{20,})\s*$", re.IGNORECASE)
 _HEADER_BLOCK = re.compile(r"^\s*\*?(from|von|de):\*?\s", re.IGNORECASE)
 _SENT_LINE = re.compile(r"^\s*\*?(sent|date|gesendet|envoyé|enviado):\*?\s", re.IGNORECASE)
-_FORWARD = re.compile(r"^\s*-{3,}\s*forwarded message\s*-{3,}|^\s*begin forwarded message:", re.IGNORECASE)
+_FORWARD = re.compile(
+    r"^\s*-{3,}\s*(forwarded message|weitergeleitete nachricht|message transféré|mensaje reenviado)\s*-{3,}"
+    r"|^\s*(begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié)\s*:",
+    re.IGNORECASE,
+)
+# the first prefix of a subject that forwards ("Fwd:", Outlook's "FW:", German "WG:", French "TR:", ...)
+_FORWARD_SUBJECT = re.compile(r"^\s*(\[[^\]]*\]\s*)*(fwd?|wg|tr|rv|enc|doorst)\s*:", re.IGNORECASE)
 
 
-def fold_quoted(text: str) -> tuple[str, bool]:
-    """(the new part of the message, whether anything was folded away)."""
+def fold_quoted(text: str, subject: str = "") -> tuple[str, bool]:
+    """(the new part of the message, whether anything was folded away); a forward (by its subject) is kept whole."""
     lines = text.replace("\r\n", "\n").split("\n")
     cut = _history_start(lines)
+    if cut is None or _FORWARD_SUBJECT.match(subject):
+        return "\n".join(lines).strip(), False
     kept = lines[:cut]
     while kept and (kept[-1].lstrip().startswith(">") or not kept[-1].strip()):
         kept.pop()
@@ -32,10 +43,11 @@ def fold_quoted(text: str) -> tuple[str, bool]:
     return new, len(kept) < len(lines) and new != text.strip()
 
 
-def _history_start(lines: list[str]) -> int:
+def _history_start(lines: list[str]) -> int | None:
+    """Where quoted history starts (len(lines) when there is none); None when a forwarded message comes first."""
     for index, line in enumerate(lines):
         if _FORWARD.match(line):
-            return len(lines)
+            return None
         joined = f"{line} {lines[index + 1]}" if index + 1 < len(lines) else line
         if _ATTRIBUTION.match(line) or (line.strip().lower().startswith("on ") and _ATTRIBUTION.match(joined)):
             return index

@@ -154,3 +154,39 @@ def test_something_that_is_not_mail_is_rejected_and_kept(desk_with_ticket, sopda
     assert result.code == 65 and "rejected: cannot be parsed" in result.err
     (kept,) = (KeptFiles(store).root / "rejected").iterdir()
     assert kept.read_bytes() == corpus("not_a_message.eml")
+
+
+def test_pasted_screenshot_and_winmail_files_become_the_tickets_attachments(desk_with_ticket, sopdash, monkeypatch):
+    store, _ = desk_with_ticket
+    assert pipe(sopdash, monkeypatch, corpus("thunderbird_pasted_screenshot.eml")).out.startswith("ticket #2")
+    assert pipe(sopdash, monkeypatch, corpus("outlook_winmail_dat.eml")).out.startswith("ticket #3")
+    (shot,) = TicketStore(store).get(2).timeline[0].inbound.attachments
+    assert KeptFiles(store).path(shot.path).read_bytes().startswith(b"\x89PNG")
+    authors, readme = TicketStore(store).get(3).timeline[0].inbound.attachments
+    assert (authors.name, readme.name, readme.size) == ("AUTHORS", "README", 893)
+    assert "aBcDeFgH1234.png" in sopdash("ticket", "show", "2").out
+
+
+def test_a_scan_with_no_text_opens_a_ticket_that_names_its_file(desk_with_ticket, sopdash, monkeypatch):
+    store, _ = desk_with_ticket
+    assert pipe(sopdash, monkeypatch, corpus("scanner_only_attachment.eml")).out.startswith("ticket #2")
+    ticket = TicketStore(store).get(2)
+    assert ticket.body == "[sopdash: the message has no text, only 1 attachment(s): Scan_20261126_101502.pdf]"
+    assert [a.name for a in ticket.timeline[0].inbound.attachments] == ["Scan_20261126_101502.pdf"]
+
+
+def test_apple_and_outlook_forwards_keep_what_was_forwarded(desk_with_ticket, sopdash, monkeypatch):
+    store, _ = desk_with_ticket
+    assert pipe(sopdash, monkeypatch, corpus("apple_forward.eml")).out.startswith("ticket #2")
+    assert pipe(sopdash, monkeypatch, corpus("outlook_forward.eml")).out.startswith("ticket #3")
+    apple, outlook = TicketStore(store).get(2), TicketStore(store).get(3)
+    assert "> From: IT Service Desk <it-desk@secure-login.example.net>" in apple.body
+    assert "http://secure-login.example.net/keep" in apple.body
+    assert not apple.timeline[0].inbound.quoted_folded
+    assert outlook.body.endswith("Open the attached statement to avoid fees.")
+
+
+def test_html_behind_an_empty_text_part_is_the_ticket_body(desk_with_ticket, sopdash, monkeypatch):
+    store, _ = desk_with_ticket
+    assert pipe(sopdash, monkeypatch, corpus("empty_plain_real_html.eml")).out.startswith("ticket #2")
+    assert "Teams says no camera was found" in TicketStore(store).get(2).body
