@@ -198,8 +198,8 @@ def _recipients_status(part) -> tuple[bool, list[str], str] | None:
     recipient = fields.get("final-recipient", "").partition(";")[2].strip()
     said = " ".join(bit for bit in (fields.get("status", ""), diagnostic) if bit)
     recipients = [_address(f.get("final-recipient", "").partition(";")[2]) for f in chosen]
-    verb = "bounced" if failed else "delayed"
-    reason = f"{verb}{f' by {recipient}' if recipient else ''}: {said or ('delivery failed' if failed else 'delivery delayed')}"
+    verb = "bounced by" if failed else "delayed for"
+    reason = f"{verb.split()[0]}{f' {verb.split()[1]} {recipient}' if recipient else ''}: {said or 'delivery ' + verb.split()[0]}"
     return bool(failed), [r for r in recipients if r], reason
 
 
