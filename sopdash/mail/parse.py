@@ -164,8 +164,8 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     addresses = [pair for pair in getaddresses([raw]) if pair[1]] or [parseaddr(raw)]
     name, address = addresses[0]
     address = address.strip().lower()
-    if address in _BARE_MAIL_SYSTEMS:  # a bounce from an MTA that names no domain: read, never refused
-        return one_line(name), address
+    if address in _BARE_MAIL_SYSTEMS or (not address and "<>" in raw):  # an MTA's bounce (a bare or null sender)
+        return one_line(name), address or "mailer-daemon"
     if "@" not in address or len(address) > MAX_ADDRESS or not address.isprintable() or any(
         c.isspace() or c in "<>" for c in address
     ):

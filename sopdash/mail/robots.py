@@ -33,10 +33,13 @@ _AUTO_REPLY_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _MAIL_SYSTEM = re.compile(r"^(mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|mdaemon|mail[-_.]?delivery[-_.\w]*)$")
+# the subjects mail systems give their bounces (a person's own subject never starts so, unless forwarding: "Fwd:")
 _BOUNCE_SUBJECT = re.compile(
-    r"^\s*(undeliver|non[- ]?deliver|returned mail|mail delivery failed|delivery (status )?(notification|fail)|"
-    r"failure notice|failure delivery|delivery failure|mail system error|could not (be )?deliver|unzustellbar|"
-    r"warning: could not send|message not delivered|delivery has failed)",
+    r"^\s*(undeliverable\b|undelivered mail|non[- ]?deliver(y|able)\b|returned mail\b|mail delivery failed|"
+    r"delivery (status )?notification|failure notice|failure delivery|delivery failure(\s*:|\s+notification)|"
+    r"mail system error|mail could not be delivered|could not send message|message not delivered|"
+    r"delivery has failed|unzustellbar|warning: could not send)|"
+    r": (non remis|unzustellbar|onbestelbaar|no entregado|non recapitabile)\b",
     re.IGNORECASE,
 )
 _READ_RECEIPT_SUBJECT = re.compile(r"^\s*(read|gelesen|lu|leído|letto|gelezen)\s*:", re.IGNORECASE)
@@ -89,6 +92,8 @@ def robot_reason(mail: IncomingMail, desk_address: str, ours=lambda message_id: 
         return f"from a mail system ({mail.sender})"
     if _AUTO_REPLY_SUBJECT.match(mail.subject):
         return "an automatic reply (its subject says so)"
+    if _BOUNCE_SUBJECT.search(mail.subject):
+        return "a bounce (its subject says so)"
     return ""
 
 
@@ -150,7 +155,7 @@ def bounce(mail: IncomingMail) -> Bounce | None:
 def _looks_like_bounce(mail: IncomingMail) -> bool:
     empty_path = mail.message.get("Return-Path") is not None and mail.header("Return-Path").strip("<> ").lower() in (
         "", "mailer-daemon")
-    return empty_path or from_mail_system(mail) or bool(_BOUNCE_SUBJECT.match(mail.subject)) or (
+    return empty_path or from_mail_system(mail) or bool(_BOUNCE_SUBJECT.search(mail.subject)) or (
         report_reason(mail) == _REPORTS["delivery-status"])
 
 

@@ -12,7 +12,7 @@ from test_inbound_corpus import corpus, desk_with_ticket, pipe  # noqa: F401  (d
 from sopdash.store import TicketStore
 
 BOUNCES = ["bounce_qmail", "bounce_exim", "bounce_postfix_mixed", "bounce_exchange", "bounce_yahoo", "bounce_gmail_old",
-           "bounce_notes"]
+           "bounce_notes", "bounce_null_sender"]
 
 
 def deliveries(store):
@@ -53,6 +53,8 @@ def test_a_bounce_without_an_empty_return_path_opens_no_ticket(desk_with_ticket,
         assert (result.code, result.out.split(":")[0]) == (0, "dropped")
     unread = corpus("bounce_qmail.eml").replace(b"<ann@example.com>:", b"").replace(b"@@OUR_ID@@", b"<x@y.example>")
     assert pipe(sopdash, monkeypatch, unread).out.strip() == "dropped: from a mail system (mailer-daemon@gate0.n-h.net)"
+    by_subject = pipe(sopdash, monkeypatch, person("Mail could not be delivered", "<ndr1@kviv.example>", sender="imss@kviv.example"))
+    assert by_subject.out.strip() == "dropped: a bounce (its subject says so)"
     assert len(TicketStore(store).live()) == 1 and deliveries(store)[0].state == "sent"
 
 
@@ -97,6 +99,8 @@ def test_an_auto_reply_marked_only_by_its_subject_is_an_event(desk_with_ticket, 
     assert ticket.timeline[-1].text == "out-of-office reply from Ann Example: Auto reply: Re: Printer jams [#1]"
     person_subject = pipe(sopdash, monkeypatch, person("Out of office printer broken", "<p1@example.com>"))
     assert person_subject.out.startswith("ticket #2")
+    parcel = pipe(sopdash, monkeypatch, person("Delivery failure of parcel labels", "<p3@example.com>"))
+    assert parcel.out.startswith("ticket #3")
 
 
 def test_a_person_writing_through_a_list_or_group_is_ticketed(desk_with_ticket, sopdash, monkeypatch):
