@@ -12,15 +12,21 @@ text) are read by flufl.bounce, Mailman's bounce detectors.
 
 from __future__ import annotations
 
+import copy
+import logging
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from flufl.bounce import all_failures
 
 from sopdash.mail.parse import IncomingMail, message_ids
 
 ROBOT_PRECEDENCE = ("junk", "auto_reply")
-MAX_SCANNED = 200_000  # characters of each part a bounce is searched for the Message-ID it returns
+MAX_SCANNED = 64_000  # characters of each part a bounce is read for who failed and the Message-ID it returns
+MAX_SCANNED_PARTS = 50  # parts of one message read so (a bounce says who failed in its first few)
+logging.getLogger("flufl.bounce").addHandler(logging.NullHandler())  # its detectors log tracebacks; we catch them
+logging.getLogger("flufl.bounce").propagate = False
 _OUT_OF_OFFICE = re.compile(
     r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?reply|autoreply|away from (the )?office|"
     r"abwesenheit|absence|réponse automatique|respuesta automática|on vacation|vacation reply)",
@@ -162,12 +168,30 @@ def _looks_like_bounce(mail: IncomingMail) -> bool:
 def _detected(mail: IncomingMail) -> tuple[bool, list[str]]:
     """(failed for good, the addresses) as flufl.bounce reads the message; a detector that fails finds none."""
     try:
-        temporary, permanent = all_failures(mail.message)
+        temporary, permanent = all_failures(_cut(mail.message, [MAX_SCANNED_PARTS]))
     except Exception:  # a heuristic detector tripping on hostile mail is a message it could not read
         return True, []
     found = permanent or temporary
     addresses = sorted({_address(raw) for raw in found} - {""})
     return bool(permanent), addresses
+
+
+def _cut(part, budget: list[int]):
+    """A shallow copy of the message with at most `budget[0]` parts, each cut to MAX_SCANNED characters, so a
+    megabyte returned original or a hostile one costs what a small bounce costs (the detectors read every line)."""
+    cut = copy.copy(part)
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        children = []
+        for child in payload:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            children.append(_cut(child, budget))
+        cut.set_payload(children)
+    elif isinstance(payload, str):
+        cut.set_payload(payload[:MAX_SCANNED])
+    return cut
 
 
 def _address(raw: bytes | str) -> str:
@@ -261,6 +285,6 @@ def _text(part) -> str:
 
 def _parts(message):
     try:
-        yield from message.walk()
+        yield from islice(message.walk(), MAX_SCANNED_PARTS)
     except Exception:  # a part the email package cannot walk ends the walk, not the intake
         return
