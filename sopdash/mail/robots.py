@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -73,7 +74,7 @@ class Bounce:
         return self.original_ids[0] if self.original_ids else ""
 
 
-def robot_reason(mail: IncomingMail, desk_address: str, ours=lambda message_id: False) -> str:
+def robot_reason(mail: IncomingMail, desk_address: str, ours: Callable[[str], bool] = lambda _: False) -> str:
     """Why this message must not open or reopen a ticket ("" for a person's mail). `ours` says whether a
     Message-ID is one the desk made (our own mail come back through a list or group is a loop)."""
     if mail.sender == desk_address.lower():
@@ -108,7 +109,7 @@ def report_reason(mail: IncomingMail) -> str:
     message = mail.message
     if message.get_content_type() == "multipart/report":
         kind = (message.get_param("report-type") or "").lower()
-        return _REPORTS.get(kind, f"a {kind or 'machine'} report")
+        return _REPORTS.get(kind, f"a {kind[:40] or 'machine'} report")
     for part in _parts(message):
         kind = part.get_content_type()
         if kind == "message/feedback-report":
