@@ -132,9 +132,19 @@ def ticket_from_mail(
     return ticket.evolve(timeline=(created, *rest), source=Source(MAIL, inbound.message_id))
 
 
-def out_of_office_event(author: str, subject: str) -> str:
-    """The event an absence notice becomes."""
-    return f"out-of-office reply from {author}: {subject}"
+def notice_event(kind: str, author: str, subject: str) -> str:
+    """The event a notice (an absence notice, a read receipt) becomes."""
+    return f"{kind} from {author}: {subject}"
+
+
+def delivery_to(ticket: Ticket, addresses: Iterable[str]) -> str:
+    """The Message-ID of the latest of the ticket's deliveries to one of these addresses not failed already ("")."""
+    wanted = {address.strip().lower() for address in addresses}
+    for entry in reversed(ticket.timeline):
+        delivery = entry.delivery
+        if delivery is not None and delivery.state != "failed" and delivery.to.strip().lower() in wanted:
+            return delivery.message_id
+    return ""
 
 
 def noted_already(ticket: Ticket, event: str) -> bool:

@@ -29,7 +29,7 @@ from sopdash.mail.compose import ticket_of_message_id
 from sopdash.mail.maildir import Maildir
 from sopdash.mail.parse import IncomingMail, Unparseable, read_message
 from sopdash.mail.quoting import fold_quoted
-from sopdash.mail.robots import Bounce, bounce, is_out_of_office, robot_reason
+from sopdash.mail.robots import Bounce, bounce, notice, robot_reason
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Fetch, Maker
@@ -135,7 +135,7 @@ class Intake:
             return Outcome("duplicate", f"{mail.message_id} was handled before", seen)
         named_id = self._named(mail)
         named = self._read(named_id)
-        robot = robot_reason(mail, self.settings.address)
+        robot = robot_reason(mail, self.settings.address, self._ours)
         if robot:
             return self._robot(mail, robot, named_id, named, now)
         letter = self._letter(mail, base, eml)
@@ -187,12 +187,14 @@ class Intake:
         return [], [make]
 
     def _robot(self, mail: IncomingMail, robot: str, named_id: int | None, named: Ticket | None, now: datetime) -> Outcome:
-        """Mail no person wrote opens and reopens nothing; an absence notice on a ticket it may write to is an event."""
-        if named is None or not is_out_of_office(mail) or mail.sender == self.settings.address.lower():
+        """Mail no person wrote opens and reopens nothing; an absence notice or a read receipt on a ticket it may
+        write to is an event."""
+        kind = notice(mail)
+        if named is None or not kind or mail.sender == self.settings.address.lower() or self._ours(mail.message_id):
             return Outcome("dropped", robot, named_id)
         if not rules.trusted(named, mail.sender, mail.parents, self.settings.trusted_domains):
             return Outcome("dropped", f"{robot}; {rules.stranger_note(named.id, mail.sender)}", named.id)
-        event = rules.out_of_office_event(_author(mail), one_line(mail.subject, MAX_SUBJECT))
+        event = rules.notice_event(kind, _author(mail), one_line(mail.subject, MAX_SUBJECT))
         decided: list[Outcome] = []
 
         def plan(fetch: Fetch) -> Plan:
@@ -200,7 +202,8 @@ class Intake:
             if ticket is None or rules.noted_already(ticket, event):
                 decided.append(Outcome("dropped", f"{robot}; the same notice is on #{named.id} already", named.id))
                 return [], []
-            decided.append(Outcome("out-of-office", f"kept as an event ({robot})", named.id))
+            action = "out-of-office" if kind == "out-of-office reply" else kind.replace(" ", "-")
+            decided.append(Outcome(action, f"kept as an event ({robot})", named.id))
             return [rules.out_of_office(ticket, now, event)], []
 
         with self.kept.intake_turn():
@@ -208,18 +211,39 @@ class Intake:
         return decided[0]
 
     def _bounced(self, report: Bounce) -> Outcome:
-        """A bounce of a message we sent marks its delivery failed; any other changes nothing."""
-        ticket_id = ticket_of_message_id(report.original_id, self.settings.domain)
-        ticket = self._read(ticket_id)
-        if ticket is None or not rules.answers_ours(ticket, [report.original_id]):
-            return Outcome("dropped", f"a bounce for {report.original_id or 'a message'} that sopdash did not send")
+        """A bounce of a message we sent marks its delivery failed; a delay report of one is logged; any other
+        changes nothing."""
+        found = self._bounced_delivery(report)
+        what = "a bounce" if report.permanent else "a delay report"
+        if found is None:
+            return Outcome("dropped", f"{what} for {report.original_id or 'a message'} that sopdash did not send")
+        ticket, message_id = found
+        if not report.permanent:
+            return Outcome("delayed", f"{message_id} not delivered yet: {report.reason}", ticket.id)
 
         def mark_failed(ticket: Ticket) -> Ticket:
-            return with_delivery(ticket, report.original_id, lambda d: failed(d, report.reason, attempted=False))
+            return with_delivery(ticket, message_id, lambda d: failed(d, report.reason, attempted=False))
 
         with self.kept.intake_turn():
             self.store.annotate({ticket.id: mark_failed})
-        return Outcome("bounce", f"{report.original_id} marked failed: {report.reason}", ticket.id)
+        return Outcome("bounce", f"{message_id} marked failed: {report.reason}", ticket.id)
+
+    def _bounced_delivery(self, report: Bounce) -> tuple[Ticket, str] | None:
+        """The ticket and Message-ID of our message a report is about: a Message-ID it quotes that one of our
+        deliveries has; when it quotes none of ours (the returned message left out), the ticket its quoted subject
+        tags and the delivery there to an address that failed. A Message-ID of ours that no delivery has is forged."""
+        for original in report.original_ids:
+            ticket = self._read(ticket_of_message_id(original, self.settings.domain))
+            if ticket is not None and rules.answers_ours(ticket, [original]):
+                return ticket, original
+        if any(self._ours(original) for original in report.original_ids):
+            return None
+        ticket = self._read(rules.tagged_ticket(report.quoted, self.settings.subject_tag))
+        sent = rules.delivery_to(ticket, report.recipients) if ticket is not None else ""
+        return (ticket, sent) if sent else None
+
+    def _ours(self, message_id: str) -> bool:
+        return ticket_of_message_id(message_id, self.settings.domain) is not None
 
     def _named(self, mail: IncomingMail) -> int | None:
         """The ticket a message names: In-Reply-To/References naming one of our Message-IDs, else the subject tag."""

@@ -37,6 +37,7 @@ _STRUCTURE = re.compile(
     rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))|\n--([^\r\n]{1,200}?)(--)?[ \t]*\r?(?:\n|$)|message/rfc822'
 )
 _STRUCTURE_STARTS = (b"boundary", b"\n--", b"message/rfc822")
+_BARE_MAIL_SYSTEMS = ("mailer-daemon", "postmaster")
 _WINDOWS_1252_LABELS = ("iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii")
 
 
@@ -167,6 +168,8 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     addresses = [pair for pair in getaddresses([raw]) if pair[1]] or [parseaddr(raw)]
     name, address = addresses[0]
     address = address.strip().lower()
+    if address in _BARE_MAIL_SYSTEMS or (not address and "<>" in raw):  # an MTA's bounce (a bare or null sender)
+        return one_line(name), address or "mailer-daemon"
     if "@" not in address or len(address) > MAX_ADDRESS or not address.isprintable() or any(
         c.isspace() or c in "<>" for c in address
     ):

@@ -124,13 +124,12 @@ def test_bounce_marks_the_acknowledgement_failed(desk_with_ticket, sopdash, monk
     assert len(TicketStore(store).live()) == 1
 
 
-def test_mailing_list_post_is_dropped_and_logged(desk_with_ticket, sopdash, monkeypatch):
+def test_mailing_list_post_is_ticketed_like_any_mail(desk_with_ticket, sopdash, monkeypatch):
+    """RFC 3834 §2: List-Id and Precedence: list say how the mail travelled, not that no person wrote it."""
     store, _ = desk_with_ticket
     result = pipe(sopdash, monkeypatch, corpus("mailing_list.eml"))
-    assert (result.code, result.out.strip()) == (0, "dropped: Precedence: list")
-    assert len(TicketStore(store).live()) == 1
-    log = sopdash("mail", "log").out
-    assert "dropped" in log and "digest@lists.example.org" in log and "Precedence: list" in log
+    assert (result.code, result.out.strip()) == (0, "ticket #2: new ticket from digest@lists.example.org")
+    assert TicketStore(store).get(2).subject == "[sec-digest] Patch Tuesday roundup"
 
 
 def test_attachments_are_kept_with_safe_names_and_the_oversized_left_out(desk_with_ticket, sopdash, monkeypatch):
