@@ -1,7 +1,8 @@
 """One RFC 5322 message read into what the desk needs: who, what, which thread, robot signs, text, attachments.
 
-Headers are decoded by Python's `email` package (RFC 2047, any charset it knows; an unknown one is read as
-Latin-1 rather than refused); bodies by their transfer encoding (quoted-printable, base64). HTML-only mail
+Headers are parsed by Python's `email` package and bodies decoded by their transfer encoding (quoted-printable,
+base64); their charsets are read the way mail clients read them (mail/charsets.py: UTF-8 whatever the label,
+else the declared charset by alias, else Windows-1252 or a guess). HTML-only mail
 becomes text through inscriptis, which is made for exactly this and keeps lists and tables readable.
 
 Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
@@ -21,6 +22,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 from sopdash.core.text import one_line
+from sopdash.mail.charsets import decode_text, header_value
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_DEPTH = 32  # nested parts; real mail, forwards of forwards included, stays under ten
@@ -32,7 +34,6 @@ _STRUCTURE = re.compile(
     rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))|\n--([^\r\n]{1,200}?)(--)?[ \t]*\r?(?:\n|$)|message/rfc822'
 )
 _STRUCTURE_STARTS = (b"boundary", b"\n--", b"message/rfc822")
-_WINDOWS_1252_LABELS = ("iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii")
 
 
 class Unparseable(ValueError):
@@ -65,8 +66,7 @@ class IncomingMail:
 
     def header(self, name: str) -> str:
         """A header's decoded value on one line ("" when absent)."""
-        value = self.message.get(name)
-        return one_line(str(value)) if value is not None else ""
+        return one_line(_header_text(self.message, name))
 
 
 def read_message(raw: bytes) -> IncomingMail:
@@ -151,11 +151,34 @@ def message_ids(value: str) -> list[str]:
 
 
 def _header_text(message: EmailMessage, name: str) -> str:
+    """The first such header decoded (mail/charsets.py reads its bytes and encoded words; `email` its structure)."""
     try:
-        value = message.get(name)
-        return str(value) if value is not None else ""
+        raw = _raw_header(message, name)
+        if raw is None:
+            return ""
+        return str(policy.default.header_factory(name, header_value(raw, _charset_hint(message, raw))))
     except (ValueError, TypeError, LookupError, IndexError):  # a header beyond decoding reads as absent
         return ""
+
+
+def _raw_header(message: EmailMessage, name: str) -> str | None:
+    """A header's value as received, unfolded, 8-bit bytes kept (as surrogates)."""
+    name = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == name:
+            return re.sub(r"[\r\n]", "", value) if isinstance(value, str) else str(value)
+    return None
+
+
+def _charset_hint(message: EmailMessage, raw: str) -> str | None:
+    """For raw 8-bit bytes in a header, the charset the message's first text part declares: old mailers wrote their
+    headers in it."""
+    if raw.isascii():
+        return None
+    for part in message.walk():
+        if part.get_content_maintype() == "text" and part.get_param("charset"):
+            return part.get_content_charset()
+    return None
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
@@ -196,18 +219,8 @@ def _body_text(message: EmailMessage) -> tuple[str, bool, str]:
 
 
 def _text_of(part: EmailMessage) -> str:
-    """A text part decoded by its transfer encoding and charset; an unknown charset read as Latin-1.
-
-    Text labelled Latin-1 or ASCII is read as Windows-1252, its superset, as browsers do: Outlook labels
-    mail iso-8859-1 and still writes its curly quotes and dashes in the 0x80–0x9f range.
-    """
-    charset = (part.get_content_charset() or "").lower()
-    try:
-        if charset in _WINDOWS_1252_LABELS:
-            return _normalised((part.get_payload(decode=True) or b"").decode("cp1252"))
-        return _normalised(part.get_content())
-    except (LookupError, UnicodeError, ValueError):
-        return _normalised((part.get_payload(decode=True) or b"").decode("latin-1"))
+    """A text part decoded by its transfer encoding, then its charset read the way mail clients read it."""
+    return _normalised(decode_text(part.get_payload(decode=True) or b"", part.get_content_charset()))
 
 
 def _normalised(text: str) -> str:
@@ -235,5 +248,22 @@ def _parts_of(part: EmailMessage):
     data = part.get_payload(decode=True)
     if data is None:  # a message/rfc822 part (a forwarded message): kept whole
         data = part.as_bytes() if part.get_content_maintype() == "message" else b""
-    filename = part.get_filename() or ""
+    filename = _filename(part)
     yield Part(filename=filename, content_type=part.get_content_type(), data=data)
+
+
+def _filename(part: EmailMessage) -> str:
+    """The name the sender gave a part (Content-Disposition's filename, else Content-Type's name), its charset read
+    like a header's."""
+    for header, parameter in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+        raw = _raw_header(part, header)
+        if raw is None:
+            continue
+        try:
+            value = header_value(raw, part.get_content_charset())
+            name = policy.default.header_factory(header, value).params.get(parameter)
+        except (ValueError, TypeError, LookupError, IndexError, AttributeError):
+            continue
+        if name:
+            return name.strip()
+    return ""
