@@ -3,10 +3,11 @@
 The rules, in order, for a body or a header's bytes:
 - bytes that are valid UTF-8 are UTF-8, whatever the label says: software labels UTF-8 as us-ascii, x-unknown,
   gb2312 or iso-2022-jp, or leaves the label out, and legacy text almost never forms valid UTF-8 by accident;
+- mostly-UTF-8 text with a few stray legacy bytes (a Latin-1 quote pasted into UTF-8 mail) is UTF-8 with those
+  bytes read as Windows-1252;
 - otherwise the declared charset when it decodes them cleanly, its label read by alias (`iso-8859-8-i`,
-  `x-mac-cyrillic`, `gb2312` as its superset, Latin-1 and ASCII as Windows-1252 the way browsers read them);
-- otherwise mostly-UTF-8 text with a few stray legacy bytes (a Latin-1 quote pasted into UTF-8 mail) is UTF-8
-  with those bytes read as Windows-1252;
+  `x-mac-cyrillic`, `gb2312` as its superset, Latin-1 as Windows-1252 the way browsers read it); an HTML part
+  without a label is read by its `<meta charset>`;
 - otherwise Windows-1252, the legacy default, unless that reading is implausible (most letters accented, symbols
   inside words: Cyrillic, Greek or Polish bytes read as Western), and only then charset-normalizer guesses.
 
@@ -84,6 +85,7 @@ _CP1252 = "".join(
 _ENCODED_WORD = r"=\?[^?\s]{1,60}\?[bBqQ]\?[^?\s]*\?="
 _ENCODED_WORDS = re.compile(rf"{_ENCODED_WORD}(?:\s*{_ENCODED_WORD})*")
 _ONE_WORD = re.compile(r"=\?([^?\s*]{1,60})(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
 _EXTENDED_PARAMETER = re.compile(r"(\*=\s*)([^'\s;]{1,60})'([^'\s;]*)'([^\s;\"]*)")
 
 
@@ -110,16 +112,23 @@ def decode_text(data: bytes, declared: str | None = None, *, short: bool = False
         decoded = _decoded(data, codec) if codec and codec.startswith(_SEVEN_BIT) else None
         return decoded if decoded is not None else data.decode("ascii")
     decoded = _decoded(data, "utf-8")
-    if decoded is None and codec and codec != "utf-8":
-        decoded = _decoded(data, codec)
     if decoded is not None:
         return decoded
     if _mostly_utf8(data):
         return data.decode("utf-8", "sopdash.cp1252")
+    decoded = _decoded(data, codec) if codec and codec != "utf-8" else None
+    if decoded is not None:
+        return decoded
     western = windows_1252(data)
     if _plausible(western):
         return western
     return _guessed(data, _SINGLE_BYTE_LEGACY if short else _LEGACY) or western
+
+
+def html_charset(data: bytes) -> str | None:
+    """The charset an HTML document declares in its first bytes (`<meta charset=…>` or the http-equiv form)."""
+    found = _META_CHARSET.search(data[:4096])
+    return found[1].decode("ascii") if found else None
 
 
 def windows_1252(data: bytes) -> str:

@@ -22,7 +22,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 from sopdash.core.text import one_line
-from sopdash.mail.charsets import decode_text, header_value
+from sopdash.mail.charsets import codec_for, decode_text, header_value, html_charset
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_DEPTH = 32  # nested parts; real mail, forwards of forwards included, stays under ten
@@ -220,7 +220,11 @@ def _body_text(message: EmailMessage) -> tuple[str, bool, str]:
 
 def _text_of(part: EmailMessage) -> str:
     """A text part decoded by its transfer encoding, then its charset read the way mail clients read it."""
-    return _normalised(decode_text(part.get_payload(decode=True) or b"", part.get_content_charset()))
+    data = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset()
+    if codec_for(charset) is None and part.get_content_subtype() == "html":
+        charset = html_charset(data)
+    return _normalised(decode_text(data, charset))
 
 
 def _normalised(text: str) -> str:

@@ -3,8 +3,9 @@ piped to `sopdash mail receive`, and the rules of mail/charsets.py one by one.
 
 The corpus messages were written for these tests in the formats senders really use: raw 8-bit header bytes (Latin-1
 from old mailers, UTF-8 per RFC 6532), labels Python does not know (iso-8859-8-i, x-mac-cyrillic, unknown-8bit),
-UTF-8 labelled us-ascii, x-unknown, gb2312 or iso-2022-jp or not labelled, Windows-1252 labelled UTF-8, and file names
-in raw bytes, RFC 2231 and encoded words (quoted, as Outlook writes them, and split inside a character).
+UTF-8 labelled us-ascii, x-unknown, gb2312 or iso-2022-jp or not labelled, Windows-1252 labelled UTF-8, HTML whose
+charset is only in its <meta>, and file names in raw bytes, RFC 2231 and encoded words (quoted, as Outlook writes
+them, and split inside a character).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ CASES = [
      "\u041d\u0435 \u0440\u0430\u0431\u043e\u0442\u0430\u0435\u0442 \u043f\u043e\u0447\u0442\u0430",
      "\u0414\u043e\u0431\u0440\u044b\u0439 \u0434\u0435\u043d\u044c!\n\n\u0421 \u0443\u0442\u0440\u0430 "
      "\u043d\u0435 \u0440\u0430\u0431\u043e\u0442\u0430\u0435\u0442 \u043f\u043e\u0447\u0442\u0430", []),
+    ("html_meta_charset_no_label.eml", "Anna Kowalska", "Drukarka",
+     "Drukarka na trzecim pi\u0119trze nie dzia\u0142a.\n\nPozdrawiam, Anna Kowalska", []),
     ("attachment_names_charsets.eml", "Ann Example", "Files", "Four files attached.",
      ["Bestell\u00fcbersicht.xlsx", "\u0421\u0447\u0451\u0442.pdf", "\u05e6\u05d9\u05dc\u05d5\u05dd.png",
       "\u041e\u0442\u0447\u0451\u0442 \u0437\u0430 \u043d\u043e\u044f\u0431\u0440\u044c.pdf"]),
@@ -97,6 +100,11 @@ def test_labels_are_read_by_alias(label, codec):
 def test_utf8_with_stray_windows_1252_bytes_keeps_both():
     data = "R\u00e9sum\u00e9 attached \u2013 ".encode() + "see \u201cnotes\u201d".encode("cp1252")
     assert decode_text(data, "utf-8") == "R\u00e9sum\u00e9 attached \u2013 see \u201cnotes\u201d"
+
+
+def test_utf8_labelled_latin_1_with_a_stray_byte_is_still_utf8():
+    data = "Caf\u00e9 \u2013 ".encode() + "r\u00e9sum\u00e9".encode("latin-1")
+    assert decode_text(data, "iso-8859-1") == "Caf\u00e9 \u2013 r\u00e9sum\u00e9"
 
 
 def test_declared_legacy_charset_is_kept_when_it_reads():
