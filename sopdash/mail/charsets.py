@@ -30,12 +30,8 @@ _ALIASES = {
     "iso-8859-8-e": "iso-8859-8",
     "iso-8859-6-i": "iso-8859-6",
     "iso-8859-6-e": "iso-8859-6",
-    "x-mac-cyrillic": "mac-cyrillic",
     "x-mac-ukrainian": "mac-cyrillic",
-    "x-mac-roman": "mac-roman",
     "x-mac-ce": "mac-latin2",
-    "x-mac-greek": "mac-greek",
-    "x-mac-turkish": "mac-turkish",
     "x-mac-icelandic": "mac-iceland",
     "iso-8859-1": "cp1252",  # Outlook labels iso-8859-1 and writes curly quotes and dashes in 0x80-0x9f
     "latin1": "cp1252",
@@ -45,24 +41,21 @@ _ALIASES = {
     "iso-8859-9": "cp1254",
     "iso-8859-11": "cp874",
     "tis-620": "cp874",
-    "windows-874": "cp874",
     "gb2312": "gb18030",
     "gbk": "gb18030",
-    "x-gbk": "gb18030",
     "euc-cn": "gb18030",
     "euc-kr": "cp949",
     "ks-c-5601-1987": "cp949",
-    "x-windows-949": "cp949",
     "shift-jis": "cp932",
     "x-sjis": "cp932",
     "windows-31j": "cp932",
     "big5": "big5hkscs",
     "x-x-big5": "big5hkscs",
-    "cp-850": "cp850",
 }
 # labels that say nothing about the bytes: read as if there were none
 _NO_LABEL = {"", "unknown", "x-unknown", "unknown-8bit", "x-user-defined", "default", "none", "8bit", "charset",
              "us-ascii", "ascii", "ansi-x3.4-1968", "iso-646-us", "us"}
+_NUMBERED = re.compile(r"^(?:windows|win|cp|ms)-?(\d{3,4})$")
 _SEVEN_BIT = ("utf-7", "iso2022", "hz")  # charsets whose text is ASCII bytes: a label worth reading even then
 _WIDE = ("utf-16", "utf-32")
 # what charset-normalizer may guess: the legacy charsets mail is still written in, the commoner first (the tie-break
@@ -91,12 +84,13 @@ _EXTENDED_PARAMETER = re.compile(r"(\*=\s*)([^'\s;]{1,60})'([^'\s;]*)'([^\s;\"]*
 
 def codec_for(label: str | None) -> str | None:
     """The Python codec that reads text labelled so, or None for no label, or one nothing knows."""
-    label = (label or "").strip().strip("\"'").lower().replace("_", "-")
+    label = re.split(r"[;(),]", (label or "").lower())[0].strip().strip("\"'\\ ").replace("_", "-")
     if label in _NO_LABEL or len(label) > 60:
         return None
-    label = _ALIASES.get(label, label)
+    if label not in _ALIASES:  # x-cp1251, x-koi8-r, windows1252, win-1251, cp-850
+        label = _NUMBERED.sub(r"cp\1", label.removeprefix("x-"))
     try:
-        return codecs.lookup(label).name
+        return codecs.lookup(_ALIASES.get(label, label)).name
     except LookupError:
         return None
 
@@ -111,7 +105,7 @@ def decode_text(data: bytes, declared: str | None = None, *, short: bool = False
     if data.isascii():
         decoded = _decoded(data, codec) if codec and codec.startswith(_SEVEN_BIT) else None
         return decoded if decoded is not None else data.decode("ascii")
-    decoded = _decoded(data, "utf-8")
+    decoded = _decoded(data, "utf-8-sig")  # a byte-order mark, which some Windows mailers write, is not text
     if decoded is not None:
         return decoded
     if _mostly_utf8(data):

@@ -92,6 +92,7 @@ def test_received_ticket_shows_the_decoded_text(mail_env, sopdash, monkeypatch, 
     ("iso-8859-8-i", "iso8859-8"), ("X-MAC-CYRILLIC", "mac-cyrillic"), ('"gb2312"', "gb18030"),
     ("ks_c_5601-1987", "cp949"), ("iso-8859-1", "cp1252"), ("x-unknown", None), ("unknown-8bit", None),
     ("us-ascii", None), ("", None), (None, None), ("no-such-charset", None), ("utf8", "utf-8"),
+    ("x-cp1251", "cp1251"), ("windows1252", "cp1252"), ("utf-8 (see below)", "utf-8"), ("x-koi8-r", "koi8-r"),
 ])
 def test_labels_are_read_by_alias(label, codec):
     assert codec_for(label) == codec
