@@ -79,7 +79,7 @@ _ENCODED_WORD = r"=\?[^?\s]{1,60}\?[bBqQ]\?[^?\s]*\?="
 _ENCODED_WORDS = re.compile(rf"{_ENCODED_WORD}(?:\s*{_ENCODED_WORD})*")
 _ONE_WORD = re.compile(r"=\?([^?\s*]{1,60})(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
-_EXTENDED_PARAMETER = re.compile(r"(\*=\s*)([^'\s;]{1,60})'([^'\s;]*)'([^\s;\"]*)")
+_EXTENDED_PARAMETER = re.compile(r"(\*=\s*)([^'\s;]{0,60})'([^'\s;]*)'([^\s;\"]*)")
 
 
 def codec_for(label: str | None) -> str | None:
@@ -98,7 +98,7 @@ def codec_for(label: str | None) -> str | None:
 def decode_text(data: bytes, declared: str | None = None, *, short: bool = False) -> str:
     """data as text by the rules above; short text (a header) is only ever guessed to be a single-byte charset."""
     codec = codec_for(declared)
-    if codec and codec.startswith(_WIDE):
+    if codec and codec.startswith(_WIDE) and b"\x00" in data:
         decoded = _decoded(data, codec)
         if decoded is not None:
             return decoded
@@ -130,15 +130,16 @@ def windows_1252(data: bytes) -> str:
     return codecs.charmap_decode(data, "strict", _CP1252)[0]
 
 
-def header_value(raw: str, hint: str | None = None) -> str:
+def header_value(raw: str, hint: str | None = None, *, parameters: bool = False) -> str:
     """A header value as the `email` package stores it (8-bit bytes kept as surrogates) with its 8-bit bytes read
     (hint: the charset the message's text declares, which old mailers also wrote their headers in) and its
-    encoded words rewritten as UTF-8 ones."""
+    encoded words rewritten as UTF-8 ones; with parameters (Content-Type, Content-Disposition), RFC 2231 values
+    too."""
     if not raw.isascii():
         raw = decode_text(raw.encode("utf-8", "surrogateescape"), hint, short=True)
     if "=?" in raw:
         raw = _ENCODED_WORDS.sub(_as_utf8_word, raw)
-    if "*=" in raw:
+    if parameters and "*=" in raw:
         raw = _EXTENDED_PARAMETER.sub(_as_utf8_parameter, raw)
     return raw
 

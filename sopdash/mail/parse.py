@@ -264,7 +264,7 @@ def _filename(part: EmailMessage) -> str:
         if raw is None:
             continue
         try:
-            value = header_value(raw, part.get_content_charset())
+            value = header_value(raw, part.get_content_charset(), parameters=True)
             name = policy.default.header_factory(header, value).params.get(parameter)
         except (ValueError, TypeError, LookupError, IndexError, AttributeError):
             continue

@@ -140,3 +140,9 @@ def test_any_bytes_under_any_label_decode(data, label):
 @given(st.text(max_size=120))
 def test_any_header_value_decodes(raw):
     assert isinstance(header_value(raw.encode("utf-8", "surrogatepass").decode("ascii", "surrogateescape")), str)
+
+
+def test_rfc_2231_values_are_read_only_in_parameters():
+    assert header_value("a *= b'c'd") == "a *= b'c'd"
+    value = header_value("attachment; filename*=''%C3%A9t%E9.pdf", parameters=True)
+    assert value == "attachment; filename*=utf-8''%C3%A9t%C3%A9.pdf"
