@@ -11,9 +11,9 @@ The rules, in order, for a body or a header's bytes:
 - otherwise Windows-1252, the legacy default, unless that reading is implausible (most letters accented, symbols
   inside words: Cyrillic, Greek or Polish bytes read as Western), and only then charset-normalizer guesses.
 
-Headers are read the same way: raw 8-bit bytes (RFC 6532 UTF-8, or a legacy charset) and each RFC 2047 encoded
-word. Encoded words are rewritten as UTF-8 ones, so the `email` package still does the structure (addresses,
-quoting, whitespace between words) and only the bytes are decoded here.
+Headers are read the same way: raw 8-bit bytes (RFC 6532 UTF-8, or a legacy charset; raw ISO-2022-JP too) and each
+RFC 2047 encoded word. Encoded words are rewritten as UTF-8 ones, so the `email` package still does the structure
+(addresses, quoting, whitespace between words) and only the bytes are decoded here.
 """
 
 from __future__ import annotations
@@ -103,6 +103,8 @@ def decode_text(data: bytes, declared: str | None = None, *, short: bool = False
         if decoded is not None:
             return decoded
     if data.isascii():
+        if codec is None and b"\x1b" in data:  # ISO-2022 escapes: Japanese as old mailers wrote it, unlabelled
+            codec = "iso2022_jp_2"
         decoded = _decoded(data, codec) if codec and codec.startswith(_SEVEN_BIT) else None
         return decoded if decoded is not None else data.decode("ascii")
     decoded = _decoded(data, "utf-8-sig")  # a byte-order mark, which some Windows mailers write, is not text
@@ -135,7 +137,7 @@ def header_value(raw: str, hint: str | None = None, *, parameters: bool = False)
     (hint: the charset the message's text declares, which old mailers also wrote their headers in) and its
     encoded words rewritten as UTF-8 ones; with parameters (Content-Type, Content-Disposition), RFC 2231 values
     too."""
-    if not raw.isascii():
+    if not raw.isascii() or "\x1b" in raw:
         raw = decode_text(raw.encode("utf-8", "surrogateescape"), hint, short=True)
     if "=?" in raw:
         raw = _ENCODED_WORDS.sub(_as_utf8_word, raw)

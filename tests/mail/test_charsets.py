@@ -4,8 +4,8 @@ piped to `sopdash mail receive`, and the rules of mail/charsets.py one by one.
 The corpus messages were written for these tests in the formats senders really use: raw 8-bit header bytes (Latin-1
 from old mailers, UTF-8 per RFC 6532), labels Python does not know (iso-8859-8-i, x-mac-cyrillic, unknown-8bit),
 UTF-8 labelled us-ascii, x-unknown, gb2312 or iso-2022-jp or not labelled, Windows-1252 labelled UTF-8, HTML whose
-charset is only in its <meta>, and file names in raw bytes, RFC 2231 and encoded words (quoted, as Outlook writes
-them, and split inside a character).
+charset is only in its <meta>, raw ISO-2022-JP headers, and file names in raw bytes, RFC 2231 and encoded words
+(quoted, as Outlook writes them, and split inside a character).
 """
 
 from __future__ import annotations
@@ -36,13 +36,15 @@ CASES = [
      "\u05e9\u05dc\u05d5\u05dd,\n\u05d4\u05de\u05d3\u05e4\u05e1\u05ea", []),
     ("charset_x_mac_cyrillic.eml", "\u041e\u043b\u044c\u0433\u0430",
      "\u041d\u0435 \u043f\u0435\u0447\u0430\u0442\u0430\u0435\u0442 \u043f\u0440\u0438\u043d\u0442\u0435\u0440",
-     "\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439\u0442\u0435!\n\u041f\u0440\u0438\u043d\u0442\u0435\u0440 "
+     "\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439\u0442\u0435!\n"
+     "\u041f\u0440\u0438\u043d\u0442\u0435\u0440 "
      "\u0432 \u043a\u0430\u0431\u0438\u043d\u0435\u0442\u0435 12", []),
     ("body_us_ascii_but_utf8.eml", "Zo\u00eb Adams", "Monitor flickers",
      "My monitor flickers since the update \u2013 it\u2019s the caf\u00e9\u2019s desk", []),
     ("body_x_unknown_but_utf8.eml", "Ren\u00e9e Dubois", "Imprimante",
      "L\u2019imprimante du 3\u1d49 \u00e9tage affiche \u00ab bourrage papier \u00bb.", []),
-    ("body_no_charset_utf8.eml", "S\u00f8ren Kierkegaard", "VPN", "Jeg kan ikke logge p\u00e5 VPN fra K\u00f8benhavn.", []),
+    ("body_no_charset_utf8.eml", "S\u00f8ren Kierkegaard", "VPN",
+     "Jeg kan ikke logge p\u00e5 VPN fra K\u00f8benhavn.", []),
     ("body_utf8_label_but_cp1252.eml", "Jose Garcia", "Contrase\u00f1a caducada",
      "Mi contrase\u00f1a caduc\u00f3 \u2013 no puedo entrar en el \u201cportal\u201d.", []),
     ("body_gb2312_label_but_utf8.eml", "\u738b\u4f1f", "\u6253\u5370\u673a\u4e0d\u5de5\u4f5c\u4e86",
@@ -56,6 +58,10 @@ CASES = [
      "\u043d\u0435 \u0440\u0430\u0431\u043e\u0442\u0430\u0435\u0442 \u043f\u043e\u0447\u0442\u0430", []),
     ("html_meta_charset_no_label.eml", "Anna Kowalska", "Drukarka",
      "Drukarka na trzecim pi\u0119trze nie dzia\u0142a.\n\nPozdrawiam, Anna Kowalska", []),
+    ("header_raw_iso2022jp.eml", "\u9234\u6728\u82b1\u5b50",
+     "\u4f1a\u8b70\u5ba4\u306e\u30d7\u30ed\u30b8\u30a7\u30af\u30bf\u30fc",
+     "\u4f1a\u8b70\u5ba4\u306e\u30d7\u30ed\u30b8\u30a7\u30af\u30bf\u30fc"
+     "\u304c\u6620\u308a\u307e\u305b\u3093\u3002", []),
     ("attachment_names_charsets.eml", "Ann Example", "Files", "Four files attached.",
      ["Bestell\u00fcbersicht.xlsx", "\u0421\u0447\u0451\u0442.pdf", "\u05e6\u05d9\u05dc\u05d5\u05dd.png",
       "\u041e\u0442\u0447\u0451\u0442 \u0437\u0430 \u043d\u043e\u044f\u0431\u0440\u044c.pdf"]),
