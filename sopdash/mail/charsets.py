@@ -70,7 +70,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 # a Latin-1 symbol between two letters: "Za¿ó³æ" is Polish read as Western, "col·lecció" is Catalan
 _SYMBOL_IN_WORD = re.compile(r"[^\W\d_][\xa1-\xb6\xb8-\xbf\xd7\xf7][^\W\d_]")
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
-_SAMPLE = 20_000  # characters looked at to judge a reading
+_SAMPLE = 20_000  # characters (or bytes) looked at to judge a reading: a long body reads as its start does
 # Windows-1252 with its five undefined bytes read as Latin-1 (C1 controls, stripped later), as browsers do
 _CP1252 = "".join(
     char if char != "\ufffd" else chr(byte) for byte, char in enumerate(bytes(range(256)).decode("cp1252", "replace"))
@@ -154,9 +154,10 @@ def _decoded(data: bytes, codec: str) -> str | None:
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """Whether at least half the 8-bit bytes of data are in well-formed UTF-8 sequences."""
-    in_sequences = sum(len(sequence) for sequence in _UTF8_SEQUENCE.findall(data))
-    return in_sequences * 2 >= len(data.translate(None, _ASCII))
+    """Whether at least half the 8-bit bytes of data's start are in well-formed UTF-8 sequences."""
+    sample = data[:_SAMPLE]
+    in_sequences = sum(len(sequence) for sequence in _UTF8_SEQUENCE.findall(sample))
+    return in_sequences * 2 >= len(sample.translate(None, _ASCII))
 
 
 def _plausible(text: str) -> bool:
@@ -172,11 +173,13 @@ def _plausible(text: str) -> bool:
 def _guessed(data: bytes, candidates: list[str]) -> str | None:
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(data, cp_isolation=candidates))
+    sample = data[:_SAMPLE]
+    sample = sample[: sample.rfind(b"\n") + 1 or len(sample)]  # whole lines, no character cut in two
+    matches = list(from_bytes(sample, cp_isolation=candidates))
     if not matches:
         return None
     best = min(matches, key=lambda match: (round(match.chaos, 2), -round(match.coherence, 2), _prior(match)))
-    return _decoded(data, best.encoding)
+    return data.decode(best.encoding, "replace")
 
 
 def _prior(match) -> int:

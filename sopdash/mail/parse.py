@@ -1,9 +1,9 @@
 """One RFC 5322 message read into what the desk needs: who, what, which thread, robot signs, text, attachments.
 
 Headers are parsed by Python's `email` package and bodies decoded by their transfer encoding (quoted-printable,
-base64); their charsets are read the way mail clients read them (mail/charsets.py: UTF-8 whatever the label,
-else the declared charset by alias, else Windows-1252 or a guess). HTML-only mail
-becomes text through inscriptis, which is made for exactly this and keeps lists and tables readable.
+base64); their charsets, in headers, file names and bodies, are read the way mail clients read them
+(mail/charsets.py). HTML-only mail becomes text through inscriptis, which is made for exactly this and keeps lists
+and tables readable.
 
 Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
 `email` package recurses once a level and would overflow the stack) are not read at all, only the headers
