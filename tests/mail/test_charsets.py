@@ -3,9 +3,9 @@ piped to `sopdash mail receive`, and the rules of mail/charsets.py one by one.
 
 The corpus messages were written for these tests in the formats senders really use: raw 8-bit header bytes (Latin-1
 from old mailers, UTF-8 per RFC 6532), labels Python does not know (iso-8859-8-i, x-mac-cyrillic, unknown-8bit),
-UTF-8 labelled us-ascii, x-unknown, gb2312 or iso-2022-jp or not labelled, Windows-1252 labelled UTF-8, HTML whose
-charset is only in its <meta>, raw ISO-2022-JP headers, and file names in raw bytes, RFC 2231 and encoded words
-(quoted, as Outlook writes them, and split inside a character).
+UTF-8 labelled us-ascii, x-unknown, iso-8859-1, gb2312 or iso-2022-jp or not labelled, Windows-1252 labelled UTF-8,
+HTML whose charset is only in its <meta>, raw ISO-2022-JP headers, and file names in raw bytes, RFC 2231 and encoded
+words (quoted, as Outlook writes them, and split inside a character).
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ CASES = [
      "Jeg kan ikke logge p\u00e5 VPN fra K\u00f8benhavn.", []),
     ("body_utf8_label_but_cp1252.eml", "Jose Garcia", "Contrase\u00f1a caducada",
      "Mi contrase\u00f1a caduc\u00f3 \u2013 no puedo entrar en el \u201cportal\u201d.", []),
+    ("body_latin1_label_but_utf8.eml", "Chloe Martin", "Acc\u00e8s refus\u00e9",
+     "Acc\u00e8s refus\u00e9 au dossier \u00ab Comptabilit\u00e9 \u00bb depuis ce matin.", []),
     ("body_gb2312_label_but_utf8.eml", "\u738b\u4f1f", "\u6253\u5370\u673a\u4e0d\u5de5\u4f5c\u4e86",
      "\u4f60\u597d\uff0c\u4e09\u697c\u7684\u6253\u5370\u673a\u4e0d\u5de5\u4f5c\u4e86\u3002", []),
     ("body_iso2022jp_label_but_utf8.eml", "\u5c71\u7530\u592a\u90ce",
