@@ -1,10 +1,10 @@
 """One RFC 5322 message read into what the desk needs: who, what, which thread, robot signs, text, attachments.
 
-Headers are decoded by Python's `email` package (RFC 2047, any charset it knows; an unknown one is read as
-Latin-1 rather than refused); bodies by their transfer encoding (quoted-printable, base64). HTML-only mail
-(or mail whose text part is blank) becomes text through inscriptis, which is made for exactly this and keeps
-lists and tables readable. Which parts are text and which attachments is `mail.parts`; files inside a
-winmail.dat (`mail.tnef`) or uuencoded in the text (`mail.uuencode`) are attachments too.
+Headers are parsed by Python's `email` package and bodies decoded by their transfer encoding (quoted-printable,
+base64); their charsets, in headers, file names and bodies, are read the way mail clients read them
+(mail/charsets.py). HTML-only mail (or mail whose text part is blank) becomes text through inscriptis, which is made for exactly
+this and keeps lists and tables readable. Which parts are text and which attachments is `mail.parts`; files
+inside a winmail.dat (`mail.tnef`) or uuencoded in the text (`mail.uuencode`) are attachments too.
 
 Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
 `email` package recurses once a level and would overflow the stack) are not read at all, only the headers
@@ -26,6 +26,7 @@ from sopdash.core.inbound import safe_file_name
 from sopdash.core.text import one_line
 from sopdash.mail import tnef, uuencode
 from sopdash.mail.parts import layout
+from sopdash.mail.charsets import codec_for, decode_text, header_value, html_charset
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_DEPTH = 32  # nested parts; real mail, forwards of forwards included, stays under ten
@@ -38,7 +39,6 @@ _STRUCTURE = re.compile(
 )
 _STRUCTURE_STARTS = (b"boundary", b"\n--", b"message/rfc822")
 _BARE_MAIL_SYSTEMS = ("mailer-daemon", "postmaster")
-_WINDOWS_1252_LABELS = ("iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii")
 
 
 class Unparseable(ValueError):
@@ -71,8 +71,7 @@ class IncomingMail:
 
     def header(self, name: str) -> str:
         """A header's decoded value on one line ("" when absent)."""
-        value = self.message.get(name)
-        return one_line(str(value)) if value is not None else ""
+        return one_line(_header_text(self.message, name))
 
 
 def read_message(raw: bytes) -> IncomingMail:
@@ -156,11 +155,34 @@ def message_ids(value: str) -> list[str]:
 
 
 def _header_text(message: EmailMessage, name: str) -> str:
+    """The first such header decoded (mail/charsets.py reads its bytes and encoded words; `email` its structure)."""
     try:
-        value = message.get(name)
-        return str(value) if value is not None else ""
+        raw = _raw_header(message, name)
+        if raw is None:
+            return ""
+        return str(policy.default.header_factory(name, header_value(raw, _charset_hint(message, raw))))
     except (ValueError, TypeError, LookupError, IndexError):  # a header beyond decoding reads as absent
         return ""
+
+
+def _raw_header(message: EmailMessage, name: str) -> str | None:
+    """A header's value as received, unfolded, 8-bit bytes kept (as surrogates)."""
+    name = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == name:
+            return re.sub(r"[\r\n]", "", value) if isinstance(value, str) else str(value)
+    return None
+
+
+def _charset_hint(message: EmailMessage, raw: str) -> str | None:
+    """For raw 8-bit bytes in a header, the charset the message's first text part declares: old mailers wrote their
+    headers in it."""
+    if raw.isascii():
+        return None
+    for part in message.walk():
+        if part.get_content_maintype() == "text" and part.get_param("charset"):
+            return part.get_content_charset()
+    return None
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
@@ -226,18 +248,12 @@ def _read(part: EmailMessage) -> tuple[str, bool, str]:
 
 
 def _text_of(part: EmailMessage) -> str:
-    """A text part decoded by its transfer encoding and charset; an unknown charset read as Latin-1.
-
-    Text labelled Latin-1 or ASCII is read as Windows-1252, its superset, as browsers do: Outlook labels
-    mail iso-8859-1 and still writes its curly quotes and dashes in the 0x80–0x9f range.
-    """
-    charset = (part.get_content_charset() or "").lower()
-    try:
-        if charset in _WINDOWS_1252_LABELS:
-            return _normalised((part.get_payload(decode=True) or b"").decode("cp1252"))
-        return _normalised(part.get_content())
-    except (LookupError, UnicodeError, ValueError):
-        return _normalised((part.get_payload(decode=True) or b"").decode("latin-1"))
+    """A text part decoded by its transfer encoding, then its charset read the way mail clients read it."""
+    data = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset()
+    if codec_for(charset) is None and part.get_content_subtype() == "html":
+        charset = html_charset(data)
+    return _normalised(decode_text(data, charset))
 
 
 def _normalised(text: str) -> str:
@@ -255,7 +271,7 @@ def html_to_text(html: str) -> str:
 def _unpacked(part: EmailMessage) -> tnef.Unpacked | None:
     """What a winmail.dat part holds; None for any other part, or a winmail.dat that cannot be unpacked."""
     data = _data(part)
-    if not tnef.is_tnef(part.get_content_type(), part.get_filename() or "", data):
+    if not tnef.is_tnef(part.get_content_type(), _filename(part), data):
         return None
     unpacked = tnef.unpack(data)
     return unpacked if unpacked is not None and (unpacked.files or unpacked.text or unpacked.html) else None
@@ -274,7 +290,7 @@ def _once(attachments: list[EmailMessage | Part]) -> list[Part]:
 
 
 def _as_part(part: EmailMessage) -> Part:
-    return Part(filename=part.get_filename() or "", content_type=part.get_content_type(), data=_data(part))
+    return Part(filename=_filename(part), content_type=part.get_content_type(), data=_data(part))
 
 
 def _data(part: EmailMessage) -> bytes:
@@ -291,3 +307,20 @@ def _only_files(attachments: list[Part]) -> str:
         return ""
     names = ", ".join(safe_file_name(a.filename, a.content_type, n) for n, a in enumerate(attachments, start=1))
     return f"[sopdash: the message has no text, only {len(attachments)} attachment(s): {names}]"
+
+
+def _filename(part: EmailMessage) -> str:
+    """The name the sender gave a part (Content-Disposition's filename, else Content-Type's name), its charset read
+    like a header's."""
+    for header, parameter in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+        raw = _raw_header(part, header)
+        if raw is None:
+            continue
+        try:
+            value = header_value(raw, part.get_content_charset(), parameters=True)
+            name = policy.default.header_factory(header, value).params.get(parameter)
+        except (ValueError, TypeError, LookupError, IndexError, AttributeError):
+            continue
+        if name:
+            return name.strip()
+    return ""
