@@ -21,6 +21,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 from sopdash.core.text import one_line
+from sopdash.mail.bounds import MAX_HEADER_FIELD, MAX_PARTS, cut_headers, part_count
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_DEPTH = 32  # nested parts; real mail, forwards of forwards included, stays under ten
@@ -32,6 +33,7 @@ _STRUCTURE = re.compile(
     rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))|\n--([^\r\n]{1,200}?)(--)?[ \t]*\r?(?:\n|$)|message/rfc822'
 )
 _STRUCTURE_STARTS = (b"boundary", b"\n--", b"message/rfc822")
+AS_WRITTEN = policy.default.clone(refold_source="none")  # a forwarded message's headers kept as they came, not refolded
 _WINDOWS_1252_LABELS = ("iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii")
 
 
@@ -73,12 +75,13 @@ def read_message(raw: bytes) -> IncomingMail:
     """The message in raw; Unparseable when there is nothing that looks like a mail message."""
     if not raw.strip():
         raise Unparseable("empty input")
-    depth = nesting_depth(raw)
+    depth, parts = nesting_depth(raw), part_count(raw)
+    readable, cut = cut_headers(raw)
     try:
-        if depth > MAX_DEPTH:
-            message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        if depth > MAX_DEPTH or parts > MAX_PARTS:
+            message = BytesParser(policy=policy.default).parsebytes(readable, headersonly=True)
         else:
-            message = message_from_bytes(raw, policy=policy.default)
+            message = message_from_bytes(readable, policy=policy.default)
         name, sender = _sender(message)
         subject = one_line(_header_text(message, "Subject"))
     except (ValueError, TypeError, LookupError, IndexError, AttributeError) as error:  # malformed beyond repair
@@ -88,9 +91,14 @@ def read_message(raw: bytes) -> IncomingMail:
     if depth > MAX_DEPTH:
         text, from_html, attachments = "", False, []
         unread = f"its parts are nested {depth} levels deep, more than the {MAX_DEPTH} sopdash reads: none was read"
+    elif parts > MAX_PARTS:
+        text, from_html, attachments = "", False, []
+        unread = f"it has {parts} parts, more than the {MAX_PARTS} sopdash reads: none was read"
     else:
         text, from_html, unread = _body_text(message)
         attachments = list(_attachments(message))
+    if cut:
+        unread = "; ".join(filter(None, [unread, f"header {', '.join(cut)} over {MAX_HEADER_FIELD:,} bytes: cut"]))
     return IncomingMail(
         message=message,
         message_id=_message_id(message, raw),
@@ -234,6 +242,6 @@ def _parts_of(part: EmailMessage):
         return
     data = part.get_payload(decode=True)
     if data is None:  # a message/rfc822 part (a forwarded message): kept whole
-        data = part.as_bytes() if part.get_content_maintype() == "message" else b""
+        data = part.as_bytes(policy=AS_WRITTEN) if part.get_content_maintype() == "message" else b""
     filename = part.get_filename() or ""
     yield Part(filename=filename, content_type=part.get_content_type(), data=data)
