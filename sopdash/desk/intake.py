@@ -35,7 +35,7 @@ from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Fetch, Maker
 
-from sopdash.store.mail_index import MailIndex
+from sopdash.store.mail_index import MailIndex, content_key
 
 EX_OK = 0  # also for a message sopdash failed on: it is kept in quarantine (see desk/quarantine.py)
 EX_DATAERR = 65  # sysexits: the message cannot be parsed at all
@@ -144,7 +144,7 @@ class Intake:
         if report is not None:
             return self._bounced(report)
         self._index_history(now)
-        copy = Copy(mail.message_id, f"content:{_digest(original)}", eml, original)
+        copy = Copy(mail.message_id, content_key(f"{base}.eml"), eml, original)
         seen = self._seen(copy, self.store.get)
         if seen is not None:
             return Outcome("duplicate", f"{mail.message_id} was handled before", seen)

@@ -4,6 +4,7 @@ original is ever replaced by another message."""
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 import time
 import tracemalloc
@@ -81,6 +82,8 @@ def test_a_reused_message_id_with_other_content_is_its_own_message_and_both_orig
     assert kept.path(store.get(2).timeline[0].inbound.eml).read_bytes() == second
     for raw in (first, second, first, second):  # the same bytes again: nothing new
         assert pipe(sopdash, monkeypatch, raw).out.startswith("duplicate #")
+    shutil.rmtree(kept.root / "index")  # a store copied without its index: built again from the history
+    assert [pipe(sopdash, monkeypatch, raw).out[:12] for raw in (second, first)] == ["duplicate #2", "duplicate #1"]
     assert len(store.history()) == 2
     assert sum(name.endswith(".eml") for name in kept.names()) == 2
 
