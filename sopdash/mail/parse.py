@@ -6,7 +6,8 @@ becomes text through inscriptis, which is made for exactly this and keeps lists 
 
 Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
 `email` package recurses once a level and would overflow the stack) are not read at all, only the headers
-are, and HTML beyond MAX_HTML characters is not turned into text. `unread` says what was left, so the
+are, and HTML beyond MAX_HTML characters is not turned into text; a header field is cut and a message of too many
+parts read as headers only before the `email` package sees it (`mail/bounds.py`). `unread` says what was left, so the
 desk can tell the technician; the original is kept whole either way.
 """
 
