@@ -86,6 +86,16 @@ def receive(env: dict, raw: bytes) -> tuple[int, float, float, str]:
     return done.returncode, took, peak, said
 
 
+def version_times(env: dict, runs: int) -> list[float]:
+    """Wall times of `sopdash --version`: the interpreter and the command line starting, nothing read."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "sopdash.cli.main", "--version"], env=env, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -105,10 +115,12 @@ def bench_corpus(env: dict, rounds: int) -> None:
             if code not in (0, 65):
                 print(f"  {path.name}: exit {code}: {said}")
     median, p95, base_median = statistics.median(times), percentile(times, 0.95), statistics.median(base)
+    version = statistics.median(version_times(env, 7))
     print(f"{len(times)} corpus messages ({len(corpus)} files x {rounds} rounds) at {len(TicketStore(Path(env['SOPDASH_DB'])).live()):,} live tickets; exit codes {codes}")
     print(f"  per message: median {median:.3f} s, p95 {p95:.3f} s, max {max(times):.3f} s; baseline (a plain one-line "
-          f"message) median {base_median:.3f} s; ratio {median / base_median:.2f}x; target median {MEDIAN_TARGET_S} s: "
-          f"{'met' if median <= MEDIAN_TARGET_S else 'MISSED'}")
+          f"message) median {base_median:.3f} s, ratio {median / base_median:.2f}x; `sopdash --version` {version:.3f} s, "
+          f"ratio {median / version:.2f}x; target median {MEDIAN_TARGET_S} s: {'met' if median <= MEDIAN_TARGET_S else 'MISSED'} "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     before = len(TicketStore(Path(env["SOPDASH_DB"])).history())
     for round_ in range(rounds):
         for path in corpus:
