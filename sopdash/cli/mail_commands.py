@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "receive",
         parents=[parent],
         help="handle one RFC 5322 message on standard input (for an MTA pipe)",
-        description="Exit codes follow sysexits: 0 handled (also when deliberately dropped), "
+        description="Exit codes follow sysexits: 0 handled (also when deliberately dropped, and when sopdash failed on "
+        "it: kept in quarantine/ and listed by `check`), "
         "65 not a mail message (kept in rejected/), 75 no store at the path (none is created), mail off, SOPDASH_NOW set, "
         "store locked or unreachable (the MTA keeps the message and retries).",
     )

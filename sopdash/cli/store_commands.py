@@ -12,6 +12,7 @@ from sopdash.clock import clock_from_env
 from sopdash.core.chain import verify
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.desk.deployment_check import deployment_lines
+from sopdash.desk.quarantine import quarantine_lines
 from sopdash.desk.settings import DeskSettings
 from sopdash.store.contract import Store
 from sopdash.store.opening import open_store, store_exists
@@ -68,7 +69,8 @@ def check_store(args: argparse.Namespace) -> int:
         store = open_store(path)
         if args.fix:
             lines += store.fix()
-        lines += store.check() + seal_lines(store) + (deployment_lines(store, settings) if settings else [])
+        lines += store.check() + seal_lines(store) + quarantine_lines(store.kept_files())
+        lines += deployment_lines(store, settings) if settings else []
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
     print("\n".join(lines))

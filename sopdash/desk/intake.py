@@ -25,6 +25,7 @@ from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Requester, Ticket, format_time
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
+from sopdash.desk.quarantine import quarantine
 from sopdash.mail.compose import ticket_of_message_id
 from sopdash.mail.maildir import Maildir
 from sopdash.mail.parse import IncomingMail, Unparseable, read_message
@@ -34,9 +35,9 @@ from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Fetch, Maker
 
-from sopdash.store.mail_index import MailIndex
+from sopdash.store.mail_index import MailIndex, content_key
 
-EX_OK = 0
+EX_OK = 0  # also for a message sopdash failed on: it is kept in quarantine (see desk/quarantine.py)
 EX_DATAERR = 65  # sysexits: the message cannot be parsed at all
 EX_SOFTWARE = 70  # sysexits: sopdash failed on this message (it is kept; `mail fetch` leaves it in new/)
 EX_IOERR = 74  # sysexits: the message could not be read
@@ -93,9 +94,18 @@ class Intake:
         except Unparseable as error:
             eml = self.kept.keep(f"rejected/{_stamp(now)}-{_digest(raw)}.eml", raw)
             return self._log(now, None, Outcome("rejected", f"cannot be parsed: {error}", exit_code=EX_DATAERR), eml)
-        base = f"mail/{now:%Y/%m}/{_digest(mail.message_id.encode())}"
-        eml = self.kept.keep(f"{base}.eml", _kept_original(raw, mail, self.settings))
-        return self._log(now, mail, self._handle(mail, base, eml, now), eml)
+        except Exception as error:  # the parser failed on this message: kept, and the next one goes on
+            return self._quarantined(now, None, raw, error, "reading it")
+        base = f"mail/{now:%Y/%m}/{_digest(raw)}"  # by content: a message reusing a Message-ID replaces nothing
+        original = _kept_original(raw, mail, self.settings)
+        eml = self.kept.keep(f"{base}.eml", original)
+        try:
+            outcome = self._handle(mail, base, eml, original, now)
+        except SopdashError:
+            raise  # the store locked or unreachable: the MTA tries again
+        except Exception as error:  # one bad message never blocks the ones behind it
+            return self._quarantined(now, mail, raw, error, "handling it")
+        return self._log(now, mail, outcome, eml)
 
     def fetch(self, folder: Path) -> Iterator[tuple[str, Outcome]]:
         """Each message in folder/new handled and moved to cur/, oldest first. One that cannot be read or handled
@@ -125,12 +135,17 @@ class Intake:
         except Exception as error:  # one bad message never blocks the ones behind it
             return Outcome("failed", f"internal error: {type(error).__name__}: {error}", exit_code=EX_SOFTWARE)
 
-    def _handle(self, mail: IncomingMail, base: str, eml: str, now: datetime) -> Outcome:
+    def _quarantined(self, now: datetime, mail: IncomingMail | None, raw: bytes, error: Exception, stage: str) -> Outcome:
+        eml, reason = quarantine(self.kept, raw, error, stage)
+        return self._log(now, mail, Outcome("quarantined", f"{reason}; kept in {eml}"), eml)
+
+    def _handle(self, mail: IncomingMail, base: str, eml: str, original: bytes, now: datetime) -> Outcome:
         report = bounce(mail)
         if report is not None:
             return self._bounced(report)
         self._index_history(now)
-        seen = self._holder(mail.message_id, self.store.get)
+        copy = Copy(mail.message_id, content_key(f"{base}.eml"), eml, original)
+        seen = self._seen(copy, self.store.get)
         if seen is not None:
             return Outcome("duplicate", f"{mail.message_id} was handled before", seen)
         named_id = self._named(mail)
@@ -142,15 +157,15 @@ class Intake:
         decided: list[Outcome] = []
 
         def plan(fetch: Fetch) -> Plan:
-            holder = self._holder(mail.message_id, fetch)
+            holder = self._seen(copy, fetch)
             if holder is not None:
                 decided.append(Outcome("duplicate", f"{mail.message_id} was handled before", holder))
                 return [], []
             current = fetch(named.id) if named is not None and named.status != "closed" else named
             where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains)
             if where.ticket is not None:
-                return self._reply(mail, letter, where.ticket, now, decided)
-            return self._new(mail, letter, where, now, decided)
+                return self._reply(mail, letter, where.ticket, now, decided, copy, fetch)
+            return self._new(mail, letter, where, now, decided, copy, fetch)
 
         with self.kept.intake_turn():
             _, made = self.store.transact_by_id(plan)
@@ -158,20 +173,22 @@ class Intake:
         if made:
             outcome = Outcome(outcome.action, outcome.reason, made[0].id)
         if outcome.action == "held":
-            self.kept.keep(f"held/{_stamp(now)}-{_digest(mail.message_id.encode())}.eml", self.kept.read(eml))
+            self.kept.keep(f"held/{_stamp(now)}-{_digest(original)}.eml", original)
         return outcome
 
-    def _reply(self, mail: IncomingMail, letter: Letter, ticket: Ticket, now: datetime, decided: list[Outcome]) -> Plan:
+    def _reply(self, mail: IncomingMail, letter: Letter, ticket: Ticket, now: datetime, decided: list[Outcome],
+               copy: Copy, fetch: Fetch) -> Plan:
         limit = self.settings.max_replies_per_ticket_hour
         if rules.recent_replies(ticket, now) >= limit:
             decided.append(Outcome("held", f"flood: #{ticket.id} had {limit} messages by mail in the last hour", ticket.id))
             noted = rules.replies_held(ticket, now, limit)
             return ([noted] if noted is not None else []), []
-        self.index.record(mail.message_id, ticket.id)
+        self._remember(copy, ticket.id, fetch)
         decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before)", ticket.id))
         return [rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)], []
 
-    def _new(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome]) -> Plan:
+    def _new(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome],
+             copy: Copy, fetch: Fetch) -> Plan:
         limit = self.settings.max_new_tickets_per_sender_hour
         if len(rules.recent(self.index.opened(mail.sender), now)) >= limit:
             decided.append(Outcome("held", f"flood: {mail.sender} opened {limit} tickets in the last hour"))
@@ -179,7 +196,7 @@ class Intake:
         requester = Requester(name=letter.author if mail.sender_name else "", email=mail.sender)
 
         def make(ticket_id: int) -> Ticket:
-            self.index.record(mail.message_id, ticket_id)
+            self._remember(copy, ticket_id, fetch)
             self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
             return rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
 
@@ -261,16 +278,40 @@ class Intake:
         except InputError:
             return None
 
-    def _holder(self, message_id: str, fetch: Fetch) -> int | None:
-        """The ticket that holds this message already, found through the index and checked on the ticket itself."""
-        holder = self.index.holder(message_id)
+    def _seen(self, copy: Copy, fetch: Fetch) -> int | None:
+        """The ticket that holds this very message already (these bytes, not only its Message-ID), found through
+        the index by content or by Message-ID and checked on the ticket itself."""
+        for key in (copy.content_key, copy.message_id):
+            ticket = self._indexed(key, copy.message_id, fetch)
+            if ticket is None:
+                continue
+            held = _inbounds(ticket, copy.message_id)  # none: a ticket named by the Message-ID with nothing to compare
+            if not held or any(self._same(inbound, copy) for inbound in held):
+                return ticket.id
+        return None
+
+    def _same(self, inbound: Inbound, copy: Copy) -> bool:
+        """Whether a message a ticket holds is this copy: kept under the same name, or (kept in another month, or
+        by an older sopdash under a name made from its Message-ID) with the same bytes."""
+        return inbound.eml == copy.eml or self.kept.find(inbound.eml) == copy.data
+
+    def _remember(self, copy: Copy, ticket_id: int, fetch: Fetch) -> None:
+        """Index the message as held by the ticket: by its content, and by its Message-ID unless another ticket
+        holds an earlier message with that Message-ID (whose re-delivery must still find it)."""
+        self.index.record(copy.content_key, ticket_id)
+        if self._indexed(copy.message_id, copy.message_id, fetch) is None:
+            self.index.record(copy.message_id, ticket_id)
+
+    def _indexed(self, key: str, message_id: str, fetch: Fetch) -> Ticket | None:
+        """The ticket the index names for key, if it holds a message with this Message-ID."""
+        holder = self.index.holder(key)
         if holder is None:
             return None
         try:
             ticket = fetch(holder)
         except InputError:
             return None
-        return holder if ticket is not None and rules.holds_message(ticket, message_id) else None
+        return ticket if ticket is not None and rules.holds_message(ticket, message_id) else None
 
     def _index_history(self, now: datetime) -> None:
         """Build the duplicate index from the history, once (read before the lock, written under it)."""
@@ -321,6 +362,20 @@ class Intake:
             }
         )
         return outcome
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One message as delivered: its Message-ID, the index key of its bytes, and where and what it was kept as."""
+
+    message_id: str
+    content_key: str
+    eml: str
+    data: bytes
+
+
+def _inbounds(ticket: Ticket, message_id: str) -> list[Inbound]:
+    return [e.inbound for e in ticket.timeline if e.inbound is not None and e.inbound.message_id == message_id]
 
 
 def _author(mail: IncomingMail) -> str:

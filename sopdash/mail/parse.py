@@ -8,7 +8,8 @@ inside a winmail.dat (`mail.tnef`) or uuencoded in the text (`mail.uuencode`) ar
 
 Reading costs what an ordinary message costs whatever comes in: parts nested deeper than MAX_DEPTH (the
 `email` package recurses once a level and would overflow the stack) are not read at all, only the headers
-are, and HTML beyond MAX_HTML characters is not turned into text. `unread` says what was left, so the
+are, and HTML beyond MAX_HTML characters is not turned into text; a header field is cut and a message of too many
+parts read as headers only before the `email` package sees it (`mail/bounds.py`). `unread` says what was left, so the
 desk can tell the technician; the original is kept whole either way.
 """
 
@@ -27,6 +28,7 @@ from sopdash.core.text import one_line
 from sopdash.mail import tnef, uuencode
 from sopdash.mail.parts import layout
 from sopdash.mail.charsets import codec_for, decode_text, header_value, html_charset
+from sopdash.mail.bounds import MAX_HEADER_FIELD, MAX_PARTS, cut_headers, part_count
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_DEPTH = 32  # nested parts; real mail, forwards of forwards included, stays under ten
@@ -39,6 +41,7 @@ _STRUCTURE = re.compile(
 )
 _STRUCTURE_STARTS = (b"boundary", b"\n--", b"message/rfc822")
 _BARE_MAIL_SYSTEMS = ("mailer-daemon", "postmaster")
+AS_WRITTEN = policy.default.clone(refold_source="none")  # a forwarded message's headers kept as they came, not refolded
 
 
 class Unparseable(ValueError):
@@ -78,12 +81,13 @@ def read_message(raw: bytes) -> IncomingMail:
     """The message in raw; Unparseable when there is nothing that looks like a mail message."""
     if not raw.strip():
         raise Unparseable("empty input")
-    depth = nesting_depth(raw)
+    depth, parts = nesting_depth(raw), part_count(raw)
+    readable, cut = cut_headers(raw)
     try:
-        if depth > MAX_DEPTH:
-            message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
+        if depth > MAX_DEPTH or parts > MAX_PARTS:
+            message = BytesParser(policy=policy.default).parsebytes(readable, headersonly=True)
         else:
-            message = message_from_bytes(raw, policy=policy.default)
+            message = message_from_bytes(readable, policy=policy.default)
         name, sender = _sender(message)
         subject = one_line(_header_text(message, "Subject"))
     except (ValueError, TypeError, LookupError, IndexError, AttributeError) as error:  # malformed beyond repair
@@ -93,8 +97,13 @@ def read_message(raw: bytes) -> IncomingMail:
     if depth > MAX_DEPTH:
         text, from_html, attachments = "", False, []
         unread = f"its parts are nested {depth} levels deep, more than the {MAX_DEPTH} sopdash reads: none was read"
+    elif parts > MAX_PARTS:
+        text, from_html, attachments = "", False, []
+        unread = f"it has {parts} parts, more than the {MAX_PARTS} sopdash reads: none was read"
     else:
         text, from_html, unread, attachments = _content(message)
+    if cut:
+        unread = "; ".join(filter(None, [unread, f"header {', '.join(cut)} over {MAX_HEADER_FIELD:,} bytes: cut"]))
     return IncomingMail(
         message=message,
         message_id=_message_id(message, raw),
@@ -297,7 +306,7 @@ def _data(part: EmailMessage) -> bytes:
     """A part's bytes, decoded by its transfer encoding; a message/rfc822 part (a forwarded message) kept whole."""
     data = part.get_payload(decode=True)
     if data is None:
-        data = part.as_bytes() if part.get_content_maintype() == "message" else b""
+        data = part.as_bytes(policy=AS_WRITTEN) if part.get_content_maintype() == "message" else b""
     return data
 
 

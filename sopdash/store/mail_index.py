@@ -1,5 +1,5 @@
 """Beside the store, what mail intake looks up instead of reading every ticket: which ticket holds each client
-Message-ID (to know an MTA's retry), and when each sender opened tickets lately (the flood limit).
+Message-ID and each kept original (to know an MTA's retry from another message reusing its Message-ID), and when each sender opened tickets lately (the flood limit).
 
 Both are kept files (`<store>.files/index/`, or rows of the kept-files table on PostgreSQL) in 256 shards chosen
 by a hash of the key, each a small JSON object. They change only inside a `transact_by_id` plan, under the store's
@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 from typing import Protocol
 
 import orjson
@@ -85,8 +86,9 @@ class MailIndex:
         shards: dict[str, dict[str, int]] = {}
         openings: dict[str, dict[int, datetime]] = {}
         for ticket in tickets:
-            for message_id in message_ids(ticket):
-                shards.setdefault(_name(MESSAGES, message_id), {})[message_id] = ticket.id
+            keys = message_ids(ticket) | {content_key(e.inbound.eml) for e in ticket.timeline if e.inbound and e.inbound.eml}
+            for key in keys:
+                shards.setdefault(_name(MESSAGES, key), {})[key] = ticket.id
             if ticket.source.system == MAIL and ticket.created_at >= opened_since:
                 openings.setdefault(ticket.requester.email.lower(), {})[ticket.id] = ticket.created_at
         for name, entries in shards.items():
@@ -101,6 +103,11 @@ class MailIndex:
         shard = _load(self.kept.find(name))
         shard.update(entries)
         self.kept.keep(name, orjson.dumps(shard), durable=False)
+
+
+def content_key(eml: str) -> str:
+    """The index key of a kept original: its name, a hash of its bytes (the same in whichever month it came)."""
+    return f"content:{PurePosixPath(eml).stem}"
 
 
 def _name(template: str, key: str) -> str:

@@ -264,9 +264,10 @@ def test_giant_subject_name_and_text_are_cut_with_the_original_kept(mail_env, so
     ticket = TicketStore(mail_env).get(1)
     assert len(ticket.subject) == 1_000 and len(ticket.requester.name) == 200 and len(ticket.body) <= 1_000_000
     inbound = ticket.timeline[0].inbound
-    assert inbound.left_out == (
-        "the subject was 1,048,576 characters, cut to 1,000; the sender's name was 1,048,576 characters, cut to 200; "
-        "the text was 2,000,001 characters, cut to 1,000,000"  # with the newline that ends the body
+    assert inbound.left_out == (  # header fields are cut to 16 KB before parsing (sopdash/mail/bounds.py), then to the limits
+        "the subject was 16,374 characters, cut to 1,000; the sender's name was 8,182 characters, cut to 200; "
+        "the text was 2,000,001 characters, cut to 1,000,000; "  # with the newline that ends the body
+        "header From, Subject over 16,384 bytes: cut"
     )
     assert KeptFiles(mail_env).path(inbound.eml).read_bytes() == raw
     (record,) = KeptFiles(mail_env).read_log(1)
