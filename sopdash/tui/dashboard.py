@@ -63,6 +63,7 @@ from sopdash.tui.messages import (
     ArchiveRead,
     BulkDone,
     ClocksRead,
+    DeskSettingsChanged,
     MailDelivered,
     PresenceHeard,
     QueueArranged,
@@ -88,6 +89,7 @@ PANES = ("queue", "detail", "escalations")
 NARROW_BELOW = 100  # columns: below this the lower panes take turns instead of sitting side by side
 RESORT_EVERY_S = 60  # urgency order drifts slowly as clocks on different calendars run
 ARRANGE = "arrange"  # worker group
+SETTINGS = "settings"  # worker group
 
 
 class DashboardScreen(Screen[None]):
@@ -232,16 +234,25 @@ class DashboardScreen(Screen[None]):
         self.alerts.check(self.board, self.moment)
 
     def _follow_desk_settings(self) -> None:
-        """Take the desk's settings when someone changes them, say what changed, and count the clocks anew."""
+        """Look at the desk's settings in a worker (on PostgreSQL a query, which must never hold up the screen)."""
+        if self.desk.settings is not None:
+            self.run_worker(self._poll_settings, group=SETTINGS, thread=True, exclusive=True, exit_on_error=False)
+
+    def _poll_settings(self) -> None:
+        """In the worker: when someone changed the desk's settings, the desk takes them and the screen hears."""
         change = self.settings_watch.poll()
-        if change is None:
+        if change is not None:
+            self.post_message(DeskSettingsChanged(*change))
+
+    @on(DeskSettingsChanged)
+    @reported
+    def _desk_settings_changed(self, message: DeskSettingsChanged) -> None:
+        """Say what changed, and count the clocks anew on the new policy."""
+        if message.settings is None:
+            self.notify(message.news, title="Desk settings", severity="error", timeout=15, markup=False)
             return
-        settings, news = change
-        if settings is None:
-            self.notify(news, title="Desk settings", severity="error", timeout=15, markup=False)
-            return
-        self.settings = self.app.settings = settings
-        self.notify(news, title="Desk settings", timeout=10, markup=False)
+        self.settings = self.app.settings = message.settings
+        self.notify(message.news, title="Desk settings", timeout=10, markup=False)
         if self.board is not None:
             self.loader.reload()
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
+from sopdash.config import Settings
 from sopdash.core.alerts import ClockAlert, ClockKey
 from sopdash.core.board import Board
 from sopdash.core.presence import Presence
@@ -23,6 +24,14 @@ if TYPE_CHECKING:
     from sopdash.tui.dialogs.base import Dialog
     from sopdash.tui.dialogs.ticket_form_dialogs import NewTicketDialog
     from sopdash.tui.ticket_actions import Errand
+
+
+@dataclass
+class DeskSettingsChanged(Message):
+    """The desk's settings changed: `settings` now in effect (None: the new ones cannot be used), and what to say."""
+
+    settings: Settings | None
+    news: str
 
 
 @dataclass

@@ -80,3 +80,19 @@ async def test_settings_that_cannot_be_used_leave_the_dashboard_on_the_previous_
                 break
         assert any("cannot be used" in m and "sla.high.ack" in m for m in said), said
         assert app.desk.policy.targets["high"].ack_s == 3600
+
+
+async def test_a_slow_settings_source_never_holds_up_the_screen(tmp_path):
+    store = write_store(tmp_path / "tickets.json", fixture_tickets())
+    store.with_name("tickets.json.settings.toml").write_text(DESK, encoding="utf-8")
+    app = dashboard_following(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        backend = app.desk.settings.backend
+        backend.signature = lambda: time.sleep(1.5)  # a database that answers slowly (an outage, a lock)
+        started = time.perf_counter()
+        app.dashboard.tick()
+        assert time.perf_counter() - started < 0.5
+        before = app.dashboard.queue.cursor
+        await pilot.press("j")
+        assert app.dashboard.queue.cursor != before
