@@ -26,7 +26,7 @@ import msgspec
 
 from sopdash.core.errors import StoreError
 from sopdash.core.presence import STALE_AFTER_S, VIEWING, Presence
-from sopdash.store.paths import presence_dir_for
+from sopdash.store.paths import presence_dir_for, user_name
 from sopdash.store.safe_files import NEW_FILE_MODE, SHARED_FOLDER_MODE, Folder, store_directory
 
 HEARTBEAT_S = 3.0
@@ -136,7 +136,7 @@ class PresenceDirectory(PresenceBoard):
                 _remove(folder, name)
             return None
         if now_s - min(presence.seen_s, written_s) <= STALE_AFTER_S and not self._process_gone(presence):
-            return presence
+            return _as_its_owner(presence, status.st_uid)
         _remove(folder, name)
         return None
 
@@ -181,3 +181,12 @@ def _remove(folder: Folder, name: str) -> None:
         folder.remove(name)
     except OSError:  # not ours to delete (another user's file in the sticky folder): ignore it
         pass
+
+
+def _as_its_owner(presence: Presence, uid: int) -> Presence:
+    """The entry under the login of the user whose file it is: a colleague cannot announce as someone else (root's
+    entries, a dashboard run as root for anyone, are taken as they say)."""
+    if uid == 0:
+        return presence
+    owner = user_name(uid)
+    return presence if presence.login == owner else msgspec.structs.replace(presence, login=owner)

@@ -315,6 +315,18 @@ def test_a_planted_presence_temp_file_name_cannot_redirect_the_write(desk: Desk)
     assert msgspec.json.decode(victim.path.read_bytes(), type=Presence).ticket_id == 3
 
 
+def test_a_presence_entry_shows_whose_file_it_is_not_whom_it_claims(desk: Desk) -> None:
+    PresenceDirectory(desk.store, PLANTER).announce(1)  # the folder exists, made by a dashboard
+    script = ("import sys; from pathlib import Path; from sopdash.store.presence import PresenceDirectory\n"
+              f"PresenceDirectory(Path(sys.argv[1]), {VICTIM!r}, pid=1).announce(2)\n")  # amy announces as ben
+    done = desk.run(desk.planter, desk.python, "-c", script, str(desk.store))
+    assert done.returncode == 0, done.stderr
+
+    seen = [(entry.login, entry.ticket_id) for entry in PresenceDirectory(desk.store, "reader").others()]
+
+    assert (PLANTER, 2) in seen and (VICTIM, 2) not in seen
+
+
 def test_an_archive_folder_linked_to_a_private_folder_is_refused(desk: Desk) -> None:
     private = desk.victim_folder("private")
     before = untouched(private)
