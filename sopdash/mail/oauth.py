@@ -68,11 +68,10 @@ def access_token(settings: OAuthSettings, token_path: Path, now: datetime) -> st
     try:
         token, renewed = _renew(settings, tokens, now)
     except SignInError as error:
-        _note_failure(token_path, tokens, now, error)
-        if error.temporary:
-            raise
-        raise SignInError(f"the {settings.name} sign-in expired or was revoked ({one_line(str(error))}); "
-                          f"{LOGIN_FIX}") from None
+        failure = error if error.temporary else SignInError(
+            f"the {settings.name} sign-in expired or was revoked ({one_line(str(error))}); {LOGIN_FIX}")
+        _note_failure(token_path, tokens, now, failure)
+        raise failure from None
     if renewed != tokens:
         write_tokens(token_path, renewed)
     return token
