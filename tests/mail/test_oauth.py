@@ -283,3 +283,46 @@ def test_bad_oauth_settings_name_the_key(table, words):
 def test_smtp_oauth2_needs_a_sign_in_table():
     with pytest.raises(ConfigError, match=re.escape('mail.smtp_auth: "oauth2" needs smtp_url and a [mail.oauth]')):
         MailSettings.from_config({"address": DESK, "smtp_url": "smtp://mail.example.org", "smtp_auth": "oauth2"})
+
+
+@pytest.fixture
+def tls_token_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The token server over TLS with a certificate for 127.0.0.1 that requests (under msal) trusts."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    with TokenServer(cert, key, expires_in=60) as running:  # under msal's 5 minutes: every use renews
+        yield running
+
+
+def test_microsoft_365_signs_in_and_renews_through_msal(tls_token_server, tmp_path):
+    server = tls_token_server
+    settings = OAuthSettings.from_config({"provider": "microsoft", "client_id": "app-id",
+                                          "authority": f"{server.url}/tenant", "token_file": str(tmp_path / "t.json")})
+    shown: list[str] = []
+
+    def approve(code: str, url: str, message: str) -> None:
+        shown.append(message)
+        server.approve(code)
+
+    done = sign_in(settings, settings.token_file, lambda: T0, approve)
+    assert done.account == "help@desk.example.org" and shown[0].startswith(f"To sign in, open {server.url}/approve")
+    asked = server.requests[1]  # after the discovery document
+    assert asked["path"] == "/device" and asked["client_id"] == "app-id"
+    assert set(asked["scope"].split()) == {"https://outlook.office.com/IMAP.AccessAsUser.All",
+                                           "https://outlook.office.com/SMTP.Send", "offline_access", "openid",
+                                           "profile"}
+    assert stat.S_IMODE(settings.token_file.stat().st_mode) == 0o600
+
+    token = access_token(settings, settings.token_file, T0 + timedelta(minutes=1))
+    assert token in server.access_tokens and server.requests[-1]["grant_type"] == "refresh_token"
+    assert token_health(settings, settings.token_file, T0 + timedelta(days=80)).state == "warning"  # 90-day limit
+
+    server.revoke()
+    with pytest.raises(SignInError, match="Microsoft 365 sign-in expired or was revoked .*invalid_grant"):
+        access_token(settings, settings.token_file, T0 + timedelta(minutes=2))
+    assert token_health(settings, settings.token_file, T0 + timedelta(minutes=2)).state == "alarm"
