@@ -167,12 +167,16 @@ def login_mailbox(args: argparse.Namespace) -> int:
         return 1 if health.state == "alarm" else 0
 
     def show(code: str, url: str, message: str) -> None:
-        print(one_line(message) or f"To sign the desk in, open {one_line(url)} in any browser and enter the code "
-              f"{one_line(code)}", flush=True)
-        print("waiting for the approval…", file=sys.stderr, flush=True)
+        print("\n".join(one_line(line) for line in message.splitlines()), flush=True)
+        if code:
+            print("waiting for the approval…", file=sys.stderr, flush=True)
 
-    signed_in = desk_sign_in(mail, system_clock, show)
+    def ask(prompt: str) -> str:
+        print(prompt, end="", file=sys.stderr, flush=True)
+        return sys.stdin.readline()
+
+    signed_in = desk_sign_in(mail, system_clock, show, ask)
     who = f" as {one_line(signed_in.account)}" if signed_in.account else ""
-    print(f"signed in to {mail.oauth.name}{who}; tokens saved in {signed_in.token_file} (mode 0600, this user's alone); the access token "
-          f"holds until {signed_in.expires_at:%Y-%m-%d %H:%M %Z} and is renewed automatically")
+    print(f"signed in to {mail.oauth.name}{who}; tokens saved in {signed_in.token_file} (mode 0600, this user's "
+          f"alone); the access token holds until {signed_in.expires_at:%Y-%m-%d %H:%M %Z} and is renewed automatically")
     return 0

@@ -17,14 +17,15 @@ NO_OAUTH_FIX = ("no [mail.oauth] in the desk's settings: set mail.oauth.provider
                 "`sopdash config set` (the README's Microsoft 365 and Gmail set-up says which)")
 
 
-def desk_sign_in(mail: MailSettings | None, clock: Callable[[], datetime],
-                 show: Callable[[str, str, str], None]) -> SignedIn:
-    """Run the device-code flow for `[mail.oauth]`: show(code, url, message), wait for the approval, keep the tokens."""
+def desk_sign_in(mail: MailSettings | None, clock: Callable[[], datetime], show: Callable[[str, str, str], None],
+                 ask: Callable[[str], str]) -> SignedIn:
+    """Sign the desk in as `[mail.oauth]` says (`mail.oauth.sign_in`: show(code, url, message), then the approval
+    awaited, or for Google ask(prompt) for the redirected address) and keep the tokens."""
     if mail is None:
         raise InputError(MAIL_OFF_FIX)
     if mail.oauth is None:
         raise InputError(NO_OAUTH_FIX)
-    return sign_in(mail.oauth, mail.oauth.token_file, clock, show)
+    return sign_in(mail.oauth, mail.oauth.token_file, clock, show, ask)
 
 
 def sign_in_health(mail: MailSettings | None, now: datetime) -> TokenHealth | None:

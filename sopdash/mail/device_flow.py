@@ -1,10 +1,10 @@
-"""The device authorization grant (RFC 8628) and token refresh (RFC 6749 §6) over plain HTTPS, for Google and any
-standard server ("custom").
+"""The device authorization grant (RFC 8628) for any standard server ("custom"), and the token endpoint's requests
+(RFC 6749: a code redeemed, a refresh) for it and for Google, over plain HTTPS.
 
-Why not a library: google-auth-oauthlib has no device flow (only the browser-on-this-machine flows), and oauthlib's
-DeviceClient only formats the request bodies; the exchange itself is three form POSTs answered by JSON, which the
+Why not a library: google-auth-oauthlib has no device flow (only flows with a browser on this machine), and
+oauthlib's DeviceClient only formats the request bodies; each exchange is a form POST answered by JSON, which the
 standard library does without bringing requests in for every mail command. Microsoft 365 goes through msal instead
-(`oauth_microsoft.py`).
+(`oauth_microsoft.py`); Google's sign-in itself is `browser_flow.py`.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def wait_for_approval(settings: OAuthSettings, code: DeviceCode, sleep: Callable
     while True:
         sleep(interval)
         try:
-            return _tokens(_post(settings.token_url, _with_secret(form, settings), settings), settings)
+            return exchange(settings, form)
         except TokenRefused as refused:
             if refused.error == "slow_down":
                 interval += SLOW_DOWN_S
@@ -84,11 +84,14 @@ def wait_for_approval(settings: OAuthSettings, code: DeviceCode, sleep: Callable
 
 def refresh(settings: OAuthSettings, refresh_token: str) -> dict[str, Any]:
     """A new access token for the refresh token (RFC 6749 §6); TokenRefused when the server refuses it."""
-    form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": settings.client_id}
-    return _tokens(_post(settings.token_url, _with_secret(form, settings), settings), settings)
+    return exchange(settings, {"grant_type": "refresh_token", "refresh_token": refresh_token,
+                               "client_id": settings.client_id})
 
 
-def _tokens(answer: dict[str, Any], settings: OAuthSettings) -> dict[str, Any]:
+def exchange(settings: OAuthSettings, form: dict[str, str]) -> dict[str, Any]:
+    """The token endpoint's answer to form (with the client secret, if one is configured): it holds an access token;
+    TokenRefused for an OAuth error."""
+    answer = _post(settings.token_url, _with_secret(form, settings), settings)
     if not isinstance(answer.get("access_token"), str) or not answer["access_token"]:
         raise SignInError(f"{settings.token_url} answered without an access token")
     return answer

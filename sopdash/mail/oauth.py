@@ -1,16 +1,19 @@
 """OAuth2 sign-in of the desk to its mailbox (Microsoft 365, Gmail, or any RFC 8628 server), for IMAP and SMTP.
 
-`sign_in` runs the device-code flow (a code and a URL shown in the terminal, approved in any browser, so it works
-over SSH) and keeps the tokens in `[mail.oauth] token_file`; `access_token` gives a valid access token, renewing it
+`sign_in` runs the sign-in over SSH (a URL shown in the terminal, approved in any browser: the device-code flow, or
+for Google a redirected address pasted back) and keeps the tokens in `[mail.oauth] token_file`; `access_token` gives a valid access token, renewing it
 when it expires within RENEW_BEFORE; `xoauth2` is the SASL XOAUTH2 initial response; `token_health` says whether the
 sign-in holds, for `check` and the intake's health. A refresh that fails is written into the token file, so every
 process (and `check`) sees the alarm, not only the one that failed. Refresh tokens are never printed or logged.
 
-Microsoft 365 goes through msal (`oauth_microsoft.py`), Google and "custom" through `device_flow.py`.
+Microsoft 365 goes through msal (`oauth_microsoft.py`), Google through `browser_flow.py`, "custom" (any RFC 8628
+server) through `device_flow.py`.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sopdash.core.text import one_line
-from sopdash.mail import device_flow, oauth_microsoft
+from sopdash.mail import browser_flow, device_flow, oauth_microsoft
 from sopdash.mail.oauth_settings import OAuthSettings
 from sopdash.mail.oauth_tokens import SignInError, TokenFileError, read_tokens, write_tokens
 
@@ -78,17 +81,17 @@ def access_token(settings: OAuthSettings, token_path: Path, now: datetime) -> st
 
 
 def sign_in(settings: OAuthSettings, token_path: Path, clock: Callable[[], datetime],
-            show: Callable[[str, str, str], None]) -> SignedIn:
-    """Run the device-code flow: show(code, url, message) once, wait for the approval in a browser, keep the tokens.
-    The token file is checked first, so nobody approves a sign-in that cannot be saved."""
+            show: Callable[[str, str, str], None], ask: Callable[[str], str] = input) -> SignedIn:
+    """Sign the desk in and keep the tokens: show(code, url, message) says what to open in any browser; Microsoft 365
+    and "custom" then wait for the code's approval (device flow), Google asks (`ask(prompt)`) for the address the
+    browser was sent back to (`browser_flow.py` says why). The token file is checked first, so nobody approves a
+    sign-in that cannot be saved."""
     previous = read_tokens(token_path)  # a planted link or someone else's file is refused before the flow
+    tokens: dict[str, Any] = {}
     if settings.provider == "microsoft":
-        account, cache, answer = oauth_microsoft.sign_in(settings, show)
-        tokens: dict[str, Any] = {"msal_cache": cache}
+        account, tokens["msal_cache"], answer = oauth_microsoft.sign_in(settings, show)
     else:
-        code = device_flow.request_code(settings)
-        show(code.user_code, code.verification_uri_complete or code.verification_uri, "")
-        answer = device_flow.wait_for_approval(settings, code)
+        answer = _browser(settings, show, ask) if settings.provider == "google" else _device(settings, show)
         account = _account(answer, previous, settings)
         tokens = {"access_token": answer["access_token"], "refresh_token": answer.get("refresh_token", "")}
     now = clock()
@@ -97,6 +100,22 @@ def sign_in(settings: OAuthSettings, token_path: Path, clock: Callable[[], datet
                   expires_at=(now + _lifetime(answer)).isoformat())
     write_tokens(token_path, tokens)
     return SignedIn(account, _expires(tokens), token_path)
+
+
+def _device(settings: OAuthSettings, show: Callable[[str, str, str], None]) -> dict[str, Any]:
+    code = device_flow.request_code(settings)
+    url = code.verification_uri_complete or code.verification_uri
+    show(code.user_code, url, f"To sign the desk in, open {url} in any browser and enter the code {code.user_code}")
+    return device_flow.wait_for_approval(settings, code)
+
+
+def _browser(settings: OAuthSettings, show: Callable[[str, str, str], None],
+             ask: Callable[[str], str]) -> dict[str, Any]:
+    request = browser_flow.authorization(settings)
+    show("", request.url, f"To sign the desk in to {settings.name}, open this address in any browser:\n{request.url}\n"
+         f"After you allow access, the browser is sent to an address starting {browser_flow.REDIRECT_URI} (it may say "
+         "it cannot connect): copy that whole address from the address bar and paste it here.")
+    return browser_flow.redeem(settings, request, ask("address: "))
 
 
 def token_health(settings: OAuthSettings, token_path: Path, now: datetime) -> TokenHealth:
@@ -156,11 +175,22 @@ def _note_failure(token_path: Path, tokens: dict[str, Any], now: datetime, error
 
 
 def _account(answer: dict[str, Any], previous: dict[str, Any] | None, settings: OAuthSettings) -> str:
-    """Who signed in, when the provider says (an OpenID id_token is not asked for by the mail scopes)."""
-    for key in ("account", "email", "preferred_username"):
-        if isinstance(answer.get(key), str):
-            return answer[key]
+    """Who signed in, as the id_token says (read for display only: it came straight from the token endpoint), else
+    as the previous sign-in with this app said."""
+    claims = _claims(str(answer.get("id_token", "")))
+    for key in ("email", "preferred_username"):
+        if isinstance(claims.get(key), str):
+            return claims[key]
     return str((previous or {}).get("account", "")) if (previous or {}).get("client_id") == settings.client_id else ""
+
+
+def _claims(id_token: str) -> dict[str, Any]:
+    try:
+        payload = id_token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def _lifetime(answer: dict[str, Any]) -> timedelta:

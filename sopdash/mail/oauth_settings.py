@@ -21,8 +21,8 @@ MICROSOFT_SCOPES = (
     "https://outlook.office.com/SMTP.Send",
     "offline_access",
 )
-GOOGLE_SCOPES = ("https://mail.google.com/",)
-GOOGLE_DEVICE_URL = "https://oauth2.googleapis.com/device/code"
+GOOGLE_SCOPES = ("https://mail.google.com/", "openid", "email")  # OpenID: to say which account signed in
+GOOGLE_AUTHORIZATION_URL = "https://accounts.google.com/o/oauth2/v2/auth"
 GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
 # how long a refresh token lives unused: Microsoft's sliding 90 days; Google and others set none we can know
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
@@ -39,9 +39,10 @@ class OAuthSettings:
     tenant: str = "organizations"
     scopes: tuple[str, ...] = ()
     authority: str = ""  # Microsoft: the login host and tenant, https://login.microsoftonline.com/<tenant>
-    device_authorization_url: str = ""
+    device_authorization_url: str = ""  # "custom": its RFC 8628 endpoint
+    authorization_url: str = ""  # Google: where the browser signs in (browser_flow.py)
     token_url: str = ""
-    client_secret_file: str = ""  # Google's "TVs and Limited Input devices" clients must send their (public) secret
+    client_secret_file: str = ""  # Google's "Desktop app" clients must send their secret, which Google says is not one
     refresh_days: int = 0  # a refresh token unused this long has expired (0: the provider sets no known limit)
 
     @property
@@ -79,9 +80,10 @@ class OAuthSettings:
         tenant = given.tenant.strip() or "organizations"
         authority = _url(given.authority, "authority") or f"{MICROSOFT_LOGIN}/{tenant}"
         device_url = _url(given.device_authorization_url, "device_authorization_url")
+        authorization_url = _url(given.authorization_url, "authorization_url")
         token_url = _url(given.token_url, "token_url")
         if provider == "google":
-            device_url, token_url = device_url or GOOGLE_DEVICE_URL, token_url or GOOGLE_TOKEN_URL
+            authorization_url, token_url = authorization_url or GOOGLE_AUTHORIZATION_URL, token_url or GOOGLE_TOKEN_URL
         if provider == "custom" and not (device_url and token_url):
             raise ConfigError("mail.oauth.token_url", 'the "custom" provider needs device_authorization_url and '
                                                       "token_url")
@@ -99,6 +101,7 @@ class OAuthSettings:
             scopes=scopes,
             authority=authority,
             device_authorization_url=device_url,
+            authorization_url=authorization_url,
             token_url=token_url,
             client_secret_file=given.client_secret_file.strip(),
             refresh_days=given.refresh_days or REFRESH_DAYS[provider],
@@ -115,6 +118,7 @@ class _OAuthTable(msgspec.Struct, forbid_unknown_fields=True):
     scopes: list[str] = msgspec.field(default_factory=list)
     authority: str = ""
     device_authorization_url: str = ""
+    authorization_url: str = ""
     token_url: str = ""
     client_secret_file: str = ""
     refresh_days: int = 0

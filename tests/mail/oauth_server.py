@@ -7,6 +7,7 @@ The test plays the user: `approve(user_code)` or `deny(user_code)`; `revoke()` m
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import secrets
 import ssl
@@ -24,8 +25,10 @@ class TokenServer:
     def __init__(self, cert: Path | None = None, key: Path | None = None, expires_in: int = 3600,
                  account: str = "help@desk.example.org") -> None:
         self.expires_in = expires_in
+        self.client_secret = "not-so-secret"  # what Google's desktop clients send
         self.account = account
         self.codes: dict[str, dict[str, str]] = {}  # device_code -> {"user_code", "state", "client_id", "scope"}
+        self.auth_codes: dict[str, dict[str, str]] = {}  # code -> the authorization request it answers
         self.access_tokens: set[str] = set()
         self.refresh_tokens: set[str] = set()
         self.requests: list[dict[str, str]] = []
@@ -54,6 +57,13 @@ class TokenServer:
 
     def deny(self, user_code: str) -> None:
         self._decide(user_code, "denied")
+
+    def authorize(self, request: dict[str, str]) -> str:
+        """The user allowing the authorization request (its query) in a browser: the code the redirect carries."""
+        code = "code-" + secrets.token_urlsafe(12)
+        with self.lock:
+            self.auth_codes[code] = request
+        return code
 
     def revoke(self) -> None:
         with self.lock:
@@ -99,6 +109,14 @@ class TokenServer:
                 return 400, {"error": "access_denied", "error_description": "the user declined"}
             del self.codes[form["device_code"]]
             return 200, self._issue(form, code["client_id"])
+        if form.get("grant_type") == "authorization_code":
+            request = self.auth_codes.pop(form.get("code", ""), None)
+            verifier = form.get("code_verifier", "").encode()
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).decode().rstrip("=")
+            if request is None or request["redirect_uri"] != form.get("redirect_uri") or \
+                    request["code_challenge"] != challenge or form.get("client_secret") != self.client_secret:
+                return 400, {"error": "invalid_grant", "error_description": "bad code, verifier or secret"}
+            return 200, self._issue({**form, "scope": request["scope"]}, request["client_id"])
         if form.get("grant_type") == "refresh_token":
             if form.get("refresh_token") not in self.refresh_tokens:
                 return 400, {"error": "invalid_grant", "error_description": "AADSTS700082: the refresh token expired"}
@@ -113,7 +131,7 @@ class TokenServer:
                   "expires_in": self.expires_in, "scope": form.get("scope", "")}
         if form.get("client_info") == "1" or "openid" in form.get("scope", ""):  # msal asks for both
             claims = {"iss": f"{self.url}/tenant/v2.0", "aud": client_id, "sub": "user-1", "oid": "user-1",
-                      "tid": "tenant", "preferred_username": self.account, "iat": 0, "exp": 4_000_000_000}
+                      "tid": "tenant", "preferred_username": self.account, "email": self.account, "iat": 0, "exp": 4_000_000_000}
             answer["id_token"] = ".".join([_b64({"alg": "none"}), _b64(claims), ""])
             answer["client_info"] = _b64({"uid": "user-1", "utid": "tenant"})
         return answer

@@ -12,6 +12,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 import pytest
@@ -77,6 +78,44 @@ def test_mail_login_shows_a_code_waits_for_its_approval_and_keeps_the_tokens(ser
     check = subprocess.run([sys.executable, "-m", "sopdash", "mail", "login", "--check"], env=env, text=True,
                            capture_output=True)
     assert check.returncode == 0 and "signed in to the mail provider; access token valid until" in check.stdout
+
+
+def test_gmail_sign_in_over_ssh_takes_the_redirected_address_pasted_back(server, tmp_path):
+    token_file, secret = tmp_path / "oauth-token.json", tmp_path / "google-client-secret"
+    secret.write_text(server.client_secret + "\n")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[mail]\naddress = "{DESK}"\nsmtp_url = "smtp://127.0.0.1:25"\n\n'
+        f'[mail.oauth]\nprovider = "google"\nclient_id = "desktop-app"\ntoken_file = "{token_file}"\n'
+        f'client_secret_file = "{secret}"\nauthorization_url = "{server.url}/authorize"\n'
+        f'token_url = "{server.url}/token"\n')
+    env = {**os.environ, "SOPDASH_CONFIG": str(config), "SOPDASH_DB": str(tmp_path / "tickets.json")}
+    login = subprocess.Popen([sys.executable, "-m", "sopdash", "mail", "login"], env=env, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert login.stdout.readline().startswith("To sign the desk in to Google, open this address in any browser")
+    address = login.stdout.readline().strip()
+    assert address.startswith(f"{server.url}/authorize?")
+    request = {key: values[0] for key, values in parse_qs(urlsplit(address).query).items()}
+    assert request["scope"] == "https://mail.google.com/ openid email" and request["client_id"] == "desktop-app"
+    assert request["code_challenge_method"] == "S256" and request["access_type"] == "offline"
+    code = server.authorize(request)  # the technician allows access in a browser on their own machine
+    redirected = f"{request['redirect_uri']}?state={request['state']}&code={code}&scope=email"
+    out, err = login.communicate(redirected + "\n", timeout=30)
+    assert login.returncode == 0, err
+    assert f"signed in to Google as {DESK}; tokens saved in {token_file} (mode 0600" in out
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert orjson.loads(token_file.read_bytes())["refresh_token"] in server.refresh_tokens
+
+
+def test_a_pasted_address_of_another_sign_in_is_refused(server, tmp_path):
+    settings = OAuthSettings.from_config({"provider": "google", "client_id": "desktop-app",
+                                          "token_file": str(tmp_path / "t.json"),
+                                          "authorization_url": f"{server.url}/authorize",
+                                          "token_url": f"{server.url}/token"})
+    with pytest.raises(SignInError, match="not the address this sign-in was redirected to"):
+        sign_in(settings, settings.token_file, lambda: T0, lambda code, url, message: None,
+                lambda prompt: "http://127.0.0.1:8085/?state=forged&code=code-1")
+    assert not settings.token_file.exists()
 
 
 def test_a_declined_sign_in_says_so_and_keeps_nothing(server, tmp_path):
@@ -261,9 +300,9 @@ def test_the_providers_defaults():
                                 "https://outlook.office.com/SMTP.Send", "offline_access")
     assert microsoft.refresh_days == 90
     google = OAuthSettings.from_config({"provider": "google", "client_id": "app", "token_file": "/t.json"})
-    assert google.scopes == ("https://mail.google.com/",)
+    assert google.scopes == ("https://mail.google.com/", "openid", "email")
     assert google.token_url == "https://oauth2.googleapis.com/token"
-    assert google.device_authorization_url == "https://oauth2.googleapis.com/device/code"
+    assert google.authorization_url == "https://accounts.google.com/o/oauth2/v2/auth"
 
 
 @pytest.mark.parametrize(("table", "words"), [
