@@ -365,3 +365,25 @@ def test_microsoft_365_signs_in_and_renews_through_msal(tls_token_server, tmp_pa
     with pytest.raises(SignInError, match="Microsoft 365 sign-in expired or was revoked .*invalid_grant"):
         access_token(settings, settings.token_file, T0 + timedelta(minutes=2))
     assert token_health(settings, settings.token_file, T0 + timedelta(minutes=2)).state == "alarm"
+
+
+def test_check_shows_the_sign_in_as_an_error_until_it_holds(server, tmp_path):
+    token_file = tmp_path / "oauth-token.json"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[mail]\naddress = "{DESK}"\nsendmail = "/bin/true"\n\n'
+        f'[mail.oauth]\nprovider = "custom"\nclient_id = "sopdash-test"\ntoken_file = "{token_file}"\n'
+        f'device_authorization_url = "{server.url}/device"\ntoken_url = "{server.url}/token"\nscopes = ["mail"]\n')
+    env = {**os.environ, "SOPDASH_CONFIG": str(config), "SOPDASH_DB": str(tmp_path / "tickets.json")}
+    subprocess.run([sys.executable, "-m", "sopdash", "init"], env=env, check=True, capture_output=True)
+    check = subprocess.run([sys.executable, "-m", "sopdash", "check"], env=env, text=True, capture_output=True)
+    assert check.returncode == 2  # `check`'s code for a problem found
+    assert "error: not signed in to the mail provider: run `sopdash mail login` as the desk's mail user" in check.stdout
+
+    signed_in(server, OAuthSettings.from_config(
+        {"provider": "custom", "client_id": "sopdash-test", "token_file": str(token_file), "scopes": ["mail"],
+         "device_authorization_url": f"{server.url}/device", "token_url": f"{server.url}/token"}),
+        datetime.now(timezone.utc))
+    check = subprocess.run([sys.executable, "-m", "sopdash", "check"], env=env, text=True, capture_output=True)
+    assert "mail: signed in to the mail provider; access token valid until" in check.stdout, check.stdout
+    assert check.returncode == 0, check.stdout
