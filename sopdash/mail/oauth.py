@@ -23,7 +23,7 @@ from typing import Any
 from sopdash.core.text import one_line
 from sopdash.mail import browser_flow, device_flow, oauth_microsoft
 from sopdash.mail.oauth_settings import OAuthSettings
-from sopdash.mail.oauth_tokens import SignInError, TokenFileError, read_tokens, write_tokens
+from sopdash.mail.oauth_tokens import SignInError, TokenFileError, read_tokens, renewal_lock, write_tokens
 
 RENEW_BEFORE = timedelta(minutes=5)
 WARN_BEFORE = timedelta(days=14)  # a refresh token this close to its provider's limit is a warning
@@ -66,17 +66,21 @@ def access_token(settings: OAuthSettings, token_path: Path, now: datetime) -> st
     if tokens.get("provider") != settings.provider or tokens.get("client_id") != settings.client_id:
         raise SignInError(f"{token_path} holds a sign-in for another provider or app than [mail.oauth] names; "
                           f"{LOGIN_FIX}")
-    if settings.provider != "microsoft" and tokens.get("access_token") and _expires(tokens) - now > RENEW_BEFORE:
+    if _fresh(settings, tokens, now):
         return str(tokens["access_token"])
-    try:
-        token, renewed = _renew(settings, tokens, now)
-    except SignInError as error:
-        failure = error if error.temporary else SignInError(
-            f"the {settings.name} sign-in expired or was revoked ({one_line(str(error))}); {LOGIN_FIX}")
-        _note_failure(token_path, tokens, now, failure)
-        raise failure from None
-    if renewed != tokens:
-        write_tokens(token_path, renewed)
+    with renewal_lock(token_path):
+        tokens = read_tokens(token_path) or tokens  # another process may have renewed it meanwhile
+        if _fresh(settings, tokens, now):
+            return str(tokens["access_token"])
+        try:
+            token, renewed = _renew(settings, tokens, now)
+        except SignInError as error:
+            failure = error if error.temporary else SignInError(
+                f"the {settings.name} sign-in expired or was revoked ({one_line(str(error))}); {LOGIN_FIX}")
+            _note_failure(token_path, tokens, now, failure)
+            raise failure from None
+        if renewed != tokens:
+            write_tokens(token_path, renewed)
     return token
 
 
@@ -86,7 +90,12 @@ def sign_in(settings: OAuthSettings, token_path: Path, clock: Callable[[], datet
     and "custom" then wait for the code's approval (device flow), Google asks (`ask(prompt)`) for the address the
     browser was sent back to (`browser_flow.py` says why). The token file is checked first, so nobody approves a
     sign-in that cannot be saved."""
-    previous = read_tokens(token_path)  # a planted link or someone else's file is refused before the flow
+    try:  # a planted link or someone else's file is refused before the flow
+        previous = read_tokens(token_path)
+    except TokenFileError as error:
+        if error.kind != "corrupt":
+            raise
+        previous = None
     tokens: dict[str, Any] = {}
     if settings.provider == "microsoft":
         account, tokens["msal_cache"], answer = oauth_microsoft.sign_in(settings, show)
@@ -123,7 +132,7 @@ def token_health(settings: OAuthSettings, token_path: Path, now: datetime) -> To
     try:
         tokens = read_tokens(token_path)
     except TokenFileError as error:
-        return TokenHealth("alarm" if "another user" in str(error) or "keeps" in str(error) else "warning", str(error))
+        return TokenHealth("warning" if error.kind == "unreadable" else "alarm", str(error))
     if tokens is None:
         return TokenHealth("alarm", f"not signed in to {settings.name}: {LOGIN_FIX}")
     expires = _expires(tokens)
@@ -142,6 +151,12 @@ def token_health(settings: OAuthSettings, token_path: Path, now: datetime) -> To
                                           "is fetched or sent before then (each renewal extends it)", expires)
     return TokenHealth("ok", f"signed in to {settings.name}{who}; access token valid until "
                              f"{expires:%Y-%m-%d %H:%M %Z}, renewed automatically", expires)
+
+
+def _fresh(settings: OAuthSettings, tokens: dict[str, Any], now: datetime) -> bool:
+    """Whether the kept access token holds beyond RENEW_BEFORE (msal's cache decides that itself, for Microsoft)."""
+    return settings.provider != "microsoft" and bool(tokens.get("access_token")) and \
+        _expires(tokens) - now > RENEW_BEFORE
 
 
 def _renew(settings: OAuthSettings, tokens: dict[str, Any], now: datetime) -> tuple[str, dict[str, Any]]:

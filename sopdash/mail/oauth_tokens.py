@@ -7,8 +7,11 @@ O_EXCL temp file (0600 through its descriptor) renamed over the old one, so a re
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,21 @@ class SignInError(SopdashError):
 
 
 class TokenFileError(SignInError):
-    """The token file cannot be used as it is: a link, someone else's, unreadable or not JSON."""
+    """The token file cannot be used as it is; `kind` says why: "unsafe" (a link or other non-file, someone else's),
+    "unreadable" (this user may not: it is the mail user's) or "corrupt" (not what sopdash writes)."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@contextmanager
+def renewal_lock(path: Path) -> Iterator[None]:
+    """Held while a token is renewed and saved, so two processes (a sender and a fetcher) do not both spend a
+    refresh token that the server accepts only once: an advisory lock on the token file's folder."""
+    with _folder(path) as folder:
+        fcntl.flock(folder.fd, fcntl.LOCK_EX)
+        yield
 
 
 def read_tokens(path: Path) -> dict[str, Any] | None:
@@ -45,7 +62,7 @@ def read_tokens(path: Path) -> dict[str, Any] | None:
                 if status.st_uid != os.geteuid():
                     raise TokenFileError(
                         f"{path} belongs to another user (uid {status.st_uid}); only the desk's mail user signs in: "
-                        "run `sopdash mail login` as that user"
+                        "run `sopdash mail login` as that user", "unsafe"
                     )
                 if stat.S_IMODE(status.st_mode) & 0o077:
                     os.fchmod(fd, TOKEN_MODE)
@@ -53,18 +70,19 @@ def read_tokens(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except UnsafeEntry:
-        raise TokenFileError(_planted(path)) from None
+        raise TokenFileError(_planted(path), "unsafe") from None
     except PermissionError:
         raise TokenFileError(
             f"cannot read {path}: it is the desk's mail user's; run this as that user "
-            "(e.g. `sudo -u helpdesk-mail sopdash mail login --check`)"
+            "(e.g. `sudo -u helpdesk-mail sopdash mail login --check`)", "unreadable"
         ) from None
     try:
         tokens = orjson.loads(data)
     except orjson.JSONDecodeError:
         tokens = None
     if not isinstance(tokens, dict):
-        raise TokenFileError(f"{path} is not a token file sopdash wrote; run `sopdash mail login` to sign in again")
+        raise TokenFileError(f"{path} is not a token file sopdash wrote; run `sopdash mail login` to sign in again",
+                             "corrupt")
     return tokens
 
 
@@ -74,13 +92,14 @@ def write_tokens(path: Path, tokens: dict[str, Any]) -> None:
         with _folder(path) as folder:
             present = folder.entry(path.name)
             if present is not None and not stat.S_ISREG(present.st_mode):
-                raise TokenFileError(_planted(path, folder))
+                raise TokenFileError(_planted(path, folder), "unsafe")
             folder.replace(folder.temp_file(path.name), path.name, orjson.dumps(tokens), TOKEN_MODE)
     except FileNotFoundError:
         raise TokenFileError(f"no folder {path.parent} for the token file; make it (for the desk's mail user "
-                             "alone, e.g. `install -d -m 700 -o helpdesk-mail " f"{path.parent}`)") from None
+                             "alone, e.g. `install -d -m 700 -o helpdesk-mail " f"{path.parent}`)", "unreadable") from None
     except PermissionError:
-        raise TokenFileError(f"cannot write {path}: run `sopdash mail login` as the desk's mail user") from None
+        raise TokenFileError(f"cannot write {path}: run `sopdash mail login` as the desk's mail user",
+                             "unreadable") from None
 
 
 def _folder(path: Path) -> Folder:

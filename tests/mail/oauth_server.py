@@ -120,6 +120,7 @@ class TokenServer:
         if form.get("grant_type") == "refresh_token":
             if form.get("refresh_token") not in self.refresh_tokens:
                 return 400, {"error": "invalid_grant", "error_description": "AADSTS700082: the refresh token expired"}
+            self.refresh_tokens.discard(form["refresh_token"])  # each is good once: the next one comes with it
             return 200, self._issue(form, form.get("client_id", ""))
         return 400, {"error": "unsupported_grant_type"}
 

@@ -9,6 +9,7 @@ import re
 import stat
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from pathlib import Path
@@ -139,6 +140,25 @@ def test_a_valid_access_token_is_used_as_it_is_and_renewed_when_it_expires(serve
     assert kept["access_token"] == renewed and kept["refresh_token"] in server.refresh_tokens  # rotated, kept
     assert kept["refreshed_at"] == (T0 + timedelta(minutes=56)).isoformat()
     assert stat.S_IMODE(settings.token_file.stat().st_mode) == 0o600
+
+
+def test_two_processes_renewing_at_once_spend_the_refresh_token_once(server, tmp_path):
+    settings = custom(server, tmp_path / "token.json")
+    signed_in(server, settings)
+    later = T0 + timedelta(hours=2)
+    with ThreadPoolExecutor(4) as pool:
+        tokens = list(pool.map(lambda _: access_token(settings, settings.token_file, later), range(4)))
+    assert len(set(tokens)) == 1 and tokens[0] in server.access_tokens
+    assert [r["grant_type"] for r in server.requests if r["path"] == "/token"].count("refresh_token") == 1
+    assert token_health(settings, settings.token_file, later).state == "ok"
+
+
+def test_mail_login_replaces_a_token_file_it_cannot_read(server, tmp_path):
+    settings = custom(server, tmp_path / "token.json")
+    settings.token_file.write_text("half a file")
+    assert token_health(settings, settings.token_file, T0).state == "alarm"
+    signed_in(server, settings)
+    assert token_health(settings, settings.token_file, T0).state == "ok"
 
 
 def test_a_revoked_sign_in_raises_the_fix_and_stays_an_alarm_until_signed_in_again(server, tmp_path):
