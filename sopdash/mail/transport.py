@@ -1,4 +1,5 @@
-"""How mail leaves the box: one SMTP connection (STARTTLS or TLS, optional login) or the local sendmail program.
+"""How mail leaves the box: one SMTP connection (STARTTLS or TLS; a login with a password or SASL XOAUTH2 with the
+desk's Microsoft 365 or Gmail sign-in) or the local sendmail program.
 
 Each transport sorts a refusal into temporary (stays queued: 4xx, timeout, connection refused or lost)
 or permanent (fails: 5xx, sendmail's permanent exit codes, or a message that cannot be written out), as
@@ -11,12 +12,12 @@ import smtplib
 import socket
 import ssl
 import subprocess
-from datetime import datetime, timezone
 from email.errors import MessageError
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 
+from sopdash.clock import system_clock
 from sopdash.core.text import one_line
 from sopdash.mail.oauth import SignInError, access_token, xoauth2
 from sopdash.mail.settings import MailSettings
@@ -117,7 +118,7 @@ class SmtpTransport:
         """SASL XOAUTH2 with the desk's sign-in, as `username` (or the desk's address)."""
         assert self.client is not None and self.settings.oauth is not None
         try:
-            token = access_token(self.settings.oauth, self.settings.oauth.token_file, datetime.now(timezone.utc))
+            token = access_token(self.settings.oauth, self.settings.oauth.token_file, system_clock())
         except SignInError as error:  # the mail stays queued until someone signs in again
             self.close()
             raise DeliveryError(str(error), temporary=True) from None
