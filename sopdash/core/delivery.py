@@ -25,6 +25,7 @@ NO_ADDRESS = "the requester has no e-mail address"
 def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[int], str], now: datetime) -> Ticket:
     """`after` with a delivery record on each technician's public entry that `before` did not have yet.
 
+    The ticket's Cc is copied on each (internal notes have no record, so they never become mail).
     A requester without an address, or with one no mail can carry (stored before addresses were checked,
     or edited by hand), gets a `failed` record at once with the reason, so the missing mail shows.
     """
@@ -39,7 +40,7 @@ def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[in
         record = (
             Delivery("failed", message_id, to=address, last_error=problem)
             if problem
-            else Delivery("queued", message_id, to=address, next_try=now)
+            else Delivery("queued", message_id, to=address, next_try=now, cc=after.cc)
         )
         timeline[index] = msgspec.structs.replace(entry, delivery=record)
     return after.evolve(timeline=tuple(timeline))
