@@ -20,6 +20,7 @@ from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.tui.dialogs import AssignDialog, ConfirmDialog, EscalateDialog, PriorityDialog, ResolveDialog, TextDialog
 from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.cc_dialog import CcDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,11 @@ ACTIONS: dict[str, TicketAction] = {
     "reopen": TicketAction(
         call=lambda desk, t, _: desk.reopen(t.id, seen_version=t.version),
         done=lambda desk, t, _: "Ticket reopened.",
+    ),
+    "cc": TicketAction(
+        call=lambda desk, t, change: (desk.remove_cc if change.remove else desk.add_cc)(t.id, change.address),
+        done=lambda desk, t, change: f"#{t.id}: {one_line(change.address)} {'taken off' if change.remove else 'added to'} the Cc.",
+        ask=lambda desk, t, privacy: CcDialog(t, privacy),
     ),
     "manager_acknowledge": TicketAction(
         call=lambda desk, t, _: desk.acknowledge_manager_flag(t.id, seen_version=t.version),

@@ -76,3 +76,11 @@ def test_a_canned_reply_goes_in_as_its_own_paragraph(before, after, inserted):
 def test_the_reply_template_is_typed_into_under_the_greeting():
     assert writing_point("Hello Ann,\n\n\n\nKind regards,\nDana") == (2, 0)
     assert writing_point("Hello Ann,\nKind regards") is None
+
+
+def test_cc_is_shown_literally_without_control_characters_and_masked_in_privacy():
+    from sopdash.core.detail import cc_text
+
+    planted = ("\x1b]0;pwned\x07lead@example.com", "boss\x1b[31m@example.com")
+    assert cc_text(planted, privacy=False) == "lead@example.com, boss@example.com"
+    assert "lead@example.com" not in cc_text(planted[:1], privacy=True)
