@@ -12,6 +12,7 @@ import pytest
 from mail_server import DESK
 
 from sopdash.store import TicketStore
+from sopdash.store.opening import open_store
 
 ACME = "acme@desk.example.org"
 DESK_SETTINGS = f"""
@@ -46,11 +47,11 @@ def receive(raw: bytes) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sopdash", "mail", "receive"], input=raw, capture_output=True, check=False)
 
 
-def test_cc_gets_public_mail_and_never_an_internal_note(desk, smtp_server, sopdash):
+def test_cc_gets_public_mail_and_never_an_internal_note(desk, mail_store, smtp_server, sopdash):
     mailbox, _ = smtp_server
     done = receive(web_form())
     assert done.returncode == 0, done.stderr
-    ticket = TicketStore(desk).get(1)
+    ticket = open_store(mail_store).get(1)
     assert (ticket.requester.email, ticket.requester.name) == ("priya@client.example", "Nair, Priya")  # Reply-To
     assert ticket.cc == ("lead@client.example",)  # lower case; the desk's own address left out
     assert (ticket.desk_address, ticket.category) == (ACME, "Acme")
