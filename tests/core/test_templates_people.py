@@ -84,3 +84,11 @@ def test_cc_is_shown_literally_without_control_characters_and_masked_in_privacy(
     planted = ("\x1b]0;pwned\x07lead@example.com", "boss\x1b[31m@example.com")
     assert cc_text(planted, privacy=False) == "lead@example.com, boss@example.com"
     assert "lead@example.com" not in cc_text(planted[:1], privacy=True)
+
+
+def test_a_ticket_stored_before_cc_and_desk_address_loads_with_neither():
+    old = {"id": 3, "subject": "Old", "created_at": "2026-01-05T09:00:00+00:00",
+           "timeline": [{"at": "2026-01-05T09:00:00+00:00", "author": "amara", "kind": "public", "text": "Hi",
+                         "delivery": {"state": "sent", "message_id": "<x@y>", "to": "a@b.example"}}]}
+    ticket = Ticket.from_dict(old)
+    assert (ticket.cc, ticket.desk_address, ticket.timeline[0].delivery.cc) == ((), "", ())
