@@ -15,6 +15,7 @@ import msgspec
 from sopdash.core.addresses import not_an_address
 from sopdash.core.display import local_time
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
+from sopdash.core.text import one_line
 
 DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
 FIRST_RETRY = timedelta(minutes=1)
@@ -148,4 +149,7 @@ def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:
         why = "the requester's address is not one mail can carry" if privacy and address else problem
         return f"✗ No mail: {why}; the message is only recorded."
     shown = "(masked)" if privacy else address
+    if ticket.cc:
+        copied = f"{len(ticket.cc)} copied" if privacy else "cc " + one_line(", ".join(ticket.cc))
+        shown += f" ({copied})"
     return f"✉ Goes by mail to {shown} via {where}."

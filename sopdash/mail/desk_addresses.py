@@ -68,6 +68,8 @@ def desk_addresses(table: Any) -> tuple[DeskAddress, ...]:
             raise ConfigError(f"{key}.from", not_an_address(sender))
         if len(given.signature) > MAX_SIGNATURE:
             raise ConfigError(f"{key}.signature", f"is longer than {MAX_SIGNATURE} characters")
+        if address.strip().lower() in {entry.address for entry in found}:
+            raise ConfigError(key, "is listed twice (addresses are the same in any case)")
         found.append(DeskAddress(address.strip().lower(), given.category.strip(), given.name.strip(), sender.lower(),
                                  given.signature.strip("\n")))
     return tuple(found)

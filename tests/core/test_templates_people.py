@@ -92,3 +92,18 @@ def test_a_ticket_stored_before_cc_and_desk_address_loads_with_neither():
                          "delivery": {"state": "sent", "message_id": "<x@y>", "to": "a@b.example"}}]}
     ticket = Ticket.from_dict(old)
     assert (ticket.cc, ticket.desk_address, ticket.timeline[0].delivery.cc) == ((), "", ())
+
+
+def test_the_dialogs_say_who_is_copied():
+    from sopdash.core.delivery import mail_route
+
+    ticket = PRIYA.evolve(cc=("lead@example.com",))
+    assert mail_route(ticket, "smtp://mail:587") == "✉ Goes by mail to priya@example.com (cc lead@example.com) via smtp://mail:587."
+    assert mail_route(ticket, "smtp://mail:587", privacy=True) == "✉ Goes by mail to (masked) (1 copied) via smtp://mail:587."
+
+
+def test_an_address_listed_twice_is_refused():
+    from sopdash.mail.desk_addresses import desk_addresses
+
+    with pytest.raises(ConfigError, match="listed twice"):
+        desk_addresses({"Acme@desk.example.org": {}, "acme@desk.example.org": {}})

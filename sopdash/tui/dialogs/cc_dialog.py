@@ -14,7 +14,6 @@ from textual.widgets import Input, Static
 
 from sopdash.core.addresses import not_an_address
 from sopdash.core.detail import cc_text
-from sopdash.core.model import Ticket
 from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
 
 
