@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from mail_server import DESK
 
+from sopdash.desk.identity import current_login
 from sopdash.store import TicketStore
 from sopdash.store.opening import open_store
 
@@ -188,3 +189,16 @@ def test_bad_people_settings_get_one_clear_message(mail_env, sopdash, added, sai
     config.write_text(config.read_text(encoding="utf-8") + added, encoding="utf-8")
     done = sopdash("ticket", "list")
     assert done.code == 2 and said in done.err and len(done.err.strip().splitlines()) == 1
+
+
+def test_mail_preview_fills_in_the_desks_template(desk, sopdash):
+    sample = sopdash("mail", "preview", "acknowledgement").out
+    assert sample.startswith("Hello Priya Nair,\n") and "\n    Outlook won't start – \"profile cannot be loaded\"\n" in sample
+    assert sample.endswith(f"Kind regards,\n{current_login()}\nExample IT Help Desk\n")  # signed: no "Support"
+    receive(web_form())
+    receipt = sopdash("mail", "preview", "receipt", "--ticket", "1").out
+    assert "ticket #1:" in receipt and receipt.endswith("This is an automatic message.\nAcme IT Support · ext. 4000\n")
+    config = desk.parent / "config.toml"
+    config.write_text(config.read_text() + '\n[templates]\nresolution = "Dear {requester_first_name}: {summary}"\n')
+    assert sopdash("mail", "preview", "resolution", "--ticket", "1", "--summary", "Fixed.").out == "Dear Priya: Fixed.\n"
+    assert sopdash("mail", "preview", "farewell").code == 2
