@@ -131,14 +131,15 @@ def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> 
 
 
 def delivery_text(delivery: Delivery) -> str:
-    """A delivery as every face shows it: `✓ sent to ann@…`, `✉ queued for ann@… (2 tries: 451 …)`, `✗ failed: …`."""
+    """A delivery as every face shows it: `✓ sent to ann@… (cc bob@…)`, `✉ queued for ann@… (2 tries: 451 …)`, `✗ failed: …`."""
     mark = DELIVERY_MARKS[delivery.state]
+    copied = f" (cc {', '.join(delivery.cc)})" if delivery.cc else ""
     if delivery.state == "sent":
-        return f"{mark} sent to {delivery.to}"
+        return f"{mark} sent to {delivery.to}{copied}"
     if delivery.state == "failed":
         return f"{mark} failed: {delivery.last_error}"
     tries = f" ({delivery.attempts} {'try' if delivery.attempts == 1 else 'tries'}: {delivery.last_error})" if delivery.attempts else ""
-    return f"{mark} queued for {delivery.to}{tries}"
+    return f"{mark} queued for {delivery.to}{copied}{tries}"
 
 
 def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:

@@ -23,9 +23,9 @@ from sopdash.core.delivery import failed, queue_deliveries, with_delivery
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Ticket, format_time
+from sopdash.core.templates import Templates
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
-from sopdash.core.templates import Templates
 from sopdash.desk.people_intake import cc_added, mailed_ticket, requester_of
 from sopdash.desk.quarantine import quarantine
 from sopdash.mail.compose import new_message_id, ticket_of_message_id

@@ -107,3 +107,13 @@ def test_an_address_listed_twice_is_refused():
 
     with pytest.raises(ConfigError, match="listed twice"):
         desk_addresses({"Acme@desk.example.org": {}, "acme@desk.example.org": {}})
+
+
+def test_a_delivery_says_who_was_copied_and_privacy_masks_them():
+    from sopdash.core.delivery import delivery_text
+    from sopdash.core.display import client_line
+    from sopdash.core.model import Delivery
+
+    record = Delivery("sent", "<m@x>", to="priya@example.com", cc=("lead@example.com",))
+    assert delivery_text(record) == "✓ sent to priya@example.com (cc lead@example.com)"
+    assert "lead@example.com" not in client_line(delivery_text(record), PRIYA.requester, privacy=True)
