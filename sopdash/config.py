@@ -23,15 +23,16 @@ from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.limits import MAX_DURATION_S
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
+from sopdash.core.templates import Templates
 from sopdash.mail.settings import MailSettings
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
-DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail")
+DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates")
 """The desk's policy: read from the desk's own settings beside its store (README: "The desk's settings")."""
 PERSONAL_TABLES = ("ui", "keys", "store")
 """A technician's own: the dashboard's look and keys, and where the store is (`store.archive_after` is the desk's)."""
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "templates")
 DESK_STORE_KEYS = ("archive_after",)
 
 
@@ -64,6 +65,7 @@ class DeskPolicy:
     replies: tuple[CannedReply, ...] = ()
     mail: MailSettings | None = None
     archive_after: timedelta = ARCHIVE_AFTER
+    templates: Templates = Templates()
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Settings:
     replies: tuple[CannedReply, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
     mail: MailSettings | None = None
+    templates: Templates = Templates()
     document: Mapping[str, Any] = field(default_factory=dict)
     """The technician's own config file, as parsed."""
     desk: DeskDocument | None = None
@@ -202,6 +205,7 @@ def settings_from_document(
         replies=policy.replies,
         keys=keys,
         mail=policy.mail,
+        templates=policy.templates,
         document=document,
         desk=desk,
         notes=_notes(own, path, desk),
@@ -243,6 +247,7 @@ def desk_policy(document: Mapping[str, Any]) -> DeskPolicy:
         replies=canned_replies_from_config(_table(document, "replies")),
         mail=MailSettings.from_config(_table(document, "mail")),
         archive_after=_archive_after(_table(document, "store")),
+        templates=Templates.from_config(_table(document, "templates")),
     )
 
 

@@ -53,6 +53,7 @@ APP_KEYS = (
     Key("mark", "space", "mark", "mark for a bulk action"),
     Key("new-ticket", "N", "new_ticket", "new ticket"),
     Key("edit-ticket", "E", "edit_ticket", "edit subject, category or requester"),
+    Key("cc", "C", "ticket('cc')", "who is copied on the ticket's public mail (Cc)"),
     Key("manager-acknowledge", "M", "ticket('manager_acknowledge')", "manager acknowledges the flag (SOP 6B)"),
     Key("next-pane", "tab", "next_pane", "next pane"),
     Key("previous-pane", "shift+tab", "previous_pane", "previous pane"),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
+from sopdash.cli.people_commands import register_preview
+from sopdash.cli.ticket_commands import ticket_id
 from sopdash.clock import clock_from_env, refuse_what_if, system_clock
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line
@@ -62,6 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     test = actions.add_parser("test", parents=[parent], help="send a test message and say what happened")
     test.add_argument("address", metavar="ADDRESS")
     test.set_defaults(handler=send_test)
+
+    register_preview(actions, parent, ticket_id)
 
 
 def send_queued(args: argparse.Namespace) -> int:

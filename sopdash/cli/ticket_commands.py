@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from sopdash.cli.context import open_desk, warn
 from sopdash.cli.options import command_parent
+from sopdash.cli.people_commands import register_cc
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.cli.standard_input import StandardInput
 from sopdash.core.addresses import checked_address
@@ -96,6 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     action("close", close_ticket, "close a resolved ticket whose client was notified")
     action("reopen", reopen_ticket, "reopen a resolved or closed ticket")
     action("flag-ack", acknowledge_manager_flag, "as a manager, acknowledge the manager flag")
+    register_cc(actions, parent, ticket_id)
 
 
 def allow_sensitive_option(parser: argparse.ArgumentParser) -> None:

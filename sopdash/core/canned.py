@@ -14,6 +14,7 @@ from typing import Any
 
 from sopdash.core.errors import ConfigError
 from sopdash.core.model import Ticket
+from sopdash.core.people import display_name
 
 PLACEHOLDERS = ("name", "id", "subject", "technician")
 REPLY_KEYS = ("text",)
@@ -30,7 +31,7 @@ class CannedReply:
         """The text with the ticket's details and the technician's name in place of the placeholders."""
         return self.text.format_map(
             {
-                "name": ticket.requester.name or "there",
+                "name": display_name(ticket.requester.name) or "there",
                 "id": str(ticket.id),
                 "subject": ticket.subject,
                 "technician": technician,

@@ -30,7 +30,7 @@ def decode_table(table: Any, kind: type[T], name: str) -> T:
 
 
 def _config_error(message: str, table: Mapping[str, Any], kind: type[msgspec.Struct], name: str) -> ConfigError:
-    known = ", ".join(kind.__struct_fields__)
+    known = ", ".join(kind.__struct_encode_fields__)  # the names as written in the config
     unknown = _UNKNOWN.search(message)
     if unknown:
         return ConfigError(f"{name}.{unknown.group(1)}", f"unknown key (known: {known})")

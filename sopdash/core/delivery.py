@@ -15,6 +15,7 @@ import msgspec
 from sopdash.core.addresses import not_an_address
 from sopdash.core.display import local_time
 from sopdash.core.model import Delivery, Ticket, TimelineEntry
+from sopdash.core.text import one_line
 
 DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
 FIRST_RETRY = timedelta(minutes=1)
@@ -25,6 +26,7 @@ NO_ADDRESS = "the requester has no e-mail address"
 def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[int], str], now: datetime) -> Ticket:
     """`after` with a delivery record on each technician's public entry that `before` did not have yet.
 
+    The ticket's Cc is copied on each (internal notes have no record, so they never become mail).
     A requester without an address, or with one no mail can carry (stored before addresses were checked,
     or edited by hand), gets a `failed` record at once with the reason, so the missing mail shows.
     """
@@ -39,7 +41,7 @@ def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[in
         record = (
             Delivery("failed", message_id, to=address, last_error=problem)
             if problem
-            else Delivery("queued", message_id, to=address, next_try=now)
+            else Delivery("queued", message_id, to=address, next_try=now, cc=after.cc)
         )
         timeline[index] = msgspec.structs.replace(entry, delivery=record)
     return after.evolve(timeline=tuple(timeline))
@@ -129,14 +131,15 @@ def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> 
 
 
 def delivery_text(delivery: Delivery) -> str:
-    """A delivery as every face shows it: `✓ sent to ann@…`, `✉ queued for ann@… (2 tries: 451 …)`, `✗ failed: …`."""
+    """A delivery as every face shows it: `✓ sent to ann@… (cc bob@…)`, `✉ queued for ann@… (2 tries: 451 …)`, `✗ failed: …`."""
     mark = DELIVERY_MARKS[delivery.state]
+    copied = f" (cc {', '.join(delivery.cc)})" if delivery.cc else ""
     if delivery.state == "sent":
-        return f"{mark} sent to {delivery.to}"
+        return f"{mark} sent to {delivery.to}{copied}"
     if delivery.state == "failed":
         return f"{mark} failed: {delivery.last_error}"
     tries = f" ({delivery.attempts} {'try' if delivery.attempts == 1 else 'tries'}: {delivery.last_error})" if delivery.attempts else ""
-    return f"{mark} queued for {delivery.to}{tries}"
+    return f"{mark} queued for {delivery.to}{copied}{tries}"
 
 
 def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:
@@ -147,4 +150,7 @@ def mail_route(ticket: Ticket, where: str, privacy: bool = False) -> str:
         why = "the requester's address is not one mail can carry" if privacy and address else problem
         return f"✗ No mail: {why}; the message is only recorded."
     shown = "(masked)" if privacy else address
+    if ticket.cc:
+        copied = f"{len(ticket.cc)} copied" if privacy else "cc " + one_line(", ".join(ticket.cc))
+        shown += f" ({copied})"
     return f"✉ Goes by mail to {shown} via {where}."

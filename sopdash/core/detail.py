@@ -79,6 +79,11 @@ def _field(label: str, value: str, role: str = "") -> Line:
     return (Span(f"{label:<{LABEL_WIDTH}}", "label"), Span(value, role))
 
 
+def cc_text(cc: tuple[str, ...], privacy: bool) -> str:
+    """The people copied on a ticket's mail, on one line as written (masked in privacy mode)."""
+    return ", ".join(one_line(mask_email(address) if privacy else address) for address in cc)
+
+
 def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, privacy: bool) -> list[Line]:
     facts = [priority_label(ticket), ticket.status, f"tier {ticket.tier}"]
     facts.append(f"assigned to {one_line(ticket.assignee)}" if ticket.assignee else "unassigned")
@@ -88,6 +93,7 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
         (Span(f"#{ticket.id} ", "title"), Span(client_line(ticket.subject, ticket.requester, privacy), "title")),
         (Span(" · ".join(facts)),),
         _field("From", requester_contact(ticket.requester, privacy)),
+        *([_field("Cc", cc_text(ticket.cc, privacy))] if ticket.cc else []),
         _field("Created", f"{local_time(ticket.created_at, zone, now=now)} ({time_ago(ticket.created_at, now)})"),
         (),
         _clock("Ack", clocks.ack, ticket.acknowledged_at, now, zone),

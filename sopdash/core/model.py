@@ -116,6 +116,7 @@ class Delivery(msgspec.Struct, frozen=True, gc=False):
     last_error: str = ""
     sent_at: Time | None = None
     next_try: Time | None = None
+    cc: tuple[str, ...] = ()  # the ticket's Cc when it was queued, copied on the message
 
 
 class Attachment(msgspec.Struct, frozen=True, gc=False):
@@ -208,6 +209,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     subject: str
     body: str = ""
     requester: Requester = Requester()
+    cc: tuple[str, ...] = ()  # people copied on the desk's public mail about the ticket (README: "People on the thread")
     category: str = ""
     priority: Priority = "medium"
     triaged: bool = False
@@ -225,6 +227,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     client_notified_at: Time | None = None
     closed_at: Time | None = None
     source: Source = Source()
+    desk_address: str = ""  # the desk's address a mailed ticket came in on; its replies go out from there ("": the main one)
     version: int = 1
     mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
     timeline_seal: str = ""  # the newest entry's seal, so removing the newest entries shows (core/chain.py)

@@ -260,22 +260,18 @@ def acknowledge_manager_flag(ticket: Ticket, actor: str, now: datetime, is_manag
 
 
 def resolution_message(ticket: Ticket, summary: str) -> str:
-    """The courteous public message that tells the client their issue is resolved (SOP 4F)."""
-    name = ticket.requester.name or "there"
-    return (
-        f"Hello {name},\n\nyour request \"{ticket.subject}\" has been resolved: {summary}\n\n"
-        "If anything is still not right, just reply and we will pick it up again.\n\nThank you for your patience."
-    )
+    """The courteous public message that tells the client their issue is resolved (SOP 4F): the default template
+    (a desk's own is filled in by the desk, `Desk.template_text`)."""
+    from sopdash.core.templates import RESOLUTION, filled, values
+
+    return filled(RESOLUTION, values(ticket, summary=summary))
 
 
 def acknowledgement_message(ticket: Ticket) -> str:
-    """The courteous receipt sent when acknowledging (SOP 4B, 2A)."""
-    name = ticket.requester.name or "there"
-    return (
-        f"Hello {name},\n\nthank you for contacting support. We have received your request "
-        f"\"{ticket.subject}\" (ticket #{ticket.id}) and a technician is looking into it. "
-        "We will keep you updated."
-    )
+    """The courteous receipt sent when acknowledging (SOP 4B, 2A): the default template."""
+    from sopdash.core.templates import ACKNOWLEDGEMENT, filled, values
+
+    return filled(ACKNOWLEDGEMENT, values(ticket))
 
 
 def resolve(

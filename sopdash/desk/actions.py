@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Callable
 import msgspec
 
 from sopdash.clock import Clock
-from sopdash.core import edit, rules
+from sopdash.core import edit, people, rules
 from sopdash.core.addresses import checked_address
 from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
+from sopdash.core.templates import Templates, filled, values
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Progress, Signature
@@ -49,17 +50,21 @@ class Desk:
     settings: DeskSettings | None = None
     """The desk's own settings, which a running dashboard watches (None: not watched, as in tests)."""
     stamp: Clock | None = None  # what actions are stamped with (the CLI: the system clock); `clock` when None
+    templates: Templates = Templates()  # the desk's texts to clients (`[templates]`)
 
     @property
     def action_clock(self) -> Clock:
         """The clock every write is stamped with: actions, mail intake and delivery."""
         return self.stamp or self.clock
 
-    def adopt(self, policy: SlaPolicy, roster: Roster, mail: MailSettings | None) -> None:
+    def adopt(
+        self, policy: SlaPolicy, roster: Roster, mail: MailSettings | None, templates: Templates | None = None
+    ) -> None:
         """Take the desk's settings as changed while running; the actor's manager mark stays as it was given (on
         PostgreSQL it is the database role's, not the roster's)."""
         is_manager = self.roster.is_manager(self.actor)
         self.policy, self.mail = policy, mail
+        self.templates = templates or self.templates
         by_role = self.settings is not None and self.settings.managers_by_role
         self.roster = roster.with_manager(self.actor, is_manager) if by_role else roster
 
@@ -113,7 +118,7 @@ class Desk:
         return self._apply(
             ticket_id,
             lambda t, now: rules.acknowledge(
-                t, self.actor, now, message or rules.acknowledgement_message(t), allow_sensitive
+                t, self.actor, now, message or self.template_text("acknowledgement", t), allow_sensitive
             ),
             seen_version,
         )
@@ -163,16 +168,48 @@ class Desk:
         seen_version: int | None = None,
         allow_sensitive: bool = False,
     ) -> Ticket:
-        return self._apply(
-            ticket_id, lambda t, now: rules.resolve(t, self.actor, now, summary, notify, allow_sensitive), seen_version
-        )
+        def resolve(ticket: Ticket, now: datetime) -> Ticket:
+            resolved = rules.resolve(ticket, self.actor, now, summary, notify=False)
+            if not notify:
+                return resolved
+            message = self.template_text("resolution", resolved, resolved.resolution)
+            return rules.notify_client(resolved, self.actor, now, message, allow_sensitive)
+
+        return self._apply(ticket_id, resolve, seen_version)
 
     def notify_client(
         self, ticket_id: int, message: str | None = None, seen_version: int | None = None, allow_sensitive: bool = False
     ) -> Ticket:
-        return self._apply(
-            ticket_id, lambda t, now: rules.notify_client(t, self.actor, now, message, allow_sensitive), seen_version
-        )
+        def notify(ticket: Ticket, now: datetime) -> Ticket:
+            text = message or self.template_text("resolution", ticket, ticket.resolution)
+            return rules.notify_client(ticket, self.actor, now, text, allow_sensitive)
+
+        return self._apply(ticket_id, notify, seen_version)
+
+    def template_text(self, name: str, ticket: Ticket, summary: str = "", technician: str | None = None) -> str:
+        """The desk's template `name` filled in for ticket, signed by this technician (README: "Mail templates")."""
+        return filled(self.templates.text(name), self.template_values(ticket, summary, technician))
+
+    def template_values(self, ticket: Ticket, summary: str = "", technician: str | None = None) -> dict[str, str]:
+        """The placeholders' values for ticket: the technician's roster name (else login), the desk's name and
+        signature for the address the ticket came in on."""
+        if technician is None:
+            technician = self.roster.member(self.actor).name or self.actor
+        desk_name, signature = "", ""
+        if self.mail is not None:
+            desk_name = self.mail.sender_for(ticket.desk_address)[0]
+            entry = self.mail.receiving(ticket.desk_address)
+            signature = entry.signature if entry is not None else ""
+        return values(ticket, technician, desk_name, summary, signature)
+
+    def add_cc(self, ticket_id: int, address: str) -> Ticket:
+        """Copy `address` on the ticket's public mail from now on (audited)."""
+        ours = self.mail.own_addresses if self.mail is not None else ()
+        return self._apply(ticket_id, lambda t, now: people.add_cc(t, self.actor, now, address, ours))
+
+    def remove_cc(self, ticket_id: int, address: str) -> Ticket:
+        """Stop copying `address` on the ticket's public mail (audited)."""
+        return self._apply(ticket_id, lambda t, now: people.remove_cc(t, self.actor, now, address))
 
     def close(self, ticket_id: int, seen_version: int | None = None) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.close(t, self.actor, now), seen_version)

@@ -12,21 +12,23 @@ message at most. Every outcome goes to the mail log.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sopdash.clock import Clock
 from sopdash.core import inbound as rules
-from sopdash.core.delivery import failed, with_delivery
+from sopdash.core.delivery import failed, queue_deliveries, with_delivery
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.limits import MAX_SUBJECT
-from sopdash.core.model import Attachment, Inbound, Requester, Ticket, format_time
+from sopdash.core.model import Attachment, Inbound, Ticket, format_time
+from sopdash.core.templates import Templates
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
+from sopdash.desk.people_intake import cc_added, mailed_ticket, requester_of
 from sopdash.desk.quarantine import quarantine
-from sopdash.mail.compose import ticket_of_message_id
+from sopdash.mail.compose import new_message_id, ticket_of_message_id
 from sopdash.mail.maildir import Maildir
 from sopdash.mail.parse import IncomingMail, Unparseable, read_message
 from sopdash.mail.quoting import fold_quoted
@@ -74,8 +76,10 @@ class Letter:
 class Intake:
     """Clients' mail taken into one desk's store."""
 
-    def __init__(self, store: Store, settings: MailSettings, clock: Clock) -> None:
+    def __init__(self, store: Store, settings: MailSettings, clock: Clock, templates: Templates | None = None,
+                 sign: Callable[[Ticket], dict[str, str]] | None = None) -> None:
         self.store, self.settings, self.clock = store, settings, clock
+        self.templates, self.sign = templates or Templates(), sign
         self.kept = store.kept_files()
         self.index = MailIndex(self.kept)
 
@@ -84,7 +88,8 @@ class Intake:
         """Intake on the desk's store; an InputError naming the fix when mail is off."""
         if desk.mail is None:
             raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
-        return cls(desk.store, desk.mail, desk.action_clock)
+        return cls(desk.store, desk.mail, desk.action_clock, desk.templates,
+                   lambda ticket: desk.template_values(ticket, technician=""))
 
     def receive(self, raw: bytes) -> Outcome:
         """Handle one RFC 5322 message; the outcome says what it did (and its sysexits code)."""
@@ -150,7 +155,7 @@ class Intake:
             return Outcome("duplicate", f"{mail.message_id} was handled before", seen)
         named_id = self._named(mail)
         named = self._read(named_id)
-        robot = robot_reason(mail, self.settings.address, self._ours)
+        robot = _from_us(mail, self.settings) or robot_reason(mail, self.settings.address, self._ours)
         if robot:
             return self._robot(mail, robot, named_id, named, now)
         letter = self._letter(mail, base, eml)
@@ -185,7 +190,8 @@ class Intake:
             return ([noted] if noted is not None else []), []
         self._remember(copy, ticket.id, fetch)
         decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before)", ticket.id))
-        return [rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)], []
+        appended = rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)
+        return [cc_added(appended, mail, self.settings, now)], []
 
     def _new(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome],
              copy: Copy, fetch: Fetch) -> Plan:
@@ -193,12 +199,15 @@ class Intake:
         if len(rules.recent(self.index.opened(mail.sender), now)) >= limit:
             decided.append(Outcome("held", f"flood: {mail.sender} opened {limit} tickets in the last hour"))
             return [], []
-        requester = Requester(name=letter.author if mail.sender_name else "", email=mail.sender)
+        requester, relayed = requester_of(mail, letter.author, self.settings)
+        note = "; ".join(filter(None, [relayed, where.note]))
 
         def make(ticket_id: int) -> Ticket:
             self._remember(copy, ticket_id, fetch)
             self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
-            return rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
+            made = rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, note)
+            made = mailed_ticket(made.evolve(id=ticket_id), mail, self.settings, now, self.templates, self.sign)
+            return queue_deliveries(made.evolve(timeline=()), made, self._message_id, now)
 
         decided.append(Outcome("ticket", f"new ticket from {mail.sender}{where.line}"))
         return [], [make]
@@ -258,6 +267,9 @@ class Intake:
         ticket = self._read(rules.tagged_ticket(report.quoted, self.settings.subject_tag))
         sent = rules.delivery_to(ticket, report.recipients) if ticket is not None else ""
         return (ticket, sent) if sent else None
+
+    def _message_id(self, ticket_id: int) -> str:
+        return new_message_id(ticket_id, self.settings.domain)
 
     def _ours(self, message_id: str) -> bool:
         return ticket_of_message_id(message_id, self.settings.domain) is not None
@@ -376,6 +388,11 @@ class Copy:
 
 def _inbounds(ticket: Ticket, message_id: str) -> list[Inbound]:
     return [e.inbound for e in ticket.timeline if e.inbound is not None and e.inbound.message_id == message_id]
+
+
+def _from_us(mail: IncomingMail, settings: MailSettings) -> str:
+    """A loop: mail from one of the desk's other addresses (`robot_reason` knows the main one)."""
+    return "from the desk's own address (a loop)" if mail.sender in settings.own_addresses else ""
 
 
 def _author(mail: IncomingMail) -> str:

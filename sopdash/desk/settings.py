@@ -319,7 +319,7 @@ class SettingsWatch:
             news = self.desk.settings.news(self.settings.desk_document, settings.desk_document)
         except SopdashError as error:
             return None, f"The desk's settings changed but cannot be used, so the previous ones stay: {error}"
-        self.desk.adopt(settings.policy, settings.roster, settings.mail)
+        self.desk.adopt(settings.policy, settings.roster, settings.mail, settings.templates)
         self.settings = settings
         return settings, news
 

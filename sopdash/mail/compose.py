@@ -16,6 +16,7 @@ from email.utils import format_datetime
 
 from sopdash.core.addresses import ascii_form, not_an_address
 from sopdash.core.delivery import latest_client_message_id
+from sopdash.core.inbound import MAIL
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.core.text import one_line
 from sopdash.mail.settings import MailSettings
@@ -69,12 +70,16 @@ def mailbox(name: str, address: str) -> Address:
 
 
 def outgoing(ticket: Ticket, entry: TimelineEntry, settings: MailSettings) -> EmailMessage:
-    """The mail for a public entry with a delivery record: From the desk, To the requester, threaded."""
+    """The mail for a public entry with a delivery record: From the address the ticket came in on, To the
+    requester, Cc whoever the ticket copied when it was queued, threaded; the desk's automatic receipt says it is
+    one (RFC 3834)."""
     delivery = entry.delivery
     assert delivery is not None, "only entries queued for delivery become mail"
     message = EmailMessage(policy=SMTP)
-    message["From"] = mailbox(settings.name, settings.address)
+    message["From"] = mailbox(*settings.sender_for(ticket.desk_address))
     message["To"] = mailbox(ticket.requester.name, delivery.to)
+    if delivery.cc:
+        message["Cc"] = [mailbox("", address) for address in delivery.cc]
     message["Subject"] = reply_subject(ticket.subject, ticket.id, settings)
     message["Date"] = format_datetime(entry.at)
     message["Message-ID"] = delivery.message_id
@@ -83,6 +88,8 @@ def outgoing(ticket: Ticket, entry: TimelineEntry, settings: MailSettings) -> Em
         message["In-Reply-To"] = parent
         message["References"] = parent
     message["X-Auto-Response-Suppress"] = "All"
+    if entry.author == MAIL:  # written by the desk itself, not a technician: the receipt
+        message["Auto-Submitted"] = "auto-replied"
     message.set_content(entry.text.replace("\r\n", "\n"), charset="utf-8")
     return message
 

@@ -147,7 +147,7 @@ def _send_one(transport, item: Pending, settings: MailSettings, clock: Clock) ->
     except (ValueError, LookupError, MessageError) as error:  # text that Python's mail code cannot carry
         return outbound.failed(record, f"cannot be written as mail: {error}", attempted=False)
     try:
-        transport.send(message, ascii_form(record.to))
+        transport.send(message, ascii_form(record.to), tuple(ascii_form(address) for address in record.cc))
     except DeliveryError as error:
         if error.connection_lost:
             raise _ConnectionLost(item, error) from None

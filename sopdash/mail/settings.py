@@ -13,6 +13,7 @@ import msgspec
 from sopdash.core.config_table import decode_table, positive_number, whole_number
 from sopdash.core.errors import ConfigError
 from sopdash.mail.oauth_settings import OAuthSettings
+from sopdash.mail.desk_addresses import DeskAddress, desk_addresses
 
 MAX_MESSAGE_MB = 1024  # one message with its attachments: a gigabyte is past any mail server's limit
 MAX_NEW_TICKETS_HOUR = 100_000
@@ -39,6 +40,26 @@ class MailSettings:
     mta_user: str = ""  # the Unix user the MTA runs `mail receive` as; `sopdash check` checks it can
     smtp_auth: str = "password"  # "oauth2": SASL XOAUTH2 with the [mail.oauth] sign-in, as username (or address)
     oauth: OAuthSettings | None = None
+    addresses: tuple[DeskAddress, ...] = ()  # `[mail.addresses]`: the other addresses the desk receives on
+    receipt: bool = False  # send an automatic receipt for each new mailed ticket (README: "The receipt")
+    receipt_acknowledges: bool = False  # whether that receipt stops the acknowledgement clock (SOP 4B: no)
+
+    @property
+    def own_addresses(self) -> tuple[str, ...]:
+        """Every address that is the desk's: the main one, each it receives on, each it sends from."""
+        others = [a for entry in self.addresses for a in (entry.address, entry.from_address)]
+        return tuple(dict.fromkeys(a.lower() for a in (self.address, *others)))
+
+    def receiving(self, address: str) -> DeskAddress | None:
+        """The `[mail.addresses]` entry for an address the desk receives on; None for the main or an unknown one."""
+        return next((entry for entry in self.addresses if entry.address == address.lower()), None)
+
+    def sender_for(self, address: str) -> tuple[str, str]:
+        """(From name, From address) of mail on a ticket that came in on `address` ("" or unknown: the desk's own)."""
+        entry = self.receiving(address)
+        if entry is None:
+            return self.name, self.address
+        return entry.name or self.name, entry.from_address
 
     @property
     def max_message_bytes(self) -> int:
@@ -99,6 +120,9 @@ class MailSettings:
             trusted_domains=_domains(given.trusted_domains),
             mta_user=_line(given.mta_user, "mta_user"),
             **_oauth(given, smtp_url),
+            addresses=desk_addresses(given.addresses),
+            receipt=given.receipt,
+            receipt_acknowledges=given.receipt_acknowledges,
         )
 
 
@@ -118,6 +142,9 @@ class _MailTable(msgspec.Struct, forbid_unknown_fields=True):
     max_replies_per_ticket_hour: int = 30
     trusted_domains: list[str] = msgspec.field(default_factory=list)
     mta_user: str = ""
+    addresses: dict[str, Any] = msgspec.field(default_factory=dict)
+    receipt: bool = False
+    receipt_acknowledges: bool = False
     smtp_auth: str = "password"
     oauth: dict[str, Any] = msgspec.field(default_factory=dict)
 

@@ -74,11 +74,12 @@ class SmtpTransport:
             self.client.close()
         self.client = None
 
-    def send(self, message: EmailMessage, to: str) -> None:
-        """Hand one message to the server for `to`; DeliveryError if it is refused or the connection drops."""
+    def send(self, message: EmailMessage, to: str, cc: tuple[str, ...] = ()) -> None:
+        """Hand one message to the server for `to` and the addresses copied; DeliveryError if it is refused for
+        `to` or the connection drops (a refused copy does not hold back the requester's mail)."""
         assert self.client is not None, "send inside `with`"
         try:
-            refused = self.client.send_message(message, from_addr=self.settings.address, to_addrs=[to])
+            refused = self.client.send_message(message, from_addr=self.settings.address, to_addrs=[to, *cc])
         except smtplib.SMTPRecipientsRefused as error:
             code, text = next(iter(error.recipients.values()))
             raise _refusal(smtplib.SMTPResponseException(code, text)) from None
@@ -91,8 +92,8 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as error:
             self.client = None
             raise DeliveryError(f"connection to {self.settings.where()} lost: {_why(error)}", True, True) from None
-        if refused:
-            code, text = next(iter(refused.values()))
+        if to in refused:
+            code, text = refused[to]
             raise _refusal(smtplib.SMTPResponseException(code, text))
 
     def _starttls(self) -> None:
@@ -145,8 +146,8 @@ class SendmailTransport:
     def __exit__(self, kind: type | None, error: BaseException | None, trace: TracebackType | None) -> None:
         return None
 
-    def send(self, message: EmailMessage, to: str) -> None:
-        """Pipe one message to the program; its exit code says sent, try later or failed."""
+    def send(self, message: EmailMessage, to: str, cc: tuple[str, ...] = ()) -> None:
+        """Pipe one message to the program (`-t` reads To and Cc); its exit code says sent, try later or failed."""
         try:
             data = message.as_bytes()
         except UNSENDABLE as error:

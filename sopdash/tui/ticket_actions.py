@@ -20,6 +20,7 @@ from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.tui.dialogs import AssignDialog, ConfirmDialog, EscalateDialog, PriorityDialog, ResolveDialog, TextDialog
 from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.cc_dialog import CcDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, _: f"#{t.id} acknowledged.",
         unsent=lambda t, _, why: f"#{t.id} acknowledged; {why}.",
         ask=lambda desk, t, privacy: TextDialog(
-            t, "acknowledge", privacy=privacy, route=mail_route_of(desk, t, privacy)
+            t, "acknowledge", desk.template_text("acknowledgement", t), privacy, mail_route_of(desk, t, privacy)
         ),
         verdict=rules.verdict_acknowledge,
         verb="acknowledge",
@@ -139,7 +140,7 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, _: f"Reply sent on #{t.id}.",
         unsent=lambda t, _, why: f"Reply on #{t.id} {why}.",
         ask=lambda desk, t, privacy: TextDialog(
-            t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy)
+            t, "reply", desk.template_text("reply", t), privacy, mail_route_of(desk, t, privacy)
         ),
     ),
     "waiting": TicketAction(
@@ -174,7 +175,9 @@ ACTIONS: dict[str, TicketAction] = {
             f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")
         ),
         unsent=lambda t, resolution, why: f"#{t.id} resolved; {why}." if resolution.notify else f"#{t.id} resolved.",
-        ask=lambda desk, t, privacy: ResolveDialog(t, privacy=privacy, route=mail_route_of(desk, t, privacy)),
+        ask=lambda desk, t, privacy: ResolveDialog(
+            t, privacy, mail_route_of(desk, t, privacy), lambda shown, summary: desk.template_text("resolution", shown, summary)
+        ),
     ),
     "close": TicketAction(
         call=lambda desk, t, _: desk.close(t.id, seen_version=t.version),
@@ -188,6 +191,11 @@ ACTIONS: dict[str, TicketAction] = {
     "reopen": TicketAction(
         call=lambda desk, t, _: desk.reopen(t.id, seen_version=t.version),
         done=lambda desk, t, _: "Ticket reopened.",
+    ),
+    "cc": TicketAction(
+        call=lambda desk, t, change: (desk.remove_cc if change.remove else desk.add_cc)(t.id, change.address),
+        done=lambda desk, t, change: f"#{t.id}: {one_line(change.address)} {'taken off' if change.remove else 'added to'} the Cc.",
+        ask=lambda desk, t, privacy: CcDialog(t, privacy),
     ),
     "manager_acknowledge": TicketAction(
         call=lambda desk, t, _: desk.acknowledge_manager_flag(t.id, seen_version=t.version),

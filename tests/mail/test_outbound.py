@@ -36,7 +36,7 @@ def test_acknowledgement_is_sent_from_the_desk_to_the_requester(mail_env, smtp_s
     assert message["Subject"] == f"Re: Printer jams [#{ticket_id}]"
     assert message["X-Auto-Response-Suppress"] == "All"
     assert message.get_content_type() == "text/plain" and message.get_content_charset() == "utf-8"
-    assert "thank you for contacting support" in message.get_content()
+    assert "thank you for contacting Example IT Help Desk" in message.get_content()
     (record,) = deliveries(mail_env, ticket_id)
     assert record["state"] == "sent" and record["message_id"] == message["Message-ID"]
     assert record["sent_at"] == "2026-11-25T09:00:00+00:00" and record["attempts"] == 1

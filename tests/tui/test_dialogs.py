@@ -343,7 +343,8 @@ async def test_resolve_preview_shows_the_message_to_the_client():
     async with app.run_test(size=SIZE) as pilot:
         await write(pilot, "Replaced the fuser")
         preview = str(app.screen.query_one("#preview", Static).render())
-        assert "Hello Jane Doe," in preview and "has been resolved: Replaced the fuser" in preview
+        assert "Hello Jane Doe," in preview and "has been resolved:\n" in preview
+        assert "\nReplaced the fuser\n" in preview  # the summary on its own line (issue 24 item 16)
         assert "[URGENT]" in preview and "[/b]" in preview
 
 

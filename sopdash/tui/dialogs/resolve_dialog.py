@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Static, TextArea
 
 from sopdash.core.display import client_line, shown_requester
+from sopdash.core.model import Ticket
 from sopdash.core.presence import Activity
 from sopdash.core.rules import resolution_message
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
@@ -50,6 +51,12 @@ class ResolveDialog(DisclosureCheck[Resolution]):
     FRAME_CLASS = "resolve-dialog"
     activity: Activity = "resolve"
     SEND_BUTTON = "resolve"
+
+    def __init__(self, ticket: Ticket, privacy: bool = False, route: str = "",
+                 message: Callable[[Ticket, str], str] = resolution_message) -> None:
+        """`message` writes the client's message from a ticket and a summary (the desk's resolution template)."""
+        super().__init__(ticket, privacy, route)
+        self.message_for = message
 
     def frame_title(self) -> str:
         return f"Resolve ticket #{self.ticket.id}"
@@ -98,14 +105,14 @@ class ResolveDialog(DisclosureCheck[Resolution]):
             subject=client_line(self.ticket.subject, self.ticket.requester, self.privacy),
         )
         summary = self.summary.strip() or "…"
-        preview.update(Content("Message to the client:\n" + resolution_message(shown, summary)))
+        preview.update(Content("Message to the client:\n" + self.message_for(shown, summary)))
 
     def action_toggle_notify(self) -> None:
         self.query_one(MarkedCheckbox).toggle()
 
     def _message(self) -> str:
         """What the client is sent, unmasked as it will go (nothing when not notifying)."""
-        return resolution_message(self.ticket, self.summary.strip()) if self.notify else ""
+        return self.message_for(self.ticket, self.summary.strip()) if self.notify else ""
 
     def action_resolve(self) -> None:
         if not self.summary.strip():

@@ -15,6 +15,7 @@ from sopdash.core.display import requester_label
 from sopdash.core.model import Ticket
 from sopdash.core.presence import Activity
 from sopdash.core.rules import acknowledgement_message
+from sopdash.core.templates import REPLY, filled, values, writing_point
 from sopdash.core.text import printable
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
@@ -24,8 +25,9 @@ TextKind = Literal["note", "reply", "acknowledge"]
 
 
 def reply_template(ticket: Ticket) -> str:
-    """A courteous public reply with the requester's name filled in (SOP 2A), for the technician to complete."""
-    return f"Hello {ticket.requester.name or 'there'},\n\n\n\nKind regards,\nSupport"
+    """A courteous public reply with the requester's name filled in (SOP 2A), for the technician to complete: the
+    default template (the dashboard passes the desk's own, filled in, as `text`)."""
+    return filled(REPLY, values(ticket))
 
 
 class TextDialog(DisclosureCheck[str]):
@@ -99,8 +101,9 @@ class TextDialog(DisclosureCheck[str]):
 
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
-        if self.kind == "reply" and self.initial_text == reply_template(self.ticket):
-            editor.move_cursor((2, 0))  # the empty line under the greeting
+        point = writing_point(self.initial_text) if self.kind == "reply" else None
+        if point is not None:
+            editor.move_cursor(point)  # the empty lines under the greeting of an untouched template
         else:
             editor.move_cursor(editor.document.end)
 

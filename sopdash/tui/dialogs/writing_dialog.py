@@ -11,6 +11,7 @@ from textual.widgets import TextArea
 
 from sopdash.core.canned import CannedReply
 from sopdash.core.presence import Activity
+from sopdash.core.templates import as_paragraph
 from sopdash.tui.dialogs.base import TicketDialog
 from sopdash.tui.dialogs.canned_reply_picker import CannedReplyPicker
 
@@ -66,7 +67,9 @@ class WritingDialog(TicketDialog[ResultT]):
         text = reply.filled(self.ticket, self.source.technician)
         editor = self.query_one(TextArea)
         if editor.text.strip() and editor.text != getattr(self, "initial_text", ""):
-            editor.insert(text)
+            before = editor.document.get_text_range((0, 0), editor.cursor_location)
+            after = editor.document.get_text_range(editor.cursor_location, editor.document.end)
+            editor.insert(as_paragraph(before, text, after))  # its own paragraph, never glued to a sentence
         else:
             editor.load_text(text)
             editor.move_cursor(editor.document.end)
