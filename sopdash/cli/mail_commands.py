@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
-from sopdash.clock import refuse_what_if
+from sopdash.clock import refuse_what_if, write_clock
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
@@ -144,6 +144,6 @@ def show_log(args: argparse.Namespace) -> int:
 
 def send_test(args: argparse.Namespace) -> int:
     """`mail test ADDRESS`: one test message straight through the transport; exit 1 if it was refused."""
-    sent, line = send_probe(settings_for(args).mail, args.address)
+    sent, line = send_probe(settings_for(args).mail, args.address, write_clock(os.environ)())
     print(line, file=sys.stdout if sent else sys.stderr)
     return 0 if sent else 1

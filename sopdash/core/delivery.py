@@ -7,6 +7,7 @@ dialog fail with a conflict; the Message-ID names the ticket, so a record is fou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, tzinfo
 
@@ -20,6 +21,8 @@ DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 NO_ADDRESS = "the requester has no e-mail address"
+MAX_REFERENCES = 10  # Message-IDs in a References header: the thread's first and its latest
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,250}>")  # one `<id>` of visible ASCII, as a header may carry it
 
 
 def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[int], str], now: datetime) -> Ticket:
@@ -126,6 +129,27 @@ def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> 
         if entry.inbound is not None and (before is None or entry.at <= before):
             return entry.inbound.message_id
     return ""
+
+
+def references(ticket: Ticket, entry: TimelineEntry) -> list[str]:
+    """The References of the mail for `entry`: the ticket's thread of Message-IDs before it, oldest first (the
+    client's and ours, not those that failed), ending at the client's message it answers when there is one; a long
+    thread keeps its first and its last `MAX_REFERENCES - 1` (as RFC 5322's readers and Usenet trim them)."""
+    thread: list[str] = []
+    answered = latest_client_message_id(ticket, entry.at)
+    own = entry.delivery.message_id if entry.delivery is not None else None
+    for earlier in ticket.timeline:
+        if earlier.at > entry.at or (earlier.delivery is not None and earlier.delivery.message_id == own):
+            break
+        if earlier.inbound is not None:
+            thread.append(earlier.inbound.message_id)
+        elif earlier.delivery is not None and earlier.delivery.state != "failed":
+            thread.append(earlier.delivery.message_id)
+    thread = [message_id for message_id in thread if _MESSAGE_ID.fullmatch(message_id)]
+    if answered in thread:
+        thread = thread[: len(thread) - thread[::-1].index(answered)]
+    thread = list(dict.fromkeys(thread))
+    return thread if len(thread) <= MAX_REFERENCES else [thread[0], *thread[-(MAX_REFERENCES - 1):]]
 
 
 def delivery_text(delivery: Delivery) -> str:
