@@ -12,13 +12,15 @@ from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
 from sopdash.clock import refuse_what_if, write_clock
 from sopdash.core.errors import InputError, SopdashError
-from sopdash.core.text import one_line
+from sopdash.core.text import one_line, pad, truncate
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
 from sopdash.desk.settings import SettingsWatch
 
 WATCH_INTERVAL_S = 30.0
 LOG_LINES = 20
+SUBJECT_CELLS = 40
+PARTY_CELLS = 24
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,8 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--maildir", required=True, type=Path, metavar="DIR")
     fetch.set_defaults(handler=fetch_maildir)
 
-    log = actions.add_parser("log", parents=[parent], help="the last messages handled or dropped, with the reason")
-    log.add_argument("--limit", type=int, default=LOG_LINES, metavar="N")
+    log = actions.add_parser("log", parents=[parent], help="the last messages in and out: what became of each, and why")
+    log.add_argument("--limit", type=entries, default=LOG_LINES, metavar="N",
+                     help=f"how many of the latest to show (default {LOG_LINES}; 0 shows none)")
     log.set_defaults(handler=show_log)
 
     test = actions.add_parser("test", parents=[parent], help="send a test message and say what happened")
@@ -71,12 +74,16 @@ def send_queued(args: argparse.Namespace) -> int:
     watch = SettingsWatch(desk, settings)
     print(f"sopdash: delivering mail from {desk.location} every {args.interval:g} s, following the desk's "
           "settings", file=sys.stderr, flush=True)
-    rounds = 0
+    rounds, waiting = 0, ""
     while True:
         try:  # a long-running sender outlives a store that is briefly locked or unreadable
             lines = _followed(watch.poll())
             report = desk.deliver_mail(at_once=args.now and rounds == 0, wait_for_sender=1.0)
             lines += report.lines
+            now_waiting = report.summary(desk.policy.calendar.tz) if report.waiting else ""
+            if now_waiting != waiting and (now_waiting or lines):  # what waits, and when it goes, said when it changes
+                lines.append(now_waiting or "nothing waiting")
+            waiting = now_waiting
         except SopdashError as error:
             lines = [f"sopdash: {one_line(str(error))}; trying again in {args.interval:g} s"]
         for line in lines:
@@ -126,19 +133,31 @@ def fetch_maildir(args: argparse.Namespace) -> int:
     return 1 if left else 0
 
 
+def entries(text: str) -> int:
+    """An argparse type: how many entries to show, a whole number of 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0: give how many of the latest entries to show")
+    return value
+
+
 def show_log(args: argparse.Namespace) -> int:
-    """`mail log`: the last messages the gateway handled or dropped, oldest first."""
+    """`mail log`: the last messages in (handled or dropped) and out (with where each stands), oldest first."""
     desk = open_desk(args)
-    records = desk.mail_log(max(args.limit, 1))
-    if not records:
-        print("no mail handled yet")
-    for record in records:
-        ticket = f"#{record['ticket']}" if record.get("ticket") else "-"
-        print(
-            f"{str(record.get('at', ''))[:19].replace('T', ' ')}  {record.get('action', ''):<13} {ticket:>6}  "
-            f"{one_line(str(record.get('from', ''))) or '-'}  {one_line(str(record.get('subject', '')))[:50]!r}  "
-            f"{one_line(str(record.get('reason', '')))}"
-        )
+    lines = desk.mail_log(args.limit)
+    if not lines and args.limit:
+        print("no mail in or out yet")
+    zone = desk.policy.calendar.tz
+    for line in lines:
+        at = f"{line.at.astimezone(zone):%Y-%m-%d %H:%M}" if line.at is not None else "?"
+        ticket = f"#{line.ticket}" if line.ticket else "-"
+        subject = pad(truncate(one_line(line.subject), SUBJECT_CELLS), SUBJECT_CELLS)
+        party = pad(truncate(one_line(line.party) or "-", PARTY_CELLS), PARTY_CELLS)
+        print(f"{at}  {line.direction:<3} {one_line(line.state):<13} {ticket:>6}  {party}  {subject}  "
+              f"{one_line(line.reason)}".rstrip())
     return 0
 
 

@@ -72,6 +72,21 @@ def next_try_text(moment: datetime, now: datetime, zone: tzinfo) -> str:
     return f"{shown:%H:%M}" if shown.date() == now.astimezone(zone).date() else local_time(moment, zone, with_zone=False)
 
 
+def delivery_state(delivery: Delivery, now: datetime, zone: tzinfo) -> str:
+    """Where a mail stands, in a word or three: `queued`, `retrying at 21:14`, `sent`, `failed` (refused before it
+    went), or `bounced` (sent, then reported undeliverable)."""
+    if delivery.state == "failed":
+        return "bounced" if delivery.sent_at is not None else "failed"
+    if delivery.state == "queued" and delivery.attempts and delivery.next_try is not None:
+        return f"retrying at {next_try_text(delivery.next_try, now, zone)}"
+    return delivery.state
+
+
+def outbox_entries(ticket: Ticket) -> Iterator[TimelineEntry]:
+    """The ticket's public entries that became mail (those with a delivery record), oldest first."""
+    return (entry for entry in ticket.timeline if entry.delivery is not None)
+
+
 def queued_message_ids(ticket: Ticket) -> set[str]:
     """The Message-IDs of the ticket's mail still waiting to go."""
     return {e.delivery.message_id for e in ticket.timeline if e.delivery is not None and e.delivery.state == "queued"}

@@ -81,7 +81,8 @@ def deliver_due(
 
     timeout = CONNECT_TIMEOUT_S if timeout is None else timeout
     return deliver_queued(
-        desk.store, desk.mail, desk.action_clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once
+        desk.store, desk.mail, desk.action_clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once,
+        zone=desk.policy.calendar.tz,
     )
 
 
