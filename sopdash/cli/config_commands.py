@@ -40,7 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `config` and its actions to the command line."""
     parent = command_parent()
     config = subparsers.add_parser(
-        "config", parents=[parent], help="show the settings in effect and where each came from; change the desk's"
+        "config", parents=[parent], help="show the settings in effect and where each came from; change the desk's",
+        description="Without an action: the settings in effect and where each came from (your own config file, the "
+        "desk's settings beside the store, or the defaults). The actions change the desk's settings, which every "
+        "technician on the store shares, each change checked and logged.",
     )
     config.set_defaults(handler=show_config)
     actions = config.add_subparsers(dest="action", title="actions", metavar="ACTION")
