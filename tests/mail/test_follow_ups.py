@@ -12,19 +12,25 @@ from pathlib import Path
 import pytest
 from mail_server import mail_config
 
-from sopdash.store import TicketStore
+from sopdash.desk.identity import current_login
+from sopdash.store.opening import open_store
 
 
-@pytest.fixture
-def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> Path:
-    """A store with mail on, its mail going to the test server; the real clock (the MTA's process has no other)."""
+@pytest.fixture(params=["file", "postgresql"])
+def desk(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server) -> str:
+    """An empty store (a file, or a database reached as the role named like this login) with mail on, its mail going
+    to the test server; the real clock (the MTA's process has no other). Returns where the store is."""
     config = tmp_path / "config.toml"
     config.write_text(mail_config(smtp_server[1]), encoding="utf-8")
-    store = tmp_path / "tickets.json"
-    monkeypatch.setenv("SOPDASH_DB", str(store))
     monkeypatch.setenv("SOPDASH_CONFIG", str(config))
     monkeypatch.delenv("SOPDASH_NOW", raising=False)
-    return store
+    if request.param == "file":
+        location = str(tmp_path / "tickets.json")
+        open_store(location, create=True)
+    else:
+        location = request.getfixturevalue("postgres_db").url(current_login())
+    monkeypatch.setenv("SOPDASH_DB", location)
+    return location
 
 
 def receive(raw: bytes) -> subprocess.CompletedProcess[str]:
@@ -46,7 +52,6 @@ def client_mail(message_id: str, subject: str, body: str, parent: str = "", send
 def closed_high_priority_ticket(sopdash, mailbox) -> str:
     """#1 from Ann's mail, triaged high, categorised, assigned to amara, answered, resolved and closed; the Message-ID
     of our last mail on it."""
-    assert sopdash("init").code == 0
     assert receive(client_mail("<ann-1@example.com>", "Printer jams", "Paper jams on tray 2.")).stdout.startswith("ticket #1")
     sopdash("ticket", "priority", "1", "high")
     sopdash("ticket", "edit", "1", "--category", "Printing")
@@ -72,7 +77,7 @@ def test_the_issue_scenario_ends_with_one_follow_up_carrying_one_tag(desk, smtp_
     old_subject = receive(client_mail("<ann-3@example.com>", "Re: Printer jams [#1]", "Any news?"))
     assert old_subject.stdout.strip() == "reply #2: from ann@example.com appended (open before), on the follow-up of closed #1"
 
-    store = TicketStore(desk)
+    store = open_store(desk)
     assert [t.id for t in store.history()] == [1, 2]
     closed, follow_up = store.get(1), store.get(2)
     assert (follow_up.subject, follow_up.priority, follow_up.triaged, follow_up.assignee, follow_up.category) == (
@@ -91,7 +96,7 @@ def test_a_closed_follow_up_is_followed_in_turn(desk, smtp_server, sopdash):
     third = receive(client_mail("<ann-3@example.com>", "Re: Printer jams [#1]", "And again."))
 
     assert third.stdout.strip() == "ticket #3: new ticket from ann@example.com, follows #2"
-    store = TicketStore(desk)
+    store = open_store(desk)
     assert store.get(2).timeline[-1].text == "followed up in #3"
     assert (store.get(3).priority, store.get(3).assignee) == ("high", "amara")
     fourth = receive(client_mail("<ann-4@example.com>", "Printer jams [#1] [#2]", "Still."))
@@ -106,6 +111,6 @@ def test_a_stranger_naming_a_closed_ticket_never_reaches_its_follow_up(desk, smt
                                    sender="mallory@evil.example"))
 
     assert stranger.stdout.strip() == "ticket #3: new ticket from mallory@evil.example, names #1 but is not on it"
-    store = TicketStore(desk)
+    store = open_store(desk)
     assert (store.get(3).priority, store.get(3).assignee, store.get(3).triaged) == ("medium", "", False)
     assert [e.kind for e in store.get(2).timeline].count("client") == 0
