@@ -114,3 +114,23 @@ def test_a_stranger_naming_a_closed_ticket_never_reaches_its_follow_up(desk, smt
     store = open_store(desk)
     assert (store.get(3).priority, store.get(3).assignee, store.get(3).triaged) == ("medium", "", False)
     assert [e.kind for e in store.get(2).timeline].count("client") == 0
+
+
+def test_an_archived_closed_ticket_is_followed_and_linked_once(mail_env, sopdash, monkeypatch, time_machine):
+    from test_inbound_corpus import pipe
+
+    pipe(sopdash, monkeypatch, client_mail("<ann-1@example.com>", "Printer jams", "Paper jams on tray 2."))
+    sopdash("ticket", "resolve", "1", "--summary", "Replaced the pick-up roller.")
+    sopdash("ticket", "close", "1")
+    time_machine.move_to("2027-01-25T09:00:00+00:00", tick=False)
+    assert sopdash("store", "archive").code == 0
+    store = open_store(str(mail_env))
+    assert [t.id for t in store.live()] == [] and [t.id for t in store.history()] == [1]
+
+    assert pipe(sopdash, monkeypatch, client_mail("<ann-2@example.com>", "Re: Printer jams [#1]", "Again.")).out.startswith(
+        "ticket #2")
+    assert pipe(sopdash, monkeypatch, client_mail("<ann-3@example.com>", "Re: Printer jams [#1]", "Hello?")).out.startswith(
+        "reply #2")
+    store = open_store(str(mail_env))
+    assert [t.id for t in store.history()] == [1, 2]
+    assert store.get(1).timeline[-1].text == "followed up in #2" and store.get(1).status == "closed"
