@@ -114,6 +114,13 @@ def follow_up_id(ticket: Ticket) -> int | None:
     return None
 
 
+def follows_id(ticket: Ticket) -> int | None:
+    """The closed ticket this one was opened to follow up, as its created event says; None for any other."""
+    change = ticket.timeline[0].change if ticket.timeline and ticket.timeline[0].author == MAIL else None
+    link = change.get(FOLLOWS) if change else None
+    return link[1] if link is not None and isinstance(link[1], int) and not isinstance(link[1], bool) else None
+
+
 def follow_up(ticket: Ticket, closed: Ticket, now: datetime) -> Ticket:
     """A ticket new from mail made the follow-up of a closed one: linked to it, and with its category, its priority
     (triaged if it was) and its assignee, each set by an event, so nobody has to triage or assign it again."""

@@ -163,7 +163,7 @@ class Intake:
                 decided.append(Outcome("duplicate", f"{mail.message_id} was handled before", holder))
                 return [], []
             current = fetch(named.id) if named is not None else None
-            follow_up = _newest_follow_up(current, fetch) if current is not None and current.status == "closed" else None
+            follow_up = self._newest_follow_up(current, fetch) if current is not None and current.status == "closed" else None
             where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains, follow_up)
             routes.append(where)
             if where.ticket is not None:
@@ -209,6 +209,8 @@ class Intake:
         def make(ticket_id: int) -> Ticket:
             self._remember(copy, ticket_id, fetch)
             self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
+            if closed is not None:
+                self.index.record(_follow_up_key(closed.id), ticket_id)
             ticket = rules.ticket_from_mail(subject, requester, now, letter.text, letter.inbound, where.note)
             return ticket if closed is None else rules.follow_up(ticket, closed, now)
 
@@ -219,14 +221,35 @@ class Intake:
         """Link a closed ticket to the follow-up just opened for it, so the next mail that names it lands there.
 
         A write of its own: the follow-up's id is known only once it is stored. Were sopdash stopped between the
-        two, the follow-up would still say whom it follows, and the next mail naming the closed ticket would open
-        another."""
+        two, the index still points from the closed ticket to its follow-up (`_follow_up_of`)."""
 
         def plan(fetch: Fetch) -> Plan:
             closed = fetch(closed_id)
             return ([rules.followed_up(closed, follow_up_id, now)] if closed is not None else []), []
 
         self.store.transact_by_id(plan)
+
+    def _newest_follow_up(self, closed: Ticket, fetch: Fetch) -> Ticket | None:
+        """The newest ticket in the chain of follow-ups of a closed ticket (each read as stored now); None if none."""
+        newest, seen = None, {closed.id}
+        ticket: Ticket | None = closed
+        while ticket is not None and ticket.status == "closed" and len(seen) <= rules.MAX_FOLLOW_UPS:
+            ticket = self._follow_up_of(ticket, fetch)
+            if ticket is None or ticket.id in seen:
+                break
+            seen.add(ticket.id)
+            newest = ticket
+        return newest
+
+    def _follow_up_of(self, closed: Ticket, fetch: Fetch) -> Ticket | None:
+        """The follow-up of a closed ticket, as its link says, or, if none was written, as the index says (believed
+        once that ticket says it follows this one)."""
+        linked = rules.follow_up_id(closed)
+        if linked is not None:
+            return _fetched(fetch, linked)
+        indexed = self.index.holder(_follow_up_key(closed.id))
+        ticket = _fetched(fetch, indexed) if isinstance(indexed, int) else None
+        return ticket if ticket is not None and rules.follows_id(ticket) == closed.id else None
 
     def _robot(self, mail: IncomingMail, robot: str, named_id: int | None, named: Ticket | None, now: datetime) -> Outcome:
         """Mail no person wrote opens and reopens nothing; an absence notice or a read receipt on a ticket it may
@@ -399,18 +422,8 @@ class Copy:
     data: bytes
 
 
-def _newest_follow_up(closed: Ticket, fetch: Fetch) -> Ticket | None:
-    """The newest ticket in the chain of follow-ups of a closed ticket (each link read as stored now); None if none."""
-    newest, seen = None, {closed.id}
-    ticket: Ticket | None = closed
-    while ticket is not None and ticket.status == "closed" and len(seen) <= rules.MAX_FOLLOW_UPS:
-        next_id = rules.follow_up_id(ticket)
-        if next_id is None or next_id in seen:
-            break
-        seen.add(next_id)
-        ticket = _fetched(fetch, next_id)
-        newest = ticket or newest
-    return newest
+def _follow_up_key(closed_id: int) -> str:
+    return f"follow-up-of:{closed_id}"
 
 
 def _fetched(fetch: Fetch, ticket_id: int) -> Ticket | None:

@@ -134,3 +134,22 @@ def test_an_archived_closed_ticket_is_followed_and_linked_once(mail_env, sopdash
     store = open_store(str(mail_env))
     assert [t.id for t in store.history()] == [1, 2]
     assert store.get(1).timeline[-1].text == "followed up in #2" and store.get(1).status == "closed"
+
+
+def test_stopped_before_the_link_the_next_mail_still_finds_the_follow_up(mail_env, sopdash, monkeypatch):
+    from test_inbound_corpus import pipe
+
+    from sopdash.desk.intake import Intake
+
+    pipe(sopdash, monkeypatch, client_mail("<ann-1@example.com>", "Printer jams", "Paper jams on tray 2."))
+    sopdash("ticket", "resolve", "1", "--summary", "Replaced the pick-up roller.")
+    sopdash("ticket", "close", "1")
+    with monkeypatch.context() as stopped:  # sopdash stopped between opening the follow-up and linking it
+        stopped.setattr(Intake, "_link", lambda self, closed_id, follow_up_id, now: None)
+        assert pipe(sopdash, monkeypatch, client_mail("<ann-2@example.com>", "Re: Printer jams [#1]", "Again.")).out.startswith(
+            "ticket #2")
+    assert open_store(str(mail_env)).get(1).timeline[-1].text != "followed up in #2"
+
+    later = pipe(sopdash, monkeypatch, client_mail("<ann-3@example.com>", "Re: Printer jams [#1]", "Hello?"))
+
+    assert later.out.startswith("reply #2") and [t.id for t in open_store(str(mail_env)).history()] == [1, 2]
