@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
-from sopdash.cli.options import command_parent
+from sopdash.cli.options import command_parent, entries
 from sopdash.clock import refuse_what_if, write_clock
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line, pad, truncate
@@ -131,17 +131,6 @@ def fetch_maildir(args: argparse.Namespace) -> int:
             return 1
     print(f"{handled} message(s) handled from {args.maildir}" + (f", {left} left in new/" if left else ""))
     return 1 if left else 0
-
-
-def entries(text: str) -> int:
-    """An argparse type: how many entries to show, a whole number of 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is below 0: give how many of the latest entries to show")
-    return value
 
 
 def show_log(args: argparse.Namespace) -> int:

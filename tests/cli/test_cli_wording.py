@@ -56,3 +56,11 @@ def test_check_with_a_broken_config_still_checks_the_store_named_on_the_command_
     (tmp_path / "config.toml").write_text("[calendar\n", encoding="utf-8")
     result = sopdash("check")
     assert result.code == 2 and "not valid TOML" in result.out and f"store: {env}" in result.out
+
+
+def test_config_log_takes_the_same_limit_as_mail_log(env, sopdash):
+    sopdash("config", "set", "sla.high.ack", "30m")
+    assert sopdash("config", "log", "--limit", "0").out == ""
+    assert len(sopdash("config", "log", "--limit", "1").out.splitlines()) == 1
+    refused = sopdash("config", "log", "--limit", "-3")
+    assert refused.code == 2 and "argument --limit: -3 is below 0" in refused.err
