@@ -145,7 +145,7 @@ def show_log(args: argparse.Namespace) -> int:
         ticket = f"#{line.ticket}" if line.ticket else "-"
         subject = pad(truncate(one_line(line.subject), SUBJECT_CELLS), SUBJECT_CELLS)
         party = pad(truncate(one_line(line.party) or "-", PARTY_CELLS), PARTY_CELLS)
-        print(f"{at}  {line.direction:<3} {one_line(line.state):<13} {ticket:>6}  {party}  {subject}  "
+        print(f"{at}  {line.direction:<3} {one_line(line.state):<17} {ticket:>6}  {party}  {subject}  "
               f"{one_line(line.reason)}".rstrip())
     return 0
 
