@@ -149,7 +149,7 @@ def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> 
 def references(ticket: Ticket, entry: TimelineEntry) -> list[str]:
     """The References of the mail for `entry`: the ticket's thread of Message-IDs before it, oldest first (the
     client's and ours, not those that failed), ending at the client's message it answers when there is one; a long
-    thread keeps its first and its last `MAX_REFERENCES - 1` (as RFC 5322's readers and Usenet trim them)."""
+    thread keeps its first and its last `MAX_REFERENCES - 1` (the trimming RFC 5537 describes)."""
     thread: list[str] = []
     answered = latest_client_message_id(ticket, entry.at)
     own = entry.delivery.message_id if entry.delivery is not None else None

@@ -110,7 +110,7 @@ def follow_up_id(ticket: Ticket) -> int | None:
     for entry in reversed(ticket.timeline):
         link = entry.change.get(FOLLOWED_UP_IN) if entry.change and entry.kind == "event" else None
         if link is not None and entry.author == MAIL:
-            return link[1] if isinstance(link[1], int) and not isinstance(link[1], bool) else None
+            return _linked_id(link)
     return None
 
 
@@ -118,7 +118,12 @@ def follows_id(ticket: Ticket) -> int | None:
     """The closed ticket this one was opened to follow up, as its created event says; None for any other."""
     change = ticket.timeline[0].change if ticket.timeline and ticket.timeline[0].author == MAIL else None
     link = change.get(FOLLOWS) if change else None
-    return link[1] if link is not None and isinstance(link[1], int) and not isinstance(link[1], bool) else None
+    return _linked_id(link) if link is not None else None
+
+
+def _linked_id(link: list) -> int | None:
+    """The ticket id a link change ([None, id]) holds; None for anything else a hand edit left there."""
+    return link[1] if isinstance(link[1], int) and not isinstance(link[1], bool) else None
 
 
 def follow_up(ticket: Ticket, closed: Ticket, now: datetime) -> Ticket:
