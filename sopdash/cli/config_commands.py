@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sopdash.cli.context import STORE_ENV, settings_for, store_exists, store_on, store_path_for
-from sopdash.cli.options import command_parent
+from sopdash.cli.options import command_parent, entries
 from sopdash.config import Settings, read_config
 from sopdash.core.calendar import DEFAULT_HOURS, WEEKDAYS
 from sopdash.core.errors import InputError, RuleRefused, SopdashError
@@ -40,7 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `config` and its actions to the command line."""
     parent = command_parent()
     config = subparsers.add_parser(
-        "config", parents=[parent], help="show the settings in effect and where each came from; change the desk's"
+        "config", parents=[parent], help="show the settings in effect and where each came from; change the desk's",
+        description="Without an action: the settings in effect and where each came from (your own config file, the "
+        "desk's settings beside the store, or the defaults). The actions change the desk's settings, which every "
+        "technician on the store shares, each change checked and logged.",
     )
     config.set_defaults(handler=show_config)
     actions = config.add_subparsers(dest="action", title="actions", metavar="ACTION")
@@ -60,7 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     migrate_.set_defaults(handler=migrate_settings)
     log = actions.add_parser("log", parents=[parent], help="who changed the desk's settings, when, and what")
-    log.add_argument("--limit", type=int, default=LOG_LINES, metavar="N")
+    log.add_argument("--limit", type=entries, default=LOG_LINES, metavar="N",
+                     help=f"how many of the latest to show (default {LOG_LINES}; 0 shows none)")
     log.set_defaults(handler=show_log)
 
 
@@ -151,8 +155,8 @@ def said(changes: list[Change], settings: DeskSettings) -> int:
 
 def show_log(args: argparse.Namespace) -> int:
     """`config log`: the last changes of the desk's settings, oldest first."""
-    records = desk_settings(args).log(max(args.limit, 1))
-    if not records:
+    records = desk_settings(args).log(args.limit) if args.limit else []
+    if not records and args.limit:
         print("no change of the desk's settings logged yet")
     for record in records:
         changes = record.get("changes") if isinstance(record.get("changes"), list) else []

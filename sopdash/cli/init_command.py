@@ -16,7 +16,10 @@ from sopdash.store.paths import is_postgres_url
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `init` to the command line."""
     init = subparsers.add_parser(
-        "init", parents=[command_parent()], help="create an empty ticket store (never demo data)"
+        "init", parents=[command_parent()], help="create an empty ticket store (never demo data)",
+        description="Create an empty ticket store where --db, $SOPDASH_DB or the config's [store] point (else in the "
+        "data dir). A location that already holds something is refused, never overwritten; a PostgreSQL store is set "
+        "up with `sopdash store init-postgres`. `sopdash demo` writes a store with demo tickets instead.",
     )
     init.set_defaults(handler=create_store)
 

@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
-from sopdash.cli.options import command_parent
+from sopdash.cli.options import command_parent, entries
 from sopdash.cli.people_commands import register_preview
 from sopdash.cli.ticket_commands import ticket_id
-from sopdash.clock import clock_from_env, refuse_what_if, system_clock
+from sopdash.clock import clock_from_env, refuse_what_if, system_clock, write_clock
 from sopdash.core.errors import InputError, SopdashError
-from sopdash.core.text import one_line
+from sopdash.core.text import one_line, pad, truncate
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
 from sopdash.desk.mail_login import desk_sign_in, sign_in_health
@@ -22,6 +22,8 @@ from sopdash.desk.settings import SettingsWatch
 
 WATCH_INTERVAL_S = 30.0
 LOG_LINES = 20
+SUBJECT_CELLS = 40
+PARTY_CELLS = 24
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,8 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fetch.add_argument("--maildir", required=True, type=Path, metavar="DIR")
     fetch.set_defaults(handler=fetch_maildir)
 
-    log = actions.add_parser("log", parents=[parent], help="the last messages handled or dropped, with the reason")
-    log.add_argument("--limit", type=int, default=LOG_LINES, metavar="N")
+    log = actions.add_parser("log", parents=[parent], help="the last messages in and out: what became of each, and why")
+    log.add_argument("--limit", type=entries, default=LOG_LINES, metavar="N",
+                     help=f"how many of the latest to show (default {LOG_LINES}; 0 shows none)")
     log.set_defaults(handler=show_log)
 
     login = actions.add_parser("login", parents=[parent], help="sign the desk in to Microsoft 365 or Gmail "
@@ -81,12 +84,16 @@ def send_queued(args: argparse.Namespace) -> int:
     watch = SettingsWatch(desk, settings)
     print(f"sopdash: delivering mail from {desk.location} every {args.interval:g} s, following the desk's "
           "settings", file=sys.stderr, flush=True)
-    rounds = 0
+    rounds, waiting = 0, ""
     while True:
         try:  # a long-running sender outlives a store that is briefly locked or unreadable
             lines = _followed(watch.poll())
             report = desk.deliver_mail(at_once=args.now and rounds == 0, wait_for_sender=1.0)
             lines += report.lines
+            now_waiting = report.summary(desk.policy.calendar.tz) if report.waiting else ""
+            if now_waiting != waiting and (now_waiting or lines):  # what waits, and when it goes, said when it changes
+                lines.append(now_waiting or "nothing waiting")
+            waiting = now_waiting
         except SopdashError as error:
             lines = [f"sopdash: {one_line(str(error))}; trying again in {args.interval:g} s"]
         for line in lines:
@@ -137,24 +144,25 @@ def fetch_maildir(args: argparse.Namespace) -> int:
 
 
 def show_log(args: argparse.Namespace) -> int:
-    """`mail log`: the last messages the gateway handled or dropped, oldest first."""
+    """`mail log`: the last messages in (handled or dropped) and out (with where each stands), oldest first."""
     desk = open_desk(args)
-    records = desk.mail_log(max(args.limit, 1))
-    if not records:
-        print("no mail handled yet")
-    for record in records:
-        ticket = f"#{record['ticket']}" if record.get("ticket") else "-"
-        print(
-            f"{str(record.get('at', ''))[:19].replace('T', ' ')}  {record.get('action', ''):<13} {ticket:>6}  "
-            f"{one_line(str(record.get('from', ''))) or '-'}  {one_line(str(record.get('subject', '')))[:50]!r}  "
-            f"{one_line(str(record.get('reason', '')))}"
-        )
+    lines = desk.mail_log(args.limit)
+    if not lines and args.limit:
+        print("no mail in or out yet")
+    zone = desk.policy.calendar.tz
+    for line in lines:
+        at = f"{line.at.astimezone(zone):%Y-%m-%d %H:%M}" if line.at is not None else "?"
+        ticket = f"#{line.ticket}" if line.ticket else "-"
+        subject = pad(truncate(one_line(line.subject), SUBJECT_CELLS), SUBJECT_CELLS)
+        party = pad(truncate(one_line(line.party) or "-", PARTY_CELLS), PARTY_CELLS)
+        print(f"{at}  {line.direction:<3} {one_line(line.state):<17} {ticket:>6}  {party}  {subject}  "
+              f"{one_line(line.reason)}".rstrip())
     return 0
 
 
 def send_test(args: argparse.Namespace) -> int:
     """`mail test ADDRESS`: one test message straight through the transport; exit 1 if it was refused."""
-    sent, line = send_probe(settings_for(args).mail, args.address)
+    sent, line = send_probe(settings_for(args).mail, args.address, write_clock(os.environ)())
     print(line, file=sys.stdout if sent else sys.stderr)
     return 0 if sent else 1
 

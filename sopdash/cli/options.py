@@ -25,3 +25,14 @@ def command_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     add_store_options(parent)
     return parent
+
+
+def entries(text: str) -> int:
+    """An argparse type for `--limit`: how many of the latest entries to show, a whole number of 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0: give how many of the latest entries to show")
+    return value

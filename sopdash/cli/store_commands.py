@@ -9,6 +9,7 @@ from pathlib import Path
 from sopdash.cli.context import settings_for, store_path_for
 from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
+from sopdash.config import load_settings
 from sopdash.core.chain import verify
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.desk.deployment_check import deployment_lines
@@ -16,7 +17,7 @@ from sopdash.desk.quarantine import quarantine_lines
 from sopdash.desk.settings import DeskSettings
 from sopdash.store.contract import Store
 from sopdash.store.opening import open_store, store_exists
-from sopdash.store.paths import is_postgres_url, resolve_store_path
+from sopdash.store.paths import STORE_ENV, is_postgres_url, resolve_store_path
 
 EXIT_UNHEALTHY = 2
 MAX_DEMO_COUNT = 100_000  # twice the benches' history; each ticket costs about 13 KB of memory while it is written
@@ -25,7 +26,13 @@ MAX_DEMO_COUNT = 100_000  # twice the benches' history; each ticket costs about 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `check` and `demo` to the command line."""
     parent = command_parent()
-    check = subparsers.add_parser("check", parents=[parent], help="diagnose the store and the config")
+    check = subparsers.add_parser(
+        "check", parents=[parent], help="diagnose the store and the config",
+        description="Diagnose the config, the desk's settings, the store (its files and modes, every ticket, the seals "
+        "of their timelines), the kept and quarantined mail, and the way mail leaves; each problem is one line naming "
+        "its fix. Exit 0 when all is well, 2 when something is wrong. A config that cannot be read stops the check "
+        "there: fix it first.",
+    )
     check.add_argument("--fix", action="store_true",
                        help="remove temp files of interrupted writes (under the lock) and links or FIFOs planted beside the store; set modes")
     check.set_defaults(handler=check_store)
@@ -57,7 +64,11 @@ def check_store(args: argparse.Namespace) -> int:
         path = store_path_for(args, settings)
     except SopdashError as error:
         lines.append(f"error: {error}")
-        path = resolve_store_path(args.db, os.environ, None)
+        path = store_despite_config(args)
+        if path is None:  # the config says where the store is: checking another one would mislead
+            print("\n".join([*lines, "store: not checked, as the config that names it cannot be read; fix the config, "
+                              "then run `sopdash check` again"]))
+            return EXIT_UNHEALTHY
     desk_settings = DeskSettings(path)
     try:
         lines += desk_settings.check()
@@ -78,6 +89,19 @@ def check_store(args: argparse.Namespace) -> int:
     if healthy:
         print("ok")
     return 0 if healthy else EXIT_UNHEALTHY
+
+
+def store_despite_config(args: argparse.Namespace) -> Path | str | None:
+    """The store to check when the settings in effect cannot be read: the one --db or $SOPDASH_DB names, else the one
+    the technician's own config names if that much of it reads (the desk's settings beside it were the trouble);
+    None when it is the technician's config that cannot be read."""
+    if args.db or os.environ.get(STORE_ENV):
+        return resolve_store_path(args.db, os.environ, None)
+    try:
+        own = load_settings(args.config, os.environ)
+    except SopdashError:
+        return None
+    return resolve_store_path(None, os.environ, own.store_location)
 
 
 def seal_lines(store: Store) -> list[str]:

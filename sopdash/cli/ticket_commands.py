@@ -66,9 +66,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
 
     note = action("note", add_note, "add an internal note (or, with --public, reply to the client)")
-    note.add_argument("text", type=long_text(MAX_BODY), help="the note, or - to read it from standard input")
-    note.add_argument("--public", action="store_true", help="send it to the client as a public reply")
+    note.add_argument("text", type=long_text(MAX_BODY), metavar="TEXT",
+                      help="the note, never shown to the client (with --public, the reply); - reads it from standard input")
+    note.add_argument("--public", action="store_true", help="send it to the client as a public reply (as `ticket reply`)")
     allow_sensitive_option(note)
+
+    reply = action("reply", reply_to_client, "reply to the client: a public message, mailed when mail is on (SOP 5A checked)")
+    reply.add_argument("text", type=long_text(MAX_BODY), metavar="TEXT", help="the reply to the client, or - to read it from standard input")
+    allow_sensitive_option(reply)
 
     wait = action("wait", set_waiting, "mark as waiting on the client (pauses the resolution clock)")
     wait.add_argument("--off", action="store_true", help="no longer waiting on the client")
@@ -78,7 +83,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     step.add_argument("--note", type=long_text(MAX_BODY), default="", help="an internal note about the step (- reads stdin)")
 
     escalate = action("escalate", escalate_ticket, "escalate to the next tier (SOP 6)")
-    escalate.add_argument("--reason", required=True, choices=ESCALATION_REASONS)
+    escalate.add_argument("--reason", required=True, choices=ESCALATION_REASONS,
+                          help="SOP 6: timing (at risk of breaching), unsatisfied (client unhappy: alerts a manager, "
+                          "same tier), disruptive (alerts a manager), other (say why in --note)")
     escalate.add_argument("--note", type=long_text(MAX_BODY), default="", help="why, for the next tier (- reads stdin)")
 
     resolve = action("resolve", resolve_ticket, "resolve with a summary and notify the client")
@@ -207,14 +214,19 @@ def set_priority(args: argparse.Namespace) -> int:
 
 
 def add_note(args: argparse.Namespace) -> int:
-    desk = open_desk(args)
     if args.public:
-        with sensitive_hint():
-            ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
-        return confirm(ticket, f"public reply; {desk.mail_after(ticket).words()}")
+        return reply_to_client(args)
     if args.allow_sensitive:
         raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
-    return confirm(desk.note(args.id, args.text), "internal note added")
+    return confirm(open_desk(args).note(args.id, args.text), "internal note added")
+
+
+def reply_to_client(args: argparse.Namespace) -> int:
+    """`ticket reply` (and `ticket note --public`): a public message to the client, checked by SOP 5A, then mailed."""
+    desk = open_desk(args)
+    with sensitive_hint():
+        ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
+    return confirm(ticket, f"public reply; {desk.mail_after(ticket).words()}")
 
 
 def set_waiting(args: argparse.Namespace) -> int:

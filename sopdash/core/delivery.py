@@ -7,6 +7,7 @@ dialog fail with a conflict; the Message-ID names the ticket, so a record is fou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, tzinfo
 
@@ -21,6 +22,8 @@ DELIVERY_MARKS = {"queued": "✉", "sent": "✓", "failed": "✗"}
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 NO_ADDRESS = "the requester has no e-mail address"
+MAX_REFERENCES = 10  # Message-IDs in a References header: the thread's first and its latest
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,250}>")  # one `<id>` of visible ASCII, as a header may carry it
 
 
 def queue_deliveries(before: Ticket, after: Ticket, new_message_id: Callable[[int], str], now: datetime) -> Ticket:
@@ -69,6 +72,21 @@ def next_try_text(moment: datetime, now: datetime, zone: tzinfo) -> str:
     """When waiting mail is tried next, in the team's zone: `21:14` today, `Thu 26 Nov 00:14` on another day."""
     shown = moment.astimezone(zone)
     return f"{shown:%H:%M}" if shown.date() == now.astimezone(zone).date() else local_time(moment, zone, with_zone=False)
+
+
+def delivery_state(delivery: Delivery, now: datetime, zone: tzinfo) -> str:
+    """Where a mail stands, in a word or three: `queued`, `retrying at 21:14`, `sent`, `failed` (refused before it
+    went), or `bounced` (sent, then reported undeliverable)."""
+    if delivery.state == "failed":
+        return "bounced" if delivery.sent_at is not None else "failed"
+    if delivery.state == "queued" and delivery.attempts and delivery.next_try is not None:
+        return f"retrying at {next_try_text(delivery.next_try, now, zone)}"
+    return delivery.state
+
+
+def outbox_entries(ticket: Ticket) -> Iterator[TimelineEntry]:
+    """The ticket's public entries that became mail (those with a delivery record), oldest first."""
+    return (entry for entry in ticket.timeline if entry.delivery is not None)
 
 
 def queued_message_ids(ticket: Ticket) -> set[str]:
@@ -128,6 +146,27 @@ def latest_client_message_id(ticket: Ticket, before: datetime | None = None) -> 
         if entry.inbound is not None and (before is None or entry.at <= before):
             return entry.inbound.message_id
     return ""
+
+
+def references(ticket: Ticket, entry: TimelineEntry) -> list[str]:
+    """The References of the mail for `entry`: the ticket's thread of Message-IDs before it, oldest first (the
+    client's and ours, not those that failed), ending at the client's message it answers when there is one; a long
+    thread keeps its first and its last `MAX_REFERENCES - 1` (the trimming RFC 5537 describes)."""
+    thread: list[str] = []
+    answered = latest_client_message_id(ticket, entry.at)
+    own = entry.delivery.message_id if entry.delivery is not None else None
+    for earlier in ticket.timeline:
+        if earlier.at > entry.at or (earlier.delivery is not None and earlier.delivery.message_id == own):
+            break
+        if earlier.inbound is not None:
+            thread.append(earlier.inbound.message_id)
+        elif earlier.delivery is not None and earlier.delivery.state != "failed":
+            thread.append(earlier.delivery.message_id)
+    thread = [message_id for message_id in thread if _MESSAGE_ID.fullmatch(message_id)]
+    if answered in thread:
+        thread = thread[: len(thread) - thread[::-1].index(answered)]
+    thread = list(dict.fromkeys(thread))
+    return thread if len(thread) <= MAX_REFERENCES else [thread[0], *thread[-(MAX_REFERENCES - 1):]]
 
 
 def delivery_text(delivery: Delivery) -> str:

@@ -6,7 +6,8 @@ answers a message we sent on that ticket (one of its deliveries' Message-IDs, ra
 from the ticket's requester, or from a domain the desk trusts. Anything else that names a ticket opens a new
 one whose first event says which ticket it named and why it did not land there, so a stranger can neither
 write into a client's ticket nor end its waiting or reopen it. A reply lands on an open or resolved ticket and
-ends waiting; a reply to a closed ticket opens a new one that follows it.
+ends waiting; a reply to a closed ticket lands on that ticket's open follow-up, or opens one: a new ticket that
+follows it, with its priority, category and assignee, linked both ways by an event on each.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+
+import msgspec
 
 from sopdash.core import rules
 from sopdash.core.limits import MAX_BODY, MAX_NAME, MAX_SUBJECT
@@ -25,6 +29,10 @@ from sopdash.core.text import ELLIPSIS
 MAIL = "mail"  # the author of what the mail gateway records, and the `source.system` of tickets it opens
 FLOOD_WINDOW = timedelta(hours=1)
 MAX_FILE_NAME = 100
+FOLLOWS = "follows"  # on a follow-up's created event: [None, the closed ticket it follows]
+FOLLOWED_UP_IN = "followed_up_in"  # on a closed ticket's event: [None, its follow-up]
+MAX_FOLLOW_UPS = 50  # how long a chain of follow-ups is walked to find the open one
+_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|wg|tr)\s*:\s*)+", re.IGNORECASE)
 # path parts, shell-special characters and the characters that are not there to be read: controls, format
 # characters such as the bidi override U+202E (which makes `cod.exe` read as `exe.doc`), surrogates, line breaks
 _UNSAFE_IN_NAME = re.compile(r"[/\\:*?\"<>|]+")
@@ -39,13 +47,24 @@ class Route:
     ticket: Ticket | None
     note: str = ""
     line: str = ""
+    follows: Ticket | None = None  # the closed ticket a new ticket follows up
 
 
 def tagged_ticket(subject: str, tag: str) -> int | None:
     """The ticket a subject's tag names (`tag` as configured, e.g. `[#{id}]`), if it holds one."""
-    pattern = re.escape(tag).replace(re.escape("{id}"), r"(\d{1,9})")
-    match = re.search(pattern, subject)
+    match = _tag_pattern(tag).search(subject)
     return int(match[1]) if match else None
+
+
+def thread_subject(subject: str, tag: str) -> str:
+    """What a thread is about: the subject without any ticket's tag and without Re:/Fwd: prefixes."""
+    untagged = " ".join(_tag_pattern(tag).sub(" ", subject).split())
+    return _REPLY_PREFIX.sub("", untagged).strip()
+
+
+@cache
+def _tag_pattern(tag: str) -> re.Pattern[str]:
+    return re.compile(re.escape(tag).replace(re.escape("{id}"), r"(\d{1,9})"))
 
 
 def answers_ours(ticket: Ticket, parents: Iterable[str]) -> bool:
@@ -66,16 +85,66 @@ def trusted(ticket: Ticket, sender: str, parents: Iterable[str], trusted_domains
 
 
 def route(
-    named: Ticket | None, sender: str, parents: Iterable[str], trusted_domains: Iterable[str] = ()
+    named: Ticket | None,
+    sender: str,
+    parents: Iterable[str],
+    trusted_domains: Iterable[str] = (),
+    follow_up: Ticket | None = None,
 ) -> Route:
-    """Where mail that names `named` (None: names no ticket that exists) goes."""
+    """Where mail that names `named` (None: names no ticket that exists) goes; `follow_up` is the newest follow-up
+    of a closed `named` (its chain walked by the caller: `follow_up_id`), if it has one."""
     if named is None:
         return Route(None)
     if not trusted(named, sender, parents, trusted_domains):
         return Route(None, stranger_note(named.id, sender), f", names #{named.id} but is not on it")
-    if named.status == "closed":
-        return Route(None, f"follows up on closed ticket #{named.id}", f", follows #{named.id}")
-    return Route(named)
+    if named.status != "closed":
+        return Route(named)
+    if follow_up is not None and follow_up.status != "closed":
+        return Route(follow_up, line=f", on the follow-up of closed #{named.id}")
+    closed = follow_up or named
+    return Route(None, f"follows #{closed.id} (closed)", f", follows #{closed.id}", follows=closed)
+
+
+def follow_up_id(ticket: Ticket) -> int | None:
+    """The follow-up mail opened for this closed ticket, as the newest link on it says; None if there is none."""
+    for entry in reversed(ticket.timeline):
+        link = entry.change.get(FOLLOWED_UP_IN) if entry.change and entry.kind == "event" else None
+        if link is not None and entry.author == MAIL:
+            return _linked_id(link)
+    return None
+
+
+def follows_id(ticket: Ticket) -> int | None:
+    """The closed ticket this one was opened to follow up, as its created event says; None for any other."""
+    change = ticket.timeline[0].change if ticket.timeline and ticket.timeline[0].author == MAIL else None
+    link = change.get(FOLLOWS) if change else None
+    return _linked_id(link) if link is not None else None
+
+
+def _linked_id(link: list) -> int | None:
+    """The ticket id a link change ([None, id]) holds; None for anything else a hand edit left there."""
+    return link[1] if isinstance(link[1], int) and not isinstance(link[1], bool) else None
+
+
+def follow_up(ticket: Ticket, closed: Ticket, now: datetime) -> Ticket:
+    """A ticket new from mail made the follow-up of a closed one: linked to it, and with its category, its priority
+    (triaged if it was) and its assignee, each set by an event, so nobody has to triage or assign it again."""
+    created, *rest = ticket.timeline
+    created = msgspec.structs.replace(created, change={**(created.change or {}), FOLLOWS: [None, closed.id]})
+    ticket = ticket.evolve(timeline=(created, *rest), category=closed.category)
+    if closed.triaged:
+        ticket = rules.set_priority(ticket, MAIL, now, closed.priority)
+    if closed.assignee:
+        ticket = rules.assign(ticket, MAIL, now, closed.assignee)
+    return ticket
+
+
+def followed_up(closed: Ticket, follow_up_id: int, now: datetime) -> Ticket:
+    """The closed ticket with the event that links it to its follow-up (what `follow_up_id` reads)."""
+    entry = TimelineEntry(
+        at=now, author=MAIL, kind="event", text=f"followed up in #{follow_up_id}", change={FOLLOWED_UP_IN: [None, follow_up_id]}
+    )
+    return closed.evolve(timeline=closed.timeline + (entry,))
 
 
 def stranger_note(ticket_id: int, sender: str) -> str:

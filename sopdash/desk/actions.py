@@ -32,6 +32,7 @@ from sopdash.store.contract import Progress, Signature
 
 if TYPE_CHECKING:
     from sopdash.desk.delivery import MailOutcome
+    from sopdash.desk.mail_log import MailLogLine
     from sopdash.desk.presence import PresenceBoard
     from sopdash.desk.settings import DeskSettings
     from sopdash.mail.outbox import SendReport
@@ -237,9 +238,11 @@ class Desk:
         """Where the store is, for messages: its file, or its database URL without a password."""
         return self.store.location
 
-    def mail_log(self, limit: int) -> list[dict]:
-        """The last `limit` records of the mail log (what intake handled or dropped, and why), oldest first."""
-        return self.store.kept_files().read_log(limit)
+    def mail_log(self, limit: int) -> list[MailLogLine]:
+        """The last `limit` messages in and out (see `desk/mail_log.py`), oldest first."""
+        from sopdash.desk.mail_log import mail_log
+
+        return mail_log(self, limit)
 
     def presence(self) -> PresenceBoard:
         """This technician's place on the presence board beside the store."""

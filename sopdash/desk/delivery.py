@@ -9,6 +9,7 @@ the words say it was only recorded, and why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sopdash.core.errors import InputError
@@ -80,14 +81,16 @@ def deliver_due(
 
     timeout = CONNECT_TIMEOUT_S if timeout is None else timeout
     return deliver_queued(
-        desk.store, desk.mail, desk.action_clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once
+        desk.store, desk.mail, desk.action_clock, timeout=timeout, wait_for_sender=wait_for_sender, at_once=at_once,
+        zone=desk.policy.calendar.tz,
     )
 
 
-def send_probe(mail: MailSettings | None, address: str) -> tuple[bool, str]:
-    """One test message to address straight through the transport (`mail test`): (sent, what happened)."""
+def send_probe(mail: MailSettings | None, address: str, now: datetime) -> tuple[bool, str]:
+    """One test message to address, dated now, straight through the transport (`mail test`): (sent, what happened,
+    naming the side that failed)."""
     from sopdash.mail.compose import mailbox, new_message_id, probe_message
-    from sopdash.mail.transport import DeliveryError, open_transport
+    from sopdash.mail.transport import SETUP, UNREACHABLE, DeliveryError, open_transport
 
     if mail is None:
         raise InputError(MAIL_OFF_FIX)
@@ -98,8 +101,13 @@ def send_probe(mail: MailSettings | None, address: str) -> tuple[bool, str]:
     message_id = new_message_id(0, mail.domain)
     try:
         with open_transport(mail, AFTER_ACTION_TIMEOUT_S) as transport:
-            transport.send(probe_message(mail, address, message_id), address)
+            transport.send(probe_message(mail, address, message_id, now), address)
     except DeliveryError as error:
-        later = "a temporary refusal: try again later" if error.temporary else "refused for good"
+        if error.side == SETUP:
+            later = "a set-up problem on this side: fix [mail] in the config, then try again"
+        elif error.side == UNREACHABLE:
+            later = "no connection: try again later"
+        else:
+            later = "a temporary refusal by the server: try again later" if error.temporary else "refused for good"
         return False, f"not sent via {mail.where()}: {error.reason} ({later})"
     return True, f"sent a test message to {address} via {mail.where()} (Message-ID {message_id})"

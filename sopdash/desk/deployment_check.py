@@ -29,7 +29,7 @@ from sopdash.config import Settings
 from sopdash.core.errors import SopdashError
 from sopdash.desk.mail_login import sign_in_health
 from sopdash.mail.settings import MailSettings
-from sopdash.mail.transport import DeliveryError, SmtpTransport
+from sopdash.mail.transport import UNREACHABLE, DeliveryError, SmtpTransport
 from sopdash.store import Store
 from sopdash.store.archive import archive_directory
 from sopdash.store.paths import files_dir_for, lock_path_for
@@ -261,9 +261,9 @@ def transport_lines(mail: MailSettings) -> list[str]:
     try:
         with SmtpTransport(mail, timeout=PROBE_TIMEOUT_S) as transport:
             transport.client.ehlo()  # type: ignore[union-attr]
-    except DeliveryError as error:
-        return [f"warning: mail: {error.reason}; correct [mail] smtp_url or start the server (then "
-                "`sopdash mail test ADDRESS` sends a test message)"]
+    except DeliveryError as error:  # its reason names the side that failed and, for our set-up, the fix
+        fix = "; correct [mail] smtp_url or start the server" if error.side == UNREACHABLE else ""
+        return [f"warning: mail: {error.reason}{fix} (then `sopdash mail test ADDRESS` sends a test message)"]
     except (OSError, smtplib.SMTPException, SopdashError) as error:
         return [f"warning: mail: {mail.where()} did not answer EHLO: {error}; `sopdash mail test ADDRESS` tries a message"]
     return [f"mail: {mail.where()} answers (EHLO; nothing sent)"]

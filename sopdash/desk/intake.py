@@ -160,20 +160,25 @@ class Intake:
             return self._robot(mail, robot, named_id, named, now)
         letter = self._letter(mail, base, eml)
         decided: list[Outcome] = []
+        routes: list[rules.Route] = []
 
         def plan(fetch: Fetch) -> Plan:
             holder = self._seen(copy, fetch)
             if holder is not None:
                 decided.append(Outcome("duplicate", f"{mail.message_id} was handled before", holder))
                 return [], []
-            current = fetch(named.id) if named is not None and named.status != "closed" else named
-            where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains)
+            current = fetch(named.id) if named is not None else None
+            follow_up = self._newest_follow_up(current, fetch) if current is not None and current.status == "closed" else None
+            where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains, follow_up)
+            routes.append(where)
             if where.ticket is not None:
-                return self._reply(mail, letter, where.ticket, now, decided, copy, fetch)
+                return self._reply(mail, letter, where, now, decided, copy, fetch)
             return self._new(mail, letter, where, now, decided, copy, fetch)
 
         with self.kept.intake_turn():
             _, made = self.store.transact_by_id(plan)
+            if made and routes[-1].follows is not None:
+                self._link(routes[-1].follows.id, made[0].id, now)
         outcome = decided[0]
         if made:
             outcome = Outcome(outcome.action, outcome.reason, made[0].id)
@@ -181,15 +186,17 @@ class Intake:
             self.kept.keep(f"held/{_stamp(now)}-{_digest(original)}.eml", original)
         return outcome
 
-    def _reply(self, mail: IncomingMail, letter: Letter, ticket: Ticket, now: datetime, decided: list[Outcome],
+    def _reply(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome],
                copy: Copy, fetch: Fetch) -> Plan:
+        ticket = where.ticket
+        assert ticket is not None
         limit = self.settings.max_replies_per_ticket_hour
         if rules.recent_replies(ticket, now) >= limit:
             decided.append(Outcome("held", f"flood: #{ticket.id} had {limit} messages by mail in the last hour", ticket.id))
             noted = rules.replies_held(ticket, now, limit)
             return ([noted] if noted is not None else []), []
         self._remember(copy, ticket.id, fetch)
-        decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before)", ticket.id))
+        decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before){where.line}", ticket.id))
         appended = rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)
         return [cc_added(appended, mail, self.settings, now)], []
 
@@ -201,16 +208,58 @@ class Intake:
             return [], []
         requester, relayed = requester_of(mail, letter.author, self.settings)
         note = "; ".join(filter(None, [relayed, where.note]))
+        closed = where.follows
+        subject = letter.subject
+        if closed is not None:  # the thread's subject, without the closed ticket's tag (ours is added to our mail)
+            subject = rules.thread_subject(subject, self.settings.subject_tag) or closed.subject
 
         def make(ticket_id: int) -> Ticket:
             self._remember(copy, ticket_id, fetch)
             self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
-            made = rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, note)
+            if closed is not None:
+                self.index.record(_follow_up_key(closed.id), ticket_id)
+            made = rules.ticket_from_mail(subject, requester, now, letter.text, letter.inbound, note)
+            if closed is not None:
+                made = rules.follow_up(made, closed, now)
             made = mailed_ticket(made.evolve(id=ticket_id), mail, self.settings, now, self.templates, self.sign)
             return queue_deliveries(made.evolve(timeline=()), made, self._message_id, now)
 
         decided.append(Outcome("ticket", f"new ticket from {mail.sender}{where.line}"))
         return [], [make]
+
+    def _link(self, closed_id: int, follow_up_id: int, now: datetime) -> None:
+        """Link a closed ticket to the follow-up just opened for it, so the next mail that names it lands there.
+
+        A write of its own: the follow-up's id is known only once it is stored. Were sopdash stopped between the
+        two, the index still points from the closed ticket to its follow-up (`_follow_up_of`)."""
+
+        def plan(fetch: Fetch) -> Plan:
+            closed = fetch(closed_id)
+            return ([rules.followed_up(closed, follow_up_id, now)] if closed is not None else []), []
+
+        self.store.transact_by_id(plan)
+
+    def _newest_follow_up(self, closed: Ticket, fetch: Fetch) -> Ticket | None:
+        """The newest ticket in the chain of follow-ups of a closed ticket (each read as stored now); None if none."""
+        newest, seen = None, {closed.id}
+        ticket: Ticket | None = closed
+        while ticket is not None and ticket.status == "closed" and len(seen) <= rules.MAX_FOLLOW_UPS:
+            ticket = self._follow_up_of(ticket, fetch)
+            if ticket is None or ticket.id in seen:
+                break
+            seen.add(ticket.id)
+            newest = ticket
+        return newest
+
+    def _follow_up_of(self, closed: Ticket, fetch: Fetch) -> Ticket | None:
+        """The follow-up of a closed ticket, as its link says, or, if none was written, as the index says (believed
+        once that ticket says it follows this one)."""
+        linked = rules.follow_up_id(closed)
+        if linked is not None:
+            return _fetched(fetch, linked)
+        indexed = self.index.holder(_follow_up_key(closed.id))
+        ticket = _fetched(fetch, indexed) if isinstance(indexed, int) else None
+        return ticket if ticket is not None and rules.follows_id(ticket) == closed.id else None
 
     def _robot(self, mail: IncomingMail, robot: str, named_id: int | None, named: Ticket | None, now: datetime) -> Outcome:
         """Mail no person wrote opens and reopens nothing; an absence notice or a read receipt on a ticket it may
@@ -384,6 +433,17 @@ class Copy:
     content_key: str
     eml: str
     data: bytes
+
+
+def _follow_up_key(closed_id: int) -> str:
+    return f"follow-up-of:{closed_id}"
+
+
+def _fetched(fetch: Fetch, ticket_id: int) -> Ticket | None:
+    try:
+        return fetch(ticket_id)
+    except InputError:
+        return None
 
 
 def _inbounds(ticket: Ticket, message_id: str) -> list[Inbound]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -15,15 +16,14 @@ from email.policy import SMTP
 from email.utils import format_datetime
 
 from sopdash.core.addresses import ascii_form, not_an_address
-from sopdash.core.delivery import latest_client_message_id
-from sopdash.core.inbound import MAIL
+from sopdash.core.delivery import latest_client_message_id, references
+from sopdash.core.inbound import MAIL, thread_subject
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.core.text import one_line
 from sopdash.mail.settings import MailSettings
 
 MAX_SUBJECT = 200
 _OUR_ID = re.compile(r"<sopdash\.(\d+)\.[0-9a-f]+@([^>\s]+)>")
-_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|wg|tr)\s*:\s*)+", re.IGNORECASE)
 
 
 class BadAddress(ValueError):
@@ -49,9 +49,10 @@ def subject_tag(settings: MailSettings, ticket_id: int) -> str:
 
 
 def reply_subject(subject: str, ticket_id: int, settings: MailSettings) -> str:
-    """`Re: <subject> [#id]`: the subject on one line, without earlier Re:/Fwd: prefixes or tags, cut to fit."""
+    """`Re: <subject> [#id]`: the subject on one line, without earlier Re:/Fwd: prefixes or any ticket's tag (one
+    tag, the ticket's own, so a follow-up's mail never carries its closed ticket's too), cut to fit."""
     tag = subject_tag(settings, ticket_id)
-    bare = _REPLY_PREFIX.sub("", one_line(subject).replace(tag, "")).strip()
+    bare = thread_subject(one_line(subject), settings.subject_tag)
     if len(bare) > MAX_SUBJECT:
         bare = bare[: MAX_SUBJECT - 1] + "…"
     return f"Re: {bare} {tag}" if bare else f"Re: {tag}"
@@ -86,7 +87,9 @@ def outgoing(ticket: Ticket, entry: TimelineEntry, settings: MailSettings) -> Em
     parent = latest_client_message_id(ticket, entry.at)
     if parent:
         message["In-Reply-To"] = parent
-        message["References"] = parent
+    thread = references(ticket, entry)
+    if thread:
+        message["References"] = " ".join(thread)
     message["X-Auto-Response-Suppress"] = "All"
     if entry.author == MAIL:  # written by the desk itself, not a technician: the receipt
         message["Auto-Submitted"] = "auto-replied"
@@ -94,12 +97,13 @@ def outgoing(ticket: Ticket, entry: TimelineEntry, settings: MailSettings) -> Em
     return message
 
 
-def probe_message(settings: MailSettings, to: str, message_id: str) -> EmailMessage:
-    """The message `sopdash mail test` sends."""
+def probe_message(settings: MailSettings, to: str, message_id: str, at: datetime) -> EmailMessage:
+    """The message `sopdash mail test` sends (dated `at`)."""
     message = EmailMessage(policy=SMTP)
     message["From"] = mailbox(settings.name, settings.address)
     message["To"] = mailbox("", to)
     message["Subject"] = "sopdash test message"
+    message["Date"] = format_datetime(at)
     message["Message-ID"] = message_id
     message["X-Auto-Response-Suppress"] = "All"
     message["Auto-Submitted"] = "auto-generated"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from email.errors import MessageError
 
 from sopdash.clock import Clock
@@ -36,6 +36,7 @@ class SendReport:
     next_try: datetime | None = None
     at: datetime | None = None
     busy: bool = False  # another sopdash was delivering, so this one left the outbox alone
+    zone: tzinfo = timezone.utc  # the team's, for the times in `lines`
     lines: list[str] = field(default_factory=list)
     results: list[Delivery] = field(default_factory=list)
 
@@ -57,7 +58,9 @@ class SendReport:
         else:
             setattr(self, result.state, getattr(self, result.state) + 1)
         reason = f" ({result.last_error})" if result.last_error else ""
-        self.lines.append(f"#{ticket_id} to {result.to or '(no address)'}: {result.state}{reason}")
+        now = self.at or result.next_try
+        state = outbound.delivery_state(result, now, self.zone) if now is not None else result.state
+        self.lines.append(f"#{ticket_id} to {result.to or '(no address)'}: {state}{reason}")
 
     def wait_for(self, next_try: datetime | None) -> None:
         """Count one message waiting for its next try."""
@@ -89,8 +92,10 @@ def deliver_queued(
     timeout: float = CONNECT_TIMEOUT_S,
     wait_for_sender: float = 0.0,
     at_once: bool = False,
+    zone: tzinfo = timezone.utc,
 ) -> SendReport:
-    """Send what is due (with at_once, all that is queued), one sender at a time; a busy outbox is left alone."""
+    """Send what is due (with at_once, all that is queued), one sender at a time; a busy outbox is left alone.
+    The report's times are in `zone`."""
     kept = store.kept_files()
     with kept.sending(wait_for_sender) as mine:
         if not mine:
@@ -99,7 +104,7 @@ def deliver_queued(
         journal.recover()
         now = clock()
         tickets = store.live()
-        report = SendReport(at=now)
+        report = SendReport(at=now, zone=zone)
         if only is None and not at_once:
             for ticket in tickets:
                 for later in outbound.waiting(ticket, now):

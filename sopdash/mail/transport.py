@@ -3,7 +3,9 @@ desk's Microsoft 365 or Gmail sign-in) or the local sendmail program.
 
 Each transport sorts a refusal into temporary (stays queued: 4xx, timeout, connection refused or lost)
 or permanent (fails: 5xx, sendmail's permanent exit codes, or a message that cannot be written out), as
-`DeliveryError.temporary`; a fault of one message never ends the session for the others.
+`DeliveryError.temporary`; a fault of one message never ends the session for the others. `DeliveryError.side`
+says which side failed, and its reason says so in words: our set-up (TLS, STARTTLS not offered, the login's
+settings: fix the config), the way there (the server cannot be reached), or the server's refusal, with its code.
 """
 
 from __future__ import annotations
@@ -30,14 +32,19 @@ UNSENDABLE = (ValueError, LookupError, MessageError)
 SENDMAIL_TEMPORARY = {69, 70, 71, 74, 75}
 
 
-class DeliveryError(Exception):
-    """A transport refused a message; `temporary` says whether a later try may succeed."""
+SETUP, UNREACHABLE, REFUSED = "setup", "unreachable", "refused"
 
-    def __init__(self, reason: str, temporary: bool, connection_lost: bool = False) -> None:
+
+class DeliveryError(Exception):
+    """A transport refused a message; `temporary` says whether a later try may succeed, `side` whose doing it was:
+    SETUP (ours: TLS, STARTTLS, login settings), UNREACHABLE (no connection) or REFUSED (the server or program)."""
+
+    def __init__(self, reason: str, temporary: bool, connection_lost: bool = False, side: str = REFUSED) -> None:
         super().__init__(reason)
         self.reason = one_line(reason)[:300]
         self.temporary = temporary
         self.connection_lost = connection_lost
+        self.side = side
 
 
 class SmtpTransport:
@@ -57,10 +64,29 @@ class SmtpTransport:
                 self.client = smtplib.SMTP(host, port, timeout=self.timeout)
                 self._starttls()
             self._login()
+        except DeliveryError:
+            self.close()
+            raise
         except (OSError, smtplib.SMTPException) as error:  # a session that will not start is never the message's fault
             self.close()
-            raise DeliveryError(f"cannot reach {self.settings.where()}: {_why(error)}", temporary=True) from None
+            raise self._not_started(error) from None
         return self
+
+    def _not_started(self, error: BaseException) -> DeliveryError:
+        """Why the session did not start, naming the side that failed; temporary, so queued mail waits for the fix."""
+        where = self.settings.where()
+        if isinstance(error, ssl.SSLCertVerificationError):
+            reason = f"TLS set-up with {where} failed: its certificate is not trusted ({error.verify_message})"
+            return DeliveryError(f"{reason}; fix the server's certificate or mail.smtp_url", True, side=SETUP)
+        if isinstance(error, ssl.SSLError):
+            return DeliveryError(f"TLS set-up with {where} failed: {error.reason or error}; check mail.smtp_url "
+                                 "(smtps:// for port 465, smtp:// with STARTTLS for 587)", True, side=SETUP)
+        if isinstance(error, smtplib.SMTPAuthenticationError):
+            return DeliveryError(f"{where} refused the login: {_code_and_text(error)}; check mail.username and "
+                                 "mail.password_file", True, side=REFUSED)
+        if isinstance(error, smtplib.SMTPResponseException):
+            return DeliveryError(f"{where} refused the session: {_code_and_text(error)}", True, side=REFUSED)
+        return DeliveryError(f"cannot reach {where}: {_why(error)}", True, side=UNREACHABLE)
 
     def __exit__(self, kind: type | None, error: BaseException | None, trace: TracebackType | None) -> None:
         self.close()
@@ -91,7 +117,8 @@ class SmtpTransport:
             raise unsendable(error) from None
         except (OSError, smtplib.SMTPException) as error:
             self.client = None
-            raise DeliveryError(f"connection to {self.settings.where()} lost: {_why(error)}", True, True) from None
+            raise DeliveryError(f"connection to {self.settings.where()} lost: {_why(error)}", True, True,
+                                side=UNREACHABLE) from None
         if to in refused:
             code, text = refused[to]
             raise _refusal(smtplib.SMTPResponseException(code, text))
@@ -103,7 +130,8 @@ class SmtpTransport:
         self.client.ehlo()
         if not self.client.has_extn("starttls"):
             raise DeliveryError(
-                f"{self.settings.where()} does not offer STARTTLS; use smtps:// or set starttls = false", temporary=True
+                f"TLS set-up: {self.settings.where()} does not offer STARTTLS; use smtps:// if it takes TLS from the "
+                "start, or set starttls = false only for a server on this box", temporary=True, side=SETUP
             )
         self.client.starttls(context=ssl.create_default_context())
         self.client.ehlo()
@@ -155,9 +183,9 @@ class SendmailTransport:
         try:
             done = subprocess.run(self.command, input=data, capture_output=True, timeout=self.timeout, check=False)
         except FileNotFoundError:
-            raise DeliveryError(f"no sendmail program at {self.command[0]}; fix mail.sendmail", temporary=True) from None
+            raise DeliveryError(f"no sendmail program at {self.command[0]}; fix mail.sendmail", True, side=SETUP) from None
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise DeliveryError(f"{self.command[0]} did not run: {_why(error)}", temporary=True) from None
+            raise DeliveryError(f"{self.command[0]} did not run: {_why(error)}", True, side=UNREACHABLE) from None
         if done.returncode:
             said = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
             raise DeliveryError(f"{self.command[0]}: {said}", temporary=done.returncode in SENDMAIL_TEMPORARY)
@@ -171,11 +199,12 @@ def open_transport(settings: MailSettings, timeout: float = CONNECT_TIMEOUT_S) -
 def read_password(settings: MailSettings) -> str:
     """The SMTP password from `password_file` (first line), never from the config text."""
     if not settings.password_file:
-        raise DeliveryError("mail.username is set but mail.password_file is not", temporary=True)
+        raise DeliveryError("mail.username is set but mail.password_file is not", temporary=True, side=SETUP)
     try:
         return Path(settings.password_file).read_text(encoding="utf-8").splitlines()[0].strip()
     except (OSError, IndexError, UnicodeDecodeError) as error:
-        raise DeliveryError(f"cannot read mail.password_file {settings.password_file}: {_why(error)}", True) from None
+        raise DeliveryError(f"cannot read mail.password_file {settings.password_file}: {_why(error)}", True,
+                            side=SETUP) from None
 
 
 def unsendable(error: Exception) -> DeliveryError:
@@ -184,13 +213,18 @@ def unsendable(error: Exception) -> DeliveryError:
 
 
 def _refusal(error: smtplib.SMTPResponseException) -> DeliveryError:
+    """The server's answer to a message, its code first: for now (4xx) or for good (5xx)."""
+    return DeliveryError(_code_and_text(error), temporary=not 500 <= error.smtp_code < 600)
+
+
+def _code_and_text(error: smtplib.SMTPResponseException) -> str:
     text = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
-    return DeliveryError(f"{error.smtp_code} {text}", temporary=not 500 <= error.smtp_code < 600)
+    return f"{error.smtp_code} {text}"
 
 
 def _why(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
-        return _refusal(error).reason
+        return _code_and_text(error)
     if isinstance(error, (socket.timeout, TimeoutError, subprocess.TimeoutExpired)):
         return "timed out"
     if isinstance(error, OSError) and error.strerror:

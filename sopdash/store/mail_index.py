@@ -1,5 +1,6 @@
 """Beside the store, what mail intake looks up instead of reading every ticket: which ticket holds each client
-Message-ID and each kept original (to know an MTA's retry from another message reusing its Message-ID), and when each sender opened tickets lately (the flood limit).
+Message-ID and each kept original (to know an MTA's retry from another message reusing its Message-ID), which
+ticket follows up a closed one, and when each sender opened tickets lately (the flood limit).
 
 Both are kept files (`<store>.files/index/`, or rows of the kept-files table on PostgreSQL) in 256 shards chosen
 by a hash of the key, each a small JSON object. They change only inside a `transact_by_id` plan, under the store's

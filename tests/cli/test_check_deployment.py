@@ -145,3 +145,10 @@ def test_roles_missing_from_the_database_are_named_with_init_postgres(postgres_d
     (line,) = role_lines(store, ["amara", "ghost"])
     assert line.startswith("warning: ghost may not act as technicians in the database")
     assert line.endswith(f"`sopdash store init-postgres --db {store.location} --technician ghost`")
+
+
+def test_a_server_without_starttls_is_our_set_up_to_fix_not_a_server_to_start(smtp_server):
+    mail = MailSettings.from_config({"address": "help@desk.example.org", "smtp_url": f"smtp://127.0.0.1:{smtp_server[1]}"})
+    (line,) = transport_lines(mail)
+    assert line.startswith("warning: mail: TLS set-up: smtp://127.0.0.1:") and "does not offer STARTTLS" in line
+    assert "start the server" not in line and smtp_server[0].messages == []

@@ -41,7 +41,38 @@ def test_who_may_write_into_a_ticket(sender, parents, domains, lands):
 
 def test_a_closed_ticket_is_followed_not_written_into():
     where = inbound.route(ann_ticket("closed"), "ann@example.com", [])
-    assert (where.ticket, where.note, where.line) == (None, "follows up on closed ticket #7", ", follows #7")
+    assert (where.ticket, where.note, where.line, where.follows.id) == (None, "follows #7 (closed)", ", follows #7", 7)
+
+
+def test_mail_naming_a_closed_ticket_lands_on_its_open_follow_up():
+    follow_up = rules.create(9, "Printer jams", Requester("Ann Example", "ann@example.com"), NOW, "mail")
+    where = inbound.route(ann_ticket("closed"), "ann@example.com", [], follow_up=follow_up)
+    assert (where.ticket, where.line) == (follow_up, ", on the follow-up of closed #7")
+    closed_too = inbound.route(ann_ticket("closed"), "ann@example.com", [], follow_up=follow_up.evolve(status="closed"))
+    assert (closed_too.ticket, closed_too.follows.id) == (None, 9)
+
+
+def test_a_follow_up_keeps_the_closed_tickets_triage_and_assignee_and_links_back():
+    closed = rules.assign(rules.set_priority(ann_ticket("open"), "amara", NOW, "high"), "amara", NOW, "bo")
+    closed = closed.evolve(status="closed", category="Printing")
+    new = inbound.follow_up(rules.create(9, "Printer jams", Requester("Ann", "ann@example.com"), NOW, "mail"), closed, NOW)
+    assert (new.priority, new.triaged, new.assignee, new.category) == ("high", True, "bo", "Printing")
+    assert new.timeline[0].change["follows"] == [None, 7]
+    assert [e.text for e in new.timeline[1:]] == ["priority set to high", "assigned to bo"]
+    linked = inbound.followed_up(closed, 9, NOW)
+    assert inbound.follow_up_id(linked) == 9 and inbound.follow_up_id(closed) is None
+    forged = linked.evolve(timeline=(*linked.timeline[:-1], msgspec.structs.replace(linked.timeline[-1], author="ann")))
+    assert inbound.follow_up_id(forged) is None  # only the mail gateway links a ticket to its follow-up
+
+
+@pytest.mark.parametrize(("subject", "bare"), [
+    ("Re: Printer jams [#1]", "Printer jams"),
+    ("RE: AW: [#1] Printer jams [#5]", "Printer jams"),
+    ("Printer [#12] jams", "Printer jams"),
+    ("[#3]", ""),
+])
+def test_a_threads_subject_has_no_tags_or_reply_prefixes(subject, bare):
+    assert inbound.thread_subject(subject, "[#{id}]") == bare
 
 
 def test_a_stranger_on_a_closed_ticket_is_still_a_stranger():

@@ -28,7 +28,8 @@ def test_reply_threads_to_the_clients_latest_message():
     ticket = Ticket(id=7, subject="Printer", created_at=AT, requester=Requester("Ann", "ann@example.com"), timeline=(older, client))
     ticket, entry = replied(ticket)
     message = outgoing(ticket, entry, SETTINGS)
-    assert message["In-Reply-To"] == "<c2@mail.example.com>" == message["References"]
+    assert message["In-Reply-To"] == "<c2@mail.example.com>"
+    assert message["References"].split() == ["<c1@mail.example.com>", "<c2@mail.example.com>"]
     assert ticket_of_message_id(message["Message-ID"], "desk.example.org") == 7
     assert ticket_of_message_id(message["Message-ID"], "elsewhere.example.com") is None
 
@@ -78,3 +79,31 @@ def test_mail_is_off_without_the_table():
     assert MailSettings.from_config({}) is None
     on = MailSettings.from_config({"address": "h@d.example.org", "sendmail": "/usr/sbin/sendmail -t -i"})
     assert on.sendmail == ("/usr/sbin/sendmail", "-t", "-i") and on.max_message_bytes == 10 * 1024 * 1024
+
+
+def test_references_carry_the_thread_up_to_the_message_answered():
+    first = TimelineEntry(AT.replace(hour=7), "Ann", "event", "ticket created", inbound=Inbound("<c1@mail.example.com>"))
+    ticket = Ticket(id=7, subject="Printer", created_at=AT, requester=Requester("Ann", "ann@example.com"), timeline=(first,))
+    ticket, ack = replied(ticket.evolve(timeline=(first,)), "Received.")
+    answer = TimelineEntry(AT.replace(hour=10), "Ann", "client", "Still broken", inbound=Inbound("<c2@mail.example.com>"))
+    ticket = ticket.evolve(timeline=ticket.timeline + (answer,))
+    after = ticket.evolve(timeline=ticket.timeline + (TimelineEntry(AT.replace(hour=11), "sam", "public", "On it."),))
+    ticket = queue_deliveries(ticket, after, lambda i: new_message_id(i, SETTINGS.domain), AT)
+    message = outgoing(ticket, ticket.timeline[-1], SETTINGS)
+    assert message["References"].split() == ["<c1@mail.example.com>", ack.delivery.message_id, "<c2@mail.example.com>"]
+    assert message["In-Reply-To"] == "<c2@mail.example.com>"
+
+
+def test_a_long_thread_keeps_its_first_and_latest_references():
+    entries = tuple(TimelineEntry(AT.replace(hour=8, minute=n), "Ann", "client", f"#{n}", inbound=Inbound(f"<c{n}@example.com>"))
+                    for n in range(30))
+    ticket = Ticket(id=7, subject="Printer", created_at=AT, requester=Requester("Ann", "ann@example.com"), timeline=entries)
+    ticket, entry = replied(ticket.evolve(timeline=entries + (TimelineEntry(AT.replace(hour=8, minute=30), "x", "client", "?",
+                                                                                        inbound=Inbound("bad id")),)))
+    assert outgoing(ticket, entry, SETTINGS)["References"].split() == ["<c0@example.com>"] + [
+        f"<c{n}@example.com>" for n in range(21, 30)]
+
+
+def test_the_subject_carries_one_tag_the_tickets_own():
+    assert reply_subject("Re: Printer jams [#1]", 5, SETTINGS) == "Re: Printer jams [#5]"
+    assert reply_subject("Re: [#1] Printer jams [#1] [#5]", 5, SETTINGS) == "Re: Printer jams [#5]"

@@ -47,7 +47,7 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_one_that_links_it(mail_env, sopd
     assert result.out.strip() == "ticket #2: new ticket from ann@example.com, follows #1"
     store = TicketStore(mail_env)
     assert store.get(1).status == "closed"
-    assert store.get(2).timeline[0].text == "ticket created from mail by ann@example.com; follows up on closed ticket #1"
+    assert store.get(2).timeline[0].text == "ticket created from mail by ann@example.com; follows #1 (closed)"
 
 
 def test_robots_and_loops_never_open_or_reopen(mail_env, sopdash, monkeypatch):
@@ -66,7 +66,7 @@ def test_robots_and_loops_never_open_or_reopen(mail_env, sopdash, monkeypatch):
         assert (result.code, result.out.strip()) == (0, f"dropped #1: {reason}")
     own = pipe(sopdash, monkeypatch, message(sender="help@desk.example.org", message_id="<own@example.org>"))
     assert own.out.strip() == "dropped: from the desk's own address (a loop)"
-    assert sopdash("mail", "log", "--limit", "3").out.count("dropped") == 3
+    assert sopdash("mail", "log", "--limit", "4").out.count("dropped") == 3  # and the resolution sent out
     store = TicketStore(mail_env)
     assert store.get(1).status == "resolved" and len(store.live()) == 1
     person = pipe(sopdash, monkeypatch, message(subject="Re: x [#1]", message_id="<p@example.com>", extra="Auto-Submitted: no\n"))

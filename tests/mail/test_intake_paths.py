@@ -49,4 +49,4 @@ def test_mail_receive_ticketizes_through_any_spelling_of_the_store_path(desk_fol
     (kept,) = (desk_folder / "tickets.json.files" / "mail").rglob("*.eml")
     assert b"It jams on every page." in kept.read_bytes()
     assert open_store(desk_folder / "tickets.json").get(1).subject == "Printer jams"
-    assert sopdash("--db", db, "mail", "log").out.split()[2:5] == ["ticket", "#1", "ann@example.com"]
+    assert sopdash("--db", db, "mail", "log").out.split()[2:6] == ["in", "ticket", "#1", "ann@example.com"]

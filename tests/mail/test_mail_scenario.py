@@ -55,4 +55,5 @@ def test_mail_in_acknowledgement_out_answer_in(mail_store, smtp_server, sopdash,
     assert "mail sent to ann@example.com" in reply.out
     assert mailbox.messages[-1]["In-Reply-To"] == "<ann-2@example.com>"  # to the client's latest message
     log = sopdash("mail", "log").out.splitlines()
-    assert [line.split()[2] for line in log] == ["ticket", "reply", "duplicate"]
+    assert [tuple(line.split()[2:4]) for line in log] == [  # both ways, oldest first
+        ("in", "ticket"), ("out", "sent"), ("in", "reply"), ("in", "duplicate"), ("out", "sent")]

@@ -40,7 +40,7 @@ def tls_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     def authenticate(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=auth_data.password == b"s3cret-from-file")
+        return AuthResult(success=auth_data.password == b"s3cret-from-file", handled=False)  # a refusal answers 535
 
     mailbox, port = Mailbox(), free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
@@ -117,3 +117,57 @@ def test_a_missing_sendmail_program_keeps_mail_queued(tmp_path):
         with open_transport(settings) as transport:
             transport.send(message(), "ann@example.com")
     assert refused.value.temporary
+
+
+@pytest.fixture
+def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sopdash):
+    """`sopdash mail test ann@example.com` with [mail] pointing at port (more [mail] lines appended)."""
+
+    def run(port: int, more: str = ""):
+        config = tmp_path / "config.toml"
+        config.write_text(f'[mail]\naddress = "{DESK}"\nsmtp_url = "smtp://127.0.0.1:{port}"\n{more}', encoding="utf-8")
+        monkeypatch.setenv("SOPDASH_CONFIG", str(config))
+        monkeypatch.setenv("SOPDASH_DB", str(tmp_path / "tickets.json"))
+        return sopdash("mail", "test", "ann@example.com")
+
+    return run
+
+
+def test_starttls_not_offered_is_our_set_up_not_a_refusal(smtp_server, probe):
+    refused = probe(smtp_server[1], "starttls = true\n")
+    assert refused.code == 1
+    assert "TLS set-up: smtp://127.0.0.1:" in refused.err and "does not offer STARTTLS" in refused.err
+    assert "(a set-up problem on this side: fix [mail] in the config" in refused.err
+    assert "temporary refusal" not in refused.err
+
+
+def test_a_certificate_nobody_trusts_is_a_tls_set_up_failure(tls_server, probe, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE")  # the server's self-made certificate is trusted no more
+    refused = probe(tls_server[1])
+    assert "TLS set-up with smtp://127.0.0.1:" in refused.err and "certificate is not trusted" in refused.err
+    assert "(a set-up problem on this side" in refused.err and not tls_server[0].messages
+
+
+def test_a_refused_login_is_the_servers_refusal_with_its_code(tls_server, probe, tmp_path):
+    (tmp_path / "password").write_text("wrong\n")
+    refused = probe(tls_server[1], f'username = "helpdesk"\npassword_file = "{tmp_path / "password"}"\n')
+    assert "refused the login: 535" in refused.err and "check mail.username and mail.password_file" in refused.err
+
+
+def test_the_servers_refusals_say_for_now_or_for_good(smtp_server, probe):
+    mailbox, port = smtp_server
+    mailbox.mode = "4xx"
+    said = probe(port, "starttls = false\n").err
+    assert "451 4.3.0 mailbox busy, try again later (a temporary refusal by the server: try again later)" in said
+    mailbox.mode = "5xx"
+    assert "550 5.1.1 no such user here (refused for good)" in probe(port, "starttls = false\n").err
+
+
+def test_no_server_is_no_connection(probe):
+    refused = probe(free_port())
+    assert "cannot reach smtp://127.0.0.1:" in refused.err and "(no connection: try again later)" in refused.err
+
+
+def test_the_test_message_is_dated(smtp_server, probe):
+    assert probe(smtp_server[1], "starttls = false\n").code == 0
+    assert smtp_server[0].messages[0]["Date"] is not None
