@@ -36,6 +36,7 @@ from sopdash.core.presence import Presence, busy_tickets
 from sopdash.core.queue import (
     DEFAULT_VIEW,
     KEYS_HELP,
+    KEYS_HELP_SHORT,
     VIEWS,
     Arrangement,
     Ordering,
@@ -369,7 +370,7 @@ class DashboardScreen(Screen[None]):
         self.query_bar.ask(
             Question(
                 "/",
-                f"{KEYS_HELP}   enter keeps · esc clears",
+                tuple(f"{keys} · enter keeps · esc clears" for keys in (KEYS_HELP, *KEYS_HELP_SHORT)),
                 submitted=self._keep_filter,
                 changed=lambda text: self._set_filter(text, quiet=True),
                 cancelled=self._clear_filter,

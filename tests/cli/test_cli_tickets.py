@@ -257,12 +257,25 @@ def test_acknowledging_twice_is_refused(env, sopdash, new_ticket):
 
 def test_wait_and_off(env, sopdash, new_ticket):
     new_ticket()
+    sopdash("ticket", "ack", "1")
     assert sopdash("ticket", "wait", "1").out == "#1 waiting on the client\n"
     doc = shown(sopdash, 1)
     assert (doc["status"], doc["sla"]["resolution"]["state"]) == ("waiting", "paused")
     assert sopdash("ticket", "wait", "1", "--off").out == "#1 no longer waiting on the client\n"
     assert shown(sopdash, 1)["status"] == "open"
     assert sopdash("ticket", "wait", "1", "--off").code == 1
+
+
+def test_wait_before_the_client_was_contacted_is_refused(env, sopdash, new_ticket):
+    """SOP order (issue 24): acknowledge first; waiting would pause the clock of a ticket nobody answered."""
+    new_ticket()
+    refused = sopdash("ticket", "wait", "1")
+    assert refused.code == 1
+    assert refused.err == (
+        "sopdash: cannot put on waiting ticket #1: nobody has contacted the client yet: acknowledge it or reply "
+        "first (SOP 4B)\n"
+    )
+    assert shown(sopdash, 1)["status"] == "new"
 
 
 def test_step_out_of_range_is_an_input_error(env, sopdash, new_ticket):

@@ -13,7 +13,7 @@ from textual.widgets import Sparkline, Static
 
 from sopdash.report import stats
 from sopdash.core import rules
-from sopdash.core.model import Requester, Ticket
+from sopdash.core.model import Requester, Ticket, TimelineEntry
 from sopdash.core.policy import SlaPolicy
 from sopdash.report.sla import build_report
 from sopdash.tui.stats_screen import StatsScreen, bar
@@ -50,7 +50,7 @@ def desk() -> list[Ticket]:
     three = rules.acknowledge(three, "bo", at(11, 10, 11), "Hi")
     # 4 low, Wed 18 Nov 16:00, week 4: never acked (due Thu 15:00: breached); waiting on the client, so its
     #   resolution clock is paused with no outcome.
-    four = rules.set_waiting(new(4, at(11, 18, 16), "low"), "amara", at(11, 19, 9))
+    four = waiting_as_imported(new(4, at(11, 18, 16), "low"), "amara", at(11, 19, 9))
     # 5 urgent, Saturday of week 4: acked after 20m (met), escalated, resolved after 6h of 4h (due 14:00).
     five = rules.acknowledge(new(5, at(11, 21, 10), "urgent", "bo"), "bo", at(11, 21, 10, 20), "Hi")
     five = rules.escalate(five, "bo", at(11, 21, 12), "timing")
@@ -346,3 +346,9 @@ async def test_step_by_week_and_month_and_type_a_period():
         await pilot.press("slash", *"last week", "enter")
         await computed(pilot)
         assert screen.query_one("#stats-query").is_open  # refused: the bar stays open
+
+
+def waiting_as_imported(ticket: Ticket, actor: str, at: datetime) -> Ticket:
+    """`ticket` put on waiting as an imported history may have it: without the client ever contacted."""
+    entry = TimelineEntry(at=at, author=actor, kind="event", text="waiting on client", change={"status": [ticket.status, "waiting"]})
+    return ticket.evolve(status="waiting", timeline=ticket.timeline + (entry,))
