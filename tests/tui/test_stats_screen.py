@@ -333,10 +333,10 @@ async def test_step_by_week_and_month_and_type_a_period():
         await computed(pilot)
         assert str(screen.query_one(".stats-screen").border_title) == "Stats · October 2026"
         assert shown(pilot.app, "#stats-summary").startswith("1 created")
-        await pilot.press("w")
+        await pilot.press("w")  # the current week, not one near the period shown (issue 24)
         await computed(pilot)
-        assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-10-26"
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-11-23"
+        await pilot.press("left_square_bracket", "left_square_bracket")
         await computed(pilot)
         assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-11-09"
         await pilot.press("slash", *"2026-11-02 2026-11-08", "enter")
@@ -346,6 +346,50 @@ async def test_step_by_week_and_month_and_type_a_period():
         await pilot.press("slash", *"last week", "enter")
         await computed(pilot)
         assert screen.query_one("#stats-query").is_open  # refused: the bar stays open
+
+
+async def test_later_stops_at_the_current_period_and_w_m_jump_to_the_current_ones():
+    """Issue 24: `]` stepped into the future (a range ending before it began); `w`/`m` then went to a future week."""
+    async with host().run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        screen = pilot.app.screen
+        title = lambda: str(screen.query_one(".stats-screen").border_title)  # noqa: E731
+        await pilot.press("right_square_bracket")
+        await computed(pilot)
+        assert title() == "Stats · last 4 weeks"
+        assert any("latest period" in str(n.message) for n in pilot.app._notifications)
+        await pilot.press("m", "right_square_bracket")
+        await computed(pilot)
+        assert title() == "Stats · November 2026"
+        await pilot.press("left_square_bracket", "left_square_bracket", "w")
+        await computed(pilot)
+        assert title() == "Stats · week of 2026-11-23"
+        await pilot.press("left_square_bracket", "left_square_bracket", "m")
+        await computed(pilot)
+        assert title() == "Stats · November 2026"
+        since, until = shown(pilot.app, "#stats-period").removeprefix("Tickets created ").split(" – ")
+        assert since.startswith("Sun 01 Nov") and until.startswith("Wed 25 Nov 15:00")
+
+
+async def test_one_breach_and_one_escalation_read_singular():
+    """Issue 24: "1 breaches", "1 escalations"."""
+    escalated = rules.acknowledge(new(1, at(11, 2, 9), "high"), "amara", at(11, 2, 9, 30), "Hi")
+    escalated = rules.resolve(rules.escalate(escalated, "amara", at(11, 2, 10), "timing"), "amara", at(11, 2, 11), "ok")
+    acked_late = rules.acknowledge(new(2, at(11, 2, 9), "high"), "amara", at(11, 2, 10, 30), "Hi")
+    acked_late = rules.resolve(acked_late, "amara", at(11, 2, 11), "ok")
+    async with host(tickets=[escalated, acked_late]).run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        assert shown(pilot.app, "#stats-summary").endswith(" · 1 breach · 1 escalation")
+
+
+async def test_a_bad_typed_period_says_what_is_wrong_without_option_names():
+    async with host().run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        await pilot.press("slash", *"2026-11-02 week", "enter")
+        await pilot.pause()
+        said = [str(n.message) for n in pilot.app._notifications]
+        assert said[-1] == "the end: 'week' is not a date like 2026-11-01 or a time like 2026-11-01T09:00"
+        assert not any("--" in message for message in said)
 
 
 def waiting_as_imported(ticket: Ticket, actor: str, at: datetime) -> Ticket:
