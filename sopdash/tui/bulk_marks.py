@@ -106,7 +106,7 @@ class BulkMarks:
             result.dialog.dismiss(None)
         screen.marked = frozenset(ticket_id for ticket_id, _ in result.outcome.refused)
         severity: SeverityLevel = "warning" if result.outcome.refused else "information"
-        screen.notify(result.outcome.summary(), title="Bulk action", severity=severity, timeout=10, markup=False)
+        screen.notify(result.outcome.summary(), title="Bulk action", severity=severity, timeout=6, markup=False)
         screen.loader.reload()
 
 

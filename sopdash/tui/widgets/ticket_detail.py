@@ -35,7 +35,7 @@ class TicketDetail(LineView, can_focus=True):
     def __init__(self, zone: tzinfo, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.zone = zone
-        self._text = Text(NOTHING_SHOWN)
+        self._text = Text("")  # so that the first `show` draws, "No ticket selected." too
         self._hangs: list[int] = []
         """Per line of `_text`, the characters its wrapped continuation lines are indented by."""
         self._ticket_id: int | None = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual.strip import Strip
 
 from sopdash.core.board import Moment, Row
 from sopdash.core.clocks import ClockReading
@@ -77,6 +78,8 @@ class TicketQueue(CursorList):
         self._columns: tuple[int, list[Column]] = (-1, [])
         self.marked: frozenset[int] = frozenset()
         self.busy: Mapping[int, bool] = {}
+        self.empty_lines: tuple[str, ...] = ()
+        """What the queue says while it has no rows (see `tui/empty_queue.py`)."""
 
     @property
     def line_count(self) -> int:
@@ -141,6 +144,14 @@ class TicketQueue(CursorList):
     def content_changed(self) -> None:
         self._columns = (-1, [])
         super().content_changed()
+
+    def render_line(self, y: int) -> Strip:
+        index = y - self.header_lines
+        if self.line_count or not 0 <= index < len(self.empty_lines):
+            return super().render_line(y)
+        width = self.content_width
+        said = self.empty_lines[index]
+        return self._cached(("empty", index, width, self._version), lambda: Text(f" {said}", self.style_of("dim")), width)
 
     def render_header(self, width: int) -> Text:
         line = Text(style=self.style_of("header"))
