@@ -11,7 +11,7 @@ def empty_queue_lines(total: int, view_title: str, filter_text: str, mail_on: bo
         mail = (
             "Mail from clients becomes tickets with `sopdash mail fetch` (or --watch)."
             if mail_on
-            else "Mail is off: add [mail] to the config (README: Mail), then `sopdash mail fetch`."
+            else "Mail is off: set up [mail] (README: Mail), then `sopdash mail fetch`."
         )
         return ("No tickets yet.", "", "N    new ticket (a phone call, a walk-in)", mail, "?    every key")
     shown = f"No tickets in the view “{view_title}”" + (f" with the filter /{filter_text}" if filter_text else "") + "."

@@ -216,8 +216,8 @@ async def test_an_empty_store_says_what_to_do_and_ticket_keys_say_no_ticket(tmp_
         lines = queue_lines(app)
         assert lines[1].strip() == "No tickets yet."
         assert any(line.strip().startswith("N    new ticket") for line in lines)
-        assert any("Mail is off: add [mail] to the config" in line for line in lines)
-        assert "No ticket selected." in app.dashboard.detail.plain_text()
+        assert any("Mail is off: set up [mail] (README: Mail), then `sopdash mail fetch`." in line for line in lines)
+        assert "No ticket selected." in [strip.text.strip() for strip in app.dashboard.detail._lines]
         for key in ("a", "v", "e"):
             await keys(pilot, key)
             assert said(app)[-1] == "No ticket selected."

@@ -73,11 +73,9 @@ class TicketDetail(LineView, can_focus=True):
         if width <= 0:
             return  # no size yet: `render_line` wraps once there is one
         console = self.app.console
-        wrapped = [
-            row
-            for line, hang in zip(self._text.split("\n", allow_blank=True), [*self._hangs, *[0] * self._text.plain.count("\n")])
-            for row in _wrapped(line, hang, width, console)
-        ]
+        lines = self._text.split("\n", allow_blank=True)
+        hangs = [*self._hangs, *[0] * (len(lines) - len(self._hangs))]
+        wrapped = [row for line, hang in zip(lines, hangs) for row in _wrapped(line, hang, width, console)]
         self._lines = [Strip(list(line.render(console)), line.cell_len) for line in wrapped]
         self.resize_content(Size(width, len(self._lines)))
 
