@@ -196,4 +196,4 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, _: "Manager flag acknowledged.",
     ),
 }
-"""Every ticket action by the name of its key binding's action; their keys do nothing while no ticket is shown."""
+"""Every ticket action by the name of its key binding's action; with no ticket shown, their keys say so."""
