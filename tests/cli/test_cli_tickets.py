@@ -125,6 +125,15 @@ def test_list_shows_breached_and_met_clocks(env, sopdash, new_ticket, monkeypatc
     assert "✔ met" in row and "✖ -35m" in row
 
 
+def test_a_forty_second_breach_reads_40s_in_the_list_and_the_report(env, sopdash, new_ticket, monkeypatch):
+    """Issue 24: `ticket list` said `✖ 0m` and the report `over by 0m` for a 40-second breach."""
+    new_ticket("VPN down", "--priority", "urgent")  # acknowledged within 30m, or breached
+    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:30:40+00:00")
+    assert "✖ -40s" in sopdash("ticket", "list").out.splitlines()[1]
+    breach = next(line for line in sopdash("report").out.splitlines() if line.startswith("#1 "))
+    assert breach.split()[1:4] == ["ack", "breached", "40s"]
+
+
 def test_list_truncates_long_subjects_and_strips_control_characters(env, sopdash, new_ticket, monkeypatch):
     new_ticket("Evil \x1b[31mred\x1b[0m [b]subject[/b] " + "x" * 200)
     monkeypatch.setenv("COLUMNS", "100")

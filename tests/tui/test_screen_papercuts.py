@@ -6,14 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard_fixtures import ME, NOW, fixture_tickets, keys, make_app, minutes_ago, new, settle, typed, write_store
-from textual.widgets import Static
+from dialog_host import DialogHost
+from textual.widgets import OptionList, Static
 from textual.widgets._toast import ToastRack
 
 from sopdash.clock import fixed_clock
 from sopdash.core import delivery, rules
+from sopdash.core.canned import CannedReply
 from sopdash.core.edit import edit
 from sopdash.desk import Desk
 from sopdash.store import TicketStore
+from sopdash.tui.dialogs.canned_reply_picker import CannedReplyPicker
 from sopdash.tui.dialogs.ticket_form_dialogs import EditTicketDialog
 from sopdash.tui.widgets.counts_header import CountsHeader
 from sopdash.tui.widgets.header_fit import HeaderItem, fit_header
@@ -168,6 +171,16 @@ async def test_notices_are_short_and_kept_off_a_dialogs_buttons(store_path: Path
         await settle(pilot)
         rack = app.screen.get_child_by_type(ToastRack)
         assert rack.styles.dock == "top" and rack.query_one("Toast").styles.padding.top == 0
+
+
+async def test_canned_reply_previews_use_the_dialogs_width():
+    text = "Hello {name}, please restart your computer and tell us whether the problem is still there afterwards."
+    app = DialogHost(lambda: CannedReplyPicker([CannedReply("restart", text), CannedReply("vpn", "Try the VPN.")]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = app.screen.query_one(OptionList).render_line(0).text.rstrip()
+        assert first.startswith("restart  Hello {name}, please restart your computer and tell us")
+        assert first.endswith("…") and len(first) <= 80
 
 
 # 10. What the timeline says about an edit; E is editing.
