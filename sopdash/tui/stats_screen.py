@@ -33,7 +33,7 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import one_line
 from sopdash.report.sla import ClockStats, GroupStats, Report, duration_text
 from sopdash.report.tally import Breach
-from sopdash.core.period import MONTH, WEEK, Period, month_of, period_from_text, week_of
+from sopdash.core.period import WEEK, Period, month_of, period_from_text, week_of
 from sopdash.report.stats import WEEKS, Figures, default_period, figures_for
 from sopdash.tui.widgets.query_bar import Question, QueryBar
 from sopdash.tui.stylesheets import stylesheet
