@@ -13,7 +13,7 @@ import pytest
 from sopdash.cli.main import main
 from sopdash.core import rules
 from sopdash.core.errors import InputError
-from sopdash.core.model import Requester
+from sopdash.core.model import Requester, Ticket, TimelineEntry
 from sopdash.core.period import resolve_period
 from sopdash.core.policy import SlaPolicy
 from sopdash.report.sla import (
@@ -67,7 +67,7 @@ def desk() -> list:
     # D: low, never acked: Thu 9h + Fri 9h + Mon..Tue 18h + Wed 4h = 40h used of 8h (breached, 32h over);
     #    waiting on the client since Thu 09:00, so its resolution clock is paused at 1h (no outcome yet)
     d = new(4, at(4, 8), "low", requester=BOB, category="Hardware")
-    d = rules.set_waiting(d, "dana", at(4, 9))
+    d = waiting_as_imported(d, "dana", at(4, 9))  # the SOP would acknowledge first; an import need not have
     # E: urgent, around the clock, on a Saturday: acked after 20m (met), resolved after 6h of 4h (late by 2h)
     e = new(5, at(6, 10), "urgent", assignee="omar")
     e = rules.acknowledge(e, "omar", at(6, 10, 20), "Hello")
@@ -325,3 +325,9 @@ def test_history_counted_a_share_per_processor_is_the_whole_tally(tmp_path, monk
     whole = report_from(tally(store.history(SINCE), POLICY, SINCE, UNTIL, NOW), SINCE, UNTIL, NOW, POLICY.calendar.tz)
     counted = report_tally.tally_history(store.history_slices(SINCE), lambda: store.history(SINCE), POLICY, SINCE, UNTIL, NOW)
     assert report_from(counted, SINCE, UNTIL, NOW, POLICY.calendar.tz) == whole
+
+
+def waiting_as_imported(ticket: Ticket, actor: str, at: datetime) -> Ticket:
+    """`ticket` put on waiting as an imported history may have it: without the client ever contacted."""
+    entry = TimelineEntry(at=at, author=actor, kind="event", text="waiting on client", change={"status": [ticket.status, "waiting"]})
+    return ticket.evolve(status="waiting", timeline=ticket.timeline + (entry,))

@@ -133,6 +133,12 @@ class Row(msgspec.Struct, frozen=True, gc=False):
         return self.ack.state_at(elapsed), self.resolution.state_at(elapsed)
 
 
+def is_new(ticket: Ticket) -> bool:
+    """The one meaning of "new" on every face (the header's `● N new`, the `new` view, `is:unacked`): open and
+    not acknowledged yet, so its SOP 4B clock runs, whatever its status says (an imported ticket may be `open`)."""
+    return ticket.is_open and ticket.acknowledged_at is None
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
     """The dashboard header's figures (SOP 2B; see the README's dashboard section)."""
@@ -194,7 +200,7 @@ class Board:
         self.calendars = tuple(calendars)
         self.signature = signature
         open_rows = [row for row in self.rows if row.ticket.is_open]
-        self.unacknowledged = sum(1 for row in open_rows if row.ticket.acknowledged_at is None)
+        self.unacknowledged = sum(1 for row in open_rows if is_new(row.ticket))
         self.escalated = sorted(
             (row for row in open_rows if row.ticket.is_escalated),
             key=lambda row: row.ticket.escalations[-1].at,

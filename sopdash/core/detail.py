@@ -24,7 +24,7 @@ from sopdash.core.display import (
 from sopdash.core.delivery import delivery_text
 from sopdash.core.marks import CLOCK_STYLES, CLOCK_WORDS, clock_text
 from sopdash.core.model import TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
-from sopdash.core.privacy import mask_email
+from sopdash.core.privacy import mask_email, mask_name, mask_phone, scrub_text
 from sopdash.core.text import one_line
 
 LABEL_WIDTH = 10
@@ -36,11 +36,13 @@ ROLES = ("title", "heading", "label", "dim", "current", *KIND_LABELS, *CLOCK_STY
 
 
 class Span(NamedTuple):
-    """A run of text in a detail line, with how it reads (`role`, one of ROLES or empty)."""
+    """A run of text in a detail line, with how it reads (`role`, one of ROLES or empty); `hang` says that a line
+    too long for the pane wraps under the text after this span (a hanging indent)."""
 
     text: str
     role: str = ""
     key_hint: bool = False
+    hang: bool = False
 
 
 Line = tuple[Span, ...]
@@ -76,7 +78,7 @@ def plain_lines(lines: list[Line], key_hints: bool = False) -> str:
 
 
 def _field(label: str, value: str, role: str = "") -> Line:
-    return (Span(f"{label:<{LABEL_WIDTH}}", "label"), Span(value, role))
+    return (Span(f"{label:<{LABEL_WIDTH}}", "label", hang=True), Span(value, role))
 
 
 def cc_text(cc: tuple[str, ...], privacy: bool) -> str:
@@ -180,18 +182,54 @@ def _timeline(ticket: Ticket, zone: tzinfo, privacy: bool) -> list[Line]:
     for entry in reversed(ticket.timeline):
         kind = entry.kind
         author = _client_author(entry, ticket, privacy) if kind == "client" else one_line(entry.author)
-        first, *rest = client_text(entry.text, ticket.requester, privacy).strip().split("\n")
+        said = edit_text(entry, ticket, privacy) or client_text(entry.text, ticket.requester, privacy)
+        first, *rest = said.strip().split("\n")
         lines.append(
             (
                 Span(f"  {local_time(entry.at, zone, with_zone=False):<{TIME_WIDTH}}", "dim"),
-                Span(f"{KIND_LABELS[kind]:<{LABEL_WIDTH}}", kind),
+                Span(f"{KIND_LABELS[kind]:<{LABEL_WIDTH}}", kind, hang=True),
                 Span(f"{author}: ", kind),
                 Span(first, kind),
             )
         )
-        lines.extend((Span(indent + line, kind),) for line in rest)
+        lines.extend((Span(indent, kind, hang=True), Span(line, kind)) for line in rest)
         lines.extend(_mail_lines(entry, indent, ticket, privacy))
     return lines
+
+
+EDITED = {
+    "subject": "subject",
+    "category": "category",
+    "requester.name": "requester name",
+    "requester.email": "requester e-mail",
+    "requester.phone": "requester phone",
+}
+QUOTED = ("subject", "category")
+VALUE_SHOWN = 60  # cells of an old or new value in the timeline
+
+
+def edit_text(entry: TimelineEntry, ticket: Ticket, privacy: bool) -> str:
+    """What an edit event changed, old and new value shown literally (`subject: 'VPN' → 'VPN drops hourly'`,
+    `requester name: Ann Lee → Ann Smith`), masked in privacy mode; empty for any other entry."""
+    if entry.kind != "event" or not entry.change:
+        return ""
+    said = [
+        f"{EDITED[key]}: {_edited_value(key, old, ticket, privacy)} → {_edited_value(key, new, ticket, privacy)}"
+        for key, (old, new) in entry.change.items()
+        if key in EDITED
+    ]
+    return "; ".join(said)
+
+
+def _edited_value(key: str, value: object, ticket: Ticket, privacy: bool) -> str:
+    text = value if isinstance(value, str) else ""
+    if privacy:
+        masks = {"requester.name": mask_name, "requester.email": mask_email, "requester.phone": mask_phone}
+        text = masks[key](text) if key in masks else scrub_text(text, ticket.requester)
+    shown = one_line(text, VALUE_SHOWN)
+    if not shown:
+        return "(none)"
+    return f"'{shown}'" if key in QUOTED else shown
 
 
 def _client_author(entry: TimelineEntry, ticket: Ticket, privacy: bool) -> str:
@@ -210,7 +248,8 @@ def _mail_lines(entry: TimelineEntry, indent: str, ticket: Ticket, privacy: bool
     """Under an entry: where its mail stands (`✓ sent to …`), or what came with the client's mail."""
     if entry.delivery is not None:
         shown = client_line(delivery_text(entry.delivery), ticket.requester, privacy)
-        return [(Span(f"{indent}mail {shown}", DELIVERY_ROLES[entry.delivery.state]),)]
+        role = DELIVERY_ROLES[entry.delivery.state]
+        return [(Span(indent, role, hang=True), Span(f"mail {shown}", role))]
     if entry.inbound is None:
         return []
     mail = entry.inbound
@@ -223,4 +262,4 @@ def _mail_lines(entry: TimelineEntry, indent: str, ticket: Ticket, privacy: bool
         lines.append(f"quoted history folded away; the whole message is kept as {one_line(mail.eml)}")
     elif mail.left_out:
         lines.append(f"the whole message is kept as {one_line(mail.eml)}")
-    return [(Span(indent + line, "dim"),) for line in lines]
+    return [(Span(indent, "dim", hang=True), Span(line, "dim")) for line in lines]

@@ -24,8 +24,11 @@ def parse_duration(text: str, day_s: float = 86400, what: str = "duration") -> i
 
 
 def format_countdown(seconds: float) -> str:
-    """`2h14m`, `45m`, `3d2h`, or `-35m` once late; minutes are rounded towards the deadline."""
+    """`2h14m`, `45m`, `40s`, `3d2h`, or `-35m` once late; minutes are rounded towards the deadline, and under a
+    minute the seconds show (a 40-second breach is over by `40s`, not `0m`)."""
     sign = "-" if seconds < 0 else ""
+    if abs(seconds) < 60:
+        return f"{sign}{abs(int(seconds))}s"
     # Whole minutes, counted towards the deadline: 59 s left reads 0m, 1 s late reads -1m.
     minutes = -int(seconds // 60) if seconds < 0 else int(seconds // 60)
     days, rest = divmod(minutes, 24 * 60)

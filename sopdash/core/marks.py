@@ -42,9 +42,11 @@ WEEKDAY_AHEAD = timedelta(days=6)  # due sooner than this reads as a weekday and
 def clock_text(reading: ClockReading, now: datetime, zone: tzinfo) -> str:
     """How a clock reads at `now`, the one countdown of the CLI and the dashboard: the symbol, then
 
-    - due today (in `zone`): the business time left, `▲ 42m`, `· 2h14m`, or late today, `✖ -35m`;
+    - due today (in `zone`): the business time left, `▲ 42m`, `· 2h14m`, `▲ 40s` in the last minute;
     - due on a later day: when, `· Fri 08:12`, or in how many calendar days, `· 9d`;
-    - late for a day or more: by calendar days, `✖ -12d`; paused: the business time left, `‖ 40h`;
+    - late: the business time over, `✖ -40s`, `✖ -35m`, `✖ -26h` — what the SLA counts and what the urgency
+      order sorts by, so a longer breach always reads longer and sorts first; paused: the business time left,
+      `‖ 40h`;
     - stopped: `✔ met`, `✗ late`; a ticket whose times cannot be counted: `? dates`.
     """
     state = reading.state
@@ -55,8 +57,6 @@ def clock_text(reading: ClockReading, now: datetime, zone: tzinfo) -> str:
     if due is not None and state in (RUNNING, WARNING) and due.astimezone(zone).date() > now.astimezone(zone).date():
         ahead = due - now
         return f"{symbol} {due.astimezone(zone):%a %H:%M}" if ahead < WEEKDAY_AHEAD else f"{symbol} {ahead.days}d"
-    if due is not None and state == BREACHED and now - due >= timedelta(days=1):
-        return f"{symbol} -{(now - due).days}d"
     return f"{symbol} {business_time(reading.remaining_s)}"
 
 
@@ -64,8 +64,11 @@ _STOPPED_WORDS = {MET: "met", MET_LATE: "late", UNKNOWN: "dates"}
 
 
 def business_time(seconds: float) -> str:
-    """`2h14m`, `45m`, `40h` (hours, never business "days"), or `-35m` once late; minutes round towards the deadline."""
+    """`2h14m`, `45m`, `40s`, `40h` (hours, never business "days"), or `-35m` once late; minutes round towards the
+    deadline, and under a minute the seconds show (never `0m` while a clock still runs or is already late)."""
     sign = "-" if seconds < 0 else ""
+    if abs(seconds) < 60:
+        return f"{sign}{abs(int(seconds))}s"
     # Whole minutes, counted towards the deadline: 59 s left reads 0m, 1 s late reads -1m.
     minutes = -int(seconds // 60) if seconds < 0 else int(seconds // 60)
     hours, mins = divmod(minutes, 60)

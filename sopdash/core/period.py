@@ -90,18 +90,26 @@ def last_days(now: datetime, tz: tzinfo, days: int) -> Period:
     return Period(_midnight(today - timedelta(days=days - 1), tz), _midnight(today + timedelta(days=1), tz), tz)
 
 
-def resolve_period(since: str | None, until: str | None, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
-    """[since, until) from `--since`/`--until`: a date is a whole day in `tz`, inclusive; default the last 30 days."""
-    end = parse_bound(until, "--until", tz, end_of_day=True) if until else now
-    start = parse_bound(since, "--since", tz, end_of_day=False) if since else end - DEFAULT_SPAN
+CLI_BOUNDS = ("--since", "--until")
+TYPED_BOUNDS = ("the start", "the end")  # a period typed in the dashboard: no command-line options to name
+
+
+def resolve_period(
+    since: str | None, until: str | None, now: datetime, tz: tzinfo, names: tuple[str, str] = CLI_BOUNDS
+) -> tuple[datetime, datetime]:
+    """[since, until) from `--since`/`--until`: a date is a whole day in `tz`, inclusive; default the last 30 days.
+    A refusal calls the two bounds by `names`."""
+    end = parse_bound(until, names[1], tz, end_of_day=True) if until else now
+    start = parse_bound(since, names[0], tz, end_of_day=False) if since else end - DEFAULT_SPAN
     if start >= end:
-        raise InputError(f"--since {since or format_time(start)} is not before --until {until or format_time(end)}")
+        raise InputError(f"{names[0]} {since or format_time(start)} is not before {names[1]} {until or format_time(end)}")
     return start, end
 
 
 def period_from_text(since: str | None, until: str | None, now: datetime, tz: tzinfo) -> Period:
-    """The period `report --since/--until` would cover, as a span that steps by its own length."""
-    return Period(*resolve_period(since, until, now, tz), tz)
+    """The period `report --since/--until` would cover, typed as `SINCE [UNTIL]`, as a span that steps by its own
+    length."""
+    return Period(*resolve_period(since, until, now, tz, TYPED_BOUNDS), tz)
 
 
 def parse_bound(text: str, option: str, tz: tzinfo, end_of_day: bool) -> datetime:

@@ -14,10 +14,11 @@ import msgspec
 
 STALE_AFTER_S = 10.0
 VIEWING = "viewing"
-WRITING = {"reply": "writing a reply", "note": "writing a note", "resolve": "resolving it"}
+EDITING = "edit"
+WRITING = {"reply": "writing a reply", "note": "writing a note", "resolve": "resolving it", EDITING: "editing it"}
 ACTIVITIES = (VIEWING, *WRITING)
 
-Activity = Literal["viewing", "reply", "note", "resolve"]
+Activity = Literal["viewing", "reply", "note", "resolve", "edit"]
 
 
 class Presence(msgspec.Struct, frozen=True):
@@ -32,7 +33,7 @@ class Presence(msgspec.Struct, frozen=True):
 
     @property
     def writing(self) -> bool:
-        """A reply, note or resolution is open in a dialog."""
+        """A reply, note, resolution or edit (`E`) is open in a dialog."""
         return self.activity != VIEWING
 
     def is_fresh(self, now_s: float) -> bool:

@@ -18,11 +18,13 @@ from sopdash.core.errors import InputError
 from sopdash.core.model import OPEN_STATUSES, PRIORITIES, STATUSES, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import ME
-from sopdash.core.board import Board, Moment, Row
+from sopdash.core.board import Board, Moment, Row, is_new
 
 FLAGS = ("breached", "at-risk", "breaching", "escalated", "manager", "unacked", "untriaged")
 SORT_KEYS = ("urgency", "id", "priority", "updated", "requester")
 KEYS_HELP = "p:PRIORITY a:me|none|LOGIN s:STATUS|all is:FLAG text"
+KEYS_HELP_SHORT = ("p:PRIORITY a:me|LOGIN s:STATUS is:FLAG text", "p: a: s: is: text")
+"""Shorter forms of KEYS_HELP, for a narrow screen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ FLAG_TESTS: dict[str, Callable[[Row, Moment], bool]] = {
     "breaching": lambda row, moment: bool({WARNING, BREACHED} & _states(row, moment)),
     "escalated": lambda row, moment: row.ticket.is_escalated,
     "manager": lambda row, moment: row.ticket.needs_manager,
-    "unacked": lambda row, moment: row.ticket.is_open and row.ticket.acknowledged_at is None,
+    "unacked": lambda row, moment: is_new(row.ticket),
     "untriaged": lambda row, moment: not row.ticket.triaged,
 }
 
@@ -136,7 +138,7 @@ VIEWS = (
     View("open", "not closed", _NOT_CLOSED),
     View("mine", "mine", f"{_NOT_CLOSED} a:me"),
     View("unassigned", "unassigned", f"{_OPEN} a:none"),
-    View("new", "new", "s:new"),
+    View("new", "new", f"{_OPEN} is:unacked"),  # as the header counts them: see `is_new`
     View("breaching", "breaching", f"{_OPEN} is:breaching"),
     View("waiting", "waiting on client", "s:waiting"),
     View("escalated", "escalated", f"{_OPEN} is:escalated"),

@@ -168,12 +168,23 @@ def assign(ticket: Ticket, actor: str, now: datetime, login: str) -> Ticket:
     return _event(ticket.evolve(assignee=login), actor, now, f"assigned to {login}", assignee=[ticket.assignee, login])
 
 
+def verdict_waiting(ticket: Ticket) -> Verdict:
+    """SOP order: a ticket waits on the client only once the client has been contacted (acknowledged or
+    answered), so the resolution clock of a ticket nobody has answered yet cannot be paused."""
+    return _verdict(
+        _still_open(ticket),
+        (ticket.status == "waiting", "it is already waiting"),
+        (
+            ticket.acknowledged_at is None,
+            "nobody has contacted the client yet: acknowledge it or reply first (SOP 4B)",
+        ),
+    )
+
+
 def set_waiting(ticket: Ticket, actor: str, now: datetime, waiting: bool = True) -> Ticket:
     """Mark the ticket as waiting on the client (pauses the resolution clock), or take it off waiting."""
     if waiting:
-        _verdict(_still_open(ticket), (ticket.status == "waiting", "it is already waiting")).enforce(
-            "put on waiting", ticket.id
-        )
+        verdict_waiting(ticket).enforce("put on waiting", ticket.id)
         return _set_status(ticket, actor, now, "waiting", "waiting on client")
     _verdict((ticket.status != "waiting", f"it is {ticket.status}, not waiting")).enforce("resume", ticket.id)
     return _set_status(ticket, actor, now, "open", "no longer waiting on client")

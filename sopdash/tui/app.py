@@ -28,6 +28,7 @@ class SopdashApp(App[int]):
 
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
     TITLE = "sopdash"
+    NOTIFICATION_TIMEOUT = 3  # a notice that stays longer sits on the detail pane and the dialogs' buttons
 
     def __init__(self, desk: Desk, settings: Settings, tick_s: float = 1.0) -> None:
         super().__init__()

@@ -7,12 +7,14 @@ that nothing about the ticket under the cursor decides for the others, and says 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.notifications import SeverityLevel
 
+from sopdash.core.display import priority_label
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
@@ -83,7 +85,7 @@ class BulkMarks:
         if dialog is None:
             self._send(tickets, action.call, bulk_description(name, self.desk.actor), None, None)
             return True
-        dialog.marked = _marked(BULK_TITLES[name], tickets)
+        dialog.marked = _marked(BULK_TITLES[name], tickets, name)
         dialog.sender = lambda value: self._send(tickets, action.call, bulk_description(name, value), dialog, value)
         screen.app.push_screen(dialog)
         return True
@@ -104,7 +106,7 @@ class BulkMarks:
             result.dialog.dismiss(None)
         screen.marked = frozenset(ticket_id for ticket_id, _ in result.outcome.refused)
         severity: SeverityLevel = "warning" if result.outcome.refused else "information"
-        screen.notify(result.outcome.summary(), title="Bulk action", severity=severity, timeout=10, markup=False)
+        screen.notify(result.outcome.summary(), title="Bulk action", severity=severity, timeout=6, markup=False)
         screen.loader.reload()
 
 
@@ -122,7 +124,20 @@ def _by_id(tickets: list[Ticket], ticket_id: int) -> Ticket:
     return next(t for t in tickets if t.id == ticket_id)
 
 
-def _marked(verb: str, tickets: list[Ticket]) -> MarkedTickets:
+def _marked(verb: str, tickets: list[Ticket], name: str) -> MarkedTickets:
     """What a dialog says to act on every marked ticket rather than on the stand-in."""
     ids = ", ".join(f"#{t.id}" for t in tickets[:_LISTED]) + (", …" if len(tickets) > _LISTED else "")
-    return MarkedTickets(f"{verb} {len(tickets)} marked tickets", f"Each of {ids}, checked on its own")
+    return MarkedTickets(f"{verb} {len(tickets)} marked tickets", f"Each of {ids}, checked on its own", _now(tickets, name))
+
+
+def _now(tickets: list[Ticket], name: str) -> str:
+    """What the marked tickets have now, most common first: `dana (2), unassigned (1)`, `high (3)`."""
+    if name == "priority":
+        values = [priority_label(t) for t in tickets]
+    elif name in ("assign", "assign_to_me"):
+        values = [one_line(t.assignee) or "unassigned" for t in tickets]
+    else:
+        return ""
+    counted = Counter(values).most_common()
+    shown = ", ".join(f"{value} ({count})" for value, count in counted[:_LISTED])
+    return shown + (", …" if len(counted) > _LISTED else "")

@@ -36,6 +36,7 @@ from sopdash.core.presence import Presence, busy_tickets
 from sopdash.core.queue import (
     DEFAULT_VIEW,
     KEYS_HELP,
+    KEYS_HELP_SHORT,
     VIEWS,
     Arrangement,
     Ordering,
@@ -55,7 +56,8 @@ from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands, PaletteAction
 from sopdash.tui.crash import reported
 from sopdash.tui.dialogs import GotoDialog
-from sopdash.tui.errands import Errands
+from sopdash.tui.empty_queue import empty_queue_lines
+from sopdash.tui.errands import NO_TICKET, Errands
 from sopdash.tui.help_screen import HelpScreen
 from sopdash.tui.mail_delivery import MailDelivery
 from sopdash.tui.messages import (
@@ -127,6 +129,7 @@ class DashboardScreen(Screen[None]):
         self.moment: Moment | None = None
         self._arranged_at: datetime | None = None
         self._go_to_after_arrange: int | None = None
+        self._reload_asked = False
         # The panes, held rather than looked up: cheaper on every key, and still there for a late tick at exit.
         self.queue = TicketQueue(id="queue", classes="pane")
         self.detail = TicketDetail(self.zone, id="detail", classes="pane")
@@ -294,8 +297,12 @@ class DashboardScreen(Screen[None]):
         self._arranged_at = board.loaded_at
         again = self.loader.loaded(with_history)
         self.escalations.show(board, self.moment)
-        announce_arrivals(self, previous, board, self.privacy, self.settings.bell)
+        announce_arrivals(self, previous, board, self.privacy, self.settings.bell, self.desk.actor)
         self.requesters.group(board)
+        if self._reload_asked:
+            self._reload_asked = False
+            count = len(board.rows)
+            self.notify(f"Store read: {count} ticket{'' if count == 1 else 's'}.", title="Reload", markup=False)
         return again
 
     # The queue: view, filter, sort.
@@ -347,6 +354,9 @@ class DashboardScreen(Screen[None]):
 
     def _show_arrangement(self, arrangement: Arrangement) -> None:
         assert self.board is not None
+        self.queue.empty_lines = empty_queue_lines(
+            len(self.board.rows), self.view.title, self.filter_text, mail_on=self.desk.mail is not None
+        )
         self.queue.show(arrangement, self.moment or self.board.moment(self.board.loaded_at))
         if self._go_to_after_arrange in arrangement.index:
             ticket_id, self._go_to_after_arrange = self._go_to_after_arrange, None
@@ -369,7 +379,7 @@ class DashboardScreen(Screen[None]):
         self.query_bar.ask(
             Question(
                 "/",
-                f"{KEYS_HELP}   enter keeps · esc clears",
+                tuple(f"{keys} · enter keeps · esc clears" for keys in (KEYS_HELP, *KEYS_HELP_SHORT)),
                 submitted=self._keep_filter,
                 changed=lambda text: self._set_filter(text, quiet=True),
                 cancelled=self._clear_filter,
@@ -490,6 +500,8 @@ class DashboardScreen(Screen[None]):
         self._update_header()
 
     def action_reload(self) -> None:
+        """`r`: read the store now, and say when it was read."""
+        self._reload_asked = True
         self.loader.reload()
 
     async def action_go_to(self) -> None:
@@ -572,6 +584,7 @@ class DashboardScreen(Screen[None]):
         """`O`: go to the requester's next other ticket (open ones first), round and round."""
         ticket = self.current_ticket
         if ticket is None:
+            self.errands.say_not_done(NO_TICKET)
             return
         following = self.requesters.next_after(ticket)
         if following is None:
@@ -662,8 +675,3 @@ class DashboardScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.app.exit()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("ticket", "edit_ticket", "other_ticket") and self.current_ticket is None:
-            return None  # the ticket actions' keys do nothing while no ticket is shown
-        return True

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sopdash.tui.dashboard import DashboardScreen
 
 ACTING = "actions"  # worker group
+NO_TICKET = "No ticket selected."
+NOT_DONE_TIMEOUT_S = 6  # long enough to read a refusal, short enough not to sit on the detail pane
 
 
 class Errands:
@@ -41,6 +43,7 @@ class Errands:
         screen = self.screen
         ticket = screen.current_ticket
         if ticket is None:
+            self.say_not_done(NO_TICKET)
             return
         verdict = action.verdict(ticket) if action.verdict else None
         if verdict is not None and not verdict.allowed:
@@ -116,4 +119,4 @@ class Errands:
             self.say_not_done(error)
 
     def say_not_done(self, error: str) -> None:
-        self.screen.notify(error, title="Not done", severity="error", timeout=8, markup=False)
+        self.screen.notify(error, title="Not done", severity="error", timeout=NOT_DONE_TIMEOUT_S, markup=False)

@@ -13,10 +13,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from sopdash.core.errors import SopdashError
-from sopdash.core.presence import VIEWING, Presence, reply_warning
+from sopdash.core.presence import EDITING, VIEWING, Presence, reply_warning
 from sopdash.desk import Desk
 from sopdash.desk.presence import PresenceBoard
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.ticket_form_dialogs import EditTicketDialog
 from sopdash.tui.dialogs.writing_dialog import WritingDialog
 from sopdash.tui.messages import PresenceHeard
 
@@ -53,10 +54,13 @@ class PresenceWatch:
             self.screen.run_worker(share, group=PRESENCE, thread=True, exclusive=True, exit_on_error=False)
 
     def activity(self) -> tuple[int | None, str]:
-        """The ticket a writing dialog is open on and what it writes, else the ticket shown and `viewing`."""
+        """The ticket a writing or editing dialog is open on and what it does, else the ticket shown and
+        `viewing`."""
         for screen in reversed(self.screen.app.screen_stack):
             if isinstance(screen, WritingDialog) and screen.ticket.id:  # id 0: a bulk action's stand-in
                 return screen.ticket.id, screen.activity
+            if isinstance(screen, EditTicketDialog):
+                return screen.ticket.id, EDITING
         return self.screen.current_id, VIEWING
 
     def _share(self, board: PresenceBoard, ticket_id: int | None, activity: str) -> None:

@@ -33,7 +33,7 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import one_line
 from sopdash.report.sla import ClockStats, GroupStats, Report, duration_text
 from sopdash.report.tally import Breach
-from sopdash.core.period import MONTH, WEEK, Period, period_from_text
+from sopdash.core.period import WEEK, Period, month_of, period_from_text, week_of
 from sopdash.report.stats import WEEKS, Figures, default_period, figures_for
 from sopdash.tui.widgets.query_bar import Question, QueryBar
 from sopdash.tui.stylesheets import stylesheet
@@ -149,10 +149,17 @@ class StatsScreen(ModalScreen[None]):
         self._compute()
 
     def action_step(self, count: int) -> None:
-        self.show_period(self.period.step(count))
+        """`[` and `]`: the period before or after; never one that starts after now."""
+        period = self.period.step(count)
+        if period.since > self.now:
+            self.notify("This is the latest period: nothing was created after now.", title="Stats", markup=False)
+            return
+        self.show_period(period)
 
     def action_unit(self, unit: str) -> None:
-        self.show_period(self.period.as_unit(unit) if self.period.unit != unit else self.period)
+        """`w` and `m`: the current week or month."""
+        zone = self.policy.calendar.tz
+        self.show_period(week_of(self.now, zone) if unit == WEEK else month_of(self.now, zone))
 
     def action_ask_period(self) -> None:
         self.query_one(QueryBar).ask(
@@ -241,9 +248,14 @@ def summary(report: Report) -> Content:
     for label, stats in (("acknowledged", overall.ack), ("resolved", overall.resolution)):
         count, pct = _share(stats)
         parts.append(f"{label} within target {pct} ({count})" if stats.decided else f"{label}: no outcome yet")
-    parts.append(f"{len(report.breaches)} breaches")
-    parts.append(f"{sum(report.escalations.values())} escalations")
+    parts.append(counted(len(report.breaches), "breach", "breaches"))
+    parts.append(counted(sum(report.escalations.values()), "escalation", "escalations"))
     return Content(" · ".join(parts))
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """`1 breach`, `3 breaches`, `0 breaches`."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def week_bars(figures: Figures) -> Content:

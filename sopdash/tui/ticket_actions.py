@@ -148,6 +148,8 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, _: (
             f"#{t.id} is waiting on the client." if t.status != "waiting" else f"#{t.id} is no longer waiting."
         ),
+        verdict=lambda t: rules.verdict_waiting(t) if t.status != "waiting" else rules.Verdict(),
+        verb="put on waiting",
     ),
     "step": TicketAction(
         call=lambda desk, t, note: desk.complete_step(t.id, t.current_step or 0, note.strip(), seen_version=t.version),
@@ -202,4 +204,4 @@ ACTIONS: dict[str, TicketAction] = {
         done=lambda desk, t, _: "Manager flag acknowledged.",
     ),
 }
-"""Every ticket action by the name of its key binding's action; their keys do nothing while no ticket is shown."""
+"""Every ticket action by the name of its key binding's action; with no ticket shown, their keys say so."""

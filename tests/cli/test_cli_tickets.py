@@ -125,6 +125,15 @@ def test_list_shows_breached_and_met_clocks(env, sopdash, new_ticket, monkeypatc
     assert "✔ met" in row and "✖ -35m" in row
 
 
+def test_a_forty_second_breach_reads_40s_in_the_list_and_the_report(env, sopdash, new_ticket, monkeypatch):
+    """Issue 24: `ticket list` said `✖ 0m` and the report `over by 0m` for a 40-second breach."""
+    new_ticket("VPN down", "--priority", "urgent")  # acknowledged within 30m, or breached
+    monkeypatch.setenv("SOPDASH_NOW", "2026-11-25T09:30:40+00:00")
+    assert "✖ -40s" in sopdash("ticket", "list").out.splitlines()[1]
+    breach = next(line for line in sopdash("report").out.splitlines() if line.startswith("#1 "))
+    assert breach.split()[1:4] == ["ack", "breached", "40s"]
+
+
 def test_list_truncates_long_subjects_and_strips_control_characters(env, sopdash, new_ticket, monkeypatch):
     new_ticket("Evil \x1b[31mred\x1b[0m [b]subject[/b] " + "x" * 200)
     monkeypatch.setenv("COLUMNS", "100")
@@ -257,12 +266,25 @@ def test_acknowledging_twice_is_refused(env, sopdash, new_ticket):
 
 def test_wait_and_off(env, sopdash, new_ticket):
     new_ticket()
+    sopdash("ticket", "ack", "1")
     assert sopdash("ticket", "wait", "1").out == "#1 waiting on the client\n"
     doc = shown(sopdash, 1)
     assert (doc["status"], doc["sla"]["resolution"]["state"]) == ("waiting", "paused")
     assert sopdash("ticket", "wait", "1", "--off").out == "#1 no longer waiting on the client\n"
     assert shown(sopdash, 1)["status"] == "open"
     assert sopdash("ticket", "wait", "1", "--off").code == 1
+
+
+def test_wait_before_the_client_was_contacted_is_refused(env, sopdash, new_ticket):
+    """SOP order (issue 24): acknowledge first; waiting would pause the clock of a ticket nobody answered."""
+    new_ticket()
+    refused = sopdash("ticket", "wait", "1")
+    assert refused.code == 1
+    assert refused.err == (
+        "sopdash: cannot put on waiting ticket #1: nobody has contacted the client yet: acknowledge it or reply "
+        "first (SOP 4B)\n"
+    )
+    assert shown(sopdash, 1)["status"] == "new"
 
 
 def test_step_out_of_range_is_an_input_error(env, sopdash, new_ticket):

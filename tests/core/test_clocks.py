@@ -73,7 +73,8 @@ def test_two_days_waiting_on_the_client_do_not_breach():
 def test_waiting_counts_when_pausing_is_off():
     policy = SlaPolicy.from_config({"calendar": {"timezone": "America/New_York"}, "sla": {"pause_when_waiting": False}})
     start = datetime(2026, 11, 23, 9, 0, tzinfo=NY)
-    t = rules.set_waiting(ticket("high", start), "amara", start + timedelta(hours=1))
+    t = rules.acknowledge(ticket("high", start), "amara", start, "Hello")
+    t = rules.set_waiting(t, "amara", start + timedelta(hours=1))
     assert ticket_clocks(t, policy, start + timedelta(days=2)).resolution.state == "breached"
 
 

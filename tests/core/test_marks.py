@@ -24,6 +24,22 @@ def test_due_today_reads_as_business_time_left():
     assert clock_text(reading(BREACHED, NOW - timedelta(minutes=35), -35 * 60), NOW, NY) == "✖ -35m"
 
 
+def test_under_a_minute_the_seconds_show_not_0m():
+    """Issue 24: `▲ 0m` for half a minute before a breach, `✖ 0m` for a 40-second breach."""
+    assert clock_text(reading(WARNING, NOW + timedelta(seconds=40), 40), NOW, NY) == "▲ 40s"
+    assert clock_text(reading(BREACHED, NOW - timedelta(seconds=40), -40), NOW, NY) == "✖ -40s"
+    assert clock_text(reading(BREACHED, NOW - timedelta(seconds=60), -60), NOW, NY) == "✖ -1m"
+
+
+def test_a_breach_reads_as_the_business_time_over_as_the_urgency_order_counts_it():
+    """Issue 24: `✖ -2d` (calendar days) sorted below `✖ -1h11m` (business time); both now read business time,
+    so the longer breach reads longer."""
+    over_a_weekend = reading(BREACHED, NOW - timedelta(days=3), -3 * 3600)  # 3 business hours, 3 calendar days
+    this_morning = reading(BREACHED, NOW - timedelta(hours=4), -4 * 3600 - 11 * 60)
+    assert clock_text(over_a_weekend, NOW, NY) == "✖ -3h00m"
+    assert clock_text(this_morning, NOW, NY) == "✖ -4h11m"
+
+
 def test_due_on_a_later_day_reads_as_when_not_as_business_days():
     friday = datetime(2026, 11, 27, 8, 12, tzinfo=NY)  # 35 business hours away, not "1d11h"
     assert clock_text(reading(RUNNING, friday, 35 * 3600), NOW, NY) == "· Fri 08:12"
@@ -34,7 +50,7 @@ def test_due_on_a_later_day_reads_as_when_not_as_business_days():
 def test_long_overdue_and_paused_values_fit_a_column():
     last_year = NOW - timedelta(days=337, hours=5)
     shown = clock_text(reading(BREACHED, last_year, -337 * 9 * 3600), NOW, NY)
-    assert shown == "✖ -337d" and len(shown) <= 9
+    assert shown == "✖ -3033h" and len(shown) <= 9
     assert clock_text(reading(PAUSED, None, 40 * 3600), NOW, NY) == "‖ 40h"
     assert clock_text(reading(MET, None, 600), NOW, NY) == "✔ met"
 

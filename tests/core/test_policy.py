@@ -55,7 +55,7 @@ def test_durations():
 
 
 @pytest.mark.parametrize(
-    ("seconds", "text"), [(8040, "2h14m"), (-2100, "-35m"), (-1, "-1m"), (59, "0m"), (3 * 86400 + 7200, "3d2h"), (3600, "1h00m")]
+    ("seconds", "text"), [(8040, "2h14m"), (-2100, "-35m"), (-1, "-1s"), (59, "59s"), (-40, "-40s"), (-60, "-1m"), (3 * 86400 + 7200, "3d2h"), (3600, "1h00m")]
 )
 def test_countdowns(seconds, text):
     assert format_countdown(seconds) == text

@@ -56,7 +56,6 @@ def test_acknowledging_twice_is_refused_with_when():
         lambda t: rules.note(t, "amara", at(1), "checked the logs"),
         lambda t: rules.assign(t, "amara", at(1), "bjorn"),
         lambda t: rules.set_priority(t, "amara", at(1), "high"),
-        lambda t: rules.set_waiting(t, "amara", at(1)),
         lambda t: rules.complete_step(t, "amara", at(1), 1, "user cannot connect"),
     ],
 )
@@ -89,11 +88,20 @@ def test_confirming_the_default_priority_triages():
 
 
 def test_waiting_toggles():
-    waiting = rules.set_waiting(new_ticket(), "amara", at(1))
+    waiting = rules.set_waiting(rules.acknowledge(new_ticket(), "amara", at(0), "Hello"), "amara", at(1))
     assert waiting.status == "waiting"
     with pytest.raises(RuleRefused, match="already waiting"):
         rules.set_waiting(waiting, "amara", at(2))
     assert rules.set_waiting(waiting, "amara", at(3), waiting=False).status == "open"
+
+
+def test_waiting_on_the_client_needs_the_client_contacted_first():
+    """SOP order (issue 24): nobody told the client anything yet, so there is nothing to wait on."""
+    with pytest.raises(RuleRefused, match="nobody has contacted the client yet: acknowledge it or reply first"):
+        rules.set_waiting(new_ticket(), "amara", at(1))
+    assert not rules.verdict_waiting(new_ticket()).allowed
+    replied = rules.reply(new_ticket(), "amara", at(1), "Could you restart?")
+    assert rules.set_waiting(replied, "amara", at(2)).status == "waiting"
 
 
 def test_troubleshooting_steps_advance_and_refuse_repeats():

@@ -22,7 +22,7 @@ def tickets(draw) -> Ticket:
     ticket = rules.create(1, "Printer", Requester("Ann"), created, "intake", priority=draw(st.sampled_from(PRIORITIES)))
     if draw(st.booleans()):
         ticket = rules.acknowledge(ticket, "amara", created + timedelta(minutes=draw(st.integers(1, 600))), "Hi")
-    if draw(st.booleans()):
+    if ticket.acknowledged_at is not None and draw(st.booleans()):
         ticket = rules.set_waiting(ticket, "amara", max(created, NOW - timedelta(minutes=draw(st.integers(0, 300)))))
     return ticket
 

@@ -13,7 +13,7 @@ from textual.widgets import Sparkline, Static
 
 from sopdash.report import stats
 from sopdash.core import rules
-from sopdash.core.model import Requester, Ticket
+from sopdash.core.model import Requester, Ticket, TimelineEntry
 from sopdash.core.policy import SlaPolicy
 from sopdash.report.sla import build_report
 from sopdash.tui.stats_screen import StatsScreen, bar
@@ -50,7 +50,7 @@ def desk() -> list[Ticket]:
     three = rules.acknowledge(three, "bo", at(11, 10, 11), "Hi")
     # 4 low, Wed 18 Nov 16:00, week 4: never acked (due Thu 15:00: breached); waiting on the client, so its
     #   resolution clock is paused with no outcome.
-    four = rules.set_waiting(new(4, at(11, 18, 16), "low"), "amara", at(11, 19, 9))
+    four = waiting_as_imported(new(4, at(11, 18, 16), "low"), "amara", at(11, 19, 9))
     # 5 urgent, Saturday of week 4: acked after 20m (met), escalated, resolved after 6h of 4h (due 14:00).
     five = rules.acknowledge(new(5, at(11, 21, 10), "urgent", "bo"), "bo", at(11, 21, 10, 20), "Hi")
     five = rules.escalate(five, "bo", at(11, 21, 12), "timing")
@@ -333,10 +333,10 @@ async def test_step_by_week_and_month_and_type_a_period():
         await computed(pilot)
         assert str(screen.query_one(".stats-screen").border_title) == "Stats · October 2026"
         assert shown(pilot.app, "#stats-summary").startswith("1 created")
-        await pilot.press("w")
+        await pilot.press("w")  # the current week, not one near the period shown (issue 24)
         await computed(pilot)
-        assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-10-26"
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-11-23"
+        await pilot.press("left_square_bracket", "left_square_bracket")
         await computed(pilot)
         assert str(screen.query_one(".stats-screen").border_title) == "Stats · week of 2026-11-09"
         await pilot.press("slash", *"2026-11-02 2026-11-08", "enter")
@@ -346,3 +346,53 @@ async def test_step_by_week_and_month_and_type_a_period():
         await pilot.press("slash", *"last week", "enter")
         await computed(pilot)
         assert screen.query_one("#stats-query").is_open  # refused: the bar stays open
+
+
+async def test_later_stops_at_the_current_period_and_w_m_jump_to_the_current_ones():
+    """Issue 24: `]` stepped into the future (a range ending before it began); `w`/`m` then went to a future week."""
+    async with host().run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        screen = pilot.app.screen
+        title = lambda: str(screen.query_one(".stats-screen").border_title)  # noqa: E731
+        await pilot.press("right_square_bracket")
+        await computed(pilot)
+        assert title() == "Stats · last 4 weeks"
+        assert any("latest period" in str(n.message) for n in pilot.app._notifications)
+        await pilot.press("m", "right_square_bracket")
+        await computed(pilot)
+        assert title() == "Stats · November 2026"
+        await pilot.press("left_square_bracket", "left_square_bracket", "w")
+        await computed(pilot)
+        assert title() == "Stats · week of 2026-11-23"
+        await pilot.press("left_square_bracket", "left_square_bracket", "m")
+        await computed(pilot)
+        assert title() == "Stats · November 2026"
+        since, until = shown(pilot.app, "#stats-period").removeprefix("Tickets created ").split(" – ")
+        assert since.startswith("Sun 01 Nov") and until.startswith("Wed 25 Nov 15:00")
+
+
+async def test_one_breach_and_one_escalation_read_singular():
+    """Issue 24: "1 breaches", "1 escalations"."""
+    escalated = rules.acknowledge(new(1, at(11, 2, 9), "high"), "amara", at(11, 2, 9, 30), "Hi")
+    escalated = rules.resolve(rules.escalate(escalated, "amara", at(11, 2, 10), "timing"), "amara", at(11, 2, 11), "ok")
+    acked_late = rules.acknowledge(new(2, at(11, 2, 9), "high"), "amara", at(11, 2, 10, 30), "Hi")
+    acked_late = rules.resolve(acked_late, "amara", at(11, 2, 11), "ok")
+    async with host(tickets=[escalated, acked_late]).run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        assert shown(pilot.app, "#stats-summary").endswith(" · 1 breach · 1 escalation")
+
+
+async def test_a_bad_typed_period_says_what_is_wrong_without_option_names():
+    async with host().run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        await pilot.press("slash", *"2026-11-02 week", "enter")
+        await pilot.pause()
+        said = [str(n.message) for n in pilot.app._notifications]
+        assert said[-1] == "the end: 'week' is not a date like 2026-11-01 or a time like 2026-11-01T09:00"
+        assert not any("--" in message for message in said)
+
+
+def waiting_as_imported(ticket: Ticket, actor: str, at: datetime) -> Ticket:
+    """`ticket` put on waiting as an imported history may have it: without the client ever contacted."""
+    entry = TimelineEntry(at=at, author=actor, kind="event", text="waiting on client", change={"status": [ticket.status, "waiting"]})
+    return ticket.evolve(status="waiting", timeline=ticket.timeline + (entry,))

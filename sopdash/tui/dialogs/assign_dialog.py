@@ -44,7 +44,8 @@ class AssignDialog(TicketDialog[str]):
 
     def compose_body(self) -> ComposeResult:
         yield self.heading()
-        yield Static(Content(f"Now: {one_line(self.ticket.assignee) or 'unassigned'}"), classes="hint")
+        now = self.marked.now if self.marked else one_line(self.ticket.assignee) or "unassigned"
+        yield Static(Content(f"Now: {now}"), classes="hint")
         yield Input(
             placeholder=f"login, or {ME} ({self.me})",
             suggester=SuggestFromList([ME, *self.logins]),

@@ -40,10 +40,12 @@ CANCEL = DialogAction("cancel", "Cancel (esc)", "default", "cancel")
 
 
 class MarkedTickets(NamedTuple):
-    """What a dialog says when it acts on every marked ticket: its frame's title and the heading under it."""
+    """What a dialog says when it acts on every marked ticket: its frame's title, the heading under it, and what
+    the marked tickets have now, for a `Now:` line (`dana (2), unassigned (1)`)."""
 
     title: str
     heading: str
+    now: str = ""
 
 
 class Dialog(ModalScreen[ResultT]):

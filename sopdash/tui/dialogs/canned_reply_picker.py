@@ -14,7 +14,7 @@ from sopdash.core.canned import CannedReply
 from sopdash.core.text import one_line
 from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction
 
-_PREVIEW = 40
+_PREVIEW = 400  # characters; the list cuts each line to the dialog's width, with an ellipsis
 
 
 class CannedReplyPicker(Dialog[CannedReply]):
@@ -37,7 +37,7 @@ class CannedReplyPicker(Dialog[CannedReply]):
         yield Static(Content("Placeholders are filled from the ticket; edit the text before sending."), classes="hint")
         width = max(len(reply.name) for reply in self.replies)
         yield OptionList(
-            *(Content(f"{reply.name:<{width}}  {one_line(reply.text)[:_PREVIEW]}") for reply in self.replies),
+            *(Content(f"{reply.name:<{width}}  {one_line(reply.text, _PREVIEW)}") for reply in self.replies),
             compact=True,
         )
 

@@ -35,7 +35,7 @@ class PriorityDialog(TicketDialog[str]):
 
     def compose_body(self) -> ComposeResult:
         yield self.heading()
-        yield Static(Content(f"Now: {priority_label(self.ticket)}"), classes="hint")
+        yield Static(Content(f"Now: {self.marked.now if self.marked else priority_label(self.ticket)}"), classes="hint")
         yield OptionList(*self._prompts(PRIORITIES.index(self.ticket.priority)), compact=True)
 
     def buttons(self) -> Iterable[DialogAction]:

@@ -11,9 +11,12 @@ from textual.widgets import Static
 
 from sopdash.core.board import Counts
 from sopdash.core.marks import CLOCK_SYMBOLS
+from sopdash.core.text import one_line
+from sopdash.tui.widgets.header_fit import LEFT_GAP, RIGHT_GAP, HeaderItem, fit_header
 from sopdash.tui.widgets.styling import span_style
 
-# (Counts field, symbol, label, compact label, component class)
+COMPACT_WIDTH = 80  # before the first layout gives the header its width
+# (Counts field, symbol, label, compact label, component class), in the order shown
 COUNT_LABELS = (
     ("unacknowledged", "●", "new", "new", "counts-header--new"),
     ("at_risk", CLOCK_SYMBOLS["warning"], "at risk", "risk", "counts-header--warning"),
@@ -23,11 +26,13 @@ COUNT_LABELS = (
     ("mail_failed", "✗", "mail failed", "mail", "counts-header--breached"),
 )
 SHOWN_ONLY_WHEN_SOME = ("mail_failed",)  # mail may be off: no permanent "0 mail failed"
-COMPACT_BELOW = 110
+# The counts lose their words together; then, one by one, zero counts go and the others keep only their figure,
+# the least urgent first (failed mail and breaches last).
+COUNTS_SHED = ("manager", "escalated", "at_risk", "unacknowledged", "breached", "mail_failed")
 
 
 class CountsHeader(Horizontal):
-    """Counts on the left; login and clock on the right."""
+    """Counts on the left; privacy, login and clock on the right; fitted to the width (see `header_fit`)."""
 
     COMPONENT_CLASSES = {
         "counts-header--brand",
@@ -60,28 +65,45 @@ class CountsHeader(Horizontal):
     def _draw(self) -> None:
         if self._shown is None:
             return
-        counts, login, now, zone, privacy = self._shown
-        compact = self.size.width < COMPACT_BELOW
-        time = now.astimezone(zone).strftime("%H:%M %Z" if compact else "%a %d %b %H:%M %Z")
-        identity = ("privacy · " if privacy else "") + f"{login} · {time}"
+        fitted = fit_header(*self.items(*self._shown), self.size.width or COMPACT_WIDTH)
+        texts = {"#counts": self._joined(fitted.left, LEFT_GAP), "#identity": self._joined(fitted.right, RIGHT_GAP)}
         # An update lays the screen out again, so only when the text changed (by the minute, not every second).
-        for selector, text in {"#counts": self.counts_text(counts, compact), "#identity": Text(identity)}.items():
+        for selector, text in texts.items():
             if (text.plain, text.spans) != self._drawn.get(selector):
                 self._drawn[selector] = (text.plain, text.spans)
                 self.query_one(selector, Static).update(text)
 
-    def counts_text(self, counts: Counts | None, compact: bool) -> Text:
-        """`sopdash  ● 3 new  ▲ 2 at risk  ✖ 4 breached …`; zero counts are dimmed."""
-        text = Text()
-        text.append("sopdash ", span_style(self, "counts-header--brand"))
+    def items(
+        self, counts: Counts | None, login: str, now: datetime, zone: tzinfo, privacy: bool
+    ) -> tuple[list[HeaderItem], list[str | tuple[str, ...]]]:
+        """Every item the header may show, and the order in which they give way to a short width."""
+        shown = now.astimezone(zone)
+        items = [HeaderItem("brand", ("sopdash", ""), "counts-header--brand")]
+        zero: list[str] = []
         if counts is None:
-            text.append(" loading…")
-            return text
-        for field, symbol, label, compact_label, component in COUNT_LABELS:
-            value = getattr(counts, field)
-            if not value and field in SHOWN_ONLY_WHEN_SOME:
-                continue
-            style = span_style(self, component if value else "counts-header--zero")
-            text.append(" " if compact else "  ")
-            text.append(f"{symbol} {value} {compact_label if compact else label}", style)
+            items.append(HeaderItem("loading", ("loading…",)))
+        else:
+            for field, symbol, label, compact, component in COUNT_LABELS:
+                value = getattr(counts, field)
+                if not value and field in SHOWN_ONLY_WHEN_SOME:
+                    continue
+                if not value:
+                    zero.append(field)
+                forms = (f"{symbol} {value} {label}", f"{symbol} {value} {compact}", "" if not value else f"{symbol}{value}")
+                items.append(HeaderItem(field, forms, component if value else "counts-header--zero"))
+        if privacy:
+            items.append(HeaderItem("privacy", ("privacy", "priv"), right=True))
+        items.append(HeaderItem("login", (one_line(login), ""), right=True))
+        time_forms = (f"{shown:%a %d %b %H:%M %Z}", f"{shown:%H:%M %Z}", f"{shown:%H:%M}", "")
+        items.append(HeaderItem("time", time_forms, right=True))
+        live = tuple(field for field in COUNTS_SHED if field not in zero)
+        shedding: list[str | tuple[str, ...]] = ["time", "brand", COUNTS_SHED, *zero, "time", "login"]
+        return items, [*shedding, *live, "privacy", "time"]
+
+    def _joined(self, shown: tuple[tuple[HeaderItem, str], ...], gap: str) -> Text:
+        text = Text()
+        for index, (item, words) in enumerate(shown):
+            if index:
+                text.append(gap)
+            text.append(words, span_style(self, item.style) if item.style else "")
         return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,12 +13,16 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 
+PROMPT_PADDING = 2  # cells around the prompt (see app.tcss)
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     """What the bar asks, and who hears what is typed: on every change, on enter (True closes the bar), on esc."""
 
     prompt: str
-    placeholder: str
+    placeholder: str | tuple[str, ...]
+    """The hint shown while nothing is typed; given as forms from longest to shortest, the longest that fits."""
     submitted: Callable[[str], bool]
     changed: Callable[[str], None] = lambda value: None
     cancelled: Callable[[], None] = lambda: None
@@ -46,12 +51,18 @@ class QueryBar(Horizontal):
         self.question = question
         self.query_one("#query-prompt", Static).update(Text(question.prompt))
         field = self.query_one("#query-input", Input)
-        field.placeholder = question.placeholder
+        field.placeholder = self._hint(question)
         with field.prevent(Input.Changed):
             field.value = question.value
         field.cursor_position = len(question.value)
         self.add_class("-active")
         field.focus()
+
+    def _hint(self, question: Question) -> str:
+        """The longest form of the question's hint that fits beside its prompt, measured in cells."""
+        forms = (question.placeholder,) if isinstance(question.placeholder, str) else question.placeholder
+        room = self.app.size.width - cell_len(question.prompt) - PROMPT_PADDING - 1  # the cursor's cell
+        return next((form for form in forms if cell_len(form) <= room), forms[-1])
 
     def close(self) -> None:
         self.remove_class("-active")

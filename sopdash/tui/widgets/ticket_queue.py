@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual.strip import Strip
 
 from sopdash.core.board import Moment, Row
 from sopdash.core.clocks import ClockReading
@@ -17,6 +18,8 @@ from sopdash.core.text import one_line
 from sopdash.tui.widgets.cursor_list import CursorList
 
 MIN_SUBJECT = 28
+SUBJECT_KEPT = 16  # cells of subject a wider assignee column never takes
+ASSIGNEE_WIDEST = 14  # a longer login is cut, with an ellipsis
 GAP = 1
 
 
@@ -40,14 +43,20 @@ ESSENTIAL = (
     Column("ack", "ACK", 11),  # `▲ Fri 08:12`
     Column("resolution", "RESOLVE", 11),
 )
+_ASSIGNEE = ESSENTIAL[3]
 # Added while the subject keeps MIN_SUBJECT cells; shown before the assignee.
 OPTIONAL = (Column("requester", "REQUESTER", 18),)
 DISPLAY_ORDER = ("id", "priority", "status", "subject", "requester", "assignee", "ack", "resolution")
 
 
-def fit_columns(width: int, id_width: int) -> list[Column]:
-    """The columns that fit `width` cells: the essential ones, then the requester if room remains."""
+def fit_columns(width: int, id_width: int, assignee_width: int = 0) -> list[Column]:
+    """The columns that fit `width` cells: the essential ones, then the requester if room remains; the assignee
+    column widens to `assignee_width` (the longest login shown) as far as the subject keeps SUBJECT_KEPT cells."""
     columns = [Column("id", ID_TITLE, id_width, right=True), *ESSENTIAL]
+    used = sum(c.width for c in columns) + GAP * len(columns)
+    wider = max(0, min(assignee_width, ASSIGNEE_WIDEST) - _ASSIGNEE.width)
+    wider = max(0, min(wider, width - used - SUBJECT_KEPT))
+    columns = [Column(c.name, c.title, c.width + wider) if c is _ASSIGNEE else c for c in columns]
     for extra in OPTIONAL:
         used = sum(c.width for c in columns) + GAP * len(columns)
         if width - used - extra.width - GAP >= MIN_SUBJECT:
@@ -69,6 +78,8 @@ class TicketQueue(CursorList):
         self._columns: tuple[int, list[Column]] = (-1, [])
         self.marked: frozenset[int] = frozenset()
         self.busy: Mapping[int, bool] = {}
+        self.empty_lines: tuple[str, ...] = ()
+        """What the queue says while it has no rows (see `tui/empty_queue.py`)."""
 
     @property
     def line_count(self) -> int:
@@ -125,12 +136,22 @@ class TicketQueue(CursorList):
         """The columns for `width`, recomputed only when the width changes."""
         if self._columns[0] != width:
             id_width = max(len(ID_TITLE), len(str(max(self.arrangement.index, default=0))))
-            self._columns = (width, fit_columns(width, id_width))
+            logins = {row.ticket.assignee for row in self.arrangement.rows}
+            assignee_width = max((cell_len(one_line(login)) for login in logins), default=0)
+            self._columns = (width, fit_columns(width, id_width, assignee_width))
         return self._columns[1]
 
     def content_changed(self) -> None:
         self._columns = (-1, [])
         super().content_changed()
+
+    def render_line(self, y: int) -> Strip:
+        index = y - self.header_lines
+        if self.line_count or not 0 <= index < len(self.empty_lines):
+            return super().render_line(y)
+        width = self.content_width
+        said = self.empty_lines[index]
+        return self._cached(("empty", index, width, self._version), lambda: Text(f" {said}", self.style_of("dim")), width)
 
     def render_header(self, width: int) -> Text:
         line = Text(style=self.style_of("header"))
