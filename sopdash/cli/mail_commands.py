@@ -45,9 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     receive.set_defaults(handler=receive_one)
 
-    fetch = actions.add_parser("fetch", parents=[parent], help="handle every message in DIR/new, moving each to DIR/cur")
-    fetch.add_argument("--maildir", required=True, type=Path, metavar="DIR")
-    fetch.set_defaults(handler=fetch_maildir)
+    fetch = actions.add_parser("fetch", parents=[parent], help="handle every message in DIR/new, moving each to DIR/cur; "
+                               "or with --imap, every new message in the [mail.imap] folder")
+    where = fetch.add_mutually_exclusive_group(required=True)
+    where.add_argument("--maildir", type=Path, metavar="DIR")
+    where.add_argument("--imap", action="store_true", help="the IMAP folder set in [mail.imap]")
+    fetch.add_argument("--watch", action="store_true", help="with --imap: keep running, taking mail as it arrives")
+    fetch.add_argument("--rounds", type=int, default=0, metavar="N", help=argparse.SUPPRESS)  # bounded --watch (tests)
+    fetch.set_defaults(handler=fetch_mail)
 
     log = actions.add_parser("log", parents=[parent], help="the last messages handled or dropped, with the reason")
     log.add_argument("--limit", type=int, default=LOG_LINES, metavar="N")
@@ -106,6 +111,32 @@ def receive_one(args: argparse.Namespace) -> int:
         return EX_TEMPFAIL
     print(outcome.line(), file=sys.stderr if outcome.exit_code else sys.stdout)
     return outcome.exit_code
+
+
+def fetch_mail(args: argparse.Namespace) -> int:
+    """`mail fetch --maildir DIR` or `mail fetch --imap [--watch]`."""
+    if args.watch and not args.imap:
+        raise InputError("--watch goes with --imap (a Maildir is taken in by `mail fetch --maildir` from cron)")
+    return fetch_imap(args) if args.imap else fetch_maildir(args)
+
+
+def fetch_imap(args: argparse.Namespace) -> int:
+    """`mail fetch --imap [--watch]`: each new message in the IMAP folder handled, then moved or flagged; exit 1
+    when the server cannot be reached or refuses (the reason also goes to intake's health record)."""
+    from sopdash.desk.imap_intake import ImapIntake
+
+    refuse_what_if(os.environ)
+    imap = ImapIntake.on(open_desk(args), lambda line: print(line, flush=True))
+    if args.watch:
+        imap.watch(args.rounds)
+        return 0
+    try:
+        handled = imap.fetch_once()
+    except SopdashError as error:
+        print(f"sopdash: {one_line(str(error))}", file=sys.stderr)
+        return 1
+    print(f"{handled} message(s) handled from {imap.settings.where()}")
+    return 0
 
 
 def fetch_maildir(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import msgspec
 
 from sopdash.core.config_table import decode_table, positive_number, whole_number
 from sopdash.core.errors import ConfigError
+from sopdash.mail.imap_settings import ImapSettings
 
 MAX_MESSAGE_MB = 1024  # one message with its attachments: a gigabyte is past any mail server's limit
 MAX_NEW_TICKETS_HOUR = 100_000
@@ -36,6 +37,7 @@ class MailSettings:
     max_replies_per_ticket_hour: int = 30
     trusted_domains: tuple[str, ...] = ()  # senders here may write into any ticket they name, not only their own
     mta_user: str = ""  # the Unix user the MTA runs `mail receive` as; `sopdash check` checks it can
+    imap: ImapSettings | None = None  # `[mail.imap]`: the mailbox `mail fetch --imap` reads
 
     @property
     def max_message_bytes(self) -> int:
@@ -95,6 +97,7 @@ class MailSettings:
             ),
             trusted_domains=_domains(given.trusted_domains),
             mta_user=_line(given.mta_user, "mta_user"),
+            imap=ImapSettings.from_config(given.imap),
         )
 
 
@@ -114,6 +117,7 @@ class _MailTable(msgspec.Struct, forbid_unknown_fields=True):
     max_replies_per_ticket_hour: int = 30
     trusted_domains: list[str] = msgspec.field(default_factory=list)
     mta_user: str = ""
+    imap: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 def _line(value: str, key: str) -> str:
