@@ -152,7 +152,9 @@ class ImapIntake:
         return state
 
     def _save(self, state: FolderState) -> None:
-        self.kept.keep(self.state_name, msgspec.json.encode(state))
+        """Remembered without waiting for the disk: a state lost in a power cut only has messages read again that
+        are moved or flagged already, or that the duplicate index stops."""
+        self.kept.keep(self.state_name, msgspec.json.encode(state), durable=False)
 
     def _failed(self, error: ImapError) -> None:
         record_failure(self.kept, SOURCE, self.intake.clock(), str(error))

@@ -51,6 +51,7 @@ class ImapFolder:
         self.uidvalidity = int(selected[b"UIDVALIDITY"])
         self.idle = self.client.has_capability("IDLE")
         self.movable = self.client.has_capability("MOVE")
+        self.target_made = False  # `move_to` known to exist on the server
 
     def __enter__(self) -> ImapFolder:
         return self
@@ -78,8 +79,9 @@ class ImapFolder:
             _guarded(lambda: self.client.add_flags([uid], [self.settings.flag]), f"flagging message {uid}")
             return
         target = self.settings.move_to
-        if not _guarded(lambda: self.client.folder_exists(target), f"looking for {target}"):
+        if not self.target_made and not _guarded(lambda: self.client.folder_exists(target), f"looking for {target}"):
             _guarded(lambda: self.client.create_folder(target), f"creating {target}")
+        self.target_made = True
         if self.movable:
             _guarded(lambda: self.client.move([uid], target), f"moving message {uid} to {target}")
             return

@@ -69,23 +69,27 @@ class Dovecot:
                 time.sleep(0.02)
 
     def stop(self) -> None:
-        """Stop the server and wait until its master process is gone."""
-        pid_file = self.root / "base" / "master.pid"
+        """Stop the server and every process of it: the master exits at once, but a client's imap process would
+        serve on until the client leaves, so the whole process group (the master's session) is ended."""
         try:
-            pid = int(pid_file.read_text())
+            pid = int((self.root / "base" / "master.pid").read_text())
         except (OSError, ValueError):
             return
         try:
             os.kill(pid, signal.SIGTERM)
         except ProcessLookupError:
-            return
+            pass
         deadline = time.monotonic() + START_S
         while time.monotonic() < deadline:
             try:
                 os.kill(pid, 0)
             except ProcessLookupError:
-                return
+                break
             time.sleep(0.02)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
     def restart(self) -> None:
         self.stop()
@@ -190,6 +194,7 @@ default_internal_user = {internal}
 default_login_user = {login}
 first_valid_uid = {first_uid}
 mail_location = maildir:{root}/mail/%u
+mail_fsync = never
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
