@@ -15,6 +15,7 @@ from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
+from sopdash.desk.intake_health import record_failure, record_success
 from sopdash.desk.settings import SettingsWatch
 
 WATCH_INTERVAL_S = 30.0
@@ -105,10 +106,12 @@ def receive_one(args: argparse.Namespace) -> int:
         config = settings_for(args)
         if config.mail is None:  # before the store: with mail off nothing is opened, nothing made
             raise InputError(MAIL_OFF_FIX)
-        outcome = Intake.on(desk_on(store_path_for(args, config), config)).receive(raw)
+        intake = Intake.on(desk_on(store_path_for(args, config), config))
+        outcome = intake.receive(raw)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
         return EX_TEMPFAIL
+    record_success(intake.kept, "pipe", intake.clock())
     print(outcome.line(), file=sys.stderr if outcome.exit_code else sys.stdout)
     return outcome.exit_code
 
@@ -144,15 +147,22 @@ def fetch_maildir(args: argparse.Namespace) -> int:
     or handled stays in new/ (exit 1) and the next is handled; a locked store (75) ends the run."""
     refuse_what_if(os.environ)
     handled, left = 0, 0
-    for name, outcome in Intake.on(open_desk(args)).fetch(args.maildir):
-        if outcome.exit_code in (EX_OK, EX_DATAERR):
-            handled += 1
-            print(f"{name}: {outcome.line()}")
-            continue
-        left += 1
-        print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
-        if outcome.exit_code == EX_TEMPFAIL:
-            return 1
+    intake = Intake.on(open_desk(args))
+    try:
+        for name, outcome in intake.fetch(args.maildir):
+            if outcome.exit_code in (EX_OK, EX_DATAERR):
+                handled += 1
+                print(f"{name}: {outcome.line()}")
+                continue
+            left += 1
+            print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
+            if outcome.exit_code == EX_TEMPFAIL:
+                record_failure(intake.kept, "maildir", intake.clock(), outcome.reason)
+                return 1
+    except InputError as error:  # not a Maildir, or not readable
+        record_failure(intake.kept, "maildir", intake.clock(), str(error))
+        raise
+    record_success(intake.kept, "maildir", intake.clock())
     print(f"{handled} message(s) handled from {args.maildir}" + (f", {left} left in new/" if left else ""))
     return 1 if left else 0
 

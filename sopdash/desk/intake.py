@@ -23,6 +23,7 @@ from sopdash.core.delivery import failed, with_delivery
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Requester, Ticket, format_time
+from sopdash.core.received import clock_start
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
 from sopdash.desk.quarantine import quarantine
@@ -30,6 +31,7 @@ from sopdash.mail.compose import ticket_of_message_id
 from sopdash.mail.maildir import Maildir
 from sopdash.mail.parse import IncomingMail, Unparseable, read_message
 from sopdash.mail.quoting import fold_quoted
+from sopdash.mail.received import server_times
 from sopdash.mail.robots import Bounce, bounce, notice, robot_reason
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
@@ -198,7 +200,8 @@ class Intake:
         def make(ticket_id: int) -> Ticket:
             self._remember(copy, ticket_id, fetch)
             self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
-            return rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
+            ticket = rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
+            return ticket.evolve(created_at=clock_start(now, *server_times(mail.message)))  # SLA from receipt
 
         decided.append(Outcome("ticket", f"new ticket from {mail.sender}{where.line}"))
         return [], [make]

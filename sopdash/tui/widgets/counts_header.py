@@ -39,14 +39,17 @@ class CountsHeader(Horizontal):
         super().__init__(id=id)
         self._shown: tuple[Counts | None, str, datetime, tzinfo, bool] | None = None
         self._drawn: dict[str, tuple] = {}
+        self._alarm = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("sopdash  loading…"), id="counts")
         yield Static(Text(""), id="identity")
 
-    def show(self, counts: Counts | None, login: str, now: datetime, zone: tzinfo, privacy: bool) -> None:
-        """Redraw with fresh counts (None while the first load runs), who is logged in and the time."""
+    def show(self, counts: Counts | None, login: str, now: datetime, zone: tzinfo, privacy: bool, alarm: str = "") -> None:
+        """Redraw with fresh counts (None while the first load runs), who is logged in and the time, and mail
+        intake's alarm while it fails."""
         self._shown = (counts, login, now, zone, privacy)
+        self._alarm = alarm
         self._draw()
 
     def on_resize(self) -> None:
@@ -84,4 +87,6 @@ class CountsHeader(Horizontal):
             style = span_style(self, component if value else "counts-header--zero")
             text.append(" " if compact else "  ")
             text.append(f"{symbol} {value} {compact_label if compact else label}", style)
+        if self._alarm:
+            text.append(f"  ✗ {self._alarm}", span_style(self, "counts-header--breached"))
         return text
