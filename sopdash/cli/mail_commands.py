@@ -10,12 +10,13 @@ from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
 from sopdash.cli.options import command_parent
-from sopdash.clock import refuse_what_if
+from sopdash.clock import clock_from_env, refuse_what_if, system_clock
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
 from sopdash.desk.intake_health import record_failure, record_success
+from sopdash.desk.mail_login import desk_sign_in, sign_in_health
 from sopdash.desk.settings import SettingsWatch
 
 WATCH_INTERVAL_S = 30.0
@@ -58,6 +59,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log = actions.add_parser("log", parents=[parent], help="the last messages handled or dropped, with the reason")
     log.add_argument("--limit", type=int, default=LOG_LINES, metavar="N")
     log.set_defaults(handler=show_log)
+
+    login = actions.add_parser("login", parents=[parent], help="sign the desk in to Microsoft 365 or Gmail "
+                               "([mail.oauth]): a code to approve in any browser")
+    login.add_argument("--check", action="store_true", help="say whether the sign-in holds and until when")
+    login.set_defaults(handler=login_mailbox)
 
     test = actions.add_parser("test", parents=[parent], help="send a test message and say what happened")
     test.add_argument("address", metavar="ADDRESS")
@@ -188,3 +194,30 @@ def send_test(args: argparse.Namespace) -> int:
     sent, line = send_probe(settings_for(args).mail, args.address)
     print(line, file=sys.stdout if sent else sys.stderr)
     return 0 if sent else 1
+
+
+def login_mailbox(args: argparse.Namespace) -> int:
+    """`mail login`: the device-code flow (works over SSH); `--check`: whether the sign-in holds (exit 1 if not)."""
+    mail = settings_for(args).mail
+    if args.check:
+        health = sign_in_health(mail, clock_from_env(os.environ)())
+        if health is None:
+            print("the desk signs in to its mailbox with no OAuth2 ([mail.oauth] is not set)")
+            return 0
+        print(f"{'' if health.state == 'ok' else health.state + ': '}{one_line(health.line)}")
+        return 1 if health.state == "alarm" else 0
+
+    def show(code: str, url: str, message: str) -> None:
+        print("\n".join(one_line(line) for line in message.splitlines()), flush=True)
+        if code:
+            print("waiting for the approval…", file=sys.stderr, flush=True)
+
+    def ask(prompt: str) -> str:
+        print(prompt, end="", file=sys.stderr, flush=True)
+        return sys.stdin.readline()
+
+    signed_in = desk_sign_in(mail, system_clock, show, ask)
+    who = f" as {one_line(signed_in.account)}" if signed_in.account else ""
+    print(f"signed in to {mail.oauth.name}{who}; tokens saved in {signed_in.token_file} (mode 0600, this user's "
+          f"alone); the access token holds until {signed_in.expires_at:%Y-%m-%d %H:%M %Z} and is renewed automatically")
+    return 0

@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import sopdash
+from sopdash.clock import system_clock
 from sopdash.config import Settings
 from sopdash.core.errors import SopdashError
+from sopdash.desk.mail_login import sign_in_health
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import DeliveryError, SmtpTransport
 from sopdash.store import Store
@@ -61,6 +63,9 @@ def deployment_lines(store: Store, settings: Settings) -> list[str]:
         lines += role_lines(store, logins)
     if mail is not None:
         lines += transport_lines(mail)
+    health = sign_in_health(mail, system_clock())
+    if health is not None:
+        lines.append(f"{'mail' if health.state == 'ok' else health.state.replace('alarm', 'error')}: {health.line}")
     return lines
 
 

@@ -13,6 +13,7 @@ import msgspec
 from sopdash.core.config_table import decode_table, positive_number, whole_number
 from sopdash.core.errors import ConfigError
 from sopdash.mail.imap_settings import ImapSettings
+from sopdash.mail.oauth_settings import OAuthSettings
 
 MAX_MESSAGE_MB = 1024  # one message with its attachments: a gigabyte is past any mail server's limit
 MAX_NEW_TICKETS_HOUR = 100_000
@@ -38,6 +39,8 @@ class MailSettings:
     trusted_domains: tuple[str, ...] = ()  # senders here may write into any ticket they name, not only their own
     mta_user: str = ""  # the Unix user the MTA runs `mail receive` as; `sopdash check` checks it can
     imap: ImapSettings | None = None  # `[mail.imap]`: the mailbox `mail fetch --imap` reads
+    smtp_auth: str = "password"  # "oauth2": SASL XOAUTH2 with the [mail.oauth] sign-in, as username (or address)
+    oauth: OAuthSettings | None = None
 
     @property
     def max_message_bytes(self) -> int:
@@ -98,6 +101,7 @@ class MailSettings:
             trusted_domains=_domains(given.trusted_domains),
             mta_user=_line(given.mta_user, "mta_user"),
             imap=ImapSettings.from_config(given.imap),
+            **_oauth(given, smtp_url),
         )
 
 
@@ -118,6 +122,19 @@ class _MailTable(msgspec.Struct, forbid_unknown_fields=True):
     trusted_domains: list[str] = msgspec.field(default_factory=list)
     mta_user: str = ""
     imap: dict[str, Any] = msgspec.field(default_factory=dict)
+    smtp_auth: str = "password"
+    oauth: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def _oauth(given: _MailTable, smtp_url: str) -> dict[str, Any]:
+    """`smtp_auth` and `[mail.oauth]`, checked together: OAuth2 for SMTP needs an SMTP server and a sign-in."""
+    oauth = OAuthSettings.from_config(given.oauth)
+    if given.smtp_auth not in ("password", "oauth2"):
+        raise ConfigError("mail.smtp_auth", f'{given.smtp_auth!r} is not "password" or "oauth2"')
+    if given.smtp_auth == "oauth2" and (oauth is None or not smtp_url):
+        raise ConfigError("mail.smtp_auth", '"oauth2" needs smtp_url and a [mail.oauth] table (see the README\'s '
+                                            "Microsoft 365 and Gmail set-up)")
+    return {"smtp_auth": given.smtp_auth, "oauth": oauth}
 
 
 def _line(value: str, key: str) -> str:

@@ -1,4 +1,5 @@
-"""How mail leaves the box: one SMTP connection (STARTTLS or TLS, optional login) or the local sendmail program.
+"""How mail leaves the box: one SMTP connection (STARTTLS or TLS; a login with a password or SASL XOAUTH2 with the
+desk's Microsoft 365 or Gmail sign-in) or the local sendmail program.
 
 Each transport sorts a refusal into temporary (stays queued: 4xx, timeout, connection refused or lost)
 or permanent (fails: 5xx, sendmail's permanent exit codes, or a message that cannot be written out), as
@@ -16,7 +17,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 
+from sopdash.clock import system_clock
 from sopdash.core.text import one_line
+from sopdash.mail.oauth import SignInError, access_token, xoauth2
 from sopdash.mail.settings import MailSettings
 
 CONNECT_TIMEOUT_S = 20.0
@@ -106,9 +109,24 @@ class SmtpTransport:
 
     def _login(self) -> None:
         assert self.client is not None
-        if not self.settings.username:
-            return
-        self.client.login(self.settings.username, read_password(self.settings))
+        if self.settings.smtp_auth == "oauth2":
+            self._xoauth2()
+        elif self.settings.username:
+            self.client.login(self.settings.username, read_password(self.settings))
+
+    def _xoauth2(self) -> None:
+        """SASL XOAUTH2 with the desk's sign-in, as `username` (or the desk's address)."""
+        assert self.client is not None and self.settings.oauth is not None
+        try:
+            token = access_token(self.settings.oauth, self.settings.oauth.token_file, system_clock())
+        except SignInError as error:  # the mail stays queued until someone signs in again
+            self.close()
+            raise DeliveryError(str(error), temporary=True) from None
+        user = self.settings.username or self.settings.address
+        self.client.ehlo_or_helo_if_needed()
+        # the initial response carries the token; to the server's error challenge (334) the answer is empty
+        self.client.auth("XOAUTH2", lambda challenge=None: xoauth2(user, token) if challenge is None else "",
+                         initial_response_ok=True)
 
 
 class SendmailTransport:
