@@ -24,7 +24,9 @@ from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_SOFTWARE, EX_TEMPFAIL, Intake, Outcome
 from sopdash.desk.intake_health import record_failure, record_success
+from sopdash.desk.mail_login import NO_OAUTH_FIX
 from sopdash.mail.imap import ImapError, ImapFolder, Token
+from sopdash.mail.oauth import access_token
 from sopdash.mail.imap_settings import ImapSettings
 
 SOURCE = "imap"
@@ -57,7 +59,7 @@ class ImapIntake:
         if intake.settings.imap is None:
             raise InputError('no IMAP mailbox is set: add [mail.imap] to the desk\'s settings (host, user, '
                              'password_file or auth = "oauth2"; see the README, "IMAP intake")')
-        return cls(intake, intake.settings.imap, None, say)
+        return cls(intake, intake.settings.imap, _token(intake), say)
 
     def fetch_once(self) -> int:
         """Connect, take every new message in, log out; the number handled. An ImapError (recorded) if the server
@@ -158,3 +160,15 @@ class ImapIntake:
 
     def _failed(self, error: ImapError) -> None:
         record_failure(self.kept, SOURCE, self.intake.clock(), str(error))
+
+
+def _token(intake: Intake) -> Token | None:
+    """With `auth = "oauth2"`: a fresh access token from the `[mail.oauth]` sign-in at each connection (renewed
+    when near its end; its SignInError says to run `sopdash mail login`)."""
+    mail = intake.settings
+    if mail.imap is None or mail.imap.auth != "oauth2":
+        return None
+    oauth = mail.oauth
+    if oauth is None:
+        raise InputError(f'mail.imap.auth = "oauth2" needs the desk signed in: {NO_OAUTH_FIX}')
+    return lambda: access_token(oauth, oauth.token_file, intake.clock())

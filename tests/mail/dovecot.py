@@ -146,8 +146,9 @@ class Dovecot:
             return "(no log)"
 
 
-def start_dovecot(port: int) -> Dovecot:
-    """A Dovecot with one user (USER/PASSWORD) and an empty INBOX, serving IMAP on 127.0.0.1:port."""
+def start_dovecot(port: int, introspection_url: str = "") -> Dovecot:
+    """A Dovecot with one user (USER/PASSWORD) and an empty INBOX, serving IMAP on 127.0.0.1:port; with
+    introspection_url, it also takes SASL XOAUTH2, asking that RFC 7662 endpoint whether a token is active."""
     if not os.access(DOVECOT, os.X_OK):
         raise DovecotUnavailable(f"{DOVECOT} is missing (Debian: apt-get install dovecot-imapd)")
     root = Path(tempfile.mkdtemp(prefix="dv", dir="/tmp"))  # short: Dovecot's sockets live under base/
@@ -169,8 +170,12 @@ def start_dovecot(port: int) -> Dovecot:
         if folder.startswith(("mail", "home")):
             os.chown(root / folder, uid, gid)
     (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{root}/home::\n")
+    oauth2 = ""
+    if introspection_url:
+        (root / "oauth2.conf").write_text(_OAUTH2.format(url=introspection_url))
+        oauth2 = _OAUTH2_PASSDB.format(root=root)
     (root / "dovecot.conf").write_text(_CONFIG.format(root=root, port=port, internal=internal, login=login,
-                                                      first_uid=min(uid, 500)))
+                                                      first_uid=min(uid, 500), oauth2=oauth2))
     server = Dovecot(root, port, uid, gid)
     server.start()
     return server
@@ -189,13 +194,13 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 default_internal_user = {internal}
 default_login_user = {login}
 first_valid_uid = {first_uid}
 mail_location = maildir:{root}/mail/%u
 mail_fsync = never
-passdb {{
+{oauth2}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
 }}
@@ -216,4 +221,21 @@ service imap-login {{
 service anvil {{
   chroot =
 }}
+"""
+
+_OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf
+}}
+"""
+
+_OAUTH2 = """\
+introspection_mode = post
+introspection_url = {url}
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
 """
