@@ -200,6 +200,8 @@ def _unflagged(flag: str) -> list:
 
 
 def _why(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror  # "Connection refused", not its errno
     text = error.args[0] if error.args else ""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")

@@ -187,3 +187,10 @@ def test_dropped_connections_mid_fetch_lose_and_double_nothing(imap_env, dovecot
 def test_the_health_record_is_kept_with_the_store(imap_env, dovecot, sopdash):
     assert sopdash("mail", "fetch", "--imap").code == 0
     assert KeptFiles(imap_env).find("intake/imap.health.json") is not None
+
+
+def test_an_unreachable_server_is_one_line_exit_1(imap_env, dovecot, sopdash):
+    dovecot.stop()
+    result = sopdash("mail", "fetch", "--imap")
+    assert result.code == 1 and result.err.startswith("sopdash: cannot reach the IMAP server 127.0.0.1:")
+    assert "Connection refused" in result.err and "Traceback" not in result.err
