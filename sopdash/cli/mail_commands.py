@@ -53,7 +53,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("--maildir", type=Path, metavar="DIR")
     where.add_argument("--imap", action="store_true", help="the IMAP folder set in [mail.imap]")
     fetch.add_argument("--watch", action="store_true", help="with --imap: keep running, taking mail as it arrives")
-    fetch.add_argument("--rounds", type=int, default=0, metavar="N", help=argparse.SUPPRESS)  # bounded --watch (tests)
     fetch.set_defaults(handler=fetch_mail)
 
     log = actions.add_parser("log", parents=[parent], help="the last messages handled or dropped, with the reason")
@@ -137,8 +136,7 @@ def fetch_imap(args: argparse.Namespace) -> int:
     refuse_what_if(os.environ)
     imap = ImapIntake.on(open_desk(args), lambda line: print(line, flush=True))
     if args.watch:
-        imap.watch(args.rounds)
-        return 0
+        imap.watch()  # until stopped (systemd, Ctrl-C)
     try:
         handled = imap.fetch_once()
     except SopdashError as error:

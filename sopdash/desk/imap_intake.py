@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from typing import NoReturn
 
 import msgspec
 
@@ -71,27 +72,23 @@ class ImapIntake:
             self._failed(error)
             raise
 
-    def watch(self, rounds: int = 0) -> None:
-        """Take mail in as it arrives (IDLE, or a poll every poll_s), reconnecting with back-off for ever (or for
-        `rounds` waits, for tests)."""
-        waits, failures = 0, 0
-        while not rounds or waits < rounds:
+    def watch(self) -> NoReturn:
+        """Take mail in as it arrives (IDLE, or a poll every poll_s), reconnecting with back-off, until stopped."""
+        failures = 0
+        while True:
             try:
                 with self._open() as folder:
                     failures = 0
                     self.say(f"sopdash: watching {self.settings.where()} "
                              f"({'IDLE' if folder.idle else f'every {self.settings.poll_s:g} s'})")
-                    while not rounds or waits < rounds:
+                    while True:
                         self._drain(folder)
                         folder.wait(self.settings.poll_s)
-                        waits += 1
-                return
             except SopdashError as error:  # the server gone or refusing, or the store locked
                 if isinstance(error, ImapError):
                     self._failed(error)
                 pause = BACKOFF_S[min(failures, len(BACKOFF_S) - 1)]
                 failures += 1
-                waits += 1
                 self.say(f"sopdash: {one_line(str(error))}; trying again in {pause} s")
                 time.sleep(pause)
 
