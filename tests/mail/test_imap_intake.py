@@ -194,3 +194,21 @@ def test_an_unreachable_server_is_one_line_exit_1(imap_env, dovecot, sopdash):
     result = sopdash("mail", "fetch", "--imap")
     assert result.code == 1 and result.err.startswith("sopdash: cannot reach the IMAP server 127.0.0.1:")
     assert "Connection refused" in result.err and "Traceback" not in result.err
+
+
+def test_on_either_store_the_state_and_the_duplicate_index_keep_it_exactly_once(imap_env, mail_store, dovecot,
+                                                                                sopdash):
+    config = Path(os.environ["SOPDASH_CONFIG"])
+    config.write_text(config.read_text() + 'handled = "flag"\nflag = "$sopdash"\n')
+    for n in range(2):
+        dovecot.append(message(n))
+    assert sopdash("mail", "fetch", "--imap").code == 0
+    assert sopdash("mail", "fetch", "--imap").out.startswith("0 message(s) handled")  # the state: nothing new
+    client = dovecot.client()
+    client.select("INBOX")
+    client.store("1:*", "-FLAGS", "($sopdash)")
+    client.logout()
+    dovecot.new_uidvalidity()
+    assert sopdash("mail", "fetch", "--imap").out.count("duplicate") == 2
+    assert subjects(mail_store) == ["Request 0", "Request 1"]
+    assert "mail intake (imap): working" in sopdash("check").out
