@@ -17,6 +17,7 @@ from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line, pad, truncate
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
+from sopdash.desk.intake_health import record_failure, record_success
 from sopdash.desk.mail_login import desk_sign_in, sign_in_health
 from sopdash.desk.settings import SettingsWatch
 
@@ -50,9 +51,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     receive.set_defaults(handler=receive_one)
 
-    fetch = actions.add_parser("fetch", parents=[parent], help="handle every message in DIR/new, moving each to DIR/cur")
-    fetch.add_argument("--maildir", required=True, type=Path, metavar="DIR")
-    fetch.set_defaults(handler=fetch_maildir)
+    fetch = actions.add_parser("fetch", parents=[parent], help="handle every message in DIR/new, moving each to DIR/cur; "
+                               "or with --imap, every new message in the [mail.imap] folder")
+    where = fetch.add_mutually_exclusive_group(required=True)
+    where.add_argument("--maildir", type=Path, metavar="DIR")
+    where.add_argument("--imap", action="store_true", help="the IMAP folder set in [mail.imap]")
+    fetch.add_argument("--watch", action="store_true", help="with --imap: keep running, taking mail as it arrives")
+    fetch.set_defaults(handler=fetch_mail)
 
     log = actions.add_parser("log", parents=[parent], help="the last messages in and out: what became of each, and why")
     log.add_argument("--limit", type=entries, default=LOG_LINES, metavar="N",
@@ -117,12 +122,39 @@ def receive_one(args: argparse.Namespace) -> int:
         config = settings_for(args)
         if config.mail is None:  # before the store: with mail off nothing is opened, nothing made
             raise InputError(MAIL_OFF_FIX)
-        outcome = Intake.on(desk_on(store_path_for(args, config), config)).receive(raw)
+        intake = Intake.on(desk_on(store_path_for(args, config), config))
+        outcome = intake.receive(raw)
     except SopdashError as error:
         print(f"sopdash: {one_line(str(error))}; try again later", file=sys.stderr)
         return EX_TEMPFAIL
+    record_success(intake.kept, "pipe", intake.clock())
     print(outcome.line(), file=sys.stderr if outcome.exit_code else sys.stdout)
     return outcome.exit_code
+
+
+def fetch_mail(args: argparse.Namespace) -> int:
+    """`mail fetch --maildir DIR` or `mail fetch --imap [--watch]`."""
+    if args.watch and not args.imap:
+        raise InputError("--watch goes with --imap (a Maildir is taken in by `mail fetch --maildir` from cron)")
+    return fetch_imap(args) if args.imap else fetch_maildir(args)
+
+
+def fetch_imap(args: argparse.Namespace) -> int:
+    """`mail fetch --imap [--watch]`: each new message in the IMAP folder handled, then moved or flagged; exit 1
+    when the server cannot be reached or refuses (the reason also goes to intake's health record)."""
+    from sopdash.desk.imap_intake import ImapIntake
+
+    refuse_what_if(os.environ)
+    imap = ImapIntake.on(open_desk(args), lambda line: print(line, flush=True))
+    if args.watch:
+        imap.watch()  # until stopped (systemd, Ctrl-C)
+    try:
+        handled = imap.fetch_once()
+    except SopdashError as error:
+        print(f"sopdash: {one_line(str(error))}", file=sys.stderr)
+        return 1
+    print(f"{handled} message(s) handled from {imap.settings.where()}")
+    return 0
 
 
 def fetch_maildir(args: argparse.Namespace) -> int:
@@ -130,15 +162,22 @@ def fetch_maildir(args: argparse.Namespace) -> int:
     or handled stays in new/ (exit 1) and the next is handled; a locked store (75) ends the run."""
     refuse_what_if(os.environ)
     handled, left = 0, 0
-    for name, outcome in Intake.on(open_desk(args)).fetch(args.maildir):
-        if outcome.exit_code in (EX_OK, EX_DATAERR):
-            handled += 1
-            print(f"{name}: {outcome.line()}")
-            continue
-        left += 1
-        print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
-        if outcome.exit_code == EX_TEMPFAIL:
-            return 1
+    intake = Intake.on(open_desk(args))
+    try:
+        for name, outcome in intake.fetch(args.maildir):
+            if outcome.exit_code in (EX_OK, EX_DATAERR):
+                handled += 1
+                print(f"{name}: {outcome.line()}")
+                continue
+            left += 1
+            print(f"{name}: {outcome.line()}; left in new/", file=sys.stderr)
+            if outcome.exit_code == EX_TEMPFAIL:
+                record_failure(intake.kept, "maildir", intake.clock(), outcome.reason)
+                return 1
+    except InputError as error:  # not a Maildir, or not readable
+        record_failure(intake.kept, "maildir", intake.clock(), str(error))
+        raise
+    record_success(intake.kept, "maildir", intake.clock())
     print(f"{handled} message(s) handled from {args.maildir}" + (f", {left} left in new/" if left else ""))
     return 1 if left else 0
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import timezone, tzinfo
 from pathlib import Path
 
 from sopdash.cli.context import settings_for, store_path_for
 from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
-from sopdash.config import load_settings
+from sopdash.config import Settings, load_settings
 from sopdash.core.chain import verify
 from sopdash.core.errors import InputError, SopdashError, StoreError
 from sopdash.desk.deployment_check import deployment_lines
+from sopdash.desk.intake_health import check_lines as intake_lines
 from sopdash.desk.quarantine import quarantine_lines
 from sopdash.desk.settings import DeskSettings
 from sopdash.store.contract import Store
@@ -81,6 +83,7 @@ def check_store(args: argparse.Namespace) -> int:
         if args.fix:
             lines += store.fix()
         lines += store.check() + seal_lines(store) + quarantine_lines(store.kept_files())
+        lines += intake_lines(store.kept_files(), clock_from_env(os.environ)(), _zone(settings))
         lines += deployment_lines(store, settings) if settings else []
     except StoreError as error:
         lines += [f"store: {path}", f"error: {error}"]
@@ -102,6 +105,10 @@ def store_despite_config(args: argparse.Namespace) -> Path | str | None:
     except SopdashError:
         return None
     return resolve_store_path(None, os.environ, own.store_location)
+
+
+def _zone(settings: Settings | None) -> tzinfo:
+    return settings.policy.calendar.tz if settings is not None else timezone.utc
 
 
 def seal_lines(store: Store) -> list[str]:

@@ -23,6 +23,7 @@ from sopdash.core.delivery import failed, queue_deliveries, with_delivery
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Ticket, format_time
+from sopdash.core.received import clock_start
 from sopdash.core.templates import Templates
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
@@ -32,6 +33,7 @@ from sopdash.mail.compose import new_message_id, ticket_of_message_id
 from sopdash.mail.maildir import Maildir
 from sopdash.mail.parse import IncomingMail, Unparseable, read_message
 from sopdash.mail.quoting import fold_quoted
+from sopdash.mail.received import server_times
 from sopdash.mail.robots import Bounce, bounce, notice, robot_reason
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
@@ -219,6 +221,7 @@ class Intake:
             if closed is not None:
                 self.index.record(_follow_up_key(closed.id), ticket_id)
             made = rules.ticket_from_mail(subject, requester, now, letter.text, letter.inbound, note)
+            made = made.evolve(created_at=clock_start(now, *server_times(mail.message)))  # SLA from receipt
             if closed is not None:
                 made = rules.follow_up(made, closed, now)
             made = mailed_ticket(made.evolve(id=ticket_id), mail, self.settings, now, self.templates, self.sign)

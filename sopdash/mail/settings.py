@@ -12,6 +12,7 @@ import msgspec
 
 from sopdash.core.config_table import decode_table, positive_number, whole_number
 from sopdash.core.errors import ConfigError
+from sopdash.mail.imap_settings import ImapSettings
 from sopdash.mail.oauth_settings import OAuthSettings
 from sopdash.mail.desk_addresses import DeskAddress, desk_addresses
 
@@ -38,6 +39,7 @@ class MailSettings:
     max_replies_per_ticket_hour: int = 30
     trusted_domains: tuple[str, ...] = ()  # senders here may write into any ticket they name, not only their own
     mta_user: str = ""  # the Unix user the MTA runs `mail receive` as; `sopdash check` checks it can
+    imap: ImapSettings | None = None  # `[mail.imap]`: the mailbox `mail fetch --imap` reads
     smtp_auth: str = "password"  # "oauth2": SASL XOAUTH2 with the [mail.oauth] sign-in, as username (or address)
     oauth: OAuthSettings | None = None
     addresses: tuple[DeskAddress, ...] = ()  # `[mail.addresses]`: the other addresses the desk receives on
@@ -119,6 +121,7 @@ class MailSettings:
             ),
             trusted_domains=_domains(given.trusted_domains),
             mta_user=_line(given.mta_user, "mta_user"),
+            imap=ImapSettings.from_config(given.imap),
             **_oauth(given, smtp_url),
             addresses=desk_addresses(given.addresses),
             receipt=given.receipt,
@@ -145,6 +148,7 @@ class _MailTable(msgspec.Struct, forbid_unknown_fields=True):
     addresses: dict[str, Any] = msgspec.field(default_factory=dict)
     receipt: bool = False
     receipt_acknowledges: bool = False
+    imap: dict[str, Any] = msgspec.field(default_factory=dict)
     smtp_auth: str = "password"
     oauth: dict[str, Any] = msgspec.field(default_factory=dict)
 

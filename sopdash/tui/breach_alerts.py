@@ -2,13 +2,19 @@
 at risk or breaches, one notification — and the bell with `[ui] bell` — per change of state, never repeated.
 
 The clocks are read in a worker, one reading at a time, so a large store never holds up the screen; which
-changes alert is `sopdash.core.alerts`'s answer.
+changes alert is `sopdash.core.alerts`'s answer. Mail intake is watched the same way (`desk/intake_health.py`,
+every INTAKE_EVERY_S): when it starts failing, one notification and the bell, and the header says it until it
+works again.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
+
+from textual.message import Message
 
 from textual.notifications import SeverityLevel
 
@@ -16,12 +22,22 @@ from sopdash.core.alerts import ClockKey, clock_states, new_alerts
 from sopdash.core.board import Board, Moment
 from sopdash.core.display import client_line
 from sopdash.desk import Desk
+from sopdash.desk.intake_health import intake_alarm
 from sopdash.tui.messages import ClocksRead
 
 if TYPE_CHECKING:
     from sopdash.tui.dashboard import DashboardScreen
 
 ALERTS = "alerts"  # worker group
+INTAKE = "intake-health"  # worker group
+INTAKE_EVERY_S = 10.0
+
+
+@dataclass
+class IntakeRead(Message):
+    """Mail intake's health, read: the alarm line ("" when intake works)."""
+
+    alarm: str
 
 
 class BreachAlerts:
@@ -34,6 +50,25 @@ class BreachAlerts:
         self.bell = bell
         self._states: dict[ClockKey, str] | None = None
         self._reading = False
+        self.intake_alarm = ""  # the header's line while mail intake fails
+        self._intake_read_at: float | None = None
+
+    def check_intake(self) -> None:
+        """Read mail intake's health again, in a worker, every INTAKE_EVERY_S."""
+        now = time.monotonic()
+        if self._intake_read_at is not None and now - self._intake_read_at < INTAKE_EVERY_S:
+            return
+        self._intake_read_at = now
+        self.screen.run_worker(lambda: self.screen.post_message(IntakeRead(intake_alarm(self.desk))),
+                               group=INTAKE, thread=True, exclusive=True, exit_on_error=False)
+
+    def intake_read(self, reading: IntakeRead) -> None:
+        """A notification and the bell when intake starts failing (or fails for a new reason)."""
+        if reading.alarm and reading.alarm != self.intake_alarm:
+            self.screen.notify(reading.alarm, title="Mail intake", severity="error", timeout=30, markup=False)
+            if self.bell:
+                self.screen.app.bell()
+        self.intake_alarm = reading.alarm
 
     def check(self, board: Board | None, moment: Moment | None) -> None:
         """Read the watched clocks again (every tick; skipped while the last reading is still under way)."""

@@ -51,7 +51,7 @@ from sopdash.desk.settings import SettingsWatch
 from sopdash.tui.arrivals import announce_arrivals
 from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS
 from sopdash.tui.board_loader import RELOAD, BoardLoader
-from sopdash.tui.breach_alerts import ALERTS, BreachAlerts
+from sopdash.tui.breach_alerts import ALERTS, BreachAlerts, IntakeRead
 from sopdash.tui.bulk_marks import BulkMarks
 from sopdash.tui.commands import DashboardCommands, PaletteAction
 from sopdash.tui.crash import reported
@@ -235,6 +235,7 @@ class DashboardScreen(Screen[None]):
         self._follow_desk_settings()
         self.presence_watch.share()
         self.alerts.check(self.board, self.moment)
+        self.alerts.check_intake()
 
     def _follow_desk_settings(self) -> None:
         """Look at the desk's settings in a worker (on PostgreSQL a query, which must never hold up the screen)."""
@@ -538,7 +539,7 @@ class DashboardScreen(Screen[None]):
         counts = self.board.counts(self.moment) if self.board and self.moment else None
         now = self.moment.now if self.moment else self.desk.clock()
         for header in self.query(CountsHeader):  # none while the dashboard closes and a tick comes late
-            header.show(counts, self.desk.actor, now, self.zone, self.privacy)
+            header.show(counts, self.desk.actor, now, self.zone, self.privacy, self.alerts.intake_alarm)
 
     # Ticket actions, marks and forms.
 
@@ -607,6 +608,12 @@ class DashboardScreen(Screen[None]):
     @reported
     def _clocks_read(self, message: ClocksRead) -> None:
         self.alerts.read(message)
+
+    @on(IntakeRead)
+    @reported
+    def _intake_read(self, message: IntakeRead) -> None:
+        self.alerts.intake_read(message)
+        self._update_header()
 
     @reported
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

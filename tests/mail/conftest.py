@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,38 @@ def mail_store(request: pytest.FixtureRequest, mail_env: Path, monkeypatch: pyte
     url = request.getfixturevalue("postgres_db").url(current_login())
     monkeypatch.setenv("SOPDASH_DB", url)
     return url
+
+
+@pytest.fixture
+def dovecot():
+    """A real Dovecot IMAP server on 127.0.0.1 for this test (tests/mail/dovecot.py); skipped where Dovecot is
+    missing, except in CI (CI=true), where that is a failure."""
+    from dovecot import DovecotUnavailable, remove, start_dovecot
+    from mail_server import free_port
+
+    try:
+        server = start_dovecot(free_port())
+    except DovecotUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the IMAP tests, but {error}")
+        pytest.skip(f"IMAP tests skipped: {error}")
+    try:
+        yield server
+    finally:
+        remove(server)
+
+
+@pytest.fixture
+def imap_env(mail_env: Path, dovecot, tmp_path: Path) -> Path:
+    """mail_env with [mail.imap] pointing at the test's Dovecot (handled mail moved to `sopdash-handled`)."""
+    from dovecot import PASSWORD, USER
+
+    secret = tmp_path / "imap-password"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    config = Path(os.environ["SOPDASH_CONFIG"])
+    config.write_text(
+        config.read_text(encoding="utf-8") + f'\n[mail.imap]\nhost = "127.0.0.1"\nport = {dovecot.port}\n'
+        f'security = "none"\nuser = "{USER}"\npassword_file = "{secret}"\npoll_s = 5\n',
+        encoding="utf-8",
+    )
+    return mail_env

@@ -47,7 +47,8 @@ def test_outlook_html_only_mail_becomes_a_readable_ticket(desk_with_ticket, sopd
     assert (ticket.requester.name, ticket.requester.email) == ("Brown, Carol", "carol.brown@example.com")
     assert "I\u2019ve tried:" in ticket.body and "restarting the laptop" in ticket.body and "<" not in ticket.body
     assert "MsoNormal" not in ticket.body
-    assert (ticket.status, ticket.triaged, ticket.created_at.isoformat()) == ("new", False, "2026-11-25T09:00:00+00:00")
+    # the clock starts when the mail server received it (its topmost Received header, 08:58:01), not at the fetch
+    assert (ticket.status, ticket.triaged, ticket.created_at.isoformat()) == ("new", False, "2026-11-25T08:58:01+00:00")
     assert ticket.source.system == "mail" and ticket.source.external_id.startswith("<DM6PR11MB0001")
 
 

@@ -44,14 +44,17 @@ class CountsHeader(Horizontal):
         super().__init__(id=id)
         self._shown: tuple[Counts | None, str, datetime, tzinfo, bool] | None = None
         self._drawn: dict[str, tuple] = {}
+        self._alarm = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("sopdash  loading…"), id="counts")
         yield Static(Text(""), id="identity")
 
-    def show(self, counts: Counts | None, login: str, now: datetime, zone: tzinfo, privacy: bool) -> None:
-        """Redraw with fresh counts (None while the first load runs), who is logged in and the time."""
+    def show(self, counts: Counts | None, login: str, now: datetime, zone: tzinfo, privacy: bool, alarm: str = "") -> None:
+        """Redraw with fresh counts (None while the first load runs), who is logged in and the time, and mail
+        intake's alarm while it fails."""
         self._shown = (counts, login, now, zone, privacy)
+        self._alarm = alarm
         self._draw()
 
     def on_resize(self) -> None:
@@ -91,13 +94,16 @@ class CountsHeader(Horizontal):
                     zero.append(field)
                 forms = (f"{symbol} {value} {label}", f"{symbol} {value} {compact}", "" if not value else f"{symbol}{value}")
                 items.append(HeaderItem(field, forms, component if value else "counts-header--zero"))
+        if self._alarm:  # mail intake failing: shortened, never dropped
+            alarm_forms = (f"✗ {one_line(self._alarm)}", "✗ mail intake failing", "✗ intake")
+            items.append(HeaderItem("intake", alarm_forms, "counts-header--breached"))
         if privacy:
             items.append(HeaderItem("privacy", ("privacy", "priv"), right=True))
         items.append(HeaderItem("login", (one_line(login), ""), right=True))
         time_forms = (f"{shown:%a %d %b %H:%M %Z}", f"{shown:%H:%M %Z}", f"{shown:%H:%M}", "")
         items.append(HeaderItem("time", time_forms, right=True))
         live = tuple(field for field in COUNTS_SHED if field not in zero)
-        shedding: list[str | tuple[str, ...]] = ["time", "brand", COUNTS_SHED, *zero, "time", "login"]
+        shedding: list[str | tuple[str, ...]] = ["time", "brand", "intake", COUNTS_SHED, *zero, "time", "login", "intake"]
         return items, [*shedding, *live, "privacy", "time"]
 
     def _joined(self, shown: tuple[tuple[HeaderItem, str], ...], gap: str) -> Text:
