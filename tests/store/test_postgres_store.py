@@ -251,7 +251,8 @@ def test_a_read_after_changes_elsewhere_sees_each_of_them(postgres_db) -> None:
 
 def closed_in(month: int) -> Ticket:
     at = datetime(2026, month, 10, tzinfo=timezone.utc)
-    return Ticket(id=0, subject=f"closed in month {month}", created_at=at, status="closed", closed_at=at)
+    return Ticket(id=0, subject=f"closed in month {month}", created_at=at, status="closed", closed_at=at,
+                  resolved_at=at, resolution="fixed", client_notified_at=at)  # the close gate (SOP 2E) holds
 
 
 def test_history_is_sliced_by_closing_month_and_each_slice_reads_in_a_forked_child(postgres_db) -> None:

@@ -156,9 +156,11 @@ class PostgresStore(Store):
     def transact(
         self, plan: Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
     ) -> tuple[list[Ticket], list[Ticket]]:
-        """With every other writer held off: plan(every ticket) -> (changed, new); both land, or nothing does."""
+        """plan(every ticket) -> (changed, new); both land, or nothing does. One at a time with transact_by_id (an
+        advisory lock: technicians may not LOCK the table), and a ticket changed by anyone since it was read is refused
+        as out of date."""
         with self._transaction() as conn:
-            conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
             everything = self._decode_all(_documents(conn))
             changed, new = plan(everything)
             return _replace(conn, changed, {ticket.id: ticket for ticket in everything}), _insert(conn, new)

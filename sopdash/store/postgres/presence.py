@@ -42,7 +42,7 @@ class DatabasePresence(PresenceBoard):
     def others(self) -> list[Presence]:
         """Every other dashboard's fresh row; stale rows are cleared."""
         with self.store.session() as conn:
-            conn.execute(f"DELETE FROM sopdash.presence WHERE NOT ({_FRESH})")
+            conn.execute("SELECT sopdash.clear_stale_presence()")
             rows = conn.execute(
                 "SELECT login, host, pid, extract(epoch FROM seen_at)::float8, ticket_id, activity "
                 f"FROM sopdash.presence WHERE {_FRESH} AND NOT (login = current_user AND host = %s AND pid = %s)",
@@ -53,6 +53,5 @@ class DatabasePresence(PresenceBoard):
     def leave(self) -> None:
         """Remove this dashboard's row (on exit; a crash leaves it to go stale)."""
         with self.store.session() as conn:
-            conn.execute("DELETE FROM sopdash.presence WHERE login = current_user AND host = %s AND pid = %s",
-                         (self.host, self.pid))
+            conn.execute("SELECT sopdash.leave_presence(%s, %s)", (self.host, self.pid))
         self._announced = None
