@@ -49,7 +49,7 @@ GRANT SELECT ON sopdash.clock_policy TO {_TECHNICIAN};
 
 CREATE FUNCTION sopdash.is_time(value jsonb) RETURNS boolean LANGUAGE sql IMMUTABLE
     SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_catalog.jsonb_typeof(value) = 'string' AND (value #>> '{{}}') ~ '{_TIME}'
+    SELECT coalesce(pg_catalog.jsonb_typeof(value) = 'string' AND (value #>> '{{}}') ~ '{_TIME}', false)
 $$;
 
 CREATE FUNCTION sopdash.is_owner() RETURNS boolean LANGUAGE sql STABLE
@@ -76,7 +76,7 @@ BEGIN
     IF coalesce(doc->>'priority', 'medium') NOT IN ('urgent', 'high', 'medium', 'low') THEN
         RETURN 'priority is not one of urgent, high, medium, low';
     END IF;
-    IF doc ? 'tier' AND NOT (jsonb_typeof(doc->'tier') = 'number' AND (doc->>'tier') IN ('1', '2', '3')) THEN
+    IF doc ? 'tier' AND (jsonb_typeof(doc->'tier') = 'number' AND (doc->>'tier') IN ('1', '2', '3')) IS NOT TRUE THEN
         RETURN 'tier is not 1, 2 or 3';
     END IF;
     IF doc ? 'version' AND NOT (jsonb_typeof(doc->'version') = 'number') THEN RETURN 'version is not a number'; END IF;
@@ -91,9 +91,9 @@ BEGIN
     END IF;
     IF doc ? 'requester' AND jsonb_typeof(doc->'requester') <> 'object' THEN RETURN 'requester is not an object'; END IF;
     IF doc ? 'source' AND jsonb_typeof(doc->'source') <> 'object' THEN RETURN 'source is not an object'; END IF;
-    IF doc ? 'manager_flag' AND jsonb_typeof(doc->'manager_flag') <> 'null' AND NOT (
+    IF doc ? 'manager_flag' AND jsonb_typeof(doc->'manager_flag') <> 'null' AND (
         jsonb_typeof(doc->'manager_flag') = 'object' AND sopdash.is_time(doc #> '{{manager_flag,raised_at}}')
-        AND jsonb_typeof(doc #> '{{manager_flag,reason}}') = 'string') THEN
+        AND jsonb_typeof(doc #> '{{manager_flag,reason}}') = 'string') IS NOT TRUE THEN
         RETURN 'manager_flag is not a flag with raised_at and reason';
     END IF;
     IF coalesce(jsonb_typeof(doc->'escalations'), 'array') <> 'array'
@@ -102,28 +102,28 @@ BEGIN
         RETURN 'escalations, troubleshooting and timeline must be lists';
     END IF;
     FOR entry IN SELECT e FROM jsonb_array_elements(coalesce(doc->'escalations', '[]')) AS e LOOP
-        IF NOT (jsonb_typeof(entry) = 'object' AND sopdash.is_time(entry->'at') AND jsonb_typeof(entry->'by') = 'string'
+        IF (jsonb_typeof(entry) = 'object' AND sopdash.is_time(entry->'at') AND jsonb_typeof(entry->'by') = 'string'
                 AND (entry->>'from_tier') IN ('1', '2', '3') AND (entry->>'to_tier') IN ('1', '2', '3')
-                AND (entry->>'reason') IN ('timing', 'unsatisfied', 'disruptive', 'other')) THEN
+                AND (entry->>'reason') IN ('timing', 'unsatisfied', 'disruptive', 'other')) IS NOT TRUE THEN
             RETURN 'an escalation lacks at, by, from_tier, to_tier or reason';
         END IF;
     END LOOP;
     FOR entry IN SELECT e FROM jsonb_array_elements(coalesce(doc->'troubleshooting', '[]')) AS e LOOP
-        IF NOT (jsonb_typeof(entry) = 'object' AND sopdash.is_time(entry->'at') AND jsonb_typeof(entry->'by') = 'string'
-                AND jsonb_typeof(entry->'step') = 'number') THEN
+        IF (jsonb_typeof(entry) = 'object' AND sopdash.is_time(entry->'at') AND jsonb_typeof(entry->'by') = 'string'
+                AND jsonb_typeof(entry->'step') = 'number') IS NOT TRUE THEN
             RETURN 'a troubleshooting step lacks step, at or by';
         END IF;
     END LOOP;
     FOR item IN SELECT e, i FROM jsonb_array_elements(coalesce(doc->'timeline', '[]')) WITH ORDINALITY AS t(e, i)
                 WHERE i > first LOOP
         entry := item.e;
-        IF NOT (jsonb_typeof(entry) = 'object' AND sopdash.is_time(entry->'at')
+        IF (jsonb_typeof(entry) = 'object' AND sopdash.is_time(entry->'at')
                 AND jsonb_typeof(entry->'author') = 'string' AND jsonb_typeof(entry->'text') = 'string'
                 AND (entry->>'kind') IN ('public', 'internal', 'event', 'client')
                 AND coalesce(jsonb_typeof(entry->'seal'), 'string') = 'string'
                 AND coalesce(jsonb_typeof(entry->'change'), 'object') IN ('object', 'null')
                 AND coalesce(jsonb_typeof(entry->'inbound'), 'object') IN ('object', 'null')
-                AND coalesce(jsonb_typeof(entry->'delivery'), 'object') IN ('object', 'null')) THEN
+                AND coalesce(jsonb_typeof(entry->'delivery'), 'object') IN ('object', 'null')) IS NOT TRUE THEN
             RETURN format('timeline entry %s lacks at, author, kind or text', item.i);
         END IF;
     END LOOP;
