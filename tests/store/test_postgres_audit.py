@@ -319,16 +319,3 @@ def test_presence_is_left_and_cleared_without_the_delete_right(db, store) -> Non
     assert PostgresStore(db.url("bo")).presence_board("bo").others() == []
     assert refused(psql(db.url("bo"), "DELETE FROM sopdash.presence"), "permission denied")
 
-
-def test_a_row_locked_in_psql_makes_a_write_fail_quickly_naming_who_holds_it(db, store) -> None:
-    acknowledged_ticket(store)
-    holder = psycopg.connect(db.url("bo"))
-    holder.execute("SELECT 1 FROM sopdash.tickets WHERE id = 1 FOR UPDATE")
-    try:
-        from sopdash.core.errors import StoreError
-
-        with pytest.raises(StoreError, match="held by bo") as failed:
-            store.update(1, lambda t: rules.note(t, "amara", now(), "one more"))
-        assert "waited" in str(failed.value)
-    finally:
-        holder.close()

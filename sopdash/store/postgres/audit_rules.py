@@ -363,16 +363,17 @@ GRANT SELECT ON sopdash.write_keys TO {_TECHNICIAN};
 CREATE OR REPLACE FUNCTION sopdash.record_changes() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    key uuid := nullif(current_setting('{WRITE_KEY}', true), '')::uuid;
+    this_write uuid := nullif(current_setting('{WRITE_KEY}', true), '')::uuid;
 BEGIN
-    IF key IS NOT NULL THEN
-        INSERT INTO sopdash.write_keys (key) VALUES (key) ON CONFLICT DO NOTHING;
+    IF this_write IS NOT NULL THEN
+        INSERT INTO sopdash.write_keys (key) VALUES (this_write) ON CONFLICT DO NOTHING;
         IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM sopdash.write_keys AS k
-                                     WHERE k.key = record_changes.key AND k.txid = pg_current_xact_id()) THEN
-            RAISE EXCEPTION 'this write (%) was made already', key USING ERRCODE = '{ALREADY_WRITTEN}';
+                                     WHERE k.key = this_write AND k.txid = pg_current_xact_id()) THEN
+            RAISE EXCEPTION 'this write (%) was made already', this_write USING ERRCODE = '{ALREADY_WRITTEN}';
         END IF;
     END IF;
-    INSERT INTO sopdash.changes (ticket_id, version, role, write_key) SELECT id, version, session_user, key FROM changed;
+    INSERT INTO sopdash.changes (ticket_id, version, role, write_key)
+        SELECT id, version, session_user, this_write FROM changed;
     PERFORM pg_notify('sopdash_tickets', '');
     RETURN NULL;
 END $$;
