@@ -18,7 +18,7 @@ from collections.abc import Callable
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from sopdash.store.postgres.connection import LIMITS, checked_conninfo, first_line
+from sopdash.store.postgres.connection import LIMITS, RECONNECT_TIMEOUT_S, checked_conninfo, first_line
 from sopdash.store.postgres.schema import CHANNEL
 from sopdash.store.postgres.watchdog import WATCHDOG
 
@@ -37,7 +37,8 @@ class ChangeListener:
     def __init__(self, url: str, poll: Callable[[], int], lost: Callable[[], None] = lambda: None) -> None:
         """poll() reads the change log's newest sequence number: the fallback while not listening; lost() is called
         (in the listener's thread) when the line goes down."""
-        self._conninfo = make_conninfo(checked_conninfo(url), application_name=APPLICATION)
+        self._conninfo = make_conninfo(checked_conninfo(url), application_name=APPLICATION,
+                                       connect_timeout=RECONNECT_TIMEOUT_S)
         self._poll = poll
         self._on_lost = lost
         self._count = 0

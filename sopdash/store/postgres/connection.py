@@ -18,6 +18,7 @@ from sopdash.core.errors import StoreError
 
 APPLICATION = "sopdash"
 CONNECT_TIMEOUT_S = 10
+RECONNECT_TIMEOUT_S = 3  # a lost connection reopened: soon given up, so the next try meets a line that is back
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
               "tcp_user_timeout": 15_000}
 GRACE_S = 2.0  # how much longer than the server's limit the watchdog waits before cutting the line
@@ -78,9 +79,12 @@ class JsonBytes(Loader):
         return bytes(data)
 
 
-def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
-    """A connection to url that reads json as bytes, or a StoreError naming the database and what PostgreSQL said."""
+def connect(url: str, autocommit: bool = True, timeout_s: int | None = None) -> psycopg.Connection:
+    """A connection to url that reads json as bytes, or a StoreError naming the database and what PostgreSQL said.
+    timeout_s: how long to try (default CONNECT_TIMEOUT_S, or the URL's connect_timeout)."""
     conninfo = checked_conninfo(url)
+    if timeout_s is not None:
+        conninfo = make_conninfo(conninfo, connect_timeout=timeout_s)
     try:
         conn = psycopg.connect(conninfo, autocommit=autocommit)
     except psycopg.Error as error:

@@ -33,7 +33,7 @@ from sopdash.store.contract import ByIdPlan, Progress, Store
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.audit_rules import AUDIT_REFUSED, INVALID_DOCUMENT, WRITE_KEY
-from sopdash.store.postgres.connection import LIMITS, connect, first_line, shown_url
+from sopdash.store.postgres.connection import LIMITS, RECONNECT_TIMEOUT_S, connect, first_line, shown_url
 from sopdash.store.postgres.failures import described
 from sopdash.store.postgres.kept_files import DatabaseFiles
 from sopdash.store.postgres.presence import DatabasePresence
@@ -374,7 +374,7 @@ class PostgresStore(Store):
         the statements' limits (`connection.LIMITS`): the watchdog cuts the line if they run past them."""
         with self._lock, self._errors():
             if self._conn.closed or self._conn.broken:
-                self._conn = connect(self.url)
+                self._conn = connect(self.url, timeout_s=RECONNECT_TIMEOUT_S)
             with WATCHDOG.watching(self._conn, LIMITS[kind].watched_s):
                 yield self._conn
 
@@ -401,7 +401,7 @@ class PostgresStore(Store):
         cannot be known yet. The old session is ended first, so its commit cannot land after the look."""
         reason = first_line(error)
         try:
-            self._conn = conn = connect(self.url)
+            self._conn = conn = connect(self.url, timeout_s=RECONNECT_TIMEOUT_S)
             with WATCHDOG.watching(conn, LIMITS["heartbeat"].watched_s * 3):
                 conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
                 for _ in range(50):
