@@ -255,6 +255,15 @@ def test_an_invalid_document_is_refused_and_everyone_can_still_read(db, store, b
     assert [t.subject for t in PostgresStore(db.url("bo")).live()] == ["VPN down"]
 
 
+def test_a_delivery_record_the_app_cannot_read_is_refused(db, store) -> None:
+    store.add(lambda new_id: rules.create(new_id, "VPN down", ANN, now(), "amara"))
+
+    done = psql(db.url("amara"), "UPDATE sopdash.tickets SET doc = jsonb_set(doc::jsonb, '{timeline,0,delivery}', "
+                                 "'{\"state\": \"lost\"}')::json WHERE id = 1")
+
+    assert refused(done, "a delivery record lacks state or message_id"), done.stderr
+
+
 # -- kept mail and the mail log -----------------------------------------------------------------------------------
 
 

@@ -223,7 +223,7 @@ def test_only_delivery_records_change_without_a_new_version(postgres_db) -> None
 
     done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET doc = jsonb_set(doc::jsonb, '{subject}', '\"x\"')")
     delivered = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET doc = jsonb_set(doc::jsonb, "
-                     "'{timeline,0,delivery}', '{\"state\": \"sent\"}')")
+                     "'{timeline,0,delivery}', '{\"state\": \"sent\", \"message_id\": \"<m1@desk.example.org>\"}')")
 
     assert done.returncode != 0 and "only mail delivery records change without a new version" in done.stderr
     assert delivered.returncode == 0, delivered.stderr
