@@ -318,6 +318,14 @@ def test_technicians_own_nothing_and_hold_no_truncate_references_or_trigger(db) 
     assert owned == [] and rights == []
 
 
+def test_every_function_runs_with_a_fixed_search_path(db) -> None:
+    with psycopg.connect(db.admin_url) as conn:
+        loose = conn.execute(
+            "SELECT proname FROM pg_proc WHERE pronamespace = 'sopdash'::regnamespace AND NOT coalesce("
+            "'search_path=pg_catalog, pg_temp' = ANY(proconfig), false)").fetchall()
+    assert loose == []
+
+
 def test_presence_is_left_and_cleared_without_the_delete_right(db, store) -> None:
     board = store.presence_board("amara")
     board.announce(None, "queue")

@@ -465,6 +465,8 @@ $$;
 REVOKE EXECUTE ON FUNCTION sopdash.leave_presence(text, integer), sopdash.clear_stale_presence() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION sopdash.leave_presence(text, integer), sopdash.clear_stale_presence() TO {_TECHNICIAN};
 
+ALTER FUNCTION sopdash.guard_settings_change() SET search_path = pg_catalog, pg_temp;
+
 -- rights on columns, not tables: only table-level UPDATE, DELETE or TRUNCATE lets a role LOCK a table against others
 REVOKE ALL ON sopdash.tickets, sopdash.presence, sopdash.kept_files, sopdash.mail_log, sopdash.changes,
     sopdash.settings, sopdash.settings_log, sopdash.migrations FROM {_TECHNICIAN}, {_MANAGER}, PUBLIC;
