@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from sopdash.core.errors import StoreError
+from sopdash.core.errors import RuleRefused, StoreError
 from sopdash.store.postgres.pg_store import PostgresStore
 
 
@@ -14,7 +14,7 @@ def test_kept_mail_reads_back_and_is_never_overwritten(postgres_db) -> None:
 
     kept.keep("2026/11/a.eml", b"first")
     kept.keep("2026/11/a.eml", b"first")  # kept again, the same bytes: as it was
-    with pytest.raises(StoreError, match="kept mail is never overwritten"):
+    with pytest.raises(RuleRefused, match="kept mail is never overwritten"):
         kept.keep("2026/11/a.eml", b"\x00second")
 
     assert kept.read("2026/11/a.eml") == b"first"

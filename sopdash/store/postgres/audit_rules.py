@@ -387,7 +387,8 @@ CREATE TABLE sopdash.write_keys (
 );
 GRANT SELECT ON sopdash.write_keys TO {_TECHNICIAN};
 
-CREATE OR REPLACE FUNCTION sopdash.record_changes() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+-- (record_changes, which writes the change log and announces, is left as it is: the key joins it by triggers)
+CREATE FUNCTION sopdash.record_write_key() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     this_write uuid := nullif(current_setting('{WRITE_KEY}', true), '')::uuid;
@@ -399,11 +400,20 @@ BEGIN
             RAISE EXCEPTION 'this write (%) was made already', this_write USING ERRCODE = '{ALREADY_WRITTEN}';
         END IF;
     END IF;
-    INSERT INTO sopdash.changes (ticket_id, version, role, write_key)
-        SELECT id, version, session_user, this_write FROM changed;
-    PERFORM pg_notify('sopdash_tickets', '');
     RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION sopdash.record_write_key() FROM PUBLIC;
+CREATE TRIGGER record_write_key AFTER INSERT OR UPDATE ON sopdash.tickets
+    FOR EACH STATEMENT EXECUTE FUNCTION sopdash.record_write_key();
+
+CREATE FUNCTION sopdash.stamp_change() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.write_key := nullif(current_setting('{WRITE_KEY}', true), '')::uuid;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER stamp_change BEFORE INSERT ON sopdash.changes
+    FOR EACH ROW EXECUTE FUNCTION sopdash.stamp_change();
 
 CREATE FUNCTION sopdash.newest_change() RETURNS bigint LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp AS $$

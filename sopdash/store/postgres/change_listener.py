@@ -88,6 +88,7 @@ class ChangeListener:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            conn = None
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as conn:
                     with WATCHDOG.watching(conn, LIMITS["heartbeat"].watched_s):
@@ -97,7 +98,8 @@ class ChangeListener:
                     while not self._stopping.is_set():
                         self._listen(conn)
             except psycopg.Error as error:
-                self._drop(first_line(error))
+                silent = conn is not None and WATCHDOG.was_cut(conn)
+                self._drop(f"no answer for {LIMITS['heartbeat'].watched_s:g} s" if silent else first_line(error))
                 self._stopping.wait(RECONNECT_EVERY_S)
 
     def _listen(self, conn: psycopg.Connection) -> None:

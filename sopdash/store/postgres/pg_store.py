@@ -433,6 +433,8 @@ class PostgresStore(Store):
             return RuleRefused(message)
         if error.sqlstate == INVALID_DOCUMENT:
             return StoreError(f"{self.location} refused it: {message}")
+        if WATCHDOG.was_cut(self._conn):
+            return StoreError(f"no answer from {self.location} in time (the line may be down); try again")
         return described(error, self.location, self._conn) or StoreError(f"{self.location}: {message}")
 
     def _existing(self, conn: psycopg.Connection, ticket_id: int, for_update: bool = False) -> Ticket:

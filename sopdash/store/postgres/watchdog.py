@@ -27,6 +27,7 @@ class Watchdog:
         self._lock = threading.Lock()
         self._watched: dict[int, tuple[psycopg.Connection, float]] = {}
         self._thread: threading.Thread | None = None
+        self._cut: set[int] = set()  # the connections this watchdog cut (their id), until asked
 
     @contextmanager
     def watching(self, conn: psycopg.Connection, seconds: float) -> Iterator[None]:
@@ -50,7 +51,17 @@ class Watchdog:
             with self._lock:
                 overdue = [conn for conn, deadline in self._watched.values() if deadline < now]
             for conn in overdue:
+                with self._lock:
+                    self._cut.add(id(conn))
                 cut(conn)
+
+    def was_cut(self, conn: psycopg.Connection) -> bool:
+        """Whether conn failed because this watchdog cut it (asked once)."""
+        with self._lock:
+            if id(conn) in self._cut:
+                self._cut.discard(id(conn))
+                return True
+            return False
 
 
 def cut(conn: psycopg.Connection) -> None:
