@@ -46,6 +46,7 @@ class Limits(NamedTuple):
 LIMITS = {
     "read": Limits(statement_s=120, lock_s=5),
     "write": Limits(statement_s=30, lock_s=3),
+    "bulk": Limits(statement_s=3600, lock_s=30),  # an import, a copy, mail intake taking its turn: long by nature
     "presence": Limits(statement_s=4, lock_s=1),
     "heartbeat": Limits(statement_s=2, lock_s=1),
 }
@@ -68,7 +69,7 @@ def checked_conninfo(url: str) -> str:
         params.setdefault(name, value)
     read = LIMITS["read"]
     params["options"] = (f"-c statement_timeout={int(read.statement_s * 1000)} -c lock_timeout={int(read.lock_s * 1000)} "
-                         f"-c idle_in_transaction_session_timeout=60000 {params.get('options') or ''}").strip()
+                         f"-c idle_in_transaction_session_timeout=300000 {params.get('options') or ''}").strip()
     return make_conninfo(**params)
 
 

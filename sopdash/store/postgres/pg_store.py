@@ -156,7 +156,7 @@ class PostgresStore(Store):
 
     def add_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
         """Store tickets as version 1 in one transaction, numbered in order from the sequence; returns them as stored."""
-        with self._transaction() as conn:
+        with self._transaction("bulk") as conn:
             return _insert(conn, tickets)
 
     def transact(
@@ -165,7 +165,7 @@ class PostgresStore(Store):
         """plan(every ticket) -> (changed, new); both land, or nothing does. One at a time with transact_by_id (an
         advisory lock: technicians may not LOCK the table), and a ticket changed by anyone since it was read is refused
         as out of date."""
-        with self._transaction() as conn:
+        with self._transaction("bulk") as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
             everything = self._decode_all(_documents(conn))
             changed, new = plan(everything)
@@ -175,7 +175,7 @@ class PostgresStore(Store):
         """One at a time (an advisory lock), each ticket plan fetches locked FOR UPDATE: plan(fetch) -> (changed,
         makers), each maker given a fresh id from the sequence; all land, or nothing does. What plan writes through
         this store's other tables (kept files) on this thread joins the same transaction."""
-        with self._transaction() as conn:
+        with self._transaction("bulk") as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
             fetched: dict[int, Ticket] = {}
 
@@ -219,7 +219,7 @@ class PostgresStore(Store):
 
         For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket.
         """
-        with self._transaction() as conn:
+        with self._transaction("bulk") as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN EXCLUSIVE MODE")
             held = conn.execute("SELECT count(*) FROM sopdash.tickets").fetchone()[0]
             last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
@@ -379,15 +379,15 @@ class PostgresStore(Store):
                 yield self._conn
 
     @contextmanager
-    def _transaction(self) -> Iterator[psycopg.Connection]:
+    def _transaction(self, kind: str = "write") -> Iterator[psycopg.Connection]:
         """A write: its limits, and a key (a uuid the change log keeps), so that a commit whose answer was lost is
         looked up, not guessed: it landed (all is well) or it did not (say so, and that trying again is safe)."""
         key = str(uuid.uuid4())
-        with self.session("write") as conn:
+        with self.session(kind) as conn:
             pid, written = conn.info.backend_pid, False
             try:
                 with conn.transaction():
-                    conn.execute(LIMITS["write"].set_local())
+                    conn.execute(LIMITS[kind].set_local())
                     conn.execute("SELECT set_config(%s, %s, true)", (WRITE_KEY, key))
                     yield conn
                     written = True
