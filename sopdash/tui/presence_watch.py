@@ -34,6 +34,7 @@ class PresenceWatch:
         self.screen = screen
         self.desk = desk
         self.board: PresenceBoard | None = None
+        self.failing: str | None = None  # why the last tick failed, said once; None while all is well
 
     def start(self) -> None:
         self.board = self.desk.presence()
@@ -74,17 +75,21 @@ class PresenceWatch:
         def shown(entries: tuple[Presence, ...]) -> list[tuple]:
             return sorted((e.login, e.host, e.pid, e.ticket_id or 0, e.activity) for e in entries)
 
+        self.failing = None
         if shown(others) != shown(self.screen.presence):
             self.screen.presence = others
 
     def failed(self, error: BaseException) -> None:
-        """The board cannot be read or written: stop sharing, and say so once."""
-        self.board = None
+        """The board cannot be read or written now (a lost line, say): said once, and tried again every tick, so
+        presence comes back with the connection."""
         if isinstance(error, OSError):
             reason = f"{error.filename}: {error.strerror}" if error.filename else str(error)
         else:
             reason = str(error)  # a database store's presence table
-        self.screen.notify(f"Presence is off: {reason}", title="Presence", severity="warning", timeout=10, markup=False)
+        if reason != self.failing:
+            self.failing = reason
+            self.screen.notify(f"Presence is unavailable, trying again: {reason}", title="Presence", severity="warning",
+                               timeout=10, markup=False)
 
     def warn_if_answered(self, ticket_id: int, then: Callable[[], object]) -> None:
         """Before answering a client: ask first if someone else is writing to the same ticket."""

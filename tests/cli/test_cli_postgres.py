@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import psycopg
 import pytest
 
 from sopdash.desk.identity import current_login
@@ -84,6 +85,8 @@ def test_init_postgres_sets_up_a_database_and_can_run_again(env, sopdash, empty_
     assert first.code == 0, first.err
     assert "applied migration 1" in first.out and "amara, a member of sopdash_technician" in first.out
     assert again.code == 0 and "nothing to migrate" in again.out
+    with psycopg.connect(empty_postgres_db.admin_url, autocommit=True) as conn:  # the test's clock is fixed
+        conn.execute("UPDATE sopdash.clock_policy SET max_skew = NULL")
     monkeypatch.setenv("SOPDASH_DB", empty_postgres_db.url("amara"))
     assert sopdash("ticket", "new", "--subject", "x", "--requester", "a@example.com").out == "1\n"
 

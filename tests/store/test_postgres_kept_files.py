@@ -5,17 +5,19 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from sopdash.core.errors import StoreError
+from sopdash.core.errors import RuleRefused, StoreError
 from sopdash.store.postgres.pg_store import PostgresStore
 
 
-def test_kept_mail_reads_back_and_is_replaced_under_the_same_name(postgres_db) -> None:
+def test_kept_mail_reads_back_and_is_never_overwritten(postgres_db) -> None:
     kept = PostgresStore(postgres_db.url("amara")).kept_files()
 
     kept.keep("2026/11/a.eml", b"first")
-    kept.keep("2026/11/a.eml", b"\x00second")
+    kept.keep("2026/11/a.eml", b"first")  # kept again, the same bytes: as it was
+    with pytest.raises(RuleRefused, match="kept mail is never overwritten"):
+        kept.keep("2026/11/a.eml", b"\x00second")
 
-    assert kept.read("2026/11/a.eml") == b"\x00second"
+    assert kept.read("2026/11/a.eml") == b"first"
     with pytest.raises(StoreError, match="keeps nothing under 'nope.eml'"):
         kept.read("nope.eml")
 

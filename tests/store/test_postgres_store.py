@@ -208,7 +208,7 @@ def test_a_lost_connection_polls_reconnects_and_says_so(postgres_db) -> None:
     mine, theirs = PostgresStore(postgres_db.url("amara")), PostgresStore(postgres_db.url("bo"))
     mine.signature()
     with psycopg.connect(postgres_db.admin_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%%'")
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sopdash-listen'")
 
     assert wait_for(lambda: mine.connection_lost is not None)
     polled = mine.signature()
@@ -223,7 +223,7 @@ def test_only_delivery_records_change_without_a_new_version(postgres_db) -> None
 
     done = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET doc = jsonb_set(doc::jsonb, '{subject}', '\"x\"')")
     delivered = psql(postgres_db.url("amara"), "UPDATE sopdash.tickets SET doc = jsonb_set(doc::jsonb, "
-                     "'{timeline,0,delivery}', '{\"state\": \"sent\"}')")
+                     "'{timeline,0,delivery}', '{\"state\": \"sent\", \"message_id\": \"<m1@desk.example.org>\"}')")
 
     assert done.returncode != 0 and "only mail delivery records change without a new version" in done.stderr
     assert delivered.returncode == 0, delivered.stderr
@@ -251,7 +251,8 @@ def test_a_read_after_changes_elsewhere_sees_each_of_them(postgres_db) -> None:
 
 def closed_in(month: int) -> Ticket:
     at = datetime(2026, month, 10, tzinfo=timezone.utc)
-    return Ticket(id=0, subject=f"closed in month {month}", created_at=at, status="closed", closed_at=at)
+    return Ticket(id=0, subject=f"closed in month {month}", created_at=at, status="closed", closed_at=at,
+                  resolved_at=at, resolution="fixed", client_notified_at=at)  # the close gate (SOP 2E) holds
 
 
 def test_history_is_sliced_by_closing_month_and_each_slice_reads_in_a_forked_child(postgres_db) -> None:

@@ -77,7 +77,8 @@ def test_the_history_slices_of_tickets_closed_over_months_are_the_history(store)
     closed = [(CREATED - timedelta(days=40), "closed long ago"), (CREATED + timedelta(days=3), "closed in March"),
               (CREATED + timedelta(days=35), "closed in April"), (CREATED + timedelta(days=36), "also in April")]
     store.add_many([new_ticket(0, "open"),
-                    *(Ticket(id=0, subject=subject, created_at=at - timedelta(days=1), status="closed", closed_at=at)
+                    *(Ticket(id=0, subject=subject, created_at=at - timedelta(days=1), status="closed", closed_at=at,
+                           resolved_at=at, resolution="fixed", client_notified_at=at)
                       for at, subject in closed)])
     store.archive()
     for since in (None, CREATED):
@@ -155,7 +156,8 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 
 def closed(subject: str, days_ago: int) -> Ticket:
     at = NOW - timedelta(days=days_ago)
-    return new_ticket(0, subject).evolve(created_at=at - timedelta(days=1), status="closed", closed_at=at)
+    return new_ticket(0, subject).evolve(created_at=at - timedelta(days=1), status="closed", closed_at=at,
+                                         resolved_at=at, resolution="fixed", client_notified_at=at)
 
 
 def test_the_working_set_leaves_out_tickets_closed_long_ago(store_location: str) -> None:

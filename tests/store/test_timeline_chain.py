@@ -34,7 +34,7 @@ class Desk:
         ann = Requester("Ann", "ann@example.com")
         ticket = self.store.add(lambda new_id: rules.create(new_id, "VPN down", ann, CREATED, "amara"))
         self.store.update(ticket.id, lambda t: rules.acknowledge(t, "amara", CREATED + timedelta(minutes=5), "On it."))
-        self.store.update(ticket.id, lambda t: rules.note(t, "bo", CREATED + timedelta(minutes=9), "rebooted the router"))
+        self.store.update(ticket.id, lambda t: rules.note(t, "amara", CREATED + timedelta(minutes=9), "rebooted the router"))
         return ticket.id
 
     def edit(self, ticket_id: int, change: Callable[[Doc], None]) -> None:
@@ -178,7 +178,7 @@ def test_mail_intake_s_write_seals_what_it_adds(desk, sopdash):
     later = CREATED + timedelta(hours=1)
 
     def plan(fetch):
-        replies = [rules.note(fetch(ticket_id), "mail", later, "a reply by mail") for ticket_id in (sealed, old)]
+        replies = [rules.note(fetch(ticket_id), "amara", later, "a reply by mail") for ticket_id in (sealed, old)]
         return replies, [lambda new_id: rules.create(new_id, "Printer jams", Requester("Cy", "cy@example.com"), later, "mail")]
 
     changed, (made,) = desk.store.transact_by_id(plan)

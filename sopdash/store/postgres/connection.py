@@ -1,6 +1,13 @@
-"""Connecting to the team's PostgreSQL database, and its errors as one line each."""
+"""Connecting to the team's PostgreSQL database, and its errors as one line each.
+
+Every connection has TCP keepalives (a peer that vanished is noticed in seconds, not hours) and time limits:
+`LIMITS` says how long each kind of statement may run and wait for a lock before the server gives up with a
+message; the watchdog (`watchdog.py`) cuts a connection that stays silent past that.
+"""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import psycopg
 from psycopg.abc import Buffer
@@ -11,6 +18,38 @@ from sopdash.core.errors import StoreError
 
 APPLICATION = "sopdash"
 CONNECT_TIMEOUT_S = 10
+RECONNECT_TIMEOUT_S = 3  # a lost connection reopened: soon given up, so the next try meets a line that is back
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
+              "tcp_user_timeout": 15_000}
+GRACE_S = 2.0  # how much longer than the server's limit the watchdog waits before cutting the line
+
+
+class Limits(NamedTuple):
+    """How long a statement may run, and wait for a lock, before the server refuses it (seconds)."""
+
+    statement_s: float
+    lock_s: float
+
+    def set_local(self) -> str:
+        """The statements that give the transaction they run in these limits."""
+        return (f"SET LOCAL statement_timeout = '{int(self.statement_s * 1000)}ms'; "
+                f"SET LOCAL lock_timeout = '{int(self.lock_s * 1000)}ms'")
+
+    @property
+    def watched_s(self) -> float:
+        """When the watchdog gives up on the line: the server had its chance to answer."""
+        return self.statement_s + GRACE_S
+
+
+# reads (the session's default) may be long (a report); a write waits briefly for a row another holds; presence and
+# the listener's heartbeat are small and frequent, so a slow one means a bad line
+LIMITS = {
+    "read": Limits(statement_s=120, lock_s=5),
+    "write": Limits(statement_s=30, lock_s=3),
+    "bulk": Limits(statement_s=3600, lock_s=30),  # an import, a copy, mail intake taking its turn: long by nature
+    "presence": Limits(statement_s=4, lock_s=1),
+    "heartbeat": Limits(statement_s=2, lock_s=1),
+}
 
 
 def checked_conninfo(url: str) -> str:
@@ -26,6 +65,11 @@ def checked_conninfo(url: str) -> str:
         )
     params.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     params.setdefault("application_name", APPLICATION)
+    for name, value in KEEPALIVES.items():
+        params.setdefault(name, value)
+    read = LIMITS["read"]
+    params["options"] = (f"-c statement_timeout={int(read.statement_s * 1000)} -c lock_timeout={int(read.lock_s * 1000)} "
+                         f"-c idle_in_transaction_session_timeout=300000 {params.get('options') or ''}").strip()
     return make_conninfo(**params)
 
 
@@ -36,9 +80,12 @@ class JsonBytes(Loader):
         return bytes(data)
 
 
-def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
-    """A connection to url that reads json as bytes, or a StoreError naming the database and what PostgreSQL said."""
+def connect(url: str, autocommit: bool = True, timeout_s: int | None = None) -> psycopg.Connection:
+    """A connection to url that reads json as bytes, or a StoreError naming the database and what PostgreSQL said.
+    timeout_s: how long to try (default CONNECT_TIMEOUT_S, or the URL's connect_timeout)."""
     conninfo = checked_conninfo(url)
+    if timeout_s is not None:
+        conninfo = make_conninfo(conninfo, connect_timeout=timeout_s)
     try:
         conn = psycopg.connect(conninfo, autocommit=autocommit)
     except psycopg.Error as error:

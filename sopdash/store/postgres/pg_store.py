@@ -10,6 +10,8 @@ hands out a number twice. What the technician's database role may do is decided 
 from __future__ import annotations
 
 import threading
+import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,9 +32,12 @@ from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import ByIdPlan, Progress, Store
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.postgres.change_listener import ChangeListener
-from sopdash.store.postgres.connection import connect, first_line, shown_url
+from sopdash.store.postgres.audit_rules import AUDIT_REFUSED, INVALID_DOCUMENT, WRITE_KEY
+from sopdash.store.postgres.connection import LIMITS, RECONNECT_TIMEOUT_S, connect, first_line, shown_url
+from sopdash.store.postgres.failures import described
 from sopdash.store.postgres.kept_files import DatabaseFiles
 from sopdash.store.postgres.presence import DatabasePresence
+from sopdash.store.postgres.watchdog import WATCHDOG, cut
 from sopdash.store.postgres.schema import (
     MANAGER_ONLY,
     MANAGER_ROLE,
@@ -80,6 +85,7 @@ class PostgresStore(Store):
         self.clock, self.archive_after = clock, archive_after
         self.location = shown_url(url)
         self._lock = threading.RLock()  # one connection, shared by a dashboard's threads one operation at a time
+        self._listener_lock = threading.Lock()  # never the connection's lock: the screen asks the listener
         self._conn = connect(url)
         self._listener: ChangeListener | None = None
         self._views: dict[str, _View] = {}  # what live() and history() last read, by the condition they read
@@ -150,15 +156,17 @@ class PostgresStore(Store):
 
     def add_many(self, tickets: Sequence[Ticket]) -> list[Ticket]:
         """Store tickets as version 1 in one transaction, numbered in order from the sequence; returns them as stored."""
-        with self._transaction() as conn:
+        with self._transaction("bulk") as conn:
             return _insert(conn, tickets)
 
     def transact(
         self, plan: Callable[[list[Ticket]], tuple[Sequence[Ticket], Sequence[Ticket]]]
     ) -> tuple[list[Ticket], list[Ticket]]:
-        """With every other writer held off: plan(every ticket) -> (changed, new); both land, or nothing does."""
-        with self._transaction() as conn:
-            conn.execute("LOCK TABLE sopdash.tickets IN SHARE ROW EXCLUSIVE MODE")
+        """plan(every ticket) -> (changed, new); both land, or nothing does. One at a time with transact_by_id (an
+        advisory lock: technicians may not LOCK the table), and a ticket changed by anyone since it was read is refused
+        as out of date."""
+        with self._transaction("bulk") as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
             everything = self._decode_all(_documents(conn))
             changed, new = plan(everything)
             return _replace(conn, changed, {ticket.id: ticket for ticket in everything}), _insert(conn, new)
@@ -167,7 +175,7 @@ class PostgresStore(Store):
         """One at a time (an advisory lock), each ticket plan fetches locked FOR UPDATE: plan(fetch) -> (changed,
         makers), each maker given a fresh id from the sequence; all land, or nothing does. What plan writes through
         this store's other tables (kept files) on this thread joins the same transaction."""
-        with self._transaction() as conn:
+        with self._transaction("bulk") as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
             fetched: dict[int, Ticket] = {}
 
@@ -211,7 +219,7 @@ class PostgresStore(Store):
 
         For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket.
         """
-        with self._transaction() as conn:
+        with self._transaction("bulk") as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN EXCLUSIVE MODE")
             held = conn.execute("SELECT count(*) FROM sopdash.tickets").fetchone()[0]
             last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
@@ -340,27 +348,73 @@ class PostgresStore(Store):
                              f"{SCHEMA_VERSION} with `sopdash store init-postgres --db URL`")
 
     def _listening(self) -> ChangeListener:
-        with self._lock:
+        with self._listener_lock:
             if self._listener is None:
-                self._listener = ChangeListener(self.url, self._newest_change)
+                self._listener = ChangeListener(self.url, self._newest_change, lost=self._abandon)
             return self._listener
+
+    def _abandon(self) -> None:
+        """The listener's line went silent: this one may have too. Idle, it is closed (the next use reconnects);
+        busy, it is cut, so the statement fails now instead of waiting on a dead line."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._conn.close()
+            finally:
+                self._lock.release()
+        else:
+            cut(self._conn)
 
     def _newest_change(self) -> int:
         with self.session() as conn:
             return conn.execute(_NEWEST_CHANGE).fetchone()[0]
 
     @contextmanager
-    def session(self) -> Iterator[psycopg.Connection]:
-        """The connection, to this thread alone, reopened if it was lost; database errors as StoreErrors."""
+    def session(self, kind: str = "read") -> Iterator[psycopg.Connection]:
+        """The connection, to this thread alone, reopened if it was lost; database errors as StoreErrors. kind names
+        the statements' limits (`connection.LIMITS`): the watchdog cuts the line if they run past them."""
         with self._lock, self._errors():
             if self._conn.closed or self._conn.broken:
-                self._conn = connect(self.url)
-            yield self._conn
+                self._conn = connect(self.url, timeout_s=RECONNECT_TIMEOUT_S)
+            with WATCHDOG.watching(self._conn, LIMITS[kind].watched_s):
+                yield self._conn
 
     @contextmanager
-    def _transaction(self) -> Iterator[psycopg.Connection]:
-        with self.session() as conn, conn.transaction():
-            yield conn
+    def _transaction(self, kind: str = "write") -> Iterator[psycopg.Connection]:
+        """A write: its limits, and a key (a uuid the change log keeps), so that a commit whose answer was lost is
+        looked up, not guessed: it landed (all is well) or it did not (say so, and that trying again is safe)."""
+        key = str(uuid.uuid4())
+        with self.session(kind) as conn:
+            pid, written = conn.info.backend_pid, False
+            try:
+                with conn.transaction():
+                    conn.execute(LIMITS[kind].set_local())
+                    conn.execute("SELECT set_config(%s, %s, true)", (WRITE_KEY, key))
+                    yield conn
+                    written = True
+            except psycopg.OperationalError as error:
+                if not written or not conn.broken:
+                    raise
+                self._settle(key, pid, error)
+
+    def _settle(self, key: str, pid: int, error: psycopg.OperationalError) -> None:
+        """The commit was sent and its answer lost: returns if it landed, else raises saying whether it did not or
+        cannot be known yet. The old session is ended first, so its commit cannot land after the look."""
+        reason = first_line(error)
+        try:
+            self._conn = conn = connect(self.url, timeout_s=RECONNECT_TIMEOUT_S)
+            with WATCHDOG.watching(conn, LIMITS["heartbeat"].watched_s * 3):
+                conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                for _ in range(50):
+                    if not conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone():
+                        break
+                    time.sleep(0.1)
+                landed = conn.execute("SELECT 1 FROM sopdash.write_keys WHERE key = %s", (key,)).fetchone()
+        except (psycopg.Error, StoreError):
+            raise StoreError(f"lost the connection to {self.location} while saving ({reason}); whether the change was "
+                             "saved is not known yet: reload and look before trying again") from None
+        if landed is None:
+            raise StoreError(f"lost the connection to {self.location} while saving ({reason}); the change was not "
+                             "saved — try again") from None
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -375,11 +429,13 @@ class PostgresStore(Store):
         message = first_line(error).removeprefix("ERROR:").strip()
         if error.sqlstate == VERSION_SKIPPED:
             return ConflictError(f"{message}; reload and try again")
-        if error.sqlstate in (TIMELINE_ALTERED, MANAGER_ONLY):
+        if error.sqlstate in (TIMELINE_ALTERED, MANAGER_ONLY, AUDIT_REFUSED):
             return RuleRefused(message)
-        if isinstance(error, psycopg.OperationalError):
-            return StoreError(f"lost the connection to {self.location} ({message}); try again")
-        return StoreError(f"{self.location}: {message}")
+        if error.sqlstate == INVALID_DOCUMENT:
+            return StoreError(f"{self.location} refused it: {message}")
+        if WATCHDOG.was_cut(self._conn):
+            return StoreError(f"no answer from {self.location} in time (the line may be down); try again")
+        return described(error, self.location, self._conn) or StoreError(f"{self.location}: {message}")
 
     def _existing(self, conn: psycopg.Connection, ticket_id: int, for_update: bool = False) -> Ticket:
         query = "SELECT doc FROM sopdash.tickets WHERE id = %s" + (" FOR UPDATE" if for_update else "")

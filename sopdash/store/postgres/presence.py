@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sopdash.core.presence import STALE_AFTER_S, Presence
+from sopdash.store.postgres.connection import LIMITS
 from sopdash.store.presence import PresenceBoard
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ class DatabasePresence(PresenceBoard):
         self.store = store
 
     def _publish(self, entry: Presence) -> None:
-        with self.store.session() as conn:
+        with self.store.session("presence") as conn, conn.transaction():
+            conn.execute(LIMITS["presence"].set_local())
             conn.execute(
                 "INSERT INTO sopdash.presence (host, pid, ticket_id, activity) VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT (login, host, pid) DO UPDATE SET seen_at = now(), ticket_id = EXCLUDED.ticket_id, "
@@ -41,8 +43,9 @@ class DatabasePresence(PresenceBoard):
 
     def others(self) -> list[Presence]:
         """Every other dashboard's fresh row; stale rows are cleared."""
-        with self.store.session() as conn:
-            conn.execute(f"DELETE FROM sopdash.presence WHERE NOT ({_FRESH})")
+        with self.store.session("presence") as conn, conn.transaction():
+            conn.execute(LIMITS["presence"].set_local())
+            conn.execute("SELECT sopdash.clear_stale_presence()")
             rows = conn.execute(
                 "SELECT login, host, pid, extract(epoch FROM seen_at)::float8, ticket_id, activity "
                 f"FROM sopdash.presence WHERE {_FRESH} AND NOT (login = current_user AND host = %s AND pid = %s)",
@@ -52,7 +55,6 @@ class DatabasePresence(PresenceBoard):
 
     def leave(self) -> None:
         """Remove this dashboard's row (on exit; a crash leaves it to go stale)."""
-        with self.store.session() as conn:
-            conn.execute("DELETE FROM sopdash.presence WHERE login = current_user AND host = %s AND pid = %s",
-                         (self.host, self.pid))
+        with self.store.session("presence") as conn:
+            conn.execute("SELECT sopdash.leave_presence(%s, %s)", (self.host, self.pid))
         self._announced = None
