@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sopdash.cli import link_commands
 from sopdash.cli.context import open_desk, warn
 from sopdash.cli.options import command_parent
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
@@ -20,6 +21,7 @@ from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.documents import json_text
+from sopdash.desk.linking import linked as links_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,6 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     action("close", close_ticket, "close a resolved ticket whose client was notified")
     action("reopen", reopen_ticket, "reopen a resolved or closed ticket")
     action("flag-ack", acknowledge_manager_flag, "as a manager, acknowledge the manager flag")
+    link_commands.register(action, long_text, allow_sensitive_option)
 
 
 def allow_sensitive_option(parser: argparse.ArgumentParser) -> None:
@@ -180,7 +183,8 @@ def show_ticket(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(ticket_document(ticket, clocks)))
     else:
-        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None))
+        linked = links_of(desk, ticket)
+        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None, linked=linked))
     return 0
 
 

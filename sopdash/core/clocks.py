@@ -102,7 +102,7 @@ def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketC
     """
     calendar = policy.calendar_for(ticket.priority)
     try:
-        created_s, now_s = _countable(ticket.created_at.timestamp()), _countable(now.timestamp())
+        created_s, now_s = _countable(ticket.clock_start.timestamp()), _countable(now.timestamp())
         created = calendar.count_s(created_s)
         return TicketClocks(
             _ack(ticket, policy, calendar, created, now_s),
@@ -131,7 +131,7 @@ def resolution_state_at(ticket: Ticket, policy: ClockPolicy, at: datetime) -> st
     """RUNNING, WARNING or BREACHED: where the resolution clock stood at `at`, an instant in the ticket's past
     (what it had counted by then, whatever happened after)."""
     calendar = policy.calendar_for(ticket.priority)
-    created_s, at_s = ticket.created_at.timestamp(), at.timestamp()
+    created_s, at_s = ticket.clock_start.timestamp(), at.timestamp()
     try:
         used = sum(
             calendar.count_s(min(end, at_s)) - calendar.count_s(start)

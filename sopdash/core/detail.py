@@ -180,6 +180,7 @@ def _timeline(ticket: Ticket, zone: tzinfo, privacy: bool) -> list[Line]:
                 Span(f"  {local_time(entry.at, zone, with_zone=False):<{TIME_WIDTH}}", "dim"),
                 Span(f"{KIND_LABELS[kind]:<{LABEL_WIDTH}}", kind),
                 Span(f"{author}: ", kind),
+                Span(f"from #{entry.origin}: " if entry.origin else "", "dim"),
                 Span(first, kind),
             )
         )

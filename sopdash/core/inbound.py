@@ -6,14 +6,15 @@ answers a message we sent on that ticket (one of its deliveries' Message-IDs, ra
 from the ticket's requester, or from a domain the desk trusts. Anything else that names a ticket opens a new
 one whose first event says which ticket it named and why it did not land there, so a stranger can neither
 write into a client's ticket nor end its waiting or reopen it. A reply lands on an open or resolved ticket and
-ends waiting; a reply to a closed ticket opens a new one that follows it.
+ends waiting; a reply to a closed ticket opens a new one that follows it. Mail to a ticket merged into another
+lands on that one, by the same rules (its sender trusted on either).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +25,7 @@ from sopdash.core.text import ELLIPSIS
 
 MAIL = "mail"  # the author of what the mail gateway records, and the `source.system` of tickets it opens
 FLOOD_WINDOW = timedelta(hours=1)
+MAX_MERGE_HOPS = 20  # a merged ticket's mail follows at most this many merges
 MAX_FILE_NAME = 100
 # path parts, shell-special characters and the characters that are not there to be read: controls, format
 # characters such as the bidi override U+202E (which makes `cod.exe` read as `exe.doc`), surrogates, line breaks
@@ -66,16 +68,34 @@ def trusted(ticket: Ticket, sender: str, parents: Iterable[str], trusted_domains
 
 
 def route(
-    named: Ticket | None, sender: str, parents: Iterable[str], trusted_domains: Iterable[str] = ()
+    named: Ticket | None, sender: str, parents: Iterable[str], trusted_domains: Iterable[str] = (),
+    merged: Sequence[Ticket] = (),
 ) -> Route:
-    """Where mail that names `named` (None: names no ticket that exists) goes."""
+    """Where mail that names `named` (None: names no ticket that exists) goes; `merged` are the tickets `named` was
+    merged into, in turn (see `merged_chain`): the mail goes to the last of them, if its sender may write to any."""
     if named is None:
         return Route(None)
-    if not trusted(named, sender, parents, trusted_domains):
+    chain = (named, *merged)
+    if not any(trusted(ticket, sender, parents, trusted_domains) for ticket in chain):
         return Route(None, stranger_note(named.id, sender), f", names #{named.id} but is not on it")
-    if named.status == "closed":
-        return Route(None, f"follows up on closed ticket #{named.id}", f", follows #{named.id}")
-    return Route(named)
+    last = chain[-1]
+    if last.status == "closed":
+        return Route(None, f"follows up on closed ticket #{last.id}", f", follows #{last.id}")
+    return Route(last, line=f", addressed to #{named.id}, merged into #{last.id}" if merged else "")
+
+
+def merged_chain(ticket: Ticket, fetch: Callable[[int], Ticket | None]) -> list[Ticket]:
+    """The tickets `ticket` was merged into, in turn (a merged ticket's target may have been merged on), at most
+    MAX_MERGE_HOPS of them; a target that is gone ends the chain."""
+    chain: list[Ticket] = []
+    current = ticket
+    while current.merged_into is not None and len(chain) < MAX_MERGE_HOPS:
+        following = fetch(current.merged_into)
+        if following is None or any(following.id == seen.id for seen in (ticket, *chain)):
+            break
+        chain.append(following)
+        current = following
+    return chain
 
 
 def stranger_note(ticket_id: int, sender: str) -> str:

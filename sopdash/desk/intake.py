@@ -162,9 +162,10 @@ class Intake:
                 decided.append(Outcome("duplicate", f"{mail.message_id} was handled before", holder))
                 return [], []
             current = fetch(named.id) if named is not None and named.status != "closed" else named
-            where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains)
+            merged = rules.merged_chain(current, fetch) if current is not None else []
+            where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains, merged)
             if where.ticket is not None:
-                return self._reply(mail, letter, where.ticket, now, decided, copy, fetch)
+                return self._reply(mail, letter, where, now, decided, copy, fetch)
             return self._new(mail, letter, where, now, decided, copy, fetch)
 
         with self.kept.intake_turn():
@@ -176,15 +177,17 @@ class Intake:
             self.kept.keep(f"held/{_stamp(now)}-{_digest(original)}.eml", original)
         return outcome
 
-    def _reply(self, mail: IncomingMail, letter: Letter, ticket: Ticket, now: datetime, decided: list[Outcome],
+    def _reply(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome],
                copy: Copy, fetch: Fetch) -> Plan:
+        ticket = where.ticket
+        assert ticket is not None
         limit = self.settings.max_replies_per_ticket_hour
         if rules.recent_replies(ticket, now) >= limit:
             decided.append(Outcome("held", f"flood: #{ticket.id} had {limit} messages by mail in the last hour", ticket.id))
             noted = rules.replies_held(ticket, now, limit)
             return ([noted] if noted is not None else []), []
         self._remember(copy, ticket.id, fetch)
-        decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before)", ticket.id))
+        decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before){where.line}", ticket.id))
         return [rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)], []
 
     def _new(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome],
