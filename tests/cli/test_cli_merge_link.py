@@ -92,3 +92,13 @@ def test_resolve_all_resolves_and_notifies_each_open_child_and_closes_nothing(st
         assert (ticket["status"], ticket["resolution"]) == ("resolved", "the core switch was replaced")
         assert ticket["client_notified_at"]
         assert sopdash("ticket", "close", str(ticket_id)).code == 0  # each one's close gate is met
+
+
+def test_the_report_counts_a_merged_duplicate_apart_from_the_clocks(store, sopdash, new_ticket):
+    source, target = new_ticket("Printer down"), new_ticket("Printer on floor 3 down")
+    sopdash("ticket", "merge", str(source), str(target))
+
+    report = json.loads(sopdash("report", "--format", "json", "--since", "2020-01-01", "--until", "2026-12-31").out)
+
+    assert (report["overall"]["created"], report["merged"]) == (1, 1)
+    assert "Merged into other tickets as duplicates (not counted above): 1" in sopdash("report", "--since", "2020-01-01", "--until", "2026-12-31").out
