@@ -14,13 +14,14 @@ Linked = tuple[str, int, Ticket | None]
 """(kind, id, the linked ticket as stored now, or None if it is gone)."""
 
 
-def link_lines(linked: Sequence[Linked], privacy: bool) -> list[Line]:
-    """`Links     parent of #12 · open · Printer jams on floor 3`, one line per link (none without links)."""
+def link_lines(linked: Sequence[Linked], privacy: bool, missing: str = "gone") -> list[Line]:
+    """`Links     parent of #12 · open · Printer jams on floor 3`, one line per link (none without links); a linked
+    ticket not given says `missing` in place of its status."""
     lines = []
     for number, (kind, ticket_id, other) in enumerate(linked):
         label = "Links" if number == 0 else ""
         if other is None:
-            lines.append(_field(label, f"{NAMES[kind]} #{ticket_id} · gone", "dim"))
+            lines.append(_field(label, f"{NAMES[kind]} #{ticket_id} · {missing}", "dim"))
             continue
         subject = client_line(other.subject, other.requester, privacy)
         line = _field(label, f"{NAMES[kind]} #{ticket_id} · ")

@@ -21,15 +21,20 @@ from sopdash.core.model import Link, Ticket, TimelineEntry
 from sopdash.core.rules import Verdict, _event, _set_status, _verdict
 
 
+def verdict_merge_source(source: Ticket) -> Verdict:
+    """Whether source may be merged into any ticket: not one merged already, nor closed."""
+    return _verdict(
+        (source.merged_into is not None, f"#{source.id} was already merged into #{source.merged_into}"),
+        (source.status == "closed" and source.merged_into is None, f"#{source.id} is closed (reopen it first)"),
+    )
+
+
 def verdict_merge(source: Ticket, target: Ticket) -> Verdict:
     """Whether source may be merged into target, with every reason it may not."""
     if source.id == target.id:
         return Verdict((f"#{source.id} cannot be merged into itself",))
-    return _verdict(
-        (source.merged_into is not None, f"#{source.id} was already merged into #{source.merged_into}"),
-        (source.status == "closed" and source.merged_into is None, f"#{source.id} is closed (reopen it first)"),
-        (target.status == "closed", f"#{target.id} is closed"),
-    )
+    target_closed = _verdict((target.status == "closed", f"#{target.id} is closed"))
+    return Verdict(verdict_merge_source(source).refusals + target_closed.refusals)
 
 
 def merge(source: Ticket, target: Ticket, actor: str, now: datetime) -> tuple[Ticket, Ticket]:

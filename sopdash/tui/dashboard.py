@@ -57,6 +57,7 @@ from sopdash.tui.crash import reported
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.errands import Errands
 from sopdash.tui.help_screen import HelpScreen
+from sopdash.tui.link_actions import board_links
 from sopdash.tui.mail_delivery import MailDelivery
 from sopdash.tui.messages import (
     ActionDone,
@@ -431,7 +432,8 @@ class DashboardScreen(Screen[None]):
             return []
         others = self.requesters.others(ticket)
         mail_off = mail_off_lines(ticket) if self.desk.mail is None else []
-        return mail_off + presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
+        linked = board_links(self.board, ticket, self.loader.has_history, self.privacy)
+        return linked + mail_off + presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
 
     def watch_detail_source(self) -> None:
         self._show_detail()

@@ -1,0 +1,77 @@
+"""The dashboard's side of merging and linking (desk/linking.py): what `M`, `L` and resolving a parent tell the
+desk, and what they say when done. The actions themselves are rows of `ticket_actions.ACTIONS`."""
+
+from __future__ import annotations
+
+from sopdash.core import links
+from sopdash.core.board import Board
+from sopdash.core.detail import Line
+from sopdash.core.detail_links import link_lines
+from sopdash.core.errors import InputError
+from sopdash.core.model import Ticket
+from sopdash.desk import Desk
+from sopdash.desk.linking import link_tickets, merge_tickets, resolve_family, unlink_tickets
+from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.family_resolve_dialog import FamilyResolution, FamilyResolveDialog
+from sopdash.tui.dialogs.link_dialog import LinkRequest
+from sopdash.tui.dialogs.resolve_dialog import Resolution, ResolveDialog
+
+
+def merge_call(desk: Desk, ticket: Ticket, target: int) -> Ticket:
+    return merge_tickets(desk, ticket.id, target, seen={ticket.id: ticket.version})[1]
+
+
+def link_call(desk: Desk, ticket: Ticket, request: LinkRequest) -> tuple[Ticket, Ticket]:
+    if request.kind == "unlink":
+        return unlink_tickets(desk, ticket.id, request.other)
+    return link_tickets(desk, ticket.id, request.kind, request.other)
+
+
+def link_done(ticket: Ticket, request: LinkRequest) -> str:
+    if request.kind == "unlink":
+        return f"#{ticket.id} is no longer linked to #{request.other}."
+    return f"#{ticket.id} is {links.NAMES[links.OTHER_END[request.kind]]} #{request.other}."
+
+
+def open_children(desk: Desk, ticket: Ticket) -> list[int]:
+    """The ticket's children that are still open (what resolving it offers to resolve too)."""
+    found = []
+    for child_id in links.children(ticket):
+        try:
+            if desk.ticket(child_id).is_open:
+                found.append(child_id)
+        except InputError:
+            continue
+    return found
+
+
+def resolve_dialog(desk: Desk, ticket: Ticket, privacy: bool, route: str) -> Dialog:
+    """The resolve dialog; for a parent with open children, the one that offers to resolve them too."""
+    children = open_children(desk, ticket)
+    if children:
+        return FamilyResolveDialog(ticket, children, privacy=privacy, route=route)
+    return ResolveDialog(ticket, privacy=privacy, route=route)
+
+
+def resolve_call(desk: Desk, ticket: Ticket, resolution: Resolution) -> object:
+    if isinstance(resolution, FamilyResolution) and resolution.children:
+        family = resolve_family(desk, ticket.id, resolution.summary, seen={ticket.id: ticket.version},
+                                allow_sensitive=resolution.allow_sensitive)
+        return family.parent
+    return desk.resolve(ticket.id, resolution.summary, resolution.notify, seen_version=ticket.version,
+                        allow_sensitive=resolution.allow_sensitive)
+
+
+def children_done(resolution: Resolution) -> str:
+    """What the done message adds when the children were resolved too."""
+    return " Its open children too, each client told." if isinstance(resolution, FamilyResolution) and resolution.children else ""
+
+
+def board_links(board: Board | None, ticket: Ticket, with_history: bool, privacy: bool) -> list[Line]:
+    """The detail pane's lines for the ticket's links, each linked ticket's status as the board has it (one not on
+    it is archived, until the history is read)."""
+    if board is None or not ticket.links:
+        return []
+    linked = [(link.kind, link.ticket, row.ticket if (row := board.by_id.get(link.ticket)) else None)
+              for link in ticket.links]
+    return link_lines(linked, privacy, missing="gone" if with_history else "closed, archived")
