@@ -63,6 +63,7 @@ APP_KEYS = (
     Key("pane-escalations", "3", "focus_pane('escalations')", "escalations pane"),
     Key("go-to", "colon", "go_to", "go to ticket #", key_display=":"),
     Key("reverse-sort", "S", "reverse_sort", "reverse the sort"),
+    Key("saved-views", "W", "saved_views", "saved views with their counts (1–9 switch)"),
     *(Key(f"view-{view.name}", f"f{n}", f"view('{view.name}')", f"view: {view.title}") for n, view in enumerate(VIEWS, start=2)),
     Key("stats", "i", "stats", "SLA statistics for the last 4 weeks"),
     Key("reload", "r", "reload", "reload the store now"),
