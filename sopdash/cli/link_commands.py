@@ -31,7 +31,8 @@ def merge_ticket(args: argparse.Namespace) -> int:
 
     source, target = merge_tickets(open_desk(args), args.id, args.into)
     moved = sum(1 for entry in target.timeline if entry.origin == source.id)
-    print(f"#{source.id} merged into #{target.id} ({moved} entries joined it); #{source.id} is closed")
+    entries = "1 entry" if moved == 1 else f"{moved} entries"
+    print(f"#{source.id} merged into #{target.id} ({entries} joined it); #{source.id} is closed")
     return 0
 
 

@@ -47,7 +47,8 @@ def merge(source: Ticket, target: Ticket, actor: str, now: datetime) -> tuple[Ti
         links=target.links + (Link("merged-from", source.id),),
     )
     joined = _earliest_clocks(joined, source, actor, now)
-    text = f"merged #{source.id} into this ticket: {len(copies)} entries from #{source.id} ({source.subject})"
+    entries = "1 entry" if len(copies) == 1 else f"{len(copies)} entries"
+    text = f"merged #{source.id} into this ticket: {entries} from #{source.id} ({source.subject})"
     joined = _event(joined, actor, now, text, merged_from=[None, source.id])
     closed = source.evolve(links=source.links + (Link("merged-into", target.id),), closed_at=now)
     closed = _set_status(closed, actor, now, "closed", f"merged into #{target.id} ({target.subject})")

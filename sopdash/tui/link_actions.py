@@ -30,7 +30,7 @@ def link_call(desk: Desk, ticket: Ticket, request: LinkRequest) -> tuple[Ticket,
 def link_done(ticket: Ticket, request: LinkRequest) -> str:
     if request.kind == "unlink":
         return f"#{ticket.id} is no longer linked to #{request.other}."
-    return f"#{ticket.id} is {links.NAMES[links.OTHER_END[request.kind]]} #{request.other}."
+    return f"#{ticket.id} is {links.NAMES[request.kind]} #{request.other}."
 
 
 def open_children(desk: Desk, ticket: Ticket) -> list[int]:

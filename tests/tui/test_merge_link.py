@@ -63,6 +63,7 @@ async def test_l_links_a_child_and_resolving_the_parent_resolves_and_tells_it(tm
             await typed(pilot, f"c{child}")  # c: the other ticket is its child
             await keys(pilot, "enter")
         assert [link.kind for link in store.get(1).links] == ["child", "child"]
+        assert any("#1 is parent of #3." in str(n.message) for n in app._notifications)
         assert store.get(2).links[0].kind == "parent"
         assert "Links     parent of #2 · new · Printer offline" in detail_text(app)
         await go_to(pilot, 1)

@@ -9,17 +9,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, Static
 
 from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.merge_dialog import other_ticket
 
 CHOICES = (
-    ("related", "(r) related to it"),
-    ("parent", "(p) its parent (the outage it belongs to)"),
-    ("child", "(c) its child (a ticket it caused)"),
-    ("unlink", "(u) no longer linked (take the link away)"),
+    ("related", "related to it"),
+    ("parent", "its parent (the outage it belongs to)"),
+    ("child", "its child (a ticket it caused)"),
+    ("unlink", "no longer linked to it (the link taken away)"),
 )
+KEYS_HINT = "r related · p its parent · c its child · u unlink"
 
 
 class OtherNumber(Input):
@@ -38,14 +39,14 @@ class LinkRequest:
 
 
 class LinkDialog(TicketDialog[LinkRequest]):
-    """Pick how (r, p, c or u, while typing the number) and type the other ticket's number; enter links; None on
-    esc."""
+    """Pick how (r, p, c or u, also while typing the number) and type the other ticket's number; enter links; None
+    on esc."""
 
     BINDINGS = [
         Binding("enter", "link", "Link", id="link.confirm", priority=True),
         Binding("escape", "cancel", "Cancel", id="link.cancel"),
-        *(Binding(kind[0], f"choose({number})", label.split(" ", 2)[1], id=f"link.{kind}", priority=True, show=False)
-          for number, (kind, label) in enumerate(CHOICES)),
+        *(Binding(kind[0], f"choose({number})", kind, id=f"link.{kind}", priority=True, show=False)
+          for number, (kind, _) in enumerate(CHOICES)),
     ]
     FRAME_CLASS = "link-dialog"
     chosen = 0
@@ -56,10 +57,8 @@ class LinkDialog(TicketDialog[LinkRequest]):
 
     def compose_body(self) -> ComposeResult:
         yield self.heading()
-        yield Static(Content("The other ticket is:"), classes="label")
-        with RadioSet(id="kind", compact=True):
-            for number, (kind, label) in enumerate(CHOICES):
-                yield RadioButton(label, value=number == 0, id=f"kind-{kind}", compact=True)
+        yield Static(Content(KEYS_HINT), classes="hint")
+        yield Static(self._kind_line(), id="kind", classes="label")
         yield OtherNumber(placeholder="the other ticket's number, e.g. 1042", restrict=r"#?[0-9]{0,12}",
                           compact=True, id="other-id")
 
@@ -73,14 +72,13 @@ class LinkDialog(TicketDialog[LinkRequest]):
     def _clear_error(self) -> None:
         self.say("")
 
-    @on(RadioSet.Changed)
-    def _chosen(self, event: RadioSet.Changed) -> None:
-        self.say("")
-        self.chosen = event.index
+    def _kind_line(self) -> Content:
+        return Content(f"The other ticket is ▸ {CHOICES[self.chosen][1]}")
 
     def action_choose(self, number: int) -> None:
         self.chosen = number
-        self.query_one(f"#kind-{CHOICES[number][0]}", RadioButton).value = True
+        self.say("")
+        self.query_one("#kind", Static).update(self._kind_line())
 
     @property
     def kind(self) -> str:
