@@ -16,6 +16,7 @@ def register(action: Callable[..., argparse.ArgumentParser], long_text, allow_se
 
     merge = action("merge", merge_ticket, "merge a duplicate ticket into another: its history joins it, it closes")
     merge.add_argument("into", type=ticket_id, metavar="INTO", help="the ticket that goes on (12 or #12)")
+    allow_sensitive_option(merge)
     link = action("link", link_ticket, "link another ticket: related, or this one's parent or child")
     link.add_argument("kind", choices=USER_KINDS, help="what OTHER is to ID")
     link.add_argument("other", type=ticket_id, metavar="OTHER", help="the other ticket (12 or #12)")
@@ -27,12 +28,15 @@ def register(action: Callable[..., argparse.ArgumentParser], long_text, allow_se
 
 
 def merge_ticket(args: argparse.Namespace) -> int:
+    from sopdash.cli.ticket_commands import sensitive_hint
     from sopdash.desk.linking import merge_tickets
 
-    source, target = merge_tickets(open_desk(args), args.id, args.into)
-    moved = sum(1 for entry in target.timeline if entry.origin == source.id)
-    entries = "1 entry" if moved == 1 else f"{moved} entries"
-    print(f"#{source.id} merged into #{target.id} ({entries} joined it); #{source.id} is closed")
+    desk = open_desk(args)
+    with sensitive_hint():
+        source, target = merge_tickets(desk, args.id, args.into, allow_sensitive=args.allow_sensitive)
+    told = any(entry.kind == "public" and entry.at == source.closed_at for entry in source.timeline)
+    notice = f"the notice to its client: {desk.mail_after(source).words()}" if told else "its client was told before"
+    print(f"#{source.id} merged into #{target.id} and closed; {notice}")
     return 0
 
 

@@ -21,7 +21,7 @@ from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.documents import json_text
-from sopdash.desk.linking import linked as links_of
+from sopdash.desk.linking import linked as links_of, shown
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -184,7 +184,8 @@ def show_ticket(args: argparse.Namespace) -> int:
         print(json_text(ticket_document(ticket, clocks)))
     else:
         linked = links_of(desk, ticket)
-        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None, linked=linked))
+        print(ticket_text(shown(desk, ticket), clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None,
+                          linked=linked))
     return 0
 
 

@@ -148,7 +148,7 @@ def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float
     """The acknowledgement clock; `created` is the calendar's count at creation."""
     target = policy.ack_target_s(ticket.priority)
     due = calendar.instant_s(created + target)
-    stop = ticket.acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
+    stop = ticket.clock_acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
     if stop is not None:
         stop_s = _countable(stop.timestamp())
         used = max(calendar.count_s(stop_s) - created, 0.0)

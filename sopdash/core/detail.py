@@ -90,7 +90,7 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
         _field("From", requester_contact(ticket.requester, privacy)),
         _field("Created", f"{local_time(ticket.created_at, zone, now=now)} ({time_ago(ticket.created_at, now)})"),
         (),
-        _clock("Ack", clocks.ack, ticket.acknowledged_at, now, zone),
+        _clock("Ack", clocks.ack, ticket.clock_acknowledged_at, now, zone),
         _clock("Resolve", clocks.resolution, ticket.resolved_at, now, zone),
     ]
     if ticket.resolution:

@@ -1,23 +1,25 @@
 """Merging two tickets that are one problem: pure, like `rules` (the desk writes both in one transaction).
 
-The source's timeline joins the target's in time order, each entry a copy marked with its origin ("from #S"),
-carrying its text and any kept mail and attachments, but not its mail delivery record (the source keeps that, so
-a bounce or a reply to it is still found) nor the field change an event made (that changed the source, not the
-target, and the clocks read the changes). The source keeps its own timeline untouched, as its seals require.
+Each timeline stays an append-only record of what was done on that ticket: a merge only adds to both. The
+source is taken through the SOP close gate by the merge itself: resolved with the summary "merged into #N as a
+duplicate", its client told that #N carries on with it (so their replies, which mail intake sends on to #N, are
+expected), and closed. That is a close as a duplicate, not a resolution of the problem: the report counts such
+tickets apart (`merged_duplicate`). The target gains a link and one event, and its clocks count from the earlier
+creation and stop at the earlier acknowledgement of the two (`reported_at`, `merged_acknowledged_at`).
 
-The target's clocks count from the earlier creation of the two (`reported_at`) and its acknowledgement is the
-earlier one; the source is closed "as a duplicate": not a resolution (no summary, no notice), so the SOP close
-gate does not apply and the report counts it apart (`merged`). A merge is not undone: the timeline is an
-append-only, sealed record (README: "Merging and linking tickets").
+The source's history joins the target's where it is shown (`joined`): its entries, kept mail and attachments,
+interleaved in time order and marked "from #S". A merge is not undone (README: "Merging and linking tickets").
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import msgspec
 
-from sopdash.core.model import Link, Ticket, TimelineEntry
+from sopdash.core import rules
+from sopdash.core.model import Link, Ticket
 from sopdash.core.rules import Verdict, _event, _set_status, _verdict
 
 
@@ -33,26 +35,30 @@ def verdict_merge(source: Ticket, target: Ticket) -> Verdict:
     """Whether source may be merged into target, with every reason it may not."""
     if source.id == target.id:
         return Verdict((f"#{source.id} cannot be merged into itself",))
-    target_closed = _verdict((target.status == "closed", f"#{target.id} is closed"))
-    return Verdict(verdict_merge_source(source).refusals + target_closed.refusals)
+    target_closed = (f"#{target.id} is closed",) if target.status == "closed" else ()
+    return Verdict(verdict_merge_source(source).refusals + target_closed)
 
 
-def merge(source: Ticket, target: Ticket, actor: str, now: datetime) -> tuple[Ticket, Ticket]:
-    """(source closed as merged into target, target with the source's entries); RuleRefused if not allowed."""
+def merge(
+    source: Ticket, target: Ticket, actor: str, now: datetime, allow_sensitive: bool = False
+) -> tuple[Ticket, Ticket]:
+    """(source closed as merged into target, target linked to it); RuleRefused if not allowed."""
     verdict_merge(source, target).enforce(f"merge #{source.id} into", target.id)
-    copies = tuple(_copied(entry, source.id) for entry in source.timeline)
     # Cc: when tickets carry a Cc list, the source's requester and its Cc join the target's Cc here.
-    joined = target.evolve(
-        timeline=tuple(sorted(target.timeline + copies, key=lambda entry: entry.at)),
-        links=target.links + (Link("merged-from", source.id),),
-    )
-    joined = _earliest_clocks(joined, source, actor, now)
-    entries = "1 entry" if len(copies) == 1 else f"{len(copies)} entries"
-    text = f"merged #{source.id} into this ticket: {entries} from #{source.id} ({source.subject})"
+    joined = _earliest_clocks(target.evolve(links=target.links + (Link("merged-from", source.id),)), source)
+    text = f"merged #{source.id} into this ticket: its history is shown here, marked from #{source.id}"
     joined = _event(joined, actor, now, text, merged_from=[None, source.id])
-    closed = source.evolve(links=source.links + (Link("merged-into", target.id),), closed_at=now)
-    closed = _set_status(closed, actor, now, "closed", f"merged into #{target.id} ({target.subject})")
-    return closed, joined
+    return _closed_as_duplicate(source, target, actor, now, allow_sensitive), joined
+
+
+def merge_notice(source: Ticket, target_id: int) -> str:
+    """What the source's client is told: the other ticket carries on with their request."""
+    name = source.requester.name or "there"
+    return (
+        f"Hello {name},\n\nyour request (ticket #{source.id}) is the same problem as ticket #{target_id}, so we are "
+        f"handling both together as #{target_id}. There is nothing you need to do: a reply to this message reaches "
+        "it.\n\nThank you for your patience."
+    )
 
 
 def merged_duplicate(ticket: Ticket) -> bool:
@@ -60,17 +66,34 @@ def merged_duplicate(ticket: Ticket) -> bool:
     return ticket.merged_into is not None
 
 
-def _copied(entry: TimelineEntry, source_id: int) -> TimelineEntry:
-    return msgspec.structs.replace(entry, origin=entry.origin or source_id, seal="", delivery=None, change=None)
+def joined(target: Ticket, sources: Sequence[Ticket]) -> Ticket:
+    """target as it is shown, never stored: the timelines of the tickets merged into it interleaved with its own in
+    time order, each of their entries marked with the ticket it comes from."""
+    copies = tuple(msgspec.structs.replace(entry, origin=entry.origin or source.id)
+                   for source in sources for entry in source.timeline)
+    if not copies:
+        return target
+    return target.evolve(timeline=tuple(sorted(target.timeline + copies, key=lambda entry: entry.at)))
 
 
-def _earliest_clocks(target: Ticket, source: Ticket, actor: str, now: datetime) -> Ticket:
-    """The target counting from the earlier creation and acknowledgement of the two."""
+def _closed_as_duplicate(source: Ticket, target: Ticket, actor: str, now: datetime, allow_sensitive: bool) -> Ticket:
+    """The source through the SOP close gate: resolved as a duplicate, its client told where it went, closed."""
+    ticket = source.evolve(links=source.links + (Link("merged-into", target.id),))
+    if ticket.is_open:
+        ticket = rules.resolve(ticket, actor, now, f"merged into #{target.id} as a duplicate", notify=False)
+    if ticket.client_notified_at is None:
+        ticket = rules.notify_client(ticket, actor, now, merge_notice(ticket, target.id), allow_sensitive)
+    rules.verdict_close(ticket).enforce("close", ticket.id)
+    closed = ticket.evolve(closed_at=now)
+    return _set_status(closed, actor, now, "closed", f"closed: merged into #{target.id} ({target.subject})")
+
+
+def _earliest_clocks(target: Ticket, source: Ticket) -> Ticket:
+    """The target counting from the earlier creation, and stopping at the earlier acknowledgement, of the two."""
     if source.clock_start < target.clock_start:
         target = target.evolve(reported_at=source.clock_start)
-    acknowledged = [at for at in (target.acknowledged_at, source.acknowledged_at) if at is not None]
-    if acknowledged and min(acknowledged) != target.acknowledged_at:
-        target = target.evolve(acknowledged_at=min(acknowledged))
-        if target.status == "new":
-            target = _set_status(target, actor, now, "open", f"acknowledged (#{source.id} was)")
+    source_ack, target_ack = source.clock_acknowledged_at, target.clock_acknowledged_at
+    if source_ack is not None and (target_ack is None or source_ack < target_ack):
+        target = target.evolve(merged_acknowledged_at=source_ack)
     return target
+

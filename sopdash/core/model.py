@@ -155,7 +155,7 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     delivery: Delivery | None = None
     inbound: Inbound | None = None
     seal: str = ""  # its link in the ticket's hash chain (core/chain.py); empty if written before sealing
-    origin: int = 0  # the ticket a merge brought this entry from ("from #S"); 0 for the ticket's own entries
+    origin: int = 0  # in a merged ticket's shown history (core/merge.joined), the ticket it came from; never stored
 
 
 def status_changes(timeline: tuple[TimelineEntry, ...]) -> StatusChanges:
@@ -237,6 +237,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     closed_at: Time | None = None
     links: tuple[Link, ...] = ()
     reported_at: Time | None = None  # a merged-in ticket's earlier creation, from which the clocks count
+    merged_acknowledged_at: Time | None = None  # a merged-in ticket's earlier acknowledgement, which stops the clock
     source: Source = Source()
     version: int = 1
     mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
@@ -261,6 +262,12 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     def clock_start(self) -> datetime:
         """When the SLA clocks start: the earliest creation among this ticket and those merged into it."""
         return self.reported_at or self.created_at
+
+    @property
+    def clock_acknowledged_at(self) -> datetime | None:
+        """When the acknowledgement clock stopped: the earliest acknowledgement of this ticket and those merged in."""
+        times = [at for at in (self.acknowledged_at, self.merged_acknowledged_at) if at is not None]
+        return min(times) if times else None
 
     @property
     def needs_manager(self) -> bool:

@@ -7,11 +7,12 @@ stored now, under the store's write lock, and each `seen` version the technician
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sopdash.core import links, merge, rules
 from sopdash.core.errors import ConflictError, InputError
+from sopdash.core.inbound import MAX_MERGE_HOPS
 from sopdash.core.model import Ticket
 from sopdash.desk.actions import Desk
 from sopdash.store.contract import Fetch, Maker
@@ -20,13 +21,17 @@ Seen = Mapping[int, int]
 """{ticket id: the version the technician looked at}: a write is refused if one of them moved on."""
 
 
-def merge_tickets(desk: Desk, source_id: int, target_id: int, seen: Seen | None = None) -> tuple[Ticket, Ticket]:
-    """Merge source into target (core/merge.py); returns (source, target) as stored."""
+def merge_tickets(
+    desk: Desk, source_id: int, target_id: int, seen: Seen | None = None, allow_sensitive: bool = False
+) -> tuple[Ticket, Ticket]:
+    """Merge source into target (core/merge.py), the notice to the source's client queued; returns (source, target)
+    as stored."""
     now = desk.action_clock()
 
     def plan(fetch: Fetch) -> tuple[list[Ticket], list[Maker]]:
         source, target = _fetched(fetch, source_id, seen), _fetched(fetch, target_id, seen)
-        return list(merge.merge(source, target, desk.actor, now)), []
+        closed, joined = merge.merge(source, target, desk.actor, now, allow_sensitive)
+        return [desk._queue_mail(source, closed, now), joined], []
 
     changed, _ = desk.store.transact_by_id(plan)
     return _by_id(changed, source_id), _by_id(changed, target_id)
@@ -64,6 +69,27 @@ class FamilyResolution:
     parent: Ticket
     resolved: list[Ticket]
     skipped: list[str]
+
+
+def shown(desk: Desk, ticket: Ticket) -> Ticket:
+    """The ticket as it is shown: with the history of every ticket merged into it, in turn (core/merge.joined)."""
+    return merge.joined(ticket, merged_sources(ticket, desk.ticket))
+
+
+def merged_sources(ticket: Ticket, read: Callable[[int], Ticket | None], depth: int = MAX_MERGE_HOPS) -> list[Ticket]:
+    """The tickets merged into this one, each as it is shown (with those merged into it); one that is gone is left
+    out."""
+    sources = []
+    for link in ticket.links:
+        if link.kind != "merged-from" or depth <= 0:
+            continue
+        try:
+            source = read(link.ticket)
+        except InputError:
+            source = None
+        if source is not None:
+            sources.append(merge.joined(source, merged_sources(source, read, depth - 1)))
+    return sources
 
 
 def linked(desk: Desk, ticket: Ticket) -> list[tuple[str, int, Ticket | None]]:

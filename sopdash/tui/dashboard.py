@@ -60,7 +60,7 @@ from sopdash.tui.errands import Errands
 from sopdash.tui import saved_views
 from sopdash.tui.dialogs.saved_views_dialog import SavedViewsDialog
 from sopdash.tui.help_screen import HelpScreen
-from sopdash.tui.link_actions import board_links
+from sopdash.tui.link_actions import board_links, shown_row
 from sopdash.tui.mail_delivery import MailDelivery
 from sopdash.tui.messages import (
     ActionDone,
@@ -434,7 +434,7 @@ class DashboardScreen(Screen[None]):
         return row.ticket if row else None
 
     def _show_detail(self) -> None:
-        self.detail.show(self.current_row, self.moment, self.privacy, self._detail_people())
+        self.detail.show(shown_row(self.board, self.current_row), self.moment, self.privacy, self._detail_people())
         self.update_titles()
 
     def _detail_people(self) -> list[Line]:

@@ -3,14 +3,17 @@ desk, and what they say when done. The actions themselves are rows of `ticket_ac
 
 from __future__ import annotations
 
+import msgspec
+
 from sopdash.core import links
-from sopdash.core.board import Board
+from sopdash.core.board import Board, Row
 from sopdash.core.detail import Line
 from sopdash.core.detail_links import link_lines
 from sopdash.core.errors import InputError
+from sopdash.core.merge import joined
 from sopdash.core.model import Ticket
 from sopdash.desk import Desk
-from sopdash.desk.linking import link_tickets, merge_tickets, resolve_family, unlink_tickets
+from sopdash.desk.linking import link_tickets, merge_tickets, merged_sources, resolve_family, unlink_tickets
 from sopdash.tui.dialogs.base import Dialog
 from sopdash.tui.dialogs.family_resolve_dialog import FamilyResolution, FamilyResolveDialog
 from sopdash.tui.dialogs.link_dialog import LinkRequest
@@ -18,7 +21,20 @@ from sopdash.tui.dialogs.resolve_dialog import Resolution, ResolveDialog
 
 
 def merge_call(desk: Desk, ticket: Ticket, target: int) -> Ticket:
-    return merge_tickets(desk, ticket.id, target, seen={ticket.id: ticket.version})[1]
+    """Merge, the dialog having confirmed; returns the source, whose client the merge told."""
+    return merge_tickets(desk, ticket.id, target, seen={ticket.id: ticket.version}, allow_sensitive=True)[0]
+
+
+def shown_row(board: Board | None, row: Row | None) -> Row | None:
+    """The row the detail pane shows: its ticket with the history of the tickets merged into it, as loaded."""
+    if board is None or row is None or not any(link.kind == "merged-from" for link in row.ticket.links):
+        return row
+
+    def read(ticket_id: int) -> Ticket | None:
+        found = board.by_id.get(ticket_id)
+        return found.ticket if found else None
+
+    return msgspec.structs.replace(row, ticket=joined(row.ticket, merged_sources(row.ticket, read)))
 
 
 def link_call(desk: Desk, ticket: Ticket, request: LinkRequest) -> tuple[Ticket, Ticket]:

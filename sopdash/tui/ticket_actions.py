@@ -177,7 +177,8 @@ ACTIONS: dict[str, TicketAction] = {
     ),
     "merge": TicketAction(
         call=linking.merge_call,
-        done=lambda desk, t, target: f"#{t.id} merged into #{target}; #{t.id} is closed.",
+        done=lambda desk, t, target: f"#{t.id} merged into #{target} and closed; its client told.",
+        unsent=lambda t, target, why: f"#{t.id} merged into #{target} and closed; {why}.",
         ask=lambda desk, t, privacy: MergeDialog(t, privacy=privacy),
         verdict=verdict_merge_source,
         verb="merge",

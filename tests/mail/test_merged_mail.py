@@ -34,13 +34,16 @@ def test_mail_to_a_merged_ticket_lands_on_its_target_by_tag_and_by_message_id(ma
     sopdash("ticket", "new", "--subject", "Floor 3 printer jams", "--requester", "bob@example.com")
     assert sopdash("ticket", "ack", "1").code == 0
     receipt = mailbox.messages[-1]["Message-ID"]
-    assert sopdash("ticket", "merge", "1", "2").code == 0
+    merged = sopdash("ticket", "merge", "1", "2")
+    assert merged.out.strip() == "#1 merged into #2 and closed; the notice to its client: mail sent to ann@example.com"
+    notice = mailbox.messages[-1]
+    assert notice["To"] == "ann@example.com" and "handling both together as #2" in notice.get_content()
 
     by_tag = receive(letter("ann@example.com", "Re: [#1] Printer jams", "<tag@example.com>"))
     by_id = receive(letter("ann@example.com", "Re: Printer jams", "<thread@example.com>", in_reply_to=receipt))
     stranger = receive(letter("mallory@evil.example", "Re: [#1] Printer jams", "<evil@evil.example>"))
 
-    assert by_tag == "reply #2: from ann@example.com appended (open before), addressed to #1, merged into #2"
+    assert by_tag == "reply #2: from ann@example.com appended (new before), addressed to #1, merged into #2"
     assert by_id.startswith("reply #2: from ann@example.com appended")
     assert stranger == "ticket #3: new ticket from mallory@evil.example, names #1 but is not on it"
     client = [e for e in timeline(sopdash, 2) if e["kind"] == "client"]

@@ -24,3 +24,8 @@ def linked_tickets():
 def test_detail_with_links_80x24(snap_compare, tmp_path: Path):
     app = make_app(write_store(tmp_path / "tickets.json", linked_tickets()))
     assert snap_compare(app, terminal_size=(80, 24), run_before=after("colon", "1", "enter", "2"))
+
+
+def test_detail_timeline_with_merged_history_80x24(snap_compare, tmp_path: Path):
+    app = make_app(write_store(tmp_path / "tickets.json", linked_tickets()))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after("colon", "1", "enter", "2", "G"))

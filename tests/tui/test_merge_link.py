@@ -44,7 +44,9 @@ async def test_m_merges_the_ticket_shown_into_the_one_typed(tmp_path: Path):
         await typed(pilot, "1")
         await keys(pilot, "enter")
         assert store.get(3).merged_into == 1 and store.get(3).status == "closed"
-        assert [entry.origin for entry in store.get(1).timeline].count(3) == 1
+        assert store.get(1).links[0].ticket == 3
+        await go_to(pilot, 1)
+        assert "from #3: ticket created" in detail_text(app)
         await go_to(pilot, 3)
         assert "Links     merged into #1 · new · Network outage on floor 3" in detail_text(app)
         await keys(pilot, "M")  # on a merged ticket: refused before any dialog opens
