@@ -63,10 +63,21 @@ def resolve_family(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with sensitive_hint():
         done = resolve(desk, args.id, args.summary, allow_sensitive=args.allow_sensitive)
-    mail = desk.mail_after(done.parent)
-    print(f"#{done.parent.id} resolved; {mail.words()}")
+    print(f"#{done.parent.id} resolved; {desk.mail_after(done.parent).words()}")
     for child in done.resolved:
         print(f"#{child.id} resolved; {desk.mail_after(child).words()}")
     for reason in done.skipped:
         print(f"{reason}: left as it is")
     return 0
+
+
+def children_hint(desk, ticket) -> str:
+    """For a parent just resolved: how to resolve its open children too (empty when it has none)."""
+    from sopdash.desk.linking import open_children
+
+    children = open_children(desk, ticket)
+    if not children:
+        return ""
+    shown = ", ".join(f"#{child}" for child in children)
+    return (f"#{ticket.id} has {len(children)} open children ({shown}): `sopdash ticket resolve-all {ticket.id} "
+            "--summary …` resolves them and tells each client")

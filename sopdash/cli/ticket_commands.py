@@ -245,6 +245,9 @@ def resolve_ticket(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with sensitive_hint():
         ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive)
+    hint = link_commands.children_hint(desk, ticket)
+    if hint:
+        warn(hint)
     if args.no_notify:
         return confirm(ticket, "resolved; client not notified yet")
     mail = desk.mail_after(ticket)

@@ -107,13 +107,15 @@ def resolve_family(
     desk: Desk, parent_id: int, summary: str, seen: Seen | None = None, allow_sensitive: bool = False
 ) -> FamilyResolution:
     """Resolve the parent and every open child with the one summary, each child's client told (SOP 4F, so each
-    child's close gate is met), in one write; a child already resolved or closed is left as it is."""
+    child's close gate is met), in one write; a child already resolved or closed is left as it is, and so is a
+    parent resolved already (its children are resolved with the summary given)."""
     now = desk.action_clock()
     outcome: list[FamilyResolution] = []
 
     def plan(fetch: Fetch) -> tuple[list[Ticket], list[Maker]]:
         parent = _fetched(fetch, parent_id, seen)
-        changed = [_resolved(desk, parent, summary, allow_sensitive, now)]
+        # a parent resolved already (`ticket resolve` first): its children only
+        changed = [] if parent.status == "resolved" else [_resolved(desk, parent, summary, allow_sensitive, now)]
         skipped = []
         for child_id in links.children(parent):
             child = fetch(child_id)
@@ -123,12 +125,25 @@ def resolve_family(
                 skipped.append(f"#{child_id} is {child.status} already")
             else:
                 changed.append(_resolved(desk, child, summary, allow_sensitive, now))
-        outcome.append(FamilyResolution(changed[0], changed[1:], skipped))
+        outcome.append(FamilyResolution(parent, [t for t in changed if t.id != parent_id], skipped))
         return changed, []
 
     stored, _ = desk.store.transact_by_id(plan)
     planned = outcome[-1]
-    return FamilyResolution(_by_id(stored, parent_id), [_by_id(stored, t.id) for t in planned.resolved], planned.skipped)
+    parent = next((t for t in stored if t.id == parent_id), planned.parent)
+    return FamilyResolution(parent, [_by_id(stored, t.id) for t in planned.resolved], planned.skipped)
+
+
+def open_children(desk: Desk, ticket: Ticket) -> list[int]:
+    """The ticket's children that are still open (what resolving it offers to resolve too)."""
+    found = []
+    for child_id in links.children(ticket):
+        try:
+            if desk.ticket(child_id).is_open:
+                found.append(child_id)
+        except InputError:
+            continue
+    return found
 
 
 def _resolved(desk: Desk, ticket: Ticket, summary: str, allow_sensitive: bool, now) -> Ticket:

@@ -9,11 +9,12 @@ from sopdash.core import links
 from sopdash.core.board import Board, Row
 from sopdash.core.detail import Line
 from sopdash.core.detail_links import link_lines
-from sopdash.core.errors import InputError
 from sopdash.core.merge import joined
 from sopdash.core.model import Ticket
 from sopdash.desk import Desk
-from sopdash.desk.linking import link_tickets, merge_tickets, merged_sources, resolve_family, unlink_tickets
+from sopdash.desk.linking import (
+    link_tickets, merge_tickets, merged_sources, open_children, resolve_family, unlink_tickets,
+)
 from sopdash.tui.dialogs.base import Dialog
 from sopdash.tui.dialogs.family_resolve_dialog import FamilyResolution, FamilyResolveDialog
 from sopdash.tui.dialogs.link_dialog import LinkRequest
@@ -47,18 +48,6 @@ def link_done(ticket: Ticket, request: LinkRequest) -> str:
     if request.kind == "unlink":
         return f"#{ticket.id} is no longer linked to #{request.other}."
     return f"#{ticket.id} is {links.NAMES[request.kind]} #{request.other}."
-
-
-def open_children(desk: Desk, ticket: Ticket) -> list[int]:
-    """The ticket's children that are still open (what resolving it offers to resolve too)."""
-    found = []
-    for child_id in links.children(ticket):
-        try:
-            if desk.ticket(child_id).is_open:
-                found.append(child_id)
-        except InputError:
-            continue
-    return found
 
 
 def resolve_dialog(desk: Desk, ticket: Ticket, privacy: bool, route: str) -> Dialog:

@@ -103,3 +103,16 @@ def test_the_report_counts_a_merged_duplicate_apart_from_the_clocks(store, sopda
 
     assert (report["overall"]["created"], report["merged"]) == (1, 1)
     assert "Merged into other tickets as duplicates (not counted above): 1" in sopdash("report", "--since", "2020-01-01", "--until", "2026-12-31").out
+
+
+def test_resolving_a_parent_points_to_resolve_all_which_then_resolves_its_children(store, sopdash, new_ticket):
+    outage, child = new_ticket("Network outage"), new_ticket("No network on floor 2")
+    sopdash("ticket", "link", str(outage), "child", str(child))
+
+    resolved = sopdash("ticket", "resolve", str(outage), "--summary", "replaced the switch")
+
+    assert f"`sopdash ticket resolve-all {outage} --summary …`" in resolved.err
+    result = sopdash("ticket", "resolve-all", str(outage), "--summary", "replaced the switch")
+    assert result.code == 0, result.err
+    assert shown(sopdash, child)["status"] == "resolved"
+    assert [e["text"] for e in shown(sopdash, outage)["timeline"]].count("resolved: replaced the switch") == 1
