@@ -22,17 +22,18 @@ from sopdash.core.config_table import decode_table
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.limits import MAX_DURATION_S
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.saved_views import SavedView, combined, saved_views_from_config
 from sopdash.core.roster import Roster
 from sopdash.core.templates import Templates
 from sopdash.mail.settings import MailSettings
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
-DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates")
+DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates", "views")
 """The desk's policy: read from the desk's own settings beside its store (README: "The desk's settings")."""
 PERSONAL_TABLES = ("ui", "keys", "store")
 """A technician's own: the dashboard's look and keys, and where the store is (`store.archive_after` is the desk's)."""
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "templates")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "templates", "views")
 DESK_STORE_KEYS = ("archive_after",)
 
 
@@ -40,6 +41,7 @@ class _UiTable(msgspec.Struct, forbid_unknown_fields=True):
     privacy: bool = False
     bell: bool = False
     alerts: str = "mine"
+    views: dict[str, Any] = {}  # the technician's own saved views, `[ui.views.NAME]` (core/saved_views.py)
 
 
 class _StoreTable(msgspec.Struct, forbid_unknown_fields=True):
@@ -66,6 +68,7 @@ class DeskPolicy:
     mail: MailSettings | None = None
     archive_after: timedelta = ARCHIVE_AFTER
     templates: Templates = Templates()
+    views: tuple[SavedView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class Settings:
     """The desk's settings, when the desk has them."""
     notes: tuple[str, ...] = ()
     """One-line notes for the technician (desk tables in the personal file, and what to do about them)."""
+    views: tuple[SavedView, ...] = ()
+    """Saved views: the desk's `[views.NAME]`, then the technician's own `[ui.views.NAME]`."""
 
     @property
     def store_location(self) -> str | None:
@@ -187,6 +192,7 @@ def settings_from_document(
         keys = _keys(_table(document, "keys"))
         store_url = _store_url(store)
         alerts = _choice(ui.alerts, "ui.alerts", ALERT_SCOPES)
+        own_views = saved_views_from_config(ui.views, "ui.views", personal=True)
     except ConfigError as error:
         raise ConfigError(error.key, error.reason, source=str(path)) from None
     own = desk_tables(document)
@@ -209,6 +215,7 @@ def settings_from_document(
         document=document,
         desk=desk,
         notes=_notes(own, path, desk),
+        views=combined(policy.views, own_views),
     )
 
 
@@ -248,6 +255,7 @@ def desk_policy(document: Mapping[str, Any]) -> DeskPolicy:
         mail=MailSettings.from_config(_table(document, "mail")),
         archive_after=_archive_after(_table(document, "store")),
         templates=Templates.from_config(_table(document, "templates")),
+        views=saved_views_from_config(_table(document, "views"), "views"),
     )
 
 

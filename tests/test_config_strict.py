@@ -17,7 +17,7 @@ PATH = Path("/etc/sopdash/config.toml")
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ({"ui": {"privacyy": True}}, "ui.privacyy: unknown key (known: privacy, bell, alerts)"),
+        ({"ui": {"privacyy": True}}, "ui.privacyy: unknown key (known: privacy, bell, alerts, views)"),
         ({"store": {"pth": "/srv/t.json"}}, "store.pth: unknown key (known: path, url, archive_after)"),
         ({"roster": {"ann": {"tier": 2, "managr": True}}}, "roster.ann.managr: unknown key (known: tier, manager, name)"),
         ({"keys": {"foo": "x"}}, "keys.foo: no such binding"),

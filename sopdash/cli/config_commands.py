@@ -188,6 +188,7 @@ def show_config(args: argparse.Namespace) -> int:
         ("roster", roster_lines(settings)),
         ("alerts", [f"{settings.alerts} (breach alerts; bell {'on' if settings.bell else 'off'})"]),
         ("replies", [", ".join(reply.name for reply in settings.replies) or "none ([replies.NAME] text = \"…\")"]),
+        ("views", [", ".join(view.title for view in settings.views) or "none ([views.NAME] query = \"p:high a:me\")"]),
         ("mail", mail_lines(settings)),
         ("set", origin_lines(settings)),
         *([("note", [note.removeprefix("note: ") for note in settings.notes])] if settings.notes else []),

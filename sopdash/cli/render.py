@@ -6,11 +6,13 @@ client or technician text passes through `one_line` (or the detail model's clean
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from sopdash.core.chain import without_seals
 from sopdash.core.clocks import ClockReading, TicketClocks
 from sopdash.core.detail import UNDER_TITLE, mail_off_lines, plain_lines, ticket_detail
+from sopdash.core.detail_links import Linked, link_lines
 from sopdash.core.display import priority_label
 from sopdash.core.documents import plain
 from sopdash.core.marks import clock_text
@@ -58,10 +60,13 @@ def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str
     return "\n".join(lines)
 
 
-def ticket_text(ticket: Ticket, clocks: TicketClocks, now: datetime, tz: tzinfo, mail_on: bool = True) -> str:
+def ticket_text(
+    ticket: Ticket, clocks: TicketClocks, now: datetime, tz: tzinfo, mail_on: bool = True, linked: Sequence[Linked] = ()
+) -> str:
     """Everything about one ticket, as the dashboard's detail pane says it, times in `tz` (and, with mail off, that
-    a client who wrote in by mail is not told what is written to them)."""
+    a client who wrote in by mail is not told what is written to them; its links, with each linked ticket's status)."""
     lines = ticket_detail(ticket, clocks, now, tz, privacy=False)
     if not mail_on:
         lines[UNDER_TITLE:UNDER_TITLE] = mail_off_lines(ticket)
+    lines[UNDER_TITLE:UNDER_TITLE] = link_lines(linked, privacy=False)
     return plain_lines(lines)

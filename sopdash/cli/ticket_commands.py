@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sopdash.cli import link_commands
 from sopdash.cli.context import open_desk, warn
 from sopdash.cli.options import command_parent
 from sopdash.cli.people_commands import register_cc
@@ -21,6 +22,7 @@ from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.documents import json_text
+from sopdash.desk.linking import linked as links_of, shown
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -105,6 +107,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     action("reopen", reopen_ticket, "reopen a resolved or closed ticket")
     action("flag-ack", acknowledge_manager_flag, "as a manager, acknowledge the manager flag")
     register_cc(actions, parent, ticket_id)
+    link_commands.register(action, long_text, allow_sensitive_option)
 
 
 def allow_sensitive_option(parser: argparse.ArgumentParser) -> None:
@@ -189,7 +192,9 @@ def show_ticket(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(ticket_document(ticket, clocks)))
     else:
-        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None))
+        linked = links_of(desk, ticket)
+        print(ticket_text(shown(desk, ticket), clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None,
+                          linked=linked))
     return 0
 
 
@@ -254,6 +259,9 @@ def resolve_ticket(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     with sensitive_hint():
         ticket = desk.resolve(args.id, args.summary, notify=not args.no_notify, allow_sensitive=args.allow_sensitive)
+    hint = link_commands.children_hint(desk, ticket)
+    if hint:
+        warn(hint)
     if args.no_notify:
         return confirm(ticket, "resolved; client not notified yet")
     mail = desk.mail_after(ticket)

@@ -102,7 +102,7 @@ def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketC
     """
     calendar = policy.calendar_for(ticket.priority)
     try:
-        created_s, now_s = _countable(ticket.created_at.timestamp()), _countable(now.timestamp())
+        created_s, now_s = _countable(ticket.clock_start.timestamp()), _countable(now.timestamp())
         created = calendar.count_s(created_s)
         return TicketClocks(
             _ack(ticket, policy, calendar, created, now_s),
@@ -131,7 +131,7 @@ def resolution_state_at(ticket: Ticket, policy: ClockPolicy, at: datetime) -> st
     """RUNNING, WARNING or BREACHED: where the resolution clock stood at `at`, an instant in the ticket's past
     (what it had counted by then, whatever happened after)."""
     calendar = policy.calendar_for(ticket.priority)
-    created_s, at_s = ticket.created_at.timestamp(), at.timestamp()
+    created_s, at_s = ticket.clock_start.timestamp(), at.timestamp()
     try:
         used = sum(
             calendar.count_s(min(end, at_s)) - calendar.count_s(start)
@@ -148,7 +148,7 @@ def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float
     """The acknowledgement clock; `created` is the calendar's count at creation."""
     target = policy.ack_target_s(ticket.priority)
     due = calendar.instant_s(created + target)
-    stop = ticket.acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
+    stop = ticket.clock_acknowledged_at or (None if ticket.is_open else ticket.resolved_at or ticket.closed_at)
     if stop is not None:
         stop_s = _countable(stop.timestamp())
         used = max(calendar.count_s(stop_s) - created, 0.0)

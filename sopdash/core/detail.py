@@ -98,7 +98,7 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
         *([_field("Cc", cc_text(ticket.cc, privacy))] if ticket.cc else []),
         _field("Created", f"{local_time(ticket.created_at, zone, now=now)} ({time_ago(ticket.created_at, now)})"),
         (),
-        _clock("Ack", clocks.ack, ticket.acknowledged_at, now, zone),
+        _clock("Ack", clocks.ack, ticket.clock_acknowledged_at, now, zone),
         _clock("Resolve", clocks.resolution, ticket.resolved_at, now, zone),
     ]
     if ticket.resolution:
@@ -189,6 +189,7 @@ def _timeline(ticket: Ticket, zone: tzinfo, privacy: bool) -> list[Line]:
                 Span(f"  {local_time(entry.at, zone, with_zone=False):<{TIME_WIDTH}}", "dim"),
                 Span(f"{KIND_LABELS[kind]:<{LABEL_WIDTH}}", kind, hang=True),
                 Span(f"{author}: ", kind),
+                Span(f"from #{entry.origin}: " if entry.origin else "", "dim"),
                 Span(first, kind),
             )
         )

@@ -8,13 +8,14 @@ one whose first event says which ticket it named and why it did not land there, 
 write into a client's ticket nor end its waiting or reopen it. A reply lands on an open or resolved ticket and
 ends waiting; a reply to a closed ticket lands on that ticket's open follow-up, or opens one: a new ticket that
 follows it, with its priority, category and assignee, linked both ways by an event on each.
+Mail to a ticket merged into another lands on that one, by the same rules (its sender trusted on either).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -28,6 +29,7 @@ from sopdash.core.text import ELLIPSIS
 
 MAIL = "mail"  # the author of what the mail gateway records, and the `source.system` of tickets it opens
 FLOOD_WINDOW = timedelta(hours=1)
+MAX_MERGE_HOPS = 20  # a merged ticket's mail follows at most this many merges
 MAX_FILE_NAME = 100
 FOLLOWS = "follows"  # on a follow-up's created event: [None, the closed ticket it follows]
 FOLLOWED_UP_IN = "followed_up_in"  # on a closed ticket's event: [None, its follow-up]
@@ -90,18 +92,23 @@ def route(
     parents: Iterable[str],
     trusted_domains: Iterable[str] = (),
     follow_up: Ticket | None = None,
+    merged: Sequence[Ticket] = (),
 ) -> Route:
-    """Where mail that names `named` (None: names no ticket that exists) goes; `follow_up` is the newest follow-up
-    of a closed `named` (its chain walked by the caller: `follow_up_id`), if it has one."""
+    """Where mail that names `named` (None: names no ticket that exists) goes. `merged` are the tickets `named` was
+    merged into, in turn (see `merged_chain`): the mail goes to the last of them, if its sender may write to any;
+    `follow_up` is the newest follow-up of that last ticket when it is closed (its chain walked by the caller:
+    `follow_up_id`), if it has one."""
     if named is None:
         return Route(None)
-    if not trusted(named, sender, parents, trusted_domains):
+    chain = (named, *merged)
+    if not any(trusted(ticket, sender, parents, trusted_domains) for ticket in chain):
         return Route(None, stranger_note(named.id, sender), f", names #{named.id} but is not on it")
-    if named.status != "closed":
-        return Route(named)
+    last = chain[-1]
+    if last.status != "closed":
+        return Route(last, line=f", addressed to #{named.id}, merged into #{last.id}" if merged else "")
     if follow_up is not None and follow_up.status != "closed":
-        return Route(follow_up, line=f", on the follow-up of closed #{named.id}")
-    closed = follow_up or named
+        return Route(follow_up, line=f", on the follow-up of closed #{last.id}")
+    closed = follow_up or last
     return Route(None, f"follows #{closed.id} (closed)", f", follows #{closed.id}", follows=closed)
 
 
@@ -145,6 +152,20 @@ def followed_up(closed: Ticket, follow_up_id: int, now: datetime) -> Ticket:
         at=now, author=MAIL, kind="event", text=f"followed up in #{follow_up_id}", change={FOLLOWED_UP_IN: [None, follow_up_id]}
     )
     return closed.evolve(timeline=closed.timeline + (entry,))
+
+
+def merged_chain(ticket: Ticket, fetch: Callable[[int], Ticket | None]) -> list[Ticket]:
+    """The tickets `ticket` was merged into, in turn (a merged ticket's target may have been merged on), at most
+    MAX_MERGE_HOPS of them; a target that is gone ends the chain."""
+    chain: list[Ticket] = []
+    current = ticket
+    while current.merged_into is not None and len(chain) < MAX_MERGE_HOPS:
+        following = fetch(current.merged_into)
+        if following is None or any(following.id == seen.id for seen in (ticket, *chain)):
+            break
+        chain.append(following)
+        current = following
+    return chain
 
 
 def stranger_note(ticket_id: int, sender: str) -> str:

@@ -22,6 +22,7 @@ ESCALATION_REASONS = ("timing", "unsatisfied", "disruptive", "other")
 MANAGER_REASONS = ("unsatisfied", "disruptive")
 TIMELINE_KINDS = ("public", "internal", "event", "client")
 DELIVERY_STATES = ("queued", "sent", "failed")
+LINK_KINDS = ("related", "parent", "child", "merged-into", "merged-from")
 MAX_TIER = 3
 
 TROUBLESHOOTING_STEPS = (
@@ -38,6 +39,7 @@ Status = Literal["new", "open", "waiting", "resolved", "closed"]
 Kind = Literal["public", "internal", "event", "client"]
 DeliveryState = Literal["queued", "sent", "failed"]
 Reason = Literal["timing", "unsatisfied", "disruptive", "other"]
+LinkKind = Literal["related", "parent", "child", "merged-into", "merged-from"]
 Time = Annotated[datetime, msgspec.Meta(tz=True)]
 Tier = Annotated[int, msgspec.Meta(ge=1, le=MAX_TIER)]
 TicketId = Annotated[int, msgspec.Meta(ge=0, le=MAX_TICKET_ID)]  # 0 until the store numbers a new ticket
@@ -154,6 +156,7 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     delivery: Delivery | None = None
     inbound: Inbound | None = None
     seal: str = ""  # its link in the ticket's hash chain (core/chain.py); empty if written before sealing
+    origin: int = 0  # in a merged ticket's shown history (core/merge.joined), the ticket it came from; never stored
 
 
 def status_changes(timeline: tuple[TimelineEntry, ...]) -> StatusChanges:
@@ -195,6 +198,14 @@ class StepRecord(msgspec.Struct, frozen=True, gc=False):
     note: str = ""
 
 
+class Link(msgspec.Struct, frozen=True, gc=False):
+    """Another ticket this one belongs with: `parent` is the outage this ticket came from, `child` one it caused,
+    `related` either way; `merged-into` and `merged-from` are written by a merge (core/merge.py) only."""
+
+    kind: LinkKind
+    ticket: TicketId
+
+
 class Source(msgspec.Struct, frozen=True, gc=False):
     """Where an imported ticket came from, so that re-imports update instead of duplicating."""
 
@@ -226,6 +237,9 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     resolution: str = ""
     client_notified_at: Time | None = None
     closed_at: Time | None = None
+    links: tuple[Link, ...] = ()
+    reported_at: Time | None = None  # a merged-in ticket's earlier creation, from which the clocks count
+    merged_acknowledged_at: Time | None = None  # a merged-in ticket's earlier acknowledgement, which stops the clock
     source: Source = Source()
     desk_address: str = ""  # the desk's address a mailed ticket came in on; its replies go out from there ("": the main one)
     version: int = 1
@@ -241,6 +255,22 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     def is_escalated(self) -> bool:
         """Escalated at least once (SOP 6), whatever the tier now."""
         return bool(self.escalations)
+
+    @property
+    def merged_into(self) -> int | None:
+        """The ticket this one was merged into (its mail goes there), or None."""
+        return next((link.ticket for link in self.links if link.kind == "merged-into"), None)
+
+    @property
+    def clock_start(self) -> datetime:
+        """When the SLA clocks start: the earliest creation among this ticket and those merged into it."""
+        return self.reported_at or self.created_at
+
+    @property
+    def clock_acknowledged_at(self) -> datetime | None:
+        """When the acknowledgement clock stopped: the earliest acknowledgement of this ticket and those merged in."""
+        times = [at for at in (self.acknowledged_at, self.merged_acknowledged_at) if at is not None]
+        return min(times) if times else None
 
     @property
     def needs_manager(self) -> bool:

@@ -329,6 +329,9 @@ def close(ticket: Ticket, actor: str, now: datetime) -> Ticket:
 
 def reopen(ticket: Ticket, actor: str, now: datetime) -> Ticket:
     """Reopen a resolved or closed ticket; the resolution clock resumes."""
-    _verdict((ticket.is_open, f"it is {ticket.status}, not resolved or closed")).enforce("reopen", ticket.id)
+    _verdict(
+        (ticket.is_open, f"it is {ticket.status}, not resolved or closed"),
+        (ticket.merged_into is not None, f"it was merged into #{ticket.merged_into}, where its history goes on"),
+    ).enforce("reopen", ticket.id)
     changed = ticket.evolve(resolved_at=None, closed_at=None, client_notified_at=None, resolution="")
     return _set_status(changed, actor, now, "open", "reopened")

@@ -170,8 +170,10 @@ class Intake:
                 decided.append(Outcome("duplicate", f"{mail.message_id} was handled before", holder))
                 return [], []
             current = fetch(named.id) if named is not None else None
-            follow_up = self._newest_follow_up(current, fetch) if current is not None and current.status == "closed" else None
-            where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains, follow_up)
+            merged = rules.merged_chain(current, fetch) if current is not None else []
+            last = merged[-1] if merged else current
+            follow_up = self._newest_follow_up(last, fetch) if last is not None and last.status == "closed" else None
+            where = rules.route(current, mail.sender, mail.parents, self.settings.trusted_domains, follow_up, merged)
             routes.append(where)
             if where.ticket is not None:
                 return self._reply(mail, letter, where, now, decided, copy, fetch)

@@ -80,6 +80,8 @@ class Report(msgspec.Struct, frozen=True):
     by_category: tuple[GroupStats, ...]
     escalations: dict[str, int]
     breaches: tuple[Breach, ...]
+    merged: int = 0
+    """Tickets created in the period that a merge closed as duplicates: counted here, not in the clocks."""
 
     @property
     def since(self) -> datetime:
@@ -116,6 +118,7 @@ def report_from(counted: Tally, since: datetime, until: datetime, now: datetime,
         by_category=_ordered(counted.by_category),
         escalations=dict(counted.escalations),
         breaches=tuple(counted.breaches),
+        merged=counted.merged,
     )
 
 
@@ -252,6 +255,8 @@ def render_text(report: Report, breach_rows: Sequence[BreachRow] | None = None) 
         table.extend(_text_row(indent + one_line(group.name, _NAME_WIDTH), group) for group in groups)
     lines.extend(_aligned(table))
     lines += ["", "Escalations by reason: " + ", ".join(f"{reason} {n}" for reason, n in report.escalations.items())]
+    if report.merged:
+        lines.append(f"Merged into other tickets as duplicates (not counted above): {report.merged}")
     lines += ["", f"Breaches ({len(report.breaches)})"]
     if report.breaches:
         rows = text_breach_rows(report.breaches, local) if breach_rows is None else breach_rows

@@ -72,6 +72,7 @@ class Tally(msgspec.Struct, gc=False):
     by_category: dict[str, GroupTally] = {}
     escalations: dict[str, int] = {}
     breaches: list[Breach] = []
+    merged: int = 0  # tickets created in the period and closed by a merge: duplicates, left out of the clocks
 
 
 def tally(
@@ -80,11 +81,14 @@ def tally(
     """The figures of tickets created in [since, until), every clock read at `now`; escalations by when they happened."""
     rows: list[Row] = []
     escalations = dict.fromkeys(ESCALATION_REASONS, 0)
+    merged_duplicates = 0
     for ticket in tickets:
         for escalation in ticket.escalations:
             if since <= escalation.at < until:
                 escalations[escalation.reason] = escalations.get(escalation.reason, 0) + 1
-        if since <= ticket.created_at < until:
+        if since <= ticket.created_at < until and ticket.merged_into is not None:
+            merged_duplicates += 1
+        elif since <= ticket.created_at < until:
             clocks = ticket_clocks(ticket, policy, now)
             rows.append((ticket, clocks.ack, clocks.resolution))
     return Tally(
@@ -94,6 +98,7 @@ def tally(
         by_category=_groups(rows, attrgetter("category"), UNCATEGORISED),
         escalations=escalations,
         breaches=list(_breaches(rows)),
+        merged=merged_duplicates,
     )
 
 
@@ -157,6 +162,7 @@ def merged(tallies: Sequence[Tally]) -> Tally:
         for reason, count in part.escalations.items():
             whole.escalations[reason] = whole.escalations.get(reason, 0) + count
         whole.breaches.extend(part.breaches)
+        whole.merged += part.merged
     whole.breaches.sort(key=attrgetter("ticket_id"))
     return whole
 

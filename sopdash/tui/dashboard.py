@@ -33,6 +33,7 @@ from sopdash.core.display import client_line
 from sopdash.core.errors import SopdashError, error_text
 from sopdash.core.model import Ticket
 from sopdash.core.presence import Presence, busy_tickets
+from sopdash.core.saved_views import SavedView
 from sopdash.core.queue import (
     DEFAULT_VIEW,
     KEYS_HELP,
@@ -58,7 +59,10 @@ from sopdash.tui.crash import reported
 from sopdash.tui.dialogs import GotoDialog
 from sopdash.tui.empty_queue import empty_queue_lines
 from sopdash.tui.errands import NO_TICKET, Errands
+from sopdash.tui import saved_views
+from sopdash.tui.dialogs.saved_views_dialog import SavedViewsDialog
 from sopdash.tui.help_screen import HelpScreen
+from sopdash.tui.link_actions import board_links, shown_row
 from sopdash.tui.mail_delivery import MailDelivery
 from sopdash.tui.messages import (
     ActionDone,
@@ -371,7 +375,16 @@ class DashboardScreen(Screen[None]):
         self.ordering = self.ordering.reversed()
 
     def action_next_view(self) -> None:
-        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS) if self.view in VIEWS else 0]
+
+    async def action_saved_views(self) -> None:
+        """`W`: the saved views with their counts; the one picked becomes the queue's view."""
+        views = saved_views.counted(self.settings.views, self.board, self.moment, self.desk.actor)
+        await self.app.push_screen(SavedViewsDialog(views), self._show_saved)
+
+    def _show_saved(self, view: SavedView | None) -> None:
+        if view is not None:
+            self.view = view.view()
 
     def action_view(self, name: str) -> None:
         self.view = view_named(name)
@@ -432,7 +445,7 @@ class DashboardScreen(Screen[None]):
         return row.ticket if row else None
 
     def _show_detail(self) -> None:
-        self.detail.show(self.current_row, self.moment, self.privacy, self._detail_people())
+        self.detail.show(shown_row(self.board, self.current_row), self.moment, self.privacy, self._detail_people())
         self.update_titles()
 
     def _detail_people(self) -> list[Line]:
@@ -442,7 +455,8 @@ class DashboardScreen(Screen[None]):
             return []
         others = self.requesters.others(ticket)
         mail_off = mail_off_lines(ticket) if self.desk.mail is None else []
-        return mail_off + presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
+        linked = board_links(self.board, ticket, self.loader.has_history, self.privacy)
+        return linked + mail_off + presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
 
     def watch_detail_source(self) -> None:
         self._show_detail()
@@ -667,6 +681,8 @@ class DashboardScreen(Screen[None]):
             title = binding.description[:1].upper() + binding.description[1:]
             key = self.app.get_key_display(binding)
             actions.append((title, f"key: {key}", lambda action=binding.action: self.run_action(action)))
+        counts = saved_views.counted(self.settings.views, self.board, self.moment, self.desk.actor)
+        actions += saved_views.palette_entries(counts, self._show_saved)
         for reply in self.settings.replies:
             actions.append((f"Canned reply: {reply.name}", "public reply to the client", lambda r=reply: self.forms.reply_with(r)))
         return actions

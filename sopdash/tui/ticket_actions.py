@@ -15,12 +15,16 @@ from typing import Any
 from sopdash.core import rules
 from sopdash.core.delivery import mail_route
 from sopdash.core.display import client_line
+from sopdash.core.merge import verdict_merge_source
 from sopdash.core.model import Ticket
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
-from sopdash.tui.dialogs import AssignDialog, ConfirmDialog, EscalateDialog, PriorityDialog, ResolveDialog, TextDialog
+from sopdash.tui import link_actions as linking
+from sopdash.tui.dialogs import AssignDialog, ConfirmDialog, EscalateDialog, PriorityDialog, TextDialog
 from sopdash.tui.dialogs.base import Dialog
 from sopdash.tui.dialogs.cc_dialog import CcDialog
+from sopdash.tui.dialogs.link_dialog import LinkDialog
+from sopdash.tui.dialogs.merge_dialog import MergeDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,20 +170,26 @@ ACTIONS: dict[str, TicketAction] = {
         verb="escalate",
     ),
     "resolve": TicketAction(
-        call=lambda desk, t, resolution: desk.resolve(
-            t.id,
-            resolution.summary,
-            resolution.notify,
-            seen_version=t.version,
-            allow_sensitive=resolution.allow_sensitive,
-        ),
+        call=linking.resolve_call,
         done=lambda desk, t, resolution: (
             f"#{t.id} resolved" + (" and the client notified." if resolution.notify else ".")
+            + linking.children_done(resolution)
         ),
         unsent=lambda t, resolution, why: f"#{t.id} resolved; {why}." if resolution.notify else f"#{t.id} resolved.",
-        ask=lambda desk, t, privacy: ResolveDialog(
-            t, privacy, mail_route_of(desk, t, privacy), lambda shown, summary: desk.template_text("resolution", shown, summary)
-        ),
+        ask=lambda desk, t, privacy: linking.resolve_dialog(desk, t, privacy, mail_route_of(desk, t, privacy)),
+    ),
+    "merge": TicketAction(
+        call=linking.merge_call,
+        done=lambda desk, t, target: f"#{t.id} merged into #{target} and closed; its client told.",
+        unsent=lambda t, target, why: f"#{t.id} merged into #{target} and closed; {why}.",
+        ask=lambda desk, t, privacy: MergeDialog(t, privacy=privacy),
+        verdict=verdict_merge_source,
+        verb="merge",
+    ),
+    "link": TicketAction(
+        call=linking.link_call,
+        done=lambda desk, t, request: linking.link_done(t, request),
+        ask=lambda desk, t, privacy: LinkDialog(t, privacy=privacy),
     ),
     "close": TicketAction(
         call=lambda desk, t, _: desk.close(t.id, seen_version=t.version),

@@ -72,7 +72,7 @@ async def test_only_a_manager_acknowledges_the_flag(tmp_path: Path):
         await keys(pilot, "e", "u", "enter")
         assert store.get(1).needs_manager
         before = store.get(1)
-        await keys(pilot, "M")
+        await keys(pilot, "F")
         assert store.get(1) == before
         assert any("not a manager" in str(n.message) for n in app._notifications)
 

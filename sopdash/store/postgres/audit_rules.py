@@ -353,11 +353,12 @@ BEGIN
         END IF;
     END IF;
 
-    -- the SOP's close gate (2E/4D): closed only from resolved, with a summary, the client notified
+    -- the SOP's close gate (2E/4D): closed only from resolved (or by a merge), with a summary, the client notified
     IF new_doc->>'status' = 'closed' AND NOT (history AND TG_OP = 'INSERT') THEN
         IF nullif(new_doc->'resolved_at', 'null') IS NULL OR btrim(coalesce(new_doc->>'resolution', '')) = ''
            OR nullif(new_doc->'client_notified_at', 'null') IS NULL
-           OR (TG_OP = 'UPDATE' AND old_doc->>'status' NOT IN ('resolved', 'closed')) THEN
+           OR (TG_OP = 'UPDATE' AND old_doc->>'status' NOT IN ('resolved', 'closed')
+               AND NOT new_doc->'links' @> '[{{"kind": "merged-into"}}]') THEN  -- a merge resolves and closes at once
             RAISE EXCEPTION 'ticket #%: a ticket is closed only once resolved with a summary and the client notified (SOP 2E, 4D)',
                 NEW.id USING ERRCODE = '{AUDIT_REFUSED}';
         END IF;
@@ -434,7 +435,7 @@ BEGIN
             NEW.kept_at := OLD.kept_at;
             RETURN NEW;
         END IF;
-        IF NOT (OLD.relative LIKE 'outbox/%' OR OLD.relative LIKE 'index/%') THEN
+        IF NOT (OLD.relative LIKE 'outbox/%' OR OLD.relative LIKE 'index/%' OR OLD.relative LIKE 'intake/%') THEN
             RAISE EXCEPTION 'kept mail is never overwritten (%)', OLD.relative USING ERRCODE = '{AUDIT_REFUSED}';
         END IF;
     END IF;
