@@ -180,7 +180,7 @@ def show_ticket(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(ticket_document(ticket, clocks)))
     else:
-        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None))
+        print(ticket_text(ticket, clocks, now, desk.policy.calendar.tz, desk.mail is not None, desk.policy))
     return 0
 
 

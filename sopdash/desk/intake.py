@@ -23,6 +23,8 @@ from sopdash.core.delivery import failed, with_delivery
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Requester, Ticket, format_time
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.sla_policies import picked
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
 from sopdash.desk.quarantine import quarantine
@@ -76,6 +78,7 @@ class Intake:
 
     def __init__(self, store: Store, settings: MailSettings, clock: Clock) -> None:
         self.store, self.settings, self.clock = store, settings, clock
+        self.policy: SlaPolicy | None = None  # picks a new ticket's SLA policy (`Intake.on` gives the desk's)
         self.kept = store.kept_files()
         self.index = MailIndex(self.kept)
 
@@ -84,7 +87,9 @@ class Intake:
         """Intake on the desk's store; an InputError naming the fix when mail is off."""
         if desk.mail is None:
             raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
-        return cls(desk.store, desk.mail, desk.action_clock)
+        intake = cls(desk.store, desk.mail, desk.action_clock)
+        intake.policy = desk.policy
+        return intake
 
     def receive(self, raw: bytes) -> Outcome:
         """Handle one RFC 5322 message; the outcome says what it did (and its sysexits code)."""
@@ -198,7 +203,8 @@ class Intake:
         def make(ticket_id: int) -> Ticket:
             self._remember(copy, ticket_id, fetch)
             self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
-            return rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
+            ticket = rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
+            return ticket if self.policy is None else picked(self.policy, None, ticket, rules.MAIL, now)
 
         decided.append(Outcome("ticket", f"new ticket from {mail.sender}{where.line}"))
         return [], [make]

@@ -1,0 +1,165 @@
+"""Several SLA policies by condition (README: "SLA policies"): which one a ticket is measured against, and why.
+
+`[[sla.policies]]` tables list named policies in order, each with a `match` (organisation, category, priority: a
+word or a list of them; every condition given must hold, a list holds when any word does) and its own targets,
+calendar and warning rule, each defaulting to the desk's `[sla]` and `[calendar]`. The first that matches wins;
+none matching means the desk's own, `default`.
+
+A ticket keeps the name of the policy picked for it (`Ticket.sla_policy`): on creation, and again when its
+requester, category or priority changes while it is open, with an audit event. Clocks and reports measure it by that
+name, so changing the rules or the organisations later never moves a ticket already picked. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sopdash.core.errors import ConfigError
+from sopdash.core.model import PRIORITIES, Ticket, TimelineEntry
+from sopdash.core.organisations import Organisation, Organisations
+
+if TYPE_CHECKING:
+    from sopdash.core.policy import SlaPolicy
+
+DEFAULT_NAME = "default"
+CONDITIONS = ("organisation", "category", "priority")
+_OWN_KEYS = {"name", "match", "calendar", *PRIORITIES, "warn_at", "warn_before", "pause_when_waiting"}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A policy's conditions: for each of CONDITIONS, the words any of which must hold (none: any ticket)."""
+
+    organisation: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+
+    def why(self, ticket: Ticket, organisations: tuple[Organisation, ...]) -> str | None:
+        """Why the ticket matches (`organisation ACME, priority urgent`); None if it does not."""
+        reasons = []
+        if self.organisation:
+            hit = next((o for o in organisations if any(o.named(word) for word in self.organisation)), None)
+            if hit is None:
+                return None
+            reasons.append(f"organisation {hit.key}")
+        if self.category:
+            if ticket.category.casefold() not in self.category:
+                return None
+            reasons.append(f"category {ticket.category}")
+        if self.priority:
+            if ticket.priority not in self.priority:
+                return None
+            reasons.append(f"priority {ticket.priority}")
+        return ", ".join(reasons) or "it matches every ticket"
+
+
+def named_policies(
+    config: Mapping[str, Any], organisations: Organisations, build: Callable[[Mapping[str, Any]], SlaPolicy]
+) -> tuple[SlaPolicy, ...]:
+    """The `[[sla.policies]]` of a config document, each built by `build` from a document of its own; ConfigError
+    naming the key (`sla.policies.gold.high.ack`)."""
+    sla = config.get("sla") or {}
+    entries = sla.get("policies", []) if isinstance(sla, Mapping) else []
+    if not isinstance(entries, list) or not all(isinstance(entry, Mapping) for entry in entries):
+        raise ConfigError("sla.policies", "must be a list of tables ([[sla.policies]] with a name and a match)")
+    policies: list[SlaPolicy] = []
+    for index, entry in enumerate(entries):
+        name = entry.get("name")
+        where = f"sla.policies.{name}" if isinstance(name, str) and name.strip() else f"sla.policies[{index}]"
+        if not isinstance(name, str) or not name.strip() or name.strip().casefold() == DEFAULT_NAME:
+            raise ConfigError(f"{where}.name", f"needs a name of its own ({DEFAULT_NAME!r} is the desk's [sla])")
+        if any(policy.name == name.strip() for policy in policies):
+            raise ConfigError(f"{where}.name", "is the name of an earlier policy: give each its own")
+        unknown = sorted(set(entry) - _OWN_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}.{unknown[0]}", f"unknown key (known: {', '.join(sorted(_OWN_KEYS))})")
+        match = _match(entry.get("match", {}), organisations, f"{where}.match")
+        try:
+            policy = build(_own_document(config, sla, entry))
+        except ConfigError as error:
+            raise ConfigError(f"{where}.{error.key.removeprefix('sla.')}", error.reason) from None
+        policies.append(replace(policy, name=name.strip(), match=match))
+    return tuple(policies)
+
+
+def _own_document(config: Mapping[str, Any], sla: Mapping[str, Any], entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The document one named policy is built from: its own keys over the desk's `[sla]` and `[calendar]`."""
+    own_sla: dict[str, Any] = {key: sla[key] for key in ("warn_at", "warn_before", "pause_when_waiting") if key in sla}
+    if "warn_at" in entry or "warn_before" in entry:
+        own_sla.pop("warn_at", None)
+        own_sla.pop("warn_before", None)
+    for key in ("warn_at", "warn_before", "pause_when_waiting"):
+        if key in entry:
+            own_sla[key] = entry[key]
+    for priority in PRIORITIES:
+        desk = sla.get(priority) if isinstance(sla.get(priority), Mapping) else {}
+        own = entry.get(priority, {})
+        own_sla[priority] = {**desk, **own} if isinstance(own, Mapping) else own
+    return {"calendar": entry.get("calendar", config.get("calendar") or {}), "sla": own_sla}
+
+
+def _match(table: Any, organisations: Organisations, where: str) -> Match:
+    if not isinstance(table, Mapping):
+        raise ConfigError(where, 'must be a table (e.g. {organisation = "ACME", priority = ["urgent", "high"]})')
+    unknown = sorted(set(table) - set(CONDITIONS))
+    if unknown:
+        raise ConfigError(f"{where}.{unknown[0]}", f"unknown condition (known: {', '.join(CONDITIONS)})")
+    words = {key: _words(table.get(key, []), f"{where}.{key}") for key in CONDITIONS}
+    for word in words["organisation"]:
+        if organisations.named(word) is None:
+            raise ConfigError(f"{where}.organisation", f"{word!r} is no organisation: add [organisations.{word}]")
+    for word in words["priority"]:
+        if word not in PRIORITIES:
+            raise ConfigError(f"{where}.priority", f"{word!r} is not one of {', '.join(PRIORITIES)}")
+    return Match(words["organisation"], words["category"], words["priority"])
+
+
+def _words(value: Any, where: str) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) and item.strip() for item in items):
+        raise ConfigError(where, 'must be a word or a list of words (e.g. "ACME" or ["ACME", "Globex"])')
+    return tuple(item.strip().casefold() for item in items)
+
+
+def pick(policy: SlaPolicy, ticket: Ticket) -> tuple[SlaPolicy, str]:
+    """The policy the rules pick for the ticket now (first match wins; else the desk's own), and why."""
+    organisations = policy.organisations.of(ticket.requester.email)
+    for named in policy.policies:
+        why = named.match.why(ticket, organisations)
+        if why is not None:
+            return named, why
+    return policy, "no policy's conditions match"
+
+
+def picked(policy: SlaPolicy, before: Ticket | None, after: Ticket, actor: str, now: datetime) -> Ticket:
+    """`after` with the policy picked for it: always for a new ticket (before is None), and for an open one whose
+    requester, category or priority changed, then with an audit event when the pick differs."""
+    if before is not None and (not after.is_open or _facts(before) == _facts(after)):
+        return after
+    chosen, why = pick(policy, after)
+    name = "" if chosen is policy and not policy.policies else chosen.name
+    if name == after.sla_policy:
+        return after
+    if before is None:
+        return after.evolve(sla_policy=name)
+    event = TimelineEntry(at=now, author=actor, kind="event", text=f"SLA policy {chosen.name} ({why})",
+                          change={"sla_policy": [after.sla_policy or DEFAULT_NAME, chosen.name]})
+    return after.evolve(sla_policy=name, timeline=after.timeline + (event,))
+
+
+def _facts(ticket: Ticket) -> tuple[str, str, str]:
+    return ticket.requester.email.casefold(), ticket.category.casefold(), ticket.priority
+
+
+def measured_by(policy: SlaPolicy, ticket: Ticket) -> tuple[str, str]:
+    """The name of the policy the ticket is measured against, and why (for the detail pane and `ticket show`)."""
+    measured = policy.for_ticket(ticket)
+    now, why = pick(policy, ticket)
+    if ticket.sla_policy and measured.name != ticket.sla_policy:
+        return measured.name, f"its policy {ticket.sla_policy!r} is no longer in the desk's settings"
+    if now.name == measured.name:
+        return measured.name, why
+    return measured.name, f"picked when it was opened; the rules would pick {now.name} now"
