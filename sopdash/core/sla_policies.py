@@ -163,3 +163,13 @@ def measured_by(policy: SlaPolicy, ticket: Ticket) -> tuple[str, str]:
     if now.name == measured.name:
         return measured.name, why
     return measured.name, f"picked when it was opened; the rules would pick {now.name} now"
+
+
+def organisation_of(policy: SlaPolicy, ticket: Ticket) -> Organisation | None:
+    """The organisation a ticket counts under in reports and the queue: the one its policy matched on, else the
+    requester's first (explicit membership first); None for a requester in none."""
+    organisations = policy.organisations.of(ticket.requester.email)
+    if not organisations:
+        return None
+    words = policy.for_ticket(ticket).match.organisation
+    return next((o for o in organisations if any(o.named(word) for word in words)), organisations[0])
