@@ -35,6 +35,7 @@ from sopdash.core.clocks import (
 from sopdash.core.delivery import failed_mail
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.sla_policies import organisation_of
 from sopdash.core.rules import verdict_escalate
 
 
@@ -102,7 +103,7 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     escalate_from: int
     """When SOP 6A asks to escalate: once the resolution clock warns (1), once it breaches (2), or never (3)."""
     mail_failed: bool = False  # the latest mail to the client could not be delivered
-    organisations: tuple[str, ...] = ()  # the keys of the requester's organisations (core/organisations.py)
+    organisations: tuple[str, ...] = ()  # the keys of the requester's organisations, the one it counts under first
 
     def clocks(self, moment: Moment) -> TicketClocks:
         """Both clocks at `moment`."""
@@ -148,7 +149,7 @@ class Counts:
 
 def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) -> Row:
     """A ticket's row with both clocks read at `now`, by the policy it is measured against."""
-    organisations = tuple(o.key for o in policy.organisations.of(ticket.requester.email))
+    organisations = _organisation_keys(policy, ticket)
     policy = policy.for_ticket(ticket)
     clocks = ticket_clocks(ticket, policy, now)
     ack = LiveClock.read(clocks.ack, clocks.ack.state in COUNTING, warn_left_s(clocks.ack.target_s, policy))
@@ -160,6 +161,14 @@ def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) ->
     escalate = escalate_from(ticket, policy)
     failed = failed_mail(ticket) is not None
     return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate, failed, organisations)
+
+
+def _organisation_keys(policy: SlaPolicy, ticket: Ticket) -> tuple[str, ...]:
+    """The keys of the requester's organisations, the one the ticket counts under (`organisation_of`) first."""
+    main = organisation_of(policy, ticket)
+    if main is None:
+        return ()
+    return (main.key, *(o.key for o in policy.organisations.of(ticket.requester.email) if o is not main))
 
 
 _SEVERITY = (RUNNING, WARNING, BREACHED)
