@@ -3,6 +3,7 @@ created or corrected from the keyboard keeps that policy."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from dashboard_fixtures import CONFIG, ME, NOW, fixture_tickets, keys, settle, typed, write_store
@@ -25,16 +26,23 @@ def app_on(path: Path) -> SopdashApp:
     return SopdashApp(Desk(TicketStore(path), settings.policy, settings.roster, ME, fixed_clock(NOW)), settings)
 
 
+@asynccontextmanager
+async def form(tmp_path, key, dialog):
+    """A dashboard on the fixture store with the form `key` opens."""
+    path = write_store(tmp_path / "t.json", fixture_tickets())
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, key)
+        assert isinstance(pilot.app.screen, dialog)
+        yield pilot, path
+
+
 def hint(pilot) -> str:
     return str(pilot.app.screen.query_one("#client-hint").render())
 
 
 async def test_the_new_ticket_form_names_the_organisation_and_policy(tmp_path):
-    path = write_store(tmp_path / "t.json", fixture_tickets())
-    async with app_on(path).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await keys(pilot, "N")
-        assert isinstance(pilot.app.screen, NewTicketDialog)
+    async with form(tmp_path, "N", NewTicketDialog) as (pilot, path):
         await typed(pilot, "VPN down")
         await keys(pilot, "enter")
         assert hint(pilot) == "Organisation: none · SLA default"
@@ -49,11 +57,7 @@ async def test_the_new_ticket_form_names_the_organisation_and_policy(tmp_path):
 
 
 async def test_the_edit_form_says_what_a_new_address_would_pick(tmp_path):
-    path = write_store(tmp_path / "t.json", fixture_tickets())
-    async with app_on(path).run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await keys(pilot, "E")
-        assert isinstance(pilot.app.screen, EditTicketDialog)
+    async with form(tmp_path, "E", EditTicketDialog) as (pilot, _):
         assert "Organisation: none" in hint(pilot)
         email = pilot.app.screen.query_one("#email")
         email.value = "carol@acme.com"
