@@ -50,15 +50,12 @@ class SlaPolicy:
     match: Match = Match()
     policies: tuple[SlaPolicy, ...] = ()  # the desk's named policies, first match wins (on the desk's policy only)
     organisations: Organisations = Organisations()
+    by_name: Mapping[str, SlaPolicy] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # organisation_of's answers
 
     def for_ticket(self, ticket: Ticket) -> SlaPolicy:
         """The policy the ticket is measured against: the one named on it, else (none, or gone) this one."""
-        pinned = ticket.sla_policy
-        if pinned:
-            for policy in self.policies:
-                if policy.name == pinned:
-                    return policy
-        return self
+        return self.by_name.get(ticket.sla_policy, self) if ticket.sla_policy else self
 
     def calendar_for(self, priority: str) -> BusinessCalendar:
         """The calendar a priority's clocks count on."""
@@ -76,8 +73,9 @@ class SlaPolicy:
         ConfigError naming the key."""
         organisations = Organisations.from_config(config.get("organisations") or {})
         desk = cls._one(config)
-        policies = named_policies(config, organisations, cls._one)
-        return replace(desk, policies=policies, organisations=organisations)
+        policies = named_policies(config, organisations, cls._one, desk)
+        by_name = {policy.name: policy for policy in policies}
+        return replace(desk, policies=policies, organisations=organisations, by_name=by_name)
 
     @classmethod
     def _one(cls, config: Mapping[str, Any]) -> SlaPolicy:

@@ -57,10 +57,11 @@ class Match:
 
 
 def named_policies(
-    config: Mapping[str, Any], organisations: Organisations, build: Callable[[Mapping[str, Any]], SlaPolicy]
+    config: Mapping[str, Any], organisations: Organisations, build: Callable[[Mapping[str, Any]], SlaPolicy],
+    desk: SlaPolicy,
 ) -> tuple[SlaPolicy, ...]:
-    """The `[[sla.policies]]` of a config document, each built by `build` from a document of its own; ConfigError
-    naming the key (`sla.policies.gold.high.ack`)."""
+    """The `[[sla.policies]]` of a config document, each built by `build` from a document of its own (one without a
+    calendar of its own counts on the desk's very calendars); ConfigError naming the key (`sla.policies.gold.high.ack`)."""
     sla = config.get("sla") or {}
     entries = sla.get("policies", []) if isinstance(sla, Mapping) else []
     if not isinstance(entries, list) or not all(isinstance(entry, Mapping) for entry in entries):
@@ -81,6 +82,8 @@ def named_policies(
             policy = build(_own_document(config, sla, entry))
         except ConfigError as error:
             raise ConfigError(f"{where}.{error.key.removeprefix('sla.')}", error.reason) from None
+        if "calendar" not in entry:
+            policy = replace(policy, calendar=desk.calendar, around_the_clock=desk.around_the_clock)
         policies.append(replace(policy, name=name.strip(), match=match))
     return tuple(policies)
 
@@ -168,8 +171,11 @@ def measured_by(policy: SlaPolicy, ticket: Ticket) -> tuple[str, str]:
 def organisation_of(policy: SlaPolicy, ticket: Ticket) -> Organisation | None:
     """The organisation a ticket counts under in reports and the queue: the one its policy matched on, else the
     requester's first (explicit membership first); None for a requester in none."""
+    key = (ticket.requester.email, ticket.sla_policy)
+    if key in policy.memo:  # a report asks for every ticket, and requesters write in many times
+        return policy.memo[key]
     organisations = policy.organisations.of(ticket.requester.email)
-    if not organisations:
-        return None
     words = policy.for_ticket(ticket).match.organisation
-    return next((o for o in organisations if any(o.named(word) for word in words)), organisations[0])
+    found = next((o for o in organisations if any(o.named(w) for w in words)), organisations[0] if organisations else None)
+    policy.memo[key] = found
+    return found
