@@ -9,17 +9,17 @@ from datetime import datetime, timezone
 
 from sopdash.core.model import PRIORITIES, Requester, Ticket
 from sopdash.core.policy import SlaPolicy
-from sopdash.core.sla_policies import measured_by, pick
+from sopdash.core.sla_policies import candidates, measured_by, pick
 from sopdash.core.text import one_line
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a draft ticket's creation: the pick never reads it
 
 
 def client_lines(ticket: Ticket, policy: SlaPolicy) -> list[Line]:
-    """`Org       Acme Corp, Globex` when the requester belongs to any, and `SLA       gold (organisation ACME)`
-    when the desk has policies besides its own."""
+    """`Org       Acme Corp, Globex` (the one the ticket counts under first) when it has any, and
+    `SLA       gold (organisation ACME)` when the desk has policies besides its own."""
     lines: list[Line] = []
-    organisations = policy.organisations.of(ticket.requester.email)
+    organisations = candidates(policy, ticket)
     if organisations:
         names = ", ".join(one_line(o.name, LINE_SHOWN) for o in organisations)
         lines.append((Span(f"{'Org':<{LABEL_WIDTH}}", "label"), Span(names)))

@@ -226,6 +226,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     closed_at: Time | None = None
     source: Source = Source()
     sla_policy: str = ""  # the SLA policy the desk picked for it (core/sla_policies.py); "" before there were several
+    organisation: str = ""  # the key of the organisation it counts under, picked with its policy ("" for none)
     version: int = 1
     mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
     timeline_seal: str = ""  # the newest entry's seal, so removing the newest entries shows (core/chain.py)

@@ -58,6 +58,15 @@ class Organisations:
             known = self._of[address] = _resolve(self.all, address) if self.all and address else ()
         return known
 
+    def keyed(self, key: str) -> Organisation | None:
+        """The organisation whose key is `key` exactly, if the desk has it."""
+        return next((organisation for organisation in self.all if organisation.key == key), None) if key else None
+
+    def receiving(self, address: str) -> Organisation | None:
+        """The organisation the desk receives on `address` for (its `address`, without case), if any."""
+        address = address.strip().casefold()
+        return next((o for o in self.all if o.address and o.address == address), None) if address else None
+
     def named(self, word: str) -> Organisation | None:
         """The organisation `word` names (key or name, without case), if any."""
         return next((organisation for organisation in self.all if organisation.named(word)), None)

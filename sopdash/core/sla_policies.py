@@ -5,9 +5,11 @@ word or a list of them; every condition given must hold, a list holds when any w
 calendar and warning rule, each defaulting to the desk's `[sla]` and `[calendar]`. The first that matches wins;
 none matching means the desk's own, `default`.
 
-A ticket keeps the name of the policy picked for it (`Ticket.sla_policy`): on creation, and again when its
-requester, category or priority changes while it is open, with an audit event. Clocks and reports measure it by that
-name, so changing the rules or the organisations later never moves a ticket already picked. Pure: no I/O.
+A ticket keeps the name of the policy picked for it (`Ticket.sla_policy`) and the organisation it counts under
+(`Ticket.organisation`: the one whose address its mail came in on, else the one its policy matched on, else the
+requester's first): on creation, and again when its requester, category or priority changes while it is open, with an
+audit event. Clocks and reports measure it by that name, so changing the rules or the organisations later never
+moves a ticket already picked. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -127,30 +129,59 @@ def _words(value: Any, where: str) -> tuple[str, ...]:
     return tuple(item.strip().casefold() for item in items)
 
 
-def pick(policy: SlaPolicy, ticket: Ticket) -> tuple[SlaPolicy, str]:
-    """The policy the rules pick for the ticket now (first match wins; else the desk's own), and why."""
-    organisations = policy.organisations.of(ticket.requester.email)
+def candidates(policy: SlaPolicy, ticket: Ticket, received_on: str = "") -> tuple[Organisation, ...]:
+    """The organisations a ticket may count under: the one whose address its mail came in on (or, for a ticket that
+    keeps one, its own), then the requester's (explicit membership first)."""
+    directory = policy.organisations
+    own = directory.of(ticket.requester.email)
+    first = directory.receiving(received_on) if received_on else directory.keyed(ticket.organisation)
+    return own if first is None else (first, *(o for o in own if o is not first))
+
+
+def choice(
+    policy: SlaPolicy, ticket: Ticket, received_on: str = ""
+) -> tuple[SlaPolicy, str, Organisation | None]:
+    """The policy the rules pick for the ticket now (first match wins; else the desk's own), why, and the
+    organisation the ticket counts under: the one the policy matched on, else the first candidate."""
+    organisations = candidates(policy, ticket, received_on)
     for named in policy.policies:
         why = named.match.why(ticket, organisations)
         if why is not None:
-            return named, why
-    return policy, "no policy's conditions match"
+            words = named.match.organisation
+            hit = next((o for o in organisations if any(o.named(w) for w in words)), None) if words else None
+            return named, why, hit or (organisations[0] if organisations else None)
+    return policy, "no policy's conditions match", organisations[0] if organisations else None
 
 
-def picked(policy: SlaPolicy, before: Ticket | None, after: Ticket, actor: str, now: datetime) -> Ticket:
-    """`after` with the policy picked for it: always for a new ticket (before is None), and for an open one whose
-    requester, category or priority changed, then with an audit event when the pick differs."""
+def pick(policy: SlaPolicy, ticket: Ticket) -> tuple[SlaPolicy, str]:
+    """The policy the rules pick for the ticket now, and why (see `choice`)."""
+    chosen, why, _ = choice(policy, ticket)
+    return chosen, why
+
+
+def picked(
+    policy: SlaPolicy, before: Ticket | None, after: Ticket, actor: str, now: datetime, received_on: str = ""
+) -> Ticket:
+    """`after` with the policy and organisation picked for it: always for a new ticket (before is None; `received_on`
+    is the desk address its mail came in on), and for an open one whose requester, category or priority changed,
+    then with an audit event when the pick differs. A desk without policies or organisations picks nothing."""
+    if not (policy.policies or policy.organisations.all):
+        return after
     if before is not None and (not after.is_open or _facts(before) == _facts(after)):
         return after
-    chosen, why = pick(policy, after)
-    name = "" if chosen is policy and not policy.policies else chosen.name
-    if name == after.sla_policy:
+    if before is not None and before.requester.email.casefold() != after.requester.email.casefold():
+        after = after.evolve(organisation="")  # someone else's ticket now: their organisation, not the old one
+    chosen, why, organisation = choice(policy, after, received_on)
+    name, key = chosen.name, organisation.key if organisation is not None else ""
+    if (name, key) == (after.sla_policy, after.organisation):
         return after
     if before is None:
-        return after.evolve(sla_policy=name)
-    event = TimelineEntry(at=now, author=actor, kind="event", text=f"SLA policy {chosen.name} ({why})",
-                          change={"sla_policy": [after.sla_policy or DEFAULT_NAME, chosen.name]})
-    return after.evolve(sla_policy=name, timeline=after.timeline + (event,))
+        return after.evolve(sla_policy=name, organisation=key)
+    change = {"sla_policy": [before.sla_policy or DEFAULT_NAME, name], "organisation": [before.organisation, key]}
+    change = {field: values for field, values in change.items() if values[0] != values[1]}
+    text = f"SLA policy {name} ({why})" if "sla_policy" in change else f"organisation {key or '(none)'}"
+    event = TimelineEntry(at=now, author=actor, kind="event", text=text, change=change)
+    return after.evolve(sla_policy=name, organisation=key, timeline=after.timeline + (event,))
 
 
 def _facts(ticket: Ticket) -> tuple[str, str, str]:
@@ -169,13 +200,15 @@ def measured_by(policy: SlaPolicy, ticket: Ticket) -> tuple[str, str]:
 
 
 def organisation_of(policy: SlaPolicy, ticket: Ticket) -> Organisation | None:
-    """The organisation a ticket counts under in reports and the queue: the one its policy matched on, else the
-    requester's first (explicit membership first); None for a requester in none."""
-    key = (ticket.requester.email, ticket.sla_policy)
+    """The organisation a ticket counts under in reports and the queue: the one it keeps (if the desk still has it),
+    else the one its policy matches on, else the requester's first; None for a requester in none."""
+    key = (ticket.requester.email, ticket.sla_policy, ticket.organisation)
     if key in policy.memo:  # a report asks for every ticket, and requesters write in many times
         return policy.memo[key]
-    organisations = policy.organisations.of(ticket.requester.email)
-    words = policy.for_ticket(ticket).match.organisation
-    found = next((o for o in organisations if any(o.named(w) for w in words)), organisations[0] if organisations else None)
+    found = policy.organisations.keyed(ticket.organisation)
+    if found is None:
+        organisations = policy.organisations.of(ticket.requester.email)
+        words = policy.for_ticket(ticket).match.organisation
+        found = next((o for o in organisations if any(o.named(w) for w in words)), organisations[0] if organisations else None)
     policy.memo[key] = found
     return found

@@ -12,6 +12,7 @@ message at most. Every outcome goes to the mail log.
 from __future__ import annotations
 
 import hashlib
+from email.utils import getaddresses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -204,7 +205,9 @@ class Intake:
             self._remember(copy, ticket_id, fetch)
             self.index.record_opened(mail.sender, ticket_id, now, now - rules.FLOOD_WINDOW)
             ticket = rules.ticket_from_mail(letter.subject, requester, now, letter.text, letter.inbound, where.note)
-            return ticket if self.policy is None else picked(self.policy, None, ticket, rules.MAIL, now)
+            if self.policy is None:
+                return ticket
+            return picked(self.policy, None, ticket, rules.MAIL, now, _received_on(mail, self.policy))
 
         decided.append(Outcome("ticket", f"new ticket from {mail.sender}{where.line}"))
         return [], [make]
@@ -399,6 +402,12 @@ def _kept_original(raw: bytes, mail: IncomingMail, settings: MailSettings) -> by
         "kept here are its headers and text, without its attachments]\n\n"
     )
     return head[:limit] + note.encode() + mail.text.encode("utf-8")[:limit]
+
+
+def _received_on(mail: IncomingMail, policy: SlaPolicy) -> str:
+    """The first address the mail was sent to that the desk receives on for an organisation ("" for none)."""
+    sent_to = getaddresses([mail.header(name) for name in ("Delivered-To", "To", "Cc")])
+    return next((address for _, address in sent_to if policy.organisations.receiving(address)), "")
 
 
 def _stamp(now: datetime) -> str:

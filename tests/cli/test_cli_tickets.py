@@ -15,7 +15,8 @@ NOT_TOLD = "recorded — mail is off: the client was not told"  # these tests ru
 TICKET_FIELDS = {
     "id", "subject", "body", "requester", "category", "priority", "triaged", "status", "assignee", "tier",
     "escalations", "manager_flag", "troubleshooting", "timeline", "created_at", "acknowledged_at", "resolved_at",
-    "resolution", "client_notified_at", "closed_at", "source", "sla_policy", "version", "mail_revision",
+    "resolution", "client_notified_at", "closed_at", "source", "sla_policy", "organisation", "version",
+    "mail_revision",
 }
 CLOCK_FIELDS = {"due", "state", "remaining_s", "target_s"}
 

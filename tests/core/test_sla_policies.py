@@ -11,7 +11,7 @@ from sopdash.core.clocks import ticket_clocks
 from sopdash.core.errors import ConfigError
 from sopdash.core.model import PRIORITIES, Requester
 from sopdash.core.policy import SlaPolicy
-from sopdash.core.sla_policies import measured_by, pick, picked
+from sopdash.core.sla_policies import measured_by, organisation_of, pick, picked
 
 T0 = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
 DESK = {
@@ -69,10 +69,12 @@ def test_settings_without_policies_leave_tickets_unpicked():
 
 def test_changing_the_rules_later_never_moves_a_ticket_already_picked():
     gold = ticket("bob@acme.com")
-    without_acme = SlaPolicy.from_config({**DESK, "organisations": {"ACME": {"domains": ["acme.example"]},
-                                                                     "Globex": {}}})
-    assert without_acme.for_ticket(gold).name == "gold"
-    assert measured_by(without_acme, gold) == ("gold", "picked when it was opened; the rules would pick default now")
+    everyone_first = {"policies": [{"name": "everyone", "match": {}}, *DESK["sla"]["policies"]]}
+    changed = SlaPolicy.from_config({**DESK, "organisations": {"ACME": {"domains": ["acme.example"]}, "Globex": {}},
+                                     "sla": everyone_first})
+    assert changed.for_ticket(gold).name == "gold"
+    assert measured_by(changed, gold) == ("gold", "picked when it was opened; the rules would pick everyone now")
+    assert organisation_of(changed, gold).key == "ACME"  # the organisation it was opened under, whatever the domains
     gone = SlaPolicy.from_config({"calendar": DESK["calendar"], "sla": {"urgent": {"ack": "30m"}}})
     assert measured_by(gone, gold)[0] == "default"
     assert "no longer in the desk's settings" in measured_by(gone, gold)[1]
@@ -83,7 +85,7 @@ def test_a_change_of_requester_category_or_priority_picks_again_with_an_audit_ev
     after = edit.edit(before, "amara", T0 + timedelta(minutes=5), email="carol@acme.com")
     again = picked(POLICY, before, after, "amara", T0 + timedelta(minutes=5))
     assert again.sla_policy == "gold"
-    assert again.timeline[-1].change == {"sla_policy": ["default", "gold"]}
+    assert again.timeline[-1].change == {"sla_policy": ["default", "gold"], "organisation": ["", "ACME"]}
     assert again.timeline[-1].text == "SLA policy gold (organisation ACME)"
     noted = rules.note(again, "amara", T0 + timedelta(minutes=6), "hello")
     assert picked(POLICY, again, noted, "amara", T0) is noted
@@ -124,3 +126,16 @@ def test_the_desk_clocks_are_the_clocks_of_the_policy_the_ticket_keeps(email, pr
     assert ticket_clocks(made, POLICY, now) == ticket_clocks(made, own, now)
     emptied = SlaPolicy.from_config({**DESK, "organisations": {"ACME": {}, "Globex": {}}})
     assert ticket_clocks(made, emptied, now) == ticket_clocks(made, POLICY, now)
+
+
+def test_mail_to_an_organisations_address_counts_under_it_whoever_sends_it():
+    desk = {**DESK, "organisations": {**DESK["organisations"], "Initech": {"address": "Initech@Help.example"}},
+            "sla": {"policies": [{"name": "initech", "match": {"organisation": "Initech"}}, *DESK["sla"]["policies"]]}}
+    policy = SlaPolicy.from_config(desk)
+    made = rules.create(1, "VPN down", Requester("Bob", "bob@acme.com"), T0, "mail", priority="urgent")
+    received = picked(policy, None, made, "mail", T0, received_on="initech@help.example")
+    assert (received.sla_policy, received.organisation) == ("initech", "Initech")
+    raised = rules.set_priority(received, "amara", T0, "high")
+    assert picked(policy, received, raised, "amara", T0).organisation == "Initech"  # kept on a change of priority
+    moved = edit.edit(received, "amara", T0, email="sam@example.org")
+    assert (picked(policy, received, moved, "amara", T0).organisation) == ""  # someone else's ticket now
