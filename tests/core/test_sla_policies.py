@@ -139,3 +139,16 @@ def test_mail_to_an_organisations_address_counts_under_it_whoever_sends_it():
     assert picked(policy, received, raised, "amara", T0).organisation == "Initech"  # kept on a change of priority
     moved = edit.edit(received, "amara", T0, email="sam@example.org")
     assert (picked(policy, received, moved, "amara", T0).organisation) == ""  # someone else's ticket now
+
+
+@settings(max_examples=40, deadline=None)
+@given(picks=st.lists(st.tuples(emails, st.sampled_from(PRIORITIES)), min_size=1, max_size=6), later=minutes)
+def test_the_board_advances_each_ticket_on_the_calendar_of_its_own_policy(picks, later):
+    from sopdash.core.board import Board
+
+    tickets = [ticket(email, priority).evolve(id=n) for n, (email, priority) in enumerate(picks, 1)]
+    board = Board.load(tickets, POLICY, T0)
+    now = T0 + timedelta(minutes=later)
+    moment = board.moment(now)
+    for row in board.rows:
+        assert row.clocks(moment) == ticket_clocks(row.ticket, POLICY, now)
