@@ -196,7 +196,8 @@ def measured_by(policy: SlaPolicy, ticket: Ticket) -> tuple[str, str]:
         return measured.name, f"its policy {ticket.sla_policy!r} is no longer in the desk's settings"
     if now.name == measured.name:
         return measured.name, why
-    return measured.name, f"picked when it was opened; the rules would pick {now.name} now"
+    kept = "kept from when it was opened" if ticket.sla_policy else "opened before there were policies"
+    return measured.name, f"{kept}; the rules would pick {now.name} now"
 
 
 def organisation_of(policy: SlaPolicy, ticket: Ticket) -> Organisation | None:

@@ -73,7 +73,7 @@ def test_changing_the_rules_later_never_moves_a_ticket_already_picked():
     changed = SlaPolicy.from_config({**DESK, "organisations": {"ACME": {"domains": ["acme.example"]}, "Globex": {}},
                                      "sla": everyone_first})
     assert changed.for_ticket(gold).name == "gold"
-    assert measured_by(changed, gold) == ("gold", "picked when it was opened; the rules would pick everyone now")
+    assert measured_by(changed, gold) == ("gold", "kept from when it was opened; the rules would pick everyone now")
     assert organisation_of(changed, gold).key == "ACME"  # the organisation it was opened under, whatever the domains
     gone = SlaPolicy.from_config({"calendar": DESK["calendar"], "sla": {"urgent": {"ack": "30m"}}})
     assert measured_by(gone, gold)[0] == "default"
