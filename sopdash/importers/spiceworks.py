@@ -302,6 +302,7 @@ def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
         timeline=tuple(sorted((*current.timeline, *_gained(current, imported)), key=lambda entry: entry.at)),
         timeline_seal=current.timeline_seal,
         sla_policy=current.sla_policy,
+        organisation=current.organisation,
     )
     imported_keys = Counter(_entry_key(entry) for entry in imported.timeline)
     local = [entry for entry in current.timeline if not _taken(imported_keys, entry)]

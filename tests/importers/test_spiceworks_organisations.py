@@ -56,7 +56,7 @@ def test_imported_tickets_keep_the_policy_picked_at_import_and_a_reimport_keeps_
     desk = {"organisations": {"Client": {"domains": ["client.example.com"]}},
             "sla": {"policies": [{"name": "client", "match": {"organisation": "Client"}}]}}
     import_file(FIXTURE, store, NOW, SlaPolicy.from_config(desk))
-    picked = {t.source.external_id: t.sla_policy for t in store.history()}
-    assert set(picked.values()) <= {"client", "default"} and "client" in picked.values()
+    picked = {t.source.external_id: (t.sla_policy, t.organisation) for t in store.history()}
+    assert set(picked.values()) <= {("client", "Client"), ("default", "")} and ("client", "Client") in picked.values()
     import_file(FIXTURE, store, NOW, SlaPolicy.from_config({}))
-    assert {t.source.external_id: t.sla_policy for t in store.history()} == picked
+    assert {t.source.external_id: (t.sla_policy, t.organisation) for t in store.history()} == picked
