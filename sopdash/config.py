@@ -29,11 +29,11 @@ from sopdash.mail.settings import MailSettings
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
-DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates", "views")
+DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates", "views", "organisations")
 """The desk's policy: read from the desk's own settings beside its store (README: "The desk's settings")."""
 PERSONAL_TABLES = ("ui", "keys", "store")
 """A technician's own: the dashboard's look and keys, and where the store is (`store.archive_after` is the desk's)."""
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "templates", "views")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "templates", "views", "organisations")
 DESK_STORE_KEYS = ("archive_after",)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sopdash.cli.config_clients import client_sections
 from sopdash.cli.context import STORE_ENV, settings_for, store_exists, store_on, store_path_for
 from sopdash.cli.options import command_parent, entries
 from sopdash.config import Settings, read_config
@@ -185,6 +186,7 @@ def show_config(args: argparse.Namespace) -> int:
         ("sla", target_lines(settings.policy)),
         ("warning", [warning_rule(settings.policy)]),
         ("pause", [pause_rule(settings.policy)]),
+        *client_sections(settings.policy, hours_minutes),
         ("roster", roster_lines(settings)),
         ("alerts", [f"{settings.alerts} (breach alerts; bell {'on' if settings.bell else 'off'})"]),
         ("replies", [", ".join(reply.name for reply in settings.replies) or "none ([replies.NAME] text = \"…\")"]),

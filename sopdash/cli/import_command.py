@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from sopdash.cli.context import settings_for, store_on, store_path_for
+from sopdash.cli.import_organisations import organisation_lines
 from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env, refuse_what_if, system_clock
 from sopdash.importers.spiceworks import ImportPlan, import_file, plan_import
@@ -29,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     spiceworks.add_argument("file", type=Path, metavar="FILE.json", help="the exported JSON file")
     spiceworks.add_argument("--dry-run", action="store_true", help="print what the import would do; write nothing")
+    spiceworks.add_argument("--organisations", action="store_true",
+                            help="add the export's organisations to the desk's settings (those it lacks)")
     spiceworks.set_defaults(handler=import_spiceworks)
 
 
@@ -41,13 +44,15 @@ def import_spiceworks(args: argparse.Namespace) -> int:
         existing = store_on(path, settings).history() if store_exists(path) else []
         plan = plan_import(args.file, existing, now)
         print(f"dry run: nothing written to {path}; importing {args.file} would give")
-        lines = plan.summary_lines(MAX_LISTED) + _updates(plan)
+        lines = plan.summary_lines(MAX_LISTED) + _updates(plan) + organisation_lines(args, args.file, write=False)
     else:
         refuse_what_if(os.environ)
         now = system_clock()
-        plan = import_file(args.file, store_on(path, settings), now)
+        told = organisation_lines(args, args.file)
+        settings = settings_for(args) if args.organisations else settings  # with the organisations just added
+        plan = import_file(args.file, store_on(path, settings), now, settings.policy)
         print(f"imported {args.file} into {path}")
-        lines = plan.summary_lines(MAX_LISTED)
+        lines = plan.summary_lines(MAX_LISTED) + told
     print("\n".join(lines))
     return 0
 

@@ -11,12 +11,14 @@ from datetime import datetime, tzinfo
 
 from sopdash.core.chain import without_seals
 from sopdash.core.clocks import ClockReading, TicketClocks
+from sopdash.core.detail_client import client_lines
 from sopdash.core.detail import UNDER_TITLE, mail_off_lines, plain_lines, ticket_detail
 from sopdash.core.detail_links import Linked, link_lines
 from sopdash.core.display import priority_label
 from sopdash.core.documents import plain
 from sopdash.core.marks import clock_text
 from sopdash.core.model import Ticket
+from sopdash.core.policy import SlaPolicy
 from sopdash.core.text import cell_width, one_line, pad, truncate
 
 MIN_SUBJECT_WIDTH = 20
@@ -61,12 +63,14 @@ def queue_table(rows: list[Row], width: int, now: datetime, zone: tzinfo) -> str
 
 
 def ticket_text(
-    ticket: Ticket, clocks: TicketClocks, now: datetime, tz: tzinfo, mail_on: bool = True, linked: Sequence[Linked] = ()
+    ticket: Ticket, clocks: TicketClocks, now: datetime, tz: tzinfo, mail_on: bool = True, linked: Sequence[Linked] = (),
+    policy: SlaPolicy | None = None,
 ) -> str:
     """Everything about one ticket, as the dashboard's detail pane says it, times in `tz` (and, with mail off, that
-    a client who wrote in by mail is not told what is written to them; its links, with each linked ticket's status)."""
+    a client who wrote in by mail is not told what is written to them; its links, with each linked ticket's status;
+    with the desk's policy, the requester's organisations and the SLA policy the ticket is measured against)."""
     lines = ticket_detail(ticket, clocks, now, tz, privacy=False)
-    if not mail_on:
-        lines[UNDER_TITLE:UNDER_TITLE] = mail_off_lines(ticket)
+    added = client_lines(ticket, policy) if policy is not None else []
+    lines[UNDER_TITLE:UNDER_TITLE] = added + ([] if mail_on else mail_off_lines(ticket))
     lines[UNDER_TITLE:UNDER_TITLE] = link_lines(linked, privacy=False)
     return plain_lines(lines)

@@ -194,7 +194,7 @@ def show_ticket(args: argparse.Namespace) -> int:
     else:
         linked = links_of(desk, ticket)
         print(ticket_text(shown(desk, ticket), clocks, now, desk.policy.calendar.tz, mail_on=desk.mail is not None,
-                          linked=linked))
+                          linked=linked, policy=desk.policy))
     return 0
 
 

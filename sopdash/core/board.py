@@ -35,6 +35,7 @@ from sopdash.core.clocks import (
 from sopdash.core.delivery import failed_mail
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.sla_policies import organisation_of
 from sopdash.core.rules import verdict_escalate
 
 
@@ -102,6 +103,7 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     escalate_from: int
     """When SOP 6A asks to escalate: once the resolution clock warns (1), once it breaches (2), or never (3)."""
     mail_failed: bool = False  # the latest mail to the client could not be delivered
+    organisations: tuple[str, ...] = ()  # the keys of the requester's organisations, the one it counts under first
 
     def clocks(self, moment: Moment) -> TicketClocks:
         """Both clocks at `moment`."""
@@ -152,7 +154,9 @@ class Counts:
 
 
 def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) -> Row:
-    """A ticket's row with both clocks read at `now`."""
+    """A ticket's row with both clocks read at `now`, by the policy it is measured against."""
+    organisations = _organisation_keys(policy, ticket)
+    policy = policy.for_ticket(ticket)
     clocks = ticket_clocks(ticket, policy, now)
     ack = LiveClock.read(clocks.ack, clocks.ack.state in COUNTING, warn_left_s(clocks.ack.target_s, policy))
     resolution_live = clocks.resolution.state in COUNTING and resolution_runs(ticket, policy)
@@ -161,7 +165,16 @@ def make_row(ticket: Ticket, policy: SlaPolicy, calendar: int, now: datetime) ->
     requester = ticket.requester
     haystack = f"#{ticket.id} {ticket.subject} {requester.name} {requester.email}".casefold()
     escalate = escalate_from(ticket, policy)
-    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate, failed_mail(ticket) is not None)
+    failed = failed_mail(ticket) is not None
+    return Row(ticket, ack, resolution, calendar, updated.timestamp(), haystack, escalate, failed, organisations)
+
+
+def _organisation_keys(policy: SlaPolicy, ticket: Ticket) -> tuple[str, ...]:
+    """The keys of the requester's organisations, the one the ticket counts under (`organisation_of`) first."""
+    main = organisation_of(policy, ticket)
+    if main is None:
+        return ()
+    return (main.key, *(o.key for o in policy.organisations.of(ticket.requester.email) if o is not main))
 
 
 _SEVERITY = (RUNNING, WARNING, BREACHED)
@@ -245,14 +258,15 @@ class Board:
         """Read the clocks of every ticket at `now`; a ticket `previous` holds at the same version (and mail
         revision) keeps its row, advanced to `now`, which is what makes reloading a large store cheap."""
         calendars: list[Calendar] = []
-        calendar_of: dict[str, int] = {}
-        for priority in PRIORITIES:
-            calendar = policy.calendar_for(priority)
-            known = next((i for i, c in enumerate(calendars) if c is calendar), None)
-            if known is None:
-                calendars.append(calendar)
-                known = len(calendars) - 1
-            calendar_of[priority] = known
+        calendar_of: dict[tuple[str, str], int] = {}
+        for measured in (policy, *policy.policies):
+            for priority in PRIORITIES:
+                calendar = measured.calendar_for(priority)
+                known = next((i for i, c in enumerate(calendars) if c is calendar), None)
+                if known is None:
+                    calendars.append(calendar)
+                    known = len(calendars) - 1
+                calendar_of[measured.name, priority] = known
         known = previous.by_id if previous is not None and previous.calendars == tuple(calendars) else {}
         elapsed = previous.moment(now).elapsed if known else ()
         rows = []
@@ -261,7 +275,8 @@ class Board:
             if row is not None and _same_revision(row.ticket, ticket):
                 rows.append(row.advanced(elapsed))
             else:
-                rows.append(make_row(ticket, policy, calendar_of[ticket.priority], now))
+                calendar = calendar_of[policy.for_ticket(ticket).name, ticket.priority]
+                rows.append(make_row(ticket, policy, calendar, now))
         return cls(rows, now, calendars, signature)
 
     def moment(self, now: datetime) -> Moment:

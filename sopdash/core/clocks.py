@@ -43,6 +43,8 @@ class ClockPolicy(Protocol):
     warn_before_s: int | None
     pause_when_waiting: bool
 
+    def for_ticket(self, ticket: Ticket) -> ClockPolicy: ...
+
     def calendar_for(self, priority: str) -> Calendar: ...
 
     def ack_target_s(self, priority: str) -> int: ...
@@ -99,7 +101,9 @@ def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketC
     """Both clocks of a ticket at `now`; the creation instant is counted once, for both.
 
     A ticket with a time the clocks cannot count (outside 1970–2199) gets two UNKNOWN readings instead.
+    The clocks count by the policy the ticket is measured against (`for_ticket`).
     """
+    policy = policy.for_ticket(ticket)
     calendar = policy.calendar_for(ticket.priority)
     try:
         created_s, now_s = _countable(ticket.clock_start.timestamp()), _countable(now.timestamp())
@@ -130,6 +134,7 @@ def _countable(at_s: float) -> float:
 def resolution_state_at(ticket: Ticket, policy: ClockPolicy, at: datetime) -> str:
     """RUNNING, WARNING or BREACHED: where the resolution clock stood at `at`, an instant in the ticket's past
     (what it had counted by then, whatever happened after)."""
+    policy = policy.for_ticket(ticket)
     calendar = policy.calendar_for(ticket.priority)
     created_s, at_s = ticket.clock_start.timestamp(), at.timestamp()
     try:

@@ -242,6 +242,8 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     merged_acknowledged_at: Time | None = None  # a merged-in ticket's earlier acknowledgement, which stops the clock
     source: Source = Source()
     desk_address: str = ""  # the desk's address a mailed ticket came in on; its replies go out from there ("": the main one)
+    sla_policy: str = ""  # the SLA policy the desk picked for it (core/sla_policies.py); "" before there were several
+    organisation: str = ""  # the key of the organisation it counts under, picked with its policy ("" for none)
     version: int = 1
     mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)
     timeline_seal: str = ""  # the newest entry's seal, so removing the newest entries shows (core/chain.py)

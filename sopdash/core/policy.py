@@ -1,18 +1,21 @@
 """The SLA policy: per-priority targets, the business calendar, and when a clock warns (README: "Where the store and the config live").
 
 Built from the `[calendar]` and `[sla]` tables of the config file; every default is in the README's config example.
+The desk's policy (`default`) also holds its named policies and the organisations they match on (`sla_policies`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from sopdash.core.calendar import BusinessCalendar
 from sopdash.core.durations import parse_duration
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.limits import MAX_DURATION_S
-from sopdash.core.model import PRIORITIES
+from sopdash.core.model import PRIORITIES, Ticket
+from sopdash.core.organisations import Organisations
+from sopdash.core.sla_policies import DEFAULT_NAME, Match, named_policies
 
 HOURS_KINDS = ("business", "24x7")
 DEFAULT_TARGETS: dict[str, dict[str, str]] = {
@@ -43,6 +46,16 @@ class SlaPolicy:
     warn_at: float | None = DEFAULT_WARN_AT
     warn_before_s: int | None = None
     pause_when_waiting: bool = True
+    name: str = DEFAULT_NAME
+    match: Match = Match()
+    policies: tuple[SlaPolicy, ...] = ()  # the desk's named policies, first match wins (on the desk's policy only)
+    organisations: Organisations = Organisations()
+    by_name: Mapping[str, SlaPolicy] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)  # organisation_of's answers
+
+    def for_ticket(self, ticket: Ticket) -> SlaPolicy:
+        """The policy the ticket is measured against: the one named on it, else (none, or gone) this one."""
+        return self.by_name.get(ticket.sla_policy, self) if ticket.sla_policy else self
 
     def calendar_for(self, priority: str) -> BusinessCalendar:
         """The calendar a priority's clocks count on."""
@@ -56,11 +69,21 @@ class SlaPolicy:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SlaPolicy:
-        """The policy from a parsed config document; raises ConfigError naming the key."""
+        """The desk's policy from a parsed config document, with its named policies and organisations; raises
+        ConfigError naming the key."""
+        organisations = Organisations.from_config(config.get("organisations") or {})
+        desk = cls._one(config)
+        policies = named_policies(config, organisations, cls._one, desk)
+        by_name = {policy.name: policy for policy in policies}
+        return replace(desk, policies=policies, organisations=organisations, by_name=by_name)
+
+    @classmethod
+    def _one(cls, config: Mapping[str, Any]) -> SlaPolicy:
+        """One policy from the `[calendar]` and `[sla]` tables of a document."""
         calendar = BusinessCalendar.from_config(config.get("calendar") or {})
         sla = _table(config, "sla")
         targets = {p: _target(sla, p, calendar) for p in PRIORITIES}
-        unknown = set(sla) - set(PRIORITIES) - {"warn_at", "warn_before", "pause_when_waiting"}
+        unknown = set(sla) - set(PRIORITIES) - {"warn_at", "warn_before", "pause_when_waiting", "policies"}
         if unknown:
             raise ConfigError(f"sla.{sorted(unknown)[0]}", "unknown key")
         warn_at, warn_before_s = _warning(sla)

@@ -2,6 +2,7 @@
 
 Filter grammar (`/`): space-separated terms, all of which must match —
 `p:high` priority, `a:me` / `a:none` / `a:LOGIN` assignee, `s:waiting` status (`s:all` for any),
+`o:acme` / `o:none` the requester's organisation (its key, or a prefix of it),
 `is:breached|at-risk|breaching|escalated|manager|unacked|untriaged`, anything else is free text
 matched against id, subject and requester. Values may be prefixes (`p:u`) and lists (`p:high,urgent`).
 A quick view is a named filter; the filter typed on top of it wins where both say something.
@@ -36,6 +37,7 @@ class Query:
     statuses: frozenset[str] | None = None
     flags: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()
+    organisations: frozenset[str] | None = None  # casefolded keys or prefixes; "" for none
 
     def over(self, base: Query) -> Query:
         """This query on top of `base`: its own restrictions replace base's, flags and words add up."""
@@ -45,6 +47,7 @@ class Query:
             statuses=self.statuses if self.statuses is not None else base.statuses,
             flags=base.flags | self.flags,
             words=base.words + self.words,
+            organisations=self.organisations if self.organisations is not None else base.organisations,
         )
 
     @property
@@ -63,7 +66,15 @@ class Query:
             return False
         if any(word not in row.haystack for word in self.words):
             return False
+        if self.organisations is not None and not _in_organisation(row.organisations, self.organisations):
+            return False
         return all(FLAG_TESTS[flag](row, moment) for flag in self.flags)
+
+
+def _in_organisation(keys: tuple[str, ...], wanted: frozenset[str]) -> bool:
+    if not keys:
+        return "" in wanted
+    return any(key.casefold().startswith(word) for key in keys for word in wanted if word)
 
 
 def _states(row: Row, moment: Moment) -> set[str]:
@@ -104,7 +115,7 @@ def parse_query(text: str, me: str) -> Query:
     for term in text.split():
         key, colon, value = term.partition(":")
         key = key.casefold()
-        if not colon or key not in ("p", "a", "s", "is"):
+        if not colon or key not in ("p", "a", "s", "o", "is"):
             query = replace(query, words=query.words + (term.casefold(),))
         elif key == "p":
             chosen = frozenset(_choose(v.casefold(), PRIORITIES, "priority") for v in _values(value, "p"))
@@ -112,6 +123,9 @@ def parse_query(text: str, me: str) -> Query:
         elif key == "a":
             logins = {"" if v.casefold() == "none" else me if v.casefold() == ME else v for v in _values(value, "a")}
             query = replace(query, assignees=frozenset(logins))
+        elif key == "o":
+            words = {"" if v.casefold() == "none" else v.casefold() for v in _values(value, "o")}
+            query = replace(query, organisations=frozenset(words))
         elif key == "s":
             values = [v.casefold() for v in _values(value, "s")]
             statuses = STATUSES if "all" in values else (_choose(v, STATUSES, "status") for v in values)

@@ -25,6 +25,7 @@ from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
+from sopdash.core.sla_policies import picked
 from sopdash.core.templates import Templates, filled, values
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
@@ -88,7 +89,9 @@ class Desk:
     ) -> Ticket:
         now = self.action_clock()
         return self.store.update(
-            ticket_id, lambda t: self._queue_mail(t, action(t, now), now), expected_version=seen_version
+            ticket_id,
+            lambda t: self._queue_mail(t, picked(self.policy, t, action(t, now), self.actor, now), now),
+            expected_version=seen_version,
         )
 
     def _queue_mail(self, before: Ticket, after: Ticket, now: datetime) -> Ticket:
@@ -106,7 +109,10 @@ class Desk:
         now = self.action_clock()
         requester = msgspec.structs.replace(requester, email=checked_address(requester.email, "requester"))
         return self.store.add(
-            lambda new_id: rules.create(new_id, subject, requester, now, self.actor, body, priority, category)
+            lambda new_id: picked(
+                self.policy, None, rules.create(new_id, subject, requester, now, self.actor, body, priority, category),
+                self.actor, now,
+            )
         )
 
     def edit(self, ticket_id: int, seen_version: int | None = None, **changes: str | None) -> Ticket:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from email.utils import getaddresses
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,9 @@ from sopdash.core.delivery import failed, queue_deliveries, with_delivery
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Ticket, format_time
+from sopdash.core.policy import SlaPolicy
 from sopdash.core.received import clock_start
+from sopdash.core.sla_policies import picked
 from sopdash.core.templates import Templates
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
@@ -82,6 +85,7 @@ class Intake:
                  sign: Callable[[Ticket], dict[str, str]] | None = None) -> None:
         self.store, self.settings, self.clock = store, settings, clock
         self.templates, self.sign = templates or Templates(), sign
+        self.policy: SlaPolicy | None = None  # picks a new ticket's SLA policy (`Intake.on` gives the desk's)
         self.kept = store.kept_files()
         self.index = MailIndex(self.kept)
 
@@ -90,8 +94,10 @@ class Intake:
         """Intake on the desk's store; an InputError naming the fix when mail is off."""
         if desk.mail is None:
             raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
-        return cls(desk.store, desk.mail, desk.action_clock, desk.templates,
-                   lambda ticket: desk.template_values(ticket, technician=""))
+        intake = cls(desk.store, desk.mail, desk.action_clock, desk.templates,
+                     lambda ticket: desk.template_values(ticket, technician=""))
+        intake.policy = desk.policy
+        return intake
 
     def receive(self, raw: bytes) -> Outcome:
         """Handle one RFC 5322 message; the outcome says what it did (and its sysexits code)."""
@@ -227,6 +233,8 @@ class Intake:
             if closed is not None:
                 made = rules.follow_up(made, closed, now)
             made = mailed_ticket(made.evolve(id=ticket_id), mail, self.settings, now, self.templates, self.sign)
+            if self.policy is not None:
+                made = picked(self.policy, None, made, rules.MAIL, now, _received_on(mail, self.policy))
             return queue_deliveries(made.evolve(timeline=()), made, self._message_id, now)
 
         decided.append(Outcome("ticket", f"new ticket from {mail.sender}{where.line}"))
@@ -475,6 +483,12 @@ def _kept_original(raw: bytes, mail: IncomingMail, settings: MailSettings) -> by
         "kept here are its headers and text, without its attachments]\n\n"
     )
     return head[:limit] + note.encode() + mail.text.encode("utf-8")[:limit]
+
+
+def _received_on(mail: IncomingMail, policy: SlaPolicy) -> str:
+    """The first address the mail was sent to that the desk receives on for an organisation ("" for none)."""
+    sent_to = getaddresses([mail.header(name) for name in ("Delivered-To", "To", "Cc")])
+    return next((address for _, address in sent_to if policy.organisations.receiving(address)), "")
 
 
 def _stamp(now: datetime) -> str:

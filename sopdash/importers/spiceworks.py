@@ -35,6 +35,8 @@ from sopdash.core.durations import format_countdown
 from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_DURATION_S, in_range
 from sopdash.core.model import Requester, Source, Ticket, TimelineEntry
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.sla_policies import picked
 from sopdash.core.text import one_line
 from sopdash.store import Store
 
@@ -238,18 +240,22 @@ def plan_import(path: Path, existing: Sequence[Ticket], now: datetime) -> Import
     return _plan(path, read_export(path), existing, now)
 
 
-def import_file(path: Path, store: Store, now: datetime) -> ImportPlan:
+def import_file(path: Path, store: Store, now: datetime, policy: SlaPolicy | None = None) -> ImportPlan:
     """Import the export file at `path` into `store` in one locked write.
 
     The whole file is mapped and checked against the tickets as they are under the lock, and every
-    added and updated ticket lands in one atomic replace of the store, or none does.
+    added and updated ticket lands in one atomic replace of the store, or none does. With the desk's policy,
+    each added ticket keeps the SLA policy its rules pick (an updated one keeps its own).
     """
     document = read_export(path)
     plans: list[ImportPlan] = []
 
     def apply(existing: list[Ticket]) -> tuple[Sequence[Ticket], Sequence[Ticket]]:
         plans.append(_plan(path, document, existing, now))
-        return plans[0].updated, plans[0].added
+        added = plans[0].added
+        if policy is not None:
+            added = [picked(policy, None, ticket, SYSTEM, now) for ticket in added]
+        return plans[0].updated, added
 
     store.transact(apply)
     return plans[0]
@@ -295,6 +301,8 @@ def merge(current: Ticket, imported: Ticket, last_activity: datetime) -> Ticket:
         client_notified_at=current.client_notified_at,
         timeline=tuple(sorted((*current.timeline, *_gained(current, imported)), key=lambda entry: entry.at)),
         timeline_seal=current.timeline_seal,
+        sla_policy=current.sla_policy,
+        organisation=current.organisation,
     )
     imported_keys = Counter(_entry_key(entry) for entry in imported.timeline)
     local = [entry for entry in current.timeline if not _taken(imported_keys, entry)]

@@ -1,5 +1,8 @@
 """The SLA report of `sopdash report`: how the desk met its targets over a period, as text, JSON or CSV.
 
+By organisation and by SLA policy (each ticket measured against the policy it keeps, `sopdash.core.sla_policies`)
+only when the desk has organisations or policies besides its own.
+
 Tickets created in [since, until) are counted. Each clock's outcome comes from `sopdash.core.clocks`
 read at `now`: `met` is within target; `met_late` and `breached` missed it; a clock still running,
 warning or paused has no outcome yet and is left out of the percentage. Business time to acknowledge
@@ -25,6 +28,8 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
 from sopdash.core.documents import json_text
 from sopdash.core.text import cell_width, one_line, pad
+from sopdash.core.sla_policies import DEFAULT_NAME
+from sopdash.report.clients import NO_ORGANISATION
 from sopdash.report.tally import Breach, ClockTally, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")
@@ -33,6 +38,7 @@ _NAME_WIDTH = 30  # technicians, categories, requesters: a line of the text repo
 _BREACH_COLUMNS = ("ticket", "clock", "state", "over by", "due", "priority", "assignee", "requester", "subject")
 
 BreachRow = tuple[str, ...]
+_ALWAYS = ("overall", "priority", "technician", "category")  # by organisation and policy only when a desk has them
 
 
 class ClockStats(msgspec.Struct, frozen=True):
@@ -78,6 +84,8 @@ class Report(msgspec.Struct, frozen=True):
     by_priority: tuple[GroupStats, ...]
     by_technician: tuple[GroupStats, ...]
     by_category: tuple[GroupStats, ...]
+    by_organisation: tuple[GroupStats, ...]
+    by_policy: tuple[GroupStats, ...]
     escalations: dict[str, int]
     breaches: tuple[Breach, ...]
     merged: int = 0
@@ -116,6 +124,8 @@ def report_from(counted: Tally, since: datetime, until: datetime, now: datetime,
         by_priority=_ordered(counted.by_priority, PRIORITIES),
         by_technician=_ordered(counted.by_technician),
         by_category=_ordered(counted.by_category),
+        by_organisation=_ordered(counted.by_organisation) if set(counted.by_organisation) - {NO_ORGANISATION} else (),
+        by_policy=_ordered(counted.by_policy) if set(counted.by_policy) - {DEFAULT_NAME} else (),
         escalations=dict(counted.escalations),
         breaches=tuple(counted.breaches),
         merged=counted.merged,
@@ -184,7 +194,7 @@ _METRIC_HEADER = (
 )
 _BREACH_HEADER = (
     "ticket", "subject", "priority", "assignee", "category",
-    "requester_name", "requester_email", "requester_phone", "clock", "state", "due", "over_s",
+    "requester_name", "requester_email", "requester_phone", "clock", "state", "due", "over_s", "policy",
 )
 
 
@@ -207,19 +217,22 @@ def render_csv(report: Report) -> str:
             (
                 b.ticket_id, _cell(b.subject), b.priority, _cell(b.assignee), _cell(b.category),
                 _cell(b.requester.name), _cell(b.requester.email), _cell(b.requester.phone),
-                b.clock, b.state, format_time(b.due) or "", b.over_s,
+                b.clock, b.state, format_time(b.due) or "", b.over_s, _cell(b.policy),
             )
         )
     return out.getvalue()
 
 
 def _dimensions(report: Report) -> tuple[tuple[str, tuple[GroupStats, ...]], ...]:
-    return (
+    dimensions = (
         ("overall", (report.overall,)),
         ("priority", report.by_priority),
         ("technician", report.by_technician),
         ("category", report.by_category),
+        ("organisation", report.by_organisation),
+        ("policy", report.by_policy),
     )
+    return tuple((name, groups) for name, groups in dimensions if groups or name in _ALWAYS)
 
 
 def _csv_clock(stats: ClockStats) -> tuple:

@@ -18,9 +18,11 @@ from operator import attrgetter
 
 import msgspec
 
-from sopdash.core.clocks import BREACHED, MET, MET_LATE, ClockPolicy, ClockReading, ticket_clocks
+from sopdash.core.clocks import BREACHED, MET, MET_LATE, ClockReading, ticket_clocks
 from sopdash.core.errors import StoreError
 from sopdash.core.model import ESCALATION_REASONS, Requester, Ticket
+from sopdash.core.policy import SlaPolicy
+from sopdash.report.clients import NO_ORGANISATION, organisation_key, policy_key
 
 UNASSIGNED = "(unassigned)"
 UNCATEGORISED = "(none)"
@@ -44,6 +46,7 @@ class Breach(msgspec.Struct, frozen=True, gc=False):
     state: str
     due: datetime | None
     over_s: int
+    policy: str = ""  # the SLA policy the ticket was measured against
 
 
 class ClockTally(msgspec.Struct, gc=False):
@@ -70,13 +73,15 @@ class Tally(msgspec.Struct, gc=False):
     by_priority: dict[str, GroupTally] = {}
     by_technician: dict[str, GroupTally] = {}
     by_category: dict[str, GroupTally] = {}
+    by_organisation: dict[str, GroupTally] = {}
+    by_policy: dict[str, GroupTally] = {}
     escalations: dict[str, int] = {}
     breaches: list[Breach] = []
     merged: int = 0  # tickets created in the period and closed by a merge: duplicates, left out of the clocks
 
 
 def tally(
-    tickets: Iterable[Ticket], policy: ClockPolicy, since: datetime, until: datetime, now: datetime
+    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime
 ) -> Tally:
     """The figures of tickets created in [since, until), every clock read at `now`; escalations by when they happened."""
     rows: list[Row] = []
@@ -96,14 +101,16 @@ def tally(
         by_priority=_groups(rows, attrgetter("priority"), ""),
         by_technician=_groups(rows, attrgetter("assignee"), UNASSIGNED),
         by_category=_groups(rows, attrgetter("category"), UNCATEGORISED),
+        by_organisation=_groups(rows, organisation_key(policy), NO_ORGANISATION),
+        by_policy=_groups(rows, policy_key(policy), ""),
         escalations=escalations,
-        breaches=list(_breaches(rows)),
+        breaches=list(_breaches(rows, policy_key(policy))),
         merged=merged_duplicates,
     )
 
 
 def tally_history(
-    slices: Sequence[Slice], read_all: Callable[[], list[Ticket]], policy: ClockPolicy, since: datetime,
+    slices: Sequence[Slice], read_all: Callable[[], list[Ticket]], policy: SlaPolicy, since: datetime,
     until: datetime, now: datetime,
 ) -> Tally:
     """The tally of a history given as slices (a store's `history_slices`): dealt out one share per processor, each
@@ -155,7 +162,7 @@ def merged(tallies: Sequence[Tally]) -> Tally:
     whole = Tally(escalations=dict.fromkeys(ESCALATION_REASONS, 0))
     for part in tallies:
         _add_group(whole.overall, part.overall)
-        for name in ("by_priority", "by_technician", "by_category"):
+        for name in ("by_priority", "by_technician", "by_category", "by_organisation", "by_policy"):
             groups: dict[str, GroupTally] = getattr(whole, name)
             for key, group in getattr(part, name).items():
                 _add_group(groups.setdefault(key, GroupTally()), group)
@@ -197,7 +204,7 @@ def _clock(readings: list[ClockReading]) -> ClockTally:
     return ClockTally(within, late, len(readings) - within - late, used)
 
 
-def _breaches(rows: list[Row]) -> Iterable[Breach]:
+def _breaches(rows: list[Row], policy_of: Callable[[Ticket], str]) -> Iterable[Breach]:
     for ticket, ack, resolution in sorted(rows, key=lambda row: row[0].id):
         for clock, reading in (("ack", ack), ("resolution", resolution)):
             if reading.state in _MISSED:
@@ -212,4 +219,5 @@ def _breaches(rows: list[Row]) -> Iterable[Breach]:
                     reading.state,
                     reading.due,
                     -reading.remaining_s,
+                    policy_of(ticket),
                 )

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from sopdash.config import Settings
 from sopdash.core.board import Board, Moment, Row
 from sopdash.core.detail import Line, mail_off_lines
+from sopdash.core.detail_client import client_lines
 from sopdash.core.detail_people import other_ticket_lines, presence_lines
 from sopdash.core.display import client_line
 from sopdash.core.errors import SopdashError, error_text
@@ -456,7 +457,8 @@ class DashboardScreen(Screen[None]):
         others = self.requesters.others(ticket)
         mail_off = mail_off_lines(ticket) if self.desk.mail is None else []
         linked = board_links(self.board, ticket, self.loader.has_history, self.privacy)
-        return linked + mail_off + presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
+        clients = client_lines(ticket, self.desk.policy)
+        return clients + linked + mail_off + presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
 
     def watch_detail_source(self) -> None:
         self._show_detail()

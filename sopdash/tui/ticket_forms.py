@@ -43,7 +43,8 @@ class TicketForms:
 
     def new_ticket(self) -> None:
         tickets = self._tickets_loaded()
-        dialog = NewTicketDialog(known_requesters(tickets), categories_in_use(tickets), self.screen.privacy)
+        privacy, policy = self.screen.privacy, self.desk.policy
+        dialog = NewTicketDialog(known_requesters(tickets), categories_in_use(tickets), privacy, policy)
         dialog.sender = lambda new: self._create(new, dialog)
         self.screen.app.push_screen(dialog)
 
@@ -67,7 +68,8 @@ class TicketForms:
 
     async def edit(self) -> None:
         categories = categories_in_use(self._tickets_loaded())
-        await self.screen.errands.act(replace(EDIT, ask=lambda desk, t, privacy: EditTicketDialog(t, categories, privacy)))
+        ask = lambda desk, t, privacy: EditTicketDialog(t, categories, privacy, desk.policy)  # noqa: E731
+        await self.screen.errands.act(replace(EDIT, ask=ask))
 
     def reply_with(self, reply: CannedReply) -> None:
         """Open the public-reply dialog on the current ticket with a canned reply filled in (from the palette)."""

@@ -16,7 +16,7 @@ TICKET_FIELDS = {
     "id", "subject", "body", "requester", "cc", "category", "priority", "triaged", "status", "assignee", "tier",
     "escalations", "manager_flag", "troubleshooting", "timeline", "created_at", "acknowledged_at", "resolved_at",
     "resolution", "client_notified_at", "closed_at", "links", "reported_at", "merged_acknowledged_at", "source",
-    "desk_address", "version", "mail_revision",
+    "desk_address", "sla_policy", "organisation", "version", "mail_revision",
 }
 CLOCK_FIELDS = {"due", "state", "remaining_s", "target_s"}
 

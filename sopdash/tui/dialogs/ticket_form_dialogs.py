@@ -19,9 +19,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static, TextArea
 
 from sopdash.core.addresses import checked_address
+from sopdash.core.detail_client import client_hint
 from sopdash.core.edit import current_values
 from sopdash.core.errors import InputError
 from sopdash.core.model import PRIORITIES, Requester, Ticket
+from sopdash.core.policy import SlaPolicy
 from sopdash.core.requesters import requester_key
 from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction, TicketDialog
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
@@ -68,11 +70,24 @@ class FormDialog(Dialog[ResultT]):
         suggester = SuggestFromList(suggestions, case_sensitive=False) if suggestions else None
         yield Input(value, suggester=suggester, compact=True, **options)
 
+    policy: SlaPolicy | None = None  # the desk's: the organisation and SLA policy the requester resolves to
+
+    def client_hint(self) -> ComposeResult:
+        """The line saying the requester's organisation and SLA policy, on a desk that has either."""
+        if self.policy is not None and client_hint(self.policy, "", "", None):
+            yield Static(Content(self.current_hint()), classes="hint", id="client-hint")
+
+    def current_hint(self) -> str:
+        """The hint for what the form holds now."""
+        return ""
+
     def on_input_submitted(self) -> None:
         self.focus_next()
 
     def on_input_changed(self) -> None:
         self.say("")
+        for hint in self.query("#client-hint").results(Static):
+            hint.update(Content(self.current_hint()))
 
 
 class NewTicketDialog(FormDialog[NewTicket]):
@@ -81,11 +96,15 @@ class NewTicketDialog(FormDialog[NewTicket]):
     BINDINGS = SAVE_KEYS
     FRAME_CLASS = "ticket-form-dialog"
 
-    def __init__(self, requesters: Iterable[Requester], categories: Sequence[str], privacy: bool = False) -> None:
+    def __init__(
+        self, requesters: Iterable[Requester], categories: Sequence[str], privacy: bool = False,
+        policy: SlaPolicy | None = None,
+    ) -> None:
         super().__init__()
         self.known = {} if privacy else {requester_key(r): r for r in requesters if r.email}
         self.categories = categories
         self.privacy = privacy
+        self.policy = policy
 
     def frame_title(self) -> str:
         return "New ticket"
@@ -94,6 +113,7 @@ class NewTicketDialog(FormDialog[NewTicket]):
         yield from self.field("Subject", id="subject")
         addresses = [requester_address(r) for r in self.known.values()]
         yield from self.field("Requester: e-mail, or Name <e-mail>", suggestions=addresses, id="requester")
+        yield from self.client_hint()
         yield from self.field(
             f"Priority: {' / '.join(PRIORITIES)}, or blank (medium, untriaged)", suggestions=PRIORITIES, id="priority"
         )
@@ -106,6 +126,12 @@ class NewTicketDialog(FormDialog[NewTicket]):
 
     def value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value.strip()
+
+    def current_hint(self) -> str:
+        if not self.is_mounted:
+            return client_hint(self.policy, "", "", None) if self.policy else ""
+        email = parseaddr(self.value("requester"))[1]
+        return client_hint(self.policy, email, self.value("category"), self.value("priority").casefold() or None)
 
     def action_save(self) -> None:
         priority = self.value("priority").casefold() or None
@@ -137,9 +163,12 @@ class EditTicketDialog(FormDialog[dict], TicketDialog[dict]):
     BINDINGS = SAVE_KEYS
     FRAME_CLASS = "ticket-form-dialog"
 
-    def __init__(self, ticket: Ticket, categories: Sequence[str], privacy: bool = False) -> None:
+    def __init__(
+        self, ticket: Ticket, categories: Sequence[str], privacy: bool = False, policy: SlaPolicy | None = None
+    ) -> None:
         super().__init__(ticket, privacy)
         self.categories = categories
+        self.policy = policy
         self.fields = ("subject", "category") if privacy else ("subject", "category", "name", "email", "phone")
 
     def frame_title(self) -> str:
@@ -153,11 +182,21 @@ class EditTicketDialog(FormDialog[dict], TicketDialog[dict]):
         for field in self.fields:
             suggestions = self.categories if field == "category" else ()
             yield from self.field(labels[field], current[field], suggestions, id=field)
+        yield from self.client_hint()
         if self.privacy:
             yield Static(Content("Privacy mode: requester details are hidden (x shows them)."), classes="hint")
 
     def buttons(self) -> Iterable[DialogAction]:
         return (DialogAction("save", "Save (^s)", "primary", "save"), CANCEL)
+
+    def current_hint(self) -> str:
+        current = current_values(self.ticket)
+        typed = {**current, **(self.typed() if self.is_mounted else {})}
+        return client_hint(self.policy, typed["email"], typed["category"], self.ticket.priority) if self.policy else ""
+
+    def typed(self) -> dict[str, str]:
+        """What the form's fields hold."""
+        return {field: self.query_one(f"#{field}", Input).value.strip() for field in self.fields}
 
     def changes(self) -> dict[str, str]:
         """The fields whose text differs from the ticket's."""

@@ -44,20 +44,22 @@ ESSENTIAL = (
     Column("resolution", "RESOLVE", 11),
 )
 _ASSIGNEE = ESSENTIAL[3]
-# Added while the subject keeps MIN_SUBJECT cells; shown before the assignee.
-OPTIONAL = (Column("requester", "REQUESTER", 18),)
-DISPLAY_ORDER = ("id", "priority", "status", "subject", "requester", "assignee", "ack", "resolution")
+# Added while the subject keeps MIN_SUBJECT cells; shown before the assignee (the organisation only on a desk
+# whose queue holds requesters that belong to one).
+ORGANISATION = Column("organisation", "ORG", 8)
+OPTIONAL = (Column("requester", "REQUESTER", 18), ORGANISATION)
+DISPLAY_ORDER = ("id", "priority", "status", "subject", "requester", "organisation", "assignee", "ack", "resolution")
 
 
-def fit_columns(width: int, id_width: int, assignee_width: int = 0) -> list[Column]:
-    """The columns that fit `width` cells: the essential ones, then the requester if room remains; the assignee
+def fit_columns(width: int, id_width: int, assignee_width: int = 0, organisations: bool = False) -> list[Column]:
+    """The columns that fit `width` cells: the essential ones, then the requester and the organisation if room remains; the assignee
     column widens to `assignee_width` (the longest login shown) as far as the subject keeps SUBJECT_KEPT cells."""
     columns = [Column("id", ID_TITLE, id_width, right=True), *ESSENTIAL]
     used = sum(c.width for c in columns) + GAP * len(columns)
     wider = max(0, min(assignee_width, ASSIGNEE_WIDEST) - _ASSIGNEE.width)
     wider = max(0, min(wider, width - used - SUBJECT_KEPT))
     columns = [Column(c.name, c.title, c.width + wider) if c is _ASSIGNEE else c for c in columns]
-    for extra in OPTIONAL:
+    for extra in OPTIONAL if organisations else OPTIONAL[:1]:
         used = sum(c.width for c in columns) + GAP * len(columns)
         if width - used - extra.width - GAP >= MIN_SUBJECT:
             columns.append(extra)
@@ -138,7 +140,8 @@ class TicketQueue(CursorList):
             id_width = max(len(ID_TITLE), len(str(max(self.arrangement.index, default=0))))
             logins = {row.ticket.assignee for row in self.arrangement.rows}
             assignee_width = max((cell_len(one_line(login)) for login in logins), default=0)
-            self._columns = (width, fit_columns(width, id_width, assignee_width))
+            organisations = any(row.organisations for row in self.arrangement.rows)
+            self._columns = (width, fit_columns(width, id_width, assignee_width, organisations))
         return self._columns[1]
 
     def content_changed(self) -> None:
@@ -175,6 +178,9 @@ class TicketQueue(CursorList):
                 line.append_text(self._subject(row, column))
             elif column.name == "requester":
                 line.append(_cell(requester_label(ticket.requester, self.privacy), column))
+            elif column.name == "organisation":
+                shown = one_line(row.organisations[0]) + ("+" if len(row.organisations) > 1 else "") if row.organisations else "—"
+                line.append(_cell(shown, column), "" if row.organisations else self.style_of("dim"))
             elif column.name == "assignee":
                 line.append(_cell(one_line(ticket.assignee) or "—", column), "" if ticket.assignee else self.style_of("dim"))
             elif clocks is not None:

@@ -1,0 +1,27 @@
+"""The report's groupings by client: the organisation each ticket counts under and the SLA policy it was measured
+against (`sopdash.core.sla_policies`), as key functions for the tally."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sopdash.core.model import Ticket
+from sopdash.core.policy import SlaPolicy
+from sopdash.core.sla_policies import organisation_of
+
+NO_ORGANISATION = "(none)"
+
+
+def organisation_key(policy: SlaPolicy) -> Callable[[Ticket], str]:
+    """A ticket's organisation by name ("" for none), as `organisation_of` decides."""
+
+    def key(ticket: Ticket) -> str:
+        organisation = organisation_of(policy, ticket)
+        return organisation.name if organisation is not None else ""
+
+    return key
+
+
+def policy_key(policy: SlaPolicy) -> Callable[[Ticket], str]:
+    """The name of the policy a ticket was measured against."""
+    return lambda ticket: policy.for_ticket(ticket).name
