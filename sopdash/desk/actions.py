@@ -25,6 +25,7 @@ from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
+from sopdash.core.search import SearchHit, SearchQuery
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Progress, Signature
@@ -73,6 +74,13 @@ class Desk:
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)
+
+    def search(
+        self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
+    ) -> list[SearchHit]:
+        """Tickets live and archived holding every word and phrase of query (`core/search.parse_search`), newest
+        first, a page of up to limit below the id before; since leaves out tickets not changed since."""
+        return self.store.search(query, limit, before, since)
 
     def clocks(self, ticket: Ticket, now: datetime | None = None) -> TicketClocks:
         return ticket_clocks(ticket, self.policy, now or self.clock())

@@ -17,6 +17,7 @@ from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
+from sopdash.core.search import SearchHit, SearchQuery
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
 from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store
 from sopdash.store.diagnosis import diagnose
@@ -26,6 +27,8 @@ from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.debris import remove_debris
 from sopdash.store.sidecar_check import repair_sidecars
+from sopdash.store import file_search
+from sopdash.store.search_index import SearchIndex
 from sopdash.store.paths import following_links, lock_path_for, make_directory
 from sopdash.store.presence import PresenceDirectory
 from sopdash.store.storage import (
@@ -261,14 +264,29 @@ class TicketStore(Store):
 
     def check(self) -> list[str]:
         """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions, debris."""
-        return diagnose(self.given, self.lock_path)
+        lines = diagnose(self.given, self.lock_path)
+        if any(line.startswith("error:") for line in lines):
+            return lines
+        return lines + file_search.diagnosis(self.path, self.signature())
 
     def fix(self) -> list[str]:
         """What `sopdash check --fix` did: links and FIFOs planted where sopdash keeps its own files removed and
-        modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed."""
+        modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed and
+        the search index brought in line."""
         done = repair_sidecars(self.path)
         with self._locked():
-            return done + remove_debris(self.path)
+            return done + remove_debris(self.path) + file_search.repair(self.path, self.signature(), self.notify)
+
+    def search(
+        self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
+    ) -> list[SearchHit]:
+        """From `<store>.search.sqlite`, caught up first if a write did not reach it."""
+        return file_search.search(self.path, self.signature, self._locked, self.notify, query, limit, before, since)
+
+    def reindex(self) -> int:
+        """Build `<store>.search.sqlite` anew from every ticket; how many it holds."""
+        with self._locked():
+            return SearchIndex(self.path).rebuild(self.signature())
 
     def _locked(self) -> AbstractContextManager[None]:
         """The store's lock; a file that is not a store (a link to /etc/passwd, say) gets no lock file made beside it."""
@@ -291,14 +309,18 @@ class TicketStore(Store):
             # another technician may have created it while we waited for the lock
             if not self._exists():
                 OrjsonStorage(self.path).write(empty_store())
+                SearchIndex(self.path).catch_up(self.signature())
 
     @contextmanager
     def _writing(self, every_due: bool = False) -> Iterator[LockedWrite]:
         """The store read under the lock; what changes inside is committed in one step, or not at all."""
         with self._locked():
+            before = self.signature()
             write = LockedWrite(self.path)
             yield write
+            changed = file_search.changed_docs(write)
             moved = write.commit(self.clock(), self.archive_after, every_due)
+            file_search.after_write(self.path, before, self.signature(), write, changed, self.notify)
         if write.upgrading and self.notify is not None:
             self.notify(
                 f"split the single-file store {self.path}: {sum(moved.values())} closed tickets moved to "

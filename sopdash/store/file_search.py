@@ -1,0 +1,95 @@
+"""What the file store does with its search index (`search_index.py`) around a write, a search, `check` and
+`check --fix`: a failed index update never fails the write (the index is left stale, and said to be), and a stale,
+missing or unreadable index is caught up or built anew under the store's lock before it is searched."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+
+from sopdash.core.errors import StoreError
+from sopdash.core.search import SearchHit, SearchQuery
+from sopdash.store.locked_write import LockedWrite
+from sopdash.store.search_index import SearchIndex
+from sopdash.store.storage import read_raw_file
+
+_INDEX_ERRORS = (sqlite3.Error, OSError, StoreError)
+Lock = Callable[[], AbstractContextManager[None]]
+Told = Callable[[str], None] | None
+
+
+def changed_docs(write: LockedWrite) -> dict[str, msgspec.Raw]:
+    """The bytes of the tickets a write put, taken before its commit moves any of them to the archive."""
+    return {key: write.docs[key] for key in write.changed if key in write.docs}
+
+
+def after_write(store_path: Path, before: object, after: object, write: LockedWrite,
+                changed: dict[str, msgspec.Raw], notify: Told) -> None:
+    """Index what a committed write changed (the lock still held); if that fails the write stands, the index
+    stays behind it (stale), and notify hears so."""
+    archived_now = {i for month, ids in write.archived.items() for i in ids} - {
+        i for ids in write.listed_before.values() for i in ids
+    }
+    try:
+        SearchIndex(store_path).after_write(before, after, write.live, changed, archived_now)
+    except _INDEX_ERRORS as error:
+        if notify is not None:
+            notify(f"the search index was not updated ({error}); the next search or `sopdash check --fix` catches it up")
+
+
+def search(store_path: Path, signature: Callable[[], object], locked: Lock, notify: Told, query: SearchQuery,
+           limit: int, before: int | None, since: datetime | None) -> list[SearchHit]:
+    """The newest tickets matching query, from an index brought up to date first if it is behind the store."""
+    index = SearchIndex(store_path)
+    if not index.in_line_with(signature()):
+        with locked():
+            bring_up_to_date(index, signature(), notify)
+    try:
+        return index.search(query, limit, before, since)
+    except sqlite3.Error as error:
+        raise StoreError(f"the search index {index.path} cannot be read ({error}); `sopdash store reindex` builds it anew") from None
+
+
+def bring_up_to_date(index: SearchIndex, signature: object, notify: Told) -> None:
+    """Catch a stale index up (the store's lock held); build a missing or unreadable one anew."""
+    if index.in_line_with(signature):
+        return
+    if index.exists():
+        try:
+            index.catch_up(signature)
+            return
+        except (sqlite3.Error, StoreError):
+            pass  # unreadable or not an index: built anew below
+    if notify is not None:
+        notify(f"building the search index {index.path} (once; it is kept up to date from now on)")
+    index.rebuild(signature)
+
+
+def diagnosis(store_path: Path, signature: object) -> list[str]:
+    """What `check` says of the search index."""
+    live = read_raw_file(store_path)
+    count = len(live.tickets) + sum(len(ids) for ids in live.meta["1"].get("archived", {}).values())
+    problem = SearchIndex(store_path).problem(signature, count)
+    if problem is None:
+        return [f"ok: the search index holds all {count} tickets"]
+    return [f"warning: {problem}; `sopdash check --fix` or `sopdash store reindex` brings it in line"]
+
+
+def repair(store_path: Path, signature: object, notify: Told) -> list[str]:
+    """What `check --fix` did to the search index (the store's lock held)."""
+    if diagnosis(store_path, signature)[0].startswith("ok:"):
+        return []
+    index = SearchIndex(store_path)
+    try:
+        index.catch_up(signature)
+    except _INDEX_ERRORS:
+        pass
+    if diagnosis(store_path, signature)[0].startswith("ok:"):
+        return [f"fixed: the search index {index.path} caught up with the store"]
+    count = index.rebuild(signature)
+    return [f"fixed: the search index {index.path} built anew ({count} tickets)"]
