@@ -85,11 +85,12 @@ def repair(store_path: Path, signature: object, notify: Told) -> list[str]:
     if diagnosis(store_path, signature)[0].startswith("ok:"):
         return []
     index = SearchIndex(store_path)
-    try:
-        index.catch_up(signature)
-    except _INDEX_ERRORS:
-        pass
-    if diagnosis(store_path, signature)[0].startswith("ok:"):
-        return [f"fixed: the search index {index.path} caught up with the store"]
+    if index.exists():
+        try:
+            index.catch_up(signature)
+        except _INDEX_ERRORS:
+            pass
+        if diagnosis(store_path, signature)[0].startswith("ok:"):
+            return [f"fixed: the search index {index.path} caught up with the store"]
     count = index.rebuild(signature)
     return [f"fixed: the search index {index.path} built anew ({count} tickets)"]
