@@ -10,8 +10,7 @@ from sopdash.cli.context import desk_on, settings_for, store_path_for
 from sopdash.core.documents import json_text
 from sopdash.core.errors import InputError
 from sopdash.core.period import parse_bound
-from sopdash.core.privacy import mask_requester, scrub_text
-from sopdash.core.search import SearchHit, parse_search
+from sopdash.core.search import SearchHit, masked_hit, parse_search
 from sopdash.core.text import one_line
 
 INDENT = " " * 8
@@ -28,7 +27,7 @@ def search_tickets(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise InputError("--limit: give a number of tickets, 1 or more")
     since = parse_bound(args.since, "--since", desk.policy.calendar.tz, end_of_day=False) if args.since else None
-    hits = [masked(hit) if settings.privacy else hit for hit in desk.search(query, args.limit, args.before, since)]
+    hits = [masked_hit(hit) if settings.privacy else hit for hit in desk.search(query, args.limit, args.before, since)]
     if args.json:
         print(json_text([hit_document(hit) for hit in hits]))
     elif hits:
@@ -38,13 +37,6 @@ def search_tickets(args: argparse.Namespace) -> int:
     else:
         print(f"no ticket holds {query.typed}")
     return 0
-
-
-def masked(hit: SearchHit) -> SearchHit:
-    """hit with its requester masked, in the fields and in the subject and matching line (privacy mode)."""
-    requester = hit.requester
-    return SearchHit(hit.id, scrub_text(hit.subject, requester), hit.status, hit.archived,
-                     scrub_text(hit.line, requester), mask_requester(requester), hit.changed_at)
 
 
 def hit_lines(hit: SearchHit, tz) -> str:

@@ -19,6 +19,7 @@ from datetime import datetime
 import Stemmer
 
 from sopdash.core.model import Requester, Ticket
+from sopdash.core.privacy import mask_requester, scrub_text
 from sopdash.core.queue import Query, parse_query
 from sopdash.core.text import one_line, printable
 
@@ -132,3 +133,10 @@ class SearchHit:
     line: str
     requester: Requester
     changed_at: datetime
+
+
+def masked_hit(hit: SearchHit) -> SearchHit:
+    """hit with its requester masked, in its fields and in the subject and matching line (privacy mode)."""
+    requester = hit.requester
+    return SearchHit(hit.id, scrub_text(hit.subject, requester), hit.status, hit.archived,
+                     scrub_text(hit.line, requester), mask_requester(requester), hit.changed_at)
