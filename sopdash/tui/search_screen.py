@@ -101,20 +101,20 @@ class SearchScreen(ModalScreen[int | None]):
         if not self.hits:
             state = "nothing found (esc: back)"
         else:
-            state = f"{len(self.hits)}{'+' if self.more else ''} found, newest first · enter opens · esc: back"
+            state = f"{len(self.hits)}{'+' if self.more else ''} found, newest first · enter opens"
         self.query_one("#search-title", Static).update(self._title(state))
         if hits.highlighted is None and self.hits:
             hits.highlighted = 0
 
     def _prompt(self, hit: SearchHit) -> Text:
-        """Two lines: `#12 closed · archived 2026-03-04 subject`, and the matching line under it."""
-        head = Text(no_wrap=True, overflow="ellipsis")
+        """Two lines cut to the screen's width: `#12 closed · archived 2026-03-04 subject`, and the matching line."""
+        width = max(self.app.size.width - 6, 20)  # less the list's padding and scroll bar
+        head = Text()
         head.append(f"#{hit.id} ", "bold")
         head.append(f"{hit.status}{' · archived' if hit.archived else ''} ", "italic" if hit.archived else "")
         head.append(f"{hit.changed_at.astimezone(self.zone):%Y-%m-%d}  ", "dim")
-        head.append(one_line(hit.subject, 200))
-        line = Text("    " + hit.line, style="dim", no_wrap=True, overflow="ellipsis")
-        return Text("\n", no_wrap=True, overflow="ellipsis").join([head, line])
+        head.append(one_line(hit.subject, max(width - head.cell_len, 1)))
+        return Text("\n").join([head, Text("    " + one_line(hit.line, width - 4), style="dim")])
 
     @on(OptionList.OptionHighlighted, "#search-hits")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
