@@ -25,12 +25,12 @@ from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
-from sopdash.core.search import SearchHit, SearchQuery
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Progress, Signature
 
 if TYPE_CHECKING:
+    from sopdash.core.search import SearchHit, SearchQuery
     from sopdash.desk.delivery import MailOutcome
     from sopdash.desk.presence import PresenceBoard
     from sopdash.desk.settings import DeskSettings

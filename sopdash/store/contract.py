@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sopdash.core.model import Ticket
-from sopdash.core.search import SearchHit, SearchQuery
 
 if TYPE_CHECKING:
+    from sopdash.core.search import SearchHit, SearchQuery
     from sopdash.store.kept_files import KeptFiles
     from sopdash.store.postgres.kept_files import DatabaseFiles
     from sopdash.store.presence import PresenceBoard

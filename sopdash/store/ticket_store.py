@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -17,7 +18,6 @@ from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
-from sopdash.core.search import SearchHit, SearchQuery
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
 from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store
 from sopdash.store.diagnosis import diagnose
@@ -27,8 +27,6 @@ from sopdash.store.lock import Notify, exclusive_lock
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.debris import remove_debris
 from sopdash.store.sidecar_check import repair_sidecars
-from sopdash.store import file_search
-from sopdash.store.search_index import SearchIndex
 from sopdash.store.paths import following_links, lock_path_for, make_directory
 from sopdash.store.presence import PresenceDirectory
 from sopdash.store.storage import (
@@ -43,6 +41,9 @@ from sopdash.store.storage import (
     read_raw_file,
     read_store_file,
 )
+
+if TYPE_CHECKING:
+    from sopdash.core.search import SearchHit, SearchQuery
 
 _READ_ATTEMPTS = 3  # a history read that meets a move under way starts again; a third clash is not a coincidence
 
@@ -264,6 +265,8 @@ class TicketStore(Store):
 
     def check(self) -> list[str]:
         """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions, debris."""
+        from sopdash.store import file_search
+
         lines = diagnose(self.given, self.lock_path)
         if any(line.startswith("error:") for line in lines):
             return lines
@@ -273,6 +276,8 @@ class TicketStore(Store):
         """What `sopdash check --fix` did: links and FIFOs planted where sopdash keeps its own files removed and
         modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed and
         the search index brought in line."""
+        from sopdash.store import file_search
+
         done = repair_sidecars(self.path)
         with self._locked():
             return done + remove_debris(self.path) + file_search.repair(self.path, self.signature(), self.notify)
@@ -281,10 +286,14 @@ class TicketStore(Store):
         self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
     ) -> list[SearchHit]:
         """From `<store>.search.sqlite`, caught up first if a write did not reach it."""
+        from sopdash.store import file_search
+
         return file_search.search(self.path, self.signature, self._locked, self.notify, query, limit, before, since)
 
     def reindex(self) -> int:
         """Build `<store>.search.sqlite` anew from every ticket; how many it holds."""
+        from sopdash.store.search_index import SearchIndex
+
         with self._locked():
             return SearchIndex(self.path).rebuild(self.signature())
 
@@ -304,6 +313,8 @@ class TicketStore(Store):
         return True
 
     def _create(self) -> None:
+        from sopdash.store.search_index import SearchIndex
+
         make_directory(self.path.parent)
         with exclusive_lock(self.lock_path):
             # another technician may have created it while we waited for the lock
@@ -313,7 +324,10 @@ class TicketStore(Store):
 
     @contextmanager
     def _writing(self, every_due: bool = False) -> Iterator[LockedWrite]:
-        """The store read under the lock; what changes inside is committed in one step, or not at all."""
+        """The store read under the lock; what changes inside is committed in one step, or not at all; then the
+        search index is brought in line (`file_search`: the search modules load only when a store is written)."""
+        from sopdash.store import file_search
+
         with self._locked():
             before = self.signature()
             write = LockedWrite(self.path)
