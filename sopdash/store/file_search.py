@@ -51,7 +51,7 @@ def search(store_path: Path, signature: Callable[[], object], locked: Lock, noti
             bring_up_to_date(index, signature(), notify)
     try:
         return index.search(query, limit, before, since)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, OSError) as error:
         raise StoreError(f"the search index {index.path} cannot be read ({error}); `sopdash store reindex` builds it anew") from None
 
 
