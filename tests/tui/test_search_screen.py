@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from dashboard_fixtures import NOW, fixture_tickets, make_app, new, settle, until, write_store
+from dashboard_fixtures import NOW, fixture_tickets, make_app, new, settle, until, untrusted_tickets, write_store
 from textual.widgets import OptionList, Static
 
 from sopdash.core.model import Ticket
@@ -78,3 +78,25 @@ async def test_privacy_masks_the_requester_in_hits(archived_path: Path):
         await until(pilot, lambda: isinstance(app.screen, SearchScreen) and not app.screen.workers)
         shown = " ".join(hits_text(app.screen)) + str(app.screen.query_one("#search-title", Static).render())
         assert [hit.id for hit in app.screen.hits] == [11] and "Alan" not in shown and "Turing" not in shown
+
+
+def test_search_hits_80x24(snap_compare, archived_path: Path):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("colon", *"printer", "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SearchScreen) and not pilot.app.screen.workers)
+        await settle(pilot)
+
+    assert snap_compare(make_app(archived_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_untrusted_text_in_hits_is_shown_literally_80x24(snap_compare, tmp_path: Path):
+    app = make_app(write_store(tmp_path / "tickets.json", untrusted_tickets()))
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("colon", *"please", "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, SearchScreen) and not pilot.app.screen.workers)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
