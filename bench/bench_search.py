@@ -57,11 +57,13 @@ def measure(name: str, location: str, env: dict[str, str], word: str, runs: int)
     desk = Desk(store, settings.policy, settings.roster, "bench", lambda: datetime.now(timezone.utc))
     query = parse_search(word, "bench")
     hits = desk.search(query)
+    starting = median_s(lambda: subprocess.run([*sopdash(), "--version"], env=env, check=True, stdout=subprocess.DEVNULL), runs)
     listing = median_s(command(location, env, "ticket", "list"), runs)
     searching = median_s(command(location, env, "ticket", "search", word), runs)
     in_process = median_s(lambda: desk.search(query), runs)
     store.close()
     print(f"{name}: {len(hits)} hits on the first page for {word!r}, medians of {runs}")
+    print(f"  sopdash --version             {starting * 1000:7.0f} ms  (what starting a command costs here)")
     print(f"  sopdash ticket list           {listing * 1000:7.0f} ms  (baseline)")
     for label, took in (("sopdash ticket search " + word, searching), ("Desk.search (dashboard worker)", in_process)):
         verdict = "ok" if took <= TARGET_S else "SLOW"
