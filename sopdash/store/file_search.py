@@ -44,30 +44,31 @@ def after_write(store_path: Path, before: object, after: object, write: LockedWr
 
 def search(store_path: Path, signature: Callable[[], object], locked: Lock, notify: Told, query: SearchQuery,
            limit: int, before: int | None, since: datetime | None) -> list[SearchHit]:
-    """The newest tickets matching query, from an index brought up to date first if it is behind the store."""
+    """The newest tickets matching query, from an index brought in line first if it is behind the store."""
     index = SearchIndex(store_path)
-    if not index.in_line_with(signature()):
-        with locked():
-            bring_up_to_date(index, signature(), notify)
+    bring_in_line(index, signature, locked, notify)
     try:
         return index.search(query, limit, before, since)
     except (sqlite3.Error, OSError) as error:
         raise StoreError(f"the search index {index.path} cannot be read ({error}); `sopdash store reindex` builds it anew") from None
 
 
-def bring_up_to_date(index: SearchIndex, signature: object, notify: Told) -> None:
-    """Catch a stale index up (the store's lock held); build a missing or unreadable one anew."""
-    if index.in_line_with(signature):
-        return
+def bring_in_line(index: SearchIndex, signature: Callable[[], object], locked: Lock, notify: Told) -> str | None:
+    """Catch a stale index up under the lock, or build a missing or unreadable one anew (reading the history
+    without the lock); what was done, or None if it was in line."""
+    if index.in_line_with(signature()):
+        return None
     if index.exists():
         try:
-            index.catch_up(signature)
-            return
-        except (sqlite3.Error, StoreError):
-            pass  # unreadable or not an index: built anew below
+            with locked():
+                index.catch_up(signature())
+            return f"fixed: the search index {index.path} caught up with the store"
+        except _INDEX_ERRORS:
+            pass  # unreadable, not an index, or of another format: built anew below
     if notify is not None:
         notify(f"building the search index {index.path} (once; it is kept up to date from now on)")
-    index.rebuild(signature)
+    count = index.rebuild(signature, locked)
+    return f"fixed: the search index {index.path} built anew ({count} tickets)"
 
 
 def diagnosis(store_path: Path, signature: object) -> list[str]:
@@ -80,17 +81,13 @@ def diagnosis(store_path: Path, signature: object) -> list[str]:
     return [f"warning: {problem}; `sopdash check --fix` or `sopdash store reindex` brings it in line"]
 
 
-def repair(store_path: Path, signature: object, notify: Told) -> list[str]:
-    """What `check --fix` did to the search index (the store's lock held)."""
-    if diagnosis(store_path, signature)[0].startswith("ok:"):
+def repair(store_path: Path, signature: Callable[[], object], locked: Lock) -> list[str]:
+    """What `check --fix` did to the search index (the store's lock not held): caught up if that brings it in
+    line (a count that still differs is built anew), else built anew."""
+    if diagnosis(store_path, signature())[0].startswith("ok:"):
         return []
     index = SearchIndex(store_path)
-    if index.exists():
-        try:
-            index.catch_up(signature)
-        except _INDEX_ERRORS:
-            pass
-        if diagnosis(store_path, signature)[0].startswith("ok:"):
-            return [f"fixed: the search index {index.path} caught up with the store"]
-    count = index.rebuild(signature)
-    return [f"fixed: the search index {index.path} built anew ({count} tickets)"]
+    done = bring_in_line(index, signature, locked, None)
+    if diagnosis(store_path, signature())[0].startswith("ok:"):
+        return [done] if done else []
+    return [f"fixed: the search index {index.path} built anew ({index.rebuild(signature, locked)} tickets)"]

@@ -5,7 +5,8 @@ Every locked write brings it up to date before the lock is let go (`after_write`
 signature as it was after the last write it saw (its marker), so a write whose index update was lost (a crash, a
 full disk, kill -9 between the two commits) leaves the marker behind the live file — the index is stale, and the
 next write, search or `check --fix` catches it up (`catch_up`) from the live file and the months that changed.
-`sopdash store reindex` builds it anew.
+`rebuild` (`sopdash store reindex`, or a search that finds none) builds it anew in a temp file, reading the history
+without the lock.
 
 Opened as the other sidecars are: the file and its rollback journal (kept in place, `journal_mode=PERSIST`, so
 nobody can plant a link under its name between writes) are checked to be regular files, not links, before SQLite
@@ -17,8 +18,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,10 +105,7 @@ class SearchIndex:
             if (opened.st_dev, opened.st_ino) != (status.st_dev, status.st_ino):
                 raise StoreError(f"{self.path} was replaced while it was opened; try again")
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
-                with transaction(conn):
-                    for statement in filter(str.strip, _SCHEMA.split(";")):
-                        conn.execute(statement)
-                    conn.execute("INSERT INTO meta VALUES ('format', ?), ('marker', '')", (FORMAT,))
+                _create_schema(conn)
             yield conn
 
     def _vet_journal(self, home: Folder) -> None:
@@ -137,9 +135,14 @@ class SearchIndex:
                     archived_now: set[int]) -> None:
         """Bring the index in line with a write just committed (the store's lock still held): before and after are
         the live file's signatures around the write, live the file as written, changed the tickets it wrote (their
-        bytes, taken before the commit moved any to the archive), archived_now the ids the commit moved."""
-        with self.connection(create=not self.exists()) as conn, transaction(conn):
-            if _meta(conn, "marker") != marker(before) or _meta(conn, "format") != FORMAT:
+        bytes, taken before the commit moved any to the archive), archived_now the ids the commit moved. A missing
+        index, or one of another format, is left for a search or `store reindex` to build: never under a write."""
+        if not self.exists():
+            return
+        with self.connection() as conn, transaction(conn):
+            if _meta(conn, "format") != FORMAT:
+                return
+            if _meta(conn, "marker") != marker(before):
                 self._catch_up(conn, live)
             else:
                 rows = [raw_ticket(self.store_path, key, doc) for key, doc in changed.items()]
@@ -147,28 +150,58 @@ class SearchIndex:
                 conn.executemany("UPDATE tickets SET archived = 1 WHERE id = ?", [(i,) for i in archived_now])
             _set_marker(conn, after)
 
-    def catch_up(self, signature: object, live: RawFile | None = None) -> None:
-        """Bring a stale or missing index up to date with the store (the store's lock held)."""
-        live = live or read_raw_file(self.store_path)
+    def catch_up(self, signature: object) -> None:
+        """Bring a stale index in line with the store (the store's lock held): what changed since its marker, read
+        from the live file and the months that gained tickets; an empty index is made for a store with none.
+        StoreError if the index is of another format (then `rebuild`)."""
+        live = read_raw_file(self.store_path)
         with self.connection(create=True) as conn, transaction(conn):
+            if _meta(conn, "format") != FORMAT:
+                raise StoreError(f"the search index {self.path} was built by another version of sopdash")
             self._catch_up(conn, live)
             _set_marker(conn, signature)
 
-    def rebuild(self, signature: object) -> int:
-        """Build the index anew from every ticket (the store's lock held); how many tickets it holds."""
+    def rebuild(self, signature: Callable[[], object], locked: Callable[[], AbstractContextManager[None]]) -> int:
+        """Build the index anew from every ticket (the store's lock not held); how many tickets it holds.
+
+        The history is read and indexed into a temp file without the lock, so writers wait only while, under the
+        lock, what changed meanwhile is added and the temp file takes the index's place."""
         with store_directory(self.store_path) as home:
-            home.remove(self.path.name)
+            fd, temp = home.temp_file(self.path.name)
+            os.close(fd)
+        try:
+            with closing(sqlite3.connect(self.path.with_name(temp), isolation_level=None)) as conn:
+                conn.execute("PRAGMA journal_mode = OFF")  # a temp file: a crash leaves debris, never a half index
+                _create_schema(conn)
+                with transaction(conn):
+                    self._catch_up(conn, read_raw_file(self.store_path))
+                with locked():
+                    with transaction(conn):
+                        self._catch_up(conn, read_raw_file(self.store_path))
+                        _set_marker(conn, signature())
+                    count = conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+                    self._put_in_place(temp)
+            return count
+        finally:
+            with store_directory(self.store_path) as home:
+                home.remove(temp)  # only still there if it never took the index's place
+
+    def _put_in_place(self, temp: str) -> None:
+        """The built temp file, given the store's mode and group, becomes the index; the old index's journal goes
+        with it, and a new one is made in its place."""
+        with store_directory(self.store_path) as home:
+            fd = home.open_file(temp)
+            try:
+                store = os.stat(self.store_path)
+                share(fd, stat.S_IMODE(store.st_mode) & 0o666, store.st_gid)
+            finally:
+                os.close(fd)
             home.remove(self.path.name + JOURNAL)
-        self.catch_up(signature)
-        with self.connection() as conn:
-            return conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+            os.replace(temp, self.path.name, src_dir_fd=home.fd, dst_dir_fd=home.fd)
+            self._vet_journal(home)
 
     def _catch_up(self, conn: sqlite3.Connection, live: RawFile) -> None:
         """Index what the live file and its months hold that the index does not, as it is now."""
-        if _meta(conn, "format") != FORMAT:
-            conn.execute("DELETE FROM tickets")
-            conn.execute("DELETE FROM words")
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT,))
         known = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, version, archived FROM tickets")}
         stale_live = [key for key, doc in live.tickets.items() if known.pop(int(key), None) != (_VERSION.decode(doc).version, 0)]
         _put(conn, [(raw_ticket(self.store_path, key, live.tickets[key]), False) for key in stale_live], replace=True)
@@ -235,6 +268,13 @@ class SearchIndex:
                 return _meta(conn, "format") == FORMAT and _meta(conn, "marker") == marker(signature)
         except (OSError, sqlite3.Error, StoreError):
             return False
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    with transaction(conn):
+        for statement in filter(str.strip, _SCHEMA.split(";")):
+            conn.execute(statement)
+        conn.execute("INSERT INTO meta VALUES ('format', ?), ('marker', '')", (FORMAT,))
 
 
 @contextmanager

@@ -274,13 +274,14 @@ class TicketStore(Store):
 
     def fix(self) -> list[str]:
         """What `sopdash check --fix` did: links and FIFOs planted where sopdash keeps its own files removed and
-        modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed and
+        modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed; then
         the search index brought in line."""
         from sopdash.store import file_search
 
         done = repair_sidecars(self.path)
         with self._locked():
-            return done + remove_debris(self.path) + file_search.repair(self.path, self.signature(), self.notify)
+            done += remove_debris(self.path)
+        return done + file_search.repair(self.path, self.signature, self._locked)
 
     def search(
         self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
@@ -291,11 +292,11 @@ class TicketStore(Store):
         return file_search.search(self.path, self.signature, self._locked, self.notify, query, limit, before, since)
 
     def reindex(self) -> int:
-        """Build `<store>.search.sqlite` anew from every ticket; how many it holds."""
+        """Build `<store>.search.sqlite` anew from every ticket (writers wait only for its last step); how many it
+        holds."""
         from sopdash.store.search_index import SearchIndex
 
-        with self._locked():
-            return SearchIndex(self.path).rebuild(self.signature())
+        return SearchIndex(self.path).rebuild(self.signature, self._locked)
 
     def _locked(self) -> AbstractContextManager[None]:
         """The store's lock; a file that is not a store (a link to /etc/passwd, say) gets no lock file made beside it."""

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import stat
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -159,3 +160,18 @@ def test_kill_9_during_writes_leaves_an_index_check_finds_in_line_or_rebuilds(tm
                      default=None)
         if newest is not None:
             assert found(store, f'"{newest}"')
+
+
+def test_a_rebuild_reads_the_history_without_the_lock_and_keeps_a_write_made_meanwhile(store: TicketStore) -> None:
+    index = SearchIndex(store.path)
+
+    @contextmanager
+    def locked_after_a_write():
+        store.update(3, noted("toner replaced meanwhile"))  # another technician, while the history was read
+        with store._locked():
+            yield
+
+    assert index.rebuild(store.signature, locked_after_a_write) == 3
+    assert index_lines(store) == ["ok: the search index holds all 3 tickets"]
+    assert found(store, "meanwhile") == [3]
+    assert [p.name for p in store.path.parent.iterdir() if p.name.endswith(".tmp")] == []
