@@ -1,6 +1,6 @@
 """What the file store does with its search index (`search_index.py`) around a write, a search, `check` and
-`check --fix`: a failed index update never fails the write (the index is left stale, and said to be), and a stale,
-missing or unreadable index is caught up or built anew under the store's lock before it is searched."""
+`check --fix`: a failed index update never fails the write (the index is left stale, and said to be); before a
+search a stale index is caught up under the store's lock, and a missing or unreadable one built anew."""
 
 from __future__ import annotations
 
@@ -32,9 +32,7 @@ def after_write(store_path: Path, before: object, after: object, write: LockedWr
                 changed: dict[str, msgspec.Raw], notify: Told) -> None:
     """Index what a committed write changed (the lock still held); if that fails the write stands, the index
     stays behind it (stale), and notify hears so."""
-    archived_now = {i for month, ids in write.archived.items() for i in ids} - {
-        i for ids in write.listed_before.values() for i in ids
-    }
+    archived_now = {i for month in write.moved for i in write.archived[month] if i not in write.listed_before.get(month, ())}
     try:
         SearchIndex(store_path).after_write(before, after, write.live, changed, archived_now)
     except _INDEX_ERRORS as error:

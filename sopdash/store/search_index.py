@@ -10,7 +10,7 @@ without the lock.
 
 Opened as the other sidecars are: the file and its rollback journal (kept in place, `journal_mode=PERSIST`, so
 nobody can plant a link under its name between writes) are checked to be regular files, not links, before SQLite
-opens them by name, and made 0660-less-the-store's-mode with the store's group.
+opens them by name, and made with the store's read and write bits and its group.
 """
 
 from __future__ import annotations
