@@ -50,7 +50,7 @@ _BUSY_TIMEOUT = 10.0
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE tickets (
-    id INTEGER PRIMARY KEY, version INTEGER NOT NULL, archived INTEGER NOT NULL, status TEXT NOT NULL,
+    id INTEGER PRIMARY KEY, version INTEGER NOT NULL, seal TEXT NOT NULL, archived INTEGER NOT NULL, status TEXT NOT NULL,
     priority TEXT NOT NULL, assignee TEXT NOT NULL, changed TEXT NOT NULL,
     subject TEXT NOT NULL, text TEXT NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL
 );
@@ -58,11 +58,15 @@ CREATE VIRTUAL TABLE words USING fts5(subject, text, people, tokenize = 'unicode
 """
 
 
-class _Version(msgspec.Struct):
+class _Stamp(msgspec.Struct):
+    """What tells one state of a ticket from another: its version and its newest timeline seal (so a store put back
+    from a backup, same ids and versions, other text, is still told apart)."""
+
     version: int = 1
+    timeline_seal: str = ""
 
 
-_VERSION = msgspec.json.Decoder(_Version)
+_STAMP = msgspec.json.Decoder(_Stamp)
 
 
 def marker(signature: object) -> str:
@@ -202,13 +206,13 @@ class SearchIndex:
 
     def _catch_up(self, conn: sqlite3.Connection, live: RawFile) -> None:
         """Index what the live file and its months hold that the index does not, as it is now."""
-        known = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, version, archived FROM tickets")}
-        stale_live = [key for key, doc in live.tickets.items() if known.pop(int(key), None) != (_VERSION.decode(doc).version, 0)]
+        known = {row[0]: (row[1], row[2], row[3]) for row in conn.execute("SELECT id, version, seal, archived FROM tickets")}
+        stale_live = [key for key, doc in live.tickets.items() if known.pop(int(key), None) != (*_stamp(doc), 0)]
         _put(conn, [(raw_ticket(self.store_path, key, live.tickets[key]), False) for key in stale_live], replace=True)
         archived: dict[str, list[int]] = live.meta["1"].get("archived", {})
         schema = live.meta["1"].get("schema")
         for month, ids in sorted(archived.items()):
-            behind = [i for i in ids if known.pop(i, (0, 0))[1] != 1]
+            behind = [i for i in ids if known.pop(i, (0, "", 0))[2] != 1]
             if behind:
                 stored = read_month(self.store_path, month, schema).tickets
                 _put(conn, [(stored[i], True) for i in behind if i in stored], replace=True)
@@ -304,13 +308,18 @@ def _put_batch(conn: sqlite3.Connection, batch: list[tuple[Ticket, bool]], repla
     rows, words = [], []
     for ticket, archived in batch:
         subject, text, people = ticket_texts(ticket)
-        rows.append((ticket.id, ticket.version, int(archived), ticket.status, ticket.priority, ticket.assignee,
+        rows.append((ticket.id, ticket.version, ticket.timeline_seal, int(archived), ticket.status, ticket.priority, ticket.assignee,
                      _time(last_activity(ticket)), subject, text, ticket.requester.name, ticket.requester.email))
         words.append((ticket.id, index_text(subject), index_text(text), index_text(people)))
     if replace:
         conn.executemany("DELETE FROM words WHERE rowid = ?", [(row[0],) for row in rows])
-    conn.executemany("INSERT OR REPLACE INTO tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT OR REPLACE INTO tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.executemany("INSERT INTO words (rowid, subject, text, people) VALUES (?, ?, ?, ?)", words)
+
+
+def _stamp(doc: msgspec.Raw) -> tuple[int, str]:
+    stamp = _STAMP.decode(doc)
+    return stamp.version, stamp.timeline_seal
 
 
 def _meta(conn: sqlite3.Connection, key: str) -> str | None:

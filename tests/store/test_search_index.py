@@ -175,3 +175,13 @@ def test_a_rebuild_reads_the_history_without_the_lock_and_keeps_a_write_made_mea
     assert index_lines(store) == ["ok: the search index holds all 3 tickets"]
     assert found(store, "meanwhile") == [3]
     assert [p.name for p in store.path.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_store_put_back_from_another_copy_is_told_apart_by_its_seals(store: TicketStore, tmp_path: Path) -> None:
+    other = store_at(tmp_path / "other" / "tickets.json")
+    other.add_many([Ticket(id=0, subject=f"Scanner {n}", created_at=NOW) for n in range(3)])
+    other.update(1, noted("scanner glass cracked"))
+    store.update(1, noted("printer toner replaced"))  # same ids and versions as the other copy
+    store.path.write_bytes(other.path.read_bytes())  # put back from the other copy by hand
+    assert "behind the store" in index_lines(store)[0]
+    assert found(store, "glass") == [1] and found(store, "toner") == []
