@@ -62,7 +62,7 @@ APP_KEYS = (
     Key("pane-queue", "1", "focus_pane('queue')", "queue pane"),
     Key("pane-detail", "2", "focus_pane('detail')", "ticket detail pane"),
     Key("pane-escalations", "3", "focus_pane('escalations')", "escalations pane"),
-    Key("go-to", "colon", "go_to", "go to ticket #", key_display=":"),
+    Key("go-to", "colon", "go_to", "go to ticket # or search", key_display=":"),
     Key("reverse-sort", "S", "reverse_sort", "reverse the sort"),
     Key("saved-views", "W", "saved_views", "saved views with their counts (1–9 switch)"),
     *(Key(f"view-{view.name}", f"f{n}", f"view('{view.name}')", f"view: {view.title}") for n, view in enumerate(VIEWS, start=2)),

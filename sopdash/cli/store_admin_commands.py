@@ -42,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="bring an old store up to date: split a single-file one, move an archive to <store>.archive/",
     )
     migrate.set_defaults(handler=migrate_store)
+    reindex = commands.add_parser(
+        "reindex", parents=[parent], help="build the search index anew from every ticket (a file store's "
+        "<store>.search.sqlite; a database keeps its own)",
+    )
+    reindex.set_defaults(handler=reindex_store)
     copy = commands.add_parser(
         "copy",
         parents=[parent],
@@ -62,6 +67,15 @@ def archive_store(args: argparse.Namespace) -> int:
     store = store_for(args)
     moved = store.archive()
     print(f"moved {moved} closed ticket{'s' if moved != 1 else ''} of {store.location} to the archive")
+    return 0
+
+
+def reindex_store(args: argparse.Namespace) -> int:
+    """Build the search index anew and say how many tickets it holds."""
+    store = store_for(args)
+    count = store.reindex()
+    print(f"the search index of {store.location} holds {count} tickets" if count is not None else
+          f"{store.location} keeps its search index itself; nothing to do")
     return 0
 
 

@@ -52,6 +52,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--all", action="store_true", help="include resolved and closed tickets")
     listing.add_argument("--json", action="store_true", help="print a JSON array of ticket documents")
 
+    find = action("search", search_tickets, "find tickets, archived ones too, by what they say, newest first",
+                  with_id=False)
+    find.add_argument("words", nargs="+", metavar="WORDS",
+                      help='words to find (case, accents and word forms folded), "a phrase" in quotes, and filters '
+                      "like p:high a:me")
+    find.add_argument("--since", metavar="DATE", help="only tickets changed on or after this day (2026-11-01) or instant")
+    find.add_argument("--status", help="only tickets in these states, e.g. closed or new,open (the filter's s:)")
+    find.add_argument("--limit", type=int, default=20, help="how many to show (default 20)")
+    find.add_argument("--before", type=ticket_id, metavar="ID", help="the next page: tickets older than this one")
+    find.add_argument("--json", action="store_true", help="print a JSON array of the hits")
+
     show = action("show", show_ticket, "show one ticket with its clocks and timeline")
     show.add_argument("--json", action="store_true", help="print the ticket document as JSON")
 
@@ -182,6 +193,12 @@ def list_tickets(args: argparse.Namespace) -> int:
     else:
         print("no tickets" if args.all else "no open tickets (--all lists resolved and closed ones too)")
     return 0
+
+
+def search_tickets(args: argparse.Namespace) -> int:
+    from sopdash.cli.search_command import search_tickets as run
+
+    return run(args)
 
 
 def show_ticket(args: argparse.Namespace) -> int:

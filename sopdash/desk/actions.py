@@ -32,6 +32,7 @@ from sopdash.store import Store
 from sopdash.store.contract import Progress, Signature
 
 if TYPE_CHECKING:
+    from sopdash.core.search import SearchHit, SearchQuery
     from sopdash.desk.delivery import MailOutcome
     from sopdash.desk.mail_log import MailLogLine
     from sopdash.desk.presence import PresenceBoard
@@ -80,6 +81,13 @@ class Desk:
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)
+
+    def search(
+        self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
+    ) -> list[SearchHit]:
+        """Tickets live and archived holding every word and phrase of query (`core/search.parse_search`), newest
+        first, a page of up to limit below the id before; since leaves out tickets not changed since."""
+        return self.store.search(query, limit, before, since)
 
     def clocks(self, ticket: Ticket, now: datetime | None = None) -> TicketClocks:
         return ticket_clocks(ticket, self.policy, now or self.clock())

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from sopdash.core.model import Ticket
 
 if TYPE_CHECKING:
+    from sopdash.core.search import SearchHit, SearchQuery
     from sopdash.store.kept_files import KeptFiles
     from sopdash.store.postgres.kept_files import DatabaseFiles
     from sopdash.store.presence import PresenceBoard
@@ -99,6 +100,19 @@ class Store(ABC):
         """Like transact, reading only the tickets plan fetches, so it costs what they cost, not the history: under
         the write lock (one such plan at a time; what it fetches held against every other writer), plan(fetch) ->
         (changed, makers); each maker is called with its new ticket's id; all written in one step, or none."""
+
+    @abstractmethod
+    def search(
+        self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
+    ) -> list[SearchHit]:
+        """Up to limit tickets, live and archived, holding every word and phrase of query and passing its status,
+        priority and assignee filters, newest (highest id) first; before (the last id of a page) gives the next
+        page, since leaves out tickets not changed since."""
+
+    def reindex(self) -> int | None:
+        """Build the search index anew (`sopdash store reindex`); how many tickets it holds, or None for a store
+        whose index the database keeps itself."""
+        return None
 
     @abstractmethod
     def signature(self) -> Signature | None:

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -40,6 +41,9 @@ from sopdash.store.storage import (
     read_raw_file,
     read_store_file,
 )
+
+if TYPE_CHECKING:
+    from sopdash.core.search import SearchHit, SearchQuery
 
 _READ_ATTEMPTS = 3  # a history read that meets a move under way starts again; a third clash is not a coincidence
 
@@ -261,14 +265,38 @@ class TicketStore(Store):
 
     def check(self) -> list[str]:
         """Diagnosis lines for `sopdash check`: live file, archive months, where each ticket is, permissions, debris."""
-        return diagnose(self.given, self.lock_path)
+        from sopdash.store import file_search
+
+        lines = diagnose(self.given, self.lock_path)
+        if any(line.startswith("error:") for line in lines):
+            return lines
+        return lines + file_search.diagnosis(self.path, self.signature())
 
     def fix(self) -> list[str]:
         """What `sopdash check --fix` did: links and FIFOs planted where sopdash keeps its own files removed and
-        modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed."""
+        modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed; then
+        the search index brought in line."""
+        from sopdash.store import file_search
+
         done = repair_sidecars(self.path)
         with self._locked():
-            return done + remove_debris(self.path)
+            done += remove_debris(self.path)
+        return done + file_search.repair(self.path, self.signature, self._locked)
+
+    def search(
+        self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
+    ) -> list[SearchHit]:
+        """From `<store>.search.sqlite`, caught up first if a write did not reach it."""
+        from sopdash.store import file_search
+
+        return file_search.search(self.path, self.signature, self._locked, self.notify, query, limit, before, since)
+
+    def reindex(self) -> int:
+        """Build `<store>.search.sqlite` anew from every ticket (writers wait only for its last step); how many it
+        holds."""
+        from sopdash.store.search_index import SearchIndex
+
+        return SearchIndex(self.path).rebuild(self.signature, self._locked)
 
     def _locked(self) -> AbstractContextManager[None]:
         """The store's lock; a file that is not a store (a link to /etc/passwd, say) gets no lock file made beside it."""
@@ -286,19 +314,28 @@ class TicketStore(Store):
         return True
 
     def _create(self) -> None:
+        from sopdash.store.search_index import SearchIndex
+
         make_directory(self.path.parent)
         with exclusive_lock(self.lock_path):
             # another technician may have created it while we waited for the lock
             if not self._exists():
                 OrjsonStorage(self.path).write(empty_store())
+                SearchIndex(self.path).catch_up(self.signature())
 
     @contextmanager
     def _writing(self, every_due: bool = False) -> Iterator[LockedWrite]:
-        """The store read under the lock; what changes inside is committed in one step, or not at all."""
+        """The store read under the lock; what changes inside is committed in one step, or not at all; then the
+        search index is brought in line (`file_search`: the search modules load only when a store is written)."""
+        from sopdash.store import file_search
+
         with self._locked():
+            before = self.signature()
             write = LockedWrite(self.path)
             yield write
+            changed = file_search.changed_docs(write)
             moved = write.commit(self.clock(), self.archive_after, every_due)
+            file_search.after_write(self.path, before, self.signature(), write, changed, self.notify)
         if write.upgrading and self.notify is not None:
             self.notify(
                 f"split the single-file store {self.path}: {sum(moved.values())} closed tickets moved to "

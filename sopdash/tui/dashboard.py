@@ -81,6 +81,7 @@ from sopdash.tui.messages import (
 )
 from sopdash.tui.presence_watch import PRESENCE, PresenceWatch
 from sopdash.tui.requester_tickets import RequesterTickets
+from sopdash.tui.search_screen import open_search
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.store_watch import StoreWatch
 from sopdash.tui.terminal_loss import leave_with_terminal
@@ -403,8 +404,12 @@ class DashboardScreen(Screen[None]):
         )
 
     def _keep_filter(self, text: str) -> bool:
-        """Enter in the filter bar: keep the filter, or say what is wrong with it and leave the bar open."""
-        return self._set_filter(text, quiet=False) and self.focus_queue()
+        """Enter in the filter bar: keep the filter (and search the history if it has words), or say what is wrong
+        with it and leave the bar open."""
+        kept = self._set_filter(text, quiet=False) and self.focus_queue()
+        if kept:
+            open_search(self, text)
+        return kept
 
     def _clear_filter(self) -> None:
         self._set_filter("", quiet=True)
@@ -524,8 +529,15 @@ class DashboardScreen(Screen[None]):
     async def action_go_to(self) -> None:
         await self.app.push_screen(
             GotoDialog(self.board.by_id.keys() if self.board and self.loader.has_history else ()),
-            lambda ticket_id: None if ticket_id is None else self.goto_ticket(ticket_id),
+            self._go_to_or_search,
         )
+
+    def _go_to_or_search(self, wanted: int | str | None) -> None:
+        """`:` took a number (go to that ticket) or words (search for them)."""
+        if isinstance(wanted, int):
+            self.goto_ticket(wanted)
+        elif wanted:
+            open_search(self, wanted)
 
     def goto_ticket(self, ticket_id: int) -> None:
         """Put the queue cursor on a ticket, switching to the `all` view if the current one hides it (and reading

@@ -307,7 +307,8 @@ def test_a_failed_write_leaves_no_temp_file(store: TicketStore, monkeypatch: pyt
     monkeypatch.setattr(os, "replace", broken)
     with pytest.raises(StoreError, match=rf"cannot write {store.path}: No space left on device"):
         store.add(new_ticket)
-    assert sorted(p.name for p in store.path.parent.iterdir()) == ["tickets.json", "tickets.json.lock"]
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [
+        "tickets.json", "tickets.json.lock", "tickets.json.search.sqlite", "tickets.json.search.sqlite-journal"]
 
 
 def test_a_long_wait_for_the_lock_names_the_holder_and_changes_nothing(store: TicketStore) -> None:

@@ -105,6 +105,8 @@ async def test_filter_narrows_the_queue_and_esc_clears_it(store_path: Path):
         await pilot.press("slash", "space", *"payroll", "enter")
         await settle(pilot)
         assert queue_ids(app) == [5]
+        await pilot.press("escape")  # words also searched the whole history (issue 25): back to the queue
+        await settle(pilot)
         await pilot.press("slash", "escape")
         await settle(pilot)
         assert queue_ids(app) == NOT_CLOSED_BY_URGENCY

@@ -420,8 +420,15 @@ async def test_goto_accepts_digits_with_or_without_hash():
     for keys in (["1", "0", "4", "2"], ["#", "1", "0", "4", "2"]):
         app = DialogHost(lambda: GotoDialog([1042, 1043]))
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press(*keys, "x", "enter")
+            await pilot.press(*keys, "enter")
             assert app.results == [1042]
+
+
+async def test_goto_gives_words_back_to_search_for():
+    app = DialogHost(lambda: GotoDialog([1042]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"1042x printer", "enter")
+        assert app.results == ["1042x printer"]
 
 
 async def test_goto_refuses_an_unknown_ticket_and_escape_cancels():

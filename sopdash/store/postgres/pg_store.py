@@ -28,6 +28,7 @@ from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, validation_problem
+from sopdash.core.search import SearchHit, SearchQuery, last_activity, matching_line, ticket_texts
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import ByIdPlan, Progress, Store
 from sopdash.store.gc_pause import gc_paused
@@ -37,6 +38,7 @@ from sopdash.store.postgres.connection import LIMITS, RECONNECT_TIMEOUT_S, conne
 from sopdash.store.postgres.failures import described
 from sopdash.store.postgres.kept_files import DatabaseFiles
 from sopdash.store.postgres.presence import DatabasePresence
+from sopdash.store.postgres.search import search_sql
 from sopdash.store.postgres.watchdog import WATCHDOG, cut
 from sopdash.store.postgres.schema import (
     MANAGER_ONLY,
@@ -142,6 +144,16 @@ class PostgresStore(Store):
         """One ticket; InputError if there is no such ticket."""
         with self.session() as conn:
             return self._existing(conn, ticket_id)
+
+    def search(
+        self, query: SearchQuery, limit: int = 20, before: int | None = None, since: datetime | None = None
+    ) -> list[SearchHit]:
+        """From the tickets' `search` tsvector and its GIN index (`postgres/search.py`)."""
+        statement, params = search_sql(query, before, since)
+        with self.session() as conn:
+            rows = conn.execute(statement, {**params, "cutoff": self.clock() - self.archive_after, "limit": limit}).fetchall()
+        tickets = self._decode_all(b"[" + b",".join(row[2] for row in rows) + b"]")
+        return [_hit(query, ticket, archived) for ticket, (_, archived, _) in zip(tickets, rows)]
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -536,6 +548,12 @@ def _replace(conn: psycopg.Connection, tickets: Sequence[Ticket], before: Mappin
         stored.append(seal(ticket, before.get(ticket.id)).evolve(version=ticket.version + 1))
     conn.execute(_REPLACE, ([t.id for t in stored], [t.version for t in stored], [_doc(t) for t in stored]))
     return stored
+
+
+def _hit(query: SearchQuery, ticket: Ticket, archived: bool) -> SearchHit:
+    subject, text, _ = ticket_texts(ticket)
+    return SearchHit(ticket.id, subject, ticket.status, archived, matching_line(query, subject, text), ticket.requester,
+                     last_activity(ticket))
 
 
 def _doc(ticket: Ticket) -> str:

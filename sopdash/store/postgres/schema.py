@@ -22,6 +22,7 @@ from psycopg import sql
 
 from sopdash.core.presence import STALE_AFTER_S
 from sopdash.store.postgres import audit_rules
+from sopdash.store.postgres.search import MIGRATION as SEARCH_MIGRATION
 
 SCHEMA = "sopdash"
 TECHNICIAN_ROLE = "sopdash_technician"
@@ -254,6 +255,7 @@ GRANT INSERT, UPDATE ON sopdash.settings TO {MANAGER_ROLE};
 """,
     ),
     audit_rules.MIGRATION,
+    SEARCH_MIGRATION,
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

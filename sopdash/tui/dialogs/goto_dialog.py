@@ -1,4 +1,4 @@
-"""`:` jumps to a ticket by its number."""
+"""`:` jumps to a ticket by its number, or searches for words."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ class TicketNumber(Input):
     BINDINGS = [Binding("enter", "submit", "Go", id="goto.go")]
 
 
-class GotoDialog(Dialog[int]):
-    """Type a ticket number (`#` optional), enter jumps; dismisses the id, or None if cancelled."""
+class GotoDialog(Dialog[int | str]):
+    """Type a ticket number (`#` optional) or words, enter goes; dismisses the id, the words, or None if cancelled."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="goto.cancel"),
@@ -37,7 +37,7 @@ class GotoDialog(Dialog[int]):
 
     def compose_body(self) -> ComposeResult:
         yield TicketNumber(
-            placeholder="ticket number, e.g. 1042", restrict=r"#?[0-9]{0,12}", compact=True, id="ticket-id"
+            placeholder="ticket number, e.g. 1042, or words to search", compact=True, id="ticket-id"
         )
 
     @on(Input.Changed)
@@ -49,9 +49,12 @@ class GotoDialog(Dialog[int]):
         self.action_go()
 
     def action_go(self) -> None:
-        digits = self.query_one(Input).value.lstrip("#")
-        if not digits:
-            self.say("Type a ticket number.")
+        typed = self.query_one(Input).value.strip()
+        digits = typed.removeprefix("#")
+        if not typed:
+            self.say("Type a ticket number or words to search.")
+        elif not (digits.isascii() and digits.isdigit() and len(digits) <= 12):
+            self.submit(typed)
         elif self.ticket_ids and int(digits) not in self.ticket_ids:
             self.say(f"There is no ticket #{int(digits)}.")
         else:
