@@ -17,6 +17,7 @@ from textual.screen import Screen
 from sopdash.config import Settings
 from sopdash.core.canned import CannedReply
 from sopdash.desk import Desk
+from sopdash.desk.drafts import drafts_of
 from sopdash.keys import check_keys
 from sopdash.tui.crash import end_on_crash
 from sopdash.tui.dashboard import DashboardScreen
@@ -36,6 +37,8 @@ class SopdashApp(App[int]):
         self.keys = check_keys(settings.keys)
         """The config's `[keys]`: binding id → keys."""
         self.dashboard = DashboardScreen(desk, settings, self.keys, tick_s)
+        self.drafts = drafts_of(desk)
+        """This technician's drafts: kept on an internal error, offered back by the dialog they belong to."""
         self.leaving = False
         """Set once the app is asked to exit: no action runs after that."""
         self._key_screens: WeakKeyDictionary[Key, Screen] = WeakKeyDictionary()
@@ -89,6 +92,12 @@ class SopdashApp(App[int]):
         except Exception as error:
             end_on_crash(self, error)
             return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """What Textual catches last (an error while drawing): the same safe report, drafts kept, never its own
+        report, which prints every frame's local variables."""
+        end_on_crash(self, error)
+        self._close_messages_no_wait()
 
     def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         self.leaving = True

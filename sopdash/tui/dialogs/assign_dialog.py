@@ -15,7 +15,7 @@ from sopdash.core.errors import SopdashError
 from sopdash.core.model import Ticket
 from sopdash.core.roster import ME, Roster
 from sopdash.core.text import one_line
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_KEY, SUBMIT_LABEL, DialogAction, TicketDialog
 
 _SHOWN_LOGINS = 8
 
@@ -27,7 +27,7 @@ class AssignDialog(TicketDialog[str]):
     """
 
     BINDINGS = [
-        Binding("enter", "assign", "Assign", id="assign.confirm", priority=True),
+        Binding(f"{SUBMIT_KEY},enter", "assign", "Assign", id="assign.confirm", priority=True),
         Binding("escape", "cancel", "Cancel", id="assign.cancel"),
     ]
     FRAME_CLASS = "assign-dialog"
@@ -55,7 +55,7 @@ class AssignDialog(TicketDialog[str]):
         yield Static(Content(self._team()), classes="hint")
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("assign", "Assign (enter)", "primary", "assign"), CANCEL)
+        return (DialogAction("assign", f"Assign ({SUBMIT_LABEL})", "primary", "assign"), CANCEL)
 
     def _team(self) -> str:
         if self.logins == [self.me]:

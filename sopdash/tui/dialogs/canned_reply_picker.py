@@ -12,7 +12,7 @@ from textual.widgets import OptionList, Static
 
 from sopdash.core.canned import CannedReply
 from sopdash.core.text import one_line
-from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_KEY, SUBMIT_LABEL, Dialog, DialogAction
 
 _PREVIEW = 40
 
@@ -21,7 +21,7 @@ class CannedReplyPicker(Dialog[CannedReply]):
     """Choose one of the canned replies; dismisses it, or None (esc)."""
 
     BINDINGS = [
-        Binding("enter", "pick", "Use", id="canned.pick", priority=True),
+        Binding(f"{SUBMIT_KEY},enter", "pick", "Use", id="canned.pick", priority=True),
         Binding("escape", "cancel", "Cancel", id="canned.cancel"),
     ]
     FRAME_CLASS = "canned-dialog"
@@ -42,7 +42,7 @@ class CannedReplyPicker(Dialog[CannedReply]):
         )
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("use", "Use (enter)", "primary", "pick"), CANCEL)
+        return (DialogAction("use", f"Use ({SUBMIT_LABEL})", "primary", "pick"), CANCEL)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

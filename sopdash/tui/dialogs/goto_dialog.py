@@ -9,14 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input
 
-from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.dialogs.base import SUBMIT_KEY, Dialog
 
 
 class TicketNumber(Input):
     """The number field; its enter says "Go" in the footer. Not a priority binding on the dialog: enter then
     reaches the field after the digits typed before it (type-ahead)."""
 
-    BINDINGS = [Binding("enter", "submit", "Go", id="goto.go")]
+    BINDINGS = [Binding(f"{SUBMIT_KEY},enter", "submit", "Go", id="goto.go")]
 
 
 class GotoDialog(Dialog[int]):

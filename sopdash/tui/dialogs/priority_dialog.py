@@ -12,7 +12,7 @@ from textual.widgets import OptionList, Static
 
 from sopdash.core.display import priority_label
 from sopdash.core.model import PRIORITIES
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_KEY, SUBMIT_LABEL, DialogAction, TicketDialog
 
 POINTER = "▸ "
 
@@ -25,7 +25,7 @@ class PriorityDialog(TicketDialog[str]):
             Binding(str(number), f"choose('{priority}')", priority, id=f"priority.{priority}")
             for number, priority in enumerate(PRIORITIES, start=1)
         ),
-        Binding("enter", "choose_highlighted", "Set", id="priority.set", priority=True),
+        Binding(f"{SUBMIT_KEY},enter", "choose_highlighted", "Set", id="priority.set", priority=True),
         Binding("escape", "cancel", "Cancel", id="priority.cancel"),
     ]
     FRAME_CLASS = "priority-dialog"
@@ -39,7 +39,7 @@ class PriorityDialog(TicketDialog[str]):
         yield OptionList(*self._prompts(PRIORITIES.index(self.ticket.priority)), compact=True)
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("set", "Set (enter)", "primary", "choose_highlighted"), CANCEL)
+        return (DialogAction("set", f"Set ({SUBMIT_LABEL})", "primary", "choose_highlighted"), CANCEL)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = PRIORITIES.index(self.ticket.priority)

@@ -18,6 +18,7 @@ from sopdash.core.presence import Activity
 from sopdash.core.rules import resolution_message
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_area import WritingArea
 from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
 
 
@@ -50,6 +51,7 @@ class ResolveDialog(DisclosureCheck[Resolution]):
     FRAME_CLASS = "resolve-dialog"
     activity: Activity = "resolve"
     SEND_BUTTON = "resolve"
+    DRAFT = "resolution"
 
     def frame_title(self) -> str:
         return f"Resolve ticket #{self.ticket.id}"
@@ -57,7 +59,7 @@ class ResolveDialog(DisclosureCheck[Resolution]):
     def compose_body(self) -> ComposeResult:
         yield self.heading()
         yield Static(Content("Resolution summary: what was wrong and what fixed it"), classes="label")
-        yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
+        yield WritingArea(id="summary")
         yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
         yield from self.mail_route()
         yield self.findings_view()
@@ -76,6 +78,14 @@ class ResolveDialog(DisclosureCheck[Resolution]):
     @property
     def summary(self) -> str:
         return self.query_one(TextArea).text
+
+    def draft(self) -> str:
+        return self.summary
+
+    def restore(self, draft: str) -> None:
+        editor = self.query_one(WritingArea)
+        editor.load_text(draft)
+        editor.move_cursor(editor.document.end)
 
     @property
     def notify(self) -> bool:

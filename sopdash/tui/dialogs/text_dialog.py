@@ -18,6 +18,7 @@ from sopdash.core.rules import acknowledgement_message
 from sopdash.core.text import printable
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_area import WritingArea
 from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
 
 TextKind = Literal["note", "reply", "acknowledge"]
@@ -52,6 +53,18 @@ class TextDialog(DisclosureCheck[str]):
     @property
     def is_public(self) -> bool:
         return self.kind != "note"
+
+    @property
+    def DRAFT(self) -> str:  # noqa: N802 - the name Dialog reads
+        return "acknowledgement" if self.kind == "acknowledge" else self.kind
+
+    def draft(self) -> str:
+        return "" if self.text == self.initial_text else self.text
+
+    def restore(self, draft: str) -> None:
+        editor = self.query_one(WritingArea)
+        editor.load_text(draft)
+        editor.move_cursor(editor.document.end)
 
     @property
     def activity(self) -> Activity:
@@ -91,7 +104,7 @@ class TextDialog(DisclosureCheck[str]):
         yield Static(Content(self._audience()), classes="audience")
         if self.is_public:
             yield from self.mail_route()
-        yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
+        yield WritingArea(self.initial_text, id="text")
         yield self.findings_view()
 
     def buttons(self) -> Iterable[DialogAction]:

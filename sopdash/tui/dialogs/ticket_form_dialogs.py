@@ -25,6 +25,7 @@ from sopdash.core.model import PRIORITIES, Requester, Ticket
 from sopdash.core.requesters import requester_key
 from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction, TicketDialog
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_area import WritingArea
 
 ResultT = TypeVar("ResultT")
 SAVE_KEYS = [Binding("ctrl+s", "save", "Save", id="form.save"), Binding("escape", "cancel", "Cancel", id="form.cancel")]
@@ -99,7 +100,7 @@ class NewTicketDialog(FormDialog[NewTicket]):
         )
         yield from self.field("Category", suggestions=self.categories, id="category")
         yield Static(Content("Description"), classes="label")
-        yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="body")
+        yield WritingArea(id="body")
 
     def buttons(self) -> Iterable[DialogAction]:
         return (DialogAction("save", "Create (^s)", "primary", "save"), CANCEL)
