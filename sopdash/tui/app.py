@@ -4,12 +4,12 @@ of a dialog, leaving and the crash report. The dashboard itself is `DashboardScr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from weakref import WeakKeyDictionary
 
 from rich.console import RenderableType
 from textual.actions import ActionParseResult
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.dom import DOMNode
 from textual.events import Event, Key
 from textual.screen import Screen
@@ -50,6 +50,10 @@ class SopdashApp(App[int]):
     def on_mount(self) -> None:
         if self.console.color_system == "standard":
             self.theme = "ansi-dark"  # 16 colours: the terminal's own palette reads better than approximations
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """None of Textual's own commands (screenshot, theme, maximize, keys): the palette offers the dashboard's."""
+        return ()
 
     # What the dialogs that write to a client ask the app for (CannedReplySource).
 

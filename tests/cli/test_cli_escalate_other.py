@@ -17,3 +17,14 @@ def test_other_with_a_note_escalates(env, sopdash, new_ticket):
     new_ticket()
     done = sopdash("ticket", "escalate", "1", "--reason", "other", "--note", "vendor contract question")
     assert done.code == 0 and "escalated (other)" in done.out
+
+
+def test_priorities_and_reasons_take_an_unambiguous_prefix(env, sopdash, new_ticket):
+    """Issue 24 item 13: `urg` is urgent everywhere a priority is typed, as in the filter's `p:h`."""
+    ticket = new_ticket("Printer jams", "--priority", "urg")
+    assert '"priority": "urgent"' in sopdash("ticket", "show", str(ticket), "--json").out
+    assert sopdash("ticket", "priority", str(ticket), "Lo").code == 0
+    assert '"priority": "low"' in sopdash("ticket", "show", str(ticket), "--json").out
+    assert "escalated (timing)" in sopdash("ticket", "escalate", str(ticket), "--reason", "ti").out
+    refused = sopdash("ticket", "priority", str(ticket), "x")
+    assert refused.code == 2 and "invalid choice: 'x'" in refused.err

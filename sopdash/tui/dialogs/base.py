@@ -26,6 +26,7 @@ from sopdash.tui.dialogs.buttons import DialogButton
 from sopdash.core.model import Ticket
 from sopdash.tui.dialogs.error_line import ErrorLine
 from sopdash.tui.dialogs.heading import ticket_heading
+from sopdash.tui.bindings import screen_bindings
 
 ResultT = TypeVar("ResultT")
 
@@ -40,10 +41,8 @@ class DialogAction(NamedTuple):
 
 
 CANCEL = DialogAction("cancel", "Cancel (esc)", "default", "cancel")
-SUBMIT_KEY = "ctrl+s"
-"""The one key that sends, saves or confirms every dialog (a yes/no question answers with y or n)."""
 SUBMIT_LABEL = "^s"
-"""How a button names the submit key."""
+"""How a button names `sopdash.keys.SUBMIT`, the one key that sends, saves or confirms every dialog."""
 
 
 class DraftKeeper(Protocol):
@@ -64,6 +63,7 @@ class MarkedTickets(NamedTuple):
 class Dialog(ModalScreen[ResultT]):
     """A modal dialog; subclasses say what goes in the frame (`compose_body`) and which buttons it has."""
 
+    BINDINGS = screen_bindings("dialog.next-field", "dialog.previous-field")
     FRAME_CLASS = ""
     """The frame's own CSS class (its size), next to `dialog`."""
     DRAFT = ""

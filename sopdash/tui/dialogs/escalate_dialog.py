@@ -8,14 +8,14 @@ from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
 from sopdash.core.model import ESCALATION_REASONS, MANAGER_REASONS, Ticket
 from sopdash.core.rules import OTHER_REASON, escalation_target, verdict_escalate
-from sopdash.tui.dialogs.base import CANCEL, SUBMIT_KEY, SUBMIT_LABEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.tui.bindings import screen_bindings
 
 POINTER = "▸ "
 
@@ -41,14 +41,11 @@ class ReasonList(OptionList):
     Choosing a reason (its key, or enter on it) moves on to the note.
     """
 
-    BINDINGS = [
-        *(Binding(reason[0], f"choose('{reason}')", reason, id=f"escalate.{reason}") for reason in ESCALATION_REASONS),
-        Binding("enter", "choose_highlighted", "Choose", id="escalate.choose"),
-    ]
+    BINDINGS = screen_bindings(*(f"escalate.{reason}" for reason in ESCALATION_REASONS), "escalate.choose")
 
     def action_choose(self, reason: str) -> None:
         self.highlighted = ESCALATION_REASONS.index(reason)
-        self.screen.query_one("#note", Input).focus()
+        self.screen.set_focus(self.screen.query_one("#note", Input))  # at once: the next key typed goes there
 
     def action_choose_highlighted(self) -> None:
         self.action_choose(ESCALATION_REASONS[self.highlighted or 0])
@@ -62,10 +59,7 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
     *Other* needs its reason in words: the note.
     """
 
-    BINDINGS = [
-        Binding(SUBMIT_KEY, "escalate", "Escalate", id="escalate.confirm"),
-        Binding("escape", "cancel", "Cancel", id="escalate.cancel"),
-    ]
+    BINDINGS = screen_bindings("escalate.confirm", "escalate.cancel")
     FRAME_CLASS = "escalate-dialog"
     DRAFT = "escalation note"
 
@@ -166,6 +160,6 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
             return
         if reason == OTHER_REASON and not self.note:
             self.say("Other: say why in the note (the reason in words is required).")
-            self.query_one("#note", Input).focus()
+            self.set_focus(self.query_one("#note", Input))
             return
         self.submit(EscalationRequest(reason, self.note))

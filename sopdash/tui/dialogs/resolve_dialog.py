@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Checkbox, Static, TextArea
@@ -20,6 +19,7 @@ from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
 from sopdash.tui.dialogs.writing_area import WritingArea
 from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
+from sopdash.tui.bindings import screen_bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +43,7 @@ class MarkedCheckbox(Checkbox):
 class ResolveDialog(DisclosureCheck[Resolution]):
     """Write the summary (ctrl+s resolves); dismisses a Resolution, or None (esc, asking first if anything was typed)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "resolve", "Resolve", id="resolve.confirm"),
-        Binding("ctrl+n", "toggle_notify", "Notify client", id="resolve.notify"),
-        Binding("escape", "cancel", "Cancel", id="resolve.cancel"),
-    ]
+    BINDINGS = screen_bindings("resolve.confirm", "resolve.notify", "resolve.cancel")
     FRAME_CLASS = "resolve-dialog"
     activity: Activity = "resolve"
     SEND_BUTTON = "resolve"

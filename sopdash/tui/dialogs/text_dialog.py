@@ -7,7 +7,6 @@ from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static, TextArea
 
@@ -20,6 +19,7 @@ from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
 from sopdash.tui.dialogs.writing_area import WritingArea
 from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
+from sopdash.tui.bindings import screen_bindings
 
 TextKind = Literal["note", "reply", "acknowledge"]
 
@@ -35,12 +35,8 @@ class TextDialog(DisclosureCheck[str]):
     Privacy mode masks the title and heading; the text itself is exactly what the client will get, so it is not.
     """
 
-    BINDINGS = [
-        # One key, two names: the footer says "Save" for a note and "Send" for anything the client reads.
-        Binding("ctrl+s", "save", "Save", id="text.save"),
-        Binding("ctrl+s", "send", "Send", id="text.send"),
-        Binding("escape", "cancel", "Cancel", id="text.cancel"),
-    ]
+    # One key, two names: the footer says "Save" for a note and "Send" for anything the client reads.
+    BINDINGS = screen_bindings("text.save", "text.send", "text.cancel")
 
     def __init__(
         self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False, route: str = ""
@@ -146,7 +142,7 @@ class TextDialog(DisclosureCheck[str]):
         if findings:
             editor = self.query_one(TextArea)
             editor.move_cursor(editor.document.get_location_from_index(findings[0].start))
-            editor.focus()
+            self.set_focus(editor)
             return
         self.submit(text)
 

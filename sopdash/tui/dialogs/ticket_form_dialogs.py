@@ -13,7 +13,6 @@ from email.utils import formataddr, parseaddr
 from typing import TypeVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static, TextArea
@@ -21,14 +20,15 @@ from textual.widgets import Input, Static, TextArea
 from sopdash.core.addresses import checked_address
 from sopdash.core.edit import current_values
 from sopdash.core.errors import InputError
-from sopdash.core.model import PRIORITIES, Requester, Ticket
+from sopdash.core.model import PRIORITIES, Requester, Ticket, chosen
 from sopdash.core.requesters import requester_key
 from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction, TicketDialog
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
 from sopdash.tui.dialogs.writing_area import WritingArea
+from sopdash.tui.bindings import screen_bindings
 
 ResultT = TypeVar("ResultT")
-SAVE_KEYS = [Binding("ctrl+s", "save", "Save", id="form.save"), Binding("escape", "cancel", "Cancel", id="form.cancel")]
+SAVE_KEYS = screen_bindings("form.save", "form.next", "form.cancel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +62,20 @@ def parse_requester(text: str, known: dict[str, Requester]) -> Requester:
 
 
 class FormDialog(Dialog[ResultT]):
-    """What both forms share: labelled inputs, enter moving to the next field, typing clearing the error line."""
+    """What both forms share: labelled inputs, enter moving to the next field (at once, so what is typed next lands
+    there), typing clearing the error line."""
 
     def field(self, label: str, value: str = "", suggestions: Sequence[str] = (), **options) -> ComposeResult:
         yield Static(Content(label), classes="label")
         suggester = SuggestFromList(suggestions, case_sensitive=False) if suggestions else None
         yield Input(value, suggester=suggester, compact=True, **options)
 
-    def on_input_submitted(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input)  # enter in the description is a new line
+        return True
+
+    def action_next_field(self) -> None:
         self.focus_next()
 
     def on_input_changed(self) -> None:
@@ -96,7 +102,9 @@ class NewTicketDialog(FormDialog[NewTicket]):
         addresses = [requester_address(r) for r in self.known.values()]
         yield from self.field("Requester: e-mail, or Name <e-mail>", suggestions=addresses, id="requester")
         yield from self.field(
-            f"Priority: {' / '.join(PRIORITIES)}, or blank (medium, untriaged)", suggestions=PRIORITIES, id="priority"
+            f"Priority: {' / '.join(PRIORITIES)} (u, h… will do), or blank (medium, untriaged)",
+            suggestions=PRIORITIES,
+            id="priority",
         )
         yield from self.field("Category", suggestions=self.categories, id="category")
         yield Static(Content("Description"), classes="label")
@@ -109,9 +117,10 @@ class NewTicketDialog(FormDialog[NewTicket]):
         return self.query_one(f"#{field}", Input).value.strip()
 
     def action_save(self) -> None:
-        priority = self.value("priority").casefold() or None
-        if priority is not None and priority not in PRIORITIES:
-            self.say(f"Priority: {priority!r} is not one of {', '.join(PRIORITIES)} (or leave it blank).")
+        try:
+            priority = chosen(self.value("priority"), PRIORITIES, "priority") if self.value("priority") else None
+        except InputError as error:
+            self.say(f"{error} (or leave it blank).")
             return
         try:
             requester = parse_requester(self.value("requester"), self.known)
