@@ -150,3 +150,16 @@ async def test_an_error_while_drawing_keeps_the_draft_and_prints_the_safe_report
     assert "internal error (IndexError)" in said and "is kept" in said
     assert "locals" not in said and SENTENCE not in said
     assert len(list((tmp_path / "t.json.drafts").iterdir())) == 1
+
+
+async def test_a_new_ticket_form_comes_back_whole(tmp_path):
+    path = write_store(tmp_path / "t.json", fixture_tickets())
+    await stopped_while_writing(path, ("N",), "Scanner jams\tann@example.com\turg\tHardware\tIt jams on every page.")
+    async with app_on(path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "N")
+        form = pilot.app.screen
+        assert [form.query_one(f"#{field}").value for field in ("subject", "requester", "priority", "category")] == [
+            "Scanner jams", "ann@example.com", "urg", "Hardware"
+        ]
+        assert form.query_one("#body").text == "It jams on every page."

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from typing import TypeVar
 
+import orjson
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.suggester import SuggestFromList
@@ -81,12 +82,37 @@ class FormDialog(Dialog[ResultT]):
     def on_input_changed(self) -> None:
         self.say("")
 
+    def typed(self) -> dict[str, str]:
+        """What is in each field, by its id."""
+        typed = {field.id or "": field.value for field in self.query(Input)}
+        typed.update({area.id or "": area.text for area in self.query(WritingArea)})
+        return typed
+
+    def draft(self) -> str:
+        """Every field, as JSON, once anything differs from what the form opened with."""
+        typed = self.typed()
+        return orjson.dumps(typed).decode() if typed != self.opened_with else ""
+
+    def restore(self, draft: str) -> None:
+        try:
+            kept = orjson.loads(draft)
+        except orjson.JSONDecodeError:
+            return
+        for field in self.query(Input):
+            field.value = str(kept.get(field.id, field.value))
+        for area in self.query(WritingArea):
+            area.load_text(str(kept.get(area.id, area.text)))
+
+    def on_mount(self) -> None:
+        self.opened_with = self.typed()
+
 
 class NewTicketDialog(FormDialog[NewTicket]):
     """The fields of a new ticket; submits a NewTicket (ctrl+s), or dismisses None (esc)."""
 
     BINDINGS = SAVE_KEYS
     FRAME_CLASS = "ticket-form-dialog"
+    DRAFT = "new ticket"
 
     def __init__(self, requesters: Iterable[Requester], categories: Sequence[str], privacy: bool = False) -> None:
         super().__init__()
@@ -146,6 +172,7 @@ class EditTicketDialog(FormDialog[dict], TicketDialog[dict]):
 
     BINDINGS = SAVE_KEYS
     FRAME_CLASS = "ticket-form-dialog"
+    DRAFT = "edit"
 
     def __init__(self, ticket: Ticket, categories: Sequence[str], privacy: bool = False) -> None:
         super().__init__(ticket, privacy)
