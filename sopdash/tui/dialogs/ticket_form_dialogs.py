@@ -128,7 +128,7 @@ class NewTicketDialog(FormDialog[NewTicket]):
         addresses = [requester_address(r) for r in self.known.values()]
         yield from self.field("Requester: e-mail, or Name <e-mail>", suggestions=addresses, id="requester")
         yield from self.field(
-            f"Priority: {' / '.join(PRIORITIES)} (u, h… will do), or blank (medium, untriaged)",
+            f"Priority: {'/'.join(PRIORITIES)} or a prefix; blank: untriaged (medium)",
             suggestions=PRIORITIES,
             id="priority",
         )
