@@ -97,12 +97,6 @@ class SopdashApp(App[int]):
             end_on_crash(self, error)
             return True
 
-    def _handle_exception(self, error: Exception) -> None:
-        """What Textual catches last (an error while drawing): the same safe report, drafts kept, never its own
-        report, which prints every frame's local variables."""
-        end_on_crash(self, error)
-        self._close_messages_no_wait()
-
     def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         self.leaving = True
         super().exit(result, return_code, message)

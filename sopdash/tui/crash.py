@@ -2,9 +2,8 @@
 
 Textual's own report prints every frame's local variables, client data among them (SOP 5A). The dashboard's
 entry points — every action (`SopdashApp.run_action`), the tick and the screen's message handlers
-(`reported`) — catch an unexpected exception first and end here instead; so does what Textual itself catches last
-(an error while drawing, `SopdashApp._handle_exception`). Before anything else, every open dialog's draft is kept
-for the technician (`sopdash.desk.drafts`), and the message says so.
+(`reported`) — catch an unexpected exception first and end here instead. Before anything else, every open
+dialog's draft is kept for the technician (`sopdash.desk.drafts`), and the message says so.
 """
 
 from __future__ import annotations

@@ -129,29 +129,6 @@ async def test_the_escalation_note_survives_too(tmp_path):
         assert pilot.app.screen.query_one("#note").value == "Need storage team to check share ACL"
 
 
-async def test_an_error_while_drawing_keeps_the_draft_and_prints_the_safe_report(tmp_path, capsys):
-    """What Textual catches itself (here: drawing the text) ends the same way: draft kept, no local variables shown."""
-    path = write_store(tmp_path / "t.json", fixture_tickets())
-    app = app_on(path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await keys(pilot, "R")
-        await typed(pilot, SENTENCE)
-        editor = app.screen.query_one("#text")
-
-        def broken(y: int):
-            raise IndexError("list index out of range")
-
-        editor.render_line = broken
-        editor.refresh()
-        await pilot.pause()
-    assert app.return_code == 1
-    said = capsys.readouterr().err
-    assert "internal error (IndexError)" in said and "is kept" in said
-    assert "locals" not in said and SENTENCE not in said
-    assert len(list((tmp_path / "t.json.drafts").iterdir())) == 1
-
-
 async def test_a_new_ticket_form_comes_back_whole(tmp_path):
     path = write_store(tmp_path / "t.json", fixture_tickets())
     await stopped_while_writing(path, ("N",), "Scanner jams\tann@example.com\turg\tHardware\tIt jams on every page.")

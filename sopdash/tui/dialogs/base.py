@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, Protocol, TypeVar, cast
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.events import Mount
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 from textual.widgets.button import ButtonVariant
@@ -127,7 +129,9 @@ class Dialog(ModalScreen[ResultT]):
     def restore(self, draft: str) -> None:
         """Put back a draft this dialog kept."""
 
-    def _on_mount(self) -> None:
+    @on(Mount)
+    def _offer_draft(self) -> None:
+        """Give back the draft kept for this dialog's place, if there is one (it is then no longer kept)."""
         keeper = cast(DraftKeeper | None, getattr(self.app, "drafts", None))
         if not self.DRAFT or keeper is None:
             return
