@@ -11,6 +11,7 @@ from sopdash.cli import link_commands
 from sopdash.cli.context import open_desk, warn
 from sopdash.cli.options import command_parent
 from sopdash.cli.people_commands import register_cc
+from sopdash.cli.prefixes import by_prefix
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.cli.standard_input import StandardInput
 from sopdash.core.addresses import checked_address
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     new.add_argument("--name", type=text_up_to(MAX_NAME), default="", help="the client's name")
     new.add_argument("--phone", type=text_up_to(MAX_NAME), default="", help="the client's phone number")
     new.add_argument("--body", type=long_text(MAX_BODY), default="", help="the full description (- reads it from stdin)")
-    new.add_argument("--priority", choices=PRIORITIES, help="leave out to create it untriaged (medium)")
+    new.add_argument("--priority", type=by_prefix(PRIORITIES), choices=PRIORITIES, help="leave out to create it untriaged (medium)")
     new.add_argument("--category", type=text_up_to(MAX_CATEGORY), default="", help="e.g. Hardware, Network")
 
     listing = action("list", list_tickets, "list open tickets, most urgent first", with_id=False)
@@ -75,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "login", help="the technician's login (one in the roster, if there is one), or `me`"
     )
     action("priority", set_priority, "set the priority (picks the SLA targets)").add_argument(
-        "priority", choices=PRIORITIES
+        "priority", type=by_prefix(PRIORITIES), choices=PRIORITIES
     )
 
     note = action("note", add_note, "add an internal note (or, with --public, reply to the client)")
@@ -96,7 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     step.add_argument("--note", type=long_text(MAX_BODY), default="", help="an internal note about the step (- reads stdin)")
 
     escalate = action("escalate", escalate_ticket, "escalate to the next tier (SOP 6)")
-    escalate.add_argument("--reason", required=True, choices=ESCALATION_REASONS,
+    escalate.add_argument("--reason", required=True, type=by_prefix(ESCALATION_REASONS), choices=ESCALATION_REASONS,
                           help="SOP 6: timing (at risk of breaching), unsatisfied (client unhappy: alerts a manager, "
                           "same tier), disruptive (alerts a manager), other (say why in --note)")
     escalate.add_argument("--note", type=long_text(MAX_BODY), default="", help="why, for the next tier (- reads stdin)")

@@ -83,6 +83,16 @@ def check_choice(value: Any, choices: tuple[str, ...], what: str) -> str:
     return value
 
 
+def chosen(value: str, choices: tuple[str, ...], what: str) -> str:
+    """The choice `value` names, in any case, exactly or by an unambiguous prefix (`urg` is urgent); else an
+    InputError naming the choices."""
+    typed = value.strip().casefold()
+    found = [choice for choice in choices if choice == typed] or [c for c in choices if typed and c.startswith(typed)]
+    if len(found) != 1:
+        raise InputError(f"{what}: {value.strip()!r} is not one of {', '.join(choices)}")
+    return found[0]
+
+
 def validation_problem(error: msgspec.ValidationError) -> str:
     """msgspec's complaint about a document as `field.path: problem`, naming the choices of a choice field."""
     problem, _, where = str(error).partition(" - at `$")

@@ -238,9 +238,15 @@ def verdict_escalate(ticket: Ticket, reason: str) -> Verdict:
     )
 
 
+OTHER_REASON = "other"
+"""The escalation reason the SOP does not name: the technician says it in words."""
+
+
 def escalate(ticket: Ticket, actor: str, now: datetime, reason: str, note_text: str = "") -> Ticket:
     """SOP 6A–6C: move up a tier with a reason; `unsatisfied` and `disruptive` also raise the manager flag."""
     check_choice(reason, ESCALATION_REASONS, "escalation reason")
+    if reason == OTHER_REASON and not note_text.strip():
+        raise InputError(f"escalating for the reason {OTHER_REASON!r} needs the reason in words: say why in the note")
     verdict_escalate(ticket, reason).enforce("escalate", ticket.id)
     to_tier = escalation_target(ticket, reason)
     record = Escalation(at=now, by=actor, from_tier=ticket.tier, to_tier=to_tier, reason=reason, note=note_text.strip())

@@ -4,12 +4,12 @@ of a dialog, leaving and the crash report. The dashboard itself is `DashboardScr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from weakref import WeakKeyDictionary
 
 from rich.console import RenderableType
 from textual.actions import ActionParseResult
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.dom import DOMNode
 from textual.events import Event, Key
 from textual.screen import Screen
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from sopdash.config import Settings
 from sopdash.core.canned import CannedReply
 from sopdash.desk import Desk
+from sopdash.desk.drafts import drafts_of
 from sopdash.keys import check_keys
 from sopdash.tui.crash import end_on_crash
 from sopdash.tui.dashboard import DashboardScreen
@@ -37,6 +38,8 @@ class SopdashApp(App[int]):
         self.keys = check_keys(settings.keys)
         """The config's `[keys]`: binding id → keys."""
         self.dashboard = DashboardScreen(desk, settings, self.keys, tick_s)
+        self.drafts = drafts_of(desk)
+        """This technician's drafts: kept on an internal error, offered back by the dialog they belong to."""
         self.leaving = False
         """Set once the app is asked to exit: no action runs after that."""
         self._key_screens: WeakKeyDictionary[Key, Screen] = WeakKeyDictionary()
@@ -48,6 +51,10 @@ class SopdashApp(App[int]):
     def on_mount(self) -> None:
         if self.console.color_system == "standard":
             self.theme = "ansi-dark"  # 16 colours: the terminal's own palette reads better than approximations
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """None of Textual's own commands (screenshot, theme, maximize, keys): the palette offers the dashboard's."""
+        return ()
 
     # What the dialogs that write to a client ask the app for (CannedReplySource).
 

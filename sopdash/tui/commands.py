@@ -1,4 +1,8 @@
-"""The command palette (`ctrl+p`): every dashboard action, and "go to" any loaded ticket, by fuzzy search."""
+"""The command palette (`ctrl+p`): every dashboard action, and "go to" any loaded ticket, by fuzzy search.
+
+The actions are listed above ticket jumps (a typed ticket number still comes first); Textual's own commands are
+not offered (`SopdashApp.get_system_commands`).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from sopdash.core.text import one_line
 # Fuzzy scoring is slow (a 50,000-ticket store would take seconds per key), so only the first tickets that can
 # match, in the queue's order, are scored, and only the best are listed; an exact ticket number always is.
 TICKET_HITS = 20
+ACTIONS_FIRST = 1_000.0
+"""Added to a dashboard action's score: "assign" lists the assign command above any ticket whose subject matches."""
 SCORED_TICKETS = 1000
 _YIELD_EVERY = 2000
 
@@ -80,7 +86,9 @@ class DashboardCommands(Provider):
         for title, help_text, callback in self.host.palette_actions():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, literal_highlight(matcher, title), callback, text=title, help=Content(help_text))
+                yield Hit(
+                    ACTIONS_FIRST + score, literal_highlight(matcher, title), callback, text=title, help=Content(help_text)
+                )
         for hit in await self._ticket_hits(matcher):
             yield hit
 

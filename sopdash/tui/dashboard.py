@@ -51,7 +51,7 @@ from sopdash.core.queue import (
 from sopdash.desk import Desk
 from sopdash.desk.settings import SettingsWatch
 from sopdash.tui.arrivals import announce_arrivals
-from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS
+from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, SCREEN_BINDINGS
 from sopdash.tui.board_loader import RELOAD, BoardLoader
 from sopdash.tui.breach_alerts import ALERTS, BreachAlerts, IntakeRead
 from sopdash.tui.bulk_marks import BulkMarks
@@ -499,7 +499,8 @@ class DashboardScreen(Screen[None]):
     def action_focus_pane(self, pane: str) -> None:
         if pane != "queue":
             self.lower_pane = pane
-        {"queue": self.queue, "detail": self.detail, "escalations": self.escalations}[pane].focus()
+        # At once, not after the keys already queued (Widget.focus waits): what is typed next goes to the pane.
+        self.set_focus({"queue": self.queue, "detail": self.detail, "escalations": self.escalations}[pane])
 
     def _focused_pane(self) -> str:
         focused = self.focused
@@ -674,6 +675,7 @@ class DashboardScreen(Screen[None]):
                     "Dashboard": self._keyed(APP_BINDINGS),
                     "Queue and escalation lists": self._keyed(LIST_BINDINGS),
                     "Ticket detail": self._keyed(DETAIL_BINDINGS),
+                    **SCREEN_BINDINGS,
                 }
             )
         )

@@ -1,4 +1,4 @@
-"""`?`: every key of the dashboard, pane by pane."""
+"""`?`: every key of the dashboard, pane by pane, then of every other screen and dialog (`sopdash.keys`)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from sopdash.tui.bindings import screen_bindings
+
 
 class HelpScreen(ModalScreen[None]):
     """A scrollable table of key → what it does for each pane; `esc`, `q` or `?` closes it."""
 
-    BINDINGS = [
-        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
-        Binding("j", "scroll('down')", "Down", id="help.down", show=False),
-        Binding("k", "scroll('up')", "Up", id="help.up", show=False),
-    ]
+    BINDINGS = screen_bindings(
+        "help.close", "help.down", "help.up", "help.page-down", "help.page-up", "help.top", "help.bottom"
+    )
 
     def __init__(self, bindings: Mapping[str, Sequence[Binding]]) -> None:
         """`bindings` maps a pane's name to its bindings, in the order to show them."""
@@ -47,16 +47,15 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(min_width=12, style="bold", no_wrap=True)
         table.add_column()
         for binding in bindings:
-            description = binding.description or binding.action
+            description = binding.tooltip or binding.description or binding.action
+            if description[1:2].islower():
+                description = description[:1].lower() + description[1:]  # the footer's "Cancel" reads "cancel" here
             table.add_row(Text(self._keys(binding)), Text(description))
         return table
 
-    def action_scroll(self, direction: str) -> None:
-        scroll = self.query_one("#help-tables", VerticalScroll)
-        if direction == "down":
-            scroll.scroll_down()
-        else:
-            scroll.scroll_up()
+    def action_scroll(self, where: str) -> None:
+        """Scroll the keys: `down`, `up`, `page_down`, `page_up`, `home` or `end`."""
+        getattr(self.query_one("#help-tables", VerticalScroll), f"scroll_{where}")()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
@@ -35,6 +34,7 @@ from sopdash.report.sla import ClockStats, GroupStats, Report, duration_text
 from sopdash.report.tally import Breach
 from sopdash.core.period import WEEK, Period, month_of, period_from_text, week_of
 from sopdash.report.stats import WEEKS, Figures, default_period, figures_for
+from sopdash.tui.bindings import screen_bindings
 from sopdash.tui.widgets.query_bar import Question, QueryBar
 from sopdash.tui.stylesheets import stylesheet
 
@@ -58,18 +58,10 @@ class StatsScreen(ModalScreen[None]):
     """SLA figures for a period (first the four weeks up to `now`); `esc` or `q` closes it."""
 
     CSS_PATH = stylesheet("stats.tcss")
-    BINDINGS = [
-        Binding("escape,q", "close", "Close", id="stats.close"),
-        Binding("j", "scroll('down')", "Down", id="stats.down", show=False),
-        Binding("k", "scroll('up')", "Up", id="stats.up", show=False),
-        Binding("g", "scroll('home')", "Top", id="stats.top", show=False),
-        Binding("G", "scroll('end')", "Bottom", id="stats.bottom", show=False),
-        Binding("left_square_bracket", "step(-1)", "Earlier", key_display="[", id="stats.earlier"),
-        Binding("right_square_bracket", "step(1)", "Later", key_display="]", id="stats.later"),
-        Binding("w", "unit('week')", "Week", id="stats.week"),
-        Binding("m", "unit('month')", "Month", id="stats.month"),
-        Binding("slash", "ask_period", "Period", key_display="/", id="stats.period"),
-    ]
+    BINDINGS = screen_bindings(
+        "stats.close", "stats.down", "stats.up", "stats.top", "stats.bottom", "stats.earlier", "stats.later",
+        "stats.week", "stats.month", "stats.period",
+    )
 
     def __init__(self, tickets: Sequence[Ticket], policy: SlaPolicy, now: datetime, privacy: bool = False) -> None:
         """Figures over `tickets` created in the period up to `now`; privacy masks requesters in the breach list."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.binding import Binding
 from textual.widgets import OptionList, Static, TextArea
 
@@ -279,7 +280,7 @@ async def test_escalate_defaults_to_timing_and_moves_up_a_tier():
     app = DialogHost(lambda: EscalateDialog(make_ticket(tier=1)))
     async with app.run_test(size=SIZE) as pilot:
         assert "Tier 1 → tier 2 · no manager flag" in shown_text(app)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         assert app.results == [EscalationRequest("timing", "")]
 
 
@@ -288,19 +289,57 @@ async def test_escalate_reason_keys_show_tier_and_manager_flag():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("u")
         assert "Stays at tier 1 · ⚑ raises the manager flag" in shown_text(app)
-        await pilot.press("d")
+        await pilot.press("shift+tab", "d")
         assert "Tier 1 → tier 2 · ⚑ raises the manager flag" in shown_text(app)
-        await pilot.press("o", "enter")
-        assert app.results == [EscalationRequest("other", "")]
+        await pilot.press("shift+tab", "t", "ctrl+s")
+        assert app.results == [EscalationRequest("timing", "")]
 
 
 async def test_escalate_with_a_note_typed_keys_go_into_the_note_and_never_change_the_reason():
     app = DialogHost(lambda: EscalateDialog(make_ticket()))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("d", "tab", *"Client shouted at L1 on the phone.")
+        await pilot.press("d", *"Client shouted at L1 on the phone, unsatisfied, other")
         assert "Reason: disruptive" in shown_text(app)
         await pilot.press("enter")
-        assert app.results == [EscalationRequest("disruptive", "Client shouted at L1 on the phone.")]
+        assert app.results == [EscalationRequest("disruptive", "Client shouted at L1 on the phone, unsatisfied, other")]
+
+
+async def test_choosing_a_reason_moves_to_the_note_so_a_typed_note_never_picks_a_reason():
+    """Issue 24: typing "Need storage team…" at once switched the reason to *other* and left the note empty."""
+    app = DialogHost(lambda: EscalateDialog(make_ticket()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", *"Need storage team to check share ACL", "ctrl+s")
+        assert app.results == [EscalationRequest("timing", "Need storage team to check share ACL")]
+
+
+async def test_other_needs_the_reason_in_words():
+    app = DialogHost(lambda: EscalateDialog(make_ticket()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o", "ctrl+s")
+        assert app.results == []
+        assert "Other: say why in the note" in shown_text(app)
+        await pilot.press(*"Vendor contract question", "ctrl+s")
+        assert app.results == [EscalationRequest("other", "Vendor contract question")]
+
+
+@pytest.mark.parametrize(
+    "make_dialog, keys, result",
+    [
+        (lambda: EscalateDialog(make_ticket()), [], EscalationRequest("timing", "")),
+        (lambda: PriorityDialog(make_ticket()), ["down"], "medium"),
+        (lambda: AssignDialog(make_ticket(), TEAM, "alice"), list("bob"), "bob"),
+        (lambda: TextDialog(make_ticket(), "note"), list("Called"), "Called"),
+        (lambda: GotoDialog({7}), ["7"], 7),
+    ],
+)
+async def test_ctrl_s_submits_every_dialog_and_each_shows_it(make_dialog, keys, result):
+    app = DialogHost(make_dialog)
+    async with app.run_test(size=SIZE) as pilot:
+        shown = app.screen.active_bindings.get("ctrl+s")
+        assert shown is not None and shown.binding.show  # in the footer
+        assert all("(^s)" in str(button.label) for button in app.screen.query(DialogButton) if button.id != "cancel")
+        await pilot.press(*keys, "ctrl+s")
+        assert app.results == [result]
 
 
 async def test_escalate_says_when_the_flag_is_already_raised():
@@ -314,9 +353,9 @@ async def test_escalate_refuses_timing_at_the_top_tier_but_allows_telling_a_mana
     app = DialogHost(lambda: EscalateDialog(make_ticket(tier=3)))
     async with app.run_test(size=SIZE) as pilot:
         assert "Refused for timing: it is already at tier 3, the top tier" in shown_text(app)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         assert app.results == []
-        await pilot.press("u", "enter")
+        await pilot.press("u", "ctrl+s")
         assert app.results == [EscalationRequest("unsatisfied", "")]
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
@@ -15,7 +14,8 @@ from sopdash.core.errors import SopdashError
 from sopdash.core.model import Ticket
 from sopdash.core.roster import ME, Roster
 from sopdash.core.text import one_line
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
+from sopdash.tui.bindings import screen_bindings
 
 _SHOWN_LOGINS = 8
 
@@ -26,10 +26,7 @@ class AssignDialog(TicketDialog[str]):
     A login the roster does not know is refused on the spot; without a roster the dialog says logins go unchecked.
     """
 
-    BINDINGS = [
-        Binding("enter", "assign", "Assign", id="assign.confirm", priority=True),
-        Binding("escape", "cancel", "Cancel", id="assign.cancel"),
-    ]
+    BINDINGS = screen_bindings("assign.confirm", "assign.cancel")
     FRAME_CLASS = "assign-dialog"
 
     def __init__(self, ticket: Ticket, roster: Roster, me: str, privacy: bool = False) -> None:
@@ -56,7 +53,7 @@ class AssignDialog(TicketDialog[str]):
         yield Static(Content(self._team()), classes="hint")
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("assign", "Assign (enter)", "primary", "assign"), CANCEL)
+        return (DialogAction("assign", f"Assign ({SUBMIT_LABEL})", "primary", "assign"), CANCEL)
 
     def _team(self) -> str:
         if self.logins == [self.me]:

@@ -5,16 +5,21 @@ A dialog `submit`s what the technician chose. Opened for a ticket action (`Erran
 while the desk works, and closes only once the change is made: a refusal or a conflict is said on its error
 line, with everything typed still there. Opened on its own, `submit` simply dismisses with the result.
 Opened for a bulk action, its `marked` says so in its title and heading instead of the ticket it was opened on.
+
+A dialog with something to write in names its `draft`: what the crash handler keeps when the dashboard stops on
+an internal error (tui/crash.py), and what the dialog offers back when it next opens at the same place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Protocol, TypeVar, cast
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.events import Mount
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 from textual.widgets.button import ButtonVariant
@@ -23,6 +28,7 @@ from sopdash.tui.dialogs.buttons import DialogButton
 from sopdash.core.model import Ticket
 from sopdash.tui.dialogs.error_line import ErrorLine
 from sopdash.tui.dialogs.heading import ticket_heading
+from sopdash.tui.bindings import screen_bindings
 
 ResultT = TypeVar("ResultT")
 
@@ -37,6 +43,16 @@ class DialogAction(NamedTuple):
 
 
 CANCEL = DialogAction("cancel", "Cancel (esc)", "default", "cancel")
+SUBMIT_LABEL = "^s"
+"""How a button names `sopdash.keys.SUBMIT`, the one key that sends, saves or confirms every dialog."""
+
+
+class DraftKeeper(Protocol):
+    """Where the app keeps a technician's drafts (`sopdash.desk.drafts.Drafts`)."""
+
+    def keep(self, place: str, text: str) -> None: ...
+
+    def take(self, place: str) -> str | None: ...
 
 
 class MarkedTickets(NamedTuple):
@@ -51,14 +67,19 @@ class MarkedTickets(NamedTuple):
 class Dialog(ModalScreen[ResultT]):
     """A modal dialog; subclasses say what goes in the frame (`compose_body`) and which buttons it has."""
 
+    BINDINGS = screen_bindings("dialog.next-field", "dialog.previous-field")
     FRAME_CLASS = ""
     """The frame's own CSS class (its size), next to `dialog`."""
+    DRAFT = ""
+    """What a draft of this dialog is called ("reply", "resolution"…); empty for a dialog with nothing to keep."""
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
         self.sender: Callable[[ResultT], None] | None = None
         self.sending = False
         self.marked: MarkedTickets | None = None
+        self.draft_back = False
+        """The dialog opened with a draft kept when the dashboard stopped, and says so."""
 
     def frame_title(self) -> str:
         raise NotImplementedError
@@ -87,8 +108,40 @@ class Dialog(ModalScreen[ResultT]):
         await self.run_action(action)
 
     def say(self, message: str) -> None:
-        """Say why the dialog cannot go on yet (an empty message clears the line)."""
-        self.query_one(ErrorLine).show(message)
+        """Say why the dialog cannot go on yet (an empty message clears the line, but for a draft given back)."""
+        if message or not self.draft_back:
+            self.query_one(ErrorLine).show(message)
+        else:
+            self.query_one(ErrorLine).show("Your draft from before the dashboard stopped is back.", mark="↺")
+
+    # Drafts (tui/crash.py keeps them).
+
+    def draft_place(self) -> str:
+        """Where a draft of this dialog belongs: the dialog, and its ticket for a ticket dialog."""
+        return self.DRAFT.replace(" ", "-")
+
+    def draft_label(self) -> str:
+        """The draft in words, as the crash message names it: `reply on #1042`."""
+        return self.DRAFT
+
+    def draft(self) -> str:
+        """What the technician typed here that must not be lost (empty: nothing)."""
+        return ""
+
+    def restore(self, draft: str) -> None:
+        """Put back a draft this dialog kept."""
+
+    @on(Mount)
+    def _offer_draft(self) -> None:
+        """Give back the draft kept for this dialog's place, if there is one (it is then no longer kept)."""
+        keeper = cast(DraftKeeper | None, getattr(self.app, "drafts", None))
+        if not self.DRAFT or keeper is None:
+            return
+        draft = keeper.take(self.draft_place())
+        if draft:
+            self.restore(draft)
+            self.draft_back = True
+            self.say("")
 
     def submit(self, result: ResultT) -> None:
         """Hand over the result: to the action that opened the dialog (which closes it once done), else dismiss."""
@@ -128,6 +181,12 @@ class TicketDialog(Dialog[ResultT]):
 
     def ticket_changed(self, ticket: Ticket) -> None:
         self.ticket = ticket
+
+    def draft_place(self) -> str:
+        return f"{super().draft_place()}-{self.ticket.id}"
+
+    def draft_label(self) -> str:
+        return f"{self.DRAFT} on #{self.ticket.id}"
 
     def mail_route(self) -> Iterator[Static]:
         """The line that says where the mail goes, when mail is on."""

@@ -6,13 +6,13 @@ from collections.abc import Iterable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from sopdash.core.canned import CannedReply
 from sopdash.core.text import one_line
-from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, Dialog, DialogAction
+from sopdash.tui.bindings import screen_bindings
 
 _PREVIEW = 400  # characters; the list cuts each line to the dialog's width, with an ellipsis
 
@@ -20,10 +20,7 @@ _PREVIEW = 400  # characters; the list cuts each line to the dialog's width, wit
 class CannedReplyPicker(Dialog[CannedReply]):
     """Choose one of the canned replies; dismisses it, or None (esc)."""
 
-    BINDINGS = [
-        Binding("enter", "pick", "Use", id="canned.pick", priority=True),
-        Binding("escape", "cancel", "Cancel", id="canned.cancel"),
-    ]
+    BINDINGS = screen_bindings("canned.pick", "canned.cancel")
     FRAME_CLASS = "canned-dialog"
 
     def __init__(self, replies: Sequence[CannedReply]) -> None:
@@ -42,7 +39,7 @@ class CannedReplyPicker(Dialog[CannedReply]):
         )
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("use", "Use (enter)", "primary", "pick"), CANCEL)
+        return (DialogAction("use", f"Use ({SUBMIT_LABEL})", "primary", "pick"), CANCEL)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -5,20 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
 from sopdash.tui.dialogs.base import Dialog, DialogAction
+from sopdash.tui.bindings import screen_bindings
 
 
 class ConfirmDialog(Dialog[bool]):
     """Ask one question; submits True for yes (`y`, `enter`), dismisses False for no (`n`, `esc`)."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes", priority=True),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no", priority=True),
-    ]
+    BINDINGS = screen_bindings("confirm.yes", "confirm.no")
     FRAME_CLASS = "confirm-dialog"
 
     def __init__(self, question: str | Content, title: str = "Confirm", yes: str = "Yes", no: str = "No") -> None:

@@ -5,13 +5,13 @@ from textual.widgets import Static
 
 
 class ErrorLine(Static):
-    """A one-line refusal marked with ✗, so it reads without colour."""
+    """A one-line refusal marked with ✗ (or another mark for news), so it reads without colour."""
 
     def __init__(self) -> None:
         super().__init__("", classes="error", markup=False)
         self.display = False
 
-    def show(self, message: str) -> None:
-        """Say `message`; an empty one hides the line."""
-        self.update(Content(f"✗ {message}" if message else ""))
+    def show(self, message: str, mark: str = "✗") -> None:
+        """Say `message` after `mark`; an empty one hides the line."""
+        self.update(Content(f"{mark} {message}" if message else ""))
         self.display = bool(message)

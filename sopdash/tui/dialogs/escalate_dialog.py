@@ -8,14 +8,14 @@ from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 
 from sopdash.core.model import ESCALATION_REASONS, MANAGER_REASONS, Ticket
-from sopdash.core.rules import escalation_target, verdict_escalate
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.core.rules import OTHER_REASON, escalation_target, verdict_escalate
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.buttons import DialogButton
+from sopdash.tui.bindings import screen_bindings
 
 POINTER = "▸ "
 
@@ -36,27 +36,32 @@ class EscalationRequest:
 
 
 class ReasonList(OptionList):
-    """The SOP's reasons; their keys (t/u/d/o) act only while the list has focus, so a note may use every letter."""
+    """The SOP's reasons; their keys (t/u/d/o) act only while the list has focus, so a note may use every letter.
 
-    BINDINGS = [
-        Binding(reason[0], f"choose('{reason}')", reason, id=f"escalate.{reason}") for reason in ESCALATION_REASONS
-    ]
+    Choosing a reason (its key, or enter on it) moves on to the note.
+    """
+
+    BINDINGS = screen_bindings(*(f"escalate.{reason}" for reason in ESCALATION_REASONS), "escalate.choose")
 
     def action_choose(self, reason: str) -> None:
         self.highlighted = ESCALATION_REASONS.index(reason)
+        self.screen.set_focus(self.screen.query_one("#note", Input))  # at once: the next key typed goes there
+
+    def action_choose_highlighted(self) -> None:
+        self.action_choose(ESCALATION_REASONS[self.highlighted or 0])
 
 
 class EscalateDialog(TicketDialog[EscalationRequest]):
-    """Choose a reason (t/u/d/o or arrows), tab to add a note, enter escalates; dismisses the request or None.
+    """Choose a reason (t/u/d/o or arrows and enter), which moves to the note; ctrl+s (or enter in the note)
+    escalates; dismisses the request or None.
 
     The line under the reasons names the reason that will be recorded, whichever part of the dialog has focus.
+    *Other* needs its reason in words: the note.
     """
 
-    BINDINGS = [
-        Binding("enter", "escalate", "Escalate", id="escalate.confirm", priority=True),
-        Binding("escape", "cancel", "Cancel", id="escalate.cancel"),
-    ]
+    BINDINGS = screen_bindings("escalate.confirm", "escalate.cancel")
     FRAME_CLASS = "escalate-dialog"
+    DRAFT = "escalation note"
 
     def __init__(self, ticket: Ticket, reason: str = "timing", privacy: bool = False) -> None:
         super().__init__(ticket, privacy)
@@ -69,10 +74,10 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
         yield self.heading()
         yield ReasonList(*self._prompts(ESCALATION_REASONS.index(self.initial_reason)), compact=True)
         yield Static("", classes="outcome", markup=False)
-        yield Input(placeholder="note (optional), e.g. what was tried", compact=True, id="note")
+        yield Input(placeholder=self._placeholder(self.initial_reason), compact=True, id="note")
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("escalate", "Escalate (enter)", "warning", "escalate"), CANCEL)
+        return (DialogAction("escalate", f"Escalate ({SUBMIT_LABEL})", "warning", "escalate"), CANCEL)
 
     def on_mount(self) -> None:
         self.query_one(ReasonList).highlighted = ESCALATION_REASONS.index(self.initial_reason)
@@ -81,6 +86,20 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
     def reason(self) -> str:
         highlighted = self.query_one(ReasonList).highlighted
         return ESCALATION_REASONS[highlighted or 0]
+
+    @property
+    def note(self) -> str:
+        return self.query_one("#note", Input).value.strip()
+
+    def draft(self) -> str:
+        return self.note
+
+    def restore(self, draft: str) -> None:
+        self.query_one("#note", Input).value = draft
+
+    @staticmethod
+    def _placeholder(reason: str) -> str:
+        return "why, in words (required for other)" if reason == OTHER_REASON else "note (optional), e.g. what was tried"
 
     def _prompts(self, highlighted: int) -> list[Content]:
         """One line per reason, its key first; the pointer marks the chosen one so it reads without colour."""
@@ -118,10 +137,29 @@ class EscalateDialog(TicketDialog[EscalationRequest]):
         refused = not verdict_escalate(self.ticket, reason).allowed
         outcome.set_class(refused, "-refused")
         self.query_one("#escalate", DialogButton).disabled = refused
+        self.query_one("#note", Input).placeholder = self._placeholder(reason)
+        self.say("")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        """A click on a reason chooses it, like its key."""
+        self.query_one(ReasonList).action_choose(ESCALATION_REASONS[event.option_index])
+
+    @on(Input.Changed)
+    def _clear_error(self) -> None:
+        self.say("")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_escalate()
 
     def action_escalate(self) -> None:
         reason = self.reason
         if not verdict_escalate(self.ticket, reason).allowed:
             self.app.bell()
             return
-        self.submit(EscalationRequest(reason, self.query_one(Input).value.strip()))
+        if reason == OTHER_REASON and not self.note:
+            self.say("Other: say why in the note (the reason in words is required).")
+            self.set_focus(self.query_one("#note", Input))
+            return
+        self.submit(EscalationRequest(reason, self.note))

@@ -6,25 +6,23 @@ from collections.abc import Collection
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Input
 
 from sopdash.tui.dialogs.base import Dialog
+from sopdash.tui.bindings import screen_bindings
 
 
 class TicketNumber(Input):
     """The number field; its enter says "Go" in the footer. Not a priority binding on the dialog: enter then
     reaches the field after the digits typed before it (type-ahead)."""
 
-    BINDINGS = [Binding("enter", "submit", "Go", id="goto.go")]
+    BINDINGS = screen_bindings("goto.go")
 
 
 class GotoDialog(Dialog[int | str]):
     """Type a ticket number (`#` optional) or words, enter goes; dismisses the id, the words, or None if cancelled."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="goto.cancel"),
-    ]
+    BINDINGS = screen_bindings("goto.cancel")
     FRAME_CLASS = "goto-dialog"
 
     def __init__(self, ticket_ids: Collection[int] = ()) -> None:

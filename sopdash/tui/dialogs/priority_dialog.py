@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from sopdash.core.display import priority_label
 from sopdash.core.model import PRIORITIES
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
+from sopdash.tui.bindings import screen_bindings
 
 POINTER = "▸ "
 
@@ -20,14 +20,7 @@ POINTER = "▸ "
 class PriorityDialog(TicketDialog[str]):
     """Choose urgent/high/medium/low; dismisses the new priority, or None if cancelled or unchanged."""
 
-    BINDINGS = [
-        *(
-            Binding(str(number), f"choose('{priority}')", priority, id=f"priority.{priority}")
-            for number, priority in enumerate(PRIORITIES, start=1)
-        ),
-        Binding("enter", "choose_highlighted", "Set", id="priority.set", priority=True),
-        Binding("escape", "cancel", "Cancel", id="priority.cancel"),
-    ]
+    BINDINGS = screen_bindings(*(f"priority.{priority}" for priority in PRIORITIES), "priority.set", "priority.cancel")
     FRAME_CLASS = "priority-dialog"
 
     def frame_title(self) -> str:
@@ -39,7 +32,7 @@ class PriorityDialog(TicketDialog[str]):
         yield OptionList(*self._prompts(PRIORITIES.index(self.ticket.priority)), compact=True)
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("set", "Set (enter)", "primary", "choose_highlighted"), CANCEL)
+        return (DialogAction("set", f"Set ({SUBMIT_LABEL})", "primary", "choose_highlighted"), CANCEL)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = PRIORITIES.index(self.ticket.priority)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Checkbox, Static, TextArea
@@ -19,7 +18,9 @@ from sopdash.core.presence import Activity
 from sopdash.core.rules import resolution_message
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_area import WritingArea
 from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
+from sopdash.tui.bindings import screen_bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +44,11 @@ class MarkedCheckbox(Checkbox):
 class ResolveDialog(DisclosureCheck[Resolution]):
     """Write the summary (ctrl+s resolves); dismisses a Resolution, or None (esc, asking first if anything was typed)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "resolve", "Resolve", id="resolve.confirm"),
-        Binding("ctrl+n", "toggle_notify", "Notify client", id="resolve.notify"),
-        Binding("escape", "cancel", "Cancel", id="resolve.cancel"),
-    ]
+    BINDINGS = screen_bindings("resolve.confirm", "resolve.notify", "resolve.cancel")
     FRAME_CLASS = "resolve-dialog"
     activity: Activity = "resolve"
     SEND_BUTTON = "resolve"
+    DRAFT = "resolution"
 
     def __init__(self, ticket: Ticket, privacy: bool = False, route: str = "",
                  message: Callable[[Ticket, str], str] = resolution_message) -> None:
@@ -64,7 +62,7 @@ class ResolveDialog(DisclosureCheck[Resolution]):
     def compose_body(self) -> ComposeResult:
         yield self.heading()
         yield Static(Content("Resolution summary: what was wrong and what fixed it"), classes="label")
-        yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="summary")
+        yield WritingArea(id="summary")
         yield MarkedCheckbox("Notify client (send the message below)", value=True, compact=True, id="notify")
         yield from self.mail_route()
         yield self.findings_view()
@@ -83,6 +81,14 @@ class ResolveDialog(DisclosureCheck[Resolution]):
     @property
     def summary(self) -> str:
         return self.query_one(TextArea).text
+
+    def draft(self) -> str:
+        return self.summary
+
+    def restore(self, draft: str) -> None:
+        editor = self.query_one(WritingArea)
+        editor.load_text(draft)
+        editor.move_cursor(editor.document.end)
 
     @property
     def notify(self) -> bool:

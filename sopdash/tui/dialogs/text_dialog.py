@@ -7,7 +7,6 @@ from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static, TextArea
 
@@ -19,7 +18,9 @@ from sopdash.core.templates import REPLY, filled, values, writing_point
 from sopdash.core.text import printable
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_area import WritingArea
 from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
+from sopdash.tui.bindings import screen_bindings
 
 TextKind = Literal["note", "reply", "acknowledge"]
 
@@ -36,12 +37,8 @@ class TextDialog(DisclosureCheck[str]):
     Privacy mode masks the title and heading; the text itself is exactly what the client will get, so it is not.
     """
 
-    BINDINGS = [
-        # One key, two names: the footer says "Save" for a note and "Send" for anything the client reads.
-        Binding("ctrl+s", "save", "Save", id="text.save"),
-        Binding("ctrl+s", "send", "Send", id="text.send"),
-        Binding("escape", "cancel", "Cancel", id="text.cancel"),
-    ]
+    # One key, two names: the footer says "Save" for a note and "Send" for anything the client reads.
+    BINDINGS = screen_bindings("text.save", "text.send", "text.cancel")
 
     def __init__(
         self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False, route: str = ""
@@ -54,6 +51,18 @@ class TextDialog(DisclosureCheck[str]):
     @property
     def is_public(self) -> bool:
         return self.kind != "note"
+
+    @property
+    def DRAFT(self) -> str:  # noqa: N802 - the name Dialog reads
+        return "acknowledgement" if self.kind == "acknowledge" else self.kind
+
+    def draft(self) -> str:
+        return "" if self.text == self.initial_text else self.text
+
+    def restore(self, draft: str) -> None:
+        editor = self.query_one(WritingArea)
+        editor.load_text(draft)
+        editor.move_cursor(editor.document.end)
 
     @property
     def activity(self) -> Activity:
@@ -93,7 +102,7 @@ class TextDialog(DisclosureCheck[str]):
         yield Static(Content(self._audience()), classes="audience")
         if self.is_public:
             yield from self.mail_route()
-        yield TextArea(self.initial_text, soft_wrap=True, compact=True, highlight_cursor_line=False, id="text")
+        yield WritingArea(self.initial_text, id="text")
         yield self.findings_view()
 
     def buttons(self) -> Iterable[DialogAction]:
@@ -136,7 +145,7 @@ class TextDialog(DisclosureCheck[str]):
         if findings:
             editor = self.query_one(TextArea)
             editor.move_cursor(editor.document.get_location_from_index(findings[0].start))
-            editor.focus()
+            self.set_focus(editor)
             return
         self.submit(text)
 

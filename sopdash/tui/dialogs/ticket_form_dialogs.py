@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from typing import TypeVar
 
+import orjson
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static, TextArea
@@ -22,14 +22,16 @@ from sopdash.core.addresses import checked_address
 from sopdash.core.detail_client import client_hint
 from sopdash.core.edit import current_values
 from sopdash.core.errors import InputError
-from sopdash.core.model import PRIORITIES, Requester, Ticket
+from sopdash.core.model import PRIORITIES, Requester, Ticket, chosen
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.requesters import requester_key
 from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction, TicketDialog
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.writing_area import WritingArea
+from sopdash.tui.bindings import screen_bindings
 
 ResultT = TypeVar("ResultT")
-SAVE_KEYS = [Binding("ctrl+s", "save", "Save", id="form.save"), Binding("escape", "cancel", "Cancel", id="form.cancel")]
+SAVE_KEYS = screen_bindings("form.save", "form.next", "form.cancel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,8 @@ def parse_requester(text: str, known: dict[str, Requester]) -> Requester:
 
 
 class FormDialog(Dialog[ResultT]):
-    """What both forms share: labelled inputs, enter moving to the next field, typing clearing the error line."""
+    """What both forms share: labelled inputs, enter moving to the next field (at once, so what is typed next lands
+    there), typing clearing the error line."""
 
     def field(self, label: str, value: str = "", suggestions: Sequence[str] = (), **options) -> ComposeResult:
         yield Static(Content(label), classes="label")
@@ -81,7 +84,12 @@ class FormDialog(Dialog[ResultT]):
         """The hint for what the form holds now."""
         return ""
 
-    def on_input_submitted(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input)  # enter in the description is a new line
+        return True
+
+    def action_next_field(self) -> None:
         self.focus_next()
 
     def on_input_changed(self) -> None:
@@ -89,12 +97,37 @@ class FormDialog(Dialog[ResultT]):
         for hint in self.query("#client-hint").results(Static):
             hint.update(Content(self.current_hint()))
 
+    def typed(self) -> dict[str, str]:
+        """What is in each field, by its id."""
+        typed = {field.id or "": field.value for field in self.query(Input)}
+        typed.update({area.id or "": area.text for area in self.query(WritingArea)})
+        return typed
+
+    def draft(self) -> str:
+        """Every field, as JSON, once anything differs from what the form opened with."""
+        typed = self.typed()
+        return orjson.dumps(typed).decode() if typed != self.opened_with else ""
+
+    def restore(self, draft: str) -> None:
+        try:
+            kept = orjson.loads(draft)
+        except orjson.JSONDecodeError:
+            return
+        for field in self.query(Input):
+            field.value = str(kept.get(field.id, field.value))
+        for area in self.query(WritingArea):
+            area.load_text(str(kept.get(area.id, area.text)))
+
+    def on_mount(self) -> None:
+        self.opened_with = self.typed()
+
 
 class NewTicketDialog(FormDialog[NewTicket]):
     """The fields of a new ticket; submits a NewTicket (ctrl+s), or dismisses None (esc)."""
 
     BINDINGS = SAVE_KEYS
     FRAME_CLASS = "ticket-form-dialog"
+    DRAFT = "new ticket"
 
     def __init__(
         self, requesters: Iterable[Requester], categories: Sequence[str], privacy: bool = False,
@@ -115,11 +148,13 @@ class NewTicketDialog(FormDialog[NewTicket]):
         yield from self.field("Requester: e-mail, or Name <e-mail>", suggestions=addresses, id="requester")
         yield from self.client_hint()
         yield from self.field(
-            f"Priority: {' / '.join(PRIORITIES)}, or blank (medium, untriaged)", suggestions=PRIORITIES, id="priority"
+            f"Priority: {'/'.join(PRIORITIES)} or a prefix; blank: untriaged (medium)",
+            suggestions=PRIORITIES,
+            id="priority",
         )
         yield from self.field("Category", suggestions=self.categories, id="category")
         yield Static(Content("Description"), classes="label")
-        yield TextArea(soft_wrap=True, compact=True, highlight_cursor_line=False, id="body")
+        yield WritingArea(id="body")
 
     def buttons(self) -> Iterable[DialogAction]:
         return (DialogAction("save", "Create (^s)", "primary", "save"), CANCEL)
@@ -134,9 +169,10 @@ class NewTicketDialog(FormDialog[NewTicket]):
         return client_hint(self.policy, email, self.value("category"), self.value("priority").casefold() or None)
 
     def action_save(self) -> None:
-        priority = self.value("priority").casefold() or None
-        if priority is not None and priority not in PRIORITIES:
-            self.say(f"Priority: {priority!r} is not one of {', '.join(PRIORITIES)} (or leave it blank).")
+        try:
+            priority = chosen(self.value("priority"), PRIORITIES, "priority") if self.value("priority") else None
+        except InputError as error:
+            self.say(f"{error} (or leave it blank).")
             return
         try:
             requester = parse_requester(self.value("requester"), self.known)
@@ -162,6 +198,7 @@ class EditTicketDialog(FormDialog[dict], TicketDialog[dict]):
 
     BINDINGS = SAVE_KEYS
     FRAME_CLASS = "ticket-form-dialog"
+    DRAFT = "edit"
 
     def __init__(
         self, ticket: Ticket, categories: Sequence[str], privacy: bool = False, policy: SlaPolicy | None = None

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar, cast
 
-from textual.binding import Binding
 from textual.widgets import TextArea
 
 from sopdash.core.canned import CannedReply
@@ -14,6 +13,7 @@ from sopdash.core.presence import Activity
 from sopdash.core.templates import as_paragraph
 from sopdash.tui.dialogs.base import TicketDialog
 from sopdash.tui.dialogs.canned_reply_picker import CannedReplyPicker
+from sopdash.tui.bindings import screen_bindings
 
 ResultT = TypeVar("ResultT")
 
@@ -35,7 +35,7 @@ class WritingDialog(TicketDialog[ResultT]):
     anything public).
     """
 
-    BINDINGS = [Binding("ctrl+r", "canned_reply", "Canned reply", id="dialog.canned_reply")]
+    BINDINGS = screen_bindings("dialog.canned_reply")
 
     activity: Activity = "reply"
     """What others see this technician doing while the dialog is open."""
@@ -73,4 +73,4 @@ class WritingDialog(TicketDialog[ResultT]):
         else:
             editor.load_text(text)
             editor.move_cursor(editor.document.end)
-        editor.focus()
+        self.set_focus(editor)

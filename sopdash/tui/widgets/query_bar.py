@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
+
+from sopdash.tui.bindings import screen_bindings
 
 
 PROMPT_PADDING = 2  # cells around the prompt (see app.tcss)
@@ -32,7 +33,7 @@ class Question:
 class QueryBar(Horizontal):
     """Hidden until asked a question; closes on enter (if the answer is taken) or esc, handing focus back."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", id="query-cancel")]
+    BINDINGS = screen_bindings("query-cancel")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
