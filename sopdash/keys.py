@@ -163,6 +163,33 @@ SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
         Key("goto.go", f"enter,{SUBMIT}", "submit", "Go", show=True, key_display="^s"),
         Key("goto.cancel", "escape", "cancel", "Cancel", show=True),
     ),
+    "Cc (C)": (
+        Key("cc.confirm", f"enter,{SUBMIT}", "change", "Change", show=True, priority=True, key_display="^s",
+            help="add the typed address (or remove `-address`)"),
+        Key("cc.cancel", "escape", "cancel", "Cancel", show=True),
+    ),
+    "Merge (M)": (
+        Key("merge.confirm", f"enter,{SUBMIT}", "merge", "Merge", show=True, priority=True, key_display="^s",
+            help="merge into the ticket typed"),
+        Key("merge.cancel", "escape", "cancel", "Cancel", show=True),
+    ),
+    "Link (L)": (
+        Key("link.confirm", f"enter,{SUBMIT}", "link", "Link", show=True, priority=True, key_display="^s"),
+        Key("link.cancel", "escape", "cancel", "Cancel", show=True),
+        *(Key(f"link.{kind}", kind[0], f"choose({number})", kind, priority=True, help=f"{kind}")
+          for number, kind in enumerate(("related", "parent", "child", "unlink"))),
+    ),
+    "Saved views (W)": (
+        *(Key(f"views.{number}", str(number), f"choose({number - 1})", f"view {number}", help=f"show view {number}")
+          for number in range(1, 10)),
+        Key("views.show", f"enter,{SUBMIT}", "choose_highlighted", "Show", show=True, priority=True, key_display="^s"),
+        Key("views.cancel", "escape", "cancel", "Cancel", show=True),
+    ),
+    "Search results (words in / or :)": (
+        Key("search.back", "escape,q", "back", "Back", show=True),
+        Key("search.down", "j", "cursor('down')", "Down"),
+        Key("search.up", "k", "cursor('up')", "Up"),
+    ),
     "Question": (
         Key("confirm.yes", "y,enter", "answer(True)", "Yes", show=True, priority=True),
         Key("confirm.no", "n,escape", "answer(False)", "No", show=True, priority=True),

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -29,6 +28,7 @@ from sopdash.core.search import SearchHit, SearchQuery, masked_hit, parse_search
 from sopdash.core.text import one_line
 from sopdash.desk import Desk
 from sopdash.tui.widgets.ticket_detail import TicketDetail
+from sopdash.tui.bindings import screen_bindings
 
 if TYPE_CHECKING:
     from sopdash.tui.dashboard import DashboardScreen
@@ -61,11 +61,7 @@ class SearchScreen(ModalScreen[int | None]):
     SearchScreen.reading #search-hits { display: none; }
     SearchScreen.reading #search-detail { display: block; }
     """
-    BINDINGS = [
-        Binding("escape,q", "back", "Back", id="search.back"),
-        Binding("j", "cursor('down')", "Down", id="search.down", show=False),
-        Binding("k", "cursor('up')", "Up", id="search.up", show=False),
-    ]
+    BINDINGS = screen_bindings('search.back', 'search.down', 'search.up')
 
     def __init__(self, desk: Desk, query: SearchQuery, privacy: bool) -> None:
         super().__init__()

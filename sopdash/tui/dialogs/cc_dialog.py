@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from sopdash.core.addresses import not_an_address
 from sopdash.core.detail import cc_text
 from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.bindings import screen_bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +28,7 @@ class CcChange:
 class CcDialog(TicketDialog[CcChange]):
     """Type an address to copy on the ticket's public mail, or `-address` to stop; dismisses a CcChange or None."""
 
-    BINDINGS = [
-        Binding("enter", "change", "Change", id="cc.confirm", priority=True),
-        Binding("escape", "cancel", "Cancel", id="cc.cancel"),
-    ]
+    BINDINGS = screen_bindings('cc.confirm', 'cc.cancel')
     FRAME_CLASS = "assign-dialog"
 
     def frame_title(self) -> str:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.merge_dialog import other_ticket
+from sopdash.tui.bindings import screen_bindings
 
 CHOICES = (
     ("related", "related to it"),
@@ -42,12 +42,7 @@ class LinkDialog(TicketDialog[LinkRequest]):
     """Pick how (r, p, c or u, also while typing the number) and type the other ticket's number; enter links; None
     on esc."""
 
-    BINDINGS = [
-        Binding("enter", "link", "Link", id="link.confirm", priority=True),
-        Binding("escape", "cancel", "Cancel", id="link.cancel"),
-        *(Binding(kind[0], f"choose({number})", kind, id=f"link.{kind}", priority=True, show=False)
-          for number, (kind, _) in enumerate(CHOICES)),
-    ]
+    BINDINGS = screen_bindings('link.confirm', 'link.cancel', 'link.related', 'link.parent', 'link.child', 'link.unlink')
     FRAME_CLASS = "link-dialog"
     chosen = 0
     """The index in CHOICES of how the other ticket is linked."""

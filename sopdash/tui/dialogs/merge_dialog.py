@@ -6,20 +6,17 @@ from collections.abc import Iterable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.bindings import screen_bindings
 
 
 class MergeDialog(TicketDialog[int]):
     """Type the target's number; enter merges (the dialog stays open until done); dismisses None on esc."""
 
-    BINDINGS = [
-        Binding("enter", "merge", "Merge", id="merge.confirm", priority=True),
-        Binding("escape", "cancel", "Cancel", id="merge.cancel"),
-    ]
+    BINDINGS = screen_bindings('merge.confirm', 'merge.cancel')
     FRAME_CLASS = "merge-dialog"
 
     def frame_title(self) -> str:

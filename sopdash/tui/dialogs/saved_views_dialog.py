@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
 from sopdash.core.saved_views import SavedView
 from sopdash.core.text import one_line
 from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction
+from sopdash.tui.bindings import screen_bindings
 
 NUMBERED = 9  # views 1–9 each have their number key
 
@@ -21,12 +21,7 @@ NUMBERED = 9  # views 1–9 each have their number key
 class SavedViewsDialog(Dialog[SavedView]):
     """Pick a saved view; dismisses it, or None on esc."""
 
-    BINDINGS = [
-        *(Binding(str(number), f"choose({number - 1})", f"view {number}", id=f"views.{number}", show=False)
-          for number in range(1, NUMBERED + 1)),
-        Binding("enter", "choose_highlighted", "Show", id="views.show", priority=True),
-        Binding("escape", "cancel", "Cancel", id="views.cancel"),
-    ]
+    BINDINGS = screen_bindings('views.1', 'views.2', 'views.3', 'views.4', 'views.5', 'views.6', 'views.7', 'views.8', 'views.9', 'views.show', 'views.cancel')
     FRAME_CLASS = "saved-views-dialog"
 
     def __init__(self, counted: Sequence[tuple[SavedView, int]]) -> None:
