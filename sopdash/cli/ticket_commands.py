@@ -19,6 +19,7 @@ from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, M
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
+from sopdash.core.time_spent import EXAMPLES, MAX_NOTE, parse_spent, spent_text, time_totals
 from sopdash.core.documents import json_text
 
 
@@ -68,6 +69,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     note.add_argument("text", type=long_text(MAX_BODY), help="the note, or - to read it from standard input")
     note.add_argument("--public", action="store_true", help="send it to the client as a public reply")
     allow_sensitive_option(note)
+
+    spent = action("time", log_time, "log time spent on the ticket (who and when are recorded)")
+    spent.add_argument("duration", metavar="DURATION", help=f"how long: {EXAMPLES}")
+    spent.add_argument("note", nargs="?", type=text_up_to(MAX_NOTE), default="", help="what the time went on")
+    spent.add_argument("--billable", action="store_true", help="billable to the client")
 
     wait = action("wait", set_waiting, "mark as waiting on the client (pauses the resolution clock)")
     wait.add_argument("--off", action="store_true", help="no longer waiting on the client")
@@ -213,6 +219,14 @@ def add_note(args: argparse.Namespace) -> int:
     if args.allow_sensitive:
         raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
     return confirm(desk.note(args.id, args.text), "internal note added")
+
+
+def log_time(args: argparse.Namespace) -> int:
+    seconds = parse_spent(args.duration)  # before the store is opened: a refusal touches nothing
+    desk = open_desk(args)
+    ticket = desk.log_time(args.id, seconds, args.note, args.billable)
+    logged = f"{spent_text(seconds)}{' billable' if args.billable else ''} logged"
+    return confirm(ticket, f"{logged}; time spent {time_totals(ticket).words()}")
 
 
 def set_waiting(args: argparse.Namespace) -> int:

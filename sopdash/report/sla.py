@@ -1,5 +1,8 @@
 """The SLA report of `sopdash report`: how the desk met its targets over a period, as text, JSON or CSV.
 
+A table per grouping (`report/tally.py`'s GROUPINGS: priority, technician, category), each group with the time
+logged in the period (billable and not) beside its clocks; in CSV every table is a file of its own (`csv_tables`).
+
 Tickets created in [since, until) are counted. Each clock's outcome comes from `sopdash.core.clocks`
 read at `now`: `met` is within target; `met_late` and `breached` missed it; a clock still running,
 warning or paused has no outcome yet and is left out of the percentage. Business time to acknowledge
@@ -20,12 +23,13 @@ from typing import Iterable, Sequence
 import msgspec
 
 from sopdash.core.durations import format_countdown
-from sopdash.core.model import PRIORITIES, Ticket, format_time
+from sopdash.core.model import Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
 from sopdash.core.documents import json_text
+from sopdash.core.time_spent import spent_text
 from sopdash.core.text import cell_width, one_line, pad
-from sopdash.report.tally import Breach, ClockTally, GroupTally, Tally, tally
+from sopdash.report.tally import GROUPINGS, Breach, ClockTally, Grouping, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")
 _SUBJECT_WIDTH = 40
@@ -58,6 +62,8 @@ class GroupStats(msgspec.Struct, frozen=True):
     created: int
     ack: ClockStats
     resolution: ClockStats
+    time_s: int = 0  # time logged in the period
+    billable_s: int = 0
 
 
 class Period(msgspec.Struct, frozen=True):
@@ -75,11 +81,21 @@ class Report(msgspec.Struct, frozen=True):
     generated_at: datetime
     redacted: bool
     overall: GroupStats
-    by_priority: tuple[GroupStats, ...]
-    by_technician: tuple[GroupStats, ...]
-    by_category: tuple[GroupStats, ...]
+    groups: dict[str, tuple[GroupStats, ...]]  # {grouping name: its table}, in the groupings' order
     escalations: dict[str, int]
     breaches: tuple[Breach, ...]
+
+    @property
+    def by_priority(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("priority", ())
+
+    @property
+    def by_technician(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("technician", ())
+
+    @property
+    def by_category(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("category", ())
 
     @property
     def since(self) -> datetime:
@@ -98,22 +114,24 @@ class Report(msgspec.Struct, frozen=True):
 
 
 def build_report(
-    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime
+    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime,
+    groupings: Sequence[Grouping] = GROUPINGS,
 ) -> Report:
     """The report over tickets created in [since, until), with every clock read at `now`."""
-    return report_from(tally(tickets, policy, since, until, now), since, until, now, policy.calendar.tz)
+    counted = tally(tickets, policy, since, until, now, groupings)
+    return report_from(counted, since, until, now, policy.calendar.tz, groupings)
 
 
-def report_from(counted: Tally, since: datetime, until: datetime, now: datetime, tz: tzinfo) -> Report:
+def report_from(
+    counted: Tally, since: datetime, until: datetime, now: datetime, tz: tzinfo, groupings: Sequence[Grouping] = GROUPINGS
+) -> Report:
     """The report of a tally (of a whole store, or the parts of one merged): percentiles, groups in order."""
     return Report(
         period=Period(since, until, tz),
         generated_at=now,
         redacted=False,
         overall=_group_stats("overall", counted.overall),
-        by_priority=_ordered(counted.by_priority, PRIORITIES),
-        by_technician=_ordered(counted.by_technician),
-        by_category=_ordered(counted.by_category),
+        groups={g.name: _ordered(counted.groups.get(g.name, {}), g.order) for g in groupings},
         escalations=dict(counted.escalations),
         breaches=tuple(counted.breaches),
     )
@@ -127,7 +145,8 @@ def _ordered(groups: dict[str, GroupTally], order: tuple[str, ...] = ()) -> tupl
 
 
 def _group_stats(name: str, group: GroupTally) -> GroupStats:
-    return GroupStats(name, group.created, _clock_stats(group.ack), _clock_stats(group.resolution))
+    ack, resolution = _clock_stats(group.ack), _clock_stats(group.resolution)
+    return GroupStats(name, group.created, ack, resolution, group.time_s, group.billable_s)
 
 
 def _clock_stats(clock: ClockTally) -> ClockStats:
@@ -171,11 +190,14 @@ def render(report: Report, fmt: str, breach_rows: Sequence[BreachRow] | None = N
 def render_json(report: Report) -> str:
     """One JSON document; times ISO 8601 UTC, durations in seconds; control characters escaped, so no text can act
     on a terminal."""
-    return json_text(report) + "\n"
+    document = {name: getattr(report, name) for name in ("period", "generated_at", "redacted", "overall")}
+    document.update({f"by_{name}": groups for name, groups in report.groups.items()})
+    document.update(escalations=report.escalations, breaches=report.breaches)
+    return json_text(document) + "\n"
 
 
-_METRIC_HEADER = (
-    "dimension", "group", "created",
+_GROUP_HEADER = (
+    "group", "created", "time_s", "billable_s",
     "ack_within", "ack_decided", "ack_pct", "ack_median_s", "ack_p90_s",
     "resolve_within", "resolve_decided", "resolve_pct", "resolve_median_s", "resolve_p90_s",
 )
@@ -186,37 +208,42 @@ _BREACH_HEADER = (
 
 
 def render_csv(report: Report) -> str:
-    """Three tables separated by a blank line: figures per group, escalations by reason, breaches."""
+    """One table, one header: the figures of every group, a `dimension` column naming its table (`csv_tables` has
+    the escalations and breaches too, a file each)."""
+    rows = [(dimension, *_group_row(group)) for dimension, groups in _dimensions(report) for group in groups]
+    return _csv([("dimension", *_GROUP_HEADER), *rows])
+
+
+def csv_tables(report: Report) -> dict[str, str]:
+    """Every table of the report as a CSV file's text, by file name, each with one header: `overall.csv`, one per
+    grouping (`technician.csv`…), `escalations.csv`, `breaches.csv`."""
+    files = {f"{dimension}.csv": _csv([_GROUP_HEADER, *map(_group_row, groups)]) for dimension, groups in _dimensions(report)}
+    files["escalations.csv"] = _csv([("reason", "escalations"), *report.escalations.items()])
+    files["breaches.csv"] = _csv([_BREACH_HEADER, *map(_breach_row, report.breaches)])
+    return files
+
+
+def _csv(rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_METRIC_HEADER)
-    for dimension, groups in _dimensions(report):
-        for group in groups:
-            clocks = (*_csv_clock(group.ack), *_csv_clock(group.resolution))
-            writer.writerow((dimension, _cell(group.name), group.created, *clocks))
-    writer.writerow(())
-    writer.writerow(("reason", "escalations"))
-    writer.writerows(report.escalations.items())
-    writer.writerow(())
-    writer.writerow(_BREACH_HEADER)
-    for b in report.breaches:
-        writer.writerow(
-            (
-                b.ticket_id, _cell(b.subject), b.priority, _cell(b.assignee), _cell(b.category),
-                _cell(b.requester.name), _cell(b.requester.email), _cell(b.requester.phone),
-                b.clock, b.state, format_time(b.due) or "", b.over_s,
-            )
-        )
+    csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 
-def _dimensions(report: Report) -> tuple[tuple[str, tuple[GroupStats, ...]], ...]:
+def _group_row(group: GroupStats) -> tuple:
+    clocks = (*_csv_clock(group.ack), *_csv_clock(group.resolution))
+    return (_cell(group.name), group.created, group.time_s, group.billable_s, *clocks)
+
+
+def _breach_row(b: Breach) -> tuple:
     return (
-        ("overall", (report.overall,)),
-        ("priority", report.by_priority),
-        ("technician", report.by_technician),
-        ("category", report.by_category),
+        b.ticket_id, _cell(b.subject), b.priority, _cell(b.assignee), _cell(b.category),
+        _cell(b.requester.name), _cell(b.requester.email), _cell(b.requester.phone),
+        b.clock, b.state, format_time(b.due) or "", b.over_s,
     )
+
+
+def _dimensions(report: Report) -> tuple[tuple[str, tuple[GroupStats, ...]], ...]:
+    return (("overall", (report.overall,)), *report.groups.items())
 
 
 def _csv_clock(stats: ClockStats) -> tuple:
@@ -240,10 +267,11 @@ def render_text(report: Report, breach_rows: Sequence[BreachRow] | None = None) 
         f"SLA report {report.since.astimezone(local):%Y-%m-%d %H:%M} – {report.until.astimezone(local):%Y-%m-%d %H:%M}"
         f" ({local}){'  [redacted]' if report.redacted else ''}",
         f"generated {report.generated_at.astimezone(local):%Y-%m-%d %H:%M}; 'within' counts clocks that have an outcome;"
-        " times are business time (median / 90th percentile)",
+        " times are business time (median / 90th percentile); time is the time logged in the period",
         "",
     ]
-    header = ("", "created", "ack within", "ack median", "ack p90", "resolved within", "resolve median", "resolve p90")
+    header = ("", "created", "ack within", "ack median", "ack p90", "resolved within", "resolve median", "resolve p90",
+              "time", "billable")
     table: list[tuple[str, ...]] = [header]
     for dimension, groups in _dimensions(report):
         if dimension != "overall":
@@ -271,6 +299,8 @@ def _text_row(name: str, group: GroupStats) -> tuple[str, ...]:
         _share(group.resolution),
         duration_text(group.resolution.median_s),
         duration_text(group.resolution.p90_s),
+        spent_text(group.time_s) if group.time_s else "-",
+        spent_text(group.billable_s) if group.billable_s else "-",
     )
 
 
