@@ -47,6 +47,7 @@ APP_KEYS = (
     Key("reply", "R", "ticket('reply')", "public reply to the client"),
     Key("waiting", "w", "ticket('waiting')", "waiting on the client, on/off"),
     Key("step", "t", "ticket('step')", "current troubleshooting step done (SOP 4C)"),
+    Key("time", "T", "ticket('time')", "log time spent (billable or not)"),
     Key("close", "c", "ticket('close')", "close a resolved ticket (SOP 2E)"),
     Key("reopen", "o", "ticket('reopen')", "reopen a resolved or closed ticket"),
     Key("other-ticket", "O", "other_ticket", "the requester's next other ticket"),
