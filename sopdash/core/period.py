@@ -90,6 +90,17 @@ def last_days(now: datetime, tz: tzinfo, days: int) -> Period:
     return Period(_midnight(today - timedelta(days=days - 1), tz), _midnight(today + timedelta(days=1), tz), tz)
 
 
+NAMED_PERIODS = ("last-week", "this-week", "last-month", "this-month")
+
+
+def named_period(name: str, now: datetime, tz: tzinfo) -> Period:
+    """`report --period`: the week (Monday to Monday) or calendar month before the one holding `now`, or that one."""
+    this = week_of(now, tz) if name.endswith("week") else month_of(now, tz)
+    if name not in NAMED_PERIODS:
+        raise InputError(f"--period: {name!r} is not one of {', '.join(NAMED_PERIODS)}")
+    return this.step(-1) if name.startswith("last") else this
+
+
 def resolve_period(since: str | None, until: str | None, now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
     """[since, until) from `--since`/`--until`: a date is a whole day in `tz`, inclusive; default the last 30 days."""
     end = parse_bound(until, "--until", tz, end_of_day=True) if until else now
