@@ -128,7 +128,7 @@ def tally_history(
     until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS,
 ) -> Tally:
     """The tally of a history given as slices (a store's `history_slices`): dealt out one share per processor, each
-    share counted in a process of its own at once, and the tallies merged.
+    share counted in a process of its own at once, a slice at a time, and the tallies merged.
 
     A share that fails in any way (a month moved meanwhile, a bad file, a child that died) has the whole history
     counted again here from read_all (the store's `history`), which names any problem.
@@ -138,9 +138,11 @@ def tally_history(
         return tally(read_all(), policy, since, until, now, groupings)
     shares = [slices[n::workers] for n in range(workers)]
 
-    def count(n: int) -> bytes:
-        tickets = [ticket for read in shares[n] for ticket in read()]
-        return msgspec.msgpack.encode(tally(tickets, policy, since, until, now, groupings))
+    def count(n: int) -> bytes:  # a slice at a time, added up as it goes: one month's tickets are held at once
+        share = Tally()
+        for read in shares[n]:
+            share = merged([share, tally(read(), policy, since, until, now, groupings)])
+        return msgspec.msgpack.encode(share)
 
     # Forked, the children inherit count and its slices (store connections are opened anew in each slice), so
     # only a share's number goes to them and a tally's bytes come back.
