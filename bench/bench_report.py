@@ -69,7 +69,7 @@ def main() -> None:
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 subprocess.run([sys.executable, "-c", BUILD, str(path), NOW.isoformat(), str(count), ",".join(CATEGORIES)],
-                               env=env, check=True)
+                               env=env, cwd=ROOT, check=True)
         since = (NOW - timedelta(days=365)).date().isoformat()
         command = ["-m", "sopdash", "report", "--since", since]
         figures: dict[int, list[tuple[float, float, float]]] = {count: [] for count in stores}
@@ -89,7 +89,7 @@ def main() -> None:
 def said(count: int, path: Path, runs: list[tuple[float, float, float]], json_command: list[str], env: dict[str, str]
          ) -> None:
     """One store's line: its medians, and what the report counted (so a broken report cannot look fast)."""
-    report = orjson.loads(subprocess.run(json_command, env=env, capture_output=True, check=True).stdout)
+    report = orjson.loads(subprocess.run(json_command, env=env, cwd=ROOT, capture_output=True, check=True).stdout)
     overall = report["overall"]
     wall, mb, cpu = (statistics.median(run[n] for run in runs) for n in range(3))
     print(f"report over {count:,} tickets: median {wall:.2f} s (min {min(w for w, _, _ in runs):.2f}), processor "
@@ -101,7 +101,7 @@ def said(count: int, path: Path, runs: list[tuple[float, float, float]], json_co
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """(wall seconds, peak resident MB of the largest process, processor seconds) of one command, which must succeed."""
     with tempfile.NamedTemporaryFile("r") as peak:
-        done = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", peak.name, *command], env=env,
+        done = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", peak.name, *command], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if done.returncode:
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
