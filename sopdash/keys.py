@@ -56,6 +56,7 @@ APP_KEYS = (
     Key("reply", "R", "ticket('reply')", "public reply to the client"),
     Key("waiting", "w", "ticket('waiting')", "waiting on the client, on/off"),
     Key("step", "t", "ticket('step')", "current troubleshooting step done (SOP 4C)"),
+    Key("time", "T", "ticket('time')", "log time spent (billable or not)"),
     Key("close", "c", "ticket('close')", "close a resolved ticket (SOP 2E)"),
     Key("reopen", "o", "ticket('reopen')", "reopen a resolved or closed ticket"),
     Key("other-ticket", "O", "other_ticket", "the requester's next other ticket"),
@@ -189,6 +190,10 @@ SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
         Key("search.back", "escape,q", "back", "Back", show=True),
         Key("search.down", "j", "cursor('down')", "Down"),
         Key("search.up", "k", "cursor('up')", "Up"),
+    ),
+    "Time spent (T)": (
+        Key("time.confirm", f"enter,{SUBMIT}", "log", "Log time", show=True, priority=True, key_display="^s"),
+        Key("time.cancel", "escape", "cancel", "Cancel", show=True),
     ),
     "Question": (
         Key("confirm.yes", "y,enter", "answer(True)", "Yes", show=True, priority=True),

@@ -16,9 +16,11 @@ from sopdash.core.errors import InputError
 from sopdash.core.model import Requester, Ticket, TimelineEntry
 from sopdash.core.period import resolve_period
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.time_spent import log_time
 from sopdash.report.sla import (
     breaches_by_day,
     build_report,
+    csv_tables,
     redact,
     render_csv,
     render_json,
@@ -56,6 +58,7 @@ def desk() -> list:
     a = rules.note(a, "dana", at(1, 9, 10), SECRET)
     a = rules.acknowledge(a, "dana", at(1, 9, 30), "Hello")
     a = rules.resolve(a, "dana", at(1, 15), "cable swapped")
+    a = log_time(a, "dana", at(1, 16), 30 * 60, SECRET, billable=True)
     # B: high, created Mon 16:30; acked Tue 08:45 = 30m + 45m = 75m (late by 15m);
     #    resolved Wed 09:00 = 30m + 9h + 1h = 10h30m (late by 2h30m)
     b = new(2, at(1, 16, 30), "high", subject="VPN for Alice Requester fails", category="Network", assignee="dana")
@@ -64,6 +67,8 @@ def desk() -> list:
     # C: medium, acked after 1h (met); still open: Tue 7h + 5 days x 9h + Wed 4h = 56h used of 24h (breached, 32h over)
     c = new(3, at(2, 10), "medium", requester=BOB, category="Hardware", assignee="omar")
     c = rules.acknowledge(c, "omar", at(2, 11), "Hello")
+    c = log_time(c, "omar", at(2, 12), 90 * 60)
+    c = log_time(c, "dana", at(3, 9), 15 * 60, billable=True)
     # D: low, never acked: Thu 9h + Fri 9h + Mon..Tue 18h + Wed 4h = 40h used of 8h (breached, 32h over);
     #    waiting on the client since Thu 09:00, so its resolution clock is paused at 1h (no outcome yet)
     d = new(4, at(4, 8), "low", requester=BOB, category="Hardware")
@@ -77,6 +82,9 @@ def desk() -> list:
     f = new(6, datetime(2023, 4, 28, 9, tzinfo=timezone.utc), "medium")
     f = rules.escalate(f, "dana", datetime(2023, 4, 29, 9, tzinfo=timezone.utc), "disruptive")
     f = rules.escalate(f, "dana", at(2, 9), "unsatisfied")
+    # F's time: an hour logged before the period (not counted), 45m billable inside it (counted)
+    f = log_time(f, "dana", datetime(2023, 4, 28, 10, tzinfo=timezone.utc), 3600, billable=True)
+    f = log_time(f, "dana", at(2, 10), 45 * 60, billable=True)
     # G: created at the very end of the period, which is exclusive
     g = new(7, UNTIL, "high")
     return [a, b, c, d, e, f, g]
@@ -125,6 +133,26 @@ def test_figures_per_technician_and_category(report):
     assert [(g.name, g.created) for g in report.by_category] == [("(none)", 1), ("Hardware", 2), ("Network", 2)]
 
 
+def test_time_logged_in_the_period_per_technician_category_and_priority(report):
+    # A: dana 30m billable; C: omar 1h30m, dana 15m billable; F (created before): dana 45m billable (and 1h before)
+    def spent(groups):
+        return {g.name: (g.time_s // 60, g.billable_s // 60) for g in groups if g.time_s}
+
+    assert (report.overall.time_s // 60, report.overall.billable_s // 60) == (180, 90)
+    assert spent(report.by_technician) == {"dana": (90, 90), "omar": (90, 0)}
+    assert spent(report.by_category) == {"Network": (30, 30), "Hardware": (105, 15), "(none)": (45, 45)}
+    assert spent(report.by_priority) == {"high": (30, 30), "medium": (150, 60)}
+
+
+def test_each_grouping_is_a_table_of_its_own(report):
+    by_day = report_tally.Grouping("weekday", lambda t: f"{t.created_at:%a}")
+    custom = build_report(desk(), POLICY, SINCE, UNTIL, NOW, (*report_tally.GROUPINGS, by_day))
+    assert [(g.name, g.created) for g in custom.groups["weekday"]] == [
+        ("Fri", 0), ("Mon", 2), ("Sat", 1), ("Thu", 1), ("Tue", 1)]  # F (Fri, before the period) has time in it
+    assert sum(g.time_s for g in custom.groups["weekday"]) == custom.overall.time_s
+    assert "weekday.csv" in csv_tables(custom) and "by_weekday" in orjson.loads(render_json(custom))
+
+
 def test_escalations_are_counted_by_when_they_happened(report):
     assert report.escalations == {"timing": 1, "unsatisfied": 1, "disruptive": 0, "other": 0}
 
@@ -155,7 +183,8 @@ def test_text_report_reads_as_a_table(report):
     lines = text.splitlines()
     assert lines[0] == "SLA report 2023-05-01 00:00 – 2023-05-08 00:00 (UTC)"
     overall = next(line for line in lines if line.startswith("overall"))
-    assert overall.split() == ["overall", "5", "3/5", "60%", "45m", "1h10m", "1/4", "25%", "6h00m", "9h36m"]
+    assert overall.split() == ["overall", "5", "3/5", "60%", "45m", "1h10m", "1/4", "25%", "6h00m", "9h36m", "3h00m",
+                               "1h30m"]
     assert "Escalations by reason: timing 1, unsatisfied 1, disruptive 0, other 0" in lines
     assert "Breaches (5)" in lines
     assert any(line.startswith("#3") and "breached" in line and "1d8h" in line for line in lines)
@@ -169,27 +198,42 @@ def test_json_report_is_one_document(report):
     assert document["breaches"][0]["requester"]["email"] == ALICE.email
 
 
-def test_csv_report_has_figures_escalations_and_breaches(report):
-    tables = render_csv(report).split("\n\n")
-    figures, escalations, breaches = (list(csv.DictReader(io.StringIO(t))) for t in tables)
+def test_csv_report_is_one_table_with_one_header(report):
+    figures = list(csv.DictReader(io.StringIO(render_csv(report))))
     assert figures[0] == {
-        "dimension": "overall", "group": "overall", "created": "5",
+        "dimension": "overall", "group": "overall", "created": "5", "time_s": "10800", "billable_s": "5400",
         "ack_within": "3", "ack_decided": "5", "ack_pct": "60.0", "ack_median_s": "2700", "ack_p90_s": "4230",
         "resolve_within": "1", "resolve_decided": "4", "resolve_pct": "25.0", "resolve_median_s": "21600",
         "resolve_p90_s": "34560",
     }
     assert len(figures) == 1 + 4 + 3 + 3
-    assert escalations[0] == {"reason": "timing", "escalations": "1"}
-    assert [(b["ticket"], b["clock"], b["over_s"]) for b in breaches][0] == ("2", "ack", "900")
+
+
+def test_csv_tables_are_a_file_each_with_one_header(report):
+    files = csv_tables(report)
+    assert list(files) == ["overall.csv", "priority.csv", "technician.csv", "category.csv", "escalations.csv",
+                           "breaches.csv"]
+    tables = {name: list(csv.reader(io.StringIO(text))) for name, text in files.items()}
+    assert all("" not in map("".join, rows) for rows in tables.values())  # no blank line: one table a file
+    technicians = {row["group"]: row for row in csv.DictReader(io.StringIO(files["technician.csv"]))}
+    assert (technicians["omar"]["created"], technicians["omar"]["time_s"], technicians["dana"]["billable_s"]) == (
+        "2", "5400", "5400")
+    assert tables["escalations.csv"][1] == ["timing", "1"]
+    assert [(b["ticket"], b["clock"], b["over_s"]) for b in csv.DictReader(io.StringIO(files["breaches.csv"]))][0] == (
+        "2", "ack", "900")
 
 
 def test_csv_cells_cannot_start_a_spreadsheet_formula():
     ticket = rules.acknowledge(new(1, at(1, 9), "high", subject="=HYPERLINK(\"x\")"), "d", at(1, 11), "Hi")
     report = build_report([ticket], POLICY, SINCE, UNTIL, NOW)
-    assert "'=HYPERLINK" in render_csv(report)
+    assert "'=HYPERLINK" in csv_tables(report)["breaches.csv"]
 
 
-@pytest.mark.parametrize("render", [render_text, render_json, render_csv])
+def all_csv(report):
+    return "".join(csv_tables(report).values())
+
+
+@pytest.mark.parametrize("render", [render_text, render_json, all_csv])
 def test_redacted_output_has_no_requester_name_email_or_phone(report, render):
     output = render(redact(report))
     for secret in ("Alice", "Requester", "alice.requester", "client.example.com", "Bob", "0234", "555-010-0777"):
@@ -197,7 +241,7 @@ def test_redacted_output_has_no_requester_name_email_or_phone(report, render):
     assert "A*** R***" in output
 
 
-@pytest.mark.parametrize("render", [render_text, render_json, render_csv])
+@pytest.mark.parametrize("render", [render_text, render_json, render_csv, all_csv])
 def test_internal_notes_never_appear(report, render):
     assert SECRET not in render(report)
     assert SECRET not in render(redact(report))
@@ -208,7 +252,8 @@ def test_an_empty_period_renders():
     assert report.overall.created == 0 and report.overall.ack.pct is None
     assert "none" in render_text(report).splitlines()
     assert orjson.loads(render_json(report))["breaches"] == []
-    assert render_csv(report).count("\n\n") == 2
+    assert len(render_csv(report).splitlines()) == 2  # the header and overall
+    assert csv_tables(report)["breaches.csv"].count("\n") == 1
 
 
 def test_period_dates_are_whole_days_and_default_to_the_last_30_days():

@@ -22,6 +22,7 @@ from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, M
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.sensitive import SensitiveText
+from sopdash.core.time_spent import EXAMPLES, MAX_NOTE, parse_spent, spent_text, time_totals
 from sopdash.core.documents import json_text
 from sopdash.desk.linking import linked as links_of, shown
 
@@ -88,6 +89,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reply = action("reply", reply_to_client, "reply to the client: a public message, mailed when mail is on (SOP 5A checked)")
     reply.add_argument("text", type=long_text(MAX_BODY), metavar="TEXT", help="the reply to the client, or - to read it from standard input")
     allow_sensitive_option(reply)
+    spent = action("time", log_time, "log time spent on the ticket (who and when are recorded)")
+    spent.add_argument("duration", metavar="DURATION", help=f"how long: {EXAMPLES}")
+    spent.add_argument("note", nargs="?", type=text_up_to(MAX_NOTE), default="", help="what the time went on")
+    spent.add_argument("--billable", action="store_true", help="billable to the client")
 
     wait = action("wait", set_waiting, "mark as waiting on the client (pauses the resolution clock)")
     wait.add_argument("--off", action="store_true", help="no longer waiting on the client")
@@ -250,6 +255,14 @@ def reply_to_client(args: argparse.Namespace) -> int:
     with sensitive_hint():
         ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
     return confirm(ticket, f"public reply; {desk.mail_after(ticket).words()}")
+
+
+def log_time(args: argparse.Namespace) -> int:
+    seconds = parse_spent(args.duration)  # before the store is opened: a refusal touches nothing
+    desk = open_desk(args)
+    ticket = desk.log_time(args.id, seconds, args.note, args.billable)
+    logged = f"{spent_text(seconds)}{' billable' if args.billable else ''} logged"
+    return confirm(ticket, f"{logged}; time spent {time_totals(ticket).words()}")
 
 
 def set_waiting(args: argparse.Namespace) -> int:

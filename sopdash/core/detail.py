@@ -26,6 +26,7 @@ from sopdash.core.marks import CLOCK_STYLES, CLOCK_WORDS, clock_text
 from sopdash.core.model import TROUBLESHOOTING_STEPS, Ticket, TimelineEntry
 from sopdash.core.privacy import mask_email, mask_name, mask_phone, scrub_text
 from sopdash.core.text import one_line
+from sopdash.core.time_spent import time_totals
 
 LABEL_WIDTH = 10
 TIME_WIDTH = 17  # `Wed 25 Nov 09:30` and a space
@@ -101,6 +102,9 @@ def _facts(ticket: Ticket, clocks: TicketClocks, now: datetime, zone: tzinfo, pr
         _clock("Ack", clocks.ack, ticket.clock_acknowledged_at, now, zone),
         _clock("Resolve", clocks.resolution, ticket.resolved_at, now, zone),
     ]
+    spent = time_totals(ticket)
+    if spent.total_s:
+        lines.append(_field("Time", spent.words()))
     if ticket.resolution:
         lines.append(_field("Summary", client_line(ticket.resolution, ticket.requester, privacy)))
     if ticket.resolved_at:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from sopdash.core.errors import InputError
-from sopdash.core.limits import MAX_TICKET_ID
+from sopdash.core.limits import MAX_DURATION_S, MAX_TICKET_ID
 
 PRIORITIES = ("urgent", "high", "medium", "low")
 STATUSES = ("new", "open", "waiting", "resolved", "closed")
@@ -150,12 +150,20 @@ class Inbound(msgspec.Struct, frozen=True, gc=False):
     sender: str = ""  # the From address, whatever name it came with ("" in mail kept before it was recorded)
 
 
+class TimeSpent(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
+    """Time a technician worked on a ticket (`core/time_spent.py`): how long, and whether the client is billed."""
+
+    seconds: Annotated[int, msgspec.Meta(gt=0, le=MAX_DURATION_S)]
+    billable: bool = False
+
+
 class TimelineEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     """One public message, client message, internal note or audit event.
 
     `kind` is `client` for a message the requester wrote (by mail or imported); `public` for a technician's
     message to the client, which carries its `delivery` once mail is configured; `change` holds
-    {field: [old, new]} for events (the audit trail and the clocks read it).
+    {field: [old, new]} for events (the audit trail and the clocks read it); `time` is set on an event that logs
+    time spent.
     """
 
     at: Time
@@ -165,6 +173,7 @@ class TimelineEntry(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     change: Change | None = None
     delivery: Delivery | None = None
     inbound: Inbound | None = None
+    time: TimeSpent | None = None
     seal: str = ""  # its link in the ticket's hash chain (core/chain.py); empty if written before sealing
     origin: int = 0  # in a merged ticket's shown history (core/merge.joined), the ticket it came from; never stored
 

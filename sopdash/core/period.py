@@ -90,6 +90,17 @@ def last_days(now: datetime, tz: tzinfo, days: int) -> Period:
     return Period(_midnight(today - timedelta(days=days - 1), tz), _midnight(today + timedelta(days=1), tz), tz)
 
 
+NAMED_PERIODS = ("last-week", "this-week", "last-month", "this-month")
+
+
+def named_period(name: str, now: datetime, tz: tzinfo) -> Period:
+    """`report --period`: the week (Monday to Monday) or calendar month before the one holding `now`, or that one."""
+    this = week_of(now, tz) if name.endswith("week") else month_of(now, tz)
+    if name not in NAMED_PERIODS:
+        raise InputError(f"--period: {name!r} is not one of {', '.join(NAMED_PERIODS)}")
+    return this.step(-1) if name.startswith("last") else this
+
+
 CLI_BOUNDS = ("--since", "--until")
 TYPED_BOUNDS = ("the start", "the end")  # a period typed in the dashboard: no command-line options to name
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import msgspec
 
 from sopdash.clock import Clock
-from sopdash.core import edit, people, rules
+from sopdash.core import edit, people, rules, time_spent
 from sopdash.core.addresses import checked_address
 from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
@@ -143,6 +143,10 @@ class Desk:
 
     def note(self, ticket_id: int, text: str) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.note(t, self.actor, now, text))
+
+    def log_time(self, ticket_id: int, seconds: int, note: str = "", billable: bool = False) -> Ticket:
+        """Log `seconds` of this technician's work on the ticket (always lands, like a note)."""
+        return self._apply(ticket_id, lambda t, now: time_spent.log_time(t, self.actor, now, seconds, note, billable))
 
     def set_priority(self, ticket_id: int, priority: str, seen_version: int | None = None) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.set_priority(t, self.actor, now, priority), seen_version)

@@ -31,10 +31,10 @@ import msgspec
 import orjson
 
 from sopdash.core.addresses import not_an_address
-from sopdash.core.durations import format_countdown
+from sopdash.core.time_spent import spent_text
 from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_DURATION_S, in_range
-from sopdash.core.model import Requester, Source, Ticket, TimelineEntry
+from sopdash.core.model import Requester, Source, Ticket, TimelineEntry, TimeSpent
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.sla_policies import picked
 from sopdash.core.text import one_line
@@ -45,9 +45,8 @@ TECHNICIAN_ROLES = frozenset({"admin", "helpdesk_admin"})
 CLIENT_ROLES = frozenset({"end_user"})
 PRIORITY_MAP = {"1": "high", "2": "medium", "3": "low"}
 STATUS_MAP = {"open": "open", "waiting": "waiting", "closed": "closed"}
-# Spiceworks labour `duration` is taken to be in seconds, like its *_secs fields.
-LABOUR_UNIT_S = 1
-TIME_SPENT = "time_spent_s"
+# Spiceworks labour `duration` is in minutes: a real export's are only ever 15, 30 and 60, its time-spent choices.
+LABOUR_UNIT_S = 60
 
 _LOGIN_JUNK = re.compile(r"[^a-z0-9._-]+")
 _TIME_EXAMPLE = "a time like \"2023-05-05 18:52:48 UTC\""
@@ -337,7 +336,7 @@ def _taken(keys: Counter, entry: TimelineEntry) -> bool:
 
 
 def _entry_key(entry: TimelineEntry) -> tuple:
-    return (entry.at, entry.author, entry.kind, entry.text)
+    return (entry.at, entry.author, entry.kind, entry.text, entry.time)
 
 
 def _validated(document: Any) -> Export:
@@ -418,7 +417,7 @@ def _ticket(doc: ExportTicket, path: str, state: _ParseState, seen: set[str]) ->
         return None
     created_at = _required(doc, path, times["created_at"])
     entries.sort(key=lambda item: item[0].at)
-    timeline = _running_time_spent([entry for entry, _ in entries])
+    timeline = [entry for entry, _ in entries]
     activity = [t for t in times.values() if t] + [entry.at for entry in timeline]
     last_activity = max(activity, default=created_at)
     requester = state.person(doc.created_by, f"{path}.created_by")
@@ -575,34 +574,23 @@ def _comment(doc: Comment, path: str, state: _ParseState) -> list[tuple[Timeline
         entries.append((TimelineEntry(at, name, "client", body), False))
     if is_labour:
         labour = _labour(duration, f"{path}.duration", state)
-        if labour:
-            text = f"time spent: {format_countdown(labour)}"
-            entries.append((TimelineEntry(at, name, "event", text, {TIME_SPENT: [0, labour]}), False))  # totals later
+        if labour:  # time spent by its author, as `sopdash ticket time` logs it (core/time_spent.py)
+            text = f"time spent: {spent_text(labour)}"
+            entries.append((TimelineEntry(at, name, "event", text, time=TimeSpent(labour)), False))
     return entries
 
 
-def _running_time_spent(timeline: list[TimelineEntry]) -> list[TimelineEntry]:
-    """Labour events carry the ticket's total time spent before and after them, like any [old, new] change."""
-    total = 0
-    result = []
-    for entry in timeline:
-        if entry.change and TIME_SPENT in entry.change:
-            spent = entry.change[TIME_SPENT][1]
-            entry = msgspec.structs.replace(entry, change={TIME_SPENT: [total, total + spent]})
-            total += spent
-        result.append(entry)
-    return result
-
-
 def _labour(duration: Any, path: str, state: _ParseState) -> int:
+    """Seconds of a labour entry's `duration` (minutes), or 0 (with a warning) if it is no usable length."""
     try:
-        seconds = float(duration) * LABOUR_UNIT_S
-    except (TypeError, ValueError):
-        seconds = 0.0
-    if not 0 < seconds <= MAX_DURATION_S:  # also refuses inf and nan
-        state.warn(path, f"labour entry with duration {_kind(duration)}; not counted (0 to {MAX_DURATION_S:,} s)")
+        seconds = round(float(duration) * LABOUR_UNIT_S)
+    except (TypeError, ValueError, OverflowError):
+        seconds = 0
+    if not 0 < seconds <= MAX_DURATION_S:
+        limit = MAX_DURATION_S // LABOUR_UNIT_S
+        state.warn(path, f"labour entry with duration {_kind(duration)}; not counted (minutes, 1 to {limit:,})")
         return 0
-    return round(seconds)
+    return seconds
 
 
 def _change(details: Any, path: str, state: _ParseState) -> dict[str, list[Any]]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sopdash.core.model import Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.sla_policies import organisation_of
+from sopdash.report.tally import GROUPINGS, Grouping
 
 NO_ORGANISATION = "(none)"
 
@@ -25,3 +26,14 @@ def organisation_key(policy: SlaPolicy) -> Callable[[Ticket], str]:
 def policy_key(policy: SlaPolicy) -> Callable[[Ticket], str]:
     """The name of the policy a ticket was measured against."""
     return lambda ticket: policy.for_ticket(ticket).name
+
+
+def report_groupings(policy: SlaPolicy) -> tuple[Grouping, ...]:
+    """The report's tables: priority, technician and category, then by organisation and by SLA policy on a desk that
+    has organisations or named policies."""
+    clients = []
+    if policy.organisations.all:
+        clients.append(Grouping("organisation", organisation_key(policy), NO_ORGANISATION))
+    if policy.policies:
+        clients.append(Grouping("policy", policy_key(policy)))
+    return (*GROUPINGS, *clients)

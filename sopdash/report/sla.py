@@ -1,7 +1,9 @@
 """The SLA report of `sopdash report`: how the desk met its targets over a period, as text, JSON or CSV.
 
-By organisation and by SLA policy (each ticket measured against the policy it keeps, `sopdash.core.sla_policies`)
-only when the desk has organisations or policies besides its own.
+A table per grouping (`report/tally.py`'s GROUPINGS: priority, technician, category; by organisation and by SLA
+policy, each ticket measured against the policy it keeps, on a desk that has them: `report/clients.py`), each
+group with the time logged in the period (billable and not) beside its clocks; in CSV every table is a file of its
+own (`csv_tables`). Tickets a merge closed as duplicates are counted apart, not in the clocks.
 
 Tickets created in [since, until) are counted. Each clock's outcome comes from `sopdash.core.clocks`
 read at `now`: `met` is within target; `met_late` and `breached` missed it; a clock still running,
@@ -23,14 +25,14 @@ from typing import Iterable, Sequence
 import msgspec
 
 from sopdash.core.durations import format_countdown
-from sopdash.core.model import PRIORITIES, Ticket, format_time
+from sopdash.core.model import Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
 from sopdash.core.documents import json_text
+from sopdash.core.time_spent import spent_text
 from sopdash.core.text import cell_width, one_line, pad
-from sopdash.core.sla_policies import DEFAULT_NAME
-from sopdash.report.clients import NO_ORGANISATION
-from sopdash.report.tally import Breach, ClockTally, GroupTally, Tally, tally
+from sopdash.report.clients import report_groupings
+from sopdash.report.tally import GROUPINGS, Breach, ClockTally, Grouping, GroupTally, Tally, tally
 
 FORMATS = ("text", "json", "csv")
 _SUBJECT_WIDTH = 40
@@ -38,7 +40,6 @@ _NAME_WIDTH = 30  # technicians, categories, requesters: a line of the text repo
 _BREACH_COLUMNS = ("ticket", "clock", "state", "over by", "due", "priority", "assignee", "requester", "subject")
 
 BreachRow = tuple[str, ...]
-_ALWAYS = ("overall", "priority", "technician", "category")  # by organisation and policy only when a desk has them
 
 
 class ClockStats(msgspec.Struct, frozen=True):
@@ -64,6 +65,8 @@ class GroupStats(msgspec.Struct, frozen=True):
     created: int
     ack: ClockStats
     resolution: ClockStats
+    time_s: int = 0  # time logged in the period
+    billable_s: int = 0
 
 
 class Period(msgspec.Struct, frozen=True):
@@ -81,15 +84,31 @@ class Report(msgspec.Struct, frozen=True):
     generated_at: datetime
     redacted: bool
     overall: GroupStats
-    by_priority: tuple[GroupStats, ...]
-    by_technician: tuple[GroupStats, ...]
-    by_category: tuple[GroupStats, ...]
-    by_organisation: tuple[GroupStats, ...]
-    by_policy: tuple[GroupStats, ...]
+    groups: dict[str, tuple[GroupStats, ...]]  # {grouping name: its table}, in the groupings' order
     escalations: dict[str, int]
     breaches: tuple[Breach, ...]
     merged: int = 0
     """Tickets created in the period that a merge closed as duplicates: counted here, not in the clocks."""
+
+    @property
+    def by_priority(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("priority", ())
+
+    @property
+    def by_technician(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("technician", ())
+
+    @property
+    def by_category(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("category", ())
+
+    @property
+    def by_organisation(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("organisation", ())
+
+    @property
+    def by_policy(self) -> tuple[GroupStats, ...]:
+        return self.groups.get("policy", ())
 
     @property
     def since(self) -> datetime:
@@ -108,24 +127,26 @@ class Report(msgspec.Struct, frozen=True):
 
 
 def build_report(
-    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime
+    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime,
+    groupings: Sequence[Grouping] | None = None,
 ) -> Report:
-    """The report over tickets created in [since, until), with every clock read at `now`."""
-    return report_from(tally(tickets, policy, since, until, now), since, until, now, policy.calendar.tz)
+    """The report over tickets created in [since, until), with every clock read at `now` (by default a table per
+    grouping the desk's policy has: `report_groupings`)."""
+    groupings = report_groupings(policy) if groupings is None else groupings
+    counted = tally(tickets, policy, since, until, now, groupings)
+    return report_from(counted, since, until, now, policy.calendar.tz, groupings)
 
 
-def report_from(counted: Tally, since: datetime, until: datetime, now: datetime, tz: tzinfo) -> Report:
+def report_from(
+    counted: Tally, since: datetime, until: datetime, now: datetime, tz: tzinfo, groupings: Sequence[Grouping] = GROUPINGS
+) -> Report:
     """The report of a tally (of a whole store, or the parts of one merged): percentiles, groups in order."""
     return Report(
         period=Period(since, until, tz),
         generated_at=now,
         redacted=False,
         overall=_group_stats("overall", counted.overall),
-        by_priority=_ordered(counted.by_priority, PRIORITIES),
-        by_technician=_ordered(counted.by_technician),
-        by_category=_ordered(counted.by_category),
-        by_organisation=_ordered(counted.by_organisation) if set(counted.by_organisation) - {NO_ORGANISATION} else (),
-        by_policy=_ordered(counted.by_policy) if set(counted.by_policy) - {DEFAULT_NAME} else (),
+        groups={g.name: _ordered(counted.groups.get(g.name, {}), g.order) for g in groupings},
         escalations=dict(counted.escalations),
         breaches=tuple(counted.breaches),
         merged=counted.merged,
@@ -140,7 +161,8 @@ def _ordered(groups: dict[str, GroupTally], order: tuple[str, ...] = ()) -> tupl
 
 
 def _group_stats(name: str, group: GroupTally) -> GroupStats:
-    return GroupStats(name, group.created, _clock_stats(group.ack), _clock_stats(group.resolution))
+    ack, resolution = _clock_stats(group.ack), _clock_stats(group.resolution)
+    return GroupStats(name, group.created, ack, resolution, group.time_s, group.billable_s)
 
 
 def _clock_stats(clock: ClockTally) -> ClockStats:
@@ -184,11 +206,14 @@ def render(report: Report, fmt: str, breach_rows: Sequence[BreachRow] | None = N
 def render_json(report: Report) -> str:
     """One JSON document; times ISO 8601 UTC, durations in seconds; control characters escaped, so no text can act
     on a terminal."""
-    return json_text(report) + "\n"
+    document = {name: getattr(report, name) for name in ("period", "generated_at", "redacted", "overall")}
+    document.update({f"by_{name}": groups for name, groups in report.groups.items()})
+    document.update(escalations=report.escalations, breaches=report.breaches)
+    return json_text(document) + "\n"
 
 
-_METRIC_HEADER = (
-    "dimension", "group", "created",
+_GROUP_HEADER = (
+    "group", "created", "time_s", "billable_s",
     "ack_within", "ack_decided", "ack_pct", "ack_median_s", "ack_p90_s",
     "resolve_within", "resolve_decided", "resolve_pct", "resolve_median_s", "resolve_p90_s",
 )
@@ -199,40 +224,42 @@ _BREACH_HEADER = (
 
 
 def render_csv(report: Report) -> str:
-    """Three tables separated by a blank line: figures per group, escalations by reason, breaches."""
+    """One table, one header: the figures of every group, a `dimension` column naming its table (`csv_tables` has
+    the escalations and breaches too, a file each)."""
+    rows = [(dimension, *_group_row(group)) for dimension, groups in _dimensions(report) for group in groups]
+    return _csv([("dimension", *_GROUP_HEADER), *rows])
+
+
+def csv_tables(report: Report) -> dict[str, str]:
+    """Every table of the report as a CSV file's text, by file name, each with one header: `overall.csv`, one per
+    grouping (`technician.csv`…), `escalations.csv`, `breaches.csv`."""
+    files = {f"{dimension}.csv": _csv([_GROUP_HEADER, *map(_group_row, groups)]) for dimension, groups in _dimensions(report)}
+    files["escalations.csv"] = _csv([("reason", "escalations"), *report.escalations.items()])
+    files["breaches.csv"] = _csv([_BREACH_HEADER, *map(_breach_row, report.breaches)])
+    return files
+
+
+def _csv(rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_METRIC_HEADER)
-    for dimension, groups in _dimensions(report):
-        for group in groups:
-            clocks = (*_csv_clock(group.ack), *_csv_clock(group.resolution))
-            writer.writerow((dimension, _cell(group.name), group.created, *clocks))
-    writer.writerow(())
-    writer.writerow(("reason", "escalations"))
-    writer.writerows(report.escalations.items())
-    writer.writerow(())
-    writer.writerow(_BREACH_HEADER)
-    for b in report.breaches:
-        writer.writerow(
-            (
-                b.ticket_id, _cell(b.subject), b.priority, _cell(b.assignee), _cell(b.category),
-                _cell(b.requester.name), _cell(b.requester.email), _cell(b.requester.phone),
-                b.clock, b.state, format_time(b.due) or "", b.over_s, _cell(b.policy),
-            )
-        )
+    csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 
-def _dimensions(report: Report) -> tuple[tuple[str, tuple[GroupStats, ...]], ...]:
-    dimensions = (
-        ("overall", (report.overall,)),
-        ("priority", report.by_priority),
-        ("technician", report.by_technician),
-        ("category", report.by_category),
-        ("organisation", report.by_organisation),
-        ("policy", report.by_policy),
+def _group_row(group: GroupStats) -> tuple:
+    clocks = (*_csv_clock(group.ack), *_csv_clock(group.resolution))
+    return (_cell(group.name), group.created, group.time_s, group.billable_s, *clocks)
+
+
+def _breach_row(b: Breach) -> tuple:
+    return (
+        b.ticket_id, _cell(b.subject), b.priority, _cell(b.assignee), _cell(b.category),
+        _cell(b.requester.name), _cell(b.requester.email), _cell(b.requester.phone),
+        b.clock, b.state, format_time(b.due) or "", b.over_s, _cell(b.policy),
     )
-    return tuple((name, groups) for name, groups in dimensions if groups or name in _ALWAYS)
+
+
+def _dimensions(report: Report) -> tuple[tuple[str, tuple[GroupStats, ...]], ...]:
+    return (("overall", (report.overall,)), *report.groups.items())
 
 
 def _csv_clock(stats: ClockStats) -> tuple:
@@ -256,10 +283,11 @@ def render_text(report: Report, breach_rows: Sequence[BreachRow] | None = None) 
         f"SLA report {report.since.astimezone(local):%Y-%m-%d %H:%M} – {report.until.astimezone(local):%Y-%m-%d %H:%M}"
         f" ({local}){'  [redacted]' if report.redacted else ''}",
         f"generated {report.generated_at.astimezone(local):%Y-%m-%d %H:%M}; 'within' counts clocks that have an outcome;"
-        " times are business time (median / 90th percentile)",
+        " times are business time (median / 90th percentile); time is the time logged in the period",
         "",
     ]
-    header = ("", "created", "ack within", "ack median", "ack p90", "resolved within", "resolve median", "resolve p90")
+    header = ("", "created", "ack within", "ack median", "ack p90", "resolved within", "resolve median", "resolve p90",
+              "time", "billable")
     table: list[tuple[str, ...]] = [header]
     for dimension, groups in _dimensions(report):
         if dimension != "overall":
@@ -289,6 +317,8 @@ def _text_row(name: str, group: GroupStats) -> tuple[str, ...]:
         _share(group.resolution),
         duration_text(group.resolution.median_s),
         duration_text(group.resolution.p90_s),
+        spent_text(group.time_s) if group.time_s else "-",
+        spent_text(group.billable_s) if group.billable_s else "-",
     )
 
 

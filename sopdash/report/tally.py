@@ -15,14 +15,14 @@ from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from operator import attrgetter
+from typing import NamedTuple
 
 import msgspec
 
 from sopdash.core.clocks import BREACHED, MET, MET_LATE, ClockReading, ticket_clocks
 from sopdash.core.errors import StoreError
-from sopdash.core.model import ESCALATION_REASONS, Requester, Ticket
+from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket, TimelineEntry
 from sopdash.core.policy import SlaPolicy
-from sopdash.report.clients import NO_ORGANISATION, organisation_key, policy_key
 
 UNASSIGNED = "(unassigned)"
 UNCATEGORISED = "(none)"
@@ -31,6 +31,25 @@ Slice = Callable[[], list[Ticket]]  # reads one part of a history, in any proces
 Row = tuple[Ticket, ClockReading, ClockReading]  # a ticket created in the period, with its two clocks
 _COMPLETED = frozenset({MET, MET_LATE})
 _MISSED = frozenset({MET_LATE, BREACHED})
+
+
+class Grouping(NamedTuple):
+    """One table of the report: tickets grouped by `key` (an empty key counts as `blank`); the time logged on a
+    ticket goes to `time_key`'s group (the ticket's own group when None). A report has a table per grouping."""
+
+    name: str  # the table's name: `by_<name>` in JSON, `<name>.csv`, `by <name>` in text
+    key: Callable[[Ticket], str]
+    blank: str = ""
+    order: tuple[str, ...] = ()  # groups listed first, in this order; the rest by name
+    time_key: Callable[[Ticket, TimelineEntry], str] | None = None
+
+
+GROUPINGS: tuple[Grouping, ...] = (
+    Grouping("priority", attrgetter("priority"), order=PRIORITIES),
+    # Time by technician is the time each technician logged, on whichever ticket.
+    Grouping("technician", attrgetter("assignee"), UNASSIGNED, time_key=lambda ticket, entry: entry.author),
+    Grouping("category", attrgetter("category"), UNCATEGORISED),
+)
 
 
 class Breach(msgspec.Struct, frozen=True, gc=False):
@@ -62,6 +81,8 @@ class GroupTally(msgspec.Struct, gc=False):
     """Tickets created in a group, and how their two clocks fared."""
 
     created: int = 0
+    time_s: int = 0  # time logged in the period (core/time_spent.py), billable or not
+    billable_s: int = 0
     ack: ClockTally = msgspec.field(default_factory=ClockTally)
     resolution: ClockTally = msgspec.field(default_factory=ClockTally)
 
@@ -70,63 +91,65 @@ class Tally(msgspec.Struct, gc=False):
     """Every raw figure of a report: per group (blank names already spelled out), escalations, breaches."""
 
     overall: GroupTally = msgspec.field(default_factory=GroupTally)
-    by_priority: dict[str, GroupTally] = {}
-    by_technician: dict[str, GroupTally] = {}
-    by_category: dict[str, GroupTally] = {}
-    by_organisation: dict[str, GroupTally] = {}
-    by_policy: dict[str, GroupTally] = {}
+    groups: dict[str, dict[str, GroupTally]] = {}  # {grouping name: {group name: its tally}}
     escalations: dict[str, int] = {}
     breaches: list[Breach] = []
     merged: int = 0  # tickets created in the period and closed by a merge: duplicates, left out of the clocks
 
 
 def tally(
-    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime
+    tickets: Iterable[Ticket], policy: SlaPolicy, since: datetime, until: datetime, now: datetime,
+    groupings: Sequence[Grouping] = GROUPINGS,
 ) -> Tally:
-    """The figures of tickets created in [since, until), every clock read at `now`; escalations by when they happened."""
+    """The figures of tickets created in [since, until), every clock read at `now`, a table per grouping;
+    escalations and time spent by when they happened."""
     rows: list[Row] = []
     escalations = dict.fromkeys(ESCALATION_REASONS, 0)
+    logged: list[tuple[Ticket, TimelineEntry]] = []
     merged_duplicates = 0
     for ticket in tickets:
         for escalation in ticket.escalations:
             if since <= escalation.at < until:
                 escalations[escalation.reason] = escalations.get(escalation.reason, 0) + 1
+        for entry in ticket.timeline:
+            if entry.time is not None and since <= entry.at < until:
+                logged.append((ticket, entry))
         if since <= ticket.created_at < until and ticket.merged_into is not None:
             merged_duplicates += 1
         elif since <= ticket.created_at < until:
             clocks = ticket_clocks(ticket, policy, now)
             rows.append((ticket, clocks.ack, clocks.resolution))
+    overall = _group(rows)
+    _add_time(overall, [entry for _, entry in logged])
     return Tally(
-        overall=_group(rows),
-        by_priority=_groups(rows, attrgetter("priority"), ""),
-        by_technician=_groups(rows, attrgetter("assignee"), UNASSIGNED),
-        by_category=_groups(rows, attrgetter("category"), UNCATEGORISED),
-        by_organisation=_groups(rows, organisation_key(policy), NO_ORGANISATION),
-        by_policy=_groups(rows, policy_key(policy), ""),
+        overall=overall,
+        groups={grouping.name: _groups(rows, logged, grouping) for grouping in groupings},
         escalations=escalations,
-        breaches=list(_breaches(rows, policy_key(policy))),
+        breaches=list(_breaches(rows, policy)),
         merged=merged_duplicates,
     )
 
 
 def tally_history(
     slices: Sequence[Slice], read_all: Callable[[], list[Ticket]], policy: SlaPolicy, since: datetime,
-    until: datetime, now: datetime,
+    until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS,
 ) -> Tally:
     """The tally of a history given as slices (a store's `history_slices`): dealt out one share per processor, each
-    share counted in a process of its own at once, and the tallies merged.
+    share counted in a process of its own at once, a slice at a time, and the tallies merged.
 
     A share that fails in any way (a month moved meanwhile, a bad file, a child that died) has the whole history
     counted again here from read_all (the store's `history`), which names any problem.
     """
     workers = min(len(slices), _processors())
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return tally(read_all(), policy, since, until, now)
+        return tally(read_all(), policy, since, until, now, groupings)
     shares = [slices[n::workers] for n in range(workers)]
 
-    def count(n: int) -> bytes:
-        tickets = [ticket for read in shares[n] for ticket in read()]
-        return msgspec.msgpack.encode(tally(tickets, policy, since, until, now))
+    def count(n: int) -> bytes:  # a slice at a time, added up as it goes: one month's tickets are held at once
+        share = Tally()
+        for read in shares[n]:
+            share = merged([share, tally(read(), policy, since, until, now, groupings)])
+        return msgspec.msgpack.encode(share)
 
     # Forked, the children inherit count and its slices (store connections are opened anew in each slice), so
     # only a share's number goes to them and a tally's bytes come back.
@@ -135,7 +158,7 @@ def tally_history(
         with pool:
             counted = [msgspec.msgpack.decode(sent, type=Tally) for sent in pool.map(_counted, range(workers))]
     except (StoreError, BrokenProcessPool, OSError, msgspec.DecodeError):
-        return tally(read_all(), policy, since, until, now)
+        return tally(read_all(), policy, since, until, now, groupings)
     return merged(counted)
 
 
@@ -162,9 +185,9 @@ def merged(tallies: Sequence[Tally]) -> Tally:
     whole = Tally(escalations=dict.fromkeys(ESCALATION_REASONS, 0))
     for part in tallies:
         _add_group(whole.overall, part.overall)
-        for name in ("by_priority", "by_technician", "by_category", "by_organisation", "by_policy"):
-            groups: dict[str, GroupTally] = getattr(whole, name)
-            for key, group in getattr(part, name).items():
+        for name, part_groups in part.groups.items():
+            groups = whole.groups.setdefault(name, {})
+            for key, group in part_groups.items():
                 _add_group(groups.setdefault(key, GroupTally()), group)
         for reason, count in part.escalations.items():
             whole.escalations[reason] = whole.escalations.get(reason, 0) + count
@@ -176,6 +199,8 @@ def merged(tallies: Sequence[Tally]) -> Tally:
 
 def _add_group(total: GroupTally, part: GroupTally) -> None:
     total.created += part.created
+    total.time_s += part.time_s
+    total.billable_s += part.billable_s
     for clock in ("ack", "resolution"):
         into, add = getattr(total, clock), getattr(part, clock)
         into.within += add.within
@@ -184,16 +209,32 @@ def _add_group(total: GroupTally, part: GroupTally) -> None:
         into.used.extend(add.used)
 
 
-def _groups(rows: list[Row], key: Callable[[Ticket], str], blank: str) -> dict[str, GroupTally]:
-    """The rows' tallies by key(ticket); `blank` names the group whose key is empty."""
-    groups: dict[str, list[Row]] = defaultdict(list)
+def _groups(rows: list[Row], logged: list[tuple[Ticket, TimelineEntry]], grouping: Grouping) -> dict[str, GroupTally]:
+    """The rows' tallies, and the time logged, by the grouping's key."""
+    key, blank = grouping.key, grouping.blank
+    by_key: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        groups[key(row[0])].append(row)
-    return {name or blank: _group(group) for name, group in groups.items()}
+        by_key[key(row[0]) or blank].append(row)
+    groups = {name: _group(group) for name, group in by_key.items()}
+    time_key = grouping.time_key or (lambda ticket, entry: key(ticket))
+    entries: dict[str, list[TimelineEntry]] = defaultdict(list)
+    for ticket, entry in logged:
+        entries[time_key(ticket, entry) or blank].append(entry)
+    for name, group_entries in entries.items():
+        _add_time(groups.setdefault(name, GroupTally()), group_entries)
+    return groups
+
+
+def _add_time(group: GroupTally, entries: list[TimelineEntry]) -> None:
+    for entry in entries:
+        assert entry.time is not None
+        group.time_s += entry.time.seconds
+        if entry.time.billable:
+            group.billable_s += entry.time.seconds
 
 
 def _group(rows: list[Row]) -> GroupTally:
-    return GroupTally(len(rows), _clock([row[1] for row in rows]), _clock([row[2] for row in rows]))
+    return GroupTally(len(rows), ack=_clock([row[1] for row in rows]), resolution=_clock([row[2] for row in rows]))
 
 
 def _clock(readings: list[ClockReading]) -> ClockTally:
@@ -204,7 +245,7 @@ def _clock(readings: list[ClockReading]) -> ClockTally:
     return ClockTally(within, late, len(readings) - within - late, used)
 
 
-def _breaches(rows: list[Row], policy_of: Callable[[Ticket], str]) -> Iterable[Breach]:
+def _breaches(rows: list[Row], policy: SlaPolicy) -> Iterable[Breach]:
     for ticket, ack, resolution in sorted(rows, key=lambda row: row[0].id):
         for clock, reading in (("ack", ack), ("resolution", resolution)):
             if reading.state in _MISSED:
@@ -219,5 +260,5 @@ def _breaches(rows: list[Row], policy_of: Callable[[Ticket], str]) -> Iterable[B
                     reading.state,
                     reading.due,
                     -reading.remaining_s,
-                    policy_of(ticket),
+                    policy.for_ticket(ticket).name,
                 )

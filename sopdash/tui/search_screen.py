@@ -61,7 +61,7 @@ class SearchScreen(ModalScreen[int | None]):
     SearchScreen.reading #search-hits { display: none; }
     SearchScreen.reading #search-detail { display: block; }
     """
-    BINDINGS = screen_bindings('search.back', 'search.down', 'search.up')
+    BINDINGS = screen_bindings("search.back", "search.down", "search.up")
 
     def __init__(self, desk: Desk, query: SearchQuery, privacy: bool) -> None:
         super().__init__()

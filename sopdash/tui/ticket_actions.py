@@ -25,6 +25,7 @@ from sopdash.tui.dialogs.base import Dialog
 from sopdash.tui.dialogs.cc_dialog import CcDialog
 from sopdash.tui.dialogs.link_dialog import LinkDialog
 from sopdash.tui.dialogs.merge_dialog import MergeDialog
+from sopdash.tui.dialogs.time_dialog import TimeDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,11 @@ ACTIONS: dict[str, TicketAction] = {
         verdict=rules.verdict_next_step,
         verb="record a step on",
         note_prompt=lambda t: f"step {t.current_step} done · note: ",
+    ),
+    "time": TicketAction(
+        call=lambda desk, t, entry: desk.log_time(t.id, entry.seconds, entry.note, entry.billable),
+        done=lambda desk, t, entry: f"#{t.id}: {TimeDialog.done_words(entry)} logged.",
+        ask=lambda desk, t, privacy: TimeDialog(t, privacy=privacy),
     ),
     "escalate": TicketAction(
         call=lambda desk, t, request: desk.escalate(t.id, request.reason, request.note, seen_version=t.version),

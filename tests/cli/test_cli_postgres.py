@@ -20,6 +20,7 @@ SCENARIO = (
     ("ticket", "assign", "2", "alice"),  # a technician in the test roster
     ("ticket", "escalate", "2", "--reason", "unsatisfied", "--note", "third call"),
     ("ticket", "step", "1", "1", "--note", "cannot reach gateway"),
+    ("ticket", "time", "2", "1.5h", "on the phone", "--billable"),
     ("ticket", "resolve", "1", "--summary", "restarted the concentrator"),
     ("ticket", "close", "1"),
     ("import", "spiceworks", FIXTURE),

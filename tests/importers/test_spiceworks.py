@@ -11,7 +11,8 @@ from sopdash.cli.main import main
 from sopdash.core import rules
 from sopdash.core.chain import verify
 from sopdash.core.errors import InputError
-from sopdash.core.model import Requester, Source, Ticket
+from sopdash.core.model import Requester, Source, Ticket, TimeSpent
+from sopdash.core.time_spent import time_totals
 from sopdash.importers.spiceworks import import_file, parse_export, plan_import
 from sopdash.store import TicketStore
 
@@ -70,7 +71,8 @@ def test_open_ticket_maps_every_field(export):
     assignment, labour = vpn.timeline[0], vpn.timeline[-1]
     assert assignment.change == {"assignee": ["", "dana.tech"]}
     assert assignment.text == "Assigned to Dana Tech."
-    assert labour.change == {"time_spent_s": [0, 900]} and labour.text == "time spent: 15m"
+    assert labour.change is None and labour.text == "time spent: 15m"
+    assert labour.time == TimeSpent(15 * 60)  # the export's duration is in minutes
 
 
 def test_closed_ticket_is_resolved_and_closed_at_closed_at(export):
@@ -208,7 +210,7 @@ def with_comments(*comments: dict) -> dict:
 
 
 def test_a_labour_entry_is_time_spent_not_a_reply_to_the_client():
-    labour = {"body": "Sam worked for 15m", "is_public": True, "is_labor": True, "duration": 900, "created_by": 1,
+    labour = {"body": "Sam worked for 15m", "is_public": True, "is_labor": True, "duration": 15, "created_by": 1,
               "created_at": "2023-05-01 09:30:00 UTC"}
     (ticket,) = parse_export(with_comments(labour), [], NOW).added
     assert (ticket.acknowledged_at, ticket.status) == (None, "new")
@@ -347,7 +349,7 @@ def test_existing_tickets_keep_their_ids_and_new_ones_follow(export):
     assert [t.id for t in plan.added] == [8, 9, 10, 11]
 
 
-def test_labour_entries_total_the_time_spent():
+def test_labour_entries_are_time_spent_in_minutes_by_their_authors():
     document = {
         "users": [{"import_id": 1, "email": "tech@example.com", "role": "admin"}],
         "tickets": [
@@ -356,9 +358,9 @@ def test_labour_entries_total_the_time_spent():
                 "summary": "Cabling",
                 "created_at": "2023-05-01 09:00:00 UTC",
                 "Comments": [
-                    {"body": "a", "private": True, "is_labor": True, "duration": 600, "created_by": 1,
+                    {"body": "a", "private": True, "is_labor": True, "duration": 60, "created_by": 1,
                      "created_at": "2023-05-01 10:00:00 UTC"},
-                    {"body": "b", "private": True, "is_labor": True, "duration": "1800", "created_by": 1,
+                    {"body": "b", "private": True, "is_labor": True, "duration": "30", "created_by": 1,
                      "created_at": "2023-05-01 11:00:00 UTC"},
                     {"body": "c", "private": True, "is_labor": True, "duration": "soon", "created_by": 1,
                      "created_at": "2023-05-01 12:00:00 UTC"},
@@ -367,8 +369,9 @@ def test_labour_entries_total_the_time_spent():
         ],
     }
     plan = parse_export(document, [], NOW)
-    spent = [e.change["time_spent_s"] for e in plan.added[0].timeline if e.change]
-    assert spent == [[0, 600], [600, 2400]]
+    spent = [(e.author, e.at.hour, e.time) for e in plan.added[0].timeline if e.time]
+    assert spent == [("tech", 10, TimeSpent(3600)), ("tech", 11, TimeSpent(1800))]
+    assert time_totals(plan.added[0]) == (90 * 60, 0)
     assert any("tickets[0].Comments[2].duration" in w for w in plan.warnings)
 
 

@@ -28,7 +28,7 @@ class CcChange:
 class CcDialog(TicketDialog[CcChange]):
     """Type an address to copy on the ticket's public mail, or `-address` to stop; dismisses a CcChange or None."""
 
-    BINDINGS = screen_bindings('cc.confirm', 'cc.cancel')
+    BINDINGS = screen_bindings("cc.confirm", "cc.cancel")
     FRAME_CLASS = "assign-dialog"
 
     def frame_title(self) -> str:

@@ -42,7 +42,7 @@ class LinkDialog(TicketDialog[LinkRequest]):
     """Pick how (r, p, c or u, also while typing the number) and type the other ticket's number; enter links; None
     on esc."""
 
-    BINDINGS = screen_bindings('link.confirm', 'link.cancel', 'link.related', 'link.parent', 'link.child', 'link.unlink')
+    BINDINGS = screen_bindings("link.confirm", "link.cancel", "link.related", "link.parent", "link.child", "link.unlink")
     FRAME_CLASS = "link-dialog"
     chosen = 0
     """The index in CHOICES of how the other ticket is linked."""

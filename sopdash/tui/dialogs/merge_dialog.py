@@ -16,7 +16,7 @@ from sopdash.tui.bindings import screen_bindings
 class MergeDialog(TicketDialog[int]):
     """Type the target's number; enter merges (the dialog stays open until done); dismisses None on esc."""
 
-    BINDINGS = screen_bindings('merge.confirm', 'merge.cancel')
+    BINDINGS = screen_bindings("merge.confirm", "merge.cancel")
     FRAME_CLASS = "merge-dialog"
 
     def frame_title(self) -> str:

@@ -21,7 +21,7 @@ NUMBERED = 9  # views 1–9 each have their number key
 class SavedViewsDialog(Dialog[SavedView]):
     """Pick a saved view; dismisses it, or None on esc."""
 
-    BINDINGS = screen_bindings('views.1', 'views.2', 'views.3', 'views.4', 'views.5', 'views.6', 'views.7', 'views.8', 'views.9', 'views.show', 'views.cancel')
+    BINDINGS = screen_bindings(*(f"views.{number}" for number in range(1, 10)), "views.show", "views.cancel")
     FRAME_CLASS = "saved-views-dialog"
 
     def __init__(self, counted: Sequence[tuple[SavedView, int]]) -> None:
