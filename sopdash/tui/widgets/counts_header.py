@@ -94,8 +94,9 @@ class CountsHeader(Horizontal):
                     zero.append(field)
                 forms = (f"{symbol} {value} {label}", f"{symbol} {value} {compact}", "" if not value else f"{symbol}{value}")
                 items.append(HeaderItem(field, forms, component if value else "counts-header--zero"))
-        if self._alarm:  # mail intake failing: shortened, never dropped
-            alarm_forms = (f"✗ {one_line(self._alarm)}", "✗ mail intake failing", "✗ intake")
+        if self._alarm:  # mail intake failing: its reason, then its start, shortened, never dropped
+            alarm = one_line(self._alarm)
+            alarm_forms = (f"✗ {alarm}", f"✗ {alarm.split(': ', 1)[0]}", "✗ mail intake failing", "✗ intake")
             items.append(HeaderItem("intake", alarm_forms, "counts-header--breached"))
         if privacy:
             items.append(HeaderItem("privacy", ("privacy", "priv"), right=True))
@@ -103,7 +104,7 @@ class CountsHeader(Horizontal):
         time_forms = (f"{shown:%a %d %b %H:%M %Z}", f"{shown:%H:%M %Z}", f"{shown:%H:%M}", "")
         items.append(HeaderItem("time", time_forms, right=True))
         live = tuple(field for field in COUNTS_SHED if field not in zero)
-        shedding: list[str | tuple[str, ...]] = ["time", "brand", "intake", COUNTS_SHED, *zero, "time", "login", "intake"]
+        shedding: list[str | tuple[str, ...]] = ["time", "brand", "intake", COUNTS_SHED, *zero, "time", "login", "intake", "intake"]
         return items, [*shedding, *live, "privacy", "time"]
 
     def _joined(self, shown: tuple[tuple[HeaderItem, str], ...], gap: str) -> Text:
