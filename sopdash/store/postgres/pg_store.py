@@ -32,6 +32,7 @@ from sopdash.store.postgres.change_feed import ChangeFeed
 from sopdash.store.postgres.change_listener import POOLED, ChangeListener, announcements_heard
 from sopdash.store.postgres.connection import connect, first_line, shown_url
 from sopdash.store.postgres.kept_files import DatabaseFiles
+from sopdash.store.postgres.message_index import DatabaseMailIndex
 from sopdash.store.postgres.presence import DatabasePresence
 from sopdash.store.postgres.schema import (
     MANAGER_ONLY,
@@ -150,6 +151,12 @@ class PostgresStore(Store):
         return [lambda condition=condition, params=params: self._slice(condition, params, stamp)
                 for condition, params in parts]
 
+    def every_ticket(self) -> Iterator[Ticket]:
+        """Every ticket in id order, a page at a time."""
+        with self.session() as conn:
+            for rows in _pages(conn):
+                yield from self._decode_rows(rows)
+
     def archive(self) -> int:
         """Nothing moves: the database keeps every ticket in one table and `live` leaves the old closed ones out."""
         return 0
@@ -229,7 +236,7 @@ class PostgresStore(Store):
             last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
         return last + 1 if called else last
 
-    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+    def restore(self, tickets: Iterable[Ticket], next_id: int) -> None:
         """Fill an empty database with tickets exactly as they are (ids, versions) and go on numbering at next_id.
 
         For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket.
@@ -245,6 +252,7 @@ class PostgresStore(Store):
                 for ticket in tickets:
                     copy.write_row((ticket.id, ticket.version, _doc(ticket)))
             conn.execute("SELECT setval('sopdash.ticket_ids', %s, false)", (next_id,))
+            conn.execute("SELECT sopdash.index_message_ids(0, %s)", (next_id,))
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
@@ -318,6 +326,10 @@ class PostgresStore(Store):
     def kept_files(self) -> DatabaseFiles:
         """Kept mail and the mail log in the database beside the tickets."""
         return DatabaseFiles(self)
+
+    def mail_index(self) -> DatabaseMailIndex:
+        """The Message-ID index in its own table, with a unique key."""
+        return DatabaseMailIndex(self)
 
     def role(self) -> str:
         """The database role this store acts as: the technician named in the audit trail."""
@@ -492,6 +504,7 @@ def _insert(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]
     with conn.cursor().copy("COPY sopdash.tickets (id, version, doc) FROM STDIN") as copy:
         for ticket in stored:
             copy.write_row((ticket.id, 1, _doc(ticket)))
+    conn.execute("SELECT sopdash.index_message_ids(%s, %s)", (ids[0], ids[-1]))
     return stored
 
 
