@@ -5,9 +5,9 @@ For each size a database is filled through `restore` (COPY): the `sopdash demo` 
 a desk: a few hundred open, ~2,400 in the working set) as the newest tickets, after as many older closed tickets as
 make up the size (copies of the demo's closed ones under new ids, closed long before the working set's window) —
 a desk whose history grows while its working set does not. Then:
-  - `ticket list` and `check` as commands: seconds and peak memory;
-  - D dashboards (SopdashApp headless through Textual's run_test, each its own process, as technician amara):
-    first frame, memory after it and at the end;
+  - `ticket list`, `check` and `mail receive` as commands on a quiet machine: seconds and peak memory;
+  - D dashboards (SopdashApp headless through Textual's run_test, each its own process, as technician amara,
+    started one after the other): first frame, memory at the end, CPU while nothing changes;
   - W writers (each its own process and role) adding notes to random open tickets at --rate per second each, while
     `mail receive` takes a new message every few seconds: change-to-dashboard latency (commit to the new version on
     each dashboard's board: median, p95, max, and how many never arrived), the writers' waits, `mail receive`'s
@@ -30,7 +30,6 @@ import argparse
 import asyncio
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -100,20 +99,17 @@ def database(cluster, name: str, writers: int) -> tuple[str, str]:
 
 
 def command(args: list[str], env: dict[str, str], stdin: bytes = b"") -> tuple[float, float, str]:
-    """Seconds, peak MB and output of `sopdash ARGS` as its own process."""
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "sopdash.cli.main", *args], env=env, stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    process.stdin.write(stdin)
-    process.stdin.close()
-    out = process.stdout.read()
-    err = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"sopdash {' '.join(args)} exited {process.returncode}: {err.decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, out.decode()
+    """Seconds, peak MB and output of `sopdash ARGS` as its own process (its peak as GNU time sees it: the child's
+    own rusage would carry this process's size from the fork)."""
+    with tempfile.NamedTemporaryFile("r") as measured:
+        started = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", measured.name, sys.executable, "-m",
+                               "sopdash.cli.main", *args], env=env, input=stdin, capture_output=True)
+        seconds = time.perf_counter() - started
+        peak_kb = int(measured.read().split()[-1])
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"sopdash {' '.join(args)} exited {done.returncode}: {done.stderr.decode()[-2000:]}")
+    return seconds, peak_kb / 1024, done.stdout.decode()
 
 
 def mail(n: int) -> bytes:
@@ -123,6 +119,12 @@ def mail(n: int) -> bytes:
 
 
 # -- the server's CPU ----------------------------------------------------------------------------
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of one live process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
 def server_cpu(data_dir: Path) -> float:
@@ -168,7 +170,6 @@ def dashboard_process(url: str) -> None:
             board = app.dashboard.board
             versions = {ticket_id: row.ticket.version for ticket_id, row in board.by_id.items()}
             print(f"ready {first_frame:.4f} {rss_mb():.1f}", flush=True)
-            cpu_before = time.process_time()
             stop = asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
             while not stop.done():
                 await asyncio.sleep(0.01)
@@ -179,8 +180,7 @@ def dashboard_process(url: str) -> None:
                     if versions.get(ticket_id) != row.ticket.version:
                         versions[ticket_id] = row.ticket.version
                         seen.setdefault(ticket_id, []).append((row.ticket.version, at))
-            cpu = time.process_time() - cpu_before
-        return {"seen": {str(k): v for k, v in seen.items()}, "rss_mb": rss_mb(), "peak_mb": peak_mb(), "cpu": cpu}
+        return {"seen": {str(k): v for k, v in seen.items()}, "rss_mb": rss_mb(), "peak_mb": peak_mb()}
 
     print(orjson.dumps(asyncio.run(run())).decode(), flush=True)
 
@@ -211,12 +211,32 @@ def writer_process(url: str, login: str, seconds: float, rate: float, seed: int)
 # -- one size --------------------------------------------------------------------------------------
 
 
+def intake_time(url: str) -> float:
+    """Median seconds of `Intake.receive` of a new message in this process (what `mail receive` spends beyond
+    starting Python and importing sopdash)."""
+    from sopdash.desk.intake import Intake
+    from sopdash.mail.settings import MailSettings
+
+    store = PostgresStore(url)
+    intake = Intake(store, MailSettings(address=DESK, sendmail=("/bin/true",)), lambda: datetime.now(timezone.utc))
+    times = []
+    for n in range(5):
+        message = mail(100 + n)
+        started = time.perf_counter()
+        intake.receive(message)
+        times.append(time.perf_counter() - started)
+    store.close()
+    return statistics.median(times)
+
+
 def rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * PAGE / 2**20
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak (VmHWM: unlike getrusage's, it does not start from the parent's size at the fork)."""
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -229,32 +249,44 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     admin_url, url = database(cluster, name, options.writers)
     now = datetime.now(timezone.utc).replace(microsecond=0)
     say(f"{size:,} tickets: built in", f"{build(admin_url, size, now):.1f} s")
-    env = {**os.environ, "SOPDASH_DB": url, "SOPDASH_CONFIG": str(config), "PYTHONPATH": str(HERE.parents[1])}
+    env = {**os.environ, "SOPDASH_DB": url, "SOPDASH_CONFIG": str(config), "PYTHONPATH": str(HERE.parents[1]),
+           "PYTHONPYCACHEPREFIX": str(config.parent / "pycache")}  # byte code kept, as an installed sopdash has it
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     figures: dict[str, float] = {}
+    command(["mail", "receive"], env, mail(0))  # compiles the byte code; not counted
 
     lists = [command(["ticket", "list"], env) for _ in range(3)]
     figures["ticket list s"] = statistics.median(s for s, _, _ in lists)
     figures["ticket list MB"] = max(mb for _, mb, _ in lists)
     figures["check s"], figures["check MB"], _ = command(["check"], env)
 
-    dashboards = [subprocess.Popen([sys.executable, str(HERE), "--dashboard", url], env=env, stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True) for _ in range(options.dashboards)]
-    ready = [d.stdout.readline().split() for d in dashboards]
-    if any(not line or line[0] != "ready" for line in ready):
-        raise SystemExit(f"a dashboard did not start: {ready}")
+    quiet = [command(["mail", "receive"], env, mail(n)) for n in range(1, 4)]
+    figures["mail receive, quiet s"] = statistics.median(s for s, *_ in quiet)
+    figures["mail receive, quiet MB"] = max(mb for _, mb, _ in quiet)
+    figures["one message's intake in process s"] = intake_time(url)
+
+    dashboards, ready = [], []
+    for _ in range(options.dashboards):  # one at a time: each first frame on a machine not busy starting the others
+        dashboards.append(subprocess.Popen([sys.executable, str(HERE), "--dashboard", url], env=env,
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        ready.append(dashboards[-1].stdout.readline().split())
+        if not ready[-1] or ready[-1][0] != "ready":
+            raise SystemExit(f"a dashboard did not start: {ready[-1]}")
     figures["first frame s"] = statistics.median(float(line[1]) for line in ready)
     figures["first frame max s"] = max(float(line[1]) for line in ready)
 
     time.sleep(2.0)
-    quiet_cpu = server_cpu(cluster.data_dir)
+    quiet_cpu, quiet_dashboards = server_cpu(cluster.data_dir), sum(process_cpu(d.pid) for d in dashboards)
     time.sleep(QUIET_S)
     idle_rate = (server_cpu(cluster.data_dir) - quiet_cpu) / QUIET_S
+    dashboard_idle = (sum(process_cpu(d.pid) for d in dashboards) - quiet_dashboards) / QUIET_S
 
     writers = [subprocess.Popen([sys.executable, str(HERE), "--writer", url, f"tech{n}", str(options.seconds),
                                  str(options.rate), str(n)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 text=True) for n in range(options.writers)]
     time.sleep(3.0)  # each writer reads its open tickets first
     cpu_before, started = server_cpu(cluster.data_dir), time.monotonic()
+    dashboards_before = sum(process_cpu(d.pid) for d in dashboards)
     for writer in writers:
         writer.stdin.write("go\n")
         writer.stdin.flush()
@@ -268,6 +300,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     elapsed = time.monotonic() - started
     time.sleep(2.0)  # the last changes reach the dashboards
     cpu = server_cpu(cluster.data_dir) - cpu_before
+    dashboards_cpu = sum(process_cpu(d.pid) for d in dashboards) - dashboards_before
     changes = len(notes) + len(receives)
 
     results = []
@@ -294,12 +327,14 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
         "writer wait median s": statistics.median(waits),
         "writer wait max s": max(waits),
         "writer wait during mail receive max s": max(during, default=0.0),
-        "mail receive s": statistics.median(s for s, *_ in receives),
-        "mail receive max s": max(s for s, *_ in receives),
-        "mail receive MB": max(mb for _, mb, *_ in receives),
+        "mail receive, loaded s": statistics.median(s for s, *_ in receives),
+        "mail receive, loaded max s": max(s for s, *_ in receives),
+        "mail receive, loaded MB": max(mb for _, mb, *_ in receives),
         "dashboard MB": statistics.median(r["rss_mb"] for r in results),
         "dashboard peak MB": max(r["peak_mb"] for r in results),
-        "dashboard CPU per change ms": 1000 * statistics.median(r["cpu"] for r in results) / changes,
+        "dashboard CPU idle ms/s": 1000 * dashboard_idle / options.dashboards,
+        "dashboard CPU per change ms": 1000 * max(0.0, dashboards_cpu - dashboard_idle * (elapsed + 2.0))
+                                       / changes / options.dashboards,
         "server CPU idle per dashboard ms/s": 1000 * idle_rate / options.dashboards,
         "server CPU per change ms": 1000 * max(0.0, cpu - idle_rate * (elapsed + 2.0)) / changes,
     })

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sopdash.core.model import Ticket
+from sopdash.core.model import OPEN_STATUSES, Ticket
 
 if TYPE_CHECKING:
     from sopdash.store.kept_files import KeptFiles
@@ -131,6 +131,10 @@ class Store(ABC):
         """Where kept mail, its attachments, the mail log and the outbox lock are."""
 
     # -- capabilities with nothing to do on some backend -----------------------------------------
+
+    def open_tickets(self) -> list[Ticket]:
+        """The tickets still being worked on (new, open, waiting), sorted by id; a database reads only those."""
+        return [ticket for ticket in self.live() if ticket.status in OPEN_STATUSES]
 
     def every_ticket(self) -> Iterator[Ticket]:
         """Every ticket, live and archived, in id order, for a pass over the whole store (`check`, `store copy`); a

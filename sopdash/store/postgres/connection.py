@@ -44,6 +44,7 @@ def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
     except psycopg.Error as error:
         raise StoreError(f"cannot connect to {shown_url(url)}: {first_line(error)}") from None
     conn.adapters.register_loader("json", JsonBytes)
+    conn.prepare_threshold = None  # no server-side prepared statements: they do not survive a transaction pooler
     return conn
 
 

@@ -24,7 +24,7 @@ from sopdash.clock import Clock, system_clock
 from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
-from sopdash.core.model import Ticket, validation_problem
+from sopdash.core.model import OPEN_STATUSES, Ticket, validation_problem
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import ByIdPlan, Progress, Store
 from sopdash.store.gc_pause import gc_paused
@@ -150,6 +150,13 @@ class PostgresStore(Store):
         parts = [not_closed, *((closed_in, {"start": start, "end": end, "since": since}) for start, end in months)]
         return [lambda condition=condition, params=params: self._slice(condition, params, stamp)
                 for condition, params in parts]
+
+    def open_tickets(self) -> list[Ticket]:
+        """The tickets still being worked on, read through the index of tickets not closed."""
+        with self.session() as conn:
+            rows = conn.execute("SELECT id, doc FROM sopdash.tickets WHERE status <> 'closed' AND status = ANY(%s) "
+                                "ORDER BY id", (list(OPEN_STATUSES),)).fetchall()
+        return self._decode_rows(rows)
 
     def every_ticket(self) -> Iterator[Ticket]:
         """Every ticket in id order, a page at a time."""
