@@ -13,7 +13,8 @@ a desk whose history grows while its working set does not. Then:
     each dashboard's board: median, p95, max, and how many never arrived), the writers' waits, `mail receive`'s
     seconds and memory;
   - the server's CPU (postmaster and every backend, those gone included) per change, beyond what the dashboards
-    cost while nothing changes, and each dashboard process's CPU per change.
+    cost while nothing changes; the same with no dashboard (the write itself), so the difference over D is what
+    one dashboard adds to the server per change; and each dashboard process's CPU per change.
 Figures are taken on a shared 2-core machine: other load shows in the load average printed at the end.
 
 Run: .venv/bin/python bench/bench_pg_scale.py [--sizes 50000 1000000] [--dashboards 10] [--writers 4] [--rate 1]
@@ -211,6 +212,26 @@ def writer_process(url: str, login: str, seconds: float, rate: float, seed: int)
 # -- one size --------------------------------------------------------------------------------------
 
 
+def writers(url: str, env: dict[str, str], options: argparse.Namespace, seconds: float) -> list[subprocess.Popen]:
+    """The writer processes, started and reading their open tickets; they write once told `go`."""
+    started = [subprocess.Popen([sys.executable, str(HERE), "--writer", url, f"tech{n}", str(seconds),
+                                 str(options.rate), str(n)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                text=True) for n in range(options.writers)]
+    time.sleep(3.0)  # each writer reads its open tickets first
+    return started
+
+
+def write_cost(cluster, url: str, env: dict[str, str], options: argparse.Namespace) -> float:
+    """The server's CPU milliseconds per note with no dashboard listening: what the write itself costs."""
+    processes = writers(url, env, options, QUIET_S * 2)
+    before = server_cpu(cluster.data_dir)
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    notes = sum(len(orjson.loads(process.communicate(timeout=600)[0])) for process in processes)
+    return 1000 * (server_cpu(cluster.data_dir) - before) / notes
+
+
 def intake_time(url: str) -> float:
     """Median seconds of `Intake.receive` of a new message in this process (what `mail receive` spends beyond
     starting Python and importing sopdash)."""
@@ -264,6 +285,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     figures["mail receive, quiet s"] = statistics.median(s for s, *_ in quiet)
     figures["mail receive, quiet MB"] = max(mb for _, mb, _ in quiet)
     figures["one message's intake in process s"] = intake_time(url)
+    figures["server CPU per change, no dashboard ms"] = write_cost(cluster, url, env, options)
 
     dashboards, ready = [], []
     for _ in range(options.dashboards):  # one at a time: each first frame on a machine not busy starting the others
@@ -281,13 +303,10 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     idle_rate = (server_cpu(cluster.data_dir) - quiet_cpu) / QUIET_S
     dashboard_idle = (sum(process_cpu(d.pid) for d in dashboards) - quiet_dashboards) / QUIET_S
 
-    writers = [subprocess.Popen([sys.executable, str(HERE), "--writer", url, f"tech{n}", str(options.seconds),
-                                 str(options.rate), str(n)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                text=True) for n in range(options.writers)]
-    time.sleep(3.0)  # each writer reads its open tickets first
+    writing = writers(url, env, options, options.seconds)
     cpu_before, started = server_cpu(cluster.data_dir), time.monotonic()
     dashboards_before = sum(process_cpu(d.pid) for d in dashboards)
-    for writer in writers:
+    for writer in writing:
         writer.stdin.write("go\n")
         writer.stdin.flush()
     receives, n = [], 0
@@ -296,7 +315,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
         n += 1
         seconds, mb, out = command(["mail", "receive"], env, mail(n))
         receives.append((seconds, mb, time.time() - seconds, time.time()))
-    notes = [tuple(note) for writer in writers for note in orjson.loads(writer.communicate(timeout=600)[0])]
+    notes = [tuple(note) for writer in writing for note in orjson.loads(writer.communicate(timeout=600)[0])]
     elapsed = time.monotonic() - started
     time.sleep(2.0)  # the last changes reach the dashboards
     cpu = server_cpu(cluster.data_dir) - cpu_before
@@ -338,6 +357,8 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
         "server CPU idle per dashboard ms/s": 1000 * idle_rate / options.dashboards,
         "server CPU per change ms": 1000 * max(0.0, cpu - idle_rate * (elapsed + 2.0)) / changes,
     })
+    figures["server CPU per change per dashboard ms"] = max(
+        0.0, figures["server CPU per change ms"] - figures["server CPU per change, no dashboard ms"]) / options.dashboards
     return figures
 
 

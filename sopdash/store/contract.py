@@ -149,7 +149,8 @@ class Store(ABC):
 
     def subscribe(self, callback: Callable[[], None]) -> None:
         """Have callback called (from a background thread) as soon as a change is announced; a store that does
-        not announce changes calls nothing, and watchers rely on `signature`."""
+        not announce changes calls nothing, and watchers rely on `signature`. A store that announces changes names
+        the changed tickets, so the `live` or `history` that follows reads only those again, not the whole set."""
         return None
 
     @property

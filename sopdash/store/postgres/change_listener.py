@@ -35,7 +35,7 @@ RECONNECT_EVERY_S = 1.0
 POLL_EVERY_S = 1.0
 FIRST_CONNECTION_S = 5.0
 PROBE_WAIT_S = 2.0
-_WAIT_S = 0.5  # how long one wait on the socket lasts, so that `stop` is heard
+_WAIT_S = 0.2  # one wait on the socket: announcements kept during another thread's query are taken this often
 POOLED = ("announcements do not come through this connection (a pooler in transaction mode?); "
           f"the change log is read every {POLL_EVERY_S:g} s instead")
 
@@ -97,8 +97,8 @@ class ChangeListener:
                 if self.pooled:
                     self._stopping.wait(_WAIT_S)
                     continue
-                readable, _, _ = select.select([conn.fileno()], [], [], _WAIT_S)
-                self._collect(conn, wait=bool(readable))
+                select.select([conn.fileno()], [], [], _WAIT_S)
+                self._collect(conn)
             except (psycopg.Error, StoreError, OSError, ValueError) as error:
                 self._drop(first_line(error))
                 self._stopping.wait(RECONNECT_EVERY_S)
@@ -116,13 +116,14 @@ class ChangeListener:
                 self._back()
             return conn
 
-    def _collect(self, conn: psycopg.Connection, wait: bool) -> None:
-        """Take the announcements that arrived (with the store's lock: another thread may be using the connection)."""
+    def _collect(self, conn: psycopg.Connection) -> None:
+        """Take the announcements that arrived, without waiting (with the store's lock: another thread may be using
+        the connection, and psycopg keeps what arrives during its queries)."""
         heard = False
         with self._store.session() as current:
             if current is not conn:
                 return
-            for notify in conn.notifies(timeout=0.05 if wait else 0.0):
+            for notify in conn.notifies(timeout=0.0):
                 if notify.channel == CHANNEL:
                     self._feed.heard(notify.payload)
                     heard = True
