@@ -107,11 +107,14 @@ class ChangeListener:
         """The store's connection, listening: LISTEN again (and the change log read) if it is a new one."""
         with self._store.session() as conn:
             if conn is not self._listening_on:
+                reconnected = self._listening_on is not None
                 conn.execute(f"LISTEN {CHANNEL}")
-                if self._listening_on is None:
+                if not reconnected:
                     self.pooled = not announcements_heard(conn, self._store.url)
                 self._listening_on = conn
                 self._feed.missed()
+                if reconnected and self._lost is None:  # another thread reconnected first: read what was missed
+                    self._changed()
             if self._lost is not None or not self._tried.is_set():
                 self._back()
             return conn
