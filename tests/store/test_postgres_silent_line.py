@@ -174,7 +174,8 @@ def test_a_dashboard_listens_and_queries_over_one_connection(postgres_db) -> Non
     time.sleep(2.5)  # past the start-up check for a pooler and a heartbeat
 
     with psycopg.connect(postgres_db.admin_url) as conn:
-        held = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'amara'").fetchone()[0]
+        held = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'amara' AND datname = %s",
+                            (postgres_db.name,)).fetchone()[0]
     assert held == 1
 
 
