@@ -190,7 +190,7 @@ def new_ticket(args: argparse.Namespace) -> int:
 def list_tickets(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     now = desk.clock()
-    tickets = desk.history() if args.all else desk.tickets()
+    tickets = desk.history() if args.all else desk.open_tickets()
     rows = most_urgent_first(tickets, desk.policy, now, Query() if args.all else OPEN_ONLY)
     if args.json:
         print(json_text([ticket_document(t, c) for t, c in rows]))

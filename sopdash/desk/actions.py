@@ -75,6 +75,10 @@ class Desk:
         """The working set: every ticket not closed, and those closed recently."""
         return self.store.live()
 
+    def open_tickets(self) -> list[Ticket]:
+        """The tickets still being worked on (new, open, waiting): what `ticket list` shows."""
+        return self.store.open_tickets()
+
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
         """Every ticket not closed before since (all of them when None), archived ones too; progress hears how far."""
         return self.store.history(since, progress)

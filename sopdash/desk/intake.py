@@ -42,7 +42,7 @@ from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
 from sopdash.store.contract import Fetch, Maker
 
-from sopdash.store.mail_index import MailIndex, content_key
+from sopdash.store.mail_index import content_key
 
 EX_OK = 0  # also for a message sopdash failed on: it is kept in quarantine (see desk/quarantine.py)
 EX_DATAERR = 65  # sysexits: the message cannot be parsed at all
@@ -87,7 +87,7 @@ class Intake:
         self.templates, self.sign = templates or Templates(), sign
         self.policy: SlaPolicy | None = None  # picks a new ticket's SLA policy (`Intake.on` gives the desk's)
         self.kept = store.kept_files()
-        self.index = MailIndex(self.kept)
+        self.index = store.mail_index()
 
     @classmethod
     def on(cls, desk: Desk) -> Intake:

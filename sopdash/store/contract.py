@@ -16,16 +16,17 @@ version, `StoreError` for a store that cannot be read or written.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sopdash.core.model import Ticket
+from sopdash.core.model import OPEN_STATUSES, Ticket
 
 if TYPE_CHECKING:
     from sopdash.core.search import SearchHit, SearchQuery
     from sopdash.store.kept_files import KeptFiles
+    from sopdash.store.mail_index import MailIndex
     from sopdash.store.postgres.kept_files import DatabaseFiles
     from sopdash.store.presence import PresenceBoard
 
@@ -131,7 +132,7 @@ class Store(ABC):
         """The id the next new ticket gets (what `sopdash store copy` carries over)."""
 
     @abstractmethod
-    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+    def restore(self, tickets: Iterable[Ticket], next_id: int) -> None:
         """Fill this empty store with tickets exactly as they are (ids, versions) and go on numbering at next_id;
         InputError if it ever held a ticket."""
 
@@ -145,9 +146,25 @@ class Store(ABC):
 
     # -- capabilities with nothing to do on some backend -----------------------------------------
 
+    def open_tickets(self) -> list[Ticket]:
+        """The tickets still being worked on (new, open, waiting), sorted by id; a database reads only those."""
+        return [ticket for ticket in self.live() if ticket.status in OPEN_STATUSES]
+
+    def every_ticket(self) -> Iterator[Ticket]:
+        """Every ticket, live and archived, in id order, for a pass over the whole store (`check`, `store copy`); a
+        database streams them a page at a time, so memory does not grow with the history."""
+        return iter(self.history())
+
+    def mail_index(self) -> MailIndex:
+        """Where mail intake looks up which ticket holds a Message-ID (kept files here; a database has a table)."""
+        from sopdash.store.mail_index import MailIndex
+
+        return MailIndex(self.kept_files())
+
     def subscribe(self, callback: Callable[[], None]) -> None:
         """Have callback called (from a background thread) as soon as a change is announced; a store that does
-        not announce changes calls nothing, and watchers rely on `signature`."""
+        not announce changes calls nothing, and watchers rely on `signature`. A store that announces changes names
+        the changed tickets, so the `live` or `history` that follows reads only those again, not the whole set."""
         return None
 
     @property

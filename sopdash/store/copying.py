@@ -16,41 +16,45 @@ import orjson
 
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import InputError, StoreError
-from sopdash.core.model import Ticket
 from sopdash.store.contract import Store
 
 
 class Contents(NamedTuple):
-    """What a copy must carry over: every ticket, the next id, every kept file (by name, its SHA-256) and the
-    mail log's records. Its counts and checksum prove a copy."""
+    """What a copy must carry over: how many tickets and the SHA-256 of their documents, the next id, every kept
+    file (by name, its SHA-256) and the mail log's records. Its counts and checksum prove a copy."""
 
-    tickets: list[Ticket]
+    count: int
+    tickets_sha256: str
     next_id: int
     kept: dict[str, str]
     log: list[dict]
 
     @property
     def checksum(self) -> str:
-        """SHA-256 over the next id, every ticket's document (keys sorted, in id order), the kept files' names and
-        checksums, and the log's records."""
+        """SHA-256 over the next id, the tickets' SHA-256, the kept files' names and checksums, and the log's
+        records."""
         digest = hashlib.sha256(str(self.next_id).encode())
-        for ticket in self.tickets:
-            digest.update(json_bytes(ticket, orjson.OPT_SORT_KEYS))
+        digest.update(self.tickets_sha256.encode())
         digest.update(orjson.dumps(sorted(self.kept.items())))
         for record in self.log:
             digest.update(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
         return digest.hexdigest()
 
     def describe(self) -> str:
-        return (f"{len(self.tickets)} tickets, next id {self.next_id}, {len(self.kept)} kept files, "
+        return (f"{self.count} tickets, next id {self.next_id}, {len(self.kept)} kept files, "
                 f"{len(self.log)} mail log records, sha256 {self.checksum[:16]}")
 
 
 def contents(store: Store) -> Contents:
-    """Every ticket of store, live and archived, its next id, and what is kept beside it (each file read once)."""
+    """Every ticket of store, live and archived (streamed: each document, keys sorted, in id order into one
+    SHA-256), its next id, and what is kept beside it (each file read once)."""
+    digest, count = hashlib.sha256(), 0
+    for ticket in store.every_ticket():
+        digest.update(json_bytes(ticket, orjson.OPT_SORT_KEYS))
+        count += 1
     kept = store.kept_files()
     files = {name: hashlib.sha256(kept.read(name)).hexdigest() for name in kept.names()}
-    return Contents(store.history(), store.next_id(), files, kept.read_log())
+    return Contents(count, digest.hexdigest(), store.next_id(), files, kept.read_log())
 
 
 def copy_store(source: Store, destination: Store) -> tuple[Contents, Contents]:
@@ -60,7 +64,7 @@ def copy_store(source: Store, destination: Store) -> tuple[Contents, Contents]:
     """
     refuse_kept_files(destination)
     read = contents(source)
-    destination.restore(read.tickets, read.next_id)
+    destination.restore(source.every_ticket(), read.next_id)
     copy_kept_files(source, destination)
     written = contents(destination)
     if written != read:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -214,7 +214,7 @@ class TicketStore(Store):
         """The id the next new ticket gets: the live file's high-water mark."""
         return int(read_store_file(self.path).record.get("next_id", 1))
 
-    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+    def restore(self, tickets: Iterable[Ticket], next_id: int) -> None:
         """Fill the empty store with tickets as they are and go on numbering at next_id; InputError if it ever
         held a ticket. Closed tickets that are due go to their months, as if they had always been there."""
         with exclusive_lock(self.lock_path):

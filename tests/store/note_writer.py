@@ -11,17 +11,21 @@ from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.store.opening import open_store
 
 
-def with_note(note: TimelineEntry) -> Callable[[Ticket], Ticket]:
-    """A change that appends note to a ticket's timeline."""
-    return lambda ticket: ticket.evolve(timeline=(*ticket.timeline, note))
+def with_note(author: str, text: str) -> Callable[[Ticket], Ticket]:
+    """A change that appends a note to a ticket's timeline, stamped once the ticket is held (a database refuses an
+    entry older than the one before it, which a stamp taken before waiting for the row could be)."""
+    def change(ticket: Ticket) -> Ticket:
+        note = TimelineEntry(at=datetime.now(timezone.utc), author=author, kind="internal", text=text)
+        return ticket.evolve(timeline=(*ticket.timeline, note))
+
+    return change
 
 
 def main(location: str, author: str, count: int) -> None:
     store = open_store(location)
     sys.stdin.readline()
     for n in range(count):
-        note = TimelineEntry(at=datetime.now(timezone.utc), author=author, kind="internal", text=f"{author} {n}")
-        store.update(1, with_note(note))
+        store.update(1, with_note(author, f"{author} {n}"))
 
 
 if __name__ == "__main__":

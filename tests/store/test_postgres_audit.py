@@ -299,7 +299,8 @@ def test_the_mail_log_is_insert_only_and_names_who_logged(db, store) -> None:
 # -- locks and rights ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("table", ["tickets", "presence", "kept_files", "mail_log", "changes", "settings"])
+@pytest.mark.parametrize("table", ["tickets", "presence", "kept_files", "mail_log", "changes", "settings",
+                                   "message_ids", "write_keys"])
 def test_a_technician_cannot_lock_a_table(db, table: str) -> None:
     done = psql(db.url("amara"), "BEGIN", f"LOCK TABLE sopdash.{table} IN SHARE MODE")
 

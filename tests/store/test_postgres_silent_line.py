@@ -164,3 +164,37 @@ def test_a_flood_of_fake_announcements_costs_a_dashboard_nothing(postgres_db) ->
     assert mine.signature() == before
     note(PostgresStore(postgres_db.url("bo")), "a real change")
     assert wait_for(lambda: mine.signature() != before, 3) is not None
+
+
+def test_a_dashboard_listens_and_queries_over_one_connection(postgres_db) -> None:
+    mine = PostgresStore(postgres_db.url("amara"))
+    mine.subscribe(lambda: None)
+    mine.signature()
+    mine.live()
+    time.sleep(2.5)  # past the start-up check for a pooler and a heartbeat
+
+    with psycopg.connect(postgres_db.admin_url) as conn:
+        held = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'amara' AND datname = %s",
+                            (postgres_db.name,)).fetchone()[0]
+    assert held == 1
+
+
+def test_a_long_statement_on_the_shared_connection_is_not_taken_for_a_silent_line(postgres_db) -> None:
+    mine, theirs = PostgresStore(postgres_db.url("amara")), PostgresStore(postgres_db.url("bo"))
+    before = mine.signature()
+
+    def long_report() -> None:
+        with mine.session() as conn:
+            conn.execute("SELECT pg_sleep(8)")
+
+    report = threading.Thread(target=long_report, daemon=True)
+    report.start()
+    time.sleep(0.5)
+    theirs.add(lambda new_id: rules.create(new_id, "VPN down", ANN, now(), "bo"))
+    lost: list[str] = []
+    heard = wait_for(lambda: bool(mine.connection_lost and lost.append(mine.connection_lost))
+                     or mine.signature() != before, 7)
+    report.join(10)
+
+    assert lost == [] and mine.connection_lost is None
+    assert heard is not None, "a change made during the long statement was not heard while it ran"

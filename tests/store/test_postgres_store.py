@@ -208,7 +208,7 @@ def test_a_lost_connection_polls_reconnects_and_says_so(postgres_db) -> None:
     mine, theirs = PostgresStore(postgres_db.url("amara")), PostgresStore(postgres_db.url("bo"))
     mine.signature()
     with psycopg.connect(postgres_db.admin_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sopdash-listen'")
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'amara'")
 
     assert wait_for(lambda: mine.connection_lost is not None)
     polled = mine.signature()

@@ -170,6 +170,15 @@ def test_the_working_set_leaves_out_tickets_closed_long_ago(store_location: str)
     assert store.get(1).subject == "old"
 
 
+def test_the_open_tickets_are_those_still_being_worked_on(store_location: str) -> None:
+    store = open_store(store_location, clock=lambda: NOW, archive_after=timedelta(days=14))
+    statuses = ["new", "resolved", "open", "waiting"]
+    store.add_many([*(new_ticket(0, status).evolve(created_at=NOW, status=status) for status in statuses),
+                    closed("recent", 2)])
+
+    assert [t.subject for t in store.open_tickets()] == ["new", "open", "waiting"]
+
+
 def test_ids_are_never_reused_and_an_old_ticket_that_changes_is_live_again(store_location: str) -> None:
     store = open_store(store_location, clock=lambda: NOW, archive_after=timedelta(days=14))
     store.add_many([closed("old", 60), closed("older", 90)])

@@ -44,7 +44,7 @@ def test_file_to_postgresql_to_file_gives_back_the_same_store(tmp_path, postgres
 
     assert written == contents(original) == read
     assert written.checksum == contents(original).checksum
-    assert len(written.tickets) == 8 and written.next_id == 9
+    assert written.count == 8 and written.next_id == 9
     assert back.live() == original.live() and len(back.live()) == 3
     assert sorted(p.name for p in (tmp_path / "back" / "tickets.json.archive").iterdir()) == sorted(
         p.name for p in (tmp_path / "tickets.json.archive").iterdir()

@@ -75,7 +75,7 @@ async def test_a_lost_connection_is_said_on_screen_and_heals_by_itself(database)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         with psycopg.connect(database.admin_url, autocommit=True) as conn:
-            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sopdash-listen'")
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (ME,))
         for _ in range(60):
             await pilot.pause(0.05)
             if app.dashboard.line_lost:

@@ -480,12 +480,15 @@ ALTER FUNCTION sopdash.guard_settings_change() SET search_path = pg_catalog, pg_
 
 -- rights on columns, not tables: only table-level UPDATE, DELETE or TRUNCATE lets a role LOCK a table against others
 REVOKE ALL ON sopdash.tickets, sopdash.presence, sopdash.kept_files, sopdash.mail_log, sopdash.changes,
-    sopdash.settings, sopdash.settings_log, sopdash.migrations FROM {_TECHNICIAN}, {_MANAGER}, PUBLIC;
+    sopdash.settings, sopdash.settings_log, sopdash.migrations, sopdash.message_ids FROM {_TECHNICIAN}, {_MANAGER}, PUBLIC;
 GRANT SELECT, INSERT ON sopdash.tickets, sopdash.presence, sopdash.kept_files TO {_TECHNICIAN};
 GRANT UPDATE (version, doc) ON sopdash.tickets TO {_TECHNICIAN};
 GRANT UPDATE (seen_at, ticket_id, activity) ON sopdash.presence TO {_TECHNICIAN};
 GRANT UPDATE (data, kept_at, kept_by) ON sopdash.kept_files TO {_TECHNICIAN};
 GRANT SELECT, INSERT ON sopdash.mail_log TO {_TECHNICIAN};
+-- intake and every new ticket add Message-IDs (migration 6); intake moves one to the ticket that holds it
+GRANT SELECT, INSERT ON sopdash.message_ids TO {_TECHNICIAN};
+GRANT UPDATE (ticket_id) ON sopdash.message_ids TO {_TECHNICIAN};
 GRANT SELECT ON sopdash.changes, sopdash.settings, sopdash.settings_log, sopdash.migrations TO {_TECHNICIAN};
 GRANT INSERT ON sopdash.settings TO {_MANAGER};
 GRANT UPDATE (document, version, changed_by, changed_at, how, changes) ON sopdash.settings TO {_MANAGER};

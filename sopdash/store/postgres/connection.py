@@ -87,10 +87,18 @@ def connect(url: str, autocommit: bool = True, timeout_s: int | None = None) -> 
     if timeout_s is not None:
         conninfo = make_conninfo(conninfo, connect_timeout=timeout_s)
     try:
-        conn = psycopg.connect(conninfo, autocommit=autocommit)
+        try:
+            conn = psycopg.connect(conninfo, autocommit=autocommit)
+        except psycopg.OperationalError as error:
+            if "unsupported startup parameter: options" not in str(error):
+                raise
+            # a pooler (pgbouncer) refuses the session's limits: each write still sets its own (SET LOCAL), and the
+            # watchdog still cuts a silent line
+            conn = psycopg.connect(make_conninfo(conninfo, options=""), autocommit=autocommit)
     except psycopg.Error as error:
         raise StoreError(f"cannot connect to {shown_url(url)}: {first_line(error)}") from None
     conn.adapters.register_loader("json", JsonBytes)
+    conn.prepare_threshold = None  # no server-side prepared statements: they do not survive a transaction pooler
     return conn
 
 

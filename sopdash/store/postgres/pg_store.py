@@ -13,8 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
 from operator import attrgetter
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,16 +26,18 @@ from sopdash.clock import Clock, system_clock
 from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
-from sopdash.core.model import Ticket, validation_problem
+from sopdash.core.model import OPEN_STATUSES, Ticket, validation_problem
 from sopdash.core.search import SearchHit, SearchQuery, last_activity, matching_line, ticket_texts
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import ByIdPlan, Progress, Store
 from sopdash.store.gc_pause import gc_paused
-from sopdash.store.postgres.change_listener import ChangeListener
 from sopdash.store.postgres.audit_rules import AUDIT_REFUSED, INVALID_DOCUMENT, WRITE_KEY
+from sopdash.store.postgres.change_feed import ChangeFeed
+from sopdash.store.postgres.change_listener import POOLED, ChangeListener, announcements_heard
 from sopdash.store.postgres.connection import LIMITS, RECONNECT_TIMEOUT_S, connect, first_line, shown_url
 from sopdash.store.postgres.failures import described
 from sopdash.store.postgres.kept_files import DatabaseFiles
+from sopdash.store.postgres.message_index import DatabaseMailIndex
 from sopdash.store.postgres.presence import DatabasePresence
 from sopdash.store.postgres.search import search_sql
 from sopdash.store.postgres.watchdog import WATCHDOG, cut
@@ -57,16 +58,11 @@ _TICKETS = msgspec.json.Decoder(list[Ticket])
 _TICKET = msgspec.json.Decoder(Ticket)
 _NEWEST_CHANGE = "SELECT coalesce(max(seq), 0) FROM sopdash.changes"
 _BY_ID_LOCK = 0x1D_7A4E  # advisory lock key: one transact_by_id at a time
-# the working set, as the file store's live file: not closed, or closed (at or after creation) within archive_after
-_LIVE = "WHERE status <> 'closed' OR greatest(created_at, closed_at) >= %(cutoff)s"
-
-
-@dataclass
-class _View:
-    """The tickets one query last read, by id, and the row version (xmin) each had."""
-
-    stamps: dict[int, int]
-    known: dict[int, Ticket]
+# the working set, as the file store's live file: not closed, or closed (at or after creation) within archive_after;
+# written as three conditions, each with its index (scale_migration), so the server reads the live rows only
+_LIVE = ("status <> 'closed' OR (status = 'closed' AND closed_at >= %(cutoff)s) OR created_at >= %(cutoff)s")
+PAGE = 5_000  # tickets per page when reading the history, `check` and `store copy`
+LOG_LIMIT = 2_000  # changes read by id after a reconnect; more than that, and everything is read again
 _REPLACE = """
 UPDATE sopdash.tickets AS t SET version = v.version, doc = v.doc
 FROM unnest(%s::bigint[], %s::integer[], %s::text[]::json[]) AS v(id, version, doc) WHERE t.id = v.id
@@ -90,28 +86,56 @@ class PostgresStore(Store):
         self._listener_lock = threading.Lock()  # never the connection's lock: the screen asks the listener
         self._conn = connect(url)
         self._listener: ChangeListener | None = None
-        self._views: dict[str, _View] = {}  # what live() and history() last read, by the condition they read
+        self._feed = ChangeFeed()  # which held tickets changed since they were read
+        self._held_live: dict[int, Ticket] | None = None  # what live() last read, kept up by id
+        self._held_all: dict[int, Ticket] | None = None  # what history() last read, kept up by id
         self._check_schema()
 
     # -- reading -----------------------------------------------------------------------------
 
     def live(self) -> list[Ticket]:
-        """The working set, sorted by id: every ticket not closed, and those closed within archive_after."""
-        return self._tracked(_LIVE, {"cutoff": self.clock() - self.archive_after})
+        """The working set, sorted by id: every ticket not closed, and those closed within archive_after.
+
+        The first read takes the live rows through their indexes; after it, only the tickets the change log names
+        as changed are read again (see `ChangeFeed`), and those that aged out of the working set are let go.
+        """
+        cutoff = self.clock() - self.archive_after
+        with self.session() as conn:
+            self._catch_up(conn, cutoff)
+            if self._held_live is None:
+                self._feed.start(conn.execute(_NEWEST_CHANGE).fetchone()[0])
+                rows = conn.execute(f"SELECT id, doc FROM sopdash.tickets WHERE {_LIVE} ORDER BY id",
+                                    {"cutoff": cutoff}).fetchall()
+                self._held_live = {ticket.id: ticket for ticket in self._decode_rows(rows)}
+            held = self._held_live
+            for aged in [ticket_id for ticket_id, ticket in held.items() if not _live_at(ticket, cutoff)]:
+                del held[aged]
+            return sorted(held.values(), key=attrgetter("id"))
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
-        """Every ticket not closed before since (every ticket when None), sorted by id.
+        """Every ticket not closed before since (every ticket when None), sorted by id, read in pages.
 
-        A one-off read of a period (a report) asks the server for that period only.
+        The whole history, once read, is kept up by id as the working set is; a one-off read of a period (a report)
+        asks the server for that period only. Under the bulk limits: at millions of tickets the pages take a while.
         """
+        with self.session("bulk") as conn:
+            self._catch_up(conn, self.clock() - self.archive_after)
+            if since is not None and self._held_all is None:
+                period = "NOT (status = 'closed' AND closed_at < %(since)s AND created_at < %(since)s)"
+                return [t for rows in _pages(conn, period, {"since": since}) for t in self._decode_rows(rows)]
+            if self._held_all is None:
+                self._feed.start(conn.execute(_NEWEST_CHANGE).fetchone()[0])
+                total = conn.execute("SELECT count(*) FROM sopdash.tickets").fetchone()[0]
+                held: dict[int, Ticket] = {}
+                for rows in _pages(conn):
+                    held.update((ticket.id, ticket) for ticket in self._decode_rows(rows))
+                    if progress is not None:
+                        progress(len(held), max(total, len(held)))
+                self._held_all = held
+            tickets = sorted(self._held_all.values(), key=attrgetter("id"))
         if since is None:
-            return self._tracked("", {})
-        if "" in self._views:
-            return [t for t in self._tracked("", {}) if not (t.closed_at and t.closed_at < since and t.created_at < since)]
-        with self.session() as conn:
-            condition = "WHERE NOT (status = 'closed' AND closed_at < %s AND created_at < %s)"
-            raw = _documents(conn, condition, (since, since))
-        return self._decode_all(raw)
+            return tickets
+        return [t for t in tickets if not (t.closed_at and t.closed_at < since and t.created_at < since)]
 
     def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
         """history(since) as the tickets not closed and one slice per closing month, as the file store's live file
@@ -134,6 +158,19 @@ class PostgresStore(Store):
         parts = [not_closed, *((closed_in, {"start": start, "end": end, "since": since}) for start, end in months)]
         return [lambda condition=condition, params=params: self._slice(condition, params, stamp)
                 for condition, params in parts]
+
+    def open_tickets(self) -> list[Ticket]:
+        """The tickets still being worked on, read through the index of tickets not closed."""
+        with self.session() as conn:
+            rows = conn.execute("SELECT id, doc FROM sopdash.tickets WHERE status <> 'closed' AND status = ANY(%s) "
+                                "ORDER BY id", (list(OPEN_STATUSES),)).fetchall()
+        return self._decode_rows(rows)
+
+    def every_ticket(self) -> Iterator[Ticket]:
+        """Every ticket in id order, a page at a time (under the bulk limits: `store copy` writes between pages)."""
+        with self.session("bulk") as conn:
+            for rows in _pages(conn):
+                yield from self._decode_rows(rows)
 
     def archive(self) -> int:
         """Nothing moves: the database keeps every ticket in one table and `live` leaves the old closed ones out."""
@@ -176,10 +213,10 @@ class PostgresStore(Store):
     ) -> tuple[list[Ticket], list[Ticket]]:
         """plan(every ticket) -> (changed, new); both land, or nothing does. One at a time with transact_by_id (an
         advisory lock: technicians may not LOCK the table), and a ticket changed by anyone since it was read is refused
-        as out of date."""
+        as out of date. Every ticket is read a page at a time."""
         with self._transaction("bulk") as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_BY_ID_LOCK,))
-            everything = self._decode_all(_documents(conn))
+            everything = [t for rows in _pages(conn) for t in self._decode_rows(rows)]
             changed, new = plan(everything)
             return _replace(conn, changed, {ticket.id: ticket for ticket in everything}), _insert(conn, new)
 
@@ -226,7 +263,7 @@ class PostgresStore(Store):
             last, called = conn.execute("SELECT last_value, is_called FROM sopdash.ticket_ids").fetchone()
         return last + 1 if called else last
 
-    def restore(self, tickets: Sequence[Ticket], next_id: int) -> None:
+    def restore(self, tickets: Iterable[Ticket], next_id: int) -> None:
         """Fill an empty database with tickets exactly as they are (ids, versions) and go on numbering at next_id.
 
         For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket.
@@ -242,6 +279,7 @@ class PostgresStore(Store):
                 for ticket in tickets:
                     copy.write_row((ticket.id, ticket.version, _doc(ticket)))
             conn.execute("SELECT setval('sopdash.ticket_ids', %s, false)", (next_id,))
+            conn.execute("SELECT sopdash.index_message_ids(0, %s)", (next_id,))
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
@@ -316,6 +354,10 @@ class PostgresStore(Store):
         """Kept mail and the mail log in the database beside the tickets."""
         return DatabaseFiles(self)
 
+    def mail_index(self) -> DatabaseMailIndex:
+        """The Message-ID index in its own table, with a unique key."""
+        return DatabaseMailIndex(self)
+
     def role(self) -> str:
         """The database role this store acts as: the technician named in the audit trail."""
         with self.session() as conn:
@@ -330,11 +372,16 @@ class PostgresStore(Store):
     def check(self) -> list[str]:
         """Diagnosis lines for `sopdash check`; the problems start with "error:" or "warning:"."""
         lines = [f"store: {self.location} (PostgreSQL)", f"schema: version {SCHEMA_VERSION}"]
-        with self.session() as conn:
-            rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
+        counted, problems = 0, []
+        with self.session("bulk") as conn:
+            for rows in _pages(conn):  # a page at a time: memory stays the same however many tickets
+                counted += len(rows)
+                problems += [f"error: {self._bad_ticket(ticket_id, problem)}" for ticket_id, problem in _invalid(rows)]
             technician = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (TECHNICIAN_ROLE,)).fetchone()
-        problems = [f"error: {self._bad_ticket(ticket_id, problem)}" for ticket_id, problem in _invalid(rows)]
-        lines.append(f"tickets: {len(rows)} ({len(problems)} invalid)")
+            heard = announcements_heard(conn, self.url)
+        lines.append(f"tickets: {counted} ({len(problems)} invalid)")
+        if not heard:
+            lines.append(f"warning: {POOLED}; connect dashboards to the server itself, or to a pooler in session mode")
         role = self.role()
         manager = " and sopdash_manager" if self.is_manager() else ""
         if technician[0]:
@@ -362,7 +409,7 @@ class PostgresStore(Store):
     def _listening(self) -> ChangeListener:
         with self._listener_lock:
             if self._listener is None:
-                self._listener = ChangeListener(self.url, self._newest_change, lost=self._abandon)
+                self._listener = ChangeListener(self, self._feed, self._newest_change, lost=self._abandon)
             return self._listener
 
     def _abandon(self) -> None:
@@ -376,8 +423,45 @@ class PostgresStore(Store):
         else:
             cut(self._conn)
 
+    def current_connection(self) -> psycopg.Connection:
+        """The connection this store uses now (a new one after a reconnect)."""
+        return self._conn
+
+    def _catch_up(self, conn: psycopg.Connection, cutoff: datetime) -> None:
+        """Read again the held tickets that changed: those the announcements named, or the change log names when
+        announcements are not heard; let go of what is held if everything must be read again."""
+        if self._held_live is None and self._held_all is None:
+            return
+        if self._feed.behind or self._listener is None or not self._listener.hearing:
+            low = self._feed.low
+            if low is not None:
+                rows = conn.execute("SELECT seq, ticket_id FROM sopdash.changes WHERE seq > %s ORDER BY seq LIMIT %s",
+                                    (low, LOG_LIMIT + 1)).fetchall()
+                oldest = conn.execute("SELECT min(seq) FROM sopdash.changes").fetchone()[0]
+                self._feed.logged(rows, oldest, complete=len(rows) <= LOG_LIMIT)
+        ids = self._feed.take()
+        if ids is None:
+            self._held_live = self._held_all = None
+            return
+        if not ids:
+            return
+        rows = conn.execute("SELECT id, doc FROM sopdash.tickets WHERE id = ANY(%s) ORDER BY id", (sorted(ids),)).fetchall()
+        try:
+            fresh = self._decode_rows(rows)
+        except StoreError:
+            self._held_live = self._held_all = None  # read everything again next time, and say what is wrong now
+            raise
+        for ticket in fresh:
+            if self._held_all is not None:
+                self._held_all[ticket.id] = ticket
+            if self._held_live is not None:
+                if _live_at(ticket, cutoff):
+                    self._held_live[ticket.id] = ticket
+                else:
+                    self._held_live.pop(ticket.id, None)
+
     def _newest_change(self) -> int:
-        with self.session() as conn:
+        with self.session("heartbeat") as conn:
             return conn.execute(_NEWEST_CHANGE).fetchone()[0]
 
     @contextmanager
@@ -389,6 +473,22 @@ class PostgresStore(Store):
                 self._conn = connect(self.url, timeout_s=RECONNECT_TIMEOUT_S)
             with WATCHDOG.watching(self._conn, LIMITS[kind].watched_s):
                 yield self._conn
+
+    def session_if_free(self, kind: str = "read", wait_s: float = 0.0) -> AbstractContextManager[psycopg.Connection] | None:
+        """session(kind) if no other thread holds the connection within wait_s; None if one does (the listener's
+        heartbeat never waits behind another thread's long statement)."""
+        if not (self._lock.acquire(timeout=wait_s) if wait_s > 0 else self._lock.acquire(blocking=False)):
+            return None
+
+        @contextmanager
+        def held() -> Iterator[psycopg.Connection]:
+            try:
+                with self.session(kind) as conn:
+                    yield conn
+            finally:
+                self._lock.release()
+
+        return held()
 
     @contextmanager
     def _transaction(self, kind: str = "write") -> Iterator[psycopg.Connection]:
@@ -465,53 +565,21 @@ class PostgresStore(Store):
         except InputError:
             return None
 
-    def _tracked(self, condition: str, params: Mapping[str, Any]) -> list[Ticket]:
-        """The tickets matching condition, sorted by id, reading again only the rows that changed since the last read.
-
-        Every write gives a row a new xmin, so comparing (id, xmin) pairs finds what changed, delivery records
-        included: a dashboard's reload after one change reads the working set's small pairs and one document
-        instead of every document. The working set is chosen in the
-        server, so a dashboard's first frame decodes the few hundred live tickets, not the whole history. A change
-        between the two reads is simply read again the next time.
-        """
-        with self.session() as conn:
-            view = self._views.get(condition)
-            if view is None:
-                rows = conn.execute(
-                    f"SELECT id, xmin::text::bigint, doc FROM sopdash.tickets {condition} ORDER BY id", params
-                ).fetchall()
-                tickets = self._decode_all(b"[" + b",".join(row[2] for row in rows) + b"]")
-                self._views[condition] = _View({row[0]: row[1] for row in rows}, {t.id: t for t in tickets})
-                return tickets
-            stamps = dict(conn.execute(f"SELECT id, xmin::text::bigint FROM sopdash.tickets {condition}", params).fetchall())
-            changed = [ticket_id for ticket_id, stamp in stamps.items() if view.stamps.get(ticket_id) != stamp]
-            if changed:
-                fresh = self._decode_all(_documents(conn, "WHERE id = ANY(%s)", (changed,)))
-                view.known.update((ticket.id, ticket) for ticket in fresh)
-        for gone in view.known.keys() - stamps.keys():
-            del view.known[gone]
-        view.stamps = stamps
-        return sorted(view.known.values(), key=attrgetter("id"))
-
     def _slice(self, condition: str, params: Mapping[str, Any], stamp: int) -> list[Ticket]:
         """The tickets matching condition, over a fresh connection; StoreError if any ticket changed after stamp."""
         with self._errors(), connect(self.url) as conn:
-            raw = _documents(conn, condition, params)
+            rows = conn.execute(f"SELECT id, doc FROM sopdash.tickets {condition} ORDER BY id", params).fetchall()
             if conn.execute(_NEWEST_CHANGE).fetchone()[0] != stamp:
                 raise StoreError(f"{self.location}: the tickets changed while being read; try again")
-        try:  # not _decode_all: its careful path would use this store's connection, which a forked child must not
-            return _decode_without_collecting(raw)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            raise StoreError(f"{self.location}: an invalid ticket; `sopdash check` names it") from None
+        return self._decode_rows(rows)  # touches no connection: a forked child must not use this store's
 
-    def _decode_all(self, raw: bytes) -> list[Ticket]:
+    def _decode_rows(self, rows: Sequence[tuple[int, bytes]]) -> list[Ticket]:
+        """The tickets in (id, document) rows; StoreError naming the first bad one."""
         try:
-            return _decode_without_collecting(raw)
+            return _decode_without_collecting(b"[" + b",".join(row[1] for row in rows) + b"]")
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
-        with self.session() as conn:  # the careful path, which names the first bad ticket
-            rows = conn.execute("SELECT id, doc FROM sopdash.tickets ORDER BY id").fetchall()
-        for ticket_id, problem in _invalid(rows):
+        for ticket_id, problem in _invalid(rows):  # the careful path, which names the first bad ticket
             raise self._bad_ticket(ticket_id, problem)
         raise StoreError(f"{self.location}: the tickets changed while being read; try again")
 
@@ -529,6 +597,7 @@ def _insert(conn: psycopg.Connection, tickets: Sequence[Ticket]) -> list[Ticket]
     with conn.cursor().copy("COPY sopdash.tickets (id, version, doc) FROM STDIN") as copy:
         for ticket in stored:
             copy.write_row((ticket.id, 1, _doc(ticket)))
+    conn.execute("SELECT sopdash.index_message_ids(%s, %s)", (ids[0], ids[-1]))
     return stored
 
 
@@ -566,14 +635,26 @@ def _decode_without_collecting(raw: bytes) -> list[Ticket]:
         return _TICKETS.decode(raw)
 
 
-def _documents(conn: psycopg.Connection, condition: str = "", params: Sequence[Any] | Mapping[str, Any] = ()) -> bytes:
-    """The documents of the tickets (those matching condition) as one JSON array, in id order.
+def _pages(conn: psycopg.Connection, condition: str = "true",
+           params: Mapping[str, Any] | None = None) -> Iterator[list[tuple[int, bytes]]]:
+    """The (id, document) rows matching condition, in id order, a page at a time (keyset: each page starts after
+    the last id of the one before, so a page costs the same wherever it is)."""
+    after = 0
+    while True:
+        rows = conn.execute(
+            f"SELECT id, doc FROM sopdash.tickets WHERE id > %(after)s AND ({condition}) ORDER BY id LIMIT {PAGE}",
+            {**(params or {}), "after": after},
+        ).fetchall()
+        if rows:
+            yield rows
+        if len(rows) < PAGE:
+            return
+        after = rows[-1][0]
 
-    Row by row with the bytes as stored, joined here: quicker than building one string in the server (string_agg),
-    and than decoding each row to a Python str (bench/bench_postgres.py).
-    """
-    rows = conn.execute(f"SELECT doc FROM sopdash.tickets {condition} ORDER BY id", params).fetchall()
-    return b"[" + b",".join(row[0] for row in rows) + b"]"
+
+def _live_at(ticket: Ticket, cutoff: datetime) -> bool:
+    """Whether ticket is in the working set (as `_LIVE` says in the server)."""
+    return ticket.status != "closed" or max(ticket.created_at, ticket.closed_at or ticket.created_at) >= cutoff
 
 
 def _invalid(rows: Sequence[tuple[int, bytes]]) -> Iterator[tuple[int, str]]:

@@ -22,6 +22,7 @@ from psycopg import sql
 
 from sopdash.core.presence import STALE_AFTER_S
 from sopdash.store.postgres import audit_rules
+from sopdash.store.postgres.scale_migration import SCALE_MIGRATION
 from sopdash.store.postgres.search import MIGRATION as SEARCH_MIGRATION
 
 SCHEMA = "sopdash"
@@ -254,6 +255,7 @@ GRANT SELECT ON sopdash.settings, sopdash.settings_log TO {TECHNICIAN_ROLE};
 GRANT INSERT, UPDATE ON sopdash.settings TO {MANAGER_ROLE};
 """,
     ),
+    SCALE_MIGRATION,
     audit_rules.MIGRATION,
     SEARCH_MIGRATION,
 )
