@@ -80,6 +80,7 @@ DETAIL_KEYS = (
     Key("cursor-up", "up,k", "scroll_up", "up"),
     Key("cursor-top", "g,home", "scroll_home", "top"),
     Key("cursor-bottom", "G,end", "scroll_end", "bottom"),
+    Key("explain-clock", "K", "screen.explain_clock", "why the clocks read so: every interval, counted or not"),
 )
 BINDING_IDS = frozenset(key.id for key in (*APP_KEYS, *LIST_KEYS, *DETAIL_KEYS))
 _KEY = re.compile(r"[^\s,\x00-\x1f\x7f-\x9f]+")  # a Textual key name: `a`, `ctrl+a`, `f2`, `question_mark`

@@ -211,9 +211,10 @@ def _duration(seconds: float) -> str:
 
 def explanation_lines(explanation: TicketClockExplanation, zone: tzinfo, now: datetime) -> list[str]:
     """The explanation as plain lines for a terminal: the policy, then each clock and its intervals."""
-    lines = [f"Clocks of #{explanation.ticket_id} at {local_time(now, zone)}", f"Policy: {explanation.policy}"]
+    rule, _, behaviour = explanation.policy.partition("; ")
+    lines = [f"Clocks of #{explanation.ticket_id} at {local_time(now, zone)}", f"Policy: {rule}", f"        {behaviour}"]
     for clock in (explanation.ack, explanation.resolution):
-        lines += ["", _clock_heading(clock, zone, now)]
+        lines += ["", *_clock_heading(clock, zone, now)]
         if clock.reading.state == UNKNOWN:
             lines.append("  a time on this ticket is outside the years the clocks count")
         for interval in clock.intervals:
@@ -226,15 +227,15 @@ def explanation_lines(explanation: TicketClockExplanation, zone: tzinfo, now: da
     return lines
 
 
-def _clock_heading(clock: ClockExplanation, zone: tzinfo, now: datetime) -> str:
+def _clock_heading(clock: ClockExplanation, zone: tzinfo, now: datetime) -> list[str]:
     reading = clock.reading
     due = f", due {local_time(reading.due, zone, now=now)}" if reading.due is not None else ""
     spare = "to spare" if reading.state in (MET, MET_LATE) else "left"
     left = f"{clock_duration(reading.remaining_s)} {spare}" if reading.remaining_s >= 0 else f"{clock_duration(-reading.remaining_s)} over"
-    return (
-        f"{clock.name.capitalize()} clock: {reading.state.replace('_', ' ')}; {clock_duration(clock.counted_s)} counted "
-        f"of {clock_duration(reading.target_s)}, {left}{due}"
-    )
+    return [
+        f"{clock.name.capitalize()} clock: {reading.state.replace('_', ' ')}{due}",
+        f"{clock_duration(clock.counted_s)} counted of {clock_duration(reading.target_s)}: {left}",
+    ]
 
 
 def clock_duration(seconds: int) -> str:

@@ -74,6 +74,7 @@ from sopdash.tui.messages import (
 )
 from sopdash.tui.presence_watch import PRESENCE, PresenceWatch
 from sopdash.tui.requester_tickets import RequesterTickets
+from sopdash.tui.clock_screen import ClockScreen
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.store_watch import StoreWatch
 from sopdash.tui.terminal_loss import leave_with_terminal
@@ -629,6 +630,12 @@ class DashboardScreen(Screen[None]):
                 }
             )
         )
+
+    def action_explain_clock(self) -> None:
+        """`K` in the detail: every interval of the shown ticket's clocks, counted or not (`ticket show --clock`)."""
+        ticket = self.current_ticket
+        if ticket is not None:
+            self.app.push_screen(ClockScreen(ticket, self.desk.policy, self.desk.clock()))
 
     def action_stats(self) -> None:
         """SLA compliance for the last 4 weeks (the `sopdash report` figures, with charts), once the archive is read."""
