@@ -13,13 +13,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from statistics import median
 
 from sopdash.core.clocks import COUNTING, BREACHED, ticket_clocks
 from sopdash.core.durations import format_countdown
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.text import one_line
 
 NEXT_HOUR_S = 3600
 PACE_WEEKS = 4
@@ -150,16 +151,18 @@ def _due_today(
     left_s = calendar.elapsed_s(now.timestamp(), due_s)
     priority, zone = ticket.priority, policy.calendar.tz
     due = datetime.fromtimestamp(due_s, timezone.utc)
-    reasons = [f"{'reply ' if clock == 'ack' else ''}due {due.astimezone(zone):%H:%M}"]
+    shown_due = due.astimezone(zone)
+    when = f"{shown_due:%H:%M}" if shown_due.date() == now.astimezone(zone).date() else f"{shown_due:%a %H:%M}"
+    reasons = [f"{'reply ' if clock == 'ack' else ''}due {when} ({format_countdown(left_s)} left)"]
     if clock == "ack":
         done = calendar.elapsed_s(ticket.created_at.timestamp(), now.timestamp())
         more = _more_s(pace.to_ack.get(priority, ()), done)
-        reasons.append(_pace_words(pace.to_ack.get(priority, ()), f"typical time to answer a {priority} ticket"))
+        reasons.append(_pace_words(pace.to_ack.get(priority, ()), f"typical time to answer {_a(priority)} ticket"))
     else:
         started = ticket.acknowledged_at or ticket.created_at
         done = calendar.elapsed_s(started.timestamp(), now.timestamp()) if ticket.acknowledged_at else 0.0
         more = _more_s(pace.to_resolve.get(priority, ()), done)
-        reasons.append(_pace_words(pace.to_resolve.get(priority, ()), f"typical time to resolve a {priority} ticket"))
+        reasons.append(_pace_words(pace.to_resolve.get(priority, ()), f"typical time to resolve {_a(priority)} ticket"))
     if ticket.assignee:
         reasons.append(f"assigned to {ticket.assignee}" + ("" if ticket.assignee in on_shift else " (not on shift)"))
     else:
@@ -178,6 +181,10 @@ def _due_today(
     )
 
 
+def _a(priority: str) -> str:
+    return f"{'an' if priority[0] in 'aeiou' else 'a'} {priority}"
+
+
 def _has(pace: Pace, clock: str, priority: str) -> bool:
     return bool((pace.to_ack if clock == "ack" else pace.to_resolve).get(priority))
 
@@ -193,3 +200,50 @@ def _pace_words(samples: Sequence[float], what: str) -> str:
     if not samples:
         return f"{what}: none in the last {PACE_WEEKS} weeks"
     return f"{what} {format_countdown(median(samples))}"
+
+
+def on_shift(roster_logins: Iterable[str], present: Iterable[str], actor: str) -> tuple[str, ...]:
+    """Who is on shift: the technician at the keyboard and everyone with a dashboard open, kept to the roster's
+    technicians when the config lists any."""
+    listed = set(roster_logins)
+    logins = {actor, *present}
+    return tuple(sorted(logins & listed if listed else logins))
+
+
+def forecast_document(result: Forecast) -> dict:
+    """The forecast as a JSON-ready document (`sopdash forecast --json`)."""
+    return {
+        "now": _iso(result.now),
+        "day_end": _iso(result.day_end),
+        "next_hour": len(result.next_hour),
+        "by_day_end": len(result.tickets),
+        "likely_anyway": len(result.likely),
+        "on_shift": [{"login": login, "open": count} for login, count in result.plates],
+        "tickets": [
+            {
+                "id": t.ticket_id, "subject": t.subject, "priority": t.priority, "assignee": t.assignee, "clock": t.clock,
+                "due": _iso(t.due), "next_hour": t.next_hour, "likely_anyway": t.likely_anyway, "why": t.why,
+            }
+            for t in result.tickets
+        ],
+    }
+
+
+def forecast_lines(result: Forecast, zone: tzinfo) -> list[str]:
+    """The forecast as plain lines for a terminal or a chat message."""
+    likely = len(result.likely)
+    lines = [
+        f"Breach forecast at {result.now.astimezone(zone):%a %d %b %H:%M %Z}; the business day ends "
+        f"{result.day_end.astimezone(zone):%a %H:%M}",
+        f"{len(result.next_hour)} due in the next hour, {len(result.tickets)} by the end of the day if nothing is done; "
+        f"{likely} likely to breach anyway at the team's pace",
+        "On shift: " + (", ".join(f"{login} ({count} open)" for login, count in result.plates) or "nobody"),
+    ]
+    for t in result.tickets:
+        verdict = "likely to breach anyway" if t.likely_anyway else "can make it"
+        lines += ["", f"#{t.ticket_id} {t.priority} · {verdict} · {one_line(t.subject, 50)}", f"   {t.why}"]
+    return lines
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")

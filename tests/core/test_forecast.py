@@ -38,7 +38,7 @@ def test_an_unanswered_ticket_breaches_in_the_next_hour_and_the_pace_says_why():
     high = new(1, "high", at(9), "bjorn")  # reply due 10:00
     result = forecast([high, *PAST], POLICY, at(9.5), pace, ["amara", "bjorn"])
     assert [(t.ticket_id, t.clock, t.next_hour) for t in result.tickets] == [(1, "ack", True)]
-    assert result.tickets[0].why.startswith("reply due 10:00, typical time to answer a high ticket: none in the last 4 weeks")
+    assert result.tickets[0].why.startswith("reply due 10:00 (30m left), typical time to answer a high ticket: none in the last 4 weeks")
     assert result.header_forms() == ("⌛ 1 due 1h · 1 today", "⌛ 1 due 1h", "⌛1", "")
     assert result.least_loaded == "amara (0 open)"
 
