@@ -54,6 +54,16 @@ class TicketForecast:
     likely_anyway: bool
     why: str
 
+    @property
+    def headline(self) -> str:
+        """The first reason: `reply due 10:00 (40m left)`, `due Tue 09:30 (3h left)`."""
+        return self.why.split(", ", 1)[0]
+
+    @property
+    def reasons(self) -> str:
+        """The reasons after the headline."""
+        return self.why.partition(", ")[2]
+
 
 @dataclass(frozen=True, slots=True)
 class Forecast:

@@ -75,6 +75,7 @@ from sopdash.tui.messages import (
 from sopdash.tui.presence_watch import PRESENCE, PresenceWatch
 from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.clock_screen import ClockScreen
+from sopdash.tui.forecast_watch import ForecastMade, ForecastWatch
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.store_watch import StoreWatch
 from sopdash.tui.terminal_loss import leave_with_terminal
@@ -132,6 +133,7 @@ class DashboardScreen(Screen[None]):
         self.queue = TicketQueue(id="queue", classes="pane")
         self.detail = TicketDetail(self.zone, id="detail", classes="pane")
         self.escalations = EscalationPane(id="escalations", classes="pane")
+        self.forecast_watch = ForecastWatch(self, desk)
         self.query_bar = QueryBar(id="query-bar")
         self.loader = BoardLoader(self, desk)
         self.store_watch = StoreWatch(self, desk)
@@ -233,6 +235,8 @@ class DashboardScreen(Screen[None]):
         self._follow_desk_settings()
         self.presence_watch.share()
         self.alerts.check(self.board, self.moment)
+        if self.board is not None and self.forecast_watch.due(self.desk.clock()):
+            self.forecast_watch.refresh(self.board, self.presence)
 
     def _follow_desk_settings(self) -> None:
         """Look at the desk's settings in a worker (on PostgreSQL a query, which must never hold up the screen)."""
@@ -269,6 +273,15 @@ class DashboardScreen(Screen[None]):
                     self._rearrange()
         self._update_header()
 
+    @on(ForecastMade)
+    @reported
+    def _forecast_made(self, message: ForecastMade) -> None:
+        """Show the forecast made over the board on screen (one made over a board since replaced is dropped)."""
+        if message.board is self.board:
+            self.forecast_watch.forecast = message.forecast
+            self.escalations.show_forecast(message.forecast)
+            self._update_header()
+
     @on(StoreAnnounced)
     @reported
     def _store_announced(self) -> None:
@@ -295,6 +308,7 @@ class DashboardScreen(Screen[None]):
         self._arranged_at = board.loaded_at
         again = self.loader.loaded(with_history)
         self.escalations.show(board, self.moment)
+        self.forecast_watch.refresh(board, self.presence)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell)
         self.requesters.group(board)
         return again
@@ -527,6 +541,7 @@ class DashboardScreen(Screen[None]):
         counts = self.board.counts(self.moment) if self.board and self.moment else None
         now = self.moment.now if self.moment else self.desk.clock()
         for header in self.query(CountsHeader):  # none while the dashboard closes and a tick comes late
+            header.show_forecast(self.forecast_watch.forecast)
             header.show(counts, self.desk.actor, now, self.zone, self.privacy)
 
     # Ticket actions, marks and forms.

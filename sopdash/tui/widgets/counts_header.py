@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from sopdash.core.board import Counts
+from sopdash.core.forecast import Forecast
 from sopdash.core.marks import CLOCK_SYMBOLS
 from sopdash.tui.widgets.styling import span_style
 
@@ -24,6 +25,7 @@ COUNT_LABELS = (
 )
 SHOWN_ONLY_WHEN_SOME = ("mail_failed",)  # mail may be off: no permanent "0 mail failed"
 COMPACT_BELOW = 110
+FORECAST_STYLE = "counts-header--warning"  # tickets that breach by the end of the business day if nothing is done
 
 
 class CountsHeader(Horizontal):
@@ -39,6 +41,7 @@ class CountsHeader(Horizontal):
         super().__init__(id=id)
         self._shown: tuple[Counts | None, str, datetime, tzinfo, bool] | None = None
         self._drawn: dict[str, tuple] = {}
+        self._forecast: Forecast | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("sopdash  loading…"), id="counts")
@@ -48,6 +51,10 @@ class CountsHeader(Horizontal):
         """Redraw with fresh counts (None while the first load runs), who is logged in and the time."""
         self._shown = (counts, login, now, zone, privacy)
         self._draw()
+
+    def show_forecast(self, forecast: Forecast | None) -> None:
+        """The breach forecast's item after the counts, drawn by the next `show`."""
+        self._forecast = forecast
 
     def on_resize(self) -> None:
         self._draw()
@@ -84,4 +91,8 @@ class CountsHeader(Horizontal):
             style = span_style(self, component if value else "counts-header--zero")
             text.append(" " if compact else "  ")
             text.append(f"{symbol} {value} {compact_label if compact else label}", style)
+        if self._forecast is not None:
+            style = span_style(self, FORECAST_STYLE if self._forecast.tickets else "counts-header--zero")
+            text.append(" " if compact else "  ")
+            text.append(self._forecast.header_forms()[2 if compact else 1], style)
         return text
