@@ -94,6 +94,7 @@ DETAIL_KEYS = (
     Key("cursor-up", "up,k", "scroll_up", "up"),
     Key("cursor-top", "g,home", "scroll_home", "top"),
     Key("cursor-bottom", "G,end", "scroll_end", "bottom"),
+    Key("explain-clock", "K", "screen.explain_clock", "why the clocks read so: every interval, counted or not"),
 )
 SUBMIT = "ctrl+s"
 """The one key that sends, saves or confirms every dialog (a yes/no question answers with y or n); a one-line

@@ -26,6 +26,7 @@ COMMANDS = {
     "store": "store_admin_commands",
     "import": "import_command",
     "report": "report_command",
+    "forecast": "forecast_command",
     "mail": "mail_commands",
 }
 HELP = ("-h", "--help")

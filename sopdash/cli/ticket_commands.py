@@ -15,6 +15,7 @@ from sopdash.cli.prefixes import by_prefix
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.cli.standard_input import StandardInput
 from sopdash.core.addresses import checked_address
+from sopdash.core.clock_explain import explain_clocks, explanation_lines
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
 from sopdash.core.errors import InputError
@@ -66,7 +67,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     find.add_argument("--json", action="store_true", help="print a JSON array of the hits")
 
     show = action("show", show_ticket, "show one ticket with its clocks and timeline")
-    show.add_argument("--json", action="store_true", help="print the ticket document as JSON")
+    shown_as = show.add_mutually_exclusive_group()
+    shown_as.add_argument("--json", action="store_true", help="print the ticket document as JSON")
+    shown_as.add_argument(
+        "--clock", action="store_true", help="explain the clocks: every interval that counted and every one that did not"
+    )
 
     ack = action("ack", acknowledge, "acknowledge: send the client a receipt (stops the acknowledgement clock)")
     ack.add_argument("--message", "-m", type=long_text(MAX_BODY),
@@ -212,7 +217,9 @@ def show_ticket(args: argparse.Namespace) -> int:
     ticket = desk.ticket(args.id)
     now = desk.clock()
     clocks = desk.clocks(ticket, now)
-    if args.json:
+    if args.clock:
+        print("\n".join(explanation_lines(explain_clocks(ticket, desk.policy, now), desk.policy.calendar.tz, now)))
+    elif args.json:
         print(json_text(ticket_document(ticket, clocks)))
     else:
         linked = links_of(desk, ticket)

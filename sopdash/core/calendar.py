@@ -153,6 +153,42 @@ class BusinessCalendar:
         i = bisect_right(table.starts, at) - 1
         return i >= 0 and at < table.ends[i]
 
+    def open_spans_s(self, start: float, end: float) -> list[Window]:
+        """The open windows within [start, end) (epoch seconds), clipped to it: what `elapsed_s` counts there."""
+        if end <= start:
+            return []
+        if self.is_24x7:
+            return [(start, end)]
+        self._cover(start)
+        table = self._cover(end)
+        first = max(bisect_right(table.starts, start) - 1, 0)
+        last = bisect_left(table.starts, end)
+        return [
+            (max(s, start), min(e, end))
+            for s, e in zip(table.starts[first:last], table.ends[first:last])
+            if max(s, start) < min(e, end)
+        ]
+
+    def holidays_between_s(self, start: float, end: float) -> list[date]:
+        """The holidays (named or the country's) whose local day, an open weekday, meets [start, end)."""
+        if self.is_24x7 or end <= start:
+            return []
+        first = datetime.fromtimestamp(start, self.tz).date()
+        last = datetime.fromtimestamp(end, self.tz).date()
+        return sorted(day for day in set(self._holidays_between(first, last)) if day.weekday() in self._hours)
+
+    def hours_text(self) -> str:
+        """The open hours as people write them, e.g. `mon-fri 08:00-17:00`, or `24x7`."""
+        if self.is_24x7:
+            return "24x7"
+        runs: list[tuple[list[int], Ranges]] = []
+        for weekday in sorted(self._hours):
+            if runs and runs[-1][1] == self._hours[weekday] and runs[-1][0][-1] == weekday - 1:
+                runs[-1][0].append(weekday)
+            else:
+                runs.append(([weekday], self._hours[weekday]))
+        return ", ".join(f"{_day_run(days)} {' '.join(map(_range_text, ranges))}" for days, ranges in runs)
+
     def _cover(self, at: float) -> _Windows:
         year = datetime.fromtimestamp(at, timezone.utc).year
         return self._cover_years(year, year + 1)
@@ -268,6 +304,15 @@ def _running_counts(windows: list[Window], count: float) -> tuple[list[float], l
         count += end - start
         at_ends.append(count)
     return at_starts, at_ends
+
+
+def _day_run(days: list[int]) -> str:
+    return WEEKDAYS[days[0]] if len(days) == 1 else f"{WEEKDAYS[days[0]]}-{WEEKDAYS[days[-1]]}"
+
+
+def _range_text(span: tuple[int, int]) -> str:
+    (start_h, start_m), (end_h, end_m) = divmod(span[0] // 60, 60), divmod(span[1] // 60, 60)
+    return f"{start_h:02d}:{start_m:02d}-{end_h:02d}:{end_m:02d}"
 
 
 def _mean_open_day_s(hours: Mapping[int, Ranges]) -> float:

@@ -140,7 +140,7 @@ def resolution_state_at(ticket: Ticket, policy: ClockPolicy, at: datetime) -> st
     try:
         used = sum(
             calendar.count_s(min(end, at_s)) - calendar.count_s(start)
-            for start, end in _running_intervals(ticket, policy.pause_when_waiting, created_s, at_s)
+            for start, end in running_intervals(ticket, policy.pause_when_waiting, created_s, at_s)
             if start < at_s
         )
     except (ValueError, OverflowError):  # a time outside what the clocks count: see ticket_clocks
@@ -162,9 +162,10 @@ def _ack(ticket: Ticket, policy: ClockPolicy, calendar: Calendar, created: float
     return ClockReading(live_state(target - used, warn_left_s(target, policy)), due, round(target - used), target)
 
 
-def _running_intervals(
+def running_intervals(
     ticket: Ticket, pause_when_waiting: bool, created_s: float, now_s: float
 ) -> list[tuple[float, float]]:
+    """The spans (epoch seconds) in which the resolution clock ran, from creation to `now_s`."""
     paused = _PAUSING_WITH_WAITING if pause_when_waiting else STOPPED_STATUSES
     intervals: list[tuple[float, float]] = []
     started: float | None = created_s
@@ -191,7 +192,7 @@ def _resolution(
     used = 0.0
     due: float | None = None
     last_start, last_count, last_span = created_s, created, 0.0
-    for start, end in _running_intervals(ticket, policy.pause_when_waiting, created_s, now_s):
+    for start, end in running_intervals(ticket, policy.pause_when_waiting, created_s, now_s):
         last_start, last_count = start, created if start == created_s else calendar.count_s(start)
         last_span = calendar.count_s(end) - last_count
         if due is None and used + last_span >= target:

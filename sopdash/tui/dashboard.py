@@ -81,6 +81,8 @@ from sopdash.tui.messages import (
 )
 from sopdash.tui.presence_watch import PRESENCE, PresenceWatch
 from sopdash.tui.requester_tickets import RequesterTickets
+from sopdash.tui.clock_screen import ClockScreen
+from sopdash.tui.forecast_watch import ForecastMade, ForecastWatch
 from sopdash.tui.search_screen import open_search
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.store_watch import StoreWatch
@@ -140,6 +142,7 @@ class DashboardScreen(Screen[None]):
         self.queue = TicketQueue(id="queue", classes="pane")
         self.detail = TicketDetail(self.zone, id="detail", classes="pane")
         self.escalations = EscalationPane(id="escalations", classes="pane")
+        self.forecast_watch = ForecastWatch(self, desk)
         self.query_bar = QueryBar(id="query-bar")
         self.loader = BoardLoader(self, desk)
         self.store_watch = StoreWatch(self, desk)
@@ -242,6 +245,8 @@ class DashboardScreen(Screen[None]):
         self.presence_watch.share()
         self.alerts.check(self.board, self.moment)
         self.alerts.check_intake()
+        if self.board is not None and self.forecast_watch.due(self.desk.clock()):
+            self.forecast_watch.refresh(self.board, self.presence)
 
     def _follow_desk_settings(self) -> None:
         """Look at the desk's settings in a worker (on PostgreSQL a query, which must never hold up the screen)."""
@@ -278,6 +283,15 @@ class DashboardScreen(Screen[None]):
                     self._rearrange()
         self._update_header()
 
+    @on(ForecastMade)
+    @reported
+    def _forecast_made(self, message: ForecastMade) -> None:
+        """Show the forecast made over the board on screen (one made over a board since replaced is dropped)."""
+        if message.board is self.board:
+            self.forecast_watch.forecast = message.forecast
+            self.escalations.show_forecast(message.forecast)
+            self._update_header()
+
     @on(StoreAnnounced)
     @reported
     def _store_announced(self) -> None:
@@ -304,6 +318,7 @@ class DashboardScreen(Screen[None]):
         self._arranged_at = board.loaded_at
         again = self.loader.loaded(with_history)
         self.escalations.show(board, self.moment)
+        self.forecast_watch.refresh(board, self.presence)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell, self.desk.actor)
         self.requesters.group(board)
         if self._reload_asked:
@@ -568,6 +583,7 @@ class DashboardScreen(Screen[None]):
         counts = self.board.counts(self.moment) if self.board and self.moment else None
         now = self.moment.now if self.moment else self.desk.clock()
         for header in self.query(CountsHeader):  # none while the dashboard closes and a tick comes late
+            header.show_forecast(self.forecast_watch.forecast)
             header.show(counts, self.desk.actor, now, self.zone, self.privacy, self.alerts.intake_alarm)
 
     # Ticket actions, marks and forms.
@@ -679,6 +695,12 @@ class DashboardScreen(Screen[None]):
                 }
             )
         )
+
+    def action_explain_clock(self) -> None:
+        """`K` in the detail: every interval of the shown ticket's clocks, counted or not (`ticket show --clock`)."""
+        ticket = self.current_ticket
+        if ticket is not None:
+            self.app.push_screen(ClockScreen(ticket, self.desk.policy, self.desk.clock()))
 
     def action_stats(self) -> None:
         """SLA compliance for the last 4 weeks (the `sopdash report` figures, with charts), once the archive is read."""

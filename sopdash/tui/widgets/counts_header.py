@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from sopdash.core.board import Counts
+from sopdash.core.forecast import Forecast
 from sopdash.core.marks import CLOCK_SYMBOLS
 from sopdash.core.text import one_line
 from sopdash.tui.widgets.header_fit import LEFT_GAP, RIGHT_GAP, HeaderItem, fit_header
@@ -29,6 +30,7 @@ SHOWN_ONLY_WHEN_SOME = ("mail_failed",)  # mail may be off: no permanent "0 mail
 # The counts lose their words together; then, one by one, zero counts go and the others keep only their figure,
 # the least urgent first (failed mail and breaches last).
 COUNTS_SHED = ("manager", "escalated", "at_risk", "unacknowledged", "breached", "mail_failed")
+FORECAST_STYLE = "counts-header--warning"  # tickets that breach by the end of the business day if nothing is done
 
 
 class CountsHeader(Horizontal):
@@ -45,6 +47,7 @@ class CountsHeader(Horizontal):
         self._shown: tuple[Counts | None, str, datetime, tzinfo, bool] | None = None
         self._drawn: dict[str, tuple] = {}
         self._alarm = ""
+        self._forecast: Forecast | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("sopdash  loading…"), id="counts")
@@ -56,6 +59,10 @@ class CountsHeader(Horizontal):
         self._shown = (counts, login, now, zone, privacy)
         self._alarm = alarm
         self._draw()
+
+    def show_forecast(self, forecast: Forecast | None) -> None:
+        """The breach forecast's item after the counts, drawn by the next `show`."""
+        self._forecast = forecast
 
     def on_resize(self) -> None:
         self._draw()
@@ -98,13 +105,18 @@ class CountsHeader(Horizontal):
             alarm = one_line(self._alarm)
             alarm_forms = (f"✗ {alarm}", f"✗ {alarm.split(': ', 1)[0]}", "✗ mail intake failing", "✗ intake")
             items.append(HeaderItem("intake", alarm_forms, "counts-header--breached"))
+        if self._forecast is not None:  # tickets that breach by the end of the business day if nothing is done
+            style = FORECAST_STYLE if self._forecast.tickets else "counts-header--zero"
+            items.append(HeaderItem("forecast", self._forecast.header_forms(), style))
         if privacy:
             items.append(HeaderItem("privacy", ("privacy", "priv"), right=True))
         items.append(HeaderItem("login", (one_line(login), ""), right=True))
         time_forms = (f"{shown:%a %d %b %H:%M %Z}", f"{shown:%H:%M %Z}", f"{shown:%H:%M}", "")
         items.append(HeaderItem("time", time_forms, right=True))
         live = tuple(field for field in COUNTS_SHED if field not in zero)
-        shedding: list[str | tuple[str, ...]] = ["time", "brand", "intake", COUNTS_SHED, *zero, "time", "login", "intake", "intake"]
+        shedding: list[str | tuple[str, ...]] = [
+            "time", "brand", "forecast", "intake", COUNTS_SHED, "forecast", *zero, "time", "login", "intake", "forecast", "intake"
+        ]
         return items, [*shedding, *live, "privacy", "time"]
 
     def _joined(self, shown: tuple[tuple[HeaderItem, str], ...], gap: str) -> Text:

@@ -11,12 +11,14 @@ from sopdash.core.board import Board, Moment, Row
 from sopdash.core.clocks import ClockReading
 from sopdash.core.delivery import failed_mail
 from sopdash.core.display import client_line, time_ago
+from sopdash.core.forecast import Forecast, TicketForecast
 from sopdash.core.marks import clock_text
 from sopdash.core.text import one_line
 from sopdash.tui.widgets.cursor_list import CursorList
 
-NEEDS, ESCALATED, MANAGER, MAIL = "needs", "escalated", "manager", "mail"
+NEEDS, ESCALATED, MANAGER, MAIL, FORECAST = "needs", "escalated", "manager", "mail", "forecast"
 GROUP_TITLES = {
+    FORECAST: "BREACH FORECAST",
     NEEDS: "NEEDS ESCALATION (6A)",
     ESCALATED: "ESCALATED",
     MANAGER: "MANAGER ATTENTION (6B/6C)",
@@ -33,6 +35,7 @@ class Entry:
     row: Row | None = None
     note: str = ""
     title: bool = False
+    due: TicketForecast | None = None
 
 
 def pane_entries(needs: list[Row], escalated: list[Row], manager: list[Row], mail: list[Row] = ()) -> list[Entry]:
@@ -50,6 +53,21 @@ def pane_entries(needs: list[Row], escalated: list[Row], manager: list[Row], mai
     return entries
 
 
+def forecast_entries(board: Board, forecast: Forecast) -> list[Entry]:
+    """The breach forecast's section: its title, then each ticket due by the end of the business day and why."""
+    title = f"{GROUP_TITLES[FORECAST]}  {len(forecast.next_hour)} due 1h · {len(forecast.tickets)} today"
+    entries = [Entry(FORECAST, note=title, title=True)]
+    if forecast.least_loaded:
+        entries.append(Entry(FORECAST, note=f"least on their plate: {forecast.least_loaded}"))
+    for due in forecast.tickets[:MAX_PER_GROUP]:
+        row = board.by_id.get(due.ticket_id)
+        if row is not None:
+            entries += [Entry(FORECAST, row, due=due), Entry(FORECAST, note=due.reasons)]
+    if not forecast.tickets:
+        entries.append(Entry(FORECAST, note="none"))
+    return entries
+
+
 class EscalationPane(CursorList):
     """Three groups of tickets the SOP says someone must act on."""
 
@@ -58,6 +76,7 @@ class EscalationPane(CursorList):
         self.board: Board | None = None
         self.entries: list[Entry] = []
         self._needs: list[Row] | None = None
+        self.forecast: Forecast | None = None
 
     @property
     def line_count(self) -> int:
@@ -77,13 +96,22 @@ class EscalationPane(CursorList):
         self._needs = None
         self.tick(moment)
 
+    def show_forecast(self, forecast: Forecast) -> None:
+        """A new breach forecast: rebuild its section."""
+        self.forecast = forecast
+        if self.board is not None and self._needs is not None:
+            board = self.board
+            self._rebuild(pane_entries(self._needs, board.escalated, board.manager_attention, board.mail_failed)
+                          + forecast_entries(board, forecast))
+
     def tick(self, moment: Moment) -> None:
         """Time moved on: regroup if a ticket crossed into "needs escalation", else redraw changed clocks."""
         needs = self.board.needs_escalation(moment) if self.board is not None else None
         if self.board is not None and needs is not self._needs:
             self.moment, self._needs = moment, needs
             board = self.board
-            self._rebuild(pane_entries(needs or [], board.escalated, board.manager_attention, board.mail_failed))
+            entries = pane_entries(needs or [], board.escalated, board.manager_attention, board.mail_failed)
+            self._rebuild(entries + (forecast_entries(board, self.forecast) if self.forecast is not None else []))
         else:
             super().tick(moment)
 
@@ -123,6 +151,9 @@ class EscalationPane(CursorList):
         elif entry.group == MANAGER and ticket.manager_flag is not None and self.moment is not None:
             flag = ticket.manager_flag
             line.append(f"⚑ {one_line(flag.reason)} · {time_ago(flag.raised_at, self.moment.now)}")
+        elif entry.group == FORECAST and entry.due is not None:
+            verdict = "likely anyway" if entry.due.likely_anyway else "if nothing is done"
+            line.append(f"⌛ {entry.due.headline} · {verdict}", self.clock_style("warning"))
         elif entry.group == MAIL and (failed := failed_mail(ticket)) is not None:
             line.append(f"✗ {one_line(failed.last_error)}", self.clock_style("breached"))
         line.append("  ")
