@@ -19,19 +19,21 @@ from sopdash.core.alerts import ALERT_SCOPES
 from sopdash.core.canned import CannedReply, canned_replies_from_config
 from sopdash.core.durations import parse_duration
 from sopdash.core.config_table import decode_table
+from sopdash.core.courtesy import CourtesyRules
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.limits import MAX_DURATION_S
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
+from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.mail.settings import MailSettings
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
-DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail")
+DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "satisfaction", "courtesy")
 """The desk's policy: read from the desk's own settings beside its store (README: "The desk's settings")."""
 PERSONAL_TABLES = ("ui", "keys", "store")
 """A technician's own: the dashboard's look and keys, and where the store is (`store.archive_after` is the desk's)."""
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "satisfaction", "courtesy")
 DESK_STORE_KEYS = ("archive_after",)
 
 
@@ -64,6 +66,8 @@ class DeskPolicy:
     replies: tuple[CannedReply, ...] = ()
     mail: MailSettings | None = None
     archive_after: timedelta = ARCHIVE_AFTER
+    satisfaction: SatisfactionPhrases = DEFAULT_PHRASES
+    courtesy: CourtesyRules = CourtesyRules()
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,8 @@ class Settings:
     replies: tuple[CannedReply, ...] = ()
     keys: Mapping[str, str] = field(default_factory=dict)
     mail: MailSettings | None = None
+    satisfaction: SatisfactionPhrases = DEFAULT_PHRASES
+    courtesy: CourtesyRules = CourtesyRules()
     document: Mapping[str, Any] = field(default_factory=dict)
     """The technician's own config file, as parsed."""
     desk: DeskDocument | None = None
@@ -202,6 +208,8 @@ def settings_from_document(
         replies=policy.replies,
         keys=keys,
         mail=policy.mail,
+        satisfaction=policy.satisfaction,
+        courtesy=policy.courtesy,
         document=document,
         desk=desk,
         notes=_notes(own, path, desk),
@@ -243,6 +251,8 @@ def desk_policy(document: Mapping[str, Any]) -> DeskPolicy:
         replies=canned_replies_from_config(_table(document, "replies")),
         mail=MailSettings.from_config(_table(document, "mail")),
         archive_after=_archive_after(_table(document, "store")),
+        satisfaction=SatisfactionPhrases.from_config(_table(document, "satisfaction")),
+        courtesy=CourtesyRules.from_config(_table(document, "courtesy")),
     )
 
 

@@ -73,7 +73,8 @@ def desk_on(path: Path | str, settings: Settings) -> Desk:
     actor, manager = store.actor(current_login()), store.manager_rights()
     roster = settings.roster if manager is None else settings.roster.with_manager(actor, manager)
     return Desk(
-        store, settings.policy, roster, actor, clock, mail=settings.mail, settings=DeskSettings(path), stamp=stamp
+        store, settings.policy, roster, actor, clock, mail=settings.mail, settings=DeskSettings(path), stamp=stamp,
+        courtesy=settings.courtesy, satisfaction=settings.satisfaction,
     )
 
 

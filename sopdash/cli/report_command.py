@@ -10,6 +10,7 @@ from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
 from sopdash.core.period import resolve_period
 from sopdash.report.sla import FORMATS, redact, render, report_from
+from sopdash.report.satisfaction import scores_by_technician, scores_text
 from sopdash.report.tally import tally_history
 
 
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="SLA report for a period",
         description="Tickets created in the period: acknowledged and resolved within target, business time to "
         "acknowledge and resolve (median, 90th percentile) overall and per priority, technician and category; "
-        "escalations by reason; every breach. Internal notes never appear.",
+        "escalations by reason; every breach; clients' satisfaction scores per technician (text). Internal notes never appear.",
     )
     report.add_argument("--since", metavar="DATE", help="first day (2026-11-01) or instant; default 30 days before --until")
     report.add_argument("--until", metavar="DATE", help="last day, inclusive, or instant; default now")
@@ -39,4 +40,6 @@ def print_report(args: argparse.Namespace) -> int:
     counted = tally_history(store.history_slices(since), lambda: store.history(since), policy, since, until, now)
     report = report_from(counted, since, until, now, policy.calendar.tz)
     print(render(redact(report) if args.redact else report, args.format), end="")
+    if args.format == "text":
+        print("\n" + scores_text(scores_by_technician(store.history(since), since, until)), end="")
     return 0

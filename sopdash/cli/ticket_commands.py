@@ -18,6 +18,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
+from sopdash.core.courtesy import Discourteous
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.documents import json_text
 
@@ -68,6 +69,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     note.add_argument("text", type=long_text(MAX_BODY), help="the note, or - to read it from standard input")
     note.add_argument("--public", action="store_true", help="send it to the client as a public reply")
     allow_sensitive_option(note)
+    note.add_argument("--force", action="store_true",
+                      help="send a public reply the courtesy check (SOP 2A/4A) advises against anyway (audited)")
 
     wait = action("wait", set_waiting, "mark as waiting on the client (pauses the resolution clock)")
     wait.add_argument("--off", action="store_true", help="no longer waiting on the client")
@@ -133,6 +136,16 @@ def confirm(ticket: Ticket, what: str) -> int:
     """The one confirmation line of an action command."""
     print(f"#{ticket.id} {what}")
     return 0
+
+
+@contextmanager
+def courtesy_hint() -> Iterator[None]:
+    """Add the way out to SOP 2A/4A advice: reword the reply, or send it anyway with --force."""
+    try:
+        yield
+    except Discourteous as refusal:
+        raise Discourteous(f"{refusal}; reword it, or pass --force to send it anyway (recorded in the audit trail)",
+                           refusal.advice) from None
 
 
 @contextmanager
@@ -207,11 +220,12 @@ def set_priority(args: argparse.Namespace) -> int:
 def add_note(args: argparse.Namespace) -> int:
     desk = open_desk(args)
     if args.public:
-        with sensitive_hint():
-            ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
+        with sensitive_hint(), courtesy_hint():
+            ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive, allow_discourteous=args.force)
         return confirm(ticket, f"public reply; {desk.mail_after(ticket).words()}")
-    if args.allow_sensitive:
-        raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
+    if args.allow_sensitive or args.force:
+        option = "--allow-sensitive" if args.allow_sensitive else "--force"
+        raise InputError(f"{option} applies to a --public reply; an internal note is never checked")
     return confirm(desk.note(args.id, args.text), "internal note added")
 
 

@@ -194,6 +194,13 @@ class StepRecord(msgspec.Struct, frozen=True, gc=False):
     note: str = ""
 
 
+class Satisfaction(msgspec.Struct, frozen=True, gc=False):
+    """SOP 6B by reply: the client's latest score of the resolution, 1 (poor) to 5 (excellent), and when it came."""
+
+    score: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    at: Time
+
+
 class Source(msgspec.Struct, frozen=True, gc=False):
     """Where an imported ticket came from, so that re-imports update instead of duplicating."""
 
@@ -224,6 +231,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     resolution: str = ""
     client_notified_at: Time | None = None
     closed_at: Time | None = None
+    satisfaction: Satisfaction | None = None
     source: Source = Source()
     version: int = 1
     mail_revision: int = 0  # counts delivery-state changes, which leave `version` alone (see `Store.annotate`)

@@ -28,6 +28,8 @@ from sopdash.core.model import (
     TimelineEntry,
     check_choice,
 )
+from sopdash.core.courtesy import CourtesyRules, check_courtesy
+from sopdash.core.courtesy import describe as describe_advice
 from sopdash.core.sensitive import check_disclosure, kinds_of
 
 
@@ -135,10 +137,23 @@ def acknowledge(ticket: Ticket, actor: str, now: datetime, message: str, allow_s
     return _public(ticket, actor, now, _required_text(message, "acknowledgement message"), allow_sensitive)
 
 
-def reply(ticket: Ticket, actor: str, now: datetime, text: str, allow_sensitive: bool = False) -> Ticket:
-    """A public reply to the client (acknowledges the ticket if it is the first)."""
+def reply(
+    ticket: Ticket, actor: str, now: datetime, text: str, allow_sensitive: bool = False,
+    courtesy: CourtesyRules | None = None, allow_discourteous: bool = False,
+) -> Ticket:
+    """A public reply to the client (acknowledges the ticket if it is the first).
+
+    With `courtesy` it passes SOP 2A/4A first (`core/courtesy`); an allowed override is an audit event of its own.
+    """
     _verdict((ticket.status == "closed", "it is closed")).enforce("reply to", ticket.id)
-    return _public(ticket, actor, now, _required_text(text, "reply"), allow_sensitive)
+    text = _required_text(text, "reply")
+    changed = _public(ticket, actor, now, text, allow_sensitive)  # SOP 5A first: its refusal is the graver
+    advice = []
+    if courtesy is not None:
+        advice = check_courtesy(text, courtesy, allow_discourteous, f"send this reply to the client of ticket #{ticket.id}")
+    if advice:
+        changed = _event(changed, actor, now, f"SOP 2A/4A advice overridden: sent although: {describe_advice(advice)}")
+    return changed
 
 
 def note(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
@@ -231,6 +246,12 @@ def escalate(ticket: Ticket, actor: str, now: datetime, reason: str, note_text: 
     """SOP 6A–6C: move up a tier with a reason; `unsatisfied` and `disruptive` also raise the manager flag."""
     check_choice(reason, ESCALATION_REASONS, "escalation reason")
     verdict_escalate(ticket, reason).enforce("escalate", ticket.id)
+    return record_escalation(ticket, actor, now, reason, note_text)
+
+
+def record_escalation(ticket: Ticket, actor: str, now: datetime, reason: str, note_text: str = "") -> Ticket:
+    """The escalation recorded without its checks: `escalate` once allowed, and a client's unsatisfied answer to a
+    resolution (`core/satisfaction`), which reaches a manager whatever the ticket's status."""
     to_tier = escalation_target(ticket, reason)
     record = Escalation(at=now, by=actor, from_tier=ticket.tier, to_tier=to_tier, reason=reason, note=note_text.strip())
     changed = ticket.evolve(tier=to_tier, escalations=ticket.escalations + (record,))
@@ -259,12 +280,18 @@ def acknowledge_manager_flag(ticket: Ticket, actor: str, now: datetime, is_manag
     return _event(ticket.evolve(manager_flag=flag), actor, now, "manager flag acknowledged")
 
 
+SATISFACTION_INVITATION = (
+    "How did we do? Reply with a score from 1 (poor) to 5 (excellent), or tell us if it is not fixed."
+)
+"""The resolution notice's invitation to answer (SOP 6B by reply; the answer is read by `core/satisfaction`)."""
+
+
 def resolution_message(ticket: Ticket, summary: str) -> str:
     """The courteous public message that tells the client their issue is resolved (SOP 4F)."""
     name = ticket.requester.name or "there"
     return (
         f"Hello {name},\n\nyour request \"{ticket.subject}\" has been resolved: {summary}\n\n"
-        "If anything is still not right, just reply and we will pick it up again.\n\nThank you for your patience."
+        f"{SATISFACTION_INVITATION}\n\nThank you for your patience."
     )
 
 

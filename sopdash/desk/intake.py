@@ -23,6 +23,7 @@ from sopdash.core.delivery import failed, with_delivery
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Requester, Ticket, format_time
+from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.core.text import one_line
 from sopdash.desk.actions import Desk
 from sopdash.desk.quarantine import quarantine
@@ -74,8 +75,9 @@ class Letter:
 class Intake:
     """Clients' mail taken into one desk's store."""
 
-    def __init__(self, store: Store, settings: MailSettings, clock: Clock) -> None:
-        self.store, self.settings, self.clock = store, settings, clock
+    def __init__(self, store: Store, settings: MailSettings, clock: Clock,
+                 phrases: SatisfactionPhrases = DEFAULT_PHRASES) -> None:
+        self.store, self.settings, self.clock, self.phrases = store, settings, clock, phrases
         self.kept = store.kept_files()
         self.index = MailIndex(self.kept)
 
@@ -84,7 +86,7 @@ class Intake:
         """Intake on the desk's store; an InputError naming the fix when mail is off."""
         if desk.mail is None:
             raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
-        return cls(desk.store, desk.mail, desk.action_clock)
+        return cls(desk.store, desk.mail, desk.action_clock, desk.satisfaction)
 
     def receive(self, raw: bytes) -> Outcome:
         """Handle one RFC 5322 message; the outcome says what it did (and its sysexits code)."""
@@ -185,7 +187,7 @@ class Intake:
             return ([noted] if noted is not None else []), []
         self._remember(copy, ticket.id, fetch)
         decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before)", ticket.id))
-        return [rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)], []
+        return [rules.client_message(ticket, letter.author, now, letter.text, letter.inbound, self.phrases)], []
 
     def _new(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome],
              copy: Copy, fetch: Fetch) -> Plan:
