@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sopdash.core import rules
+from sopdash.core.courtesy import DEFAULT_RULES
 from sopdash.core.delivery import mail_route
 from sopdash.core.display import client_line
 from sopdash.core.model import Ticket
@@ -135,11 +136,11 @@ ACTIONS: dict[str, TicketAction] = {
         ask=lambda desk, t, privacy: TextDialog(t, "note", privacy=privacy),
     ),
     "reply": TicketAction(
-        call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True),
+        call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True, allow_discourteous=True),
         done=lambda desk, t, _: f"Reply sent on #{t.id}.",
         unsent=lambda t, _, why: f"Reply on #{t.id} {why}.",
         ask=lambda desk, t, privacy: TextDialog(
-            t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy)
+            t, "reply", privacy=privacy, route=mail_route_of(desk, t, privacy), courtesy=desk.courtesy or DEFAULT_RULES
         ),
     ),
     "waiting": TicketAction(
