@@ -27,6 +27,7 @@ COMMANDS = {
     "import": "import_command",
     "report": "report_command",
     "mail": "mail_commands",
+    "handover": "handover_command",
 }
 HELP = ("-h", "--help")
 TAKES_VALUE = ("--db", "--config")
