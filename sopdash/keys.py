@@ -63,6 +63,7 @@ APP_KEYS = (
     Key("reverse-sort", "S", "reverse_sort", "reverse the sort"),
     *(Key(f"view-{view.name}", f"f{n}", f"view('{view.name}')", f"view: {view.title}") for n, view in enumerate(VIEWS, start=2)),
     Key("stats", "i", "stats", "SLA statistics for the last 4 weeks"),
+    Key("handover", "H", "handover", "shift hand-over: since you last looked (SOP 2B)"),
     Key("reload", "r", "reload", "reload the store now"),
     Key("palette", "ctrl+p", "command_palette", "palette", priority=True),
 )
@@ -81,7 +82,14 @@ DETAIL_KEYS = (
     Key("cursor-top", "g,home", "scroll_home", "top"),
     Key("cursor-bottom", "G,end", "scroll_end", "bottom"),
 )
-BINDING_IDS = frozenset(key.id for key in (*APP_KEYS, *LIST_KEYS, *DETAIL_KEYS))
+HANDOVER_KEYS = (
+    Key("handover-acknowledge", "a", "acknowledge", "acknowledge the hand-over", show=True),
+    Key("handover-note", "n", "note", "leave a note for the next shift", show=True),
+    Key("handover-close", "escape,q", "close", "close", show=True),
+    Key("handover-down", "down,j", "scroll('down')", "down"),
+    Key("handover-up", "up,k", "scroll('up')", "up"),
+)
+BINDING_IDS = frozenset(key.id for key in (*APP_KEYS, *LIST_KEYS, *DETAIL_KEYS, *HANDOVER_KEYS))
 _KEY = re.compile(r"[^\s,\x00-\x1f\x7f-\x9f]+")  # a Textual key name: `a`, `ctrl+a`, `f2`, `question_mark`
 
 

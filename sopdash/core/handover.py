@@ -63,7 +63,8 @@ def since_last_look(
             if (since is None or entry.at > since) and entry.at <= until:
                 kind = entry_kind(entry, login, owner)
                 if kind:
-                    items.append(Item(entry.at, ticket.id, ticket.subject, kind, entry.author, entry.text))
+                    text = ticket.subject if kind == NEW else entry.text
+                    items.append(Item(entry.at, ticket.id, ticket.subject, kind, entry.author, text))
         if policy is not None and ticket.assignee in ("", login):
             items.extend(_breaches(ticket, policy, since, until))
     return sorted(items, key=lambda item: (item.at, item.ticket_id))
@@ -111,7 +112,7 @@ def notes_to_read(notes: Iterable[Note], login: str, since: datetime | None) -> 
 
 def lines(notes: list[Note], items: list[Item], since: datetime | None, zone: tzinfo) -> list[str]:
     """The hand-over as text, one line each (times in the team's zone): notes first, then what happened."""
-    start = f"since {_when(since, zone)}" if since is not None else "since the start (no hand-over acknowledged yet)"
+    start = f"since {_when(since, zone)}" if since is not None else "from the start"
     out = [f"Hand-over notes ({len(notes)})" if notes else "No hand-over notes from colleagues"]
     out += [f"  {_when(note.at, zone)}  {note.by}: {one_line(note.text, NOTE_WIDTH)}" for note in notes]
     out.append(f"Since you last looked ({start}): {len(items)} item{'s' * (len(items) != 1)}")

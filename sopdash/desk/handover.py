@@ -10,7 +10,7 @@ can move someone's last look or sign a note in their name: one that is not their
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import msgspec
 
@@ -24,6 +24,7 @@ from sopdash.desk.actions import Desk
 FOLDER = "handover"
 KEPT_LOOKS = 50
 KEPT_NOTES = 20
+FIRST_LOOK = timedelta(days=1)  # how far back a technician's first hand-over goes
 
 
 class _Note(msgspec.Struct, frozen=True):
@@ -76,14 +77,21 @@ class HandoverBook:
             return Record(), f"{name} cannot be read ({error}): ignored; the next acknowledgement replaces it"
 
     def handover(self, since: datetime | None = None) -> Handover:
-        """What this technician is handed now: since `since`, or else since their last acknowledged look."""
+        """What this technician is handed now: since `since`, or else since their last acknowledged look (the last day
+        before their first)."""
         mine, problem = self.record(self.desk.actor)
-        since = since if since is not None else mine.last_look
         until = self.desk.clock()
+        since = since or mine.last_look or until - FIRST_LOOK
         notes, problems = self._notes(), [problem] if problem else []
         items = handover.since_last_look(self.desk.history(since), self.desk.actor, since, until, self.desk.policy)
         return Handover(self.desk.actor, since, until, handover.notes_to_read(notes, self.desk.actor, since), items,
                         problems)
+
+    def unread_notes(self) -> list[Note]:
+        """Colleagues' hand-over notes left since this technician's last look (the last day before their first)."""
+        mine, _ = self.record(self.desk.actor)
+        since = mine.last_look or self.desk.clock() - FIRST_LOOK
+        return handover.notes_to_read(self._notes(), self.desk.actor, since)
 
     def acknowledge(self) -> datetime:
         """Record that this technician has taken the hand-over now; the time recorded."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from textual.binding import Binding
 
-from sopdash.keys import APP_KEYS, DETAIL_KEYS, LIST_KEYS, Key
+from sopdash.keys import APP_KEYS, DETAIL_KEYS, HANDOVER_KEYS, LIST_KEYS, Key
 
 
 def _bindings(keys: Iterable[Key]) -> list[Binding]:
@@ -19,3 +19,4 @@ def _bindings(keys: Iterable[Key]) -> list[Binding]:
 APP_BINDINGS = _bindings(APP_KEYS)
 LIST_BINDINGS = _bindings(LIST_KEYS)
 DETAIL_BINDINGS = _bindings(DETAIL_KEYS)
+HANDOVER_BINDINGS = _bindings(HANDOVER_KEYS)
