@@ -59,3 +59,17 @@ def test_a_record_written_in_a_colleagues_name_is_not_believed(env, sopdash):
     KeptFiles(env).keep("handover/alice.json", b'{"looked": [], "notes": [{"at": "2026-11-25T09:00:00+00:00", '
                                                b'"text": "forged"}]}')
     assert json.loads(sopdash("handover", "--json").out)["notes"] == []
+
+
+def test_on_postgresql_the_next_login_reads_a_colleagues_note_and_the_look_is_the_roles_own(
+    env, sopdash, postgres_db, monkeypatch, time_machine, now
+):
+    monkeypatch.setenv("SOPDASH_DB", postgres_db.url(ME))
+    assert sopdash("handover", "note", "Ann expects a call").code == 0
+    assert sopdash("handover", "ack").code == 0
+    monkeypatch.setenv("SOPDASH_DB", postgres_db.url("amara"))
+    time_machine.move_to(parse_time(now) + timedelta(minutes=5), tick=False)
+    seen = json.loads(sopdash("handover", "--json").out)
+    assert seen["login"] == "amara" and [(n["by"], n["text"]) for n in seen["notes"]] == [(ME, "Ann expects a call")]
+    assert sopdash("handover", "ack").code == 0
+    assert json.loads(sopdash("handover", "--json").out)["notes"] == []

@@ -16,14 +16,15 @@ NOTICE_QUOTED = "\n".join(f"> {line}" for line in SATISFACTION_INVITATION.split(
 
 
 @pytest.fixture
-def resolved(mail_env, sopdash) -> tuple[str, str]:
-    """Ticket #1 from Ann, acknowledged and resolved by mail: (store, the resolution notice's Message-ID)."""
+def resolved(mail_store, sopdash) -> tuple[str, str]:
+    """Ticket #1 from Ann, acknowledged and resolved by mail, on a store file and on PostgreSQL: (store, the
+    resolution notice's Message-ID)."""
     sopdash("ticket", "new", "--subject", "Printer jams", "--requester", "ann@example.com", "--name", "Ann Example")
     sopdash("ticket", "ack", "1")
     assert sopdash("ticket", "resolve", "1", "--summary", "Replaced the roller.").code == 0
-    notice = open_store(mail_env).get(1).timeline[-1]
+    notice = open_store(mail_store).get(1).timeline[-1]
     assert SATISFACTION_INVITATION in notice.text
-    return str(mail_env), notice.delivery.message_id
+    return mail_store, notice.delivery.message_id
 
 
 def receive(parent: str, body: str, number: int = 1) -> subprocess.CompletedProcess:
