@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from sopdash.core.courtesy import (
@@ -60,19 +58,3 @@ def test_bad_settings_name_the_key(table, key):
         CourtesyRules.from_config(table)
     assert refused.value.key == key
 
-
-def test_the_check_takes_linear_time():
-    """1 MB and 2 MB of text (shouting, phrases and plain words mixed) take about twice as long, not four times."""
-    block = "Hello Ann, PLEASE READ THIS CAREFULLY obviously the printer works now and you should have called. "
-
-    def seconds(size: int) -> float:
-        text = block * (size // len(block))
-        best = float("inf")
-        for _ in range(2):
-            start = time.perf_counter()
-            advise(text)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    one, two = seconds(1_000_000), seconds(2_000_000)
-    assert two / one < 3
