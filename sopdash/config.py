@@ -19,21 +19,23 @@ from sopdash.core.alerts import ALERT_SCOPES
 from sopdash.core.canned import CannedReply, canned_replies_from_config
 from sopdash.core.durations import parse_duration
 from sopdash.core.config_table import decode_table
+from sopdash.core.courtesy import CourtesyRules
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.limits import MAX_DURATION_S
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.saved_views import SavedView, combined, saved_views_from_config
 from sopdash.core.roster import Roster
+from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.core.templates import Templates
 from sopdash.mail.settings import MailSettings
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
-DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates", "views", "organisations")
+DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates", "views", "organisations", "satisfaction", "courtesy")
 """The desk's policy: read from the desk's own settings beside its store (README: "The desk's settings")."""
 PERSONAL_TABLES = ("ui", "keys", "store")
 """A technician's own: the dashboard's look and keys, and where the store is (`store.archive_after` is the desk's)."""
-KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "templates", "views", "organisations")
+KNOWN_TABLES = ("store", "calendar", "sla", "roster", "ui", "keys", "replies", "mail", "templates", "views", "organisations", "satisfaction", "courtesy")
 DESK_STORE_KEYS = ("archive_after",)
 
 
@@ -69,6 +71,8 @@ class DeskPolicy:
     archive_after: timedelta = ARCHIVE_AFTER
     templates: Templates = Templates()
     views: tuple[SavedView, ...] = ()
+    satisfaction: SatisfactionPhrases = DEFAULT_PHRASES
+    courtesy: CourtesyRules = CourtesyRules()
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=dict)
     mail: MailSettings | None = None
     templates: Templates = Templates()
+    satisfaction: SatisfactionPhrases = DEFAULT_PHRASES
+    courtesy: CourtesyRules = CourtesyRules()
     document: Mapping[str, Any] = field(default_factory=dict)
     """The technician's own config file, as parsed."""
     desk: DeskDocument | None = None
@@ -212,6 +218,8 @@ def settings_from_document(
         keys=keys,
         mail=policy.mail,
         templates=policy.templates,
+        satisfaction=policy.satisfaction,
+        courtesy=policy.courtesy,
         document=document,
         desk=desk,
         notes=_notes(own, path, desk),
@@ -256,6 +264,8 @@ def desk_policy(document: Mapping[str, Any]) -> DeskPolicy:
         archive_after=_archive_after(_table(document, "store")),
         templates=Templates.from_config(_table(document, "templates")),
         views=saved_views_from_config(_table(document, "views"), "views"),
+        satisfaction=SatisfactionPhrases.from_config(_table(document, "satisfaction")),
+        courtesy=CourtesyRules.from_config(_table(document, "courtesy")),
     )
 
 

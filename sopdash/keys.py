@@ -77,6 +77,7 @@ APP_KEYS = (
     Key("saved-views", "W", "saved_views", "saved views with their counts (1–9 switch)"),
     *(Key(f"view-{view.name}", f"f{n}", f"view('{view.name}')", f"view: {view.title}") for n, view in enumerate(VIEWS, start=2)),
     Key("stats", "i", "stats", "SLA statistics for the last 4 weeks"),
+    Key("handover", "H", "handover", "shift hand-over: since you last looked (SOP 2B)"),
     Key("reload", "r", "reload", "reload the store now"),
     Key("palette", "ctrl+p", "command_palette", "palette", priority=True),
 )
@@ -215,6 +216,10 @@ SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
         Key("stats.month", "m", "unit('month')", "Month", show=True, help="periods of a month"),
         Key("stats.period", "slash", "ask_period", "Period", show=True, key_display="/", help="type a period"),
     ),
+    "Why the clock says so (K)": (
+        Key("clock.close", "escape,q", "close", "Close", show=True),
+        *_scrolling("clock"),
+    ),
     "Keys (?)": (
         Key("help.close", "escape,q,question_mark", "close", "Close", show=True),
         *_scrolling("help"),
@@ -224,7 +229,14 @@ SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
 }
 """Every other screen's and dialog's keys, by the heading `?` lists them under."""
 SCREEN_KEY_IDS = {key.id: key for keys in SCREEN_KEYS.values() for key in keys}
-BINDING_IDS = frozenset(key.id for key in (*APP_KEYS, *LIST_KEYS, *DETAIL_KEYS))
+HANDOVER_KEYS = (
+    Key("handover-acknowledge", "a", "acknowledge", "acknowledge the hand-over", show=True),
+    Key("handover-note", "n", "note", "leave a note for the next shift", show=True),
+    Key("handover-close", "escape,q", "close", "close", show=True),
+    Key("handover-down", "down,j", "scroll('down')", "down"),
+    Key("handover-up", "up,k", "scroll('up')", "up"),
+)
+BINDING_IDS = frozenset(key.id for key in (*APP_KEYS, *LIST_KEYS, *DETAIL_KEYS, *HANDOVER_KEYS))
 _KEY = re.compile(r"[^\s,\x00-\x1f\x7f-\x9f]+")  # a Textual key name: `a`, `ctrl+a`, `f2`, `question_mark`
 
 

@@ -45,9 +45,9 @@ def test_good_keys_and_the_longest_target_pass():
 
 
 def test_the_textual_free_binding_ids_are_the_dashboards():
-    from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS
+    from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, HANDOVER_BINDINGS, LIST_BINDINGS
 
-    DASHBOARD_IDS = {binding.id for binding in (*APP_BINDINGS, *LIST_BINDINGS, *DETAIL_BINDINGS)}
+    DASHBOARD_IDS = {binding.id for binding in (*APP_BINDINGS, *LIST_BINDINGS, *DETAIL_BINDINGS, *HANDOVER_BINDINGS)}
     assert BINDING_IDS == DASHBOARD_IDS
     assert check_keys({binding_id: "z" for binding_id in DASHBOARD_IDS})
 

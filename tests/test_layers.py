@@ -43,5 +43,5 @@ def test_the_stylesheets_ship_as_package_data():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     assert data == {"sopdash.tui": ["styles/*.tcss"]}
     assert sorted(p.name for p in (ROOT / "sopdash" / "tui" / "styles").glob("*.tcss")) == [
-        "app.tcss", "dialogs.tcss", "stats.tcss"
+        "app.tcss", "dialogs.tcss", "handover.tcss", "stats.tcss"
     ]

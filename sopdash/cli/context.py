@@ -75,6 +75,7 @@ def desk_on(path: Path | str, settings: Settings) -> Desk:
     return Desk(
         store, settings.policy, roster, actor, clock, mail=settings.mail, settings=DeskSettings(path), stamp=stamp,
         templates=settings.templates,
+        courtesy=settings.courtesy, satisfaction=settings.satisfaction,
     )
 
 

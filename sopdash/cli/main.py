@@ -28,6 +28,7 @@ COMMANDS = {
     "report": "report_command",
     "forecast": "forecast_command",
     "mail": "mail_commands",
+    "handover": "handover_command",
 }
 HELP = ("-h", "--help")
 TAKES_VALUE = ("--db", "--config")

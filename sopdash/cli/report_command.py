@@ -15,6 +15,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.period import NAMED_PERIODS, named_period, period_from_text
 from sopdash.report.clients import report_groupings
 from sopdash.report.sla import FORMATS, csv_tables, redact, render, render_text, report_from
+from sopdash.report.satisfaction import scores_by_technician, scores_text
 from sopdash.report.tally import tally_history
 
 CSV_FILE_MODE = 0o640
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="SLA and time-spent report for a period",
         description="Tickets created in the period: acknowledged and resolved within target, business time to "
         "acknowledge and resolve (median, 90th percentile) overall and per priority, technician and category, with "
-        "the time logged in the period and its billable part; escalations by reason; every breach. Internal notes "
+        "the time logged in the period and its billable part; escalations by reason; every breach; clients' satisfaction scores per technician (text). Internal notes "
         "never appear.",
     )
     report.add_argument("--since", metavar="DATE", help="first day (2026-11-01) or instant; default 30 days before --until")
@@ -80,6 +81,8 @@ def print_report(args: argparse.Namespace) -> int:
         return 0 if sent else 1
     if args.csv is None:
         print(render(report, args.format), end="")
+        if args.format == "text":
+            print("\n" + scores_text(scores_by_technician(store.history(since), since, until)), end="")
     return 0
 
 

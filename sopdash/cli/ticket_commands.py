@@ -22,6 +22,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, MAX_TICKET_ID
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
+from sopdash.core.courtesy import Discourteous
 from sopdash.core.sensitive import SensitiveText
 from sopdash.core.time_spent import EXAMPLES, MAX_NOTE, parse_spent, spent_text, time_totals
 from sopdash.core.documents import json_text
@@ -90,6 +91,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="the note, never shown to the client (with --public, the reply); - reads it from standard input")
     note.add_argument("--public", action="store_true", help="send it to the client as a public reply (as `ticket reply`)")
     allow_sensitive_option(note)
+    note.add_argument("--force", action="store_true",
+                      help="send a public reply the courtesy check (SOP 2A/4A) advises against anyway (audited)")
 
     reply = action("reply", reply_to_client, "reply to the client: a public message, mailed when mail is on (SOP 5A checked)")
     reply.add_argument("text", type=long_text(MAX_BODY), metavar="TEXT", help="the reply to the client, or - to read it from standard input")
@@ -167,6 +170,16 @@ def confirm(ticket: Ticket, what: str) -> int:
     """The one confirmation line of an action command."""
     print(f"#{ticket.id} {what}")
     return 0
+
+
+@contextmanager
+def courtesy_hint() -> Iterator[None]:
+    """Add the way out to SOP 2A/4A advice: reword the reply, or send it anyway with --force."""
+    try:
+        yield
+    except Discourteous as refusal:
+        raise Discourteous(f"{refusal}; reword it, or pass --force to send it anyway (recorded in the audit trail)",
+                           refusal.advice) from None
 
 
 @contextmanager
@@ -251,16 +264,17 @@ def set_priority(args: argparse.Namespace) -> int:
 def add_note(args: argparse.Namespace) -> int:
     if args.public:
         return reply_to_client(args)
-    if args.allow_sensitive:
-        raise InputError("--allow-sensitive applies to a --public reply; an internal note is never checked")
+    if args.allow_sensitive or args.force:
+        option = "--allow-sensitive" if args.allow_sensitive else "--force"
+        raise InputError(f"{option} applies to a --public reply; an internal note is never checked")
     return confirm(open_desk(args).note(args.id, args.text), "internal note added")
 
 
 def reply_to_client(args: argparse.Namespace) -> int:
     """`ticket reply` (and `ticket note --public`): a public message to the client, checked by SOP 5A, then mailed."""
     desk = open_desk(args)
-    with sensitive_hint():
-        ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive)
+    with sensitive_hint(), courtesy_hint():
+        ticket = desk.reply(args.id, args.text, allow_sensitive=args.allow_sensitive, allow_discourteous=args.force)
     return confirm(ticket, f"public reply; {desk.mail_after(ticket).words()}")
 
 

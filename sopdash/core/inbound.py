@@ -22,7 +22,7 @@ from functools import cache
 
 import msgspec
 
-from sopdash.core import rules
+from sopdash.core import rules, satisfaction
 from sopdash.core.limits import MAX_BODY, MAX_NAME, MAX_SUBJECT
 from sopdash.core.model import Inbound, Requester, Source, Ticket, TimelineEntry
 from sopdash.core.text import ELLIPSIS
@@ -200,14 +200,19 @@ def recent(times: Iterable[datetime], now: datetime) -> list[datetime]:
     return [moment for moment in times if since <= moment <= now]
 
 
-def client_message(ticket: Ticket, author: str, now: datetime, text: str, inbound: Inbound) -> Ticket:
-    """The client's reply on an open or resolved ticket: appended; waiting ends; a resolved ticket reopens."""
+def client_message(
+    ticket: Ticket, author: str, now: datetime, text: str, inbound: Inbound,
+    phrases: satisfaction.SatisfactionPhrases = satisfaction.DEFAULT_PHRASES,
+) -> Ticket:
+    """The client's reply on an open or resolved ticket: appended; waiting ends; on a resolved ticket it is read as
+    their answer to the resolution (`core/satisfaction`), and a reply that gives none reopens it."""
     entry = TimelineEntry(at=now, author=author, kind="client", text=text, inbound=inbound)
     ticket = ticket.evolve(timeline=ticket.timeline + (entry,))
     if ticket.status == "waiting":
         return rules.set_waiting(ticket, MAIL, now, waiting=False)
     if ticket.status == "resolved":
-        return rules.reopen(ticket, MAIL, now)
+        said = satisfaction.answer(text, phrases)
+        return satisfaction.answered(ticket, MAIL, now, said) if said.said_anything else rules.reopen(ticket, MAIL, now)
     return ticket
 
 

@@ -225,6 +225,13 @@ class Link(msgspec.Struct, frozen=True, gc=False):
     ticket: TicketId
 
 
+class Satisfaction(msgspec.Struct, frozen=True, gc=False):
+    """SOP 6B by reply: the client's latest score of the resolution, 1 (poor) to 5 (excellent), and when it came."""
+
+    score: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    at: Time
+
+
 class Source(msgspec.Struct, frozen=True, gc=False):
     """Where an imported ticket came from, so that re-imports update instead of duplicating."""
 
@@ -259,6 +266,7 @@ class Ticket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     links: tuple[Link, ...] = ()
     reported_at: Time | None = None  # a merged-in ticket's earlier creation, from which the clocks count
     merged_acknowledged_at: Time | None = None  # a merged-in ticket's earlier acknowledgement, which stops the clock
+    satisfaction: Satisfaction | None = None
     source: Source = Source()
     desk_address: str = ""  # the desk's address a mailed ticket came in on; its replies go out from there ("": the main one)
     sla_policy: str = ""  # the SLA policy the desk picked for it (core/sla_policies.py); "" before there were several

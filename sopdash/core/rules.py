@@ -28,6 +28,8 @@ from sopdash.core.model import (
     TimelineEntry,
     check_choice,
 )
+from sopdash.core.courtesy import CourtesyRules, check_courtesy
+from sopdash.core.courtesy import describe as describe_advice
 from sopdash.core.sensitive import check_disclosure, kinds_of
 
 
@@ -135,10 +137,23 @@ def acknowledge(ticket: Ticket, actor: str, now: datetime, message: str, allow_s
     return _public(ticket, actor, now, _required_text(message, "acknowledgement message"), allow_sensitive)
 
 
-def reply(ticket: Ticket, actor: str, now: datetime, text: str, allow_sensitive: bool = False) -> Ticket:
-    """A public reply to the client (acknowledges the ticket if it is the first)."""
+def reply(
+    ticket: Ticket, actor: str, now: datetime, text: str, allow_sensitive: bool = False,
+    courtesy: CourtesyRules | None = None, allow_discourteous: bool = False,
+) -> Ticket:
+    """A public reply to the client (acknowledges the ticket if it is the first).
+
+    With `courtesy` it passes SOP 2A/4A first (`core/courtesy`); an allowed override is an audit event of its own.
+    """
     _verdict((ticket.status == "closed", "it is closed")).enforce("reply to", ticket.id)
-    return _public(ticket, actor, now, _required_text(text, "reply"), allow_sensitive)
+    text = _required_text(text, "reply")
+    changed = _public(ticket, actor, now, text, allow_sensitive)  # SOP 5A first: its refusal is the graver
+    advice = []
+    if courtesy is not None:
+        advice = check_courtesy(text, courtesy, allow_discourteous, f"send this reply to the client of ticket #{ticket.id}")
+    if advice:
+        changed = _event(changed, actor, now, f"SOP 2A/4A advice overridden: sent although: {describe_advice(advice)}")
+    return changed
 
 
 def note(ticket: Ticket, actor: str, now: datetime, text: str) -> Ticket:
@@ -248,6 +263,12 @@ def escalate(ticket: Ticket, actor: str, now: datetime, reason: str, note_text: 
     if reason == OTHER_REASON and not note_text.strip():
         raise InputError(f"escalating for the reason {OTHER_REASON!r} needs the reason in words: say why in the note")
     verdict_escalate(ticket, reason).enforce("escalate", ticket.id)
+    return record_escalation(ticket, actor, now, reason, note_text)
+
+
+def record_escalation(ticket: Ticket, actor: str, now: datetime, reason: str, note_text: str = "") -> Ticket:
+    """The escalation recorded without its checks: `escalate` once allowed, and a client's unsatisfied answer to a
+    resolution (`core/satisfaction`), which reaches a manager whatever the ticket's status."""
     to_tier = escalation_target(ticket, reason)
     record = Escalation(at=now, by=actor, from_tier=ticket.tier, to_tier=to_tier, reason=reason, note=note_text.strip())
     changed = ticket.evolve(tier=to_tier, escalations=ticket.escalations + (record,))
@@ -274,6 +295,8 @@ def acknowledge_manager_flag(ticket: Ticket, actor: str, now: datetime, is_manag
     ).enforce("acknowledge the manager flag of", ticket.id)
     flag = msgspec.structs.replace(ticket.manager_flag, acknowledged_at=now, by=actor)
     return _event(ticket.evolve(manager_flag=flag), actor, now, "manager flag acknowledged")
+
+
 
 
 def resolution_message(ticket: Ticket, summary: str) -> str:

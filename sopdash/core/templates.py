@@ -50,6 +50,11 @@ Kind regards,
 {signature}
 """
 
+SATISFACTION_INVITATION = (
+    "How did we do? Reply with a score from 1 (poor) to 5 (excellent), or tell us if it is not fixed."
+)
+"""The resolution notice's invitation to answer (SOP 6B by reply; the answer is read by `core/satisfaction`)."""
+
 RESOLUTION = """\
 Hello {requester_name},
 
@@ -61,7 +66,7 @@ What we did:
 
 {summary}
 
-If anything is still not right, just reply to this message and we will pick it up again.
+""" + SATISFACTION_INVITATION + """
 
 Kind regards,
 {technician}

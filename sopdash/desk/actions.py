@@ -22,9 +22,11 @@ from sopdash.core import edit, people, rules, time_spent
 from sopdash.core.addresses import checked_address
 from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
+from sopdash.core.courtesy import CourtesyRules
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Assignee, Roster
+from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.core.sla_policies import picked
 from sopdash.core.templates import Templates, filled, values
 from sopdash.mail.settings import MailSettings
@@ -54,6 +56,8 @@ class Desk:
     """The desk's own settings, which a running dashboard watches (None: not watched, as in tests)."""
     stamp: Clock | None = None  # what actions are stamped with (the CLI: the system clock); `clock` when None
     templates: Templates = Templates()  # the desk's texts to clients (`[templates]`)
+    courtesy: CourtesyRules | None = None  # SOP 2A/4A on public replies (None: not checked, as in tests)
+    satisfaction: SatisfactionPhrases = DEFAULT_PHRASES  # SOP 6B by reply: how a client's answer is read
 
     @property
     def action_clock(self) -> Clock:
@@ -142,8 +146,11 @@ class Desk:
             seen_version,
         )
 
-    def reply(self, ticket_id: int, text: str, allow_sensitive: bool = False) -> Ticket:
-        return self._apply(ticket_id, lambda t, now: rules.reply(t, self.actor, now, text, allow_sensitive))
+    def reply(self, ticket_id: int, text: str, allow_sensitive: bool = False, allow_discourteous: bool = False) -> Ticket:
+        """A public reply; refused if SOP 5A or (with the desk's courtesy rules) SOP 2A/4A advise against it, unless
+        allowed (and audited)."""
+        return self._apply(ticket_id, lambda t, now: rules.reply(
+            t, self.actor, now, text, allow_sensitive, self.courtesy, allow_discourteous))
 
     def note(self, ticket_id: int, text: str) -> Ticket:
         return self._apply(ticket_id, lambda t, now: rules.note(t, self.actor, now, text))

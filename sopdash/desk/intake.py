@@ -26,6 +26,7 @@ from sopdash.core.limits import MAX_SUBJECT
 from sopdash.core.model import Attachment, Inbound, Ticket, format_time
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.received import clock_start
+from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.core.sla_policies import picked
 from sopdash.core.templates import Templates
 from sopdash.core.text import one_line
@@ -82,8 +83,9 @@ class Intake:
     """Clients' mail taken into one desk's store."""
 
     def __init__(self, store: Store, settings: MailSettings, clock: Clock, templates: Templates | None = None,
-                 sign: Callable[[Ticket], dict[str, str]] | None = None) -> None:
-        self.store, self.settings, self.clock = store, settings, clock
+                 sign: Callable[[Ticket], dict[str, str]] | None = None,
+                 phrases: SatisfactionPhrases = DEFAULT_PHRASES) -> None:
+        self.store, self.settings, self.clock, self.phrases = store, settings, clock, phrases
         self.templates, self.sign = templates or Templates(), sign
         self.policy: SlaPolicy | None = None  # picks a new ticket's SLA policy (`Intake.on` gives the desk's)
         self.kept = store.kept_files()
@@ -95,7 +97,7 @@ class Intake:
         if desk.mail is None:
             raise InputError("mail is off: add a [mail] table (address, smtp_url or sendmail) to the config")
         intake = cls(desk.store, desk.mail, desk.action_clock, desk.templates,
-                     lambda ticket: desk.template_values(ticket, technician=""))
+                     lambda ticket: desk.template_values(ticket, technician=""), desk.satisfaction)
         intake.policy = desk.policy
         return intake
 
@@ -207,7 +209,7 @@ class Intake:
             return ([noted] if noted is not None else []), []
         self._remember(copy, ticket.id, fetch)
         decided.append(Outcome("reply", f"from {mail.sender} appended ({ticket.status} before){where.line}", ticket.id))
-        appended = rules.client_message(ticket, letter.author, now, letter.text, letter.inbound)
+        appended = rules.client_message(ticket, letter.author, now, letter.text, letter.inbound, self.phrases)
         return [cc_added(appended, mail, self.settings, now)], []
 
     def _new(self, mail: IncomingMail, letter: Letter, where: rules.Route, now: datetime, decided: list[Outcome],

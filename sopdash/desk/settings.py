@@ -320,6 +320,7 @@ class SettingsWatch:
         except SopdashError as error:
             return None, f"The desk's settings changed but cannot be used, so the previous ones stay: {error}"
         self.desk.adopt(settings.policy, settings.roster, settings.mail, settings.templates)
+        self.desk.courtesy, self.desk.satisfaction = settings.courtesy, settings.satisfaction
         self.settings = settings
         return settings, news
 

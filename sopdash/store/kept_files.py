@@ -18,7 +18,7 @@ import orjson
 
 from sopdash.core.errors import StoreError
 from sopdash.store.lock import exclusive_lock
-from sopdash.store.paths import files_dir_for
+from sopdash.store.paths import files_dir_for, user_name
 from sopdash.store.safe_files import SHARED_FOLDER_MODE, Folder, UnsafeEntry, folder_at, share, writable_in_place
 from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
 
@@ -54,6 +54,16 @@ class KeptFiles:
         after it returns has lost none of it."""
         *folders, name = self._parts(relative)
         self._append(folders, name, data, create=False)
+
+    def owner(self, relative: str) -> str | None:
+        """The login that owns a kept file (who wrote it), None if nothing is kept there."""
+        *folders, name = self._parts(relative)
+        try:
+            with self._folder(folders) as folder:
+                status = folder.entry(name)
+        except FileNotFoundError:
+            return None
+        return None if status is None else user_name(status.st_uid)
 
     def path(self, relative: str) -> Path:
         """Where a kept file is."""

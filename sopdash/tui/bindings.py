@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from textual.binding import Binding
 
-from sopdash.keys import APP_KEYS, DETAIL_KEYS, LIST_KEYS, SCREEN_KEY_IDS, SCREEN_KEYS, Key
+from sopdash.keys import APP_KEYS, DETAIL_KEYS, HANDOVER_KEYS, LIST_KEYS, SCREEN_KEY_IDS, SCREEN_KEYS, Key
 
 
 def _bindings(keys: Iterable[Key]) -> list[Binding]:
@@ -31,3 +31,4 @@ LIST_BINDINGS = _bindings(LIST_KEYS)
 DETAIL_BINDINGS = _bindings(DETAIL_KEYS)
 SCREEN_BINDINGS = {heading: _bindings(keys) for heading, keys in SCREEN_KEYS.items()}
 """Every other screen's and dialog's keys, by the heading `?` lists them under."""
+HANDOVER_BINDINGS = _bindings(HANDOVER_KEYS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -14,6 +13,7 @@ from textual.widgets import Footer, Static
 from sopdash.core.clock_explain import explain_clocks, explanation_lines
 from sopdash.core.model import Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.tui.bindings import screen_bindings
 
 
 class ClockScreen(ModalScreen[None]):
@@ -35,13 +35,7 @@ class ClockScreen(ModalScreen[None]):
         }
     }
     """
-    BINDINGS = [
-        Binding("escape,q", "close", "Close", id="clock.close"),
-        Binding("j,down", "scroll('down')", "Down", id="clock.down", show=False),
-        Binding("k,up", "scroll('up')", "Up", id="clock.up", show=False),
-        Binding("g,home", "scroll('home')", "Top", id="clock.top", show=False),
-        Binding("G,end", "scroll('end')", "Bottom", id="clock.bottom", show=False),
-    ]
+    BINDINGS = screen_bindings("clock.close", "clock.down", "clock.up", "clock.top", "clock.bottom")
 
     def __init__(self, ticket: Ticket, policy: SlaPolicy, now: datetime) -> None:
         super().__init__(classes="dialog-screen")

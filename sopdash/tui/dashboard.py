@@ -51,7 +51,7 @@ from sopdash.core.queue import (
 from sopdash.desk import Desk
 from sopdash.desk.settings import SettingsWatch
 from sopdash.tui.arrivals import announce_arrivals
-from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, LIST_BINDINGS, SCREEN_BINDINGS
+from sopdash.tui.bindings import APP_BINDINGS, DETAIL_BINDINGS, HANDOVER_BINDINGS, LIST_BINDINGS, SCREEN_BINDINGS
 from sopdash.tui.board_loader import RELOAD, BoardLoader
 from sopdash.tui.breach_alerts import ALERTS, BreachAlerts, IntakeRead
 from sopdash.tui.bulk_marks import BulkMarks
@@ -71,6 +71,7 @@ from sopdash.tui.messages import (
     BulkDone,
     ClocksRead,
     DeskSettingsChanged,
+    HandoverNotesLeft,
     MailDelivered,
     PresenceHeard,
     QueueArranged,
@@ -83,6 +84,8 @@ from sopdash.tui.presence_watch import PRESENCE, PresenceWatch
 from sopdash.tui.requester_tickets import RequesterTickets
 from sopdash.tui.clock_screen import ClockScreen
 from sopdash.tui.forecast_watch import ForecastMade, ForecastWatch
+from sopdash.tui.handover_notes import HandoverNotes
+from sopdash.tui.handover_screen import HandoverScreen
 from sopdash.tui.search_screen import open_search
 from sopdash.tui.stats_screen import StatsScreen
 from sopdash.tui.store_watch import StoreWatch
@@ -153,6 +156,7 @@ class DashboardScreen(Screen[None]):
         self.presence_watch = PresenceWatch(self, desk)
         self.alerts = BreachAlerts(self, desk, settings.alerts, settings.bell)
         self.requesters = RequesterTickets(self)
+        self.handover_notes = HandoverNotes(self)
         self.settings_watch = SettingsWatch(desk, settings)
 
     # Layout.
@@ -179,6 +183,7 @@ class DashboardScreen(Screen[None]):
         self.store_watch.start()
         self.mail.start()
         self.presence_watch.start()
+        self.handover_notes.start()
         leave_with_terminal(self.app, self.presence_watch.stop)
         if self.desk.settings is not None:  # the desk's own settings are followed: say what the config leaves out
             for note in self.settings.notes:
@@ -691,6 +696,7 @@ class DashboardScreen(Screen[None]):
                     "Dashboard": self._keyed(APP_BINDINGS),
                     "Queue and escalation lists": self._keyed(LIST_BINDINGS),
                     "Ticket detail": self._keyed(DETAIL_BINDINGS),
+                    "Hand-over (H)": self._keyed(HANDOVER_BINDINGS),
                     **SCREEN_BINDINGS,
                 }
             )
@@ -709,6 +715,13 @@ class DashboardScreen(Screen[None]):
         elif self.board is not None:
             tickets = [row.ticket for row in self.board.rows]
             self.app.push_screen(StatsScreen(tickets, self.desk.policy, self.desk.clock(), self.privacy))
+
+    def on_handover_notes_left(self, _: HandoverNotesLeft) -> None:
+        self.handover_notes.left()
+
+    def action_handover(self) -> None:
+        """SOP 2B: what happened since this technician last looked, with colleagues' hand-over notes first."""
+        self.app.push_screen(HandoverScreen(self.desk))
 
     def palette_actions(self) -> list[PaletteAction]:
         """Every dashboard key as a palette command (PaletteHost)."""

@@ -107,6 +107,10 @@ class ClocksRead(Message):
     alerts: list[ClockAlert]
 
 
+class HandoverNotesLeft(Message):
+    """Colleagues left hand-over notes this technician has not seen (SOP 2B)."""
+
+
 @dataclass
 class RequestersGrouped(Message):
     """The tickets of `board`, grouped by requester."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sopdash.core import rules
+from sopdash.core.courtesy import DEFAULT_RULES
 from sopdash.core.delivery import mail_route
 from sopdash.core.display import client_line
 from sopdash.core.merge import verdict_merge_source
@@ -141,11 +142,12 @@ ACTIONS: dict[str, TicketAction] = {
         ask=lambda desk, t, privacy: TextDialog(t, "note", privacy=privacy),
     ),
     "reply": TicketAction(
-        call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True),
+        call=lambda desk, t, text: desk.reply(t.id, text, allow_sensitive=True, allow_discourteous=True),
         done=lambda desk, t, _: f"Reply sent on #{t.id}.",
         unsent=lambda t, _, why: f"Reply on #{t.id} {why}.",
         ask=lambda desk, t, privacy: TextDialog(
-            t, "reply", desk.template_text("reply", t), privacy, mail_route_of(desk, t, privacy)
+            t, "reply", desk.template_text("reply", t), privacy, mail_route_of(desk, t, privacy),
+            courtesy=desk.courtesy or DEFAULT_RULES
         ),
     ),
     "waiting": TicketAction(

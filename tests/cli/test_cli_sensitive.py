@@ -9,7 +9,7 @@ import pytest
 from sopdash.desk.identity import current_login
 
 ME = current_login()
-SECRET = "The printer is at 10.20.0.15 now."
+SECRET = "Hello Ann, the printer is at 10.20.0.15 now. Thanks!"
 
 SENDING = {
     "ack --message": ("ack", "1", "--message", SECRET),

@@ -15,7 +15,7 @@ NOT_TOLD = "recorded — mail is off: the client was not told"  # these tests ru
 TICKET_FIELDS = {
     "id", "subject", "body", "requester", "cc", "category", "priority", "triaged", "status", "assignee", "tier",
     "escalations", "manager_flag", "troubleshooting", "timeline", "created_at", "acknowledged_at", "resolved_at",
-    "resolution", "client_notified_at", "closed_at", "links", "reported_at", "merged_acknowledged_at", "source",
+    "resolution", "client_notified_at", "closed_at", "links", "reported_at", "merged_acknowledged_at", "satisfaction", "source",
     "desk_address", "sla_policy", "organisation", "version", "mail_revision",
 }
 CLOCK_FIELDS = {"due", "state", "remaining_s", "target_s"}
@@ -164,13 +164,13 @@ def test_show_text_has_clocks_in_the_calendar_zone_and_marks_internal_notes(env,
     (tmp_path / "config.toml").write_text('[calendar]\ntimezone = "Europe/Berlin"\n', encoding="utf-8")
     new_ticket("VPN down", "--priority", "urgent", "--body", "Line one\nLine two")
     sopdash("ticket", "note", "1", "checked the [red]router[/red]")
-    sopdash("ticket", "note", "1", "We are on it", "--public")
+    sopdash("ticket", "note", "1", "Hi, we are on it. Thanks", "--public")
     text = sopdash("ticket", "show", "#1").out
     assert text.startswith("#1 VPN down\n")
     assert "due Wed 25 Nov 10:30 CET" in text  # 09:30 UTC
     assert "Created   Wed 25 Nov 10:00 CET" in text
     assert "INTERNAL  " in text and ": checked the [red]router[/red]" in text
-    assert "PUBLIC    " in text and ": We are on it" in text
+    assert "PUBLIC    " in text and ": Hi, we are on it. Thanks" in text
     assert "\nLine one\nLine two\n" in text
     assert f"▸ 1 {TROUBLESHOOTING_STEPS[0]}  ← current\n" in text  # the dashboard's key hint (t) is left out
 

@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 import pytest
 
+from sopdash.core.courtesy import advise
 from sopdash.core.model import Requester
+from sopdash.core.satisfaction import answer
 from sopdash.core.privacy import scrub_text
 from sopdash.core.sensitive import find_sensitive
 from sopdash.core.text import one_line, printable
@@ -32,12 +34,17 @@ HOSTILE = {
     "unterminated csi": "\x1b[" + "1;" * (MB // 2),
     "addresses and phones": "ann@example.com +1 555 123 4567 " * (MB // 32),
     "card-like digits": "4 " * (MB // 2),
+    "one shouted run": "SHOUT " * (MB // 6),
+    "phrase prefixes": "as i already " * (MB // 13),
+    "quoted lines": "> not fixed\n" * (MB // 12),
 }
 SCANNERS: dict[str, Callable[[str], object]] = {
     "privacy scrubber": lambda text: scrub_text(text, Requester("Ann Smith", "ann@example.com", "")),
     "sensitive-text check": find_sensitive,
     "printable": printable,
     "one_line": one_line,
+    "courtesy check": advise,
+    "client's answer to a resolution": answer,
 }
 
 

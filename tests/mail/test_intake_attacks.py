@@ -183,7 +183,7 @@ def test_the_same_out_of_office_twenty_times_is_one_event(ann_ticket, sopdash, m
         assert pipe(sopdash, monkeypatch, raw).code == 0
     events = [e.text for e in TicketStore(store).get(1).timeline if e.text.startswith("out-of-office")]
     assert events == ["out-of-office reply from Ann Example: Automatic reply: Re: Printer jams [#1]"]
-    sopdash("ticket", "note", "1", "We replaced the roller.", "--public")
+    sopdash("ticket", "note", "1", "Hello Ann, we replaced the roller. Thanks", "--public")
     pipe(sopdash, monkeypatch, message("Ann Example <ann@example.com>", "Automatic reply: Re: Printer jams [#1]", "<ooo-again@x>",
                                        f"In-Reply-To: {our_id}\nAuto-Submitted: auto-replied\n"))
     assert sum(e.text.startswith("out-of-office") for e in TicketStore(store).get(1).timeline) == 2

@@ -51,7 +51,7 @@ def test_mail_in_acknowledgement_out_answer_in(mail_store, smtp_server, sopdash,
     assert [e.text for e in ticket.timeline if e.kind == "client"] == ["It is the one on floor 2."]
     assert len(open_store(mail_store).live()) == 1
 
-    reply = sopdash("ticket", "note", "1", "Driver reinstalled, please try again.", "--public")
+    reply = sopdash("ticket", "note", "1", "Hello Ann,\n\ndriver reinstalled, please try again.\n\nThanks", "--public")
     assert "mail sent to ann@example.com" in reply.out
     assert mailbox.messages[-1]["In-Reply-To"] == "<ann-2@example.com>"  # to the client's latest message
     log = sopdash("mail", "log").out.splitlines()

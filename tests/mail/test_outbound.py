@@ -82,7 +82,7 @@ def test_a_5xx_fails_with_the_reason(mail_env, smtp_server, sopdash):
     mailbox, _ = smtp_server
     mailbox.mode = "5xx"
     ticket_id = new_ticket(sopdash)
-    result = sopdash("ticket", "note", str(ticket_id), "We are on it.", "--public")
+    result = sopdash("ticket", "note", str(ticket_id), "Hello Ann, we are on it. Thanks!", "--public")
     assert result.code == 0
     assert "mail to ann@example.com failed (550 5.1.1 no such user here)" in result.out
     (record,) = deliveries(mail_env, ticket_id)
@@ -183,10 +183,10 @@ def test_mail_send_watch_outlives_an_unreadable_store(mail_env, smtp_server, sop
 
 def test_sensitive_text_is_refused_before_anything_is_queued(mail_env, smtp_server, sopdash):
     ticket_id = new_ticket(sopdash)
-    refused = sopdash("ticket", "note", str(ticket_id), "Your password is Hunter2!", "--public")
+    refused = sopdash("ticket", "note", str(ticket_id), "Hi Ann, your password is Hunter2! Regards", "--public")
     assert refused.code == 1
     assert deliveries(mail_env, ticket_id) == [] and smtp_server[0].messages == []
-    sent = sopdash("ticket", "note", str(ticket_id), "Your password is Hunter2!", "--public", "--allow-sensitive")
+    sent = sopdash("ticket", "note", str(ticket_id), "Hi Ann, your password is Hunter2! Regards", "--public", "--allow-sensitive")
     assert sent.code == 0 and "mail sent" in sent.out
 
 

@@ -64,6 +64,12 @@ class DatabaseFiles:
             row = conn.execute("SELECT data FROM sopdash.kept_files WHERE relative = %s", (relative,)).fetchone()
         return None if row is None else bytes(row[0])
 
+    def owner(self, relative: str) -> str | None:
+        """The role that last wrote what is kept under relative, None if nothing is."""
+        with self.store.session() as conn:
+            row = conn.execute("SELECT kept_by FROM sopdash.kept_files WHERE relative = %s", (relative,)).fetchone()
+        return None if row is None else row[0]
+
     def append_log(self, record: dict) -> None:
         """Add one record to the mail log."""
         with self.store.session() as conn:

@@ -1,4 +1,5 @@
-"""Write an internal note or a public reply; SOP 5A checks the reply before it can reach the client."""
+"""Write an internal note or a public reply; SOP 5A checks the reply before it can reach the client, and the courtesy
+check (SOP 2A/4A) advises on it as it is written."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static, TextArea
 
+from sopdash.core.courtesy import CourtesyRules
 from sopdash.core.display import requester_label
 from sopdash.core.model import Ticket
 from sopdash.core.presence import Activity
@@ -18,6 +20,7 @@ from sopdash.core.templates import REPLY, filled, values, writing_point
 from sopdash.core.text import printable
 from sopdash.tui.dialogs.base import CANCEL, DialogAction
 from sopdash.tui.dialogs.confirm_dialog import ConfirmDialog
+from sopdash.tui.dialogs.courtesy_advice import CourtesyAdvice
 from sopdash.tui.dialogs.writing_area import WritingArea
 from sopdash.tui.dialogs.disclosure_check import DisclosureCheck
 from sopdash.tui.bindings import screen_bindings
@@ -41,11 +44,14 @@ class TextDialog(DisclosureCheck[str]):
     BINDINGS = screen_bindings("text.save", "text.send", "text.cancel")
 
     def __init__(
-        self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False, route: str = ""
+        self, ticket: Ticket, kind: TextKind, text: str | None = None, privacy: bool = False, route: str = "",
+        courtesy: CourtesyRules | None = None,
     ) -> None:
-        """`kind` says who will read it; `text` replaces the template (a reply's greeting, an acknowledgement)."""
+        """`kind` says who will read it; `text` replaces the template (a reply's greeting, an acknowledgement);
+        with `courtesy`, a reply shows the courtesy check's advice as it is written."""
         super().__init__(ticket, privacy, route)
         self.kind = kind
+        self.courtesy = courtesy if kind == "reply" else None
         self.initial_text = printable(self._template() if text is None else text)
 
     @property
@@ -104,6 +110,8 @@ class TextDialog(DisclosureCheck[str]):
             yield from self.mail_route()
         yield WritingArea(self.initial_text, id="text")
         yield self.findings_view()
+        if self.courtesy is not None:
+            yield CourtesyAdvice(self.courtesy)
 
     def buttons(self) -> Iterable[DialogAction]:
         return (DialogAction("save", self.send_label(), "primary", "save"), CANCEL)
@@ -115,6 +123,8 @@ class TextDialog(DisclosureCheck[str]):
             editor.move_cursor(point)  # the empty lines under the greeting of an untouched template
         else:
             editor.move_cursor(editor.document.end)
+        if self.courtesy is not None:
+            self.query_one(CourtesyAdvice).show(self.initial_text)
 
     def send_label(self) -> str:
         return "Send (^s)" if self.is_public else "Save note (^s)"
@@ -134,6 +144,8 @@ class TextDialog(DisclosureCheck[str]):
     def _edited(self) -> None:
         self.say("")
         self.text_changed(self.text)
+        if self.courtesy is not None:
+            self.query_one(CourtesyAdvice).text_changed(self.text)
 
     def action_save(self) -> None:
         """Save a note; send a public text once SOP 5A's check is passed or explicitly overridden."""
