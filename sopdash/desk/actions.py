@@ -103,12 +103,11 @@ class Desk:
     def _apply(
         self, ticket_id: int, action: Callable[[Ticket, datetime], Ticket], seen_version: int | None = None
     ) -> Ticket:
-        now = self.action_clock()
-        return self.store.update(
-            ticket_id,
-            lambda t: self._queue_mail(t, picked(self.policy, t, action(t, now), self.actor, now), now),
-            expected_version=seen_version,
-        )
+        def change(ticket: Ticket) -> Ticket:
+            now = self.action_clock()  # read once the ticket is held: two writers' entries stay in time order
+            return self._queue_mail(ticket, picked(self.policy, ticket, action(ticket, now), self.actor, now), now)
+
+        return self.store.update(ticket_id, change, expected_version=seen_version)
 
     def _queue_mail(self, before: Ticket, after: Ticket, now: datetime) -> Ticket:
         """`after` with its new public entries queued for delivery, when mail is configured."""

@@ -4,6 +4,8 @@ real SMTP server and `mail receive` run as the MTA runs it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +50,7 @@ def receive(raw: bytes) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sopdash", "mail", "receive"], input=raw, capture_output=True, check=False)
 
 
-def test_cc_gets_public_mail_and_never_an_internal_note(desk, mail_store, smtp_server, sopdash):
+def test_cc_gets_public_mail_and_never_an_internal_note(desk, mail_store, smtp_server, sopdash, time_machine):
     mailbox, _ = smtp_server
     done = receive(web_form())
     assert done.returncode == 0, done.stderr
@@ -69,8 +71,10 @@ def test_cc_gets_public_mail_and_never_an_internal_note(desk, mail_store, smtp_s
     assert "Hello Priya Nair," in body and "#1" in body and "Acme IT Support · ext. 4000" in body
     assert mailbox.envelopes[-1][1] == ["priya@client.example", "lead@client.example"]
 
+    # `mail receive` ran on the real clock; the timeline only goes forward (on PostgreSQL the database holds to it)
+    time_machine.move_to(open_store(mail_store).get(1).timeline[-1].at + timedelta(minutes=1), tick=False)
     sopdash("ticket", "note", "1", "Internal: the profile share ACL is broken")
-    sopdash("ticket", "note", "1", "We are rebuilding your profile now.", "--public")
+    sopdash("ticket", "note", "1", "Hello Priya,\n\nwe are rebuilding your profile now.\n\nKind regards,\nAmara", "--public")
     sopdash("ticket", "resolve", "1", "--summary", "Rebuilt the Outlook profile.")
     sopdash("mail", "send", "--now")
     reply, resolution = mailbox.messages[1:]

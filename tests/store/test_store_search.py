@@ -62,7 +62,8 @@ def test_newest_first_in_pages_with_filters(store) -> None:
 def test_an_archived_ticket_is_found_and_marked(store) -> None:
     closed = datetime(2025, 1, 10, tzinfo=timezone.utc)
     store.add_many([
-        ticket("Old printer fire", status="closed", created_at=closed - timedelta(days=2), closed_at=closed),
+        ticket("Old printer fire", status="closed", created_at=closed - timedelta(days=2), closed_at=closed,
+               resolved_at=closed, resolution="fixed", client_notified_at=closed),  # the close gate (SOP 2E) holds
         ticket("New printer"),
     ])
     store.archive()

@@ -281,7 +281,8 @@ BEGIN
         last_at := at;
         PERFORM sopdash.check_clock(NEW.id, 'a new timeline entry''s time', at, history);
         IF NOT history AND entry->>'author' <> who AND entry->>'kind' <> 'client'
-           AND NOT (entry->>'author' = 'mail' AND entry->>'kind' = 'event') THEN
+           AND NOT (entry->>'author' = 'mail' AND entry->>'kind' = 'event')
+           AND NOT (entry->>'author' = 'mail' AND entry->>'kind' = 'public' AND TG_OP = 'INSERT') THEN  -- the receipt
             new_tl := jsonb_set(new_tl, ARRAY[i::text, 'author'], to_jsonb(who));
             rewritten := true;
         END IF;

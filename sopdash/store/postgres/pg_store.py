@@ -189,7 +189,7 @@ class PostgresStore(Store):
         statement, params = search_sql(query, before, since)
         with self.session() as conn:
             rows = conn.execute(statement, {**params, "cutoff": self.clock() - self.archive_after, "limit": limit}).fetchall()
-        tickets = self._decode_all(b"[" + b",".join(row[2] for row in rows) + b"]")
+        tickets = self._decode_rows([(row[0], row[2]) for row in rows])
         return [_hit(query, ticket, archived) for ticket, (_, archived, _) in zip(tickets, rows)]
 
     # -- writing -----------------------------------------------------------------------------

@@ -25,7 +25,9 @@ DECLARE
     home name;
 BEGIN
     BEGIN
-        CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA sopdash;
+        CREATE SCHEMA IF NOT EXISTS sopdash_unaccent;  -- the extension's own functions, apart from ours
+        CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA sopdash_unaccent;
+        GRANT USAGE ON SCHEMA sopdash_unaccent TO PUBLIC;
     EXCEPTION WHEN OTHERS THEN
         RAISE NOTICE 'unaccent is not available here: search folds case, not accents, in the database';
     END;
@@ -60,6 +62,10 @@ END $$;
 ALTER TABLE sopdash.tickets DISABLE TRIGGER USER;
 UPDATE sopdash.tickets SET search = sopdash.search_vector(doc);
 ALTER TABLE sopdash.tickets ENABLE TRIGGER USER;
+
+ALTER FUNCTION sopdash.search_fold(text) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION sopdash.search_vector(json) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION sopdash.derive_search() SET search_path = pg_catalog, pg_temp;
 
 CREATE TRIGGER derive_search BEFORE INSERT OR UPDATE ON sopdash.tickets
     FOR EACH ROW EXECUTE FUNCTION sopdash.derive_search();
