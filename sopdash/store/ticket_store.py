@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -17,7 +17,9 @@ from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
+from sopdash.core.summary import Cursor, TicketSummary, newest_first, summary_of
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
+from sopdash.store.archive_index import index_name, index_problem, indexed_tickets, month_summaries, rebuild_index
 from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
@@ -148,6 +150,62 @@ class TicketStore(Store):
             return live.tickets[ticket_id]
         return find_archived(self.path, live.record.get("archived", {}), ticket_id, live.record.get("schema"))
 
+    def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
+        """A page of history, newest first: the live file's tickets, and the summaries of the archive's months from
+        before's month down, from their indexes (`archive_index`), only as many months as the page reaches into (a
+        month holds only tickets closed in it, so an older month never sorts above a newer one)."""
+        with gc_paused():
+            live = read_store_file(self.path)
+            archived: dict[str, list[int]] = live.record.get("archived", {})
+            schema = live.record.get("schema")
+            candidates = [summary_of(ticket) for ticket in live.tickets.values()]
+            months = sorted((m for m in archived if before is None or m <= month_of(before[0])), reverse=True)
+            reached = 0
+            for month in months:
+                found = [s for s in self._summaries(month, archived[month], schema) if before is None or s.page_key < before]
+                candidates += found
+                reached += 1
+                if len(found) >= limit:
+                    break
+            page, more = newest_first(candidates, before, limit)
+        return page, page[-1].page_key if page and (more or reached < len(months)) else None
+
+    def _summaries(self, month: str, ids: list[int], schema: object) -> list[TicketSummary]:
+        """The summaries of the tickets the month lists, from its index (made again if it does not match the month)."""
+        summaries = None
+        if schema == SCHEMA_VERSION:  # the months of an older layout, which stores may share, have no index
+            with archive_folder(self.path, schema) as folder:
+                summaries = month_summaries(folder, month)
+        if summaries is None:  # the month cannot be indexed: read it whole, which names its problem
+            return [summary_of(t) for t in listed(read_month(self.path, month, schema).tickets, ids, self.path, month, schema)]
+        wanted = set(ids)
+        found = [summary for summary in summaries if summary.id in wanted]
+        if len(found) < len(wanted):
+            listed({summary.id: summary for summary in found}, ids, self.path, month, schema)  # names the missing one
+        return found
+
+    def tickets(self, ids: Iterable[int]) -> list[Ticket]:
+        """The tickets with these ids in that order (a gone one left out): the live file read once, the archived ones
+        from their own bytes in their months (`archive_index`), each month's index read once."""
+        live = read_store_file(self.path)
+        archived: dict[str, list[int]] = live.record.get("archived", {})
+        schema = live.record.get("schema")
+        ids = list(ids)
+        by_month: dict[str, list[int]] = {}
+        month_of_id = {ticket_id: month for month, listed_ids in archived.items() for ticket_id in listed_ids}
+        for ticket_id in ids:
+            if ticket_id not in live.tickets and ticket_id in month_of_id:
+                by_month.setdefault(month_of_id[ticket_id], []).append(ticket_id)
+        found = dict(live.tickets)
+        for month, wanted in by_month.items():
+            if schema == SCHEMA_VERSION:  # the months of an older layout, which stores may share, have no index
+                with archive_folder(self.path, schema) as folder:
+                    found.update(indexed_tickets(folder, month, wanted))
+            for ticket_id in wanted:
+                if ticket_id not in found:  # the index could not vouch for it: the one-ticket way, which rebuilds it
+                    found[ticket_id] = find_archived(self.path, archived, ticket_id, schema)
+        return [found[ticket_id] for ticket_id in ids if ticket_id in found]
+
     def add(self, make: Callable[[int], Ticket]) -> Ticket:
         """Store make(new_id) as version 1 under an id never used before; returns it as stored."""
         with self._writing() as write:
@@ -268,7 +326,24 @@ class TicketStore(Store):
         modes set right (`sidecar_check`), then, under the lock, the temp files of interrupted writes removed."""
         done = repair_sidecars(self.path)
         with self._locked():
-            return done + remove_debris(self.path)
+            return done + remove_debris(self.path) + self._reindex_months()
+
+    def _reindex_months(self) -> list[str]:
+        """Make again each month's index that is missing or does not match its month (under the lock)."""
+        done: list[str] = []
+        try:
+            record = read_store_file(self.path).record
+            archived = record.get("archived", {})
+            if record.get("schema") != SCHEMA_VERSION or not archived:
+                return done
+            with archive_folder(self.path) as folder:
+                for month in sorted(archived):
+                    problem = index_problem(folder, month)
+                    if problem is not None and rebuild_index(folder, month) is not None:
+                        done.append(f"fixed: {folder.path / index_name(month)} was {problem}; made it again from the month")
+        except StoreError:
+            pass  # an unreadable store or a planted archive folder: `check` names it
+        return done
 
     def _locked(self) -> AbstractContextManager[None]:
         """The store's lock; a file that is not a store (a link to /etc/passwd, say) gets no lock file made beside it."""
