@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sopdash.cli.context import open_desk, warn
+from sopdash.cli.history_list import print_history
 from sopdash.cli.options import command_parent
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
 from sopdash.cli.standard_input import StandardInput
@@ -46,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     new.add_argument("--category", type=text_up_to(MAX_CATEGORY), default="", help="e.g. Hardware, Network")
 
     listing = action("list", list_tickets, "list open tickets, most urgent first", with_id=False)
-    listing.add_argument("--all", action="store_true", help="include resolved and closed tickets")
+    listing.add_argument("--all", action="store_true",
+                         help="every ticket ever, newest first, a page at a time (with --json: in full, in the queue's order)")
     listing.add_argument("--json", action="store_true", help="print a JSON array of ticket documents")
 
     show = action("show", show_ticket, "show one ticket with its clocks and timeline")
@@ -160,6 +162,10 @@ def new_ticket(args: argparse.Namespace) -> int:
 
 def list_tickets(args: argparse.Namespace) -> int:
     desk = open_desk(args)
+    if args.all and not args.json:
+        if not print_history(desk, shutil.get_terminal_size((120, 24)).columns):
+            print("no tickets")
+        return 0
     now = desk.clock()
     tickets = desk.history() if args.all else desk.tickets()
     rows = most_urgent_first(tickets, desk.policy, now, Query() if args.all else OPEN_ONLY)

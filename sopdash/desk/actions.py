@@ -24,6 +24,8 @@ from sopdash.core.delivery import queue_deliveries
 from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.summary import Cursor, TicketSummary
+from sopdash.desk.history_pages import recent_history
 from sopdash.core.roster import Assignee, Roster
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
@@ -73,6 +75,14 @@ class Desk:
 
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)
+
+    def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
+        """A page of history's summaries, newest first, below `before`; and the next page's cursor, None at the end."""
+        return self.store.history_page(before, limit)
+
+    def recent_history(self, pages: int) -> tuple[list[Ticket], bool]:
+        """The live tickets and those of history's `pages` newest pages; whether older ones remain."""
+        return recent_history(self.store, pages)
 
     def clocks(self, ticket: Ticket, now: datetime | None = None) -> TicketClocks:
         return ticket_clocks(ticket, self.policy, now or self.clock())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
@@ -70,6 +71,7 @@ class TicketStore(Store):
         self.lock_path = lock_path_for(self.path)
         self.clock, self.archive_after, self.notify = clock, archive_after, notify
         self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
+        self._pages: _Paging | None = None
         if self._exists():
             return
         if not create:
@@ -153,22 +155,32 @@ class TicketStore(Store):
     def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
         """A page of history, newest first: the live file's tickets, and the summaries of the archive's months from
         before's month down, from their indexes (`archive_index`), only as many months as the page reaches into (a
-        month holds only tickets closed in it, so an older month never sorts above a newer one)."""
+        month holds only tickets closed in it, so an older month never sorts above a newer one). What one page read
+        serves the next, until the live file changes."""
         with gc_paused():
-            live = read_store_file(self.path)
-            archived: dict[str, list[int]] = live.record.get("archived", {})
-            schema = live.record.get("schema")
-            candidates = [summary_of(ticket) for ticket in live.tickets.values()]
-            months = sorted((m for m in archived if before is None or m <= month_of(before[0])), reverse=True)
+            pages = self._paging()
+            candidates = list(pages.live)
+            months = sorted((m for m in pages.archived if before is None or m <= month_of(before[0])), reverse=True)
             reached = 0
             for month in months:
-                found = [s for s in self._summaries(month, archived[month], schema) if before is None or s.page_key < before]
+                if month not in pages.months:
+                    pages.months[month] = self._summaries(month, pages.archived[month], pages.schema)
+                found = [s for s in pages.months[month] if before is None or s.page_key < before]
                 candidates += found
                 reached += 1
                 if len(found) >= limit:
                     break
             page, more = newest_first(candidates, before, limit)
         return page, page[-1].page_key if page and (more or reached < len(months)) else None
+
+    def _paging(self) -> _Paging:
+        """The live file's summaries and archive list, read again only if the live file changed since."""
+        signature = self.signature()
+        if self._pages is None or self._pages.signature != signature:
+            live = read_store_file(self.path)
+            self._pages = _Paging(signature, [summary_of(ticket) for ticket in live.tickets.values()],
+                                  live.record.get("archived", {}), live.record.get("schema"), {})
+        return self._pages
 
     def _summaries(self, month: str, ids: list[int], schema: object) -> list[TicketSummary]:
         """The summaries of the tickets the month lists, from its index (made again if it does not match the month)."""
@@ -379,6 +391,18 @@ class TicketStore(Store):
                 f"split the single-file store {self.path}: {sum(moved.values())} closed tickets moved to "
                 f"{len(moved)} month files in {archive_directory(self.path)}"
             )
+
+
+@dataclass
+class _Paging:
+    """What pages of history are cut from, as of one version of the live file (its signature): the live tickets'
+    summaries, the months it lists, and each month's summaries once read."""
+
+    signature: Signature | None
+    live: list[TicketSummary]
+    archived: dict[str, list[int]]
+    schema: object
+    months: dict[str, list[TicketSummary]]
 
 
 def months_from(archived: dict[str, list[int]], since: datetime | None) -> list[str]:

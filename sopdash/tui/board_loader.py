@@ -1,5 +1,6 @@
 """Reading the store into the board the dashboard shows: in a worker, one read at a time, the archive only once
-a view, `:` or the statistics need it.
+`:` or the statistics need it; the *all* view takes in history a page at a time, newest first, the next page once
+the technician scrolls to the end of what is shown.
 
 Whether a read runs is a small state machine, changed only on the UI thread: idle; loading; or loading with
 another read asked for meanwhile, which starts once this one is on screen (a burst of changes costs two
@@ -43,6 +44,10 @@ class BoardLoader:
         """Whether a read takes in the archive too."""
         self.has_history = False
         """Whether the board on screen holds the archive."""
+        self.history_pages = 0
+        """How many pages of history (newest first) a read takes in, while the whole archive is not asked for."""
+        self.more_history = False
+        """Whether history older than the pages on screen remains."""
         self.progress = ""
         """How far reading the archive got, for the queue's title."""
         self._error = ""
@@ -59,33 +64,39 @@ class BoardLoader:
             return
         self.state = Loading.LOADING
         screen = self.screen
-        read = partial(self._read, screen.board, screen.queue_query, screen.ordering, self.with_history)
+        pages = 0 if self.with_history else self.history_pages
+        read = partial(self._read, screen.board, screen.queue_query, screen.ordering, self.with_history, pages)
         screen.run_worker(read, group=RELOAD, thread=True, exclusive=True, exit_on_error=False)
 
-    def _read(self, previous: Board | None, query: Query, ordering: Ordering, with_history: bool) -> None:
+    def _read(self, previous: Board | None, query: Query, ordering: Ordering, with_history: bool, pages: int) -> None:
         """In the worker: the board, arranged for the query and ordering the screen had when the read began."""
         signature = self.desk.signature()  # before reading: a write during the read shows on the next look
+        more = False
         if with_history:
             tickets = self.desk.history(progress=self._archive_progress)
+        elif pages:
+            tickets, more = self.desk.recent_history(pages)
         else:
             tickets = self.desk.tickets()
         # The business calendars extend their tables under their own lock, so this thread may share them.
         board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
         arrangement = arrange(board, query, ordering, board.moment(board.loaded_at))
-        self.screen.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True, with_history=with_history))
+        self.screen.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True,
+                                               with_history=with_history, more_history=more))
 
     def _archive_progress(self, done: int, total: int) -> None:
         """In the worker, as the archive's months are read."""
         self.screen.post_message(ArchiveRead(done, total))
 
-    def loaded(self, with_history: bool) -> bool:
+    def loaded(self, with_history: bool, more_history: bool = False) -> bool:
         """A read reached the screen: back to idle; True if another was asked for meanwhile (to start once the
         board is shown)."""
         again = self.state is Loading.LOADING_AGAIN
         self.state = Loading.IDLE
         gc.freeze()  # what a load keeps is never scanned by a full collection again, so none stalls a key press
         self.has_history = with_history
-        if with_history and self.progress:
+        self.more_history = more_history
+        if (with_history or self.history_pages) and self.progress:
             self.progress = ""
             self.screen.update_titles()
         if self._error:
@@ -115,6 +126,27 @@ class BoardLoader:
             self.progress = "reading the archive…"
             self.screen.update_titles()
             self.reload()
+
+    def read_pages(self) -> None:
+        """Take in the newest page of history (the *all* view); older ones follow with `next_page`."""
+        if not self.with_history and not self.history_pages:
+            self.history_pages = 1
+            self.progress = "reading history…"
+            self.screen.update_titles()
+            self.reload()
+
+    def next_page(self) -> None:
+        """Take in the next older page of history, unless one is being read or none is left."""
+        if self.history_pages and self.more_history and self.state is Loading.IDLE and not self.with_history:
+            self.history_pages += 1
+            self.progress = "reading older history…"
+            self.screen.update_titles()
+            self.reload()
+
+    def drop_pages(self) -> None:
+        """No view shows history now: later reads take in the live tickets only."""
+        self.history_pages = 0
+        self.more_history = False
 
     def archive_read(self, done: int, total: int) -> None:
         self.progress = f"reading the archive {done}/{total} months"

@@ -207,6 +207,8 @@ class DashboardScreen(Screen[None]):
             title += f" · {len(self.marked)} marked"
         if self.loader.progress:
             title += f" · {self.loader.progress}"
+        elif self.loader.more_history and self.queue_query.includes_closed:
+            title += " · older history as you scroll"
         if self.line_lost:
             title += " · reconnecting to the database…"
         ticket_id = self.current_id
@@ -287,12 +289,12 @@ class DashboardScreen(Screen[None]):
             self.notify("Reconnected to the database: changes show at once again.", title="Store")
         self.update_titles()
 
-    def _board_loaded(self, board: Board, with_history: bool) -> bool:
+    def _board_loaded(self, board: Board, with_history: bool, more_history: bool = False) -> bool:
         """Put a freshly read board on screen; True if another read was asked for meanwhile."""
         previous, self.board = self.board, board
         self.moment = board.moment(board.loaded_at)
         self._arranged_at = board.loaded_at
-        again = self.loader.loaded(with_history)
+        again = self.loader.loaded(with_history, more_history)
         self.escalations.show(board, self.moment)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell)
         self.requesters.group(board)
@@ -320,9 +322,11 @@ class DashboardScreen(Screen[None]):
         self.update_titles()
         if self.board is None or self.moment is None:
             return
-        if self.queue_query.includes_closed and not self.loader.with_history:
-            self.loader.read_history()  # the reload arranges the queue
+        if self.queue_query.includes_closed and not self.loader.with_history and not self.loader.history_pages:
+            self.loader.read_pages()  # the reload arranges the queue
             return
+        if not self.queue_query.includes_closed:
+            self.loader.drop_pages()
         self._arranged_at = self.moment.now
         self._arrange_board(self.board, self.queue_query, self.ordering, self.moment)
 
@@ -333,7 +337,7 @@ class DashboardScreen(Screen[None]):
     @on(QueueArranged)
     @reported
     def _queue_arranged(self, message: QueueArranged) -> None:
-        again = self._board_loaded(message.board, message.with_history) if message.reloaded else False
+        again = self._board_loaded(message.board, message.with_history, message.more_history) if message.reloaded else False
         if message.board is not self.board:
             return  # arranged on a board a reload has replaced meanwhile
         if message.query == self.queue_query and message.ordering == self.ordering:
@@ -452,6 +456,8 @@ class DashboardScreen(Screen[None]):
         def cursor_moved(_: int | None) -> None:
             if pane == self.detail_source:
                 self._show_detail()
+            if pane == "queue" and self.queue.cursor >= self.queue.line_count - self.queue.visible_lines:
+                self.loader.next_page()  # near the end of the history on screen: the next older page
 
         return cursor_moved
 

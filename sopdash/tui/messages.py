@@ -37,7 +37,7 @@ class DeskSettingsChanged(Message):
 @dataclass
 class QueueArranged(Message):
     """A worker arranged the queue for `query` and `ordering`: after reading the store (`reloaded`, the archive
-    too if `with_history`), or after a view, filter or sort change."""
+    too if `with_history`, or its newest pages), or after a view, filter or sort change."""
 
     board: Board
     arrangement: Arrangement
@@ -45,6 +45,7 @@ class QueueArranged(Message):
     ordering: Ordering
     reloaded: bool = False
     with_history: bool = False
+    more_history: bool = False  # the board holds the newest pages of history, and older ones remain
 
 
 @dataclass
