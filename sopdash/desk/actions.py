@@ -25,7 +25,7 @@ from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.summary import Cursor, TicketSummary
-from sopdash.desk.history_pages import recent_history
+from sopdash.desk.history_pages import next_history_page, recent_history
 from sopdash.core.roster import Assignee, Roster
 from sopdash.mail.settings import MailSettings
 from sopdash.store import Store
@@ -80,9 +80,13 @@ class Desk:
         """A page of history's summaries, newest first, below `before`; and the next page's cursor, None at the end."""
         return self.store.history_page(before, limit)
 
-    def recent_history(self, pages: int) -> tuple[list[Ticket], bool]:
-        """The live tickets and those of history's `pages` newest pages; whether older ones remain."""
+    def recent_history(self, pages: int) -> tuple[list[Ticket], Cursor | None]:
+        """The live tickets and those of history's `pages` newest pages; where the next older page starts."""
         return recent_history(self.store, pages)
+
+    def next_history_page(self, cursor: Cursor | None, shown: set[int]) -> tuple[list[Ticket], Cursor | None]:
+        """The tickets of history's page below cursor not among shown; where the page after it starts."""
+        return next_history_page(self.store, cursor, shown)
 
     def clocks(self, ticket: Ticket, now: datetime | None = None) -> TicketClocks:
         return ticket_clocks(ticket, self.policy, now or self.clock())

@@ -42,6 +42,7 @@ from sopdash.store.storage import (
     missing_store,
     read_raw_file,
     read_store_file,
+    read_summaries,
 )
 
 _READ_ATTEMPTS = 3  # a history read that meets a move under way starts again; a third clash is not a coincidence
@@ -177,9 +178,8 @@ class TicketStore(Store):
         """The live file's summaries and archive list, read again only if the live file changed since."""
         signature = self.signature()
         if self._pages is None or self._pages.signature != signature:
-            live = read_store_file(self.path)
-            self._pages = _Paging(signature, [summary_of(ticket) for ticket in live.tickets.values()],
-                                  live.record.get("archived", {}), live.record.get("schema"), {})
+            record, summaries = read_summaries(self.path)
+            self._pages = _Paging(signature, summaries, record.get("archived", {}), record.get("schema"), {})
         return self._pages
 
     def _summaries(self, month: str, ids: list[int], schema: object) -> list[TicketSummary]:
@@ -197,25 +197,25 @@ class TicketStore(Store):
         return found
 
     def tickets(self, ids: Iterable[int]) -> list[Ticket]:
-        """The tickets with these ids in that order (a gone one left out): the live file read once, the archived ones
-        from their own bytes in their months (`archive_index`), each month's index read once."""
-        live = read_store_file(self.path)
-        archived: dict[str, list[int]] = live.record.get("archived", {})
-        schema = live.record.get("schema")
+        """The tickets with these ids in that order (a gone one left out): archived ones from their own bytes in their
+        months (`archive_index`), each month's index read once; the live file read whole only if a live one is asked
+        for (what a page of history asks for is mostly archived)."""
         ids = list(ids)
-        by_month: dict[str, list[int]] = {}
-        month_of_id = {ticket_id: month for month, listed_ids in archived.items() for ticket_id in listed_ids}
-        for ticket_id in ids:
-            if ticket_id not in live.tickets and ticket_id in month_of_id:
-                by_month.setdefault(month_of_id[ticket_id], []).append(ticket_id)
-        found = dict(live.tickets)
-        for month, wanted in by_month.items():
-            if schema == SCHEMA_VERSION:  # the months of an older layout, which stores may share, have no index
-                with archive_folder(self.path, schema) as folder:
-                    found.update(indexed_tickets(folder, month, wanted))
-            for ticket_id in wanted:
+        wanted = set(ids)
+        pages = self._paging()
+        by_month = {month: [i for i in listed_ids if i in wanted] for month, listed_ids in pages.archived.items()}
+        by_month = {month: found_ids for month, found_ids in by_month.items() if found_ids}
+        found: dict[int, Ticket] = {}
+        for month, month_ids in by_month.items():
+            if pages.schema == SCHEMA_VERSION:  # the months of an older layout, which stores may share, have no index
+                with archive_folder(self.path, pages.schema) as folder:
+                    found.update(indexed_tickets(folder, month, month_ids))
+            for ticket_id in month_ids:
                 if ticket_id not in found:  # the index could not vouch for it: the one-ticket way, which rebuilds it
-                    found[ticket_id] = find_archived(self.path, archived, ticket_id, schema)
+                    found[ticket_id] = find_archived(self.path, pages.archived, ticket_id, pages.schema)
+        if wanted - found.keys():
+            live = read_store_file(self.path).tickets
+            found.update((i, live[i]) for i in wanted - found.keys() if i in live)
         return [found[ticket_id] for ticket_id in ids if ticket_id in found]
 
     def add(self, make: Callable[[int], Ticket]) -> Ticket:

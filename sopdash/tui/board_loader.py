@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sopdash.core.board import Board
 from sopdash.core.queue import Ordering, Query, arrange
+from sopdash.core.summary import Cursor
 from sopdash.desk import Desk
 from sopdash.tui.messages import ArchiveRead, QueueArranged
 
@@ -46,8 +47,10 @@ class BoardLoader:
         """Whether the board on screen holds the archive."""
         self.history_pages = 0
         """How many pages of history (newest first) a read takes in, while the whole archive is not asked for."""
-        self.more_history = False
-        """Whether history older than the pages on screen remains."""
+        self.board_pages = 0
+        """How many pages of history the board on screen holds."""
+        self.page_cursor: Cursor | None = None
+        """Where the page older than those on screen starts; None if none remains."""
         self.progress = ""
         """How far reading the archive got, for the queue's title."""
         self._error = ""
@@ -65,37 +68,51 @@ class BoardLoader:
         self.state = Loading.LOADING
         screen = self.screen
         pages = 0 if self.with_history else self.history_pages
-        read = partial(self._read, screen.board, screen.queue_query, screen.ordering, self.with_history, pages)
+        held = (self.board_pages, self.page_cursor)
+        read = partial(self._read, screen.board, screen.queue_query, screen.ordering, self.with_history, pages, held)
         screen.run_worker(read, group=RELOAD, thread=True, exclusive=True, exit_on_error=False)
 
-    def _read(self, previous: Board | None, query: Query, ordering: Ordering, with_history: bool, pages: int) -> None:
-        """In the worker: the board, arranged for the query and ordering the screen had when the read began."""
+    def _read(self, previous: Board | None, query: Query, ordering: Ordering, with_history: bool, pages: int,
+              held: tuple[int, Cursor | None]) -> None:
+        """In the worker: the board, arranged for the query and ordering the screen had when the read began. Pages
+        of history come one more at a time onto the board on screen while the store has not changed since it was
+        read (the live file is not read again); after a change, the live file and every page again."""
         signature = self.desk.signature()  # before reading: a write during the read shows on the next look
-        more = False
+        cursor = None
         if with_history:
             tickets = self.desk.history(progress=self._archive_progress)
+        elif pages and previous is not None and previous.signature == signature and held[0] == pages - 1 and (
+                held[0] == 0 or held[1] is not None):
+            shown = [row.ticket for row in previous.rows]
+            older, cursor = self.desk.next_history_page(held[1], {ticket.id for ticket in shown})
+            tickets = [*shown, *older]
         elif pages:
-            tickets, more = self.desk.recent_history(pages)
+            tickets, cursor = self.desk.recent_history(pages)
         else:
             tickets = self.desk.tickets()
         # The business calendars extend their tables under their own lock, so this thread may share them.
         board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
         arrangement = arrange(board, query, ordering, board.moment(board.loaded_at))
         self.screen.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True,
-                                               with_history=with_history, more_history=more))
+                                               with_history=with_history, history_pages=pages, next_page=cursor))
 
     def _archive_progress(self, done: int, total: int) -> None:
         """In the worker, as the archive's months are read."""
         self.screen.post_message(ArchiveRead(done, total))
 
-    def loaded(self, with_history: bool, more_history: bool = False) -> bool:
+    @property
+    def more_history(self) -> bool:
+        """Whether history older than the pages on screen remains."""
+        return bool(self.board_pages) and self.page_cursor is not None
+
+    def loaded(self, with_history: bool, history_pages: int = 0, next_page: Cursor | None = None) -> bool:
         """A read reached the screen: back to idle; True if another was asked for meanwhile (to start once the
         board is shown)."""
         again = self.state is Loading.LOADING_AGAIN
         self.state = Loading.IDLE
         gc.freeze()  # what a load keeps is never scanned by a full collection again, so none stalls a key press
         self.has_history = with_history
-        self.more_history = more_history
+        self.board_pages, self.page_cursor = history_pages, next_page
         if (with_history or self.history_pages) and self.progress:
             self.progress = ""
             self.screen.update_titles()
@@ -137,8 +154,8 @@ class BoardLoader:
 
     def next_page(self) -> None:
         """Take in the next older page of history, unless one is being read or none is left."""
-        if self.history_pages and self.more_history and self.state is Loading.IDLE and not self.with_history:
-            self.history_pages += 1
+        if self.more_history and self.state is Loading.IDLE and not self.with_history:
+            self.history_pages = self.board_pages + 1
             self.progress = "reading older history…"
             self.screen.update_titles()
             self.reload()
@@ -146,7 +163,6 @@ class BoardLoader:
     def drop_pages(self) -> None:
         """No view shows history now: later reads take in the live tickets only."""
         self.history_pages = 0
-        self.more_history = False
 
     def archive_read(self, done: int, total: int) -> None:
         self.progress = f"reading the archive {done}/{total} months"

@@ -289,12 +289,13 @@ class DashboardScreen(Screen[None]):
             self.notify("Reconnected to the database: changes show at once again.", title="Store")
         self.update_titles()
 
-    def _board_loaded(self, board: Board, with_history: bool, more_history: bool = False) -> bool:
+    def _board_loaded(self, message: QueueArranged) -> bool:
         """Put a freshly read board on screen; True if another read was asked for meanwhile."""
+        board = message.board
         previous, self.board = self.board, board
         self.moment = board.moment(board.loaded_at)
         self._arranged_at = board.loaded_at
-        again = self.loader.loaded(with_history, more_history)
+        again = self.loader.loaded(message.with_history, message.history_pages, message.next_page)
         self.escalations.show(board, self.moment)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell)
         self.requesters.group(board)
@@ -337,7 +338,7 @@ class DashboardScreen(Screen[None]):
     @on(QueueArranged)
     @reported
     def _queue_arranged(self, message: QueueArranged) -> None:
-        again = self._board_loaded(message.board, message.with_history, message.more_history) if message.reloaded else False
+        again = self._board_loaded(message) if message.reloaded else False
         if message.board is not self.board:
             return  # arranged on a board a reload has replaced meanwhile
         if message.query == self.queue_query and message.ordering == self.ordering:

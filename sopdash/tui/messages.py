@@ -6,6 +6,8 @@ raises instead, and `DashboardScreen.on_worker_state_changed` hears it.
 
 from __future__ import annotations
 
+from sopdash.core.summary import Cursor
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,7 +47,8 @@ class QueueArranged(Message):
     ordering: Ordering
     reloaded: bool = False
     with_history: bool = False
-    more_history: bool = False  # the board holds the newest pages of history, and older ones remain
+    history_pages: int = 0  # how many of history's newest pages the board holds (without the whole archive)
+    next_page: Cursor | None = None  # where the next older page starts; None if none remains
 
 
 @dataclass

@@ -52,7 +52,7 @@ def test_the_index_is_written_with_its_month_and_matches_it(tmp_path: Path) -> N
     index = index_of(store, month)
     assert index is not None and [s.subject for s in index.summaries] == ["one", "two"]
     data = month.read_bytes()
-    assert [data[s.offset:s.offset + s.length][:8] for s in index.spans] == [b'{"id":1,', b'{"id":2,']
+    assert [data[s.offset:s.offset + s.length][:8] for s in index.spans()] == [b'{"id":1,', b'{"id":2,']
     assert not [line for line in store.check() if ".index" in line]
 
 
