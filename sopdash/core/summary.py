@@ -7,6 +7,7 @@ not closed), then its id; a page ends at a `Cursor`, and the next page starts be
 from __future__ import annotations
 
 from datetime import datetime
+from operator import itemgetter
 
 import msgspec
 
@@ -46,6 +47,7 @@ def summary_of(ticket: Ticket) -> TicketSummary:
 
 def newest_first(summaries: list[TicketSummary], before: Cursor | None, limit: int) -> tuple[list[TicketSummary], bool]:
     """(the first `limit` summaries sorting below `before`, newest first; whether more sort below them)."""
-    below = [s for s in summaries if before is None or s.page_key < before]
-    below.sort(key=lambda summary: summary.page_key, reverse=True)
-    return below[:limit], len(below) > limit
+    keyed = [(summary.page_key, summary) for summary in summaries]
+    below = [pair for pair in keyed if before is None or pair[0] < before]
+    below.sort(key=itemgetter(0), reverse=True)
+    return [summary for _, summary in below[:limit]], len(below) > limit

@@ -148,3 +148,24 @@ def test_pages_give_every_ticket_exactly_once_newest_first(tmp_path_factory, sha
     expected = sorted((page_key(t.id, t.created_at, t.closed_at) for t in store.history()), reverse=True)
     assert keys == expected
     assert Store.history_page(store, None, limit)[0] == store.history_page(None, limit)[0]  # the contract's default agrees
+
+
+def test_a_write_killed_between_month_and_index_leaves_a_stale_index_that_is_never_believed(tmp_path: Path,
+                                                                                           monkeypatch) -> None:
+    store = archived_store(tmp_path, [closed(40, "one"), closed(40, "two")])
+    month, _ = month_files(store)
+
+    def killed(*_: object) -> None:
+        raise KeyboardInterrupt  # as kill -9 would stop it: the month replaced, its index and the live file not
+
+    monkeypatch.setattr("sopdash.store.locked_write.write_index", killed)
+    try:
+        store.add_many([closed(40, "three")])  # due at once: its write adds it to the month
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+
+    assert any(".index is stale" in line for line in store.check())
+    assert [t.subject for t in store.tickets([1, 2, 3])] == ["one", "two"]  # the write never happened
+    assert index_of(store, month) is not None  # made again from the month as it is
+    assert [t.subject for t in store.tickets([3])] == [] and store.add_many([closed(40, "three")])[0].id == 3
