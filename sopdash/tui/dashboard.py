@@ -161,6 +161,8 @@ class DashboardScreen(Screen[None]):
         self.watch_narrow(self.narrow)
         self.watch(self.queue, "highlighted", self._follow_cursor("queue"), init=False)
         self.watch(self.escalations, "highlighted", self._follow_cursor("escalations"), init=False)
+        self.watch(self.queue, "scroll_y", lambda top: self._near_history_end(round(top) + self.queue.visible_lines),
+                   init=False)
         self.queue.focus()
         self.loader.reload()
         self.set_interval(self.tick_s, self.tick)
@@ -457,10 +459,16 @@ class DashboardScreen(Screen[None]):
         def cursor_moved(_: int | None) -> None:
             if pane == self.detail_source:
                 self._show_detail()
-            if pane == "queue" and self.queue.cursor >= self.queue.line_count - self.queue.visible_lines:
-                self.loader.next_page()  # near the end of the history on screen: the next older page
+            if pane == "queue":
+                self._near_history_end(self.queue.cursor)
 
         return cursor_moved
+
+    def _near_history_end(self, line: int) -> None:
+        """The cursor or the bottom of the scrolled queue is at `line`: within a screen of the end of the history on
+        screen, the next older page comes in."""
+        if line >= self.queue.line_count - self.queue.visible_lines:
+            self.loader.next_page()
 
     def on_ticket_opened(self, message: TicketOpened) -> None:
         self.detail_source = message.pane

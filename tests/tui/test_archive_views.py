@@ -84,6 +84,21 @@ async def test_the_all_view_shows_the_newest_page_and_loads_older_ones_as_the_cu
         assert "older history" not in str(app.dashboard.queue.border_title)
 
 
+async def test_scrolling_the_all_view_to_its_end_loads_the_next_page_too(tmp_path, monkeypatch):
+    monkeypatch.setattr("sopdash.desk.history_pages.HISTORY_PAGE", 40)
+    old = [closed_long_ago(new(0, f"Old trouble {n}", "Ada Lovelace", 0, "low"), 20 + n / 2) for n in range(150)]
+    app = make_app(write_store(tmp_path / "tickets.json", [*fixture_tickets(), *old]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        first = board_ids(app)
+        app.dashboard.queue.scroll_end(animate=False)  # the wheel, not the cursor
+        await settle(pilot)
+        await settle(pilot)
+        assert board_ids(app) > first and app.dashboard.queue.current_id == app.dashboard.queue.arrangement.rows[0].ticket.id
+
+
 async def test_a_filter_over_closed_tickets_reads_the_archive(archived_path: Path):
     app = make_app(archived_path)
     async with app.run_test(size=(120, 40)) as pilot:
