@@ -59,10 +59,16 @@ async def test_the_all_view_reads_history_and_says_so_meanwhile(archived_path: P
         assert "reading history" not in str(app.dashboard.queue.border_title)
 
 
-async def test_the_all_view_shows_the_newest_page_and_loads_older_ones_as_the_cursor_nears_the_end(tmp_path, monkeypatch):
+@pytest.fixture
+def long_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture desk and 150 tickets closed half a day apart, in pages of 40."""
     monkeypatch.setattr("sopdash.desk.history_pages.HISTORY_PAGE", 40)
     old = [closed_long_ago(new(0, f"Old trouble {n}", "Ada Lovelace", 0, "low"), 20 + n / 2) for n in range(150)]
-    app = make_app(write_store(tmp_path / "tickets.json", [*fixture_tickets(), *old]))
+    return write_store(tmp_path / "tickets.json", [*fixture_tickets(), *old])
+
+
+async def test_the_all_view_shows_the_newest_page_and_loads_older_ones_as_the_cursor_nears_the_end(long_history: Path):
+    app = make_app(long_history)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         everything = {t.id for t in app.desk.store.history()}
@@ -84,10 +90,8 @@ async def test_the_all_view_shows_the_newest_page_and_loads_older_ones_as_the_cu
         assert "older history" not in str(app.dashboard.queue.border_title)
 
 
-async def test_scrolling_the_all_view_to_its_end_loads_the_next_page_too(tmp_path, monkeypatch):
-    monkeypatch.setattr("sopdash.desk.history_pages.HISTORY_PAGE", 40)
-    old = [closed_long_ago(new(0, f"Old trouble {n}", "Ada Lovelace", 0, "low"), 20 + n / 2) for n in range(150)]
-    app = make_app(write_store(tmp_path / "tickets.json", [*fixture_tickets(), *old]))
+async def test_scrolling_the_all_view_to_its_end_loads_the_next_page_too(long_history: Path):
+    app = make_app(long_history)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f9")
