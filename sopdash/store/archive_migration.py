@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sopdash.core.errors import StoreError
 from sopdash.store.archive import archive_folder, made_archive_folder
-from sopdash.store.archive_index import INDEX_SUFFIX
+from sopdash.store.archive_index import INDEX_SUFFIX, rebuild_index
 from sopdash.store.safe_files import Folder
 from sopdash.store.storage import STEM_ARCHIVE_SCHEMA, read_bytes, write_atomically
 
@@ -33,6 +33,7 @@ def copy_old_archive(store_path: Path, archived: dict[str, list[int]]) -> None:
         for month in sorted(archived):
             name = f"{month}.json"
             write_atomically(new.path / name, read_bytes(old.path / name, old), like=store_path, folder=new)
+            rebuild_index(new, month)
 
 
 def refuse_strangers(store_path: Path, old: Folder, new: Folder) -> None:
