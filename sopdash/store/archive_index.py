@@ -35,7 +35,7 @@ _SUMMARY = msgspec.json.Decoder(TicketSummary)
 _TICKET = msgspec.json.Decoder(Ticket)
 
 
-class Span(msgspec.Struct, array_like=True, frozen=True, gc=False):
+class Span(msgspec.Struct, frozen=True, gc=False):
     """Where one ticket's document lies in its month file, and the hash of its bytes."""
 
     id: int
@@ -62,8 +62,7 @@ class _Spans(msgspec.Struct, frozen=True):
     def whole(self) -> bool:
         """Whether every column holds a value for every ticket (a damaged index may not)."""
         count = len(self.ids)
-        summaries = getattr(self, "summaries", self.ids)
-        return len(self.offsets) == len(self.lengths) == len(summaries) == count and len(self.digests) == count * _DIGEST_CHARS
+        return len(self.offsets) == len(self.lengths) == count and len(self.digests) == count * _DIGEST_CHARS
 
     def span(self, n: int) -> Span:
         return Span(self.ids[n], self.offsets[n], self.lengths[n], self.digests[n * _DIGEST_CHARS:(n + 1) * _DIGEST_CHARS])
@@ -73,6 +72,9 @@ class MonthIndex(_Spans, frozen=True):
     """The whole index: the spans, and each ticket's summary in the same order."""
 
     summaries: list[TicketSummary]
+
+    def whole(self) -> bool:
+        return super().whole() and len(self.summaries) == len(self.ids)
 
 
 def _index(size: int, mtime_ns: int, spans: list[Span], summaries: list[TicketSummary]) -> MonthIndex:

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from sopdash.core.model import Ticket
 from sopdash.core.summary import page_key
 from sopdash.store import TicketStore
-from sopdash.store.archive_index import index_name, read_index
+from sopdash.store.archive_index import encode_month, index_name, read_index
 from sopdash.store.contract import Store
 from sopdash.store.safe_files import store_directory
+from sopdash.store.storage import read_raw_file
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
 
@@ -53,6 +54,8 @@ def test_the_index_is_written_with_its_month_and_matches_it(tmp_path: Path) -> N
     assert index is not None and [s.subject for s in index.summaries] == ["one", "two"]
     data = month.read_bytes()
     assert [data[s.offset:s.offset + s.length][:8] for s in index.spans()] == [b'{"id":1,', b'{"id":2,']
+    written = read_raw_file(month)
+    assert encode_month(written.meta, written.tickets)[0] == written.encode() == data  # what a rebuild relies on
     assert not [line for line in store.check() if ".index" in line]
 
 
