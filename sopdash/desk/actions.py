@@ -76,6 +76,10 @@ class Desk:
     def ticket(self, ticket_id: int) -> Ticket:
         return self.store.get(ticket_id)
 
+    def tickets_by_id(self, ids: list[int]) -> list[Ticket]:
+        """The tickets with these ids, live or archived (each archived one read alone); a gone one left out."""
+        return self.store.tickets(ids)
+
     def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
         """A page of history's summaries, newest first, below `before`; and the next page's cursor, None at the end."""
         return self.store.history_page(before, limit)

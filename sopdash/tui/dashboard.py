@@ -297,7 +297,7 @@ class DashboardScreen(Screen[None]):
         previous, self.board = self.board, board
         self.moment = board.moment(board.loaded_at)
         self._arranged_at = board.loaded_at
-        again = self.loader.loaded(message.with_history, message.history_pages, message.next_page)
+        again = self.loader.loaded(message.with_history, message.history_pages, message.next_page, message.pinned)
         self.escalations.show(board, self.moment)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell)
         self.requesters.group(board)
@@ -515,14 +515,14 @@ class DashboardScreen(Screen[None]):
 
     def goto_ticket(self, ticket_id: int) -> None:
         """Put the queue cursor on a ticket, switching to the `all` view if the current one hides it (and reading
-        the archive if the ticket is not in the live file)."""
+        the ticket alone if the board lacks it)."""
         if self.board is None:
             return
         if ticket_id not in self.board.by_id:
-            if self.loader.has_history:
+            if self.loader.has_history or ticket_id in self.loader.pinned:
                 self.notify(f"There is no ticket #{ticket_id}.", severity="error")
             else:
-                self.loader.read_history(lambda: self.goto_ticket(ticket_id))
+                self.loader.read_ticket(ticket_id, lambda: self.goto_ticket(ticket_id))
             return
         self.detail_source = "queue"
         self.queue.focus()

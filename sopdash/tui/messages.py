@@ -49,6 +49,7 @@ class QueueArranged(Message):
     with_history: bool = False
     history_pages: int = 0  # how many of history's newest pages the board holds (without the whole archive)
     next_page: Cursor | None = None  # where the next older page starts; None if none remains
+    pinned: frozenset[int] = frozenset()  # tickets asked for by number that the read took in besides
 
 
 @dataclass

@@ -112,15 +112,22 @@ async def test_a_filter_over_closed_tickets_reads_the_archive(archived_path: Pat
         assert sorted(row.ticket.subject for row in app.dashboard.queue.arrangement.rows) == ["Old VPN trouble", "Old printer jam"]
 
 
-async def test_going_to_an_archived_ticket_reads_the_archive_first(archived_path: Path):
-    app = make_app(archived_path)
+async def test_going_to_an_archived_ticket_reads_that_ticket_alone(long_history: Path):
+    app = make_app(long_history)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        archived = min({t.id for t in app.desk.store.history()} - board_ids(app))
-        app.dashboard.goto_ticket(archived)
+        everything = {t.id for t in app.desk.store.history()}
+        oldest = min(everything - board_ids(app), key=lambda i: app.desk.store.get(i).closed_at)
+        app.dashboard.goto_ticket(oldest)
         await settle(pilot)
         await settle(pilot)
-        assert app.dashboard.queue.current_id == archived
+        assert app.dashboard.queue.current_id == oldest and app.dashboard.view.name == "all"
+        assert oldest in board_ids(app) != everything and not app.dashboard.loader.has_history  # the newest page, and it
+
+        app.dashboard.goto_ticket(404)
+        await settle(pilot)
+        await settle(pilot)
+        assert any("There is no ticket #404" in str(n.message) for n in app._notifications)
 
 
 async def test_the_statistics_read_the_archive_first(archived_path: Path):
