@@ -1,5 +1,5 @@
-"""The dashboard starts from the live file and reads the archive only when `:` or the statistics need it; the *all*
-view takes in history a page at a time, newest first, the next once the cursor nears the end."""
+"""The dashboard starts from the live file and reads the whole archive only when the statistics need it; the *all*
+view takes in history a page at a time, newest first, the next once the cursor nears the end; `:` reads one ticket."""
 
 from __future__ import annotations
 
