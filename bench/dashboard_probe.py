@@ -2,10 +2,10 @@
 (cpu: processor seconds this process has used so far).
 
 Run by the bench as its own process, so that its memory is the dashboard's alone:
-  python bench/dashboard_probe.py STORE TICKET_ID TICKETS
+  python bench/dashboard_probe.py STORE TICKET_ID
 `queue`: the queue is on screen (seconds since the bench started this process, which it adds); `change`:
 another process's note on TICKET_ID is on screen, seconds after it replaced the live file; `archive`: the "all" view
-(the archive: all TICKETS) is on screen, seconds after the key. MB is the resident peak so far.
+(its newest page of history) is on screen, seconds after the key. MB is the resident peak so far.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def tell(name: str, seconds: float) -> None:
     print(f"{name} {seconds:.3f} {peak_mb():.0f} {time.process_time():.3f}", flush=True)
 
 
-async def probe(path: Path, ticket_id: int, every: int) -> None:
+async def probe(path: Path, ticket_id: int) -> None:
     settings = load_settings()
     app = SopdashApp(desk_on(path, settings), settings)
     async with app.run_test(size=SIZE) as pilot:
@@ -51,10 +51,17 @@ async def probe(path: Path, ticket_id: int, every: int) -> None:
         tell("change", time.time() - path.stat().st_mtime)  # since the note replaced the live file
         asked = time.perf_counter()
         app.dashboard.action_view("all")
-        while len(app.dashboard.board.rows) < every or len(app.dashboard.queue.arrangement.rows) < every:
-            await asyncio.sleep(0.01)
+        await all_view_shown(app)
         tell("archive", time.perf_counter() - asked)
 
 
+async def all_view_shown(app: SopdashApp) -> None:
+    """Wait until the "all" view's first page of history is read and on screen (asked for by the view's switch, which
+    says so in the title at once: the read's arrival clears it and shows the queue in one step)."""
+    loader = app.dashboard.loader
+    while loader.busy or loader.progress:
+        await asyncio.sleep(0.005)
+
+
 if __name__ == "__main__":
-    asyncio.run(probe(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])))
+    asyncio.run(probe(Path(sys.argv[1]), int(sys.argv[2])))

@@ -324,7 +324,7 @@ def test_an_old_single_file_store_reports_the_same_after_it_is_split(tmp_path, m
     assert main(["store", "migrate", "--db", str(tmp_path / "tickets.json")]) == 0
     migrated = capsys.readouterr()
     assert "split the single-file store" in migrated.err and "live tickets" in migrated.out
-    assert sorted(p.name for p in (tmp_path / "tickets.json.archive").iterdir()) == ["2023-05.json"]
+    assert sorted(p.name for p in (tmp_path / "tickets.json.archive").glob("*.json")) == ["2023-05.json"]
     assert report_output(tmp_path, monkeypatch, capsys, "--format", fmt) == before
     assert before[0] == 0 and before[1]
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from sopdash.cli import link_commands
 from sopdash.cli.context import open_desk, warn
+from sopdash.cli.history_list import print_history
 from sopdash.cli.options import command_parent
 from sopdash.cli.people_commands import register_cc
 from sopdash.cli.prefixes import by_prefix
@@ -53,7 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     new.add_argument("--category", type=text_up_to(MAX_CATEGORY), default="", help="e.g. Hardware, Network")
 
     listing = action("list", list_tickets, "list open tickets, most urgent first", with_id=False)
-    listing.add_argument("--all", action="store_true", help="include resolved and closed tickets")
+    listing.add_argument("--all", action="store_true",
+                         help="every ticket ever, newest first, a page at a time (with --json: in full, in the queue's order)")
     listing.add_argument("--json", action="store_true", help="print a JSON array of ticket documents")
 
     find = action("search", search_tickets, "find tickets, archived ones too, by what they say, newest first",
@@ -207,6 +209,10 @@ def new_ticket(args: argparse.Namespace) -> int:
 
 def list_tickets(args: argparse.Namespace) -> int:
     desk = open_desk(args)
+    if args.all and not args.json:
+        if not print_history(desk, shutil.get_terminal_size((120, 24)).columns):
+            print("no tickets")
+        return 0
     now = desk.clock()
     tickets = desk.history() if args.all else desk.open_tickets()
     rows = most_urgent_first(tickets, desk.policy, now, Query() if args.all else OPEN_ONLY)

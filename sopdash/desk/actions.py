@@ -25,6 +25,8 @@ from sopdash.core.clocks import TicketClocks, ticket_clocks
 from sopdash.core.courtesy import CourtesyRules
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
+from sopdash.core.summary import Cursor, TicketSummary
+from sopdash.desk.history_pages import next_history_page, recent_history
 from sopdash.core.roster import Assignee, Roster
 from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.core.sla_policies import picked
@@ -96,6 +98,22 @@ class Desk:
         """Tickets live and archived holding every word and phrase of query (`core/search.parse_search`), newest
         first, a page of up to limit below the id before; since leaves out tickets not changed since."""
         return self.store.search(query, limit, before, since)
+
+    def tickets_by_id(self, ids: list[int]) -> list[Ticket]:
+        """The tickets with these ids, live or archived (each archived one read alone); a gone one left out."""
+        return self.store.tickets(ids)
+
+    def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
+        """A page of history's summaries, newest first, below `before`; and the next page's cursor, None at the end."""
+        return self.store.history_page(before, limit)
+
+    def recent_history(self, pages: int) -> tuple[list[Ticket], Cursor | None]:
+        """The live tickets and those of history's `pages` newest pages; where the next older page starts."""
+        return recent_history(self.store, pages)
+
+    def next_history_page(self, cursor: Cursor | None, shown: set[int]) -> tuple[list[Ticket], Cursor | None]:
+        """The tickets of history's page below cursor not among shown; where the page after it starts."""
+        return next_history_page(self.store, cursor, shown)
 
     def clocks(self, ticket: Ticket, now: datetime | None = None) -> TicketClocks:
         return ticket_clocks(ticket, self.policy, now or self.clock())

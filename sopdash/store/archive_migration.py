@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sopdash.core.errors import StoreError
 from sopdash.store.archive import archive_folder, made_archive_folder
+from sopdash.store.archive_index import INDEX_SUFFIX, rebuild_index
 from sopdash.store.safe_files import Folder
 from sopdash.store.storage import STEM_ARCHIVE_SCHEMA, read_bytes, write_atomically
 
@@ -32,13 +33,14 @@ def copy_old_archive(store_path: Path, archived: dict[str, list[int]]) -> None:
         for month in sorted(archived):
             name = f"{month}.json"
             write_atomically(new.path / name, read_bytes(old.path / name, old), like=store_path, folder=new)
+            rebuild_index(new, month)
 
 
 def refuse_strangers(store_path: Path, old: Folder, new: Folder) -> None:
     """A StoreError if the new folder holds a file that is not a copy of the old folder's file of that name."""
     for name in sorted(new.names()):
-        if name.startswith(".") and name.endswith(".tmp"):
-            continue  # a killed write's temp file (`sopdash check --fix` removes it)
+        if name.startswith(".") and name.endswith(".tmp") or name.endswith(INDEX_SUFFIX):
+            continue  # a killed write's temp file (`sopdash check --fix` removes it), or a month's derived index
         if _is_regular(new, name) and _is_regular(old, name) and new.read(name) == old.read(name):
             continue
         raise StoreError(

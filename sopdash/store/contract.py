@@ -21,7 +21,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sopdash.core.errors import InputError
 from sopdash.core.model import OPEN_STATUSES, Ticket
+from sopdash.core.summary import Cursor, TicketSummary, newest_first, summary_of
 
 if TYPE_CHECKING:
     from sopdash.core.search import SearchHit, SearchQuery
@@ -143,6 +145,25 @@ class Store(ABC):
     @abstractmethod
     def kept_files(self) -> KeptFiles | DatabaseFiles:
         """Where kept mail, its attachments, the mail log and the outbox lock are."""
+
+    # -- history in pages: what every store can do from `history`, and a store with an index does cheaper -------
+
+    def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
+        """(up to limit summaries of every ticket, live and archived, newest first (`summary.page_key`) from below
+        `before` (from the newest when None); the cursor of the next page, None if this one is the last)."""
+        page, more = newest_first([summary_of(ticket) for ticket in self.history()], before, limit)
+        return page, page[-1].page_key if more else None
+
+    def tickets(self, ids: Iterable[int]) -> list[Ticket]:
+        """The tickets with these ids in that order, live or archived (what a page of history shows in full); a
+        ticket that is gone is left out."""
+        found = []
+        for ticket_id in ids:
+            try:
+                found.append(self.get(ticket_id))
+            except InputError:
+                continue
+        return found
 
     # -- capabilities with nothing to do on some backend -----------------------------------------
 

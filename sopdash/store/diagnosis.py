@@ -11,10 +11,13 @@ from pathlib import Path
 from sopdash.core.errors import StoreError
 from sopdash.core.limits import in_range
 from sopdash.store.archive import archive_directory, archive_folder, month_path
+from sopdash.store.archive_index import index_name, index_problem
 from sopdash.store.debris import debris_lines
 from sopdash.store.paths import following_links, within_directory
+from sopdash.store.safe_files import Folder
 from sopdash.store.sidecar_check import sidecar_lines
 from sopdash.store.storage import (
+    SCHEMA_VERSION,
     SINGLE_FILE_SCHEMA,
     STEM_ARCHIVE_SCHEMA,
     TICKETS,
@@ -111,12 +114,25 @@ def archive_lines(path: Path, archived: dict[str, list[int]], schema: object) ->
     try:
         with archive_folder(path, schema) as folder:
             names = folder.names()
+            notes += index_lines(folder, archived) if schema == SCHEMA_VERSION else []
     except StoreError:  # none yet, or a link (the sidecar lines name it)
         names = []
     unknown = sorted(name for name in names if name.endswith(".json") and name.removesuffix(".json") not in archived)
     if unknown:
         notes.append(f"note: {directory} holds month files the live file does not list ({', '.join(unknown)}); never read")
     return notes, problems
+
+
+def index_lines(folder: Folder, archived: dict[str, list[int]]) -> list[str]:
+    """A note for each month whose index (`archive_index`) is missing or does not match the month file."""
+    lines = []
+    for month in sorted(archived):
+        problem = index_problem(folder, month)
+        if problem is not None:
+            lines.append(f"note: {folder.path / index_name(month)} is {problem} (derived from the month file, never "
+                         "the truth); until it is made again, showing a ticket of that month reads the whole month; "
+                         "`sopdash check --fix` makes it again")
+    return lines
 
 
 def placement_lines(live_docs: dict[str, dict], archived: dict[str, list[int]]) -> list[str]:

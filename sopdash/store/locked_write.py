@@ -33,6 +33,7 @@ from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket, format_time
 from sopdash.store.safe_files import Folder
 from sopdash.store.archive import (
+    archive_folder,
     doc_archived_at,
     due_for_archive,
     made_archive_folder,
@@ -40,11 +41,11 @@ from sopdash.store.archive import (
     read_month,
     worth_a_look,
 )
+from sopdash.store.archive_index import encode_month, indexed_ticket, rebuild_index, write_index
 from sopdash.store.archive_migration import copy_old_archive
 from sopdash.store.storage import (
     SCHEMA_VERSION,
     SINGLE_FILE_SCHEMA,
-    RawFile,
     raw_ticket,
     read_raw_file,
     write_atomically,
@@ -174,8 +175,9 @@ class LockedWrite:
         else:
             tickets = {}
         tickets.update((key, self.docs[key]) for key in keys)
-        month_file = RawFile({"1": {"schema": SCHEMA_VERSION, "month": month}}, tickets)
-        write_atomically(path, month_file.encode(), like=self.path, folder=folder)
+        data, spans = encode_month({"1": {"schema": SCHEMA_VERSION, "month": month}}, tickets)
+        write_atomically(path, data, like=self.path, folder=folder)
+        write_index(folder, month, data, spans)
 
 
 def listing_month(archived: dict[str, list[int]], ticket_id: int) -> str | None:
@@ -184,10 +186,18 @@ def listing_month(archived: dict[str, list[int]], ticket_id: int) -> str | None:
 
 
 def find_archived(store_path: Path, archived: dict[str, list[int]], ticket_id: int, schema: object) -> Ticket:
-    """An archived ticket, read from the one month file that lists it; InputError if no month does."""
+    """An archived ticket, read from its own bytes in the one month file that lists it (`archive_index`), or from
+    the whole month if the month's index cannot vouch for them; InputError if no month lists it."""
     month = listing_month(archived, ticket_id)
     if month is None:
         raise InputError(f"no ticket #{ticket_id}")
+    if schema == SCHEMA_VERSION:  # the months of an older layout, which stores may share, have no index
+        with archive_folder(store_path, schema) as folder:
+            ticket = indexed_ticket(folder, month, ticket_id)
+            if ticket is None and rebuild_index(folder, month) is not None:
+                ticket = indexed_ticket(folder, month, ticket_id)
+        if ticket is not None:
+            return ticket
     stored = read_month(store_path, month, schema).tickets
     return listed(stored, [ticket_id], store_path, month, schema)[0]
 

@@ -23,6 +23,7 @@ from sopdash.store.safe_files import Folder, store_directory
 from sopdash.store.storage import SCHEMA_VERSION, group_name, read_store_file
 
 _MONTH = re.compile(r"\d{4}-\d{2}\.json")
+_MONTH_INDEX = re.compile(r"\d{4}-\d{2}\.index")  # derived (`archive_index`): whatever is planted there may go
 _KEPT_WALK_LIMIT = 200_000  # entries looked at in `<store>.files/`; a desk keeps a few per mail
 _REMOVES = ("removes it (never what it points at)", "removed it; what it pointed at is untouched")
 _REGROUPS = ("gives it the store's group", "gave it the store's group")
@@ -187,6 +188,8 @@ def _archive(scan: Scan, home: Folder, name: str, archived: dict[str, list[int]]
                 listed = archived is None or entry.removesuffix(".json") in archived
                 scan.odd_entry(folder, entry, "file", removable=not listed,
                                left="the live file lists this month: put the month's file in its place (from a backup)")
+            elif _MONTH_INDEX.fullmatch(entry):
+                scan.odd_entry(folder, entry, "file", removable=True)
 
 
 def _sidecar(scan: Scan, home: Folder, name: str, removable: bool, left: str = "") -> Folder | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
@@ -18,7 +19,9 @@ from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, StoreError
 from sopdash.core.model import Ticket
+from sopdash.core.summary import Cursor, TicketSummary, newest_first, summary_of
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
+from sopdash.store.archive_index import index_name, index_problem, indexed_tickets, month_summaries, rebuild_index
 from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
@@ -40,6 +43,7 @@ from sopdash.store.storage import (
     missing_store,
     read_raw_file,
     read_store_file,
+    read_summaries,
 )
 
 if TYPE_CHECKING:
@@ -72,6 +76,7 @@ class TicketStore(Store):
         self.lock_path = lock_path_for(self.path)
         self.clock, self.archive_after, self.notify = clock, archive_after, notify
         self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
+        self._pages: _Paging | None = None
         if self._exists():
             return
         if not create:
@@ -151,6 +156,71 @@ class TicketStore(Store):
         if ticket_id in live.tickets:
             return live.tickets[ticket_id]
         return find_archived(self.path, live.record.get("archived", {}), ticket_id, live.record.get("schema"))
+
+    def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
+        """A page of history, newest first: the live file's tickets, and the summaries of the archive's months from
+        before's month down, from their indexes (`archive_index`), only as many months as the page reaches into (a
+        month holds only tickets closed in it, so an older month never sorts above a newer one). What one page read
+        serves the next, until the live file changes."""
+        with gc_paused():
+            pages = self._paging()
+            candidates = list(pages.live)
+            months = sorted((m for m in pages.archived if before is None or m <= month_of(before[0])), reverse=True)
+            reached = 0
+            for month in months:
+                if month not in pages.months:
+                    pages.months[month] = self._summaries(month, pages.archived[month], pages.schema)
+                found = [s for s in pages.months[month] if before is None or s.page_key < before]
+                candidates += found
+                reached += 1
+                if len(found) >= limit:
+                    break
+            page, more = newest_first(candidates, before, limit)
+        return page, page[-1].page_key if page and (more or reached < len(months)) else None
+
+    def _paging(self) -> _Paging:
+        """The live file's summaries and archive list, read again only if the live file changed since."""
+        signature = self.signature()
+        if self._pages is None or self._pages.signature != signature:
+            record, summaries = read_summaries(self.path)
+            self._pages = _Paging(signature, summaries, record.get("archived", {}), record.get("schema"), {})
+        return self._pages
+
+    def _summaries(self, month: str, ids: list[int], schema: object) -> list[TicketSummary]:
+        """The summaries of the tickets the month lists, from its index (made again if it does not match the month)."""
+        summaries = None
+        if schema == SCHEMA_VERSION:  # the months of an older layout, which stores may share, have no index
+            with archive_folder(self.path, schema) as folder:
+                summaries = month_summaries(folder, month)
+        if summaries is None:  # the month cannot be indexed: read it whole, which names its problem
+            return [summary_of(t) for t in listed(read_month(self.path, month, schema).tickets, ids, self.path, month, schema)]
+        wanted = set(ids)
+        found = [summary for summary in summaries if summary.id in wanted]
+        if len(found) < len(wanted):
+            listed({summary.id: summary for summary in found}, ids, self.path, month, schema)  # names the missing one
+        return found
+
+    def tickets(self, ids: Iterable[int]) -> list[Ticket]:
+        """The tickets with these ids in that order (a gone one left out): archived ones from their own bytes in their
+        months (`archive_index`), each month's index read once; the live file read whole only if a live one is asked
+        for (what a page of history asks for is mostly archived)."""
+        ids = list(ids)
+        wanted = set(ids)
+        pages = self._paging()
+        by_month = {month: [i for i in listed_ids if i in wanted] for month, listed_ids in pages.archived.items()}
+        by_month = {month: found_ids for month, found_ids in by_month.items() if found_ids}
+        found: dict[int, Ticket] = {}
+        for month, month_ids in by_month.items():
+            if pages.schema == SCHEMA_VERSION:  # the months of an older layout, which stores may share, have no index
+                with archive_folder(self.path, pages.schema) as folder:
+                    found.update(indexed_tickets(folder, month, month_ids))
+            for ticket_id in month_ids:
+                if ticket_id not in found:  # the index could not vouch for it: the one-ticket way, which rebuilds it
+                    found[ticket_id] = find_archived(self.path, pages.archived, ticket_id, pages.schema)
+        if wanted - found.keys():
+            live = read_store_file(self.path).tickets
+            found.update((i, live[i]) for i in wanted - found.keys() if i in live)
+        return [found[ticket_id] for ticket_id in ids if ticket_id in found]
 
     def add(self, make: Callable[[int], Ticket]) -> Ticket:
         """Store make(new_id) as version 1 under an id never used before; returns it as stored."""
@@ -280,7 +350,7 @@ class TicketStore(Store):
 
         done = repair_sidecars(self.path)
         with self._locked():
-            done += remove_debris(self.path)
+            done += remove_debris(self.path) + self._reindex_months()
         return done + file_search.repair(self.path, self.signature, self._locked)
 
     def search(
@@ -297,6 +367,23 @@ class TicketStore(Store):
         from sopdash.store.search_index import SearchIndex
 
         return SearchIndex(self.path).rebuild(self.signature, self._locked)
+
+    def _reindex_months(self) -> list[str]:
+        """Make again each month's index that is missing or does not match its month (under the lock)."""
+        done: list[str] = []
+        try:
+            record = read_store_file(self.path).record
+            archived = record.get("archived", {})
+            if record.get("schema") != SCHEMA_VERSION or not archived:
+                return done
+            with archive_folder(self.path) as folder:
+                for month in sorted(archived):
+                    problem = index_problem(folder, month)
+                    if problem is not None and rebuild_index(folder, month) is not None:
+                        done.append(f"fixed: {folder.path / index_name(month)} was {problem}; made it again from the month")
+        except StoreError:
+            pass  # an unreadable store or a planted archive folder: `check` names it
+        return done
 
     def _locked(self) -> AbstractContextManager[None]:
         """The store's lock; a file that is not a store (a link to /etc/passwd, say) gets no lock file made beside it."""
@@ -341,6 +428,18 @@ class TicketStore(Store):
                 f"split the single-file store {self.path}: {sum(moved.values())} closed tickets moved to "
                 f"{len(moved)} month files in {archive_directory(self.path)}"
             )
+
+
+@dataclass
+class _Paging:
+    """What pages of history are cut from, as of one version of the live file (its signature): the live tickets'
+    summaries, the months it lists, and each month's summaries once read."""
+
+    signature: Signature | None
+    live: list[TicketSummary]
+    archived: dict[str, list[int]]
+    schema: object
+    months: dict[str, list[TicketSummary]]
 
 
 def months_from(archived: dict[str, list[int]], since: datetime | None) -> list[str]:

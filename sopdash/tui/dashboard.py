@@ -177,6 +177,8 @@ class DashboardScreen(Screen[None]):
         self.watch_narrow(self.narrow)
         self.watch(self.queue, "highlighted", self._follow_cursor("queue"), init=False)
         self.watch(self.escalations, "highlighted", self._follow_cursor("escalations"), init=False)
+        self.watch(self.queue, "scroll_y", lambda top: self._near_history_end(round(top) + self.queue.visible_lines),
+                   init=False)
         self.queue.focus()
         self.loader.reload()
         self.set_interval(self.tick_s, self.tick)
@@ -224,6 +226,8 @@ class DashboardScreen(Screen[None]):
             title += f" · {len(self.marked)} marked"
         if self.loader.progress:
             title += f" · {self.loader.progress}"
+        elif self.loader.more_history and self.queue_query.includes_closed:
+            title += " · older history as you scroll"
         if self.line_lost:
             title += " · reconnecting to the database…"
         ticket_id = self.current_id
@@ -316,12 +320,13 @@ class DashboardScreen(Screen[None]):
             self.notify("Reconnected to the database: changes show at once again.", title="Store")
         self.update_titles()
 
-    def _board_loaded(self, board: Board, with_history: bool) -> bool:
+    def _board_loaded(self, message: QueueArranged) -> bool:
         """Put a freshly read board on screen; True if another read was asked for meanwhile."""
+        board = message.board
         previous, self.board = self.board, board
         self.moment = board.moment(board.loaded_at)
         self._arranged_at = board.loaded_at
-        again = self.loader.loaded(with_history)
+        again = self.loader.loaded(message.with_history, message.history_pages, message.next_page, message.pinned)
         self.escalations.show(board, self.moment)
         self.forecast_watch.refresh(board, self.presence)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell, self.desk.actor)
@@ -354,9 +359,11 @@ class DashboardScreen(Screen[None]):
         self.update_titles()
         if self.board is None or self.moment is None:
             return
-        if self.queue_query.includes_closed and not self.loader.with_history:
-            self.loader.read_history()  # the reload arranges the queue
+        if self.queue_query.includes_closed and not self.loader.with_history and not self.loader.history_pages:
+            self.loader.read_pages()  # the reload arranges the queue
             return
+        if not self.queue_query.includes_closed:
+            self.loader.drop_pages()
         self._arranged_at = self.moment.now
         self._arrange_board(self.board, self.queue_query, self.ordering, self.moment)
 
@@ -367,7 +374,7 @@ class DashboardScreen(Screen[None]):
     @on(QueueArranged)
     @reported
     def _queue_arranged(self, message: QueueArranged) -> None:
-        again = self._board_loaded(message.board, message.with_history) if message.reloaded else False
+        again = self._board_loaded(message) if message.reloaded else False
         if message.board is not self.board:
             return  # arranged on a board a reload has replaced meanwhile
         if message.query == self.queue_query and message.ordering == self.ordering:
@@ -504,8 +511,16 @@ class DashboardScreen(Screen[None]):
         def cursor_moved(_: int | None) -> None:
             if pane == self.detail_source:
                 self._show_detail()
+            if pane == "queue":
+                self._near_history_end(self.queue.cursor)
 
         return cursor_moved
+
+    def _near_history_end(self, line: int) -> None:
+        """The cursor or the bottom of the scrolled queue is at `line`: within a screen of the end of the history on
+        screen, the next older page comes in."""
+        if line >= self.queue.line_count - self.queue.visible_lines:
+            self.loader.next_page()
 
     def on_ticket_opened(self, message: TicketOpened) -> None:
         self.detail_source = message.pane
@@ -562,14 +577,14 @@ class DashboardScreen(Screen[None]):
 
     def goto_ticket(self, ticket_id: int) -> None:
         """Put the queue cursor on a ticket, switching to the `all` view if the current one hides it (and reading
-        the archive if the ticket is not in the live file)."""
+        the ticket alone if the board lacks it)."""
         if self.board is None:
             return
         if ticket_id not in self.board.by_id:
-            if self.loader.has_history:
+            if self.loader.has_history or ticket_id in self.loader.pinned:
                 self.notify(f"There is no ticket #{ticket_id}.", severity="error")
             else:
-                self.loader.read_history(lambda: self.goto_ticket(ticket_id))
+                self.loader.read_ticket(ticket_id, lambda: self.goto_ticket(ticket_id))
             return
         self.detail_source = "queue"
         self.queue.focus()

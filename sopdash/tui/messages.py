@@ -6,6 +6,8 @@ raises instead, and `DashboardScreen.on_worker_state_changed` hears it.
 
 from __future__ import annotations
 
+from sopdash.core.summary import Cursor
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,7 +39,7 @@ class DeskSettingsChanged(Message):
 @dataclass
 class QueueArranged(Message):
     """A worker arranged the queue for `query` and `ordering`: after reading the store (`reloaded`, the archive
-    too if `with_history`), or after a view, filter or sort change."""
+    too if `with_history`, or its newest pages), or after a view, filter or sort change."""
 
     board: Board
     arrangement: Arrangement
@@ -45,6 +47,9 @@ class QueueArranged(Message):
     ordering: Ordering
     reloaded: bool = False
     with_history: bool = False
+    history_pages: int = 0  # how many of history's newest pages the board holds (without the whole archive)
+    next_page: Cursor | None = None  # where the next older page starts; None if none remains
+    pinned: frozenset[int] = frozenset()  # tickets asked for by number that the read took in besides
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The dashboard starts from the live file and reads the archive only when a view, `:` or the statistics need it."""
+"""The dashboard starts from the live file and reads the whole archive only when the statistics need it; the *all*
+view takes in history a page at a time, newest first, the next once the cursor nears the end; `:` reads one ticket."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ async def test_the_queue_comes_from_the_live_file_alone(archived_path: Path):
         assert len(archived) == 2 and not archived & board_ids(app)
 
 
-async def test_the_all_view_reads_the_archive_and_says_so_meanwhile(archived_path: Path):
+async def test_the_all_view_reads_history_and_says_so_meanwhile(archived_path: Path):
     app = make_app(archived_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -54,9 +55,52 @@ async def test_the_all_view_reads_the_archive_and_says_so_meanwhile(archived_pat
         await settle(pilot)
         assert {t.id for t in app.desk.store.history()} == board_ids(app)
         assert {row.ticket.id for row in app.dashboard.queue.arrangement.rows} == board_ids(app)
-        assert any("reading the archive…" in title for title in titles)
-        assert any("reading the archive 1/2 months" in title for title in titles)
-        assert "reading the archive" not in str(app.dashboard.queue.border_title)
+        assert any("reading history…" in title for title in titles)
+        assert "reading history" not in str(app.dashboard.queue.border_title)
+
+
+@pytest.fixture
+def long_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture desk and 150 tickets closed half a day apart, in pages of 40."""
+    monkeypatch.setattr("sopdash.desk.history_pages.HISTORY_PAGE", 40)
+    old = [closed_long_ago(new(0, f"Old trouble {n}", "Ada Lovelace", 0, "low"), 20 + n / 2) for n in range(150)]
+    return write_store(tmp_path / "tickets.json", [*fixture_tickets(), *old])
+
+
+async def test_the_all_view_shows_the_newest_page_and_loads_older_ones_as_the_cursor_nears_the_end(long_history: Path):
+    app = make_app(long_history)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        everything = {t.id for t in app.desk.store.history()}
+        live = {t.id for t in app.desk.store.live()}
+        await pilot.press("f9")
+        await settle(pilot)
+        newest, _ = app.desk.store.history_page(None, 40)
+        assert board_ids(app) == live | {summary.id for summary in newest} != everything
+        closed_at = {t.id: t.closed_at for t in app.desk.store.history()}
+        shown, left = board_ids(app) - live, everything - board_ids(app)
+        assert min(closed_at[i] for i in shown) > max(closed_at[i] for i in left)  # newest first
+        assert "older history as you scroll" in str(app.dashboard.queue.border_title)
+
+        for _ in range(10):
+            await pilot.press("G")  # the end of what is shown: the next older page comes in
+            await settle(pilot)
+        assert board_ids(app) == everything
+        assert sorted(row.ticket.id for row in app.dashboard.queue.arrangement.rows) == sorted(everything)
+        assert "older history" not in str(app.dashboard.queue.border_title)
+
+
+async def test_scrolling_the_all_view_to_its_end_loads_the_next_page_too(long_history: Path):
+    app = make_app(long_history)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        first = board_ids(app)
+        app.dashboard.queue.scroll_end(animate=False)  # the wheel, not the cursor
+        await settle(pilot)
+        await settle(pilot)
+        assert board_ids(app) > first and app.dashboard.queue.current_id == app.dashboard.queue.arrangement.rows[0].ticket.id
 
 
 async def test_a_filter_over_closed_tickets_reads_the_archive(archived_path: Path):
@@ -68,15 +112,22 @@ async def test_a_filter_over_closed_tickets_reads_the_archive(archived_path: Pat
         assert sorted(row.ticket.subject for row in app.dashboard.queue.arrangement.rows) == ["Old VPN trouble", "Old printer jam"]
 
 
-async def test_going_to_an_archived_ticket_reads_the_archive_first(archived_path: Path):
-    app = make_app(archived_path)
+async def test_going_to_an_archived_ticket_reads_that_ticket_alone(long_history: Path):
+    app = make_app(long_history)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        archived = min({t.id for t in app.desk.store.history()} - board_ids(app))
-        app.dashboard.goto_ticket(archived)
+        everything = {t.id for t in app.desk.store.history()}
+        oldest = min(everything - board_ids(app), key=lambda i: app.desk.store.get(i).closed_at)
+        app.dashboard.goto_ticket(oldest)
         await settle(pilot)
         await settle(pilot)
-        assert app.dashboard.queue.current_id == archived
+        assert app.dashboard.queue.current_id == oldest and app.dashboard.view.name == "all"
+        assert oldest in board_ids(app) != everything and not app.dashboard.loader.has_history  # the newest page, and it
+
+        app.dashboard.goto_ticket(404)
+        await settle(pilot)
+        await settle(pilot)
+        assert any("There is no ticket #404" in str(n.message) for n in app._notifications)
 
 
 async def test_the_statistics_read_the_archive_first(archived_path: Path):
