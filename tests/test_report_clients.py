@@ -70,7 +70,7 @@ def test_per_organisation_and_per_policy_compliance_equal_the_hand_count(store):
     text = render_text(report)
     assert "by organisation" in text and "by policy" in text
     rows = list(csv.reader(io.StringIO(render_csv(report).split("\n\n")[0])))
-    assert ["organisation", "Acme Corp", "3", "2", "3", "66.7"] in [row[:6] for row in rows]
+    assert ["organisation", "Acme Corp", "3", "0", "0", "2", "3", "66.7"] in [row[:8] for row in rows]
 
 
 def test_a_later_change_of_the_rules_does_not_move_what_was_measured(store):

@@ -208,7 +208,7 @@ def render_json(report: Report) -> str:
     on a terminal."""
     document = {name: getattr(report, name) for name in ("period", "generated_at", "redacted", "overall")}
     document.update({f"by_{name}": groups for name, groups in report.groups.items()})
-    document.update(escalations=report.escalations, breaches=report.breaches)
+    document.update(escalations=report.escalations, merged=report.merged, breaches=report.breaches)
     return json_text(document) + "\n"
 
 
