@@ -149,7 +149,7 @@ def tally_history(
         share = Tally()
         for read in shares[n]:
             share = merged([share, tally(read(), policy, since, until, now, groupings)])
-        return msgspec.msgpack.encode(share)
+        return msgspec.msgpack.encode(_used_sorted(share))
 
     # Forked, the children inherit count and its slices (store connections are opened anew in each slice), so
     # only a share's number goes to them and a tally's bytes come back.
@@ -195,6 +195,15 @@ def merged(tallies: Sequence[Tally]) -> Tally:
         whole.merged += part.merged
     whole.breaches.sort(key=attrgetter("ticket_id"))
     return whole
+
+
+def _used_sorted(counted: Tally) -> Tally:
+    """counted with its durations sorted: a share sorts its own, in its process, so the merged ones sort fast (two
+    sorted runs, which sorting merges)."""
+    for group in (counted.overall, *(group for groups in counted.groups.values() for group in groups.values())):
+        group.ack.used.sort()
+        group.resolution.used.sort()
+    return counted
 
 
 def _add_group(total: GroupTally, part: GroupTally) -> None:
