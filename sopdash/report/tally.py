@@ -135,14 +135,18 @@ def tally_history(
     until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS,
 ) -> Tally:
     """The tally of a history given as slices (a store's `history_slices`): dealt out one share per processor, each
-    share counted in a process of its own at once, a slice at a time, and the tallies merged.
+    share counted in a process of its own at once, a slice at a time, and the tallies merged (on one processor, the
+    slices counted here in turn).
 
     A share that fails in any way (a month moved meanwhile, a bad file, a child that died) has the whole history
     counted again here from read_all (the store's `history`), which names any problem.
     """
     workers = min(len(slices), _processors())
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return tally(read_all(), policy, since, until, now, groupings)
+        try:  # here, a slice at a time
+            return merged([tally(read(), policy, since, until, now, groupings) for read in slices])
+        except StoreError:
+            return tally(read_all(), policy, since, until, now, groupings)
     shares = [slices[n::workers] for n in range(workers)]
 
     def count(n: int) -> bytes:  # a slice at a time, added up as it goes: one month's tickets are held at once
