@@ -2,11 +2,11 @@
 
 Each store is the demo desk's tickets (`sopdash/demo/`) created over the last year, with time logged on the worked
 ones (one to three entries of 15, 30 or 60 minutes, some billable, as Spiceworks offers), written as `sopdash demo`
-writes them (closed months in the archive). The report runs as the real command in a fresh interpreter, with its
-tables per priority, technician and category and the time columns, several times on each store in turn (the
-machine is shared: single runs swing); medians are printed: wall time, processor time (user + system, every
-process: what a loaded machine does not inflate) and the peak resident memory of its largest process (GNU time, as
-bench_archive.py measures it).
+writes them (closed months in the archive), its requesters in two organisations. The report runs as the real command
+in a fresh interpreter, with its tables per priority, technician, category and organisation and the time columns,
+several times on each store in turn (the machine is shared: single runs swing); medians are printed: wall time,
+processor time (user + system, every process: what a loaded machine does not inflate) and the peak resident memory
+of its largest process (GNU time, as bench_archive.py measures it).
 
     .venv/bin/python bench/bench_report.py [--big 200000] [--small 50000] [--runs 3] [--keep DIR]
 
@@ -30,6 +30,16 @@ NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
 TARGET_S, TARGET_MB = 1.5, 300
 CATEGORIES = ("Network", "Hardware", "Software", "Accounts", "Printing", "Email")
 ROOT = Path(__file__).resolve().parents[1]
+# The demo's requesters are staff (example.com) or partners (example.org): the report has a table by organisation.
+CONFIG = """
+[organisations.staff]
+name = "Staff"
+domains = ["example.com"]
+
+[organisations.partners]
+name = "Partners"
+domains = ["example.org"]
+"""
 BUILD = """
 import random, sys
 from datetime import datetime, timedelta
@@ -63,7 +73,7 @@ def main() -> None:
         folder = options.keep or Path(scratch)
         env = {name: value for name, value in os.environ.items() if not name.startswith("SOPDASH_")}
         env.update(SOPDASH_CONFIG=str(folder / "config.toml"), SOPDASH_NOW=NOW.isoformat(), PYTHONPATH=str(ROOT))
-        (folder / "config.toml").write_text("", encoding="utf-8")
+        (folder / "config.toml").write_text(CONFIG, encoding="utf-8")
         stores = {count: folder / str(count) / "tickets.json" for count in (options.big, options.small)}
         for count, path in stores.items():
             if not path.exists():
@@ -95,7 +105,8 @@ def said(count: int, path: Path, runs: list[tuple[float, float, float]], json_co
     print(f"report over {count:,} tickets: median {wall:.2f} s (min {min(w for w, _, _ in runs):.2f}), processor "
           f"{cpu:.2f} s, {mb:.0f} MB peak, of {len(runs)} runs; counted {overall['created']:,} created, {len(report['breaches']):,} breaches, "
           f"{overall['time_s'] / 3600:,.0f} h logged ({overall['billable_s'] / 3600:,.0f} h billable), "
-          f"{len(report['by_technician'])} technicians, {len(report['by_category'])} categories")
+          f"{len(report['by_technician'])} technicians, {len(report['by_category'])} categories, "
+          f"{len(report['by_organisation'])} organisations")
 
 
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:

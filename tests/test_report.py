@@ -330,15 +330,16 @@ def test_an_old_single_file_store_reports_the_same_after_it_is_split(tmp_path, m
 
 
 def test_a_bad_ticket_in_an_archive_month_is_named(tmp_path, monkeypatch, capsys):
+    """A field the report reads (it decodes only those: `ReportTicket`), wrong in a month file, is named."""
     TicketStore(tmp_path / "tickets.json", create=True).add_many(closed_desk())
     month = tmp_path / "tickets.json.archive" / "2023-05.json"
     document = orjson.loads(month.read_bytes())
     first = next(iter(document["tickets"]))
-    document["tickets"][first]["tier"] = 9
+    document["tickets"][first]["priority"] = "sometimes"
     month.write_bytes(orjson.dumps(document))
     code, out, err = report_output(tmp_path, monkeypatch, capsys)
     assert (code, out) == (2, "")
-    assert f"{month}: ticket {first} is invalid (tier: expected `int` <= 3)" in err
+    assert f"{month}: ticket {first} is invalid (priority: 'sometimes' is not one of urgent, high, medium, low)" in err
 
 
 def test_tallies_of_any_split_merge_into_the_whole_report():

@@ -12,6 +12,7 @@ from sopdash.cli.context import settings_for, store_for
 from sopdash.cli.options import command_parent
 from sopdash.clock import clock_from_env
 from sopdash.core.errors import InputError
+from sopdash.core.report_ticket import ReportTicket
 from sopdash.core.period import NAMED_PERIODS, named_period, period_from_text
 from sopdash.report.clients import report_groupings
 from sopdash.report.sla import FORMATS, csv_tables, redact, render, render_text, report_from
@@ -63,7 +64,7 @@ def print_report(args: argparse.Namespace) -> int:
     # The tally is let go once the report has its figures: its raw durations weigh more than the report.
     groupings = report_groupings(policy)
     report = report_from(
-        tally_history(store.history_slices(since), lambda: store.history(since), policy, since, until, now, groupings),
+        tally_history(store.history_slices(since, ReportTicket), lambda: store.history(since), policy, since, until, now, groupings),
         since, until, now, tz, groupings,
     )
     if args.redact:

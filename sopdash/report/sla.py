@@ -30,7 +30,7 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.core.privacy import mask_requester, scrub_text
 from sopdash.core.documents import json_text
 from sopdash.core.time_spent import spent_text
-from sopdash.core.text import cell_width, one_line, pad
+from sopdash.core.text import cell_width, one_line
 from sopdash.report.clients import report_groupings
 from sopdash.report.tally import GROUPINGS, Breach, ClockTally, Grouping, GroupTally, Tally, tally
 
@@ -335,7 +335,8 @@ def duration_text(seconds: int | None) -> str:
 
 def text_breach_rows(breaches: Sequence[Breach], tz: tzinfo) -> list[BreachRow]:
     """The cells of the text report's breach table, a row per breach, built a column at a time (it is faster)."""
-    names = cache(partial(one_line, limit=_NAME_WIDTH))  # requesters and assignees repeat: clean each once
+    names = cache(partial(one_line, limit=_NAME_WIDTH))  # requesters, assignees and subjects repeat: clean each once
+    subjects = cache(partial(one_line, limit=_SUBJECT_WIDTH))
     columns = (
         [f"#{b.ticket_id}" for b in breaches],
         [b.clock for b in breaches],
@@ -346,7 +347,7 @@ def text_breach_rows(breaches: Sequence[Breach], tz: tzinfo) -> list[BreachRow]:
         [b.priority for b in breaches],
         [names(b.assignee) or "-" for b in breaches],
         [names(b.requester.name or b.requester.email) or "-" for b in breaches],
-        [one_line(b.subject, _SUBJECT_WIDTH) for b in breaches],
+        [subjects(b.subject) for b in breaches],
     )
     return list(zip(*columns))
 
@@ -359,7 +360,8 @@ def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
         if all(map(str.isascii, column)):
             columns.append((f"%-{max(map(len, column))}s", column))
         else:
-            width = max(map(cell_width, column))
-            columns.append(("%s", [pad(cell, width) for cell in column]))
+            widths = list(map(cell_width, column))
+            width = max(widths)
+            columns.append(("%s", [cell + " " * (width - cells) for cell, cells in zip(column, widths)]))
     template = "  ".join(form for form, _ in columns)
     return [(template % row).rstrip() for row in zip(*(cells for _, cells in columns))]

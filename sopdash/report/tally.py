@@ -135,21 +135,25 @@ def tally_history(
     until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS,
 ) -> Tally:
     """The tally of a history given as slices (a store's `history_slices`): dealt out one share per processor, each
-    share counted in a process of its own at once, a slice at a time, and the tallies merged.
+    share counted in a process of its own at once, a slice at a time, and the tallies merged (on one processor, the
+    slices counted here in turn).
 
     A share that fails in any way (a month moved meanwhile, a bad file, a child that died) has the whole history
     counted again here from read_all (the store's `history`), which names any problem.
     """
     workers = min(len(slices), _processors())
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return tally(read_all(), policy, since, until, now, groupings)
+        try:  # here, a slice at a time
+            return merged([tally(read(), policy, since, until, now, groupings) for read in slices])
+        except StoreError:
+            return tally(read_all(), policy, since, until, now, groupings)
     shares = [slices[n::workers] for n in range(workers)]
 
     def count(n: int) -> bytes:  # a slice at a time, added up as it goes: one month's tickets are held at once
         share = Tally()
         for read in shares[n]:
             share = merged([share, tally(read(), policy, since, until, now, groupings)])
-        return msgspec.msgpack.encode(share)
+        return msgspec.msgpack.encode(_used_sorted(share))
 
     # Forked, the children inherit count and its slices (store connections are opened anew in each slice), so
     # only a share's number goes to them and a tally's bytes come back.
@@ -195,6 +199,15 @@ def merged(tallies: Sequence[Tally]) -> Tally:
         whole.merged += part.merged
     whole.breaches.sort(key=attrgetter("ticket_id"))
     return whole
+
+
+def _used_sorted(counted: Tally) -> Tally:
+    """counted with its durations sorted: a share sorts its own, in its process, so the merged ones sort fast (two
+    sorted runs, which sorting merges)."""
+    for group in (counted.overall, *(group for groups in counted.groups.values() for group in groups.values())):
+        group.ack.used.sort()
+        group.resolution.used.sort()
+    return counted
 
 
 def _add_group(total: GroupTally, part: GroupTally) -> None:

@@ -66,9 +66,11 @@ class Store(ABC):
         """Every ticket not closed before since (every ticket ever when None), live and archived, sorted by id."""
 
     @abstractmethod
-    def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
+    def history_slices(self, since: datetime | None = None, kind: type = Ticket) -> list[Callable[[], list]]:
         """history(since) cut into slices that each read on their own, in any process (a file store: the live set
-        and one per archive month), so a report can count them at once; a slice that meets a change raises StoreError."""
+        and one per archive month), so a report can count them at once; a slice that meets a change raises StoreError.
+        A store may build each ticket as `kind`, a type with some of a ticket's fields (the report's `ReportTicket`),
+        and skip the rest unread."""
 
     @abstractmethod
     def get(self, ticket_id: int) -> Ticket:

@@ -7,6 +7,7 @@ import os
 import pwd
 import stat
 from contextlib import nullcontext
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -120,6 +121,44 @@ def read_summaries(path: Path) -> tuple[dict[str, Any], list[TicketSummary]]:
         return whole.record, [summary_of(ticket) for ticket in whole.tickets.values()]
     check_schema(document.meta, path)
     return document.meta["1"], list(document.tickets.values())
+
+
+def tickets_as(raw: bytes, path: Path, kind: type) -> dict[int, Any]:
+    """The tickets of a store file's bytes built as `kind`: `Ticket`, every ticket validated (`decode_file`), or a
+    type with some of a ticket's fields (the report's `ReportTicket`), the rest skipped unread; a StoreError if they
+    do not read (the file read as a whole with `read_store_file` names the problem)."""
+    if kind is Ticket:
+        return (decode_file(raw, path) or careful_read(raw, path)).tickets
+    try:
+        document = _decoder_for(kind).decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise not_a_store(path, f"a ticket does not read: {error}") from None
+    check_schema(document.meta, path)
+    if any(ticket.id != key for key, ticket in document.tickets.items()):
+        raise not_a_store(path, "a ticket's id is not its key")
+    return document.tickets
+
+
+def record_of(raw: bytes, path: Path) -> dict[str, Any]:
+    """The meta record of a store file's bytes, its schema checked, its tickets skipped unread."""
+    try:
+        meta = _META_ONLY.decode(raw).meta
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        meta = parse_store(raw, path)[META]  # names the problem
+    check_schema(meta, path)
+    return meta["1"]
+
+
+class _MetaOnly(msgspec.Struct):
+    meta: dict[str, Any]
+
+
+_META_ONLY = msgspec.json.Decoder(_MetaOnly)
+
+
+@cache
+def _decoder_for(kind: type) -> msgspec.json.Decoder:
+    return msgspec.json.Decoder(msgspec.defstruct(f"_{kind.__name__}File", [("meta", dict[str, Any]), ("tickets", dict[int, kind])]))
 
 
 class RawFile(msgspec.Struct):

@@ -41,9 +41,12 @@ from sopdash.store.storage import (
     StoreFile,
     access_error,
     missing_store,
+    read_bytes,
     read_raw_file,
     read_store_file,
     read_summaries,
+    record_of,
+    tickets_as,
 )
 
 if TYPE_CHECKING:
@@ -112,22 +115,25 @@ class TicketStore(Store):
                 return sorted(not_closed_before(tickets, since), key=attrgetter("id"))
         raise StoreError(f"{self.path} kept changing while it was read; try again")
 
-    def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
+    def history_slices(self, since: datetime | None = None, kind: type = Ticket) -> list[Callable[[], list]]:
         """history(since) as the live file's tickets and one slice per archive month from since's on, each read on its
-        own (a month that changed since this call may raise StoreError: then read history)."""
-        live = read_store_file(self.path)
-        archived: dict[str, list[int]] = live.record.get("archived", {})
-        schema = live.record.get("schema")
-        slices: list[Callable[[], list[Ticket]]] = [lambda: not_closed_before(list(live.tickets.values()), since)]
+        own (a month that changed since this call may raise StoreError: then read history), each ticket built as
+        `kind` (`tickets_as`)."""
+        raw = read_bytes(self.path)
+        record = record_of(raw, self.path)
+        archived: dict[str, list[int]] = record.get("archived", {})
+        schema = record.get("schema")
+        slices: list[Callable[[], list]] = [lambda: not_closed_before(list(tickets_as(raw, self.path, kind).values()), since)]
         for month in months_from(archived, since):
             ids = archived[month]
-            slices.append(lambda month=month, ids=ids: not_closed_before(self._uncached(month, ids, schema), since))
+            slices.append(lambda month=month, ids=ids: not_closed_before(self._uncached(month, ids, schema, kind), since))
         return slices
 
-    def _uncached(self, month: str, ids: list[int], schema: object) -> list[Ticket]:
+    def _uncached(self, month: str, ids: list[int], schema: object, kind: type) -> list:
         """A month's listed tickets, read without keeping them: a slice is read once, often in another process."""
-        with gc_paused():
-            return listed(read_month(self.path, month, schema).tickets, ids, self.path, month, schema)
+        path = month_path(self.path, month, schema)
+        with gc_paused(), archive_folder(self.path, schema) as folder:
+            return listed(tickets_as(read_bytes(path, folder), path, kind), ids, self.path, month, schema)
 
     def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
         archived: dict[str, list[int]] = live.record.get("archived", {})

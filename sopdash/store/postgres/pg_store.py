@@ -137,9 +137,10 @@ class PostgresStore(Store):
             return tickets
         return [t for t in tickets if not (t.closed_at and t.closed_at < since and t.created_at < since)]
 
-    def history_slices(self, since: datetime | None = None) -> list[Callable[[], list[Ticket]]]:
+    def history_slices(self, since: datetime | None = None, kind: type = Ticket) -> list[Callable[[], list[Ticket]]]:
         """history(since) as the tickets not closed and one slice per closing month, as the file store's live file
-        and archive months, so a report can count them on every processor.
+        and archive months, so a report can count them on every processor; whole tickets, whatever `kind` (which has
+        a part of a ticket's fields and properties) asks.
 
         Each slice reads over a connection of its own, opened in the process that reads it (a connection must never
         cross a fork), and raises StoreError if any ticket changed since this call, since it might then have moved
