@@ -93,12 +93,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="the note, never shown to the client (with --public, the reply); - reads it from standard input")
     note.add_argument("--public", action="store_true", help="send it to the client as a public reply (as `ticket reply`)")
     allow_sensitive_option(note)
-    note.add_argument("--force", action="store_true",
-                      help="send a public reply the courtesy check (SOP 2A/4A) advises against anyway (audited)")
+    force_option(note)
 
     reply = action("reply", reply_to_client, "reply to the client: a public message, mailed when mail is on (SOP 5A checked)")
     reply.add_argument("text", type=long_text(MAX_BODY), metavar="TEXT", help="the reply to the client, or - to read it from standard input")
     allow_sensitive_option(reply)
+    force_option(reply)
     spent = action("time", log_time, "log time spent on the ticket (who and when are recorded)")
     spent.add_argument("duration", metavar="DURATION", help=f"how long: {EXAMPLES}")
     spent.add_argument("note", nargs="?", type=text_up_to(MAX_NOTE), default="", help="what the time went on")
@@ -135,6 +135,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     action("flag-ack", acknowledge_manager_flag, "as a manager, acknowledge the manager flag")
     register_cc(actions, parent, ticket_id)
     link_commands.register(action, long_text, allow_sensitive_option)
+
+
+def force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="send a public reply the courtesy check (SOP 2A/4A) advises against anyway (audited)")
 
 
 def allow_sensitive_option(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@
 def test_show_clock_lists_counted_and_uncounted_intervals(env, sopdash, new_ticket, time_machine):
     new_ticket("VPN down", "--priority", "high")  # Wed 09:00 UTC, business hours 08:00-17:00 UTC
     time_machine.move_to("2026-11-25T10:00:00+00:00", tick=False)
-    sopdash("ticket", "ack", "1", "On it")
+    assert sopdash("ticket", "ack", "1").code == 0  # the desk's courteous acknowledgement
     assert sopdash("ticket", "wait", "1").code == 0
     time_machine.move_to("2026-11-25T11:00:00+00:00", tick=False)
     assert sopdash("ticket", "wait", "1", "--off").code == 0

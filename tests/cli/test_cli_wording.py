@@ -27,11 +27,13 @@ def test_ticket_reply_is_a_public_reply_with_the_sop_checks_and_mail(env, sopdas
     new_ticket()
     refused = sopdash("ticket", "reply", "1", "Your password is Hunter2024!")
     assert refused.code == 1 and "--allow-sensitive" in refused.err
-    replied = sopdash("ticket", "reply", "#1", "We are on it.")
+    courteous = "Hello Ann,\n\nwe are on it.\n\nKind regards,\nAmara"
+    assert sopdash("ticket", "reply", "1", "We are on it.").code == 1  # SOP 2A/4A: no greeting, no sign-off
+    replied = sopdash("ticket", "reply", "#1", courteous)
     assert replied.out.strip() == "#1 public reply; mail sent to ann@example.com"
     ticket = TicketStore(env).get(1)
     assert ticket.timeline[-2].kind == "public" and ticket.acknowledged_at is not None
-    assert [m.get_content().strip() for m in smtp_server[0].messages] == ["We are on it."]
+    assert [m.get_content().replace("\r\n", "\n").strip() for m in smtp_server[0].messages] == [courteous]
 
 
 def test_check_with_a_broken_config_names_it_and_checks_no_other_store(tmp_path, monkeypatch, sopdash):

@@ -70,7 +70,7 @@ def test_the_issue_scenario_ends_with_one_follow_up_carrying_one_tag(desk, smtp_
     again = receive(client_mail("<ann-2@example.com>", "Re: Printer jams [#1]", "It jams again.", parent=resolution))
     assert (again.returncode, again.stdout.strip()) == (0, "ticket #2: new ticket from ann@example.com, follows #1")
 
-    reply = sopdash("ticket", "note", "2", "We will replace the tray.", "--public")
+    reply = sopdash("ticket", "note", "2", "Hello Ann,\n\nwe will replace the tray.\n\nKind regards,\nAmara", "--public")
     assert "mail sent to ann@example.com" in reply.out
     assert mailbox.messages[-1]["Subject"] == "Re: Printer jams [#2]"  # one tag: the follow-up's own
 

@@ -436,7 +436,8 @@ BEGIN
             NEW.kept_at := OLD.kept_at;
             RETURN NEW;
         END IF;
-        IF NOT (OLD.relative LIKE 'outbox/%' OR OLD.relative LIKE 'index/%' OR OLD.relative LIKE 'intake/%') THEN
+        IF NOT (OLD.relative LIKE 'outbox/%' OR OLD.relative LIKE 'index/%' OR OLD.relative LIKE 'intake/%'
+                OR (OLD.relative LIKE 'handover/%' AND OLD.kept_by = session_user)) THEN  -- one's own hand-over record
             RAISE EXCEPTION 'kept mail is never overwritten (%)', OLD.relative USING ERRCODE = '{AUDIT_REFUSED}';
         END IF;
     END IF;
