@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 
 from sopdash.core.addresses import not_an_address
 from sopdash.core.detail import cc_text
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
 from sopdash.tui.bindings import screen_bindings
 
 
@@ -43,7 +43,7 @@ class CcDialog(TicketDialog[CcChange]):
                      classes="hint")
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("change", "Change (enter)", "primary", "change"), CANCEL)
+        return (DialogAction("change", f"Change ({SUBMIT_LABEL})", "primary", "change"), CANCEL)
 
     @on(Input.Changed)
     def _clear_error(self) -> None:

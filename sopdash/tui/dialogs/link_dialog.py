@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
 from sopdash.tui.dialogs.merge_dialog import other_ticket
 from sopdash.tui.bindings import screen_bindings
 
@@ -61,7 +61,7 @@ class LinkDialog(TicketDialog[LinkRequest]):
         self.query_one(Input).focus()
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("link", "Link (enter)", "primary", "link"), CANCEL)
+        return (DialogAction("link", f"Link ({SUBMIT_LABEL})", "primary", "link"), CANCEL)
 
     @on(Input.Changed)
     def _clear_error(self) -> None:

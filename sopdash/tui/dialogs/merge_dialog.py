@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
 from sopdash.tui.bindings import screen_bindings
 
 
@@ -30,7 +30,7 @@ class MergeDialog(TicketDialog[int]):
                     id="target-id")
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("merge", "Merge (enter)", "primary", "merge"), CANCEL)
+        return (DialogAction("merge", f"Merge ({SUBMIT_LABEL})", "primary", "merge"), CANCEL)
 
     @on(Input.Changed)
     def _clear_error(self) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import OptionList, Static
 
 from sopdash.core.saved_views import SavedView
 from sopdash.core.text import one_line
-from sopdash.tui.dialogs.base import CANCEL, Dialog, DialogAction
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, Dialog, DialogAction
 from sopdash.tui.bindings import screen_bindings
 
 NUMBERED = 9  # views 1–9 each have their number key
@@ -41,7 +41,7 @@ class SavedViewsDialog(Dialog[SavedView]):
                          compact=True)
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("show", "Show (enter)", "primary", "choose_highlighted"), CANCEL)
+        return (DialogAction("show", f"Show ({SUBMIT_LABEL})", "primary", "choose_highlighted"), CANCEL)
 
     @staticmethod
     def _prompt(index: int, view: SavedView, count: int) -> Content:

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from sopdash.core.errors import InputError
 from sopdash.core.time_spent import EXAMPLES, MAX_NOTE, parse_spent, spent_text, time_totals
-from sopdash.tui.dialogs.base import CANCEL, DialogAction, TicketDialog
+from sopdash.tui.dialogs.base import CANCEL, SUBMIT_LABEL, DialogAction, TicketDialog
 from sopdash.tui.bindings import screen_bindings
 
 
@@ -42,7 +42,7 @@ class TimeDialog(TicketDialog[TimeEntry]):
         yield Checkbox(_billable_label(False), compact=True, id="billable")
 
     def buttons(self) -> Iterable[DialogAction]:
-        return (DialogAction("log", "Log time (enter)", "primary", "log"), CANCEL)
+        return (DialogAction("log", f"Log time ({SUBMIT_LABEL})", "primary", "log"), CANCEL)
 
     @on(Checkbox.Changed)
     def _say_billable(self, event: Checkbox.Changed) -> None:
