@@ -59,4 +59,4 @@ def tickets(store) -> int:
 def taken(log) -> int:
     """Messages the watchers said they took in (a ticket, or one found handled already)."""
     said = log.read_text()
-    return said.count(": ticket #")
+    return said.count(": ticket #") + said.count(": duplicate #")

@@ -12,7 +12,8 @@ NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
 
 def test_pages_of_history_hold_every_ticket_once_newest_first(store) -> None:
     closed = [Ticket(id=0, subject=f"closed {n}", created_at=NOW - timedelta(days=90 - n), status="closed",
-                     closed_at=NOW - timedelta(days=80 - n)) for n in range(9)]
+                     closed_at=NOW - timedelta(days=80 - n), resolved_at=NOW - timedelta(days=80 - n), resolution="fixed",
+                     client_notified_at=NOW - timedelta(days=80 - n)) for n in range(9)]  # the close gate (SOP 2E)
     store.add_many([*closed, Ticket(id=0, subject="open", created_at=NOW - timedelta(days=200))])
     store.archive()
 
