@@ -14,13 +14,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from imapclient import IMAPClient
+from imapclient import IMAPClient, SocketTimeout
 from imapclient import exceptions as imap_errors
 
 from sopdash.core.errors import SopdashError
 from sopdash.mail.imap_settings import ImapSettings
 
 TIMEOUT_S = 60.0  # a server that says nothing for this long is taken as gone (IDLE waits are shorter)
+CONNECT_TIMEOUT_S = 15.0  # a server not answering a new connection this soon is tried again after the back-off
 IDLE_RENEW_S = 25 * 60  # RFC 2177: re-issue IDLE before the server's 30-minute inactivity timer
 BODY = b"BODY[]"
 
@@ -124,7 +125,7 @@ def _connect(settings: ImapSettings, timeout: float) -> IMAPClient:
     context = ssl.create_default_context()
     try:
         client = IMAPClient(settings.host, settings.port, ssl=settings.security == "tls", ssl_context=context,
-                            timeout=timeout)
+                            timeout=SocketTimeout(connect=min(timeout, CONNECT_TIMEOUT_S), read=timeout))
     except ssl.SSLError as error:
         raise ImapError(f"TLS set-up with the IMAP server {where} failed ({error.reason or error}): check host, "
                         "port and security (tls on 993, starttls on 143)") from None

@@ -25,7 +25,7 @@ def test_500_messages_and_new_ones_each_become_one_ticket_through_kill_9_and_a_s
     running, kills = watcher(log), 0
     try:
         for at in range(KILL_EVERY, HELD + ARRIVING + 1, KILL_EVERY):
-            wait_until(lambda: taken(log) >= at, 60, f"{at} messages taken", log, running)
+            wait_until(lambda: taken(log) >= at, 120, f"{at} messages taken", log, running)
             if at == 200:  # new mail arrives, by IMAP APPEND and by delivery into the Maildir
                 for n in range(HELD, HELD + ARRIVING, 2):
                     dovecot.append(message(n))
@@ -37,7 +37,7 @@ def test_500_messages_and_new_ones_each_become_one_ticket_through_kill_9_and_a_s
             running.wait()
             kills += 1
             running = watcher(log)
-        wait_until(lambda: tickets(imap_env) == HELD + ARRIVING and dovecot.count("INBOX") == 0, 60,
+        wait_until(lambda: tickets(imap_env) == HELD + ARRIVING and dovecot.count("INBOX") == 0, 120,
                    "every ticket, and the INBOX emptied", log, running)
     finally:
         running.kill()
