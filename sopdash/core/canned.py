@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
+from sopdash.core.config_table import named_tables
 from sopdash.core.errors import ConfigError
 from sopdash.core.model import Ticket
 from sopdash.core.people import display_name
@@ -42,18 +43,12 @@ class CannedReply:
 def canned_replies_from_config(table: Mapping[str, Any]) -> tuple[CannedReply, ...]:
     """The `[replies.NAME]` tables, each `text = "…"`, in the order written; ConfigError names the bad key."""
     replies = []
-    for name, entry in table.items():
-        key = f"replies.{name}"
-        if not isinstance(entry, Mapping):
-            raise ConfigError(key, 'must be a table like { text = "Hello {name}, …" }')
-        unknown = sorted(set(entry) - set(REPLY_KEYS))
-        if unknown:
-            raise ConfigError(f"{key}.{unknown[0]}", f"unknown key (known: {', '.join(REPLY_KEYS)})")
+    for name, key, entry in named_tables(table, "replies", REPLY_KEYS, '{ text = "Hello {name}, …" }'):
         text = entry.get("text")
         if not isinstance(text, str) or not text.strip():
             raise ConfigError(f"{key}.text", "must be the reply's text")
         _check_placeholders(f"{key}.text", text)
-        replies.append(CannedReply(str(name), text))
+        replies.append(CannedReply(name, text))
     return tuple(replies)
 
 

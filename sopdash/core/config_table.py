@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -55,3 +55,16 @@ def whole_number(value: int, key: str, least: int, most: int) -> int:
     if not least <= value <= most:
         raise ConfigError(key, f"{value!r} is not a whole number from {least} to {most}")
     return value
+
+
+def named_tables(table: Mapping[str, Any], prefix: str, known: tuple[str, ...], example: str) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """Each `[PREFIX.NAME]` table in the order written, as (NAME, `PREFIX.NAME`, the table); ConfigError for one
+    that is not a table (example shows one) or holds a key not in known."""
+    for name, entry in table.items():
+        key = f"{prefix}.{name}"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(key, f"must be a table like {example}")
+        unknown = sorted(set(entry) - set(known))
+        if unknown:
+            raise ConfigError(f"{key}.{unknown[0]}", f"unknown key (known: {', '.join(known)})")
+        yield str(name), key, entry

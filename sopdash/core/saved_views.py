@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sopdash.core.config_table import named_tables
 from sopdash.core.errors import ConfigError, InputError
 from sopdash.core.queue import DEFAULT_VIEW, View, parse_query
 from sopdash.core.text import one_line
@@ -42,13 +43,7 @@ class SavedView:
 def saved_views_from_config(table: Mapping[str, Any], prefix: str, personal: bool = False) -> tuple[SavedView, ...]:
     """The `[PREFIX.NAME]` tables, each `query = "…"`, in the order written; ConfigError names the bad key."""
     views = []
-    for name, entry in table.items():
-        key = f"{prefix}.{name}"
-        if not isinstance(entry, Mapping):
-            raise ConfigError(key, 'must be a table like { query = "p:high a:me" }')
-        unknown = sorted(set(entry) - set(VIEW_KEYS))
-        if unknown:
-            raise ConfigError(f"{key}.{unknown[0]}", f"unknown key (known: {', '.join(VIEW_KEYS)})")
+    for name, key, entry in named_tables(table, prefix, VIEW_KEYS, '{ query = "p:high a:me" }'):
         query = entry.get("query")
         if not isinstance(query, str) or not query.strip():
             raise ConfigError(f"{key}.query", 'must be a filter like "p:high a:me"')
@@ -56,7 +51,7 @@ def saved_views_from_config(table: Mapping[str, Any], prefix: str, personal: boo
             parse_query(query, "me")
         except InputError as error:
             raise ConfigError(f"{key}.query", str(error)) from None
-        views.append(SavedView(str(name), query.strip(), personal))
+        views.append(SavedView(name, query.strip(), personal))
     return tuple(views)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sopdash.core.clocks import BREACHED, MET, MET_LATE, PAUSED, RUNNING, WARNING, Calendar
+from sopdash.core.clocks import BREACHED, MET, MET_LATE, PAUSED, RUNNING, WARNING
 from sopdash.core.model import PRIORITIES, Ticket
 from sopdash.core.roster import Member, Roster
 

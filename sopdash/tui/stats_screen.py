@@ -74,7 +74,6 @@ class StatsScreen(ModalScreen[None]):
         self.figures: Figures | None = None
 
     def compose(self) -> ComposeResult:
-        zone = self.policy.calendar.tz
         with Vertical(classes="dialog stats-screen") as frame:
             frame.border_title = Content(self._title())
             yield Static(Content(self._period_hint()), id="stats-period", classes="hint")
