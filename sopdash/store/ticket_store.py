@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -42,6 +42,7 @@ from sopdash.store.storage import (
     access_error,
     missing_store,
     read_bytes,
+    raw_ticket,
     read_raw_file,
     read_store_file,
     read_summaries,
@@ -80,6 +81,7 @@ class TicketStore(Store):
         self.clock, self.archive_after, self.notify = clock, archive_after, notify
         self._months: dict[str, tuple[Signature, dict[int, Ticket]]] = {}
         self._pages: _Paging | None = None
+        self._last_live: tuple[Signature | None, StoreFile] | None = None  # what `live` read last, for `_paging`
         if self._exists():
             return
         if not create:
@@ -94,7 +96,10 @@ class TicketStore(Store):
     def live(self) -> list[Ticket]:
         """The live file's tickets, sorted by id: every ticket not closed, and those closed within archive_after."""
         with gc_paused():
-            return sorted(read_store_file(self.path).tickets.values(), key=attrgetter("id"))
+            signature = self.signature()  # before reading: a write meanwhile leaves the pair out of date, never wrong
+            stored = read_store_file(self.path)
+            self._last_live = (signature, stored)
+            return sorted(stored.tickets.values(), key=attrgetter("id"))
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
         """Every ticket not closed before since (all when None), live and archived, sorted by id.
@@ -157,11 +162,14 @@ class TicketStore(Store):
         return cached[1]
 
     def get(self, ticket_id: int) -> Ticket:
-        """One ticket, from the live file or from the one month that lists it; InputError if there is none."""
-        live = read_store_file(self.path)
-        if ticket_id in live.tickets:
-            return live.tickets[ticket_id]
-        return find_archived(self.path, live.record.get("archived", {}), ticket_id, live.record.get("schema"))
+        """One ticket, from the live file or from the one month that lists it; InputError if there is none. Only that
+        ticket is built: the live file's others are skipped as bytes."""
+        live = read_raw_file(self.path)
+        key = str(ticket_id)
+        if key in live.tickets:
+            return raw_ticket(self.path, key, live.tickets[key])
+        record = live.meta["1"]
+        return find_archived(self.path, record.get("archived", {}), ticket_id, record.get("schema"))
 
     def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
         """A page of history, newest first: the live file's tickets, and the summaries of the archive's months from
@@ -188,9 +196,17 @@ class TicketStore(Store):
         """The live file's summaries and archive list, read again only if the live file changed since."""
         signature = self.signature()
         if self._pages is None or self._pages.signature != signature:
-            record, summaries = read_summaries(self.path)
+            record, summaries = self._live_summaries(signature)
             self._pages = _Paging(signature, summaries, record.get("archived", {}), record.get("schema"), {})
         return self._pages
+
+    def _live_summaries(self, signature: Signature | None) -> tuple[dict[str, Any], list[TicketSummary]]:
+        """(the live file's record, its tickets' summaries): from what `live` read if the file is still that
+        version (the dashboard holds those tickets: no second read of a large file), else read for themselves."""
+        last = self._last_live
+        if last is not None and signature is not None and last[0] == signature:
+            return last[1].record, [summary_of(ticket) for ticket in last[1].tickets.values()]
+        return read_summaries(self.path)
 
     def _summaries(self, month: str, ids: list[int], schema: object) -> list[TicketSummary]:
         """The summaries of the tickets the month lists, from its index (made again if it does not match the month)."""

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sopdash.core.model import Ticket
 from sopdash.core.summary import page_key
-from sopdash.store import TicketStore
+from sopdash.store import TicketStore, ticket_store
 from sopdash.store.archive_index import encode_month, index_name, read_index
 from sopdash.store.contract import Store
 from sopdash.store.safe_files import store_directory
@@ -172,3 +172,23 @@ def test_a_write_killed_between_month_and_index_leaves_a_stale_index_that_is_nev
     assert [t.subject for t in store.tickets([1, 2, 3])] == ["one", "two"]  # the write never happened
     assert index_of(store, month) is not None  # made again from the month as it is
     assert [t.subject for t in store.tickets([3])] == [] and store.add_many([closed(40, "three")])[0].id == 3
+
+
+def test_pages_reuse_what_the_live_read_built_and_see_a_later_write(tmp_path: Path, monkeypatch) -> None:
+    # the dashboard reads the live file for its board; the all view's pages are cut from those tickets, not from a
+    # second read of a large file, and a colleague's write since is read afresh
+    store = archived_store(tmp_path, [closed(40, "old"), Ticket(id=0, subject="open", created_at=NOW)])
+    live = store.live()
+    fresh = TicketStore(store.path).history_page(None, 10)
+
+    def no_second_read(path):
+        raise AssertionError("the live file was read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ticket_store, "read_summaries", no_second_read)
+        assert store.history_page(None, 10) == fresh
+
+    colleague = TicketStore(store.path)
+    colleague.update(live[-1].id, lambda ticket: ticket.evolve(subject="renamed"))
+    page, _ = store.history_page(None, 10)
+    assert "renamed" in [summary.subject for summary in page]

@@ -221,6 +221,25 @@ def test_a_write_elsewhere_keeps_an_invalid_ticket_as_it_was(tmp_path: Path) -> 
         store.history()
 
 
+def test_corrupt_store_is_refused_by_get_and_left_untouched(corrupt: tuple[TicketStore, bytes, str]) -> None:
+    store, raw, message = corrupt
+    with pytest.raises(StoreError, match=message):
+        store.get(1)
+    assert store.path.read_bytes() == raw
+
+
+def test_get_builds_only_the_ticket_asked_for(tmp_path: Path) -> None:
+    # showing one ticket skips the live file's others as bytes: another's fault neither blocks nor slows it
+    bad = {**document(new_ticket(2)), "priority": "hgh"}
+    path = tmp_path / "tickets.json"
+    path.write_bytes(store_document(VALID_TICKET, bad))
+    store = TicketStore(path)
+
+    assert store.get(1).subject == "Printer jams"
+    with pytest.raises(StoreError, match="ticket 2 is invalid"):
+        store.get(2)
+
+
 def test_corrupt_store_names_the_fix(corrupt: tuple[TicketStore, bytes, str]) -> None:
     store, _, _ = corrupt
     with pytest.raises(StoreError, match="restore it from a backup|upgrade sopdash"):
