@@ -18,7 +18,6 @@ from sopdash.core.text import one_line, pad, truncate
 from sopdash.desk.delivery import MAIL_OFF_FIX, send_probe
 from sopdash.desk.intake import EX_DATAERR, EX_OK, EX_TEMPFAIL, Intake
 from sopdash.desk.intake_health import record_failure, record_success
-from sopdash.desk.mail_login import desk_sign_in, sign_in_health
 from sopdash.desk.settings import SettingsWatch
 
 WATCH_INTERVAL_S = 30.0
@@ -208,6 +207,8 @@ def send_test(args: argparse.Namespace) -> int:
 
 def login_mailbox(args: argparse.Namespace) -> int:
     """`mail login`: the device-code flow (works over SSH); `--check`: whether the sign-in holds (exit 1 if not)."""
+    from sopdash.desk.mail_login import desk_sign_in, sign_in_health  # the sign-in's flows: for this command alone
+
     mail = settings_for(args).mail
     if args.check:
         health = sign_in_health(mail, clock_from_env(os.environ)())

@@ -84,3 +84,22 @@ def test_ticket_list_loads_no_mail_and_no_key_table(process_env):
     )
     result = run([sys.executable, "-c", code], process_env)
     assert result.returncode == 0, result.stderr
+
+
+def test_mail_receive_of_plain_mail_loads_no_optional_reader(process_env):
+    # an MTA starts one process per message: the readers only some mail needs (bounces, HTML, unlabelled
+    # charsets) and the sign-in's flows are imported when a message or command needs them
+    config = Path(process_env["SOPDASH_CONFIG"])
+    config.write_text(config.read_text() + '\n[mail]\naddress = "desk@example.com"\nsendmail = "/bin/true"\n')
+    code = (
+        "import io, sys\n"
+        "from sopdash.cli.main import main\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'From: Ann <ann@example.com>\\r\\nTo: desk@example.com\\r\\n"
+        "Subject: printer\\r\\nMessage-ID: <1@example.com>\\r\\n\\r\\nIt jams.\\r\\n'))\n"
+        "assert main(['mail', 'receive']) == 0\n"
+        "optional = {'flufl', 'inscriptis', 'charset_normalizer', 'msal', 'tnefparse', 'imapclient', 'http'}\n"
+        "loaded = optional & {m.split('.')[0] for m in sys.modules}\n"
+        "assert not loaded, loaded\n"
+    )
+    result = run([sys.executable, "-c", code], process_env)
+    assert result.returncode == 0, result.stderr
