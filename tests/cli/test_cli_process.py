@@ -18,6 +18,12 @@ def run(args: list[str], env_vars: dict[str, str]) -> subprocess.CompletedProces
     return subprocess.run(args, env={**os.environ, **env_vars}, capture_output=True, text=True, timeout=60)
 
 
+def runs_clean(code: str, env_vars: dict[str, str]) -> None:
+    """code run by this Python in a process of its own ends with exit 0 (its assertions held)."""
+    result = run([sys.executable, "-c", code], env_vars)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture
 def process_env(env: Path) -> dict[str, str]:
     """The test's store and config; a real process runs on the real clock (the env fixture's stands still only
@@ -54,8 +60,7 @@ def test_the_cli_path_never_imports_textual(process_env):
         "loaded = [m for m in sys.modules if m.split('.')[0] == 'textual' or m == 'sopdash.tui.app']\n"
         "assert not loaded, loaded\n"
     )
-    result = run([sys.executable, "-c", code], process_env)
-    assert result.returncode == 0, result.stderr
+    runs_clean(code, process_env)
 
 
 def test_a_command_loads_only_what_it_needs(process_env):
@@ -70,8 +75,7 @@ def test_a_command_loads_only_what_it_needs(process_env):
         "assert main(['ticket', 'list']) == 0\n"
         "assert not {'smtplib', 'ssl', 'textual', 'sopdash.cli.mail_commands'} & set(loaded()), loaded()\n"
     )
-    result = run([sys.executable, "-c", code], process_env)
-    assert result.returncode == 0, result.stderr
+    runs_clean(code, process_env)
 
 
 def test_ticket_list_loads_no_mail_and_no_key_table(process_env):
@@ -82,8 +86,7 @@ def test_ticket_list_loads_no_mail_and_no_key_table(process_env):
         "loaded = {'email', 'smtplib', 'sopdash.keys', 'sopdash.mail.compose'} & set(sys.modules)\n"
         "assert not loaded, loaded\n"
     )
-    result = run([sys.executable, "-c", code], process_env)
-    assert result.returncode == 0, result.stderr
+    runs_clean(code, process_env)
 
 
 def test_mail_receive_of_plain_mail_loads_no_optional_reader(process_env):
@@ -101,5 +104,4 @@ def test_mail_receive_of_plain_mail_loads_no_optional_reader(process_env):
         "loaded = optional & {m.split('.')[0] for m in sys.modules}\n"
         "assert not loaded, loaded\n"
     )
-    result = run([sys.executable, "-c", code], process_env)
-    assert result.returncode == 0, result.stderr
+    runs_clean(code, process_env)
