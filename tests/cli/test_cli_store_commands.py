@@ -143,11 +143,11 @@ def test_demo_count_must_be_positive(env, sopdash, demo_module):
     assert demo_module == []
 
 
-@pytest.mark.parametrize("count", ["100001", "9223372036854775807", "9" * 5000, "00000000000000000000000100001"])
+@pytest.mark.parametrize("count", ["200001", "9223372036854775807", "9" * 5000, "00000000000000000000000200001"])
 def test_a_demo_count_beyond_the_maximum_is_refused_at_once(env, sopdash, demo_module, count):
     empty = env.read_bytes()
     result = sopdash("demo", "--count", count)
-    assert result.code == 2 and "is more than the 100,000 tickets a demo store holds" in result.err
+    assert result.code == 2 and "is more than the 200,000 tickets a demo store holds" in result.err
     assert demo_module == [] and env.read_bytes() == empty
 
 
@@ -156,12 +156,12 @@ def test_the_real_command_refuses_a_huge_demo_count_quickly(env):
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "sopdash", "demo", "--count", "9223372036854775807"],
                             capture_output=True, text=True, timeout=30)
-    assert result.returncode == 2 and "100,000" in result.stderr
+    assert result.returncode == 2 and "200,000" in result.stderr
     assert time.monotonic() - started < 10 and env.read_bytes() == empty
 
 
 def test_the_largest_demo_count_is_taken():
-    assert demo_count("100000") == MAX_DEMO_COUNT == 100_000
+    assert demo_count("200000") == MAX_DEMO_COUNT == 200_000  # issue 25: `sopdash demo --count 200000`
 
 
 def test_demo_with_the_real_demo_module(env, sopdash):
