@@ -16,7 +16,7 @@ import orjson
 from tinydb.storages import Storage
 
 from sopdash.core.errors import InputError, StoreError
-from sopdash.core.model import Ticket
+from sopdash.core.model import OPEN_STATUSES, Ticket
 from sopdash.core.summary import TicketSummary, summary_of
 from sopdash.store.safe_files import NEW_FILE_MODE, Folder, GroupRefused, store_directory
 
@@ -199,6 +199,32 @@ def read_raw_file(path: Path, folder: Folder | None = None) -> RawFile:
 def raw_ticket(path: Path, key: str, doc: msgspec.Raw) -> Ticket:
     """The validated ticket stored as doc."""
     return ticket_from_doc(path, int(key), orjson.loads(bytes(doc)))
+
+
+class _StatusOnly(msgspec.Struct):
+    status: str = "new"
+
+
+_STATUS = msgspec.json.Decoder(_StatusOnly)
+_TICKET = msgspec.json.Decoder(Ticket)
+
+
+def open_tickets_of(path: Path) -> list[Ticket]:
+    """The tickets of the file at path still being worked on (new, open, waiting), validated; the others are only
+    looked at for their status, never built."""
+    tickets = []
+    for key, doc in read_raw_file(path).tickets.items():
+        try:
+            if _STATUS.decode(doc).status not in OPEN_STATUSES:
+                continue
+            ticket = _TICKET.decode(doc)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            ticket = None
+        if ticket is None or ticket.id != int(key):
+            ticket = raw_ticket(path, key, doc)  # the careful read, which names the problem
+        if ticket.status in OPEN_STATUSES:
+            tickets.append(ticket)
+    return tickets
 
 
 def careful_read(raw: bytes, path: Path) -> StoreFile:

@@ -41,6 +41,7 @@ from sopdash.store.storage import (
     StoreFile,
     access_error,
     missing_store,
+    open_tickets_of,
     read_bytes,
     raw_ticket,
     read_raw_file,
@@ -100,6 +101,11 @@ class TicketStore(Store):
             stored = read_store_file(self.path)
             self._last_live = (signature, stored)
             return sorted(stored.tickets.values(), key=attrgetter("id"))
+
+    def open_tickets(self) -> list[Ticket]:
+        """The tickets still being worked on (new, open, waiting), sorted by id; the live file's closed ones unbuilt."""
+        with gc_paused():
+            return sorted(open_tickets_of(self.path), key=attrgetter("id"))
 
     def history(self, since: datetime | None = None, progress: Progress | None = None) -> list[Ticket]:
         """Every ticket not closed before since (all when None), live and archived, sorted by id.

@@ -228,6 +228,25 @@ def test_corrupt_store_is_refused_by_get_and_left_untouched(corrupt: tuple[Ticke
     assert store.path.read_bytes() == raw
 
 
+def test_corrupt_store_is_refused_by_open_tickets(corrupt: tuple[TicketStore, bytes, str]) -> None:
+    store, raw, message = corrupt
+    with pytest.raises(StoreError, match=message):
+        store.open_tickets()
+    assert store.path.read_bytes() == raw
+
+
+def test_open_tickets_leave_the_closed_ones_unbuilt(tmp_path: Path) -> None:
+    # `ticket list` looks only at the status of the live file's closed tickets (most of a busy live file)
+    closed = {**document(new_ticket(2)), "status": "closed", "priority": "hgh"}
+    path = tmp_path / "tickets.json"
+    path.write_bytes(store_document(VALID_TICKET, closed))
+    store = TicketStore(path)
+
+    assert [ticket.id for ticket in store.open_tickets()] == [1]
+    with pytest.raises(StoreError, match="ticket 2 is invalid"):
+        store.history()
+
+
 def test_get_builds_only_the_ticket_asked_for(tmp_path: Path) -> None:
     # showing one ticket skips the live file's others as bytes: another's fault neither blocks nor slows it
     bad = {**document(new_ticket(2)), "priority": "hgh"}
