@@ -3,7 +3,7 @@
 
 Run: .venv/bin/python bench/bench_history.py [--count 200000] [--runs 5] [--store DIR]
 The store is the demo generator's (`write_demo_store`, as `sopdash demo --count 200000` makes it); 200,000 tickets
-take about three minutes and 2.7 GB to write. --store keeps it in DIR for the next run.
+take about three minutes and 4 GB to write. --store keeps it in DIR for the next run.
 Targets (issue 25): the "all" view's first screen at most 0.5 s after the key with the dashboard under 150 MB resident;
 `ticket show` of an archived ticket at most 1.2 x an open one. `ticket list --all | head` is printed for comparison.
 """

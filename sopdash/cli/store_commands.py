@@ -24,7 +24,7 @@ from sopdash.store.paths import STORE_ENV, is_postgres_url, resolve_store_path
 
 EXIT_UNHEALTHY = 2
 SLOW_DEMO_COUNT = 20_000  # from here on writing a demo store takes long enough to say so
-MAX_DEMO_COUNT = 200_000  # the history issue 25's figures are taken on; each ticket costs about 14 KB of memory while it is written
+MAX_DEMO_COUNT = 200_000  # the history issue 25's figures are taken on; each ticket costs about 20 KB of memory while it is written
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
