@@ -12,6 +12,7 @@ from report_desk import report_desk
 from sopdash.cli.main import main
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.report_ticket import ReportTicket
+from sopdash.demo.generator import demo_tickets
 from sopdash.report import tally as report_tally
 from sopdash.report.clients import report_groupings
 from sopdash.report.kept_tallies import KeptTallies, kept_key, settled_span
@@ -194,3 +195,28 @@ def test_scores_counted_in_the_slices_are_those_of_the_whole_history(store, monk
                                 UNTIL, NOW, groupings, KeptTallies(POLICY, SINCE, UNTIL, NOW, groupings))
         assert scores_from(counted.scores) == scores_by_technician(store.history(SINCE), SINCE, UNTIL)
     assert sum(row.count for row in scores_from(counted.scores)) > 20
+
+
+def test_check_names_a_link_planted_at_a_kept_tally_and_fix_removes_it(store, monkeypatch, tmp_path, sopdash):
+    monkeypatch.setattr(report_tally, "_processors", lambda: 1)
+    reported(store)
+    planted = kept_files(store)[0]
+    victim = tmp_path / "victim"
+    victim.write_bytes(planted.read_bytes())  # a real kept tally: believed if the link were followed
+    planted.unlink()
+    planted.symlink_to(victim)
+    assert f"{planted} is a symbolic link to {victim}" in sopdash("--db", str(store.path), "check").out
+    sopdash("--db", str(store.path), "check", "--fix")
+    assert not planted.exists() and not planted.is_symlink() and victim.exists()
+    assert reported(store) == fresh(store) and planted.is_file()
+
+
+def test_a_report_on_postgresql_counts_its_slices_and_keeps_nothing(postgres_db, monkeypatch):
+    """PostgreSQL's slices are plain reads (no file to keep a tally beside): every one is counted, every time."""
+    from sopdash.store.postgres.pg_store import PostgresStore
+
+    monkeypatch.setattr(report_tally, "_processors", lambda: 2)
+    store = PostgresStore(postgres_db.url("dana"))  # a manager: the demo acknowledges managers' flags
+    store.add_many(demo_tickets(NOW, POLICY, 300, seed=4))  # as played: the database keeps each timeline in order
+    assert not any(isinstance(read, MonthSlice) for read in store.history_slices(SINCE, ReportTicket))
+    assert reported(store) == reported(store) == fresh(store)
