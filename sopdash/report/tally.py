@@ -137,7 +137,7 @@ def tally(
 
 def tally_history(
     slices: Sequence[Slice], read_all: Callable[[], list[Ticket]], policy: SlaPolicy, since: datetime,
-    until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS, counter: Counter | None = None,
+    until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS, counter: SliceCounter | None = None,
 ) -> Tally:
     """The tally of a history given as slices (a store's `history_slices`): dealt out one share per processor, each
     share counted in a process of its own at once, a slice at a time, and the tallies merged (on one processor, the
@@ -180,7 +180,7 @@ def tally_history(
     return merged([here, *counted])
 
 
-class Counter(Protocol):
+class SliceCounter(Protocol):
     """How `tally_history` counts slices: a slice's tally ready without reading it (None: count it), or counted."""
 
     def ready(self, read: Slice) -> Callable[[], Tally] | None: ...
