@@ -1,8 +1,8 @@
-"""Clients' scores of their resolutions (SOP 6B by reply) per technician, over a period."""
+"""Clients' scores of their resolutions (SOP 6B by reply) per technician, over a period: gathered by the report's
+tally (`add_score`, merged across slices), then made rows (`scores_from`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,14 +22,6 @@ class Scores:
     count: int
     mean: float
     low: int
-
-
-def scores_by_technician(tickets: Iterable[Ticket], since: datetime, until: datetime) -> list[Scores]:
-    """The scores given in [since, until), per assignee of the scored ticket, most scores first."""
-    given: dict[str, list[int]] = {}
-    for ticket in tickets:
-        add_score(given, ticket, since, until)
-    return scores_from(given)
 
 
 def add_score(given: dict[str, list[int]], ticket: Ticket, since: datetime, until: datetime) -> None:
