@@ -5,13 +5,10 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from report_desk import report_desk
 
-from sopdash.core.model import Link
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.report_ticket import ReportTicket
-from sopdash.core.sla_policies import choice
-from sopdash.core.time_spent import log_time
-from sopdash.demo.generator import demo_tickets
 from sopdash.report import tally as report_tally
 from sopdash.report.clients import report_groupings
 from sopdash.report.sla import render_csv, render_json, render_text, report_from
@@ -37,18 +34,7 @@ POLICY = SlaPolicy.from_config({
 def store(tmp_path_factory):
     """600 demo tickets over a year: most with their policy and organisation picked (the rest from before there were
     policies), time logged on the worked ones, a few closed as duplicates; the old closed ones in the archive."""
-    rng = random.Random(5)
-    tickets = []
-    for ticket in demo_tickets(NOW, POLICY, 600, seed=3):
-        if rng.random() < 0.8:
-            picked, _, organisation = choice(POLICY, ticket)
-            ticket = ticket.evolve(sla_policy=picked.name, organisation=organisation.key if organisation else "")
-        if ticket.assignee:
-            at = min(ticket.created_at + timedelta(hours=2), NOW)
-            ticket = log_time(ticket, ticket.assignee, at, rng.choice((15, 30, 60)) * 60, billable=rng.random() < 0.5)
-        if ticket.status == "closed" and rng.random() < 0.05:
-            ticket = ticket.evolve(links=(Link("merged-into", 1),))
-        tickets.append(ticket)
+    tickets = report_desk(POLICY, NOW, 600, seed=3, rng=random.Random(5), picked=0.8)
     store = TicketStore(tmp_path_factory.mktemp("light") / "tickets.json", create=True, clock=lambda: NOW)
     store.add_many(tickets)
     return store

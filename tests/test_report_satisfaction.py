@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from sopdash.core.model import Satisfaction, Ticket
-from sopdash.report.satisfaction import Scores, scores_by_technician, scores_text
+from sopdash.report.satisfaction import Scores, add_score, scores_from, scores_text
 
 START = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -19,7 +19,10 @@ def scored(ticket_id: int, assignee: str, score: int | None, days: int = 1) -> T
 def test_scores_are_counted_per_technician_within_the_period():
     tickets = [scored(1, "dana", 5), scored(2, "dana", 2), scored(3, "lee", 4), scored(4, "", 1),
                scored(5, "lee", None), scored(6, "lee", 1, days=40)]
-    rows = scores_by_technician(tickets, START, START + timedelta(days=30))
+    given: dict[str, list[int]] = {}
+    for ticket in tickets:
+        add_score(given, ticket, START, START + timedelta(days=30))
+    rows = scores_from(given)
     assert rows == [Scores("dana", 2, 3.5, 1), Scores("(unassigned)", 1, 1.0, 1), Scores("lee", 1, 4.0, 0)]
     text = scores_text(rows)
     assert "Satisfaction by technician" in text and "dana" in text and " 3.5 " in text

@@ -15,8 +15,9 @@ from sopdash.core.errors import InputError
 from sopdash.core.report_ticket import ReportTicket
 from sopdash.core.period import NAMED_PERIODS, named_period, period_from_text
 from sopdash.report.clients import report_groupings
+from sopdash.report.kept_tallies import KeptTallies
 from sopdash.report.sla import FORMATS, csv_tables, redact, render, render_text, report_from
-from sopdash.report.satisfaction import scores_by_technician, scores_text
+from sopdash.report.satisfaction import scores_from, scores_text
 from sopdash.report.tally import tally_history
 
 CSV_FILE_MODE = 0o640
@@ -63,10 +64,10 @@ def print_report(args: argparse.Namespace) -> int:
     since, until = period.since, period.until
     # The tally is let go once the report has its figures: its raw durations weigh more than the report.
     groupings = report_groupings(policy)
-    report = report_from(
-        tally_history(store.history_slices(since, ReportTicket), lambda: store.history(since), policy, since, until, now, groupings),
-        since, until, now, tz, groupings,
-    )
+    counted = tally_history(store.history_slices(since, ReportTicket), lambda: store.history(since), policy, since, until,
+                            now, groupings, KeptTallies(policy, since, until, now, groupings))
+    report, scores = report_from(counted, since, until, now, tz, groupings), scores_from(counted.scores)
+    del counted
     if args.redact:
         report = redact(report)
     if args.csv is not None:
@@ -83,7 +84,7 @@ def print_report(args: argparse.Namespace) -> int:
     if args.csv is None:
         print(render(report, args.format), end="")
         if args.format == "text":
-            print("\n" + scores_text(scores_by_technician(store.history(since), since, until)), end="")
+            print("\n" + scores_text(scores), end="")
     return 0
 
 

@@ -60,6 +60,7 @@ class BusinessCalendar:
         # Nominal, ignoring DST and holidays: what "1d" of business time means in SLA targets.
         self.business_day_s = 86_400.0 if is_24x7 else _mean_open_day_s(self._hours)
         self._holidays = holidays
+        self._country_code = country
         self._country = _country_holidays(country) if country else None
         self._table = _Windows.empty(MINYEAR)
         self._extending = Lock()
@@ -85,6 +86,25 @@ class BusinessCalendar:
             _parse_holidays(config.get("holidays", [])),
             _parse_country(config.get("country")),
         )
+
+    def identity(self) -> dict[str, Any] | None:
+        """Everything that decides what the calendar counts, as plain values that compare across processes (holidays
+        sorted, the zone by its IANA name, the holiday tables' release); None for a zone without an IANA name."""
+        zone = getattr(self.tz, "key", None)
+        if zone is None:
+            return None
+        country = None
+        if self._country_code:
+            import holidays  # imported already: the calendar holds its tables
+
+            country = [self._country_code, holidays.__version__]
+        return {
+            "tz": zone,
+            "24x7": self.is_24x7,
+            "hours": sorted(self._hours.items()),
+            "holidays": sorted(day.isoformat() for day in self._holidays),
+            "country": country,
+        }
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The instant (UTC) at which `duration` of business time after `start` has passed."""

@@ -119,6 +119,12 @@ def ticket_clocks(ticket: Ticket, policy: ClockPolicy, now: datetime) -> TicketC
         )
 
 
+def settled(ticket: Ticket) -> bool:
+    """Whether the ticket's clocks read the same at every instant the clocks count: it is resolved or closed, and says
+    when (so neither clock reads `now`: each stops at the ticket's own times)."""
+    return ticket.status in STOPPED_STATUSES and (ticket.resolved_at or ticket.closed_at) is not None
+
+
 def unknown_reading(target_s: int) -> ClockReading:
     """The reading of a clock that cannot be counted: no deadline, nothing left."""
     return ClockReading(UNKNOWN, None, 0, target_s)

@@ -1,4 +1,4 @@
-"""A ticket as the SLA report reads it: only the fields its clocks, groupings and breach list use.
+"""A ticket as the SLA report reads it: only the fields its clocks, groupings, breach list and scores use.
 
 A store decodes its documents straight into these (`Store.history_slices(kind=ReportTicket)`), skipping bodies,
 message texts, deliveries and seals unread, which is most of a stored ticket. The field names, types and properties
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import msgspec
 
-from sopdash.core.model import Change, Kind, Link, Priority, Reason, Requester, Status, Ticket, Time, TimeSpent
+from sopdash.core.model import (
+    Change, Kind, Link, Priority, Reason, Requester, Satisfaction, Status, Ticket, Time, TimeSpent,
+)
 
 
 class ReportEntry(msgspec.Struct, frozen=True, gc=False):
@@ -50,6 +52,7 @@ class ReportTicket(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     merged_acknowledged_at: Time | None = None
     sla_policy: str = ""
     organisation: str = ""
+    satisfaction: Satisfaction | None = None
 
     # Ticket's own properties, the very same code
     is_open = Ticket.is_open

@@ -1,8 +1,8 @@
-"""Clients' scores of their resolutions (SOP 6B by reply) per technician, over a period."""
+"""Clients' scores of their resolutions (SOP 6B by reply) per technician, over a period: gathered by the report's
+tally (`add_score`, merged across slices), then made rows (`scores_from`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,13 +24,15 @@ class Scores:
     low: int
 
 
-def scores_by_technician(tickets: Iterable[Ticket], since: datetime, until: datetime) -> list[Scores]:
-    """The scores given in [since, until), per assignee of the scored ticket, most scores first."""
-    given: dict[str, list[int]] = {}
-    for ticket in tickets:
-        score = ticket.satisfaction
-        if score is not None and since <= score.at < until:
-            given.setdefault(ticket.assignee or UNASSIGNED, []).append(score.score)
+def add_score(given: dict[str, list[int]], ticket: Ticket, since: datetime, until: datetime) -> None:
+    """The ticket's score, if given in [since, until), added to its assignee's in `given`."""
+    score = ticket.satisfaction
+    if score is not None and since <= score.at < until:
+        given.setdefault(ticket.assignee or UNASSIGNED, []).append(score.score)
+
+
+def scores_from(given: dict[str, list[int]]) -> list[Scores]:
+    """Each technician's row from the scores given, most scores first."""
     rows = [Scores(name, len(s), sum(s) / len(s), sum(1 for n in s if n in LOW_SCORES)) for name, s in given.items()]
     return sorted(rows, key=lambda row: (-row.count, row.technician))
 

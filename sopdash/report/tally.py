@@ -14,8 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import msgspec
 
@@ -23,8 +24,8 @@ from sopdash.core.clocks import BREACHED, MET, MET_LATE, ClockReading, ticket_cl
 from sopdash.core.errors import StoreError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket, TimelineEntry
 from sopdash.core.policy import SlaPolicy
+from sopdash.report.satisfaction import UNASSIGNED, add_score
 
-UNASSIGNED = "(unassigned)"
 UNCATEGORISED = "(none)"
 
 Slice = Callable[[], list[Ticket]]  # reads one part of a history, in any process
@@ -95,6 +96,7 @@ class Tally(msgspec.Struct, gc=False):
     escalations: dict[str, int] = {}
     breaches: list[Breach] = []
     merged: int = 0  # tickets created in the period and closed by a merge: duplicates, left out of the clocks
+    scores: dict[str, list[int]] = {}  # clients' scores given in the period, by technician (`report/satisfaction.py`)
 
 
 def tally(
@@ -107,7 +109,9 @@ def tally(
     escalations = dict.fromkeys(ESCALATION_REASONS, 0)
     logged: list[tuple[Ticket, TimelineEntry]] = []
     merged_duplicates = 0
+    scores: dict[str, list[int]] = {}
     for ticket in tickets:
+        add_score(scores, ticket, since, until)
         for escalation in ticket.escalations:
             if since <= escalation.at < until:
                 escalations[escalation.reason] = escalations.get(escalation.reason, 0) + 1
@@ -127,43 +131,67 @@ def tally(
         escalations=escalations,
         breaches=list(_breaches(rows, policy)),
         merged=merged_duplicates,
+        scores=scores,
     )
 
 
 def tally_history(
     slices: Sequence[Slice], read_all: Callable[[], list[Ticket]], policy: SlaPolicy, since: datetime,
-    until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS,
+    until: datetime, now: datetime, groupings: Sequence[Grouping] = GROUPINGS, counter: SliceCounter | None = None,
 ) -> Tally:
     """The tally of a history given as slices (a store's `history_slices`): dealt out one share per processor, each
     share counted in a process of its own at once, a slice at a time, and the tallies merged (on one processor, the
-    slices counted here in turn).
+    slices counted here in turn). With a counter (the report's `kept_tallies.KeptTallies`), slices it has a tally
+    ready for are taken here, while the others are counted, each by it.
 
     A share that fails in any way (a month moved meanwhile, a bad file, a child that died) has the whole history
     counted again here from read_all (the store's `history`), which names any problem.
     """
+    count = counter.count if counter else partial(_tickets_tally, policy=policy, since=since, until=until, now=now,
+                                                   groupings=groupings)
+    ready = [counter.ready(read) if counter else None for read in slices]
+    taken = [take for take in ready if take is not None]
+    slices = [read for read, take in zip(slices, ready) if take is None]
     workers = min(len(slices), _processors())
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         try:  # here, a slice at a time
-            return merged([tally(read(), policy, since, until, now, groupings) for read in slices])
+            return merged([*(take() for take in taken), *(count(read) for read in slices)])
         except StoreError:
             return tally(read_all(), policy, since, until, now, groupings)
     shares = [slices[n::workers] for n in range(workers)]
 
-    def count(n: int) -> bytes:  # a slice at a time, added up as it goes: one month's tickets are held at once
+    def count_share(n: int) -> bytes:  # a slice at a time, added up as it goes: one month's tickets are held at once
         share = Tally()
         for read in shares[n]:
-            share = merged([share, tally(read(), policy, since, until, now, groupings)])
-        return msgspec.msgpack.encode(_used_sorted(share))
+            share = merged([share, count(read)])
+        return msgspec.msgpack.encode(used_sorted(share))
 
-    # Forked, the children inherit count and its slices (store connections are opened anew in each slice), so
+    # Forked, the children inherit count_share and its slices (store connections are opened anew in each slice), so
     # only a share's number goes to them and a tally's bytes come back.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_take, initargs=(count,))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_take,
+                               initargs=(count_share,))
     try:
         with pool:
-            counted = [msgspec.msgpack.decode(sent, type=Tally) for sent in pool.map(_counted, range(workers))]
+            sent = pool.map(_counted, range(workers))
+            here = merged([take() for take in taken])
+            counted = [msgspec.msgpack.decode(share, type=Tally) for share in sent]
     except (StoreError, BrokenProcessPool, OSError, msgspec.DecodeError):
         return tally(read_all(), policy, since, until, now, groupings)
-    return merged(counted)
+    return merged([here, *counted])
+
+
+class SliceCounter(Protocol):
+    """How `tally_history` counts slices: a slice's tally ready without reading it (None: count it), or counted."""
+
+    def ready(self, read: Slice) -> Callable[[], Tally] | None: ...
+
+    def count(self, read: Slice) -> Tally: ...
+
+
+def _tickets_tally(
+    read: Slice, policy: SlaPolicy, since: datetime, until: datetime, now: datetime, groupings: Sequence[Grouping]
+) -> Tally:
+    return tally(read(), policy, since, until, now, groupings)
 
 
 _count: Callable[[int], bytes] | None = None  # in a pool's child: what `tally_history` gave it
@@ -197,13 +225,15 @@ def merged(tallies: Sequence[Tally]) -> Tally:
             whole.escalations[reason] = whole.escalations.get(reason, 0) + count
         whole.breaches.extend(part.breaches)
         whole.merged += part.merged
+        for technician, given in part.scores.items():
+            whole.scores.setdefault(technician, []).extend(given)
     whole.breaches.sort(key=attrgetter("ticket_id"))
     return whole
 
 
-def _used_sorted(counted: Tally) -> Tally:
-    """counted with its durations sorted: a share sorts its own, in its process, so the merged ones sort fast (two
-    sorted runs, which sorting merges)."""
+def used_sorted(counted: Tally) -> Tally:
+    """counted with its durations sorted: a share (or a kept month) sorts its own, in its process, so the merged ones
+    sort fast (sorted runs, which sorting merges)."""
     for group in (counted.overall, *(group for groups in counted.groups.values() for group in groups.values())):
         group.ack.used.sort()
         group.resolution.used.sort()

@@ -16,6 +16,7 @@ from pathlib import Path
 from sopdash.core.errors import StoreError
 from sopdash.store.archive import archive_folder, made_archive_folder
 from sopdash.store.archive_index import INDEX_SUFFIX, rebuild_index
+from sopdash.store.month_tallies import TALLY_SUFFIX
 from sopdash.store.safe_files import Folder
 from sopdash.store.storage import STEM_ARCHIVE_SCHEMA, read_bytes, write_atomically
 
@@ -39,8 +40,8 @@ def copy_old_archive(store_path: Path, archived: dict[str, list[int]]) -> None:
 def refuse_strangers(store_path: Path, old: Folder, new: Folder) -> None:
     """A StoreError if the new folder holds a file that is not a copy of the old folder's file of that name."""
     for name in sorted(new.names()):
-        if name.startswith(".") and name.endswith(".tmp") or name.endswith(INDEX_SUFFIX):
-            continue  # a killed write's temp file (`sopdash check --fix` removes it), or a month's derived index
+        if name.startswith(".") and name.endswith(".tmp") or name.endswith((INDEX_SUFFIX, TALLY_SUFFIX)):
+            continue  # a killed write's temp file (`sopdash check --fix` removes it), or a month's derived file
         if _is_regular(new, name) and _is_regular(old, name) and new.read(name) == old.read(name):
             continue
         raise StoreError(

@@ -70,7 +70,8 @@ class Store(ABC):
         """history(since) cut into slices that each read on their own, in any process (a file store: the live set
         and one per archive month), so a report can count them at once; a slice that meets a change raises StoreError.
         A store may build each ticket as `kind`, a type with some of a ticket's fields (the report's `ReportTicket`),
-        and skip the rest unread."""
+        and skip the rest unread; the file store's archive months may keep the report's tally beside them
+        (`store/month_tallies.py`)."""
 
     @abstractmethod
     def get(self, ticket_id: int) -> Ticket:

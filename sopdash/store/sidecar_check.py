@@ -23,7 +23,7 @@ from sopdash.store.safe_files import Folder, store_directory
 from sopdash.store.storage import SCHEMA_VERSION, group_name, read_store_file
 
 _MONTH = re.compile(r"\d{4}-\d{2}\.json")
-_MONTH_INDEX = re.compile(r"\d{4}-\d{2}\.index")  # derived (`archive_index`): whatever is planted there may go
+_MONTH_INDEX = re.compile(r"\d{4}-\d{2}\.(index|tally)")  # derived (`archive_index`, `month_tallies`): may go
 _KEPT_WALK_LIMIT = 200_000  # entries looked at in `<store>.files/`; a desk keeps a few per mail
 _REMOVES = ("removes it (never what it points at)", "removed it; what it pointed at is untouched")
 _REGROUPS = ("gives it the store's group", "gave it the store's group")

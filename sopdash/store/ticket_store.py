@@ -27,6 +27,7 @@ from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.kept_files import KeptFiles
 from sopdash.store.lock import Notify, exclusive_lock
+from sopdash.store.month_tallies import MonthSlice
 from sopdash.store.locked_write import LockedWrite, find_archived, listed
 from sopdash.store.debris import remove_debris
 from sopdash.store.sidecar_check import repair_sidecars
@@ -129,7 +130,7 @@ class TicketStore(Store):
     def history_slices(self, since: datetime | None = None, kind: type = Ticket) -> list[Callable[[], list]]:
         """history(since) as the live file's tickets and one slice per archive month from since's on, each read on its
         own (a month that changed since this call may raise StoreError: then read history), each ticket built as
-        `kind` (`tickets_as`)."""
+        `kind` (`tickets_as`); a month is a `MonthSlice`, beside which a report may keep its tally."""
         raw = read_bytes(self.path)
         record = record_of(raw, self.path)
         archived: dict[str, list[int]] = record.get("archived", {})
@@ -137,14 +138,13 @@ class TicketStore(Store):
         slices: list[Callable[[], list]] = [lambda: not_closed_before(list(tickets_as(raw, self.path, kind).values()), since)]
         for month in months_from(archived, since):
             ids = archived[month]
-            slices.append(lambda month=month, ids=ids: not_closed_before(self._uncached(month, ids, schema, kind), since))
-        return slices
+            path = month_path(self.path, month, schema)
 
-    def _uncached(self, month: str, ids: list[int], schema: object, kind: type) -> list:
-        """A month's listed tickets, read without keeping them: a slice is read once, often in another process."""
-        path = month_path(self.path, month, schema)
-        with gc_paused(), archive_folder(self.path, schema) as folder:
-            return listed(tickets_as(read_bytes(path, folder), path, kind), ids, self.path, month, schema)
+            def decode(data: bytes, month: str = month, ids: list[int] = ids, path: Path = path) -> list:
+                return not_closed_before(listed(tickets_as(data, path, kind), ids, self.path, month, schema), since)
+
+            slices.append(MonthSlice(self.path, month, ids, schema, decode))
+        return slices
 
     def _archived(self, live: StoreFile, since: datetime | None, progress: Progress | None) -> Iterator[Ticket]:
         archived: dict[str, list[int]] = live.record.get("archived", {})

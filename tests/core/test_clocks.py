@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sopdash.cli.render import ticket_document
 from sopdash.core import rules
-from sopdash.core.clocks import ticket_clocks
+from sopdash.core.clocks import settled, ticket_clocks
 from sopdash.core.model import Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 
@@ -118,3 +118,26 @@ def test_pausing_never_shortens_a_deadline(created, pauses):
     now = cursor + timedelta(minutes=1)
     assert ticket_clocks(paused, POLICY, now).resolution.due >= ticket_clocks(plain, POLICY, now).resolution.due
     assert ticket_clocks(paused, POLICY, now).resolution.remaining_s >= ticket_clocks(plain, POLICY, now).resolution.remaining_s
+
+
+maybe_offset = st.none() | offsets
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    priority=st.sampled_from(["urgent", "high", "medium", "low"]),
+    status=st.sampled_from(["new", "open", "waiting", "resolved", "closed"]),
+    acknowledged=maybe_offset, resolved=maybe_offset, closed=maybe_offset, worked=st.booleans(),
+    readings=st.lists(st.integers(-30 * 24 * 60, 60 * 24 * 60), min_size=2, max_size=2),
+)
+def test_a_settled_tickets_clocks_read_the_same_at_any_instant(priority, status, acknowledged, resolved, closed, worked,
+                                                              readings):
+    at = lambda minutes: None if minutes is None else T0 + timedelta(minutes=minutes)  # noqa: E731
+    subject = ticket(priority)
+    if worked:  # through the rules, with the timeline's status events; else as an import may have it, without them
+        subject = rules.set_waiting(rules.acknowledge(subject, "amara", T0 + timedelta(minutes=5), "Hello"), "amara",
+                                    T0 + timedelta(minutes=9))
+    subject = subject.evolve(status=status, acknowledged_at=at(acknowledged), resolved_at=at(resolved), closed_at=at(closed))
+    first, second = (ticket_clocks(subject, POLICY, T0 + timedelta(minutes=m)) for m in readings)
+    if settled(subject):
+        assert first == second
