@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 NOTE_TARGET = 1.3

@@ -20,7 +20,7 @@ from sopdash.core import rules
 from sopdash.core.chain import seal, verify
 from sopdash.core.policy import SlaPolicy
 from sopdash.demo import write_demo_store
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 VERIFY_TARGET = 3.0

@@ -31,7 +31,7 @@ from sopdash.config import settings_from_document
 from sopdash.core import rules
 from sopdash.core.model import PRIORITIES, Requester, Ticket
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)

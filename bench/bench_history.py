@@ -66,7 +66,7 @@ def build(store: Path, count: int, env: dict[str, str]) -> str:
 def facts(store: Path) -> dict[str, int]:
     """What the bench needs to know of the store (read in a process of its own: a command started from a process
     counts that process's resident peak as its own)."""
-    from sopdash.store import TicketStore
+    from sopdash.store.ticket_store import TicketStore
 
     opened = TicketStore(store)
     live = opened.live()

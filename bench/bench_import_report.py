@@ -31,7 +31,7 @@ from sopdash.core.model import PRIORITIES, Requester, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.period import resolve_period
 from sopdash.report.sla import build_report, render_text
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 IMPORT_TARGET_S = 10.0

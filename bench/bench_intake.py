@@ -20,7 +20,7 @@ from pathlib import Path
 
 import orjson
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 HOLD_TARGET_S = 0.05
 WAIT_TARGET_S = 2.0

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench_intake import make_store
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 MEDIAN_TARGET_S = 0.3
 PEAK_TARGET_MB = 150

@@ -30,7 +30,7 @@ from sopdash.core.model import Requester
 from sopdash.mail.compose import new_message_id, outgoing
 from sopdash.mail.outbox import deliver_queued, pending
 from sopdash.mail.settings import MailSettings
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 RECEIVE_TARGET_S = 0.5

@@ -8,7 +8,7 @@ from sopdash.core.model import Requester
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

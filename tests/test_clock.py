@@ -10,7 +10,7 @@ from sopdash.core.model import Requester
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.core.errors import InputError
 
 FROZEN = datetime(2026, 11, 27, 16, 0, tzinfo=timezone.utc)

@@ -15,7 +15,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, STATUSES, Ticket
 from sopdash.core.policy import SlaPolicy
 from sopdash.demo import DEFAULT_MIX, demo_tickets, write_demo_store
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.core.documents import document
 
 NY = ZoneInfo("America/New_York")

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from sopdash.cli.main import main
 from sopdash.core.model import PRIORITIES
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 STEERING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 HOSTILE_PIECES = [

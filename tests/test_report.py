@@ -29,7 +29,7 @@ from sopdash.report.sla import (
 )
 from sopdash.report import tally as report_tally
 from sopdash.report.tally import Tally, merged, tally
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.core.documents import document
 
 # Business hours Mon–Fri 08:00–17:00 UTC (9 h a day); urgent counts around the clock.

@@ -13,7 +13,7 @@ from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.desk import Desk
 from sopdash.report.sla import build_report, render_csv, render_text
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 SINCE = datetime(2023, 5, 1, tzinfo=timezone.utc)  # Monday
 UNTIL = datetime(2023, 5, 8, tzinfo=timezone.utc)

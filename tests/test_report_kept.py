@@ -19,7 +19,7 @@ from sopdash.report.kept_tallies import KeptTallies, kept_key, settled_span
 from sopdash.report.satisfaction import add_score, scores_from
 from sopdash.report.sla import render_csv, render_json, render_text, report_from
 from sopdash.report.tally import tally, tally_history
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.month_tallies import MonthSlice
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from sopdash.report import tally as report_tally
 from sopdash.report.clients import report_groupings
 from sopdash.report.sla import render_csv, render_json, render_text, report_from
 from sopdash.report.tally import tally, tally_history
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
 SINCE, UNTIL = NOW - timedelta(days=120), NOW - timedelta(days=3)

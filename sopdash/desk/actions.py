@@ -32,7 +32,7 @@ from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.core.sla_policies import picked
 from sopdash.core.templates import Templates, filled, values
 from sopdash.mail.settings import MailSettings
-from sopdash.store import Store
+from sopdash.store.contract import Store
 from sopdash.store.contract import Progress, Signature
 
 if TYPE_CHECKING:

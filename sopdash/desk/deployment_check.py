@@ -30,7 +30,7 @@ from sopdash.core.errors import SopdashError
 from sopdash.desk.mail_login import sign_in_health
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import UNREACHABLE, DeliveryError, SmtpTransport
-from sopdash.store import Store
+from sopdash.store.contract import Store
 from sopdash.store.archive import archive_directory
 from sopdash.store.paths import files_dir_for, lock_path_for
 from sopdash.store.presence import presence_dir_for

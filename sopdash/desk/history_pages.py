@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sopdash.core.model import Ticket
 from sopdash.core.summary import Cursor
-from sopdash.store import Store
+from sopdash.store.contract import Store
 
 HISTORY_PAGE = 200
 """Tickets in one page of history: more than a screen holds, a small part of a year's archive."""

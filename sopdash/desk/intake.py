@@ -40,7 +40,7 @@ from sopdash.mail.quoting import fold_quoted
 from sopdash.mail.received import server_times
 from sopdash.mail.robots import Bounce, bounce, notice, robot_reason
 from sopdash.mail.settings import MailSettings
-from sopdash.store import Store
+from sopdash.store.contract import Store
 from sopdash.store.contract import Fetch, Maker
 
 from sopdash.store.mail_index import content_key

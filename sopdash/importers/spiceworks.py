@@ -38,7 +38,7 @@ from sopdash.core.model import Requester, Source, Ticket, TimelineEntry, TimeSpe
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.sla_policies import picked
 from sopdash.core.text import one_line
-from sopdash.store import Store
+from sopdash.store.contract import Store
 
 SYSTEM = "spiceworks"
 TECHNICIAN_ROLES = frozenset({"admin", "helpdesk_admin"})

@@ -20,7 +20,7 @@ import msgspec
 from sopdash.core import delivery as outbound
 from sopdash.core.errors import StoreError
 from sopdash.core.model import Delivery, Ticket
-from sopdash.store import Store
+from sopdash.store.contract import Store
 
 if TYPE_CHECKING:
     from sopdash.store.kept_files import KeptFiles

@@ -22,7 +22,7 @@ from sopdash.mail.compose import BadAddress, outgoing
 from sopdash.mail.delivery_journal import DeliveryJournal
 from sopdash.mail.settings import MailSettings
 from sopdash.mail.transport import CONNECT_TIMEOUT_S, DeliveryError, open_transport
-from sopdash.store import Store
+from sopdash.store.contract import Store
 
 
 @dataclass

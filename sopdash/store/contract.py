@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sopdash.core.errors import InputError
+from sopdash.core.errors import ConflictError, InputError
 from sopdash.core.model import OPEN_STATUSES, Ticket
 from sopdash.core.summary import Cursor, TicketSummary, newest_first, summary_of
 
@@ -223,3 +223,11 @@ class Store(ABC):
     def close(self) -> None:
         """Let go of connections and listeners."""
         return None
+
+
+def check_version(current: Ticket, expected_version: int | None) -> None:
+    """Refuse to overwrite a ticket that changed since the technician looked at it."""
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            f"ticket #{current.id} changed since you looked at it (now version {current.version}); reload and try again"
+        )

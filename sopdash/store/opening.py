@@ -10,7 +10,6 @@ from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import Store
 from sopdash.store.lock import Notify
 from sopdash.store.paths import is_postgres_url
-from sopdash.store.ticket_store import TicketStore
 
 
 def store_exists(location: Path | str) -> bool:
@@ -40,4 +39,6 @@ def open_store(
         from sopdash.store.postgres.pg_store import PostgresStore  # psycopg loads only for a database
 
         return PostgresStore(str(location), create=create, clock=clock, archive_after=archive_after)
+    from sopdash.store.ticket_store import TicketStore  # the file store's modules load only for a file
+
     return TicketStore(Path(location), create=create, clock=clock, archive_after=archive_after, notify=notify)

@@ -17,12 +17,12 @@ import orjson
 from sopdash.clock import Clock, system_clock
 from sopdash.core.chain import seal
 from sopdash.core.documents import json_bytes
-from sopdash.core.errors import ConflictError, InputError, StoreError
+from sopdash.core.errors import InputError, StoreError
 from sopdash.core.model import Ticket
 from sopdash.core.summary import Cursor, TicketSummary, newest_first, summary_of
 from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
 from sopdash.store.archive_index import index_name, index_problem, indexed_tickets, month_summaries, rebuild_index
-from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store
+from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store, check_version
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.kept_files import KeptFiles
@@ -514,11 +514,3 @@ def _replace(write: LockedWrite, tickets: Sequence[Ticket]) -> list[Ticket]:
         stored.append(seal(ticket, current).evolve(version=current.version + 1))
     write.put(stored)
     return stored
-
-
-def check_version(current: Ticket, expected_version: int | None) -> None:
-    """Refuse to overwrite a ticket that changed since the technician looked at it."""
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(
-            f"ticket #{current.id} changed since you looked at it (now version {current.version}); reload and try again"
-        )

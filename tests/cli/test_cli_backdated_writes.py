@@ -19,7 +19,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.policy import SlaPolicy
 from sopdash.core.roster import Roster
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 REFUSAL = f"sopdash: {WHAT_IF_REFUSAL}\n"
 

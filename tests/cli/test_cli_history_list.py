@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 
 from sopdash.core.model import Ticket
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 
 def test_list_all_prints_every_ticket_once_newest_first_across_pages(env, sopdash, now, monkeypatch) -> None:

@@ -105,3 +105,14 @@ def test_mail_receive_of_plain_mail_loads_no_optional_reader(process_env):
         "assert not loaded, loaded\n"
     )
     runs_clean(code, process_env)
+
+
+def test_a_database_loads_no_file_store(process_env):
+    # a command on PostgreSQL (an MTA's `mail receive` above all) loads neither the file store nor its modules
+    runs_clean(
+        "import sys\n"
+        "import sopdash.cli.mail_commands, sopdash.store.postgres.pg_store, sopdash.store.opening\n"
+        "loaded = {'sopdash.store.ticket_store', 'sopdash.store.archive_index', 'sopdash.store.file_search'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n",
+        process_env,
+    )

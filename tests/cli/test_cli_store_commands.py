@@ -104,7 +104,7 @@ def demo_module(monkeypatch):
     """A stand-in for sopdash.demo that records its calls and writes `count` tickets through the store."""
     from sopdash.core.model import Requester
     from sopdash.core.rules import create
-    from sopdash.store import TicketStore
+    from sopdash.store.ticket_store import TicketStore
 
     calls = []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from mail_server import mail_config
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 
 @pytest.mark.parametrize(("command", "says"), [

@@ -15,7 +15,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.model import Requester
 from sopdash.desk import Desk
 from sopdash.mail.settings import MailSettings
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime.fromisoformat("2026-11-25T09:00:00+00:00")
 

@@ -14,7 +14,7 @@ from sopdash.core.errors import InputError
 from sopdash.core.model import Requester, Source, Ticket, TimeSpent
 from sopdash.core.time_spent import time_totals
 from sopdash.importers.spiceworks import import_file, parse_export, plan_import
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "spiceworks_small.json"
 NOW = datetime(2023, 5, 5, 12, 0, tzinfo=timezone.utc)

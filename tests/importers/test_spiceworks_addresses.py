@@ -10,7 +10,7 @@ import orjson
 
 from sopdash.core.model import Requester
 from sopdash.importers.spiceworks import import_file, parse_export
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "spiceworks_small.json"
 NOW = datetime(2023, 5, 5, 12, 0, tzinfo=timezone.utc)

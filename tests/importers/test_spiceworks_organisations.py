@@ -10,7 +10,7 @@ from sopdash.core.organisations import Organisations
 from sopdash.core.policy import SlaPolicy
 from sopdash.importers.spiceworks import import_file
 from sopdash.importers.spiceworks_organisations import organisation_tables
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "spiceworks_small.json"
 NOW = datetime(2023, 5, 5, 12, 0, tzinfo=timezone.utc)

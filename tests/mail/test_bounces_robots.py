@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from test_inbound_corpus import corpus, desk_with_ticket, pipe  # noqa: F401  (desk_with_ticket is a fixture)
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 BOUNCES = ["bounce_qmail", "bounce_exim", "bounce_postfix_mixed", "bounce_exchange", "bounce_yahoo", "bounce_gmail_old",
            "bounce_notes", "bounce_null_sender"]

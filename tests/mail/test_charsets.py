@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from sopdash.mail.charsets import codec_for, decode_text, header_value
 from sopdash.mail.parse import read_message
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -12,7 +12,7 @@ from sopdash.core import rules
 from sopdash.core.model import Delivery, Requester
 from sopdash.mail.compose import new_message_id
 from sopdash.mail.delivery_journal import JOURNAL, DeliveryJournal
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 

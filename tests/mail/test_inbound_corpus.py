@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.kept_files import KeptFiles
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -8,7 +8,7 @@ import stat
 import sys
 from pathlib import Path
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.kept_files import KeptFiles
 from sopdash.store.lock import exclusive_lock
 

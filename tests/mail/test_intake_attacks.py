@@ -19,7 +19,7 @@ import pytest
 from sopdash.core.clocks import ticket_clocks
 from sopdash.core.detail import plain_lines, ticket_detail
 from sopdash.core.policy import SlaPolicy
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.kept_files import KeptFiles
 from sopdash.store.opening import open_store
 

@@ -15,7 +15,7 @@ import pytest
 from sopdash.clock import fixed_clock
 from sopdash.desk.intake import Intake
 from sopdash.mail.settings import MailSettings
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.kept_files import KeptFiles
 from sopdash.store.locked_write import LockedWrite
 from sopdash.store.mail_index import MailIndex

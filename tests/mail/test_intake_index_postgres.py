@@ -10,7 +10,7 @@ import psycopg
 from sopdash.clock import fixed_clock
 from sopdash.desk.intake import Intake
 from sopdash.mail.settings import MailSettings
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.copying import copy_store
 from sopdash.store.postgres.message_index import DatabaseMailIndex
 from sopdash.store.postgres.pg_store import PostgresStore

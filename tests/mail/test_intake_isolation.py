@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sopdash.mail.bounds import MAX_HEADER_FIELD, MAX_PARTS
 from sopdash.mail.parse import read_message
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.kept_files import KeptFiles
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -11,7 +11,7 @@ from sopdash.core.roster import Roster
 from sopdash.desk import Desk
 from sopdash.desk.intake import Intake
 from sopdash.mail.settings import MailSettings
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 POLICY = SlaPolicy.from_config({

@@ -8,7 +8,7 @@ from pathlib import Path
 from mail_server import DESK, free_port, mail_config
 
 from sopdash.core.model import Requester
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.core.documents import document
 
 

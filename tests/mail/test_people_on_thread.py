@@ -14,7 +14,7 @@ import pytest
 from mail_server import DESK
 
 from sopdash.desk.identity import current_login
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.opening import open_store
 
 ACME = "acme@desk.example.org"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.opening import open_store
 
 BACKENDS = ("file", "postgresql")

@@ -16,7 +16,7 @@ import pytest
 from sopdash.core.errors import InputError, StoreError
 from sopdash.core.limits import MAX_TICKET_ID
 from sopdash.core.model import Ticket
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.archive import month_path
 from sopdash.store.storage import OrjsonStorage
 from sopdash.core.documents import document

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from sopdash.core.model import Ticket
 from sopdash.core.summary import page_key
-from sopdash.store import TicketStore, ticket_store
+from sopdash.store.ticket_store import TicketStore
+from sopdash.store import ticket_store
 from sopdash.store.archive_index import encode_month, index_name, read_index
 from sopdash.store.contract import Store
 from sopdash.store.safe_files import store_directory

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from sopdash.store import Store, TicketStore
+from sopdash.store.contract import Store
+
+from sopdash.store.ticket_store import TicketStore
 
 
 def test_the_file_store_keeps_the_contract(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ import sopdash
 from sopdash.core.errors import StoreError
 from sopdash.core.model import Ticket
 from sopdash.core.presence import Presence
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.kept_files import KeptFiles
 from sopdash.store.presence import PresenceDirectory
 
@@ -411,7 +411,7 @@ def test_a_fifo_as_lock_or_mail_log_is_refused_without_hanging(tmp_path: Path) -
     os.mkfifo(store.with_name("tickets.json.lock"))
     (store.with_name("tickets.json.files") / "mail-log.jsonl").unlink()
     os.mkfifo(store.with_name("tickets.json.files") / "mail-log.jsonl")
-    script = ("import sys; from pathlib import Path; from sopdash.store import TicketStore\n"
+    script = ("import sys; from pathlib import Path; from sopdash.store.ticket_store import TicketStore\n"
               "from sopdash.store.kept_files import KeptFiles\n"
               "for attempt in (lambda: TicketStore(Path(sys.argv[1])).archive(),\n"
               "                lambda: KeptFiles(Path(sys.argv[1])).append_log({}),\n"

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.presence import HEARTBEAT_S, PresenceDirectory, presence_dir_for
 
 ANNOUNCER = """

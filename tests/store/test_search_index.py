@@ -17,7 +17,7 @@ import pytest
 
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.core.search import parse_search
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.search_index import SearchIndex
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ from pathlib import Path
 import sopdash
 from sopdash.core.errors import StoreError
 from sopdash.core.model import Ticket
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.lock import exclusive_lock
 
 WRITERS = 8

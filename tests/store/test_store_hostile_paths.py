@@ -24,7 +24,7 @@ import sopdash
 from sopdash.cli.main import main
 from sopdash.core.errors import StoreError
 from sopdash.core.model import Ticket, TimelineEntry
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.debris import temp_files
 from sopdash.store.storage import membership_fix
 

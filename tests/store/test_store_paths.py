@@ -4,7 +4,7 @@ from pathlib import Path
 
 import platformdirs
 
-from sopdash.store import resolve_store_path
+from sopdash.store.paths import resolve_store_path
 
 
 def test_cli_db_wins() -> None:

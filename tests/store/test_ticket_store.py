@@ -11,7 +11,8 @@ import pytest
 from sopdash.core.chain import without_seals
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import Ticket, TimelineEntry
-from sopdash.store import SCHEMA_VERSION, TicketStore
+from sopdash.store.storage import SCHEMA_VERSION
+from sopdash.store.ticket_store import TicketStore
 from sopdash.store.lock import exclusive_lock, holder_text
 from sopdash.core.documents import document
 from sopdash.store.safe_files import Folder

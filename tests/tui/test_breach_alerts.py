@@ -9,7 +9,7 @@ from dashboard_fixtures import CONFIG, ME, NOW, new, settle, write_store
 
 from sopdash.config import settings_from_document
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard_fixtures import ME, fixture_tickets, keys, make_app, new, settle, typed, write_store
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 
 
 async def test_bulk_assign_of_five_from_the_keyboard(tmp_path):

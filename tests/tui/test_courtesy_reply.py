@@ -7,7 +7,7 @@ from textual.widgets import Static, TextArea
 
 from sopdash.clock import fixed_clock
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 from sopdash.tui.dialogs import TextDialog
 from sopdash.tui.dialogs.courtesy_advice import PAUSE

@@ -12,7 +12,7 @@ from dashboard_fixtures import ME, NOW, make_app, new, settle, untrusted_tickets
 
 from sopdash.core import rules
 from sopdash.core.errors import ConfigError, StoreError
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.keys import check_keys
 
 NOT_CLOSED_BY_URGENCY = [5, 1, 2, 8, 7, 3, 6, 4, 9]

@@ -15,7 +15,7 @@ from sopdash.clock import fixed_clock
 from sopdash.desk import Desk
 from sopdash.desk.identity import current_login
 from sopdash.desk.settings import DeskSettings
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 
 WITHIN_S = 5.0

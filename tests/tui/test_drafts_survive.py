@@ -12,7 +12,7 @@ from dashboard_fixtures import CONFIG, ME, NOW, fixture_tickets, keys, settle, t
 from sopdash.clock import fixed_clock
 from sopdash.config import settings_from_document
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 from sopdash.tui.dialogs import EscalateDialog, ResolveDialog, TextDialog
 

@@ -15,7 +15,7 @@ from sopdash.core.model import Inbound
 from sopdash.desk import Desk
 from sopdash.desk.handover import HandoverBook
 from sopdash.desk.identity import current_login
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 from sopdash.tui.handover_screen import HandoverScreen
 from dashboard_fixtures import NOW, fixture_settings, keys, minutes_ago, new, settle, until, write_store

@@ -11,7 +11,7 @@ from sopdash.clock import fixed_clock
 from sopdash.config import settings_from_document
 from sopdash.core import delivery
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 
 

@@ -15,7 +15,7 @@ from sopdash.config import settings_from_document
 from sopdash.core.detail import MAIL_OFF
 from sopdash.core.model import Inbound
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.app import SopdashApp
 from sopdash.tui.dialogs.ticket_form_dialogs import NewTicketDialog
 

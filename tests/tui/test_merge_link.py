@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dashboard_fixtures import keys, make_app, new, settle, typed, write_store
 
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.widgets.ticket_detail import TicketDetail
 
 

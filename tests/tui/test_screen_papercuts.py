@@ -15,7 +15,7 @@ from sopdash.core import delivery, rules
 from sopdash.core.canned import CannedReply
 from sopdash.core.edit import edit
 from sopdash.desk import Desk
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.dialogs.canned_reply_picker import CannedReplyPicker
 from sopdash.tui.dialogs.ticket_form_dialogs import EditTicketDialog
 from sopdash.tui.widgets.counts_header import CountsHeader

@@ -8,7 +8,7 @@ from dashboard_fixtures import ME, NOW, make_app, new, settle, write_store
 from textual.widgets import Static
 
 from sopdash.core import rules
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.dialogs import AssignDialog, ResolveDialog, TextDialog
 from sopdash.tui.dialogs.error_line import ErrorLine
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from dashboard_fixtures import ME, NOW, keys, make_app, new, settle, typed, write_store
 
 from sopdash.core import rules
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.dialogs.error_line import ErrorLine
 
 

@@ -10,7 +10,7 @@ from dashboard_fixtures import ME, NOW, keys, make_app, new, settle, typed, writ
 
 from sopdash.cli.main import main
 from sopdash.core.model import TimeSpent
-from sopdash.store import TicketStore
+from sopdash.store.ticket_store import TicketStore
 from sopdash.tui.dialogs.error_line import ErrorLine
 from sopdash.tui.dialogs.time_dialog import TimeDialog
 

@@ -42,7 +42,7 @@ def burst(app, *parts: str) -> None:
 
 async def test_text_typed_right_after_tab_or_enter_lands_in_the_next_field(store_path: Path):
     """Issue 24 item 13: under load, text typed right after Tab went into the previous field ("…no signalLuca")."""
-    from sopdash.store import TicketStore
+    from sopdash.store.ticket_store import TicketStore
 
     app = make_app(store_path)
     async with app.run_test(size=(80, 24)) as pilot:
