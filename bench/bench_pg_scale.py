@@ -18,8 +18,10 @@ a desk whose history grows while its working set does not. Then:
 Figures are taken on a shared 2-core machine: other load shows in the load average printed at the end.
 
 Run: .venv/bin/python bench/bench_pg_scale.py [--sizes 50000 1000000] [--dashboards 10] [--writers 4] [--rate 1]
-     [--seconds 30]
-Needs Debian's PostgreSQL 15 server programs; the server is a throw-away cluster in a temp directory, fsync on.
+     [--seconds 30] [--keep DIR]
+Needs Debian's PostgreSQL 15 server programs; the server is a throw-away cluster in a temp directory, fsync on; with
+--keep DIR it lives in DIR and is kept, and a size whose database is there already is measured without building it
+again (each run adds its notes and tickets to it).
 Targets at the larger size (issue 23): latency median <= 1 s with 10 dashboards and 4 writers; first frame <= 1.0 s;
 `ticket list` <= 0.5 s and <= 100 MB; `mail receive` <= 0.3 s and <= 100 MB with no writer waiting > 0.2 s on it;
 dashboard <= 150 MB; server CPU per change at the larger size / at 50,000 <= 1.5.
@@ -44,7 +46,7 @@ import orjson
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from pg_cluster import start_cluster  # noqa: E402
+from pg_cluster import kept_cluster, start_cluster  # noqa: E402
 
 from sopdash.config import settings_from_document  # noqa: E402
 from sopdash.core.model import Ticket  # noqa: E402
@@ -85,15 +87,29 @@ def build(admin_url: str, size: int, now: datetime) -> float:
     store.close()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+        conn.execute("COMMENT ON SCHEMA sopdash IS 'built'")  # a kept cluster's database is measured again as it is
     return time.perf_counter() - started
 
 
-def database(cluster, name: str, writers: int) -> tuple[str, str]:
+def database(cluster, name: str, writers: int) -> tuple[str, str, bool]:
+    """The admin's and amara's URLs of database name, and whether it holds its tickets already (a kept cluster's)."""
+    admin_url = cluster.url(database=name)
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    if exists:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            built = conn.execute("SELECT obj_description(%s::regnamespace) = 'built'", ("sopdash",)).fetchone()[0]
+        if built:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                init_postgres(conn, ["amara", *(f"tech{n}" for n in range(writers))])
+            return admin_url, cluster.url("amara", name), True
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name}")
     with psycopg.connect(cluster.url(), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
-    with psycopg.connect(cluster.url(database=name), autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         init_postgres(conn, ["amara", *(f"tech{n}" for n in range(writers))])
-    return cluster.url(database=name), cluster.url("amara", name)
+    return admin_url, cluster.url("amara", name), False
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -267,9 +283,12 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> dict[str, float]:
     name = f"scale_{size}"
-    admin_url, url = database(cluster, name, options.writers)
+    admin_url, url, built = database(cluster, name, options.writers)
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    say(f"{size:,} tickets: built in", f"{build(admin_url, size, now):.1f} s")
+    if built:
+        say(f"{size:,} tickets:", "kept from an earlier run")
+    else:
+        say(f"{size:,} tickets: built in", f"{build(admin_url, size, now):.1f} s")
     env = {**os.environ, "SOPDASH_DB": url, "SOPDASH_CONFIG": str(config), "PYTHONPATH": str(HERE.parents[1]),
            "PYTHONPYCACHEPREFIX": str(config.parent / "pycache")}  # byte code kept, as an installed sopdash has it
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -373,6 +392,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--rate", type=float, default=1.0, help="notes per second per writer")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the writers write")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the cluster (and its databases) in DIR")
     parser.add_argument("--dashboard", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--writer", nargs=5, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -381,7 +401,7 @@ def main() -> None:
     if options.writer:
         url, login, seconds, rate, seed = options.writer
         return writer_process(url, login, float(seconds), float(rate), int(seed))
-    cluster = start_cluster(fsync=True)
+    cluster = kept_cluster(options.keep.resolve(), fsync=True) if options.keep else start_cluster(fsync=True)
     try:
         with tempfile.TemporaryDirectory(prefix="sopdash-scale-") as directory:
             config = Path(directory) / "config.toml"
@@ -402,7 +422,7 @@ def main() -> None:
                         say(figure, f"{measured[large][figure] / measured[small][figure]:.2f}")
             print(f"\nload average {' '.join(f'{load:.1f}' for load in os.getloadavg())} on {os.cpu_count()} processors")
     finally:
-        cluster.stop()
+        cluster.halt() if options.keep else cluster.stop()
 
 
 if __name__ == "__main__":

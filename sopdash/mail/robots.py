@@ -19,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
-from flufl.bounce import all_failures
-
 from sopdash.mail.parse import IncomingMail, message_ids
 
 ROBOT_PRECEDENCE = ("junk", "auto_reply")
@@ -168,6 +166,8 @@ def _looks_like_bounce(mail: IncomingMail) -> bool:
 
 def _detected(mail: IncomingMail) -> tuple[bool, list[str]]:
     """(failed for good, the addresses) as flufl.bounce reads the message; a detector that fails finds none."""
+    from flufl.bounce import all_failures  # its detectors compile ~150 patterns: only for mail that looks like a bounce
+
     try:
         temporary, permanent = all_failures(_cut(mail.message, [MAX_SCANNED_PARTS]))
     except Exception:  # a heuristic detector tripping on hostile mail is a message it could not read
