@@ -228,18 +228,20 @@ def writer_process(url: str, login: str, seconds: float, rate: float, seed: int)
 # -- one size --------------------------------------------------------------------------------------
 
 
-def writers(url: str, env: dict[str, str], options: argparse.Namespace, seconds: float) -> list[subprocess.Popen]:
-    """The writer processes, started and reading their open tickets; they write once told `go`."""
-    started = [subprocess.Popen([sys.executable, str(HERE), "--writer", url, f"tech{n}", str(seconds),
-                                 str(options.rate), str(n)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                text=True) for n in range(options.writers)]
+def writers(cluster, name: str, env: dict[str, str], options: argparse.Namespace,
+            seconds: float) -> list[subprocess.Popen]:
+    """The writer processes, each logged in as its own role (the author the database writes down), started and
+    reading their open tickets; they write once told `go`."""
+    started = [subprocess.Popen([sys.executable, str(HERE), "--writer", cluster.url(f"tech{n}", name), f"tech{n}",
+                                 str(seconds), str(options.rate), str(n)], env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True) for n in range(options.writers)]
     time.sleep(3.0)  # each writer reads its open tickets first
     return started
 
 
-def write_cost(cluster, url: str, env: dict[str, str], options: argparse.Namespace) -> float:
+def write_cost(cluster, name: str, env: dict[str, str], options: argparse.Namespace) -> float:
     """The server's CPU milliseconds per note with no dashboard listening: what the write itself costs."""
-    processes = writers(url, env, options, QUIET_S * 2)
+    processes = writers(cluster, name, env, options, QUIET_S * 2)
     before = server_cpu(cluster.data_dir)
     for process in processes:
         process.stdin.write("go\n")
@@ -304,7 +306,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     figures["mail receive, quiet s"] = statistics.median(s for s, *_ in quiet)
     figures["mail receive, quiet MB"] = max(mb for _, mb, _ in quiet)
     figures["one message's intake in process s"] = intake_time(url)
-    figures["server CPU per change, no dashboard ms"] = write_cost(cluster, url, env, options)
+    figures["server CPU per change, no dashboard ms"] = write_cost(cluster, name, env, options)
 
     dashboards, ready = [], []
     for _ in range(options.dashboards):  # one at a time: each first frame on a machine not busy starting the others
@@ -322,7 +324,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     idle_rate = (server_cpu(cluster.data_dir) - quiet_cpu) / QUIET_S
     dashboard_idle = (sum(process_cpu(d.pid) for d in dashboards) - quiet_dashboards) / QUIET_S
 
-    writing = writers(url, env, options, options.seconds)
+    writing = writers(cluster, name, env, options, options.seconds)
     cpu_before, started = server_cpu(cluster.data_dir), time.monotonic()
     dashboards_before = sum(process_cpu(d.pid) for d in dashboards)
     for writer in writing:
