@@ -180,6 +180,7 @@ def dashboard_process(url: str) -> None:
         desk = Desk(open_store(url), settings.policy, settings.roster, "amara", lambda: datetime.now(timezone.utc))
         app = SopdashApp(desk, settings)
         seen: dict[int, list[tuple[int, float]]] = {}
+        lost: list[tuple[float, str]] = []  # when the dashboard said its line was lost, and why
         async with app.run_test(size=SIZE):
             while not app.dashboard.queue.arrangement.rows:
                 await asyncio.sleep(0.005)
@@ -190,6 +191,9 @@ def dashboard_process(url: str) -> None:
             stop = asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
             while not stop.done():
                 await asyncio.sleep(0.01)
+                said = desk.connection_lost()
+                if said and (not lost or lost[-1][1] != said):
+                    lost.append((time.time(), said))
                 if app.dashboard.board is board:
                     continue
                 board, at = app.dashboard.board, time.time()
@@ -197,7 +201,7 @@ def dashboard_process(url: str) -> None:
                     if versions.get(ticket_id) != row.ticket.version:
                         versions[ticket_id] = row.ticket.version
                         seen.setdefault(ticket_id, []).append((row.ticket.version, at))
-        return {"seen": {str(k): v for k, v in seen.items()}, "rss_mb": rss_mb(), "peak_mb": peak_mb()}
+        return {"seen": {str(k): v for k, v in seen.items()}, "lost": lost, "rss_mb": rss_mb(), "peak_mb": peak_mb()}
 
     print(orjson.dumps(asyncio.run(run())).decode(), flush=True)
 
@@ -325,7 +329,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     dashboard_idle = (sum(process_cpu(d.pid) for d in dashboards) - quiet_dashboards) / QUIET_S
 
     writing = writers(cluster, name, env, options, options.seconds)
-    cpu_before, started = server_cpu(cluster.data_dir), time.monotonic()
+    cpu_before, started, started_at = server_cpu(cluster.data_dir), time.monotonic(), time.time()
     dashboards_before = sum(process_cpu(d.pid) for d in dashboards)
     for writer in writing:
         writer.stdin.write("go\n")
@@ -348,25 +352,36 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
         out, _ = process.communicate("", timeout=120)
         results.append(orjson.loads(out.strip().splitlines()[-1]))
     latencies, missed = [], 0
-    for result in results:
+    for number, result in enumerate(results):
+        late = []
         for ticket_id, version, committed, _ in notes:
             arrived = [at for v, at in result["seen"].get(str(ticket_id), []) if v >= version]
             if arrived:
                 latencies.append(max(0.0, min(arrived) - committed))
+                late += [(min(arrived) - committed, committed - started_at)] if min(arrived) - committed > 5 else []
             else:
                 missed += 1
+                late.append((float("inf"), committed - started_at))
+        if late or result["lost"]:
+            print(f"    dashboard {number}: {len(late)} changes late (> 5 s) or never seen, written "
+                  f"{min((at for _, at in late), default=0):.1f}-{max((at for _, at in late), default=0):.1f} s into the "
+                  f"writing; lost its line: {[why for _, why in result['lost']]}", flush=True)
     waits = [wait for *_, wait in notes]
     during = [wait for _, _, committed, wait in notes
               if any(begun <= committed <= ended + 0.05 for _, _, begun, ended in receives)]
+    outside = [wait for _, _, committed, wait in notes
+               if not any(begun <= committed <= ended + 0.05 for _, _, begun, ended in receives)]
     figures.update({
         "changes": changes,
         "latency median s": statistics.median(latencies) if latencies else float("nan"),
         "latency p95 s": percentile(latencies, 0.95) if latencies else float("nan"),
         "latency max s": max(latencies, default=float("nan")),
         "changes never seen": missed,
+        "times a dashboard lost its line": sum(len(r["lost"]) for r in results),
         "writer wait median s": statistics.median(waits),
         "writer wait max s": max(waits),
         "writer wait during mail receive max s": max(during, default=0.0),
+        "writer wait with no mail receive max s": max(outside, default=0.0),
         "mail receive, loaded s": statistics.median(s for s, *_ in receives),
         "mail receive, loaded max s": max(s for s, *_ in receives),
         "mail receive, loaded MB": max(mb for _, mb, *_ in receives),
