@@ -14,10 +14,13 @@ from sopdash.core.summary import Cursor
 
 KEY = "greatest(created_at, closed_at)"
 
+# and technicians may read how far ticket ids went (`ticket list --all` sizes its id column by it), as they may see
+# every ticket anyway; they still only draw ids (nextval), never set them
 MIGRATION = (
     9,
-    "history in pages: an index in history's order, newest first",
-    f"CREATE INDEX tickets_history_order ON sopdash.tickets (({KEY}), id);",
+    "history in pages: an index in history's order, newest first; technicians read the id sequence's position",
+    f"""CREATE INDEX tickets_history_order ON sopdash.tickets (({KEY}), id);
+GRANT SELECT ON SEQUENCE sopdash.ticket_ids TO sopdash_technician;""",
 )
 
 
