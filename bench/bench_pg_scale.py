@@ -18,8 +18,10 @@ a desk whose history grows while its working set does not. Then:
 Figures are taken on a shared 2-core machine: other load shows in the load average printed at the end.
 
 Run: .venv/bin/python bench/bench_pg_scale.py [--sizes 50000 1000000] [--dashboards 10] [--writers 4] [--rate 1]
-     [--seconds 30]
-Needs Debian's PostgreSQL 15 server programs; the server is a throw-away cluster in a temp directory, fsync on.
+     [--seconds 30] [--keep DIR]
+Needs Debian's PostgreSQL 15 server programs; the server is a throw-away cluster in a temp directory, fsync on; with
+--keep DIR it lives in DIR and is kept, and a size whose database is there already is measured without building it
+again (each run adds its notes and tickets to it).
 Targets at the larger size (issue 23): latency median <= 1 s with 10 dashboards and 4 writers; first frame <= 1.0 s;
 `ticket list` <= 0.5 s and <= 100 MB; `mail receive` <= 0.3 s and <= 100 MB with no writer waiting > 0.2 s on it;
 dashboard <= 150 MB; server CPU per change at the larger size / at 50,000 <= 1.5.
@@ -44,7 +46,7 @@ import orjson
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from pg_cluster import start_cluster  # noqa: E402
+from pg_cluster import kept_cluster, start_cluster  # noqa: E402
 
 from sopdash.config import settings_from_document  # noqa: E402
 from sopdash.core.model import Ticket  # noqa: E402
@@ -85,15 +87,29 @@ def build(admin_url: str, size: int, now: datetime) -> float:
     store.close()
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+        conn.execute("COMMENT ON SCHEMA sopdash IS 'built'")  # a kept cluster's database is measured again as it is
     return time.perf_counter() - started
 
 
-def database(cluster, name: str, writers: int) -> tuple[str, str]:
+def database(cluster, name: str, writers: int) -> tuple[str, str, bool]:
+    """The admin's and amara's URLs of database name, and whether it holds its tickets already (a kept cluster's)."""
+    admin_url = cluster.url(database=name)
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    if exists:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            built = conn.execute("SELECT obj_description(%s::regnamespace) = 'built'", ("sopdash",)).fetchone()[0]
+        if built:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                init_postgres(conn, ["amara", *(f"tech{n}" for n in range(writers))])
+            return admin_url, cluster.url("amara", name), True
+        with psycopg.connect(cluster.url(), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name}")
     with psycopg.connect(cluster.url(), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
-    with psycopg.connect(cluster.url(database=name), autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
         init_postgres(conn, ["amara", *(f"tech{n}" for n in range(writers))])
-    return cluster.url(database=name), cluster.url("amara", name)
+    return admin_url, cluster.url("amara", name), False
 
 
 # -- commands ------------------------------------------------------------------------------------
@@ -164,6 +180,7 @@ def dashboard_process(url: str) -> None:
         desk = Desk(open_store(url), settings.policy, settings.roster, "amara", lambda: datetime.now(timezone.utc))
         app = SopdashApp(desk, settings)
         seen: dict[int, list[tuple[int, float]]] = {}
+        lost: list[tuple[float, str]] = []  # when the dashboard said its line was lost, and why
         async with app.run_test(size=SIZE):
             while not app.dashboard.queue.arrangement.rows:
                 await asyncio.sleep(0.005)
@@ -174,6 +191,9 @@ def dashboard_process(url: str) -> None:
             stop = asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
             while not stop.done():
                 await asyncio.sleep(0.01)
+                said = desk.connection_lost()
+                if said and (not lost or lost[-1][1] != said):
+                    lost.append((time.time(), said))
                 if app.dashboard.board is board:
                     continue
                 board, at = app.dashboard.board, time.time()
@@ -181,7 +201,7 @@ def dashboard_process(url: str) -> None:
                     if versions.get(ticket_id) != row.ticket.version:
                         versions[ticket_id] = row.ticket.version
                         seen.setdefault(ticket_id, []).append((row.ticket.version, at))
-        return {"seen": {str(k): v for k, v in seen.items()}, "rss_mb": rss_mb(), "peak_mb": peak_mb()}
+        return {"seen": {str(k): v for k, v in seen.items()}, "lost": lost, "rss_mb": rss_mb(), "peak_mb": peak_mb()}
 
     print(orjson.dumps(asyncio.run(run())).decode(), flush=True)
 
@@ -212,18 +232,20 @@ def writer_process(url: str, login: str, seconds: float, rate: float, seed: int)
 # -- one size --------------------------------------------------------------------------------------
 
 
-def writers(url: str, env: dict[str, str], options: argparse.Namespace, seconds: float) -> list[subprocess.Popen]:
-    """The writer processes, started and reading their open tickets; they write once told `go`."""
-    started = [subprocess.Popen([sys.executable, str(HERE), "--writer", url, f"tech{n}", str(seconds),
-                                 str(options.rate), str(n)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                text=True) for n in range(options.writers)]
+def writers(cluster, name: str, env: dict[str, str], options: argparse.Namespace,
+            seconds: float) -> list[subprocess.Popen]:
+    """The writer processes, each logged in as its own role (the author the database writes down), started and
+    reading their open tickets; they write once told `go`."""
+    started = [subprocess.Popen([sys.executable, str(HERE), "--writer", cluster.url(f"tech{n}", name), f"tech{n}",
+                                 str(seconds), str(options.rate), str(n)], env=env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True) for n in range(options.writers)]
     time.sleep(3.0)  # each writer reads its open tickets first
     return started
 
 
-def write_cost(cluster, url: str, env: dict[str, str], options: argparse.Namespace) -> float:
+def write_cost(cluster, name: str, env: dict[str, str], options: argparse.Namespace) -> float:
     """The server's CPU milliseconds per note with no dashboard listening: what the write itself costs."""
-    processes = writers(url, env, options, QUIET_S * 2)
+    processes = writers(cluster, name, env, options, QUIET_S * 2)
     before = server_cpu(cluster.data_dir)
     for process in processes:
         process.stdin.write("go\n")
@@ -267,9 +289,12 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> dict[str, float]:
     name = f"scale_{size}"
-    admin_url, url = database(cluster, name, options.writers)
+    admin_url, url, built = database(cluster, name, options.writers)
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    say(f"{size:,} tickets: built in", f"{build(admin_url, size, now):.1f} s")
+    if built:
+        say(f"{size:,} tickets:", "kept from an earlier run")
+    else:
+        say(f"{size:,} tickets: built in", f"{build(admin_url, size, now):.1f} s")
     env = {**os.environ, "SOPDASH_DB": url, "SOPDASH_CONFIG": str(config), "PYTHONPATH": str(HERE.parents[1]),
            "PYTHONPYCACHEPREFIX": str(config.parent / "pycache")}  # byte code kept, as an installed sopdash has it
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -285,7 +310,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     figures["mail receive, quiet s"] = statistics.median(s for s, *_ in quiet)
     figures["mail receive, quiet MB"] = max(mb for _, mb, _ in quiet)
     figures["one message's intake in process s"] = intake_time(url)
-    figures["server CPU per change, no dashboard ms"] = write_cost(cluster, url, env, options)
+    figures["server CPU per change, no dashboard ms"] = write_cost(cluster, name, env, options)
 
     dashboards, ready = [], []
     for _ in range(options.dashboards):  # one at a time: each first frame on a machine not busy starting the others
@@ -303,8 +328,8 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     idle_rate = (server_cpu(cluster.data_dir) - quiet_cpu) / QUIET_S
     dashboard_idle = (sum(process_cpu(d.pid) for d in dashboards) - quiet_dashboards) / QUIET_S
 
-    writing = writers(url, env, options, options.seconds)
-    cpu_before, started = server_cpu(cluster.data_dir), time.monotonic()
+    writing = writers(cluster, name, env, options, options.seconds)
+    cpu_before, started, started_at = server_cpu(cluster.data_dir), time.monotonic(), time.time()
     dashboards_before = sum(process_cpu(d.pid) for d in dashboards)
     for writer in writing:
         writer.stdin.write("go\n")
@@ -327,25 +352,36 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
         out, _ = process.communicate("", timeout=120)
         results.append(orjson.loads(out.strip().splitlines()[-1]))
     latencies, missed = [], 0
-    for result in results:
+    for number, result in enumerate(results):
+        late = []
         for ticket_id, version, committed, _ in notes:
             arrived = [at for v, at in result["seen"].get(str(ticket_id), []) if v >= version]
             if arrived:
                 latencies.append(max(0.0, min(arrived) - committed))
+                late += [(min(arrived) - committed, committed - started_at)] if min(arrived) - committed > 5 else []
             else:
                 missed += 1
+                late.append((float("inf"), committed - started_at))
+        if late or result["lost"]:
+            print(f"    dashboard {number}: {len(late)} changes late (> 5 s) or never seen, written "
+                  f"{min((at for _, at in late), default=0):.1f}-{max((at for _, at in late), default=0):.1f} s into the "
+                  f"writing; lost its line: {[why for _, why in result['lost']]}", flush=True)
     waits = [wait for *_, wait in notes]
     during = [wait for _, _, committed, wait in notes
               if any(begun <= committed <= ended + 0.05 for _, _, begun, ended in receives)]
+    outside = [wait for _, _, committed, wait in notes
+               if not any(begun <= committed <= ended + 0.05 for _, _, begun, ended in receives)]
     figures.update({
         "changes": changes,
         "latency median s": statistics.median(latencies) if latencies else float("nan"),
         "latency p95 s": percentile(latencies, 0.95) if latencies else float("nan"),
         "latency max s": max(latencies, default=float("nan")),
         "changes never seen": missed,
+        "times a dashboard lost its line": sum(len(r["lost"]) for r in results),
         "writer wait median s": statistics.median(waits),
         "writer wait max s": max(waits),
         "writer wait during mail receive max s": max(during, default=0.0),
+        "writer wait with no mail receive max s": max(outside, default=0.0),
         "mail receive, loaded s": statistics.median(s for s, *_ in receives),
         "mail receive, loaded max s": max(s for s, *_ in receives),
         "mail receive, loaded MB": max(mb for _, mb, *_ in receives),
@@ -373,6 +409,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--rate", type=float, default=1.0, help="notes per second per writer")
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the writers write")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the cluster (and its databases) in DIR")
     parser.add_argument("--dashboard", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--writer", nargs=5, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -381,7 +418,7 @@ def main() -> None:
     if options.writer:
         url, login, seconds, rate, seed = options.writer
         return writer_process(url, login, float(seconds), float(rate), int(seed))
-    cluster = start_cluster(fsync=True)
+    cluster = kept_cluster(options.keep.resolve(), fsync=True) if options.keep else start_cluster(fsync=True)
     try:
         with tempfile.TemporaryDirectory(prefix="sopdash-scale-") as directory:
             config = Path(directory) / "config.toml"
@@ -402,7 +439,7 @@ def main() -> None:
                         say(figure, f"{measured[large][figure] / measured[small][figure]:.2f}")
             print(f"\nload average {' '.join(f'{load:.1f}' for load in os.getloadavg())} on {os.cpu_count()} processors")
     finally:
-        cluster.stop()
+        cluster.halt() if options.keep else cluster.stop()
 
 
 if __name__ == "__main__":

@@ -49,12 +49,16 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop the server at once (if it still runs) and remove its directory."""
+        self.halt("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def halt(self, mode: str = "fast") -> None:
+        """Stop the server (if it still runs), keeping its directory."""
         if (self.data_dir / "postmaster.pid").exists():
             try:
-                _run_as_owner([str(POSTGRES_BIN / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "immediate", "-w"])
+                _run_as_owner([str(POSTGRES_BIN / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", mode, "-w"])
             except subprocess.CalledProcessError:
                 pass  # already gone, leaving its pid file behind
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def start_cluster(fsync: bool = False) -> Cluster:
@@ -62,15 +66,35 @@ def start_cluster(fsync: bool = False) -> Cluster:
 
     fsync=False is for tests (nothing to keep); the speed scripts measure with it on, as a real server runs.
     """
+    stop_orphans()
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
+    try:
+        (root / CREATOR).write_text(str(os.getpid()))
+        return _started(root, fsync)
+    except ClusterUnavailable:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def kept_cluster(root: Path, fsync: bool = False) -> Cluster:
+    """The cluster in root, made there if it is not yet, started if it is not running; `halt` stops it and keeps its
+    data, so a speed script can measure again without filling its databases again."""
+    if (root / "data" / "PG_VERSION").exists():
+        cluster = Cluster(root, _owner())
+        if not (cluster.data_dir / "postmaster.pid").exists():
+            _run_as_owner(_start_command(cluster, fsync))
+        return cluster
+    root.mkdir(parents=True, exist_ok=True)
+    return _started(root, fsync)
+
+
+def _started(root: Path, fsync: bool) -> Cluster:
     initdb = POSTGRES_BIN / "initdb"
     if not initdb.exists():
         raise ClusterUnavailable(f"no PostgreSQL server programs in {POSTGRES_BIN} (apt-get install postgresql-15)")
     owner = _owner()
-    stop_orphans()
-    root = Path(tempfile.mkdtemp(prefix=PREFIX))
     cluster = Cluster(root, owner)
     try:
-        (root / CREATOR).write_text(str(os.getpid()))
         cluster.socket_dir.mkdir()
         if os.geteuid() == 0:
             entry = pwd.getpwnam(owner)
@@ -78,17 +102,20 @@ def start_cluster(fsync: bool = False) -> Cluster:
                 os.chown(path, entry.pw_uid, entry.pw_gid)
         _run_as_owner([str(initdb), "-D", str(cluster.data_dir), "-U", owner, "-A", "trust", "--no-sync",
                        "-E", "UTF8", "--locale", "C"])
-        options = f"-k {cluster.socket_dir} -p {PORT} -c listen_addresses='' -c fsync={'on' if fsync else 'off'}"
-        if not fsync:
-            options += " -c synchronous_commit=off -c full_page_writes=off"
-        _run_as_owner([str(POSTGRES_BIN / "pg_ctl"), "start", "-D", str(cluster.data_dir), "-w",
-                       "-t", str(START_TIMEOUT_S), "-l", str(root / "server.log"), "-o", options])
+        _run_as_owner(_start_command(cluster, fsync))
     except (OSError, subprocess.CalledProcessError) as error:
         log = root / "server.log"
         detail = log.read_text(errors="replace")[-500:] if log.exists() else getattr(error, "stderr", "") or error
-        shutil.rmtree(root, ignore_errors=True)
         raise ClusterUnavailable(f"could not start PostgreSQL: {detail}") from None
     return cluster
+
+
+def _start_command(cluster: Cluster, fsync: bool) -> list[str]:
+    options = f"-k {cluster.socket_dir} -p {PORT} -c listen_addresses='' -c fsync={'on' if fsync else 'off'}"
+    if not fsync:
+        options += " -c synchronous_commit=off -c full_page_writes=off"
+    return [str(POSTGRES_BIN / "pg_ctl"), "start", "-D", str(cluster.data_dir), "-w", "-t", str(START_TIMEOUT_S),
+            "-l", str(cluster.root / "server.log"), "-o", options]
 
 
 def stop_orphans() -> None:

@@ -87,3 +87,13 @@ def test_a_forged_announcement_neither_hides_a_real_one_nor_names_what_the_log_c
     feed.heard("[[1002, 66], [9999, 67]]", newest=1002)  # forged: 1002 is #5's change; 9999 was never drawn
     feed.heard("[[1002, 5]]", newest=1002)
     assert feed.take() == {66, 5}
+
+
+def test_an_announcement_says_whether_it_names_a_change_not_accounted_for() -> None:
+    feed = started()
+    assert feed.heard("[[1002, 9]]", newest=1002)
+    assert not feed.heard("[[1002, 9]]", newest=1002)  # heard already: a repeat (or a forgery) counts for nothing
+    assert not feed.heard("[[900, 4]]", newest=1002)  # accounted for long ago
+    assert feed.heard("[[1001, 7]]", newest=1002)
+    assert not feed.heard('{"many": 1001}', newest=1002) and feed.heard('{"many": 1005}')
+    assert not feed.heard("") and not feed.heard("forged")  # what no write of ours sends

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from sopdash.core import rules
@@ -73,3 +74,12 @@ def test_a_destination_with_tickets_is_refused_and_left_as_it_was(tmp_path, post
         copy_store(database, other)
     assert [t.subject for t in database.history()] == ["Already here"]
     assert contents(other) == before
+
+
+def test_a_copy_into_postgresql_leaves_the_planner_its_statistics(tmp_path, postgres_db) -> None:
+    copy_store(a_store_with_history(tmp_path / "tickets.json"), open_store(postgres_db.admin_url))
+
+    with psycopg.connect(postgres_db.admin_url) as conn:
+        counted = dict(conn.execute("SELECT relname, reltuples FROM pg_class WHERE relnamespace = 'sopdash'::regnamespace "
+                                    "AND relname IN ('tickets', 'message_ids')").fetchall())
+    assert counted == {"tickets": 8, "message_ids": 0}  # -1 until ANALYZE (or autovacuum, a minute or more later)

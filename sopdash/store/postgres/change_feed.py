@@ -56,9 +56,10 @@ class ChangeFeed:
                 self._gap_since = None
             self._advance()
 
-    def heard(self, payload: str, newest: int | None = None) -> None:
+    def heard(self, payload: str, newest: int | None = None) -> bool:
         """An announcement, when the change log's newest number is newest: its [seq, id] pairs are noted (those
         the log can hold); one that names no pairs, or too many to name, means the change log must be read.
+        Whether it named a change not accounted for yet.
 
         Anyone may announce, so a payload is only a hint: a forged pair costs a read by id, and a pair naming a
         number already seen with another ticket has both read; what must be read in full is the log's to say."""
@@ -68,9 +69,10 @@ class ChangeFeed:
             named = None
         with self._lock:
             if isinstance(named, list):
-                self._note(pair for pair in named if newest is None or pair[0] <= newest)
-            else:
-                self._behind = True
+                return self._note(pair for pair in named if newest is None or pair[0] <= newest)
+            self._behind = True
+            many = named.get("many") if isinstance(named, dict) else None
+            return isinstance(many, int) and (self.low is None or many > self.low)
 
     def missed(self) -> None:
         """Announcements may have been lost (the connection dropped): read the change log before trusting them."""
@@ -94,16 +96,20 @@ class ChangeFeed:
             ids, self._ids = self._ids, set()
             return ids
 
-    def _note(self, pairs: Iterable[tuple[int, int]]) -> None:
+    def _note(self, pairs: Iterable[tuple[int, int]]) -> bool:
+        """Note the pairs; whether one named a number above `low` not seen before."""
         if self.low is None:
-            return
+            return False
+        new = False
         for seq, ticket_id in pairs:
             if seq > self.low and self._seen.get(seq) != ticket_id:
+                new = new or seq not in self._seen
                 self._seen.setdefault(seq, ticket_id)
                 self._ids.add(ticket_id)
             elif seq <= self.low:  # committed late, after a whole read began: read again, harmlessly if needless
                 self._ids.add(ticket_id)
         self._advance()
+        return new
 
     def _advance(self) -> None:
         assert self.low is not None

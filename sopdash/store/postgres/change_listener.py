@@ -185,6 +185,10 @@ class ChangeListener:
             if not payloads:  # a change found by the heartbeat alone (an announcement lost, or behind a pooler)
                 self._feed.missed()
             self._changed()
+        elif [payload for payload in payloads if self._feed.heard(payload, newest)]:
+            # announced late: a change the last look at the log counted already, its announcement collected after
+            # that look (the server sends it once the connection is idle); one that names nothing new costs nothing
+            self._changed()
 
     def _probe(self) -> int:
         """The change log's newest sequence number, over a short-lived connection."""

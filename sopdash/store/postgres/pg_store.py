@@ -28,6 +28,7 @@ from sopdash.core.documents import json_bytes
 from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreError
 from sopdash.core.model import OPEN_STATUSES, Ticket, validation_problem
 from sopdash.core.search import SearchHit, SearchQuery, last_activity, matching_line, ticket_texts
+from sopdash.core.summary import Cursor, TicketSummary
 from sopdash.store.archive import ARCHIVE_AFTER
 from sopdash.store.contract import ByIdPlan, Progress, Store, check_version
 from sopdash.store.gc_pause import gc_paused
@@ -36,6 +37,7 @@ from sopdash.store.postgres.change_feed import ChangeFeed
 from sopdash.store.postgres.change_listener import POOLED, ChangeListener, announcements_heard
 from sopdash.store.postgres.connection import LIMITS, RECONNECT_TIMEOUT_S, connect, first_line, shown_url
 from sopdash.store.postgres.failures import described
+from sopdash.store.postgres.history_pages import page_sql
 from sopdash.store.postgres.kept_files import DatabaseFiles
 from sopdash.store.postgres.message_index import DatabaseMailIndex
 from sopdash.store.postgres.presence import DatabasePresence
@@ -55,6 +57,7 @@ Signature = tuple[int, int, int]
 
 _TICKETS = msgspec.json.Decoder(list[Ticket])
 _TICKET = msgspec.json.Decoder(Ticket)
+_SUMMARIES = msgspec.json.Decoder(list[TicketSummary])
 _NEWEST_CHANGE = "SELECT coalesce(max(seq), 0) FROM sopdash.changes"
 _BY_ID_LOCK = 0x1D_7A4E  # advisory lock key: one transact_by_id at a time
 # the working set, as the file store's live file: not closed, or closed (at or after creation) within archive_after;
@@ -158,6 +161,25 @@ class PostgresStore(Store):
         parts = [not_closed, *((closed_in, {"start": start, "end": end, "since": since}) for start, end in months)]
         return [lambda condition=condition, params=params: self._slice(condition, params, stamp)
                 for condition, params in parts]
+
+    def history_page(self, before: Cursor | None, limit: int) -> tuple[list[TicketSummary], Cursor | None]:
+        """A page of history, newest first, below `before`: its rows only, through the index in history's order
+        (`history_pages`)."""
+        statement, params = page_sql(before, limit)
+        with self.session() as conn:
+            rows = conn.execute(statement, params).fetchall()
+        page = self._decode_rows(rows[:limit], _SUMMARIES)
+        return page, page[-1].page_key if len(rows) > limit else None
+
+    def tickets(self, ids: Iterable[int]) -> list[Ticket]:
+        """The tickets with these ids in that order (a gone one left out), in one read by primary key."""
+        ids = list(ids)
+        if not ids:
+            return []
+        with self.session() as conn:
+            rows = conn.execute("SELECT id, doc FROM sopdash.tickets WHERE id = ANY(%s)", (ids,)).fetchall()
+        found = {ticket.id: ticket for ticket in self._decode_rows(rows)}
+        return [found[ticket_id] for ticket_id in ids if ticket_id in found]
 
     def open_tickets(self) -> list[Ticket]:
         """The tickets still being worked on, read through the index of tickets not closed."""
@@ -266,7 +288,9 @@ class PostgresStore(Store):
     def restore(self, tickets: Iterable[Ticket], next_id: int) -> None:
         """Fill an empty database with tickets exactly as they are (ids, versions) and go on numbering at next_id.
 
-        For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket.
+        For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket. The
+        tickets' statistics are gathered before it returns: without them the planner reads the whole table for the
+        first commands' indexed queries, until autovacuum gets round to it.
         """
         with self._transaction("bulk") as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN EXCLUSIVE MODE")
@@ -280,6 +304,7 @@ class PostgresStore(Store):
                     copy.write_row((ticket.id, ticket.version, _doc(ticket)))
             conn.execute("SELECT setval('sopdash.ticket_ids', %s, false)", (next_id,))
             conn.execute("SELECT sopdash.index_message_ids(0, %s)", (next_id,))
+            conn.execute("ANALYZE sopdash.tickets, sopdash.message_ids")
 
     def annotate(self, changes: Mapping[int, Callable[[Ticket], Ticket]]) -> list[Ticket]:
         """Apply mail delivery-state changes in one transaction; a ticket that is gone is skipped.
@@ -573,10 +598,10 @@ class PostgresStore(Store):
                 raise StoreError(f"{self.location}: the tickets changed while being read; try again")
         return self._decode_rows(rows)  # touches no connection: a forked child must not use this store's
 
-    def _decode_rows(self, rows: Sequence[tuple[int, bytes]]) -> list[Ticket]:
-        """The tickets in (id, document) rows; StoreError naming the first bad one."""
+    def _decode_rows(self, rows: Sequence[tuple[int, bytes]], decoder: msgspec.json.Decoder = _TICKETS) -> list:
+        """The tickets (or what decoder reads of them) in (id, document) rows; StoreError naming the first bad one."""
         try:
-            return _decode_without_collecting(b"[" + b",".join(row[1] for row in rows) + b"]")
+            return _decode_without_collecting(b"[" + b",".join(row[1] for row in rows) + b"]", decoder)
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
         for ticket_id, problem in _invalid(rows):  # the careful path, which names the first bad ticket
@@ -629,10 +654,10 @@ def _doc(ticket: Ticket) -> str:
     return json_bytes(ticket).decode()
 
 
-def _decode_without_collecting(raw: bytes) -> list[Ticket]:
-    """The tickets in raw, decoded with the cyclic garbage collector paused (see `gc_paused`)."""
+def _decode_without_collecting(raw: bytes, decoder: msgspec.json.Decoder) -> list:
+    """What decoder reads of raw, decoded with the cyclic garbage collector paused (see `gc_paused`)."""
     with gc_paused():
-        return _TICKETS.decode(raw)
+        return decoder.decode(raw)
 
 
 def _pages(conn: psycopg.Connection, condition: str = "true",

@@ -22,6 +22,7 @@ from psycopg import sql
 
 from sopdash.core.presence import STALE_AFTER_S
 from sopdash.store.postgres import audit_rules
+from sopdash.store.postgres.history_pages import MIGRATION as HISTORY_MIGRATION
 from sopdash.store.postgres.scale_migration import SCALE_MIGRATION
 from sopdash.store.postgres.search import MIGRATION as SEARCH_MIGRATION
 
@@ -258,6 +259,7 @@ GRANT INSERT, UPDATE ON sopdash.settings TO {MANAGER_ROLE};
     SCALE_MIGRATION,
     audit_rules.MIGRATION,
     SEARCH_MIGRATION,
+    HISTORY_MIGRATION,
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
