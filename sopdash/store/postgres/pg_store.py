@@ -289,8 +289,8 @@ class PostgresStore(Store):
         """Fill an empty database with tickets exactly as they are (ids, versions) and go on numbering at next_id.
 
         For `sopdash store copy`, run as the database's owner; InputError if the database ever held a ticket. The
-        tickets' statistics are gathered before it returns: without them the planner reads the whole table for the
-        first commands' indexed queries, until autovacuum gets round to it.
+        tickets' statistics are gathered before it returns, so the planner has them from the first command on,
+        not only once autovacuum gets round to it.
         """
         with self._transaction("bulk") as conn:
             conn.execute("LOCK TABLE sopdash.tickets IN EXCLUSIVE MODE")
