@@ -328,7 +328,7 @@ class DashboardScreen(Screen[None]):
         self._arranged_at = board.loaded_at
         again = self.loader.loaded(message.with_history, message.history_pages, message.next_page, message.pinned)
         self.escalations.show(board, self.moment)
-        self.forecast_watch.refresh(board, self.presence)
+        self.forecast_watch.board_read(board, self.presence)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell, self.desk.actor)
         self.requesters.group(board)
         if self._reload_asked:

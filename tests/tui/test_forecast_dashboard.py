@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from dashboard_fixtures import make_app, settle
 
+from sopdash.tui.forecast_watch import QUIET_S
 from sopdash.tui.widgets.escalation_pane import FORECAST
 
 
@@ -36,3 +38,22 @@ async def test_the_compact_header_keeps_the_forecast_short(store_path: Path):
         forecast = app.dashboard.forecast_watch.forecast
         assert f"⌛{len(forecast.next_hour)}" in header_text(app)
         assert "today" not in header_text(app)
+
+
+async def test_a_burst_of_store_reads_makes_one_forecast_at_the_tick_past_the_quiet_time(store_path: Path):
+    # a busy desk reads the store several times a second: the forecast (all the working set's clocks) follows it
+    # every few seconds, not once per change
+    app = make_app(store_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        watch, dashboard = app.dashboard.forecast_watch, app.dashboard
+        first = watch.made_at
+        for _ in range(3):
+            watch.board_read(dashboard.board, ())
+        assert watch.made_at == first and watch.stale and not watch.due(first + timedelta(seconds=QUIET_S - 1))
+        later = first + timedelta(seconds=QUIET_S)
+        dashboard.desk.clock = lambda: later
+        dashboard.tick()
+        await settle(pilot)
+        assert watch.made_at == later and not watch.stale
+        assert not watch.due(later + timedelta(seconds=QUIET_S))  # nothing read since: the minute's forecast next
