@@ -86,7 +86,11 @@ async def test_a_lost_connection_is_said_on_screen_and_heals_by_itself(database)
             if app.dashboard.line_lost is None:
                 break
         assert app.dashboard.line_lost is None and "reconnecting" not in str(app.dashboard.queue.border_title)
-        messages = [str(n.message) for n in app._notifications]
+        for _ in range(20):  # a notice reaches the app as a message: it is handled after the change that posts it
+            messages = [str(n.message) for n in app._notifications]
+            if any("Reconnected" in m for m in messages):
+                break
+            await pilot.pause(0.05)
         assert any("Lost the database connection" in m for m in messages)
         assert any("Reconnected" in m for m in messages)
 
