@@ -28,7 +28,7 @@ from sopdash.core.roster import Roster
 from sopdash.core.satisfaction import DEFAULT_PHRASES, SatisfactionPhrases
 from sopdash.core.templates import Templates
 from sopdash.mail.settings import MailSettings
-from sopdash.store.archive import ARCHIVE_AFTER
+from sopdash.store.contract import ARCHIVE_AFTER
 from sopdash.store.paths import is_postgres_url
 
 DESK_TABLES = ("calendar", "sla", "roster", "replies", "mail", "templates", "views", "organisations", "satisfaction", "courtesy")

@@ -6,14 +6,13 @@ import argparse
 from collections.abc import Callable
 
 from sopdash.cli.context import open_desk
+from sopdash.cli.options import ticket_id
 from sopdash.core.limits import MAX_BODY
 from sopdash.core.links import NAMES, USER_KINDS
 
 
 def register(action: Callable[..., argparse.ArgumentParser], long_text, allow_sensitive_option) -> None:
     """Add the commands to `ticket`, through its `action` (which adds the ID argument)."""
-    from sopdash.cli.ticket_commands import ticket_id
-
     merge = action("merge", merge_ticket, "merge a duplicate ticket into another: its history joins it, it closes")
     merge.add_argument("into", type=ticket_id, metavar="INTO", help="the ticket that goes on (12 or #12)")
     allow_sensitive_option(merge)

@@ -9,9 +9,8 @@ import time
 from pathlib import Path
 
 from sopdash.cli.context import desk_on, open_desk, settings_for, store_path_for
-from sopdash.cli.options import command_parent, entries
+from sopdash.cli.options import command_parent, entries, ticket_id
 from sopdash.cli.people_commands import register_preview
-from sopdash.cli.ticket_commands import ticket_id
 from sopdash.clock import clock_from_env, refuse_what_if, system_clock, write_clock
 from sopdash.core.errors import InputError, SopdashError
 from sopdash.core.text import one_line, pad, truncate

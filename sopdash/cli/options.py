@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sopdash.core.limits import MAX_TICKET_ID
+
 
 def add_store_options(parser: argparse.ArgumentParser, default: Any = argparse.SUPPRESS) -> None:
     """`--db` and `--config`; subcommands repeat them with SUPPRESS so a value given before the command survives."""
@@ -35,4 +37,15 @@ def entries(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is below 0: give how many of the latest entries to show")
+    return value
+
+
+def ticket_id(text: str) -> int:
+    """A ticket id as typed: `12` or `#12`."""
+    try:
+        value = int(text.removeprefix("#"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12") from None
+    if not 1 <= value <= MAX_TICKET_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12")
     return value

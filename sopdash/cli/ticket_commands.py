@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from sopdash.cli import link_commands
 from sopdash.cli.context import open_desk, warn
 from sopdash.cli.history_list import print_history
-from sopdash.cli.options import command_parent
+from sopdash.cli.options import command_parent, ticket_id
 from sopdash.cli.people_commands import register_cc
 from sopdash.cli.prefixes import by_prefix
 from sopdash.cli.render import queue_table, ticket_document, ticket_text
@@ -20,7 +20,7 @@ from sopdash.core.clock_explain import explain_clocks, explanation_lines
 from sopdash.core.edit import EDITABLE, current_values
 from sopdash.core import rules
 from sopdash.core.errors import InputError
-from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT, MAX_TICKET_ID
+from sopdash.core.limits import MAX_BODY, MAX_CATEGORY, MAX_NAME, MAX_SUBJECT
 from sopdash.core.model import ESCALATION_REASONS, PRIORITIES, Requester, Ticket
 from sopdash.core.queue import OPEN_ONLY, Query, most_urgent_first
 from sopdash.core.courtesy import Discourteous
@@ -160,17 +160,6 @@ def text_up_to(limit: int):
         return text
 
     return bounded
-
-
-def ticket_id(text: str) -> int:
-    """A ticket id as typed: `12` or `#12`."""
-    try:
-        value = int(text.removeprefix("#"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12") from None
-    if not 1 <= value <= MAX_TICKET_ID:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a ticket id like 12")
-    return value
 
 
 def confirm(ticket: Ticket, what: str) -> int:

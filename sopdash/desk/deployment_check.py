@@ -34,7 +34,7 @@ from sopdash.store.contract import Store
 from sopdash.store.archive import archive_directory
 from sopdash.store.paths import files_dir_for, lock_path_for
 from sopdash.store.presence import presence_dir_for
-from sopdash.store.storage import FIRST_USER_GID, group_name
+from sopdash.store.access_errors import FIRST_USER_GID, group_name
 
 PROBE_TIMEOUT_S = 5.0
 LISTED = 3

@@ -20,8 +20,7 @@ from sopdash.config import DESK_TABLES, DeskDocument, Settings, desk_policy_from
 from sopdash.core.errors import InputError, RuleRefused, SopdashError
 from sopdash.desk.actions import Desk
 from sopdash.store.contract import Signature
-from sopdash.store.settings_file import settings_backend_for
-from sopdash.store.storage import write_atomically
+from sopdash.store.opening import settings_backend_for
 
 SETTABLE = (*DESK_TABLES, "store.archive_after")
 NEWS_CHANGES = 3  # a dashboard's notice names this many changed keys, then counts the rest
@@ -284,6 +283,8 @@ def migrate(personal_path: Path, personal_text: str, settings: DeskSettings, act
 def _without_desk_tables(path: Path, text: str) -> None:
     """Rewrite a personal config without desk tables, comments and layout kept; the old text kept beside it."""
     import tomlkit
+
+    from sopdash.store.storage import write_atomically  # a file's own config: for this rewrite alone
 
     own = tomlkit.parse(text)
     for name in DESK_TABLES:

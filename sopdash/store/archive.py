@@ -22,9 +22,9 @@ import msgspec
 from sopdash.core.errors import StoreError
 from sopdash.store.paths import archive_dir_for, old_archive_dir_for
 from sopdash.store.safe_files import Folder, share, store_directory
-from sopdash.store.storage import SCHEMA_VERSION, STEM_ARCHIVE_SCHEMA, StoreFile, access_error, read_store_file
+from sopdash.store.access_errors import access_error
+from sopdash.store.storage import SCHEMA_VERSION, STEM_ARCHIVE_SCHEMA, StoreFile, read_store_file
 
-ARCHIVE_AFTER = timedelta(days=14)
 ARCHIVE_BATCH = timedelta(days=1)
 """Tickets leave the live file once the oldest due one is a day overdue, so moves come a day's worth at a time:
 a move reads and rewrites a whole month file, which no single write should pay for one ticket."""

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sopdash.core.errors import ConflictError, InputError
 from sopdash.core.model import OPEN_STATUSES, Ticket
 from sopdash.core.summary import Cursor, TicketSummary, newest_first, summary_of
+
+ARCHIVE_AFTER = timedelta(days=14)
+"""How long a closed ticket stays in the working set, unless the desk's `store.archive_after` says otherwise."""
 
 if TYPE_CHECKING:
     from sopdash.core.search import SearchHit, SearchQuery

@@ -16,13 +16,12 @@ from sopdash.store.debris import debris_lines
 from sopdash.store.paths import following_links, within_directory
 from sopdash.store.safe_files import Folder
 from sopdash.store.sidecar_check import sidecar_lines
+from sopdash.store.access_errors import access_error, group_name
 from sopdash.store.storage import (
     SCHEMA_VERSION,
     SINGLE_FILE_SCHEMA,
     STEM_ARCHIVE_SCHEMA,
     TICKETS,
-    access_error,
-    group_name,
     parse_store,
     read_bytes,
     ticket_from_doc,

@@ -20,7 +20,8 @@ from sopdash.core.errors import StoreError
 from sopdash.store.lock import exclusive_lock
 from sopdash.store.paths import files_dir_for, user_name
 from sopdash.store.safe_files import SHARED_FOLDER_MODE, Folder, UnsafeEntry, folder_at, share, writable_in_place
-from sopdash.store.storage import NEW_FILE_MODE, access_error, write_atomically
+from sopdash.store.access_errors import access_error
+from sopdash.store.storage import NEW_FILE_MODE, write_atomically
 
 MAIL_LOG = "mail-log.jsonl"
 SENDING_LOCK = "sending.lock"

@@ -14,7 +14,7 @@ from pathlib import Path
 from sopdash.core.errors import StoreError
 from sopdash.core.text import one_line
 from sopdash.store.safe_files import NEW_FILE_MODE, Folder, store_directory, writable_in_place
-from sopdash.store.storage import access_error
+from sopdash.store.access_errors import access_error
 
 LOCK_TIMEOUT_S = 15.0
 WAIT_NOTICE_S = 1.0  # a writer queued this long says so: a write normally holds the lock for a few milliseconds

@@ -23,7 +23,8 @@ import msgspec
 from sopdash.core.errors import StoreError
 from sopdash.store.archive import archive_folder, month_path
 from sopdash.store.gc_pause import gc_paused
-from sopdash.store.storage import SCHEMA_VERSION, access_error, missing_store, write_atomically
+from sopdash.store.access_errors import access_error
+from sopdash.store.storage import SCHEMA_VERSION, missing_store, write_atomically
 
 TALLY_SUFFIX = ".tally"
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sopdash.clock import Clock, system_clock
-from sopdash.store.archive import ARCHIVE_AFTER
-from sopdash.store.contract import Store
-from sopdash.store.lock import Notify
+from sopdash.store.contract import ARCHIVE_AFTER, Store
 from sopdash.store.paths import is_postgres_url
+
+if TYPE_CHECKING:
+    from sopdash.store.lock import Notify
+    from sopdash.store.postgres.settings import DatabaseSettings
+    from sopdash.store.settings_file import SettingsFile
 
 
 def store_exists(location: Path | str) -> bool:
@@ -42,3 +46,14 @@ def open_store(
     from sopdash.store.ticket_store import TicketStore  # the file store's modules load only for a file
 
     return TicketStore(Path(location), create=create, clock=clock, archive_after=archive_after, notify=notify)
+
+
+def settings_backend_for(location: Path | str) -> SettingsFile | DatabaseSettings:
+    """Where the desk's settings of the store at location are: the file beside a store file, or the database's table."""
+    if is_postgres_url(location):
+        from sopdash.store.postgres.settings import DatabaseSettings
+
+        return DatabaseSettings(str(location))
+    from sopdash.store.settings_file import SettingsFile
+
+    return SettingsFile(Path(location))

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from sopdash.core.errors import StoreError
-from sopdash.store.storage import access_error
+from sopdash.store.access_errors import access_error
 
 STORE_ENV = "SOPDASH_DB"
 DIRECTORY_MODE = 0o770  # less the umask: shared with the group at most, never with everyone

@@ -12,19 +12,16 @@ import os
 import pwd
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from sopdash.core.errors import RuleRefused, StoreError
 from sopdash.store.contract import Signature
 from sopdash.store.lock import exclusive_lock
-from sopdash.store.paths import following_links, is_postgres_url, lock_path_for
+from sopdash.store.paths import following_links, lock_path_for
 from sopdash.store.safe_files import UnsafeEntry, share, store_directory
-from sopdash.store.storage import access_error, group_name
-
-if TYPE_CHECKING:
-    from sopdash.store.postgres.settings import DatabaseSettings
+from sopdash.store.access_errors import access_error, group_name
 
 SETTINGS_MODE = 0o640  # the group reads the policy; only the file's owner changes it (`chmod g+w` lets the group)
 MAX_SETTINGS_BYTES = 1 << 20
@@ -237,11 +234,3 @@ def _owner(uid: int) -> str:
     except KeyError:
         return str(uid)
 
-
-def settings_backend_for(location: Path | str) -> SettingsFile | DatabaseSettings:
-    """Where the desk's settings of the store at location are: the file beside a store file, or the database's table."""
-    if is_postgres_url(location):
-        from sopdash.store.postgres.settings import DatabaseSettings
-
-        return DatabaseSettings(str(location))
-    return SettingsFile(Path(location))

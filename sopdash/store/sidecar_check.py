@@ -20,7 +20,8 @@ from sopdash.core.errors import StoreError
 from sopdash.store.archive import archive_directory
 from sopdash.store.paths import files_dir_for, lock_path_for, old_archive_dir_for, presence_dir_for
 from sopdash.store.safe_files import Folder, store_directory
-from sopdash.store.storage import SCHEMA_VERSION, group_name, read_store_file
+from sopdash.store.access_errors import group_name
+from sopdash.store.storage import SCHEMA_VERSION, read_store_file
 
 _MONTH = re.compile(r"\d{4}-\d{2}\.json")
 _MONTH_INDEX = re.compile(r"\d{4}-\d{2}\.(index|tally)")  # derived (`archive_index`, `month_tallies`): may go

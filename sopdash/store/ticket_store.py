@@ -20,9 +20,9 @@ from sopdash.core.documents import json_bytes
 from sopdash.core.errors import InputError, StoreError
 from sopdash.core.model import Ticket
 from sopdash.core.summary import Cursor, TicketSummary, newest_first, summary_of
-from sopdash.store.archive import ARCHIVE_AFTER, archive_directory, archive_folder, month_of, month_path, read_month
+from sopdash.store.archive import archive_directory, archive_folder, month_of, month_path, read_month
 from sopdash.store.archive_index import index_name, index_problem, indexed_tickets, month_summaries, rebuild_index
-from sopdash.store.contract import ByIdPlan, Plan, Progress, Signature, Store, check_version
+from sopdash.store.contract import ARCHIVE_AFTER, ByIdPlan, Plan, Progress, Signature, Store, check_version
 from sopdash.store.diagnosis import diagnose
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.kept_files import KeptFiles
@@ -33,6 +33,7 @@ from sopdash.store.debris import remove_debris
 from sopdash.store.sidecar_check import repair_sidecars
 from sopdash.store.paths import following_links, lock_path_for, make_directory
 from sopdash.store.presence import PresenceDirectory
+from sopdash.store.access_errors import access_error
 from sopdash.store.storage import (
     META,
     SCHEMA_VERSION,
@@ -40,7 +41,6 @@ from sopdash.store.storage import (
     TICKETS,
     OrjsonStorage,
     StoreFile,
-    access_error,
     missing_store,
     open_tickets_of,
     read_bytes,

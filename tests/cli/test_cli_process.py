@@ -91,7 +91,8 @@ def test_ticket_list_loads_no_mail_and_no_key_table(process_env):
 
 def test_mail_receive_of_plain_mail_loads_no_optional_reader(process_env):
     # an MTA starts one process per message: the readers only some mail needs (bounces, HTML, unlabelled
-    # charsets) and the sign-in's flows are imported when a message or command needs them
+    # charsets, an address no plain pattern passes) and the sign-in's flows are imported when a message or
+    # command needs them
     config = Path(process_env["SOPDASH_CONFIG"])
     config.write_text(config.read_text() + '\n[mail]\naddress = "desk@example.com"\nsendmail = "/bin/true"\n')
     code = (
@@ -100,7 +101,8 @@ def test_mail_receive_of_plain_mail_loads_no_optional_reader(process_env):
         "sys.stdin = io.TextIOWrapper(io.BytesIO(b'From: Ann <ann@example.com>\\r\\nTo: desk@example.com\\r\\n"
         "Subject: printer\\r\\nMessage-ID: <1@example.com>\\r\\n\\r\\nIt jams.\\r\\n'))\n"
         "assert main(['mail', 'receive']) == 0\n"
-        "optional = {'flufl', 'inscriptis', 'charset_normalizer', 'msal', 'tnefparse', 'imapclient', 'http'}\n"
+        "optional = {'flufl', 'inscriptis', 'charset_normalizer', 'msal', 'tnefparse', 'imapclient', 'http',"
+        " 'email_validator'}\n"
         "loaded = optional & {m.split('.')[0] for m in sys.modules}\n"
         "assert not loaded, loaded\n"
     )
@@ -111,8 +113,12 @@ def test_a_database_loads_no_file_store(process_env):
     # a command on PostgreSQL (an MTA's `mail receive` above all) loads neither the file store nor its modules
     runs_clean(
         "import sys\n"
-        "import sopdash.cli.mail_commands, sopdash.store.postgres.pg_store, sopdash.store.opening\n"
-        "loaded = {'sopdash.store.ticket_store', 'sopdash.store.archive_index', 'sopdash.store.file_search'} & set(sys.modules)\n"
+        "import sopdash.cli.mail_commands, sopdash.store.postgres.pg_store, sopdash.store.postgres.settings\n"
+        "from sopdash.store.opening import settings_backend_for\n"
+        "settings_backend_for('postgresql://desk@/desk')\n"
+        "file_store = {'sopdash.store.ticket_store', 'sopdash.store.archive_index', 'sopdash.store.file_search',"
+        " 'sopdash.store.storage', 'sopdash.store.lock', 'sopdash.store.settings_file', 'tinydb'}\n"
+        "loaded = file_store & set(sys.modules)\n"
         "assert not loaded, loaded\n",
         process_env,
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from email_validator import validate_email
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from sopdash.core.addresses import address_problem, ascii_form, checked_address
+from sopdash.core.addresses import _PLAIN_DOMAIN, _PLAIN_LOCAL, address_problem, ascii_form, checked_address, plainly_valid
 from sopdash.core.errors import InputError
 from sopdash.mail.compose import BadAddress, mailbox
 
@@ -36,3 +39,30 @@ def test_a_domain_in_another_script_is_carried_in_ascii():
 
 def test_empty_is_unknown_not_wrong():
     assert checked_address("  ") == ""
+
+
+PLAIN = st.from_regex(f"{_PLAIN_LOCAL.pattern}@{_PLAIN_DOMAIN.pattern}", fullmatch=True)
+LOCAL = st.from_regex(_PLAIN_LOCAL.pattern, fullmatch=True) | st.sampled_from([".a", "a..b", "a" * 65, "a@b", "é"])
+LABEL = st.sampled_from(["a", "Z9", "xn--a", "ab--c", "a-b", "-a", "a-", "0", "a" * 63, "a" * 64, "é", "a_b", ""])
+TOP = st.sampled_from(["com", "test", "LOCAL", "arpa", "onion", "c0m", "c", "io", "localhost", "Invalid", "xn--p1ai"])
+NEAR_MISS = st.builds(lambda local, labels, top: f"{local}@{'.'.join([*labels, top])}", LOCAL,
+                      st.lists(LABEL, min_size=1, max_size=5), TOP)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(PLAIN, NEAR_MISS))
+@example("ann@ab--c.example.com")
+@example("ann@mail.Test")
+def test_the_library_passes_every_address_the_quick_pattern_passes(address):
+    if plainly_valid(address):
+        validate_email(address, check_deliverability=False, allow_smtputf8=False)
+
+
+@pytest.mark.parametrize("address", [*BAD, "ann@mail.local", "ann@a--b.example", "ann@xn--exmple-cua.com",
+                                     "ann@" + "a" * 64 + ".com", "ann@example.c0m"])
+def test_what_the_quick_pattern_does_not_know_goes_to_the_library(address):
+    assert not plainly_valid(address)
+
+
+def test_a_plain_address_needs_no_library():
+    assert plainly_valid("Ann.Lee+it@client.example.com") and plainly_valid("a@b.co")

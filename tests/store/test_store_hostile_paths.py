@@ -26,7 +26,7 @@ from sopdash.core.errors import StoreError
 from sopdash.core.model import Ticket, TimelineEntry
 from sopdash.store.ticket_store import TicketStore
 from sopdash.store.debris import temp_files
-from sopdash.store.storage import membership_fix
+from sopdash.store.access_errors import membership_fix
 
 CREATED = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 NOTE_WRITER = Path(__file__).with_name("note_writer.py")

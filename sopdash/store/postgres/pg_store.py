@@ -29,8 +29,7 @@ from sopdash.core.errors import ConflictError, InputError, RuleRefused, StoreErr
 from sopdash.core.model import OPEN_STATUSES, Ticket, validation_problem
 from sopdash.core.search import SearchHit, SearchQuery, last_activity, matching_line, ticket_texts
 from sopdash.core.summary import Cursor, TicketSummary
-from sopdash.store.archive import ARCHIVE_AFTER
-from sopdash.store.contract import ByIdPlan, Progress, Store, check_version
+from sopdash.store.contract import ARCHIVE_AFTER, ByIdPlan, Progress, Store, check_version
 from sopdash.store.gc_pause import gc_paused
 from sopdash.store.postgres.audit_rules import AUDIT_REFUSED, INVALID_DOCUMENT, WRITE_KEY
 from sopdash.store.postgres.change_feed import ChangeFeed
