@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import import_module
 from typing import TextIO
 
@@ -76,10 +77,12 @@ def open_dashboard(args: argparse.Namespace) -> int:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Parse argv and run the command; SopdashError and friends propagate."""
-    argv = sys.argv[1:] if argv is None else argv
+    """Parse argv (None: this process's own command line) and run the command; SopdashError and friends propagate."""
+    own_process = argv is None
+    argv = sys.argv[1:] if own_process else argv
     check_encoding(argv)
-    parser = build_parser(argv)
+    with modules_frozen() if own_process else nullcontext():
+        parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_request:  # argparse: usage errors (2), --help and --version (0)
@@ -90,6 +93,23 @@ def run(argv: Sequence[str] | None = None) -> int:
         with raw_streams():
             return args.handler(args)
     return args.handler(args)
+
+
+@contextmanager
+def modules_frozen() -> Iterator[None]:
+    """The cyclic collector off while the command's modules import, and all they built frozen after.
+
+    Modules live as long as the process, so no later collection needs to look at them again: without this, the
+    collections that importing the store and mail modules sets off scan them over and over (a process per message
+    for an MTA's `mail receive`: bench/bench_pg_scale.py). Only for the process's own command: a caller of `main`
+    with its own argv (a test) keeps its collector as it was.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def check_encoding(argv: Sequence[str]) -> None:

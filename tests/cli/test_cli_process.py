@@ -122,3 +122,16 @@ def test_a_database_loads_no_file_store(process_env):
         "assert not loaded, loaded\n",
         process_env,
     )
+
+
+def test_the_process_own_command_freezes_its_modules_and_a_caller_argv_does_not(process_env):
+    # the collector never scans the command's modules again; a test calling main() keeps its collector as it was
+    runs_clean(
+        "import gc, sys\n"
+        "from sopdash.cli.main import main\n"
+        "assert main(['check', '--help']) == 0 and gc.get_freeze_count() == 0\n"
+        "sys.argv = ['sopdash', 'check', '--help']\n"
+        "assert main() == 0\n"
+        "assert gc.get_freeze_count() > 10_000 and gc.isenabled(), gc.get_freeze_count()\n",
+        process_env,
+    )
