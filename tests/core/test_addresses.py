@@ -53,6 +53,7 @@ NEAR_MISS = st.builds(lambda local, labels, top: f"{local}@{'.'.join([*labels, t
 @given(st.one_of(PLAIN, NEAR_MISS))
 @example("ann@ab--c.example.com")
 @example("ann@mail.Test")
+@example("a" * 200 + "@" + "b" * 50 + ".com")
 def test_the_library_passes_every_address_the_quick_pattern_passes(address):
     if plainly_valid(address):
         validate_email(address, check_deliverability=False, allow_smtputf8=False)
