@@ -1,5 +1,5 @@
-"""History a page at a time, newest first (`Store.history_page`): what the *all* view and `ticket list --all` show
-before anyone asks for the whole archive."""
+"""History a page at a time, newest first (`Store.history_page`): what the *all* view and `ticket list --all` show,
+without reading the whole archive."""
 
 from __future__ import annotations
 

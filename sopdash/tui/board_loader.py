@@ -1,6 +1,6 @@
-"""Reading the store into the board the dashboard shows: in a worker, one read at a time, the whole archive only
-once the statistics need it; the *all* view takes in history a page at a time, newest first, the next page once
-the technician scrolls to the end of what is shown, and `:` reads the one ticket it goes to.
+"""Reading the store into the board the dashboard shows: in a worker, one read at a time, never the whole archive;
+the *all* view takes in history a page at a time, newest first, the next page once the technician scrolls to the
+end of what is shown, and `:` reads the one ticket it goes to.
 
 Whether a read runs is a small state machine, changed only on the UI thread: idle; loading; or loading with
 another read asked for meanwhile, which starts once this one is on screen (a burst of changes costs two
@@ -20,7 +20,7 @@ from sopdash.core.board import Board
 from sopdash.core.queue import Ordering, Query, arrange
 from sopdash.core.summary import Cursor
 from sopdash.desk import Desk
-from sopdash.tui.messages import ArchiveRead, QueueArranged
+from sopdash.tui.messages import QueueArranged
 
 if TYPE_CHECKING:
     from sopdash.tui.dashboard import DashboardScreen
@@ -41,12 +41,8 @@ class BoardLoader:
         self.screen = screen
         self.desk = desk
         self.state = Loading.IDLE
-        self.with_history = False
-        """Whether a read takes in the archive too."""
-        self.has_history = False
-        """Whether the board on screen holds the archive."""
         self.history_pages = 0
-        """How many pages of history (newest first) a read takes in, while the whole archive is not asked for."""
+        """How many pages of history (newest first) a read takes in."""
         self.board_pages = 0
         """How many pages of history the board on screen holds."""
         self.page_cursor: Cursor | None = None
@@ -55,9 +51,8 @@ class BoardLoader:
         """Tickets asked for by number (`:`), read alone and kept on the board though no page holds them."""
         self._after_pin: tuple[int, Callable[[], object]] | None = None
         self.progress = ""
-        """How far reading the archive got, for the queue's title."""
+        """What is being read, for the queue's title."""
         self._error = ""
-        self._after_history: Callable[[], object] | None = None
 
     @property
     def busy(self) -> bool:
@@ -70,22 +65,19 @@ class BoardLoader:
             return
         self.state = Loading.LOADING
         screen = self.screen
-        pages = 0 if self.with_history else self.history_pages
         held = (self.board_pages, self.page_cursor)
-        read = partial(self._read, screen.board, screen.queue_query, screen.ordering, self.with_history, pages, held,
+        read = partial(self._read, screen.board, screen.queue_query, screen.ordering, self.history_pages, held,
                        self.pinned)
         screen.run_worker(read, group=RELOAD, thread=True, exclusive=True, exit_on_error=False)
 
-    def _read(self, previous: Board | None, query: Query, ordering: Ordering, with_history: bool, pages: int,
+    def _read(self, previous: Board | None, query: Query, ordering: Ordering, pages: int,
               held: tuple[int, Cursor | None], pinned: frozenset[int]) -> None:
         """In the worker: the board, arranged for the query and ordering the screen had when the read began. Pages
         of history come one more at a time onto the board on screen while the store has not changed since it was
         read (the live file is not read again); after a change, the live file and every page again."""
         signature = self.desk.signature()  # before reading: a write during the read shows on the next look
         cursor = None
-        if with_history:
-            tickets = self.desk.history(progress=self._archive_progress)
-        elif pages and previous is not None and previous.signature == signature and held[0] == pages - 1 and (
+        if pages and previous is not None and previous.signature == signature and held[0] == pages - 1 and (
                 held[0] == 0 or held[1] is not None):
             shown = [row.ticket for row in previous.rows]
             older, cursor = self.desk.next_history_page(held[1], {ticket.id for ticket in shown})
@@ -94,44 +86,35 @@ class BoardLoader:
             tickets, cursor = self.desk.recent_history(pages)
         else:
             tickets = self.desk.tickets()
-        if not with_history and pinned:
+        if pinned:
             on_board = {ticket.id for ticket in tickets}
             tickets += self.desk.tickets_by_id([ticket_id for ticket_id in pinned if ticket_id not in on_board])
         # The business calendars extend their tables under their own lock, so this thread may share them.
         board = Board.load(tickets, self.desk.policy, self.desk.clock(), signature, previous)
         arrangement = arrange(board, query, ordering, board.moment(board.loaded_at))
         self.screen.post_message(QueueArranged(board, arrangement, query, ordering, reloaded=True,
-                                               with_history=with_history, history_pages=pages, next_page=cursor,
-                                               pinned=pinned))
-
-    def _archive_progress(self, done: int, total: int) -> None:
-        """In the worker, as the archive's months are read."""
-        self.screen.post_message(ArchiveRead(done, total))
+                                               history_pages=pages, next_page=cursor, pinned=pinned))
 
     @property
     def more_history(self) -> bool:
         """Whether history older than the pages on screen remains."""
         return bool(self.board_pages) and self.page_cursor is not None
 
-    def loaded(self, with_history: bool, history_pages: int = 0, next_page: Cursor | None = None,
+    def loaded(self, history_pages: int = 0, next_page: Cursor | None = None,
                pinned: frozenset[int] = frozenset()) -> bool:
         """A read reached the screen: back to idle; True if another was asked for meanwhile (to start once the
         board is shown)."""
         again = self.state is Loading.LOADING_AGAIN
         self.state = Loading.IDLE
         gc.freeze()  # what a load keeps is never scanned by a full collection again, so none stalls a key press
-        self.has_history = with_history
         self.board_pages, self.page_cursor = history_pages, next_page
-        if (with_history or self.history_pages) and self.progress:
+        if self.history_pages and self.progress:
             self.progress = ""
             self.screen.update_titles()
         if self._error:
             self._error = ""
             self.screen.notify("The store can be read again.", title="Store")
-        if with_history and self._after_history is not None:
-            then, self._after_history = self._after_history, None
-            self.screen.call_later(then)
-        if self._after_pin is not None and (with_history or self._after_pin[0] in pinned):
+        if self._after_pin is not None and self._after_pin[0] in pinned:
             (_, then), self._after_pin = self._after_pin, None
             self.screen.call_later(then)
         return again
@@ -147,15 +130,6 @@ class BoardLoader:
             self._error = error
             self.screen.notify(error, title="Cannot read the store", severity="error", timeout=10, markup=False)
 
-    def read_history(self, then: Callable[[], object] | None = None) -> None:
-        """Take in the archive too, its progress in the queue's title; then call `then`."""
-        self._after_history = then
-        if not self.with_history:
-            self.with_history = True
-            self.progress = "reading the archive…"
-            self.screen.update_titles()
-            self.reload()
-
     def read_ticket(self, ticket_id: int, then: Callable[[], object]) -> None:
         """Take in one ticket the board lacks (an archived one is read alone, from its month's index); then call
         `then`, the ticket on the board if there is one."""
@@ -165,7 +139,7 @@ class BoardLoader:
 
     def read_pages(self) -> None:
         """Take in the newest page of history (the *all* view); older ones follow with `next_page`."""
-        if not self.with_history and not self.history_pages:
+        if not self.history_pages:
             self.history_pages = 1
             self.progress = "reading history…"
             self.screen.update_titles()
@@ -173,7 +147,7 @@ class BoardLoader:
 
     def next_page(self) -> None:
         """Take in the next older page of history, unless one is being read or none is left."""
-        if self.more_history and self.state is Loading.IDLE and not self.with_history:
+        if self.more_history and self.state is Loading.IDLE:
             self.history_pages = self.board_pages + 1
             self.progress = "reading older history…"
             self.screen.update_titles()
@@ -182,7 +156,3 @@ class BoardLoader:
     def drop_pages(self) -> None:
         """No view shows history now: later reads take in the live tickets only."""
         self.history_pages = 0
-
-    def archive_read(self, done: int, total: int) -> None:
-        self.progress = f"reading the archive {done}/{total} months"
-        self.screen.update_titles()

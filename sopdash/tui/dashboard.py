@@ -67,7 +67,6 @@ from sopdash.tui.link_actions import board_links, shown_row
 from sopdash.tui.mail_delivery import MailDelivery
 from sopdash.tui.messages import (
     ActionDone,
-    ArchiveRead,
     BulkDone,
     ClocksRead,
     DeskSettingsChanged,
@@ -307,11 +306,6 @@ class DashboardScreen(Screen[None]):
         if self.board is not None:
             self.loader.reload()
 
-    @on(ArchiveRead)
-    @reported
-    def _archive_read(self, message: ArchiveRead) -> None:
-        self.loader.archive_read(message.done, message.total)
-
     def watch_line_lost(self, lost: str | None) -> None:
         if lost is not None:
             self.notify(f"Lost the database connection that announces changes ({lost}); looking every second "
@@ -326,7 +320,7 @@ class DashboardScreen(Screen[None]):
         previous, self.board = self.board, board
         self.moment = board.moment(board.loaded_at)
         self._arranged_at = board.loaded_at
-        again = self.loader.loaded(message.with_history, message.history_pages, message.next_page, message.pinned)
+        again = self.loader.loaded(message.history_pages, message.next_page, message.pinned)
         self.escalations.show(board, self.moment)
         self.forecast_watch.board_read(board, self.presence)
         announce_arrivals(self, previous, board, self.privacy, self.settings.bell, self.desk.actor)
@@ -359,7 +353,7 @@ class DashboardScreen(Screen[None]):
         self.update_titles()
         if self.board is None or self.moment is None:
             return
-        if self.queue_query.includes_closed and not self.loader.with_history and not self.loader.history_pages:
+        if self.queue_query.includes_closed and not self.loader.history_pages:
             self.loader.read_pages()  # the reload arranges the queue
             return
         if not self.queue_query.includes_closed:
@@ -488,7 +482,7 @@ class DashboardScreen(Screen[None]):
             return []
         others = self.requesters.others(ticket)
         mail_off = mail_off_lines(ticket) if self.desk.mail is None else []
-        linked = board_links(self.board, ticket, self.loader.has_history, self.privacy)
+        linked = board_links(self.board, ticket, self.privacy)
         clients = client_lines(ticket, self.desk.policy)
         return clients + linked + mail_off + presence_lines(self.presence, ticket.id) + other_ticket_lines(others, self.privacy)
 
@@ -564,7 +558,7 @@ class DashboardScreen(Screen[None]):
 
     async def action_go_to(self) -> None:
         await self.app.push_screen(
-            GotoDialog(self.board.by_id.keys() if self.board and self.loader.has_history else ()),
+            GotoDialog(),
             self._go_to_or_search,
         )
 
@@ -581,7 +575,7 @@ class DashboardScreen(Screen[None]):
         if self.board is None:
             return
         if ticket_id not in self.board.by_id:
-            if self.loader.has_history or ticket_id in self.loader.pinned:
+            if ticket_id in self.loader.pinned:
                 self.notify(f"There is no ticket #{ticket_id}.", severity="error")
             else:
                 self.loader.read_ticket(ticket_id, lambda: self.goto_ticket(ticket_id))
@@ -724,12 +718,9 @@ class DashboardScreen(Screen[None]):
             self.app.push_screen(ClockScreen(ticket, self.desk.policy, self.desk.clock()))
 
     def action_stats(self) -> None:
-        """SLA compliance for the last 4 weeks (the `sopdash report` figures, with charts), once the archive is read."""
-        if self.board is not None and not self.loader.has_history:
-            self.loader.read_history(self.action_stats)
-        elif self.board is not None:
-            tickets = [row.ticket for row in self.board.rows]
-            self.app.push_screen(StatsScreen(tickets, self.desk.policy, self.desk.clock(), self.privacy))
+        """SLA compliance for the last 4 weeks (the `sopdash report` figures, with charts), each period's tickets
+        read from the store by the screen."""
+        self.app.push_screen(StatsScreen(self.desk.history, self.desk.policy, self.desk.clock(), self.privacy))
 
     def on_handover_notes_left(self, _: HandoverNotesLeft) -> None:
         self.handover_notes.left()

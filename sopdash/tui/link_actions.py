@@ -76,11 +76,11 @@ def children_done(resolution: Resolution) -> str:
     return " Its open children too, each client told." if isinstance(resolution, FamilyResolution) and resolution.children else ""
 
 
-def board_links(board: Board | None, ticket: Ticket, with_history: bool, privacy: bool) -> list[Line]:
+def board_links(board: Board | None, ticket: Ticket, privacy: bool) -> list[Line]:
     """The detail pane's lines for the ticket's links, each linked ticket's status as the board has it (one not on
-    it is archived, until the history is read)."""
+    it is archived)."""
     if board is None or not ticket.links:
         return []
     linked = [(link.kind, link.ticket, row.ticket if (row := board.by_id.get(link.ticket)) else None)
               for link in ticket.links]
-    return link_lines(linked, privacy, missing="gone" if with_history else "closed, archived")
+    return link_lines(linked, privacy, missing="closed, archived")

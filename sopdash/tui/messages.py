@@ -38,26 +38,17 @@ class DeskSettingsChanged(Message):
 
 @dataclass
 class QueueArranged(Message):
-    """A worker arranged the queue for `query` and `ordering`: after reading the store (`reloaded`, the archive
-    too if `with_history`, or its newest pages), or after a view, filter or sort change."""
+    """A worker arranged the queue for `query` and `ordering`: after reading the store (`reloaded`, with history's
+    newest pages if asked), or after a view, filter or sort change."""
 
     board: Board
     arrangement: Arrangement
     query: Query
     ordering: Ordering
     reloaded: bool = False
-    with_history: bool = False
-    history_pages: int = 0  # how many of history's newest pages the board holds (without the whole archive)
+    history_pages: int = 0  # how many of history's newest pages the board holds
     next_page: Cursor | None = None  # where the next older page starts; None if none remains
     pinned: frozenset[int] = frozenset()  # tickets asked for by number that the read took in besides
-
-
-@dataclass
-class ArchiveRead(Message):
-    """The reload worker has read `done` of the archive's `total` months."""
-
-    done: int
-    total: int
 
 
 class StoreAnnounced(Message):

@@ -3,12 +3,13 @@
 It opens on the last four weeks; `[` and `]` step back and forth, `w` and `m` switch to whole weeks or months,
 and `/` takes a period typed the way `sopdash report --since/--until` takes it. Every figure comes from
 `sopdash.report.sla.build_report` (the same as `sopdash report`), computed in a thread so a big store never
-freezes the dashboard. Every bar has its number written next to it.
+freezes the dashboard, over the tickets the store holds from the period's start on (read when a period starts
+earlier than any read before, never the whole history). Every bar has its number written next to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,10 +64,14 @@ class StatsScreen(ModalScreen[None]):
         "stats.week", "stats.month", "stats.period",
     )
 
-    def __init__(self, tickets: Sequence[Ticket], policy: SlaPolicy, now: datetime, privacy: bool = False) -> None:
-        """Figures over `tickets` created in the period up to `now`; privacy masks requesters in the breach list."""
+    def __init__(self, read: Callable[[datetime], Sequence[Ticket]], policy: SlaPolicy, now: datetime,
+                 privacy: bool = False) -> None:
+        """Figures over the tickets created in the period up to `now`, `read(since)` giving every ticket not closed
+        before since (the desk's history); privacy masks requesters in the breach list."""
         super().__init__(classes="dialog-screen")
-        self.tickets = tickets
+        self.read = read
+        self.held: tuple[datetime, Sequence[Ticket]] | None = None
+        """The tickets read last and the moment they were read from."""
         self.policy = policy
         self.now = now
         self.privacy = privacy
@@ -127,7 +132,17 @@ class StatsScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:
-        self.post_message(StatsComputed(figures_for(self.tickets, self.policy, self.period, self.now)))
+        period = self.period
+        self.post_message(StatsComputed(figures_for(self._tickets_from(period.since), self.policy, period, self.now)))
+
+    def _tickets_from(self, since: datetime) -> Sequence[Ticket]:
+        """In the worker: every ticket not closed before since; those held already if they were read from earlier."""
+        held = self.held
+        if held is not None and held[0] <= since:
+            return held[1]
+        tickets = self.read(since)
+        self.held = (since, tickets)
+        return tickets
 
     def show_period(self, period: Period) -> None:
         """Count the figures again for `period`."""

@@ -70,7 +70,7 @@ CASES = {
     "escalate_unsatisfied": (lambda: EscalateDialog(make_ticket()), ["u"], None),
     "escalate_refused": (lambda: EscalateDialog(make_ticket(tier=3)), [], None),
     "resolve": (lambda: ResolveDialog(make_ticket()), [], type_summary),
-    "goto_unknown": (lambda: GotoDialog([1042]), ["9", "enter"], None),
+    "goto_empty": (lambda: GotoDialog(), ["enter"], None),
     "help": (lambda: HelpScreen(HELP), [], None),
 }
 

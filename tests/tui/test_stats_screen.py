@@ -13,6 +13,7 @@ from textual.widgets import Sparkline, Static
 
 from sopdash.report import stats
 from sopdash.core import rules
+from sopdash.core.errors import StoreError
 from sopdash.core.model import Requester, Ticket, TimelineEntry
 from sopdash.core.policy import SlaPolicy
 from sopdash.report.sla import build_report
@@ -63,7 +64,8 @@ def desk() -> list[Ticket]:
 
 
 def host(privacy: bool = False, tickets: list[Ticket] | None = None) -> DialogHost:
-    return DialogHost(lambda: StatsScreen(desk() if tickets is None else tickets, POLICY, NOW, privacy))
+    given = desk() if tickets is None else tickets
+    return DialogHost(lambda: StatsScreen(lambda since: given, POLICY, NOW, privacy))
 
 
 async def computed(pilot) -> None:
@@ -346,6 +348,35 @@ async def test_step_by_week_and_month_and_type_a_period():
         await pilot.press("slash", *"last week", "enter")
         await computed(pilot)
         assert screen.query_one("#stats-query").is_open  # refused: the bar stays open
+
+
+async def test_the_store_is_read_from_a_periods_start_only_when_it_starts_before_any_read():
+    asked: list[datetime] = []
+
+    def read(since: datetime) -> list[Ticket]:
+        asked.append(since)
+        return desk()
+
+    async with DialogHost(lambda: StatsScreen(read, POLICY, NOW)).run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        assert asked == [at(10, 29, 0)]  # the last four weeks, whole days
+        await pilot.press("w")  # inside what was read: nothing read again
+        await computed(pilot)
+        await pilot.press("m", "left_square_bracket")  # October starts before 29 October
+        await computed(pilot)
+        assert asked == [at(10, 29, 0), at(10, 1, 0)]
+        assert shown(pilot.app, "#stats-summary").startswith("1 created")
+
+
+async def test_a_store_that_cannot_be_read_is_one_line_not_a_crash():
+    def read(since: datetime) -> list[Ticket]:
+        raise StoreError("lost the database connection")
+
+    app = DialogHost(lambda: StatsScreen(read, POLICY, NOW))
+    async with app.run_test(size=SIZE) as pilot:
+        await computed(pilot)
+        assert shown(app, "#stats-status") == "✗ Cannot compute the figures: lost the database connection"
+        assert app.is_running
 
 
 async def test_later_stops_at_the_current_period_and_w_m_jump_to_the_current_ones():

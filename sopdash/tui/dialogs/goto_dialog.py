@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input
@@ -24,11 +22,6 @@ class GotoDialog(Dialog[int | str]):
 
     BINDINGS = screen_bindings("goto.cancel")
     FRAME_CLASS = "goto-dialog"
-
-    def __init__(self, ticket_ids: Collection[int] = ()) -> None:
-        """With `ticket_ids`, a number that is not among them is refused on the spot."""
-        super().__init__()
-        self.ticket_ids = ticket_ids
 
     def frame_title(self) -> str:
         return "Go to ticket"
@@ -53,7 +46,5 @@ class GotoDialog(Dialog[int | str]):
             self.say("Type a ticket number or words to search.")
         elif not (digits.isascii() and digits.isdigit() and len(digits) <= 12):
             self.submit(typed)
-        elif self.ticket_ids and int(digits) not in self.ticket_ids:
-            self.say(f"There is no ticket #{int(digits)}.")
         else:
             self.submit(int(digits))
