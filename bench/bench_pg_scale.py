@@ -8,7 +8,8 @@ a desk whose history grows while its working set does not. Then:
   - `ticket list`, `check` and `mail receive` as commands on a quiet machine (after a CHECKPOINT, so a commit does
     not wait on the disk behind the build's writes): seconds and peak memory;
   - D dashboards (SopdashApp headless through Textual's run_test, each its own process, as technician amara,
-    started one after the other): first frame, memory at the end, CPU while nothing changes;
+    started one after the other): first frame, memory at the end, CPU while nothing changes; and, once they are
+    done, one more that opens the stats screen (`i`, the last four weeks): seconds to its figures, peak memory;
   - W writers (each its own process and role) adding notes to random open tickets at --rate per second each, while
     `mail receive` takes a new message every few seconds: change-to-dashboard latency (commit to the new version on
     each dashboard's board: median, p95, max, and how many never arrived), the writers' waits, `mail receive`'s
@@ -207,6 +208,30 @@ def dashboard_process(url: str) -> None:
     print(orjson.dumps(asyncio.run(run())).decode(), flush=True)
 
 
+def stats_process(url: str) -> None:
+    """Runs one headless dashboard, opens the stats screen once tickets are on screen and prints one JSON line:
+    seconds from `i` to the figures, and peak memory."""
+    from sopdash.desk import Desk
+    from sopdash.store.opening import open_store
+    from sopdash.tui.app import SopdashApp
+
+    settings = settings_from_document(SETTINGS_DOC, Path("bench.toml"))
+
+    async def run() -> dict:
+        desk = Desk(open_store(url), settings.policy, settings.roster, "amara", lambda: datetime.now(timezone.utc))
+        app = SopdashApp(desk, settings)
+        async with app.run_test(size=SIZE) as pilot:
+            while not app.dashboard.queue.arrangement.rows:
+                await asyncio.sleep(0.005)
+            started = time.perf_counter()
+            await pilot.press("i")
+            while getattr(app.screen, "figures", None) is None:
+                await asyncio.sleep(0.005)
+            return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
+
+    print(orjson.dumps(asyncio.run(run())).decode(), flush=True)
+
+
 def writer_process(url: str, login: str, seconds: float, rate: float, seed: int) -> None:
     """Notes on random open tickets at `rate` per second for `seconds`; prints one JSON line: each note's ticket,
     version, commit time and wait."""
@@ -398,6 +423,9 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     })
     figures["server CPU per change per dashboard ms"] = max(
         0.0, figures["server CPU per change ms"] - figures["server CPU per change, no dashboard ms"]) / options.dashboards
+    stats = orjson.loads(subprocess.run([sys.executable, str(HERE), "--stats", url], env=env, check=True,
+                                        capture_output=True, text=True, timeout=600).stdout.strip().splitlines()[-1])
+    figures["stats screen s"], figures["stats screen peak MB"] = stats["seconds"], stats["peak_mb"]
     return figures
 
 
@@ -415,9 +443,12 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the cluster (and its databases) in DIR")
     parser.add_argument("--dashboard", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--writer", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--stats", metavar="URL", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.dashboard:
         return dashboard_process(options.dashboard)
+    if options.stats:
+        return stats_process(options.stats)
     if options.writer:
         url, login, seconds, rate, seed = options.writer
         return writer_process(url, login, float(seconds), float(rate), int(seed))
