@@ -6,7 +6,7 @@ a desk: a few hundred open, ~2,400 in the working set) as the newest tickets, af
 make up the size (copies of the demo's closed ones under new ids, closed long before the working set's window) —
 a desk whose history grows while its working set does not. Then:
   - `ticket list`, `check` and `mail receive` as commands on a quiet machine (after a CHECKPOINT, so a commit does
-    not wait on the disk behind the build's writes): seconds and peak memory;
+    not wait on the disk behind the build's writes): seconds and peak memory; four weeks of history read in process;
   - D dashboards (SopdashApp headless through Textual's run_test, each its own process, as technician amara,
     started one after the other): first frame, memory at the end, CPU while nothing changes; and, once they are
     done, one more that opens the stats screen (`i`, the last four weeks): seconds to its figures, peak memory;
@@ -58,6 +58,7 @@ from sopdash.store.postgres.schema import init_postgres  # noqa: E402
 
 DEMO = 50_000
 HOUR = timedelta(hours=1)
+WEEK = timedelta(weeks=1)
 SIZE = (120, 40)
 SETTINGS_DOC = {"calendar": {"timezone": "UTC"}}
 DESK = "help@desk.example.org"
@@ -298,6 +299,20 @@ def intake_time(url: str) -> float:
     return statistics.median(times)
 
 
+def period_time(url: str) -> float:
+    """Median seconds of reading four weeks of history (what the stats screen and the hand-over read) in this
+    process."""
+    store = PostgresStore(url)
+    since = datetime.now(timezone.utc) - 4 * WEEK
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        store.history(since)
+        times.append(time.perf_counter() - started)
+    store.close()
+    return statistics.median(times)
+
+
 def rss_mb() -> float:
     return int(Path("/proc/self/statm").read_text().split()[1]) * PAGE / 2**20
 
@@ -338,6 +353,7 @@ def measure(cluster, size: int, options: argparse.Namespace, config: Path) -> di
     figures["mail receive, quiet s"] = statistics.median(s for s, *_ in quiet)
     figures["mail receive, quiet MB"] = max(mb for _, mb, _ in quiet)
     figures["one message's intake in process s"] = intake_time(url)
+    figures["four weeks' history in process s"] = period_time(url)
     figures["server CPU per change, no dashboard ms"] = write_cost(cluster, name, env, options)
 
     dashboards, ready = [], []
