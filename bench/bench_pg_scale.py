@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -169,24 +169,40 @@ def server_cpu(data_dir: Path) -> float:
 # -- a dashboard and a writer, each in its own process ---------------------------------------------
 
 
-def dashboard_process(url: str) -> None:
-    """Runs one headless dashboard; prints `ready FIRST_FRAME` once tickets are on screen, then, when stdin closes,
-    one JSON line: when each (id, version) reached the board, memory and CPU."""
+def dashboard_maker(url: str) -> Callable[[], tuple]:
+    """Imports the dashboard and reads the settings now; the function it returns opens the store and makes a headless
+    dashboard on it as technician amara: (desk, app)."""
     from sopdash.desk import Desk
     from sopdash.store.opening import open_store
     from sopdash.tui.app import SopdashApp
 
     settings = settings_from_document(SETTINGS_DOC, Path("bench.toml"))
 
+    def make() -> tuple:
+        desk = Desk(open_store(url), settings.policy, settings.roster, "amara", lambda: datetime.now(timezone.utc))
+        return desk, SopdashApp(desk, settings)
+
+    return make
+
+
+async def tickets_shown(app) -> None:
+    """Returns once the dashboard's queue shows tickets."""
+    while not app.dashboard.queue.arrangement.rows:
+        await asyncio.sleep(0.005)
+
+
+def dashboard_process(url: str) -> None:
+    """Runs one headless dashboard; prints `ready FIRST_FRAME` once tickets are on screen, then, when stdin closes,
+    one JSON line: when each (id, version) reached the board, memory and CPU."""
+    make = dashboard_maker(url)
+
     async def run() -> dict:
         started = time.perf_counter()
-        desk = Desk(open_store(url), settings.policy, settings.roster, "amara", lambda: datetime.now(timezone.utc))
-        app = SopdashApp(desk, settings)
+        desk, app = make()
         seen: dict[int, list[tuple[int, float]]] = {}
         lost: list[tuple[float, str]] = []  # when the dashboard said its line was lost, and why
         async with app.run_test(size=SIZE):
-            while not app.dashboard.queue.arrangement.rows:
-                await asyncio.sleep(0.005)
+            await tickets_shown(app)
             first_frame = time.perf_counter() - started
             board = app.dashboard.board
             versions = {ticket_id: row.ticket.version for ticket_id, row in board.by_id.items()}
@@ -212,18 +228,12 @@ def dashboard_process(url: str) -> None:
 def stats_process(url: str) -> None:
     """Runs one headless dashboard, opens the stats screen once tickets are on screen and prints one JSON line:
     seconds from `i` to the figures, and peak memory."""
-    from sopdash.desk import Desk
-    from sopdash.store.opening import open_store
-    from sopdash.tui.app import SopdashApp
-
-    settings = settings_from_document(SETTINGS_DOC, Path("bench.toml"))
+    make = dashboard_maker(url)
 
     async def run() -> dict:
-        desk = Desk(open_store(url), settings.policy, settings.roster, "amara", lambda: datetime.now(timezone.utc))
-        app = SopdashApp(desk, settings)
+        _, app = make()
         async with app.run_test(size=SIZE) as pilot:
-            while not app.dashboard.queue.arrangement.rows:
-                await asyncio.sleep(0.005)
+            await tickets_shown(app)
             started = time.perf_counter()
             await pilot.press("i")
             while getattr(app.screen, "figures", None) is None:

@@ -557,10 +557,7 @@ class DashboardScreen(Screen[None]):
         self.loader.reload()
 
     async def action_go_to(self) -> None:
-        await self.app.push_screen(
-            GotoDialog(),
-            self._go_to_or_search,
-        )
+        await self.app.push_screen(GotoDialog(), self._go_to_or_search)
 
     def _go_to_or_search(self, wanted: int | str | None) -> None:
         """`:` took a number (go to that ticket) or words (search for them)."""
